@@ -1,0 +1,105 @@
+/*
+ * ddl.h — what a schema file says, in the terms foster needs: which table
+ * each statement is about, which tables it references, what a CREATE TABLE's
+ * columns are, and which statements a throwaway copy skips (ownership,
+ * privileges, comments, session settings, psql meta-commands).
+ *
+ * Pure: works on the statements sql_split produced; no database.
+ *
+ * Table names are normalised the same way everywhere in foster: identifiers
+ * folded as PostgreSQL folds them, a "public." qualifier dropped, any other
+ * schema kept as "schema.table". So `CREATE TABLE public."Foo"` is "Foo",
+ * `CREATE TABLE billing.invoice` is "billing.invoice".
+ */
+#ifndef FOSTER_DDL_H
+#define FOSTER_DDL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "sqlsplit.h"
+
+typedef enum ddl_kind {
+    DDL_CREATE_TABLE,    /* CREATE [UNLOGGED|TEMP] TABLE [IF NOT EXISTS] name (...) */
+    DDL_ALTER_TABLE,     /* ALTER TABLE [IF EXISTS] [ONLY] name ... (not OWNER TO) */
+    DDL_CREATE_INDEX,    /* CREATE [UNIQUE] INDEX ... ON [ONLY] name ... */
+    DDL_CREATE_SEQUENCE, /* CREATE SEQUENCE ... */
+    DDL_ALTER_SEQUENCE,  /* ALTER SEQUENCE ... (OWNED BY, RESTART, ...) */
+    DDL_SKIP,            /* SET, SELECT pg_catalog.set_config(...), ALTER ... OWNER TO,
+                            GRANT, REVOKE, COMMENT ON, psql meta-commands,
+                            SELECT pg_catalog.setval(...) */
+    DDL_OTHER,           /* anything else (CREATE SCHEMA, CREATE TYPE, CREATE FUNCTION...) */
+} ddl_kind;
+
+typedef struct ddl_column {
+    char *name;          /* folded identifier */
+    char *type;          /* type as written, e.g. "character varying(150)" */
+    bool not_null;       /* NOT NULL or PRIMARY KEY on the column */
+    bool has_default;    /* DEFAULT, serial types, identity, or nextval default added later */
+    bool auto_increment; /* serial/bigserial/smallserial, GENERATED ... AS IDENTITY, or a
+                            nextval(...) default (inline or by ALTER COLUMN SET DEFAULT) */
+    int line;            /* where the column is defined */
+} ddl_column;
+
+typedef struct ddl_statement {
+    ddl_kind kind;
+    const sql_statement *source; /* points into the analysed sql_script */
+    char *table;                 /* normalised name of the table it is about, or NULL */
+    char **references;           /* normalised names of tables it references (FKs) */
+    size_t reference_count;
+} ddl_statement;
+
+typedef struct ddl_table {
+    char *name;          /* normalised name */
+    char *schema;        /* schema as written, NULL for none/public */
+    char *bare_name;     /* table name without schema */
+    ddl_column *columns; /* in CREATE TABLE order */
+    size_t column_count;
+    int line; /* line of the CREATE TABLE */
+} ddl_table;
+
+typedef struct ddl_file {
+    char *display_name;        /* as messages name the file */
+    sql_script script;         /* owned */
+    ddl_statement *statements; /* one per script item, same order */
+    size_t statement_count;
+    ddl_table *tables; /* one per CREATE TABLE in the file */
+    size_t table_count;
+} ddl_file;
+
+/*
+ * Analyses `script` (ownership moves into `out`, even on failure: do not free
+ * it separately). Returns 0, or -1 after adding diags for statements it could
+ * not read (a CREATE TABLE without a column list, an unterminated construct).
+ * `out` must be zeroed; free it with ddl_file_free in every case.
+ */
+int ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags);
+
+/* Reads, splits and analyses `path`. Same returns as ddl_analyze. */
+int ddl_load_file(const char *path, const char *display_name, ddl_file *out, diag_list *diags);
+
+void ddl_file_free(ddl_file *file);
+
+/* The table named `name` (normalised) in `file`, or NULL. */
+const ddl_table *ddl_file_table(const ddl_file *file, const char *name);
+
+/* The column `name` of `table`, or NULL. */
+const ddl_column *ddl_table_column(const ddl_table *table, const char *name);
+
+/*
+ * Normalises a table name as written in a manifest section or a DDL
+ * statement ("public.x" -> "x", "Billing.Invoice" -> "billing.invoice",
+ * "\"A\".b" -> "A.b"). Caller frees; NULL when memory ran out.
+ */
+char *ddl_normalize_name(const char *written);
+
+/*
+ * Applies the ALTER TABLE statements of `file` that change a column's
+ * default or identity (SET DEFAULT nextval(...), ADD GENERATED ... AS
+ * IDENTITY) to the columns of its tables. Called by ddl_analyze; exposed for
+ * tests.
+ */
+void ddl_apply_column_alters(ddl_file *file);
+
+#endif

@@ -1,0 +1,110 @@
+/* diag.c — the list of problems every parser and backend reports into. */
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static char *copy_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+diag *diag_addv(diag_list *list, const char *file, int line, int column, const char *fmt,
+                va_list args)
+{
+    if (list->count == list->capacity) {
+        size_t capacity = list->capacity ? list->capacity * 2 : 8;
+        diag *items = realloc(list->items, capacity * sizeof *items);
+        if (!items)
+            return NULL;
+        list->items = items;
+        list->capacity = capacity;
+    }
+    char *message = strbuf_vformat(fmt, args);
+    if (!message)
+        return NULL;
+    diag *d = &list->items[list->count++];
+    d->file = copy_or_null(file);
+    d->line = line;
+    d->column = column;
+    d->message = message;
+    d->hint = NULL;
+    return d;
+}
+
+diag *diag_add(diag_list *list, const char *file, int line, int column, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    diag *d = diag_addv(list, file, line, column, fmt, args);
+    va_end(args);
+    return d;
+}
+
+void diag_set_hint(diag *d, const char *fmt, ...)
+{
+    if (!d)
+        return;
+    va_list args;
+    va_start(args, fmt);
+    char *hint = strbuf_vformat(fmt, args);
+    va_end(args);
+    free(d->hint);
+    d->hint = hint;
+}
+
+void diag_list_move(diag_list *to, diag_list *from)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        diag *src = &from->items[i];
+        diag *d = diag_add(to, src->file, src->line, src->column, "%s", src->message);
+        if (d && src->hint)
+            d->hint = strdup(src->hint);
+    }
+    diag_list_clear(from);
+}
+
+const diag *diag_list_last(const diag_list *list)
+{
+    return list->count ? &list->items[list->count - 1] : NULL;
+}
+
+char *diag_format(const diag *d)
+{
+    if (!d->file)
+        return strdup(d->message);
+    if (d->line > 0 && d->column > 0)
+        return strbuf_format("%s:%d:%d: %s", d->file, d->line, d->column, d->message);
+    if (d->line > 0)
+        return strbuf_format("%s:%d: %s", d->file, d->line, d->message);
+    return strbuf_format("%s: %s", d->file, d->message);
+}
+
+void diag_print(const diag *d, const char *severity, FILE *out)
+{
+    char *text = diag_format(d);
+    fprintf(out, "foster: %s: %s\n", severity, text ? text : d->message);
+    free(text);
+    if (d->hint)
+        fprintf(out, "hint: %s\n", d->hint);
+}
+
+void diag_list_print(const diag_list *list, const char *severity, FILE *out)
+{
+    for (size_t i = 0; i < list->count; i++)
+        diag_print(&list->items[i], severity, out);
+}
+
+void diag_list_clear(diag_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        free(list->items[i].file);
+        free(list->items[i].message);
+        free(list->items[i].hint);
+    }
+    free(list->items);
+    list->items = NULL;
+    list->count = list->capacity = 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * diag.h — problems found in user input or while provisioning, each with
+ * the place a user must look to fix it.
+ *
+ * Every parser in foster (manifest, SQL splitter, DDL translator, CSV reader)
+ * reports through a diag_list instead of printing, so that `foster check` can
+ * collect every problem and the other commands can print the first one once,
+ * at the top, in the form
+ *
+ *     foster: error: schemas/album.sql:14:3: unsupported construct "EXCLUDE"
+ *     hint: put a SQLite version of this table in schemas/album.sqlite.sql
+ */
+#ifndef FOSTER_DIAG_H
+#define FOSTER_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct diag {
+    char *file;    /* path as the user should read it; NULL when none applies */
+    int line;      /* 1-based; 0 when the problem is not on a line */
+    int column;    /* 1-based; 0 when unknown */
+    char *message; /* never NULL, no trailing newline */
+    char *hint;    /* NULL or one sentence telling how to fix it */
+} diag;
+
+typedef struct diag_list {
+    diag *items;
+    size_t count;
+    size_t capacity;
+} diag_list;
+
+/* A zero-initialised diag_list is empty and ready; so is this. */
+#define DIAG_LIST_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
+
+/*
+ * Appends one problem. `file` and `hint` may be NULL. The strings are copied.
+ * Returns the new entry, or NULL when memory ran out (the list keeps what it had).
+ */
+diag *diag_add(diag_list *list, const char *file, int line, int column, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+diag *diag_addv(diag_list *list, const char *file, int line, int column, const char *fmt,
+                va_list args) __attribute__((format(printf, 5, 0)));
+
+/* Sets (replacing) the hint of `d`, which may be NULL (then nothing happens). */
+void diag_set_hint(diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Moves every entry of `from` to the end of `to`; `from` is left empty. */
+void diag_list_move(diag_list *to, diag_list *from);
+
+/* The last entry, or NULL when the list is empty. */
+const diag *diag_list_last(const diag_list *list);
+
+/* Prints one entry as "foster: <severity>: file:line:col: message" plus "hint: ..." */
+void diag_print(const diag *d, const char *severity, FILE *out);
+
+/* Prints every entry with diag_print. */
+void diag_list_print(const diag_list *list, const char *severity, FILE *out);
+
+/*
+ * Formats one entry as a single line "file:line:col: message" (no prefix, no
+ * hint) into a new string the caller frees; NULL when memory ran out.
+ */
+char *diag_format(const diag *d);
+
+void diag_list_clear(diag_list *list);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * sqlsplit.h — splits a SQL script (a schema file or a .sql fixture) into
+ * statements, and tokenizes one statement, the way psql reads a file.
+ *
+ * Pure: text in, statements or tokens out; no database. Understands
+ * -- and nested block comments, 'strings' with '' escapes, E'strings' with
+ * backslash escapes, "identifiers" with "" escapes, $tag$dollar quotes$tag$,
+ * and psql backslash meta-commands at the start of a line (pg_dump writes
+ * `\restrict KEY` and `\unrestrict KEY`), which end at the end of their line.
+ */
+#ifndef FOSTER_SQLSPLIT_H
+#define FOSTER_SQLSPLIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef struct sql_statement {
+    char *text;   /* the statement, trimmed, comments kept, no final ';' */
+    int line;     /* 1-based line of its first character in the file */
+    int column;   /* 1-based column of its first character */
+    bool is_meta; /* a psql meta-command line such as "\restrict abc" */
+} sql_statement;
+
+typedef struct sql_script {
+    sql_statement *items;
+    size_t count;
+} sql_script;
+
+/*
+ * Splits `text` (`length` bytes, need not be NUL-terminated) into `out`,
+ * which must be zeroed or freed before. Statements made only of comments and
+ * white space are dropped. `file` is used only in messages. Returns 0, or -1
+ * after adding a diag naming the line where an unterminated string, quoted
+ * identifier, dollar quote or comment began (nothing is kept in `out`).
+ */
+int sql_split(const char *text, size_t length, const char *file, sql_script *out, diag_list *diags);
+
+/* Reads `path` and splits it; -1 with a diag when the file cannot be read. */
+int sql_split_file(const char *path, const char *display_name, sql_script *out, diag_list *diags);
+
+void sql_script_free(sql_script *script);
+
+typedef enum sql_token_kind {
+    SQL_TOKEN_WORD,      /* keyword or bare identifier: letters, digits, _, $ */
+    SQL_TOKEN_QUOTED_ID, /* "identifier" */
+    SQL_TOKEN_STRING,    /* 'string', E'string', $$string$$, B'..', X'..' */
+    SQL_TOKEN_NUMBER,    /* 42, 3.14, 1e10 */
+    SQL_TOKEN_PUNCT,     /* ( ) , ; . [ ] */
+    SQL_TOKEN_OPERATOR,  /* ::, =, <>, ||, +, etc. (a maximal run of operator chars) */
+    SQL_TOKEN_PARAMETER, /* $1 */
+} sql_token_kind;
+
+typedef struct sql_token {
+    sql_token_kind kind;
+    const char *start; /* points into the statement text */
+    size_t length;
+    int line;   /* 1-based, relative to the file (statement line + offset) */
+    int column; /* 1-based column in the file */
+} sql_token;
+
+typedef struct sql_tokens {
+    sql_token *items;
+    size_t count;
+} sql_tokens;
+
+/*
+ * Tokenizes one statement (comments and white space are skipped). Tokens
+ * point into `statement->text`, which must outlive them. Returns 0, or -1
+ * with a diag (file, line, column) on an unterminated construct.
+ */
+int sql_tokenize(const sql_statement *statement, const char *file, sql_tokens *out,
+                 diag_list *diags);
+
+void sql_tokens_free(sql_tokens *tokens);
+
+/* True when the token is the WORD `word`, compared without regard to case. */
+bool sql_token_is(const sql_token *token, const char *word);
+
+/*
+ * The identifier a WORD or QUOTED_ID token names, as PostgreSQL folds it:
+ * bare words lower-cased, quoted ones unquoted with "" made ". Caller frees;
+ * NULL when memory ran out or the token is not an identifier.
+ */
+char *sql_token_identifier(const sql_token *token);
+
+#endif

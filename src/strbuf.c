@@ -1,0 +1,122 @@
+/* strbuf.c — growable strings; see strbuf.h. */
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int strbuf_reserve(strbuf *sb, size_t extra)
+{
+    if (sb->failed)
+        return -1;
+    size_t needed = sb->length + extra + 1;
+    if (needed <= sb->capacity)
+        return 0;
+    size_t capacity = sb->capacity ? sb->capacity : 64;
+    while (capacity < needed)
+        capacity *= 2;
+    char *data = realloc(sb->data, capacity);
+    if (!data) {
+        sb->failed = true;
+        return -1;
+    }
+    sb->data = data;
+    sb->capacity = capacity;
+    return 0;
+}
+
+int strbuf_append(strbuf *sb, const char *s, size_t length)
+{
+    if (strbuf_reserve(sb, length) < 0)
+        return -1;
+    memcpy(sb->data + sb->length, s, length);
+    sb->length += length;
+    sb->data[sb->length] = '\0';
+    return 0;
+}
+
+int strbuf_append_str(strbuf *sb, const char *s)
+{
+    return strbuf_append(sb, s, strlen(s));
+}
+
+int strbuf_append_char(strbuf *sb, char c)
+{
+    return strbuf_append(sb, &c, 1);
+}
+
+int strbuf_appendf(strbuf *sb, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    char *text = strbuf_vformat(fmt, args);
+    va_end(args);
+    if (!text) {
+        sb->failed = true;
+        return -1;
+    }
+    int rc = strbuf_append_str(sb, text);
+    free(text);
+    return rc;
+}
+
+int strbuf_append_identifier(strbuf *sb, const char *identifier)
+{
+    int rc = strbuf_append_char(sb, '"');
+    for (const char *p = identifier; *p && rc == 0; p++)
+        rc = *p == '"' ? strbuf_append(sb, "\"\"", 2) : strbuf_append_char(sb, *p);
+    return rc == 0 ? strbuf_append_char(sb, '"') : rc;
+}
+
+char *strbuf_detach(strbuf *sb)
+{
+    if (sb->failed) {
+        strbuf_free(sb);
+        return NULL;
+    }
+    char *data = sb->data ? sb->data : strdup("");
+    *sb = (strbuf)STRBUF_INIT;
+    return data;
+}
+
+const char *strbuf_str(const strbuf *sb)
+{
+    return sb->data ? sb->data : "";
+}
+
+void strbuf_reset(strbuf *sb)
+{
+    sb->length = 0;
+    sb->failed = false;
+    if (sb->data)
+        sb->data[0] = '\0';
+}
+
+void strbuf_free(strbuf *sb)
+{
+    free(sb->data);
+    *sb = (strbuf)STRBUF_INIT;
+}
+
+char *strbuf_vformat(const char *fmt, va_list args)
+{
+    va_list copy;
+    va_copy(copy, args);
+    int length = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (length < 0)
+        return NULL;
+    char *text = malloc((size_t)length + 1);
+    if (text)
+        vsnprintf(text, (size_t)length + 1, fmt, args);
+    return text;
+}
+
+char *strbuf_format(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    char *text = strbuf_vformat(fmt, args);
+    va_end(args);
+    return text;
+}
