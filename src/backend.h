@@ -1,0 +1,103 @@
+/*
+ * backend.h — "a database foster can provision into": one interface, one
+ * implementation per engine (backend_sqlite.c; PostgreSQL next). Commands and
+ * the session never ask which engine they talk to; they call these functions.
+ *
+ * Life of a backend: backend_*_new -> create (empty database carrying the
+ * marker) -> create_tables -> load_begin -> (table_begin, table_row...,
+ * table_end | exec_sql)... -> load_end(commit) -> ... -> drop -> free.
+ * Or, for a database that exists already: backend_*_new -> open_existing
+ * (checks the marker) -> load... / drop -> free.
+ *
+ * Every function returns 0, or -1 after adding one diag (the file and line of
+ * the input at fault when there is one, else the engine's message).
+ */
+#ifndef FOSTER_BACKEND_H
+#define FOSTER_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "csv.h"
+#include "diag.h"
+#include "schema.h"
+#include "sqlsplit.h"
+
+typedef struct backend backend;
+
+/* One environment variable for the command under test. */
+typedef struct env_var {
+    const char *name;
+    char *value;
+} env_var;
+
+typedef struct backend_ops {
+    const char *name; /* FOSTER_BACKEND: "sqlite" or "postgres" */
+
+    /* Creates the empty test database `database_name`, marked as run `run_id`'s. */
+    int (*create)(backend *b, const char *database_name, const char *run_id, diag_list *diags);
+
+    /*
+     * Opens an existing database by URL. With `require_marker`, refuses one
+     * without foster's marker. `*marked` tells whether it has it.
+     */
+    int (*open_existing)(backend *b, const char *url, bool *marked, diag_list *diags);
+
+    /* Creates every table of `schemas` (already in dependency order). */
+    int (*create_tables)(backend *b, const schema_set *schemas, diag_list *diags);
+
+    /* Starts the one transaction all fixtures load in, foreign keys enforced. */
+    int (*load_begin)(backend *b, diag_list *diags);
+
+    /*
+     * Starts loading rows of `file` into `table` for the named columns.
+     * `deferred`: the table references itself or is in a cycle, so its foreign
+     * keys are checked by check_deferred rather than row by row.
+     */
+    int (*table_begin)(backend *b, const char *table, const csv_row *header, const char *file,
+                       bool deferred, diag_list *diags);
+    int (*table_row)(backend *b, const csv_row *row, diag_list *diags);
+    int (*table_end)(backend *b, diag_list *diags);
+
+    /*
+     * Checks the foreign keys of the deferred tables loaded since the last
+     * call (a whole cycle, once all its tables are in), naming the fixture
+     * line of each offending row.
+     */
+    int (*check_deferred)(backend *b, diag_list *diags);
+
+    /* Runs one statement of a .sql fixture. */
+    int (*exec_sql)(backend *b, const sql_statement *statement, const char *file, diag_list *diags);
+
+    /* Commits (after checking what is deferred and moving sequences past the
+     * loaded keys) or rolls back. */
+    int (*load_end)(backend *b, bool commit, diag_list *diags);
+
+    /* Removes the database (it must carry the marker). */
+    int (*drop)(backend *b, diag_list *diags);
+
+    /* The database's URL without password; valid while the backend lives. */
+    const char *(*url)(const backend *b);
+
+    /* Adds the engine's variables (DATABASE_URL first). Returns 0 or -1 (no memory). */
+    int (*environment)(const backend *b, env_var **vars, size_t *count);
+
+    /* Closes connections and frees everything (does not drop). */
+    void (*free)(backend *b);
+} backend_ops;
+
+struct backend {
+    const backend_ops *ops;
+};
+
+/*
+ * SQLite. `directory`: where a file-backed database is created (0700, the
+ * caller's); NULL for an in-process ":memory:" database.
+ */
+backend *backend_sqlite_new(const char *directory);
+
+/* Appends {name, strdup(value)} to a growing array; -1 when memory ran out. */
+int env_list_add(env_var **vars, size_t *count, const char *name, const char *value);
+void env_list_free(env_var *vars, size_t count);
+
+#endif

@@ -1,0 +1,411 @@
+/*
+ * fixtures.c — fixture files into a backend, or through the checker. See
+ * fixtures.h. The CSV reading and header rules live here once, so every
+ * backend loads exactly the same rows.
+ */
+#include "fixtures.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "csv.h"
+#include "sqlsplit.h"
+#include "strbuf.h"
+
+/* How many rows between two looks at *interrupt. */
+#define FIXTURES_INTERRUPT_EVERY 4096
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static bool is_blank_row(const csv_row *row)
+{
+    return row->count == 1 && row->fields[0].is_null;
+}
+
+/* Header rules shared by loading and checking. */
+static int check_header(const csv_row *header, const char *file, const ddl_table *table,
+                        diag_list *diags)
+{
+    int rc = 0;
+    for (size_t i = 0; i < header->count; i++) {
+        const csv_field *f = &header->fields[i];
+        if (f->is_null || f->length == 0) {
+            diag_add(diags, file, header->line, f->column,
+                     "empty column name in the header (field %zu); expected a column of "
+                     "\"%s\"",
+                     i + 1, table ? table->name : "the table");
+            rc = -1;
+            continue;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(header->fields[j].value, f->value) == 0) {
+                diag_add(diags, file, header->line, f->column,
+                         "column \"%s\" appears twice in the header", f->value);
+                rc = -1;
+            }
+        if (table && !ddl_table_column(table, f->value)) {
+            diag *d = diag_add(diags, file, header->line, f->column,
+                               "table \"%s\" has no column \"%s\"", table->name, f->value);
+            if (d && table->column_count) {
+                strbuf names = STRBUF_INIT;
+                for (size_t c = 0; c < table->column_count; c++)
+                    strbuf_appendf(&names, "%s%s", c ? ", " : "", table->columns[c].name);
+                diag_set_hint(d, "its columns are: %s", strbuf_str(&names));
+                strbuf_free(&names);
+            }
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+static int check_field_count(const csv_row *row, const csv_row *header, size_t header_count,
+                             const char *file, diag_list *diags)
+{
+    if (row->count == header_count)
+        return 0;
+    int column = row->count > header_count ? row->fields[header_count].column : 0;
+    diag_add(diags, file, row->line, column,
+             "expected %zu fields as in the header (line %d), found %zu", header_count,
+             header->line, row->count);
+    return -1;
+}
+
+typedef struct csv_context {
+    fixtures_loader *loader;
+    const char *table;
+    bool deferred;
+    bool skip_blank;
+} csv_context;
+
+/*
+ * The header row must be copied: the reader reuses its memory for the next
+ * row. Holds the names and their columns.
+ */
+typedef struct header_copy {
+    csv_row row;
+    csv_field *fields;
+    char **names;
+} header_copy;
+
+static int header_copy_make(header_copy *copy, const csv_row *header)
+{
+    size_t n = header->count ? header->count : 1;
+    copy->fields = calloc(n, sizeof *copy->fields);
+    copy->names = calloc(n, sizeof *copy->names);
+    if (!copy->fields || !copy->names)
+        return -1;
+    for (size_t i = 0; i < header->count; i++) {
+        copy->names[i] = strdup(header->fields[i].value);
+        if (!copy->names[i])
+            return -1;
+        copy->fields[i] = header->fields[i];
+        copy->fields[i].value = copy->names[i];
+    }
+    copy->row = (csv_row){copy->fields, header->count, header->line};
+    return 0;
+}
+
+static void header_copy_free(header_copy *copy)
+{
+    for (size_t i = 0; copy->names && i < copy->row.count; i++)
+        free(copy->names[i]);
+    free(copy->names);
+    free(copy->fields);
+}
+
+static int load_csv(csv_context *ctx, const char *path, long long *rows, diag_list *diags)
+{
+    fixtures_loader *loader = ctx->loader;
+    backend *b = loader->backend;
+    csv_reader *reader = csv_open(path, path, diags);
+    if (!reader)
+        return -1;
+    header_copy header = {0};
+    csv_row row;
+    int rc = csv_next_row(reader, &row, diags);
+    if (rc == 0) {
+        diag_add(diags, path, 1, 0, "empty file; expected a header row naming the columns");
+        rc = -1;
+    } else if (rc > 0) {
+        rc = check_header(&row, path, NULL, diags) == 0 && header_copy_make(&header, &row) == 0
+                 ? 0
+                 : -1;
+        if (rc < 0 && !diags->count)
+            diag_add(diags, NULL, 0, 0, "out of memory");
+    }
+    if (rc == 0)
+        rc = b->ops->table_begin(b, ctx->table, &header.row, path, ctx->deferred, diags);
+    while (rc == 0) {
+        int got = csv_next_row(reader, &row, diags);
+        if (got <= 0) {
+            rc = got;
+            break;
+        }
+        if (ctx->skip_blank && is_blank_row(&row))
+            continue;
+        if (check_field_count(&row, &header.row, header.row.count, path, diags) < 0 ||
+            b->ops->table_row(b, &row, diags) < 0) {
+            rc = -1;
+            break;
+        }
+        if (++*rows % FIXTURES_INTERRUPT_EVERY == 0 && loader->interrupt && *loader->interrupt) {
+            loader->interrupted = true;
+            diag_add(diags, path, row.line, 0, "interrupted while loading");
+            rc = -1;
+        }
+    }
+    if (rc == 0)
+        rc = b->ops->table_end(b, diags);
+    header_copy_free(&header);
+    csv_close(reader);
+    return rc;
+}
+
+static int load_sql(fixtures_loader *loader, const char *path, long long *statements,
+                    diag_list *diags)
+{
+    sql_script script = {0};
+    int rc = sql_split_file(path, path, &script, diags);
+    for (size_t i = 0; rc == 0 && i < script.count; i++) {
+        if (script.items[i].is_meta)
+            continue;
+        rc = loader->backend->ops->exec_sql(loader->backend, &script.items[i], path, diags);
+        ++*statements;
+    }
+    sql_script_free(&script);
+    return rc;
+}
+
+static int load_file(fixtures_loader *loader, const char *table, bool deferred, bool skip_blank,
+                     const char *path, diag_list *diags)
+{
+    double started = now_seconds();
+    long long count = 0;
+    int rc;
+    if (has_suffix(path, ".csv")) {
+        csv_context ctx = {loader, table, deferred, skip_blank};
+        rc = load_csv(&ctx, path, &count, diags);
+    } else if (has_suffix(path, ".sql")) {
+        rc = load_sql(loader, path, &count, diags);
+    } else {
+        diag *d = diag_add(diags, path, 0, 0, "unknown fixture format");
+        diag_set_hint(d, "fixture files end in .csv (RFC 4180 with a header row) or .sql");
+        rc = -1;
+    }
+    if (rc == 0 && loader->report)
+        loader->report(loader->report_context, table, path, count, now_seconds() - started);
+    return rc;
+}
+
+/* Loads the fixtures of the table at position `k` of the order. */
+static int load_table(fixtures_loader *loader, size_t k, diag_list *diags)
+{
+    const schema_set *set = loader->schemas;
+    size_t i = set->order[k];
+    const manifest_table *table = &set->manifest->tables[i];
+    const ddl_table *definition = schema_set_table(set, i);
+    bool skip_blank = !definition || definition->column_count > 1;
+    for (size_t f = 0; f < table->fixture_path_count; f++)
+        if (load_file(loader, table->name, set->cyclic[i], skip_blank, table->fixture_paths[f],
+                      diags) < 0)
+            return -1;
+    /* A cycle is checked once all of its tables are in. */
+    bool next_cyclic = k + 1 < set->count && set->cyclic[set->order[k + 1]];
+    if (set->cyclic[i] && !next_cyclic)
+        return loader->backend->ops->check_deferred(loader->backend, diags);
+    return 0;
+}
+
+static int finish(fixtures_loader *loader, int rc, diag_list *diags)
+{
+    backend *b = loader->backend;
+    if (rc == 0)
+        return b->ops->load_end(b, true, diags);
+    diag_list ignored = DIAG_LIST_INIT; /* the first error is the one to report */
+    b->ops->load_end(b, false, &ignored);
+    diag_list_clear(&ignored);
+    return -1;
+}
+
+int fixtures_load_manifest(fixtures_loader *loader, diag_list *diags)
+{
+    int rc = loader->backend->ops->load_begin(loader->backend, diags);
+    if (rc < 0)
+        return -1;
+    for (size_t k = 0; rc == 0 && k < loader->schemas->count; k++)
+        rc = load_table(loader, k, diags);
+    return finish(loader, rc, diags);
+}
+
+/* The manifest index of the table a fixture file belongs to, or -1. */
+static long table_of_file(const schema_set *set, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t stem = strlen(base) - (has_suffix(base, ".csv") ? 4 : 0);
+    const manifest *m = set->manifest;
+    for (size_t i = 0; i < m->table_count; i++) {
+        const char *name = m->tables[i].written_name;
+        if (strlen(name) == stem && strncmp(name, base, stem) == 0)
+            return (long)i;
+    }
+    for (size_t i = 0; i < m->table_count; i++)
+        for (size_t f = 0; f < m->tables[i].fixture_count; f++) {
+            const char *listed = strrchr(m->tables[i].fixtures[f], '/');
+            listed = listed ? listed + 1 : m->tables[i].fixtures[f];
+            if (strcmp(listed, base) == 0)
+                return (long)i;
+        }
+    return -1;
+}
+
+int fixtures_load_files(fixtures_loader *loader, const char *const *files, size_t count,
+                        diag_list *diags)
+{
+    const schema_set *set = loader->schemas;
+    int rc = 0;
+    for (size_t f = 0; f < count; f++)
+        if (has_suffix(files[f], ".csv") && table_of_file(set, files[f]) < 0) {
+            diag *d = diag_add(diags, files[f], 0, 0, "no table of %s takes this file",
+                               set->manifest->path);
+            diag_set_hint(d, "name the file <table>.csv, or list it under the table's "
+                             "fixtures key");
+            rc = -1;
+        }
+    if (rc < 0 || loader->backend->ops->load_begin(loader->backend, diags) < 0)
+        return -1;
+    for (size_t k = 0; rc == 0 && k < set->count; k++) {
+        size_t i = set->order[k];
+        const ddl_table *definition = schema_set_table(set, i);
+        for (size_t f = 0; rc == 0 && f < count; f++)
+            if (has_suffix(files[f], ".csv") && table_of_file(set, files[f]) == (long)i)
+                rc = load_file(loader, set->manifest->tables[i].name, set->cyclic[i],
+                               !definition || definition->column_count > 1, files[f], diags);
+        if (rc == 0 && set->cyclic[i])
+            rc = loader->backend->ops->check_deferred(loader->backend, diags);
+    }
+    for (size_t f = 0; rc == 0 && f < count; f++)
+        if (!has_suffix(files[f], ".csv"))
+            rc = load_file(loader, NULL, false, true, files[f], diags);
+    return finish(loader, rc, diags);
+}
+
+/* Without a database: NULLs where NOT NULL forbids them. */
+static int check_row_values(const csv_row *row, const header_copy *header, const ddl_table *table,
+                            const char *file, diag_list *diags)
+{
+    int rc = 0;
+    for (size_t i = 0; i < row->count && i < header->row.count; i++) {
+        if (!row->fields[i].is_null)
+            continue;
+        const ddl_column *column = ddl_table_column(table, header->names[i]);
+        if (column && column->not_null && !column->auto_increment) {
+            diag *d = diag_add(diags, file, row->line, row->fields[i].column,
+                               "NULL in column \"%s\", which is NOT NULL", column->name);
+            diag_set_hint(d, "an unquoted empty field is NULL; write \"\" for an empty string");
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+static int check_required_columns(const header_copy *header, const ddl_table *table,
+                                  const char *file, diag_list *diags)
+{
+    int rc = 0;
+    for (size_t c = 0; c < table->column_count; c++) {
+        const ddl_column *column = &table->columns[c];
+        if (!column->not_null || column->has_default)
+            continue;
+        bool given = false;
+        for (size_t i = 0; i < header->row.count && !given; i++)
+            given = strcmp(header->names[i], column->name) == 0;
+        if (!given) {
+            diag_add(diags, file, header->row.line, 0,
+                     "column \"%s\" is NOT NULL without a default, but the header leaves it "
+                     "out",
+                     column->name);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+static int check_csv(const char *path, const ddl_table *table, diag_list *diags)
+{
+    csv_reader *reader = csv_open(path, path, diags);
+    if (!reader)
+        return -1;
+    header_copy header = {0};
+    csv_row row;
+    int rc = csv_next_row(reader, &row, diags);
+    if (rc == 0) {
+        diag_add(diags, path, 1, 0, "empty file; expected a header row naming the columns");
+        rc = -1;
+    } else if (rc > 0) {
+        rc = check_header(&row, path, table, diags);
+        if (header_copy_make(&header, &row) < 0) {
+            diag_add(diags, NULL, 0, 0, "out of memory");
+            rc = -1;
+        }
+        if (table && header.names && check_required_columns(&header, table, path, diags) < 0)
+            rc = -1;
+    }
+    bool skip_blank = !table || table->column_count > 1;
+    while (header.names) {
+        int got = csv_next_row(reader, &row, diags);
+        if (got <= 0) {
+            rc = got < 0 ? -1 : rc;
+            break;
+        }
+        if (skip_blank && is_blank_row(&row))
+            continue;
+        if (check_field_count(&row, &header.row, header.row.count, path, diags) < 0)
+            rc = -1;
+        else if (table && check_row_values(&row, &header, table, path, diags) < 0)
+            rc = -1;
+    }
+    header_copy_free(&header);
+    csv_close(reader);
+    return rc;
+}
+
+int fixtures_check(const schema_set *schemas, diag_list *diags)
+{
+    int rc = 0;
+    const manifest *m = schemas->manifest;
+    for (size_t i = 0; i < m->table_count; i++) {
+        const ddl_table *table = schema_set_table(schemas, i);
+        for (size_t f = 0; f < m->tables[i].fixture_path_count; f++) {
+            const char *path = m->tables[i].fixture_paths[f];
+            int result = 0;
+            if (has_suffix(path, ".csv")) {
+                result = check_csv(path, table, diags);
+            } else if (has_suffix(path, ".sql")) {
+                sql_script script = {0};
+                result = sql_split_file(path, path, &script, diags);
+                sql_script_free(&script);
+            } else {
+                diag *d = diag_add(diags, path, 0, 0, "unknown fixture format");
+                diag_set_hint(d, "fixture files end in .csv (RFC 4180 with a header row) or .sql");
+                result = -1;
+            }
+            if (result < 0)
+                rc = -1;
+        }
+    }
+    return rc;
+}

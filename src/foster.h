@@ -1,0 +1,161 @@
+/*
+ * foster.h — give a test suite the tables it reads but does not own.
+ *
+ * A session reads a manifest (foster.ini) listing externally owned tables,
+ * provisions a throwaway test database with those tables and their fixtures,
+ * hands out its URL and environment, and tears it down. The foster command is
+ * a thin layer over this API.
+ *
+ *     foster_options options;
+ *     foster_options_init(&options);
+ *     options.manifest_path = "foster.ini";
+ *     foster_session *session;
+ *     if (foster_open(&options, &session) != FOSTER_OK
+ *         || foster_provision(session) != FOSTER_OK)
+ *         fprintf(stderr, "%s\n", foster_errmsg(session));
+ *     ... use foster_url(session) ...
+ *     foster_close(session);   // tears down what was provisioned
+ *
+ * Errors: every function returns a foster_result; the message for the last
+ * failure, naming the file and line of bad input, is kept on the session
+ * (foster_errmsg) until the next call. No global state: sessions are
+ * independent (one session must not be used by two threads at once).
+ */
+#ifndef FOSTER_H
+#define FOSTER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum foster_result {
+    FOSTER_OK = 0,
+    FOSTER_ERROR_MANIFEST,    /* the manifest is wrong or names files that do not exist */
+    FOSTER_ERROR_INPUT,       /* a schema file or fixture is wrong: fix the input */
+    FOSTER_ERROR_DATABASE,    /* the database refused something (provisioning, teardown) */
+    FOSTER_ERROR_NOT_MARKED,  /* the target database does not carry foster's marker */
+    FOSTER_ERROR_NOT_FOUND,   /* no such run, database or file */
+    FOSTER_ERROR_INTERRUPTED, /* *options.interrupt became non-zero */
+    FOSTER_ERROR_SYSTEM,      /* a system call failed (the message says which) */
+    FOSTER_ERROR_NOMEM,
+    FOSTER_ERROR_MISUSE, /* the call makes no sense in the session's state */
+} foster_result;
+
+/* Where progress lines go; `line` has no newline and is valid during the call. */
+typedef void (*foster_progress_fn)(void *context, const char *line);
+
+typedef struct foster_options {
+    const char *manifest_path; /* default: $FOSTER_CONFIG, else "foster.ini" */
+    const char *backend;       /* NULL: the manifest's backend */
+    const char *postgres_url;  /* NULL: the manifest's [postgres] url, else libpq's PG* */
+    /*
+     * SQLite only. true: the database lives in this process's memory and
+     * nothing touches the file system (for C test suites). false (default): a
+     * memory-backed file another process can open (for `run`, `up`).
+     */
+    bool sqlite_in_memory;
+    foster_progress_fn progress; /* NULL: no progress lines */
+    void *progress_context;
+    int verbose; /* 0: one line a step; 1: also statements and per-file detail */
+    /*
+     * When not NULL, long operations poll it and stop with
+     * FOSTER_ERROR_INTERRUPTED (after rolling back) once it is non-zero;
+     * a signal handler sets it.
+     */
+    const volatile sig_atomic_t *interrupt;
+} foster_options;
+
+typedef struct foster_session foster_session;
+
+/* Fills `options` with the defaults above. */
+void foster_options_init(foster_options *options);
+
+/*
+ * Reads the manifest and every schema file it names, and checks that they
+ * make sense together (tables exist, references resolve, translation for the
+ * backend succeeds). Does not touch a server. On every result except
+ * FOSTER_ERROR_NOMEM, *session is set and must be closed with foster_close.
+ * The options and the strings in them are copied.
+ */
+foster_result foster_open(const foster_options *options, foster_session **session);
+
+/*
+ * Validates everything provisioning would use, fixtures included, without
+ * touching a server; collects every problem (see foster_problem_count).
+ * FOSTER_ERROR_INPUT when any was found.
+ */
+foster_result foster_check(foster_session *session);
+
+/*
+ * Creates the test database, its tables and loads the fixtures in one
+ * transaction. On failure nothing is left behind: what was created is
+ * removed before returning.
+ */
+foster_result foster_provision(foster_session *session);
+
+/*
+ * Tears down what foster_provision created (drops the database, removes the
+ * files and the run record). Safe to call twice; foster_close calls it unless
+ * foster_keep was called.
+ */
+foster_result foster_teardown(foster_session *session);
+
+/*
+ * Leaves the provisioned database in place when the session is closed; a
+ * record remains so that `foster down RUN_ID` (or foster_attach +
+ * foster_teardown) can remove it later.
+ */
+foster_result foster_keep(foster_session *session);
+
+/*
+ * Opens the database a kept run made (`run_id` NULL: the newest kept run of
+ * this manifest) so that it can be torn down. FOSTER_ERROR_NOT_FOUND when there
+ * is none; FOSTER_ERROR_NOT_MARKED when the database lost foster's marker (it
+ * is then left alone).
+ */
+foster_result foster_attach(foster_session *session, const char *run_id);
+
+/* The run id, the database URL (no password), or NULL before provisioning. */
+const char *foster_run_id(const foster_session *session);
+const char *foster_url(const foster_session *session);
+
+/*
+ * The environment a command run against the database needs (DESIGN.md:
+ * DATABASE_URL, FOSTER_BACKEND, FOSTER_RUN_ID, ...), as `count` name/value
+ * pairs owned by the session; 0 before provisioning.
+ */
+size_t foster_env_count(const foster_session *session);
+void foster_env_get(const foster_session *session, size_t index, const char **name,
+                    const char **value);
+
+/*
+ * Loads fixture files into an existing database at `url` (sqlite:////path or
+ * a PostgreSQL URL), in one transaction. Refuses a database without foster's
+ * marker (FOSTER_ERROR_NOT_MARKED) unless `force` is set and the database's
+ * name contains "test". The manifest gives the tables' order and columns.
+ */
+foster_result foster_load(foster_session *session, const char *url, const char *const *files,
+                          size_t file_count, bool force);
+
+/* The last error as "file:line: message" (with a second "hint: ..." line when one applies). */
+const char *foster_errmsg(const foster_session *session);
+
+/* Every problem foster_check or the last failing call found, one formatted line each. */
+size_t foster_problem_count(const foster_session *session);
+const char *foster_problem(const foster_session *session, size_t index);
+const char *foster_problem_hint(const foster_session *session, size_t index);
+
+/* Tears down (unless kept) and frees everything. NULL is fine. */
+void foster_close(foster_session *session);
+
+const char *foster_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

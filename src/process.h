@@ -1,0 +1,43 @@
+/*
+ * process.h — running the command under test: spawning it with foster's
+ * environment, passing on the signals foster receives, and turning how it
+ * ended into an exit status. Everything foster does with processes and
+ * signals is here.
+ *
+ * Signals: SIGINT, SIGTERM and SIGHUP are caught for the whole run. Before
+ * the command starts they only set process_interrupted (provisioning polls it
+ * and stops). While it runs, they are forwarded to it — except when the
+ * kernel sent them to the whole foreground process group (Ctrl-C on a
+ * terminal), where the command has received its own copy already. If the
+ * command is still alive `grace` seconds after a forwarded SIGTERM/SIGHUP/
+ * SIGINT, it gets SIGKILL, so that teardown always happens.
+ */
+#ifndef FOSTER_PROCESS_H
+#define FOSTER_PROCESS_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+/* The number of the first SIGINT/SIGTERM/SIGHUP received, or 0. */
+extern volatile sig_atomic_t process_interrupted;
+
+/* Installs the handlers; returns 0 or -1 with a diag. */
+int process_catch_signals(diag_list *diags);
+
+/* Exit statuses of a command that could not be started (as env(1) uses). */
+#define PROCESS_CANNOT_EXECUTE 126
+#define PROCESS_NOT_FOUND      127
+
+/*
+ * Runs argv[0] (looked up in PATH) with `env_count` NAME=VALUE pairs added to
+ * foster's environment, waits for it and returns its exit status: its own
+ * exit code, 128+N when signal N ended it, PROCESS_NOT_FOUND or
+ * PROCESS_CANNOT_EXECUTE (with a diag) when it could not be started, or -1
+ * with a diag when foster could not fork or wait.
+ */
+int process_run(char *const argv[], const char *const *names, const char *const *values,
+                size_t env_count, double grace, diag_list *diags);
+
+#endif

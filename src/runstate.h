@@ -1,0 +1,64 @@
+/*
+ * runstate.h — the private runtime directory and the run records in it.
+ *
+ * Every run writes a record before it creates anything, so that whatever a
+ * run leaves (because it was killed, or kept on purpose by `up`/`--keep`)
+ * can be found again by `down`, and by `gc` once the owning process is dead.
+ * SQLite test databases that another process opens live in the same
+ * directory.
+ *
+ * The directory is $FOSTER_RUNTIME_DIR if set, else $XDG_RUNTIME_DIR/foster,
+ * else /dev/shm/foster-<uid>, else ${TMPDIR:-/tmp}/foster-<uid>: memory-backed
+ * where the system offers it, mode 0700, owned by the caller (anything else is
+ * refused: another user could have prepared it).
+ */
+#ifndef FOSTER_RUNSTATE_H
+#define FOSTER_RUNSTATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "diag.h"
+
+typedef struct run_record {
+    char *run_id;
+    pid_t pid;         /* the foster process that owns the run */
+    bool kept;         /* left on purpose (up, --keep): gc leaves it; down removes it */
+    char *manifest;    /* absolute path of the manifest */
+    char *backend;     /* backend name as configured (sqlite, postgres, ...) */
+    char *database;    /* test database name */
+    char *url;         /* URL without password, once the database exists */
+    long long started; /* seconds since the epoch */
+} run_record;
+
+/*
+ * Returns the runtime directory (created 0700 when missing), a new string
+ * the caller frees; NULL with a diag when no usable one exists.
+ */
+char *runstate_directory(diag_list *diags);
+
+/* A new random run id: 8 lower-case hex digits, into `out` (9 bytes). */
+int runstate_new_id(char out[9], diag_list *diags);
+
+/* Writes (atomically, 0600) directory/<run_id>.run. 0 or -1 with a diag. */
+int run_record_write(const char *directory, const run_record *record, diag_list *diags);
+
+/*
+ * Reads directory/<run_id>.run. 0, 1 when there is no such record (no diag),
+ * -1 with a diag when it exists but cannot be read.
+ */
+int run_record_read(const char *directory, const char *run_id, run_record *out, diag_list *diags);
+
+/*
+ * Finds the newest kept record for `manifest` (absolute path). 0 and fills
+ * `out`, 1 when there is none.
+ */
+int run_record_find_kept(const char *directory, const char *manifest, run_record *out,
+                         diag_list *diags);
+
+/* Removes directory/<run_id>.run; a missing record is fine. */
+int run_record_remove(const char *directory, const char *run_id, diag_list *diags);
+
+void run_record_free(run_record *record);
+
+#endif

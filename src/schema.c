@@ -1,0 +1,185 @@
+/*
+ * schema.c — reads every schema file a manifest names, checks them against
+ * the manifest and each other, and orders the tables. See schema.h.
+ */
+#include "schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "order.h"
+
+/* The manifest index of the file that creates `name`, or -1. */
+static long owning_file(const schema_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->count; i++)
+        if (ddl_file_table(&set->files[i], name))
+            return (long)i;
+    return -1;
+}
+
+static int add_edge(order_edge **edges, size_t *count, size_t *capacity, size_t from, size_t to)
+{
+    if (*count == *capacity) {
+        size_t grown = *capacity ? *capacity * 2 : 16;
+        order_edge *more = realloc(*edges, grown * sizeof *more);
+        if (!more)
+            return -1;
+        *edges = more;
+        *capacity = grown;
+    }
+    (*edges)[(*count)++] = (order_edge){from, to};
+    return 0;
+}
+
+/*
+ * Collects the edges "file i references file j" from the DDL and the
+ * manifest's depends, reporting references to tables nobody creates.
+ */
+static int collect_edges(const schema_set *set, order_edge **edges, size_t *edge_count,
+                         diag_list *diags)
+{
+    size_t capacity = 0;
+    int rc = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        const ddl_file *file = &set->files[i];
+        const manifest_table *table = &set->manifest->tables[i];
+        for (size_t s = 0; s < file->statement_count; s++) {
+            const ddl_statement *st = &file->statements[s];
+            for (size_t r = 0; r < st->reference_count; r++) {
+                long target = owning_file(set, st->references[r]);
+                if (target < 0) {
+                    diag *d = diag_add(diags, file->display_name, st->source->line, 0,
+                                       "\"%s\" references table \"%s\", which no schema file "
+                                       "of the manifest creates",
+                                       st->table ? st->table : table->name, st->references[r]);
+                    diag_set_hint(d, "add a [table %s] section to %s", st->references[r],
+                                  set->manifest->path);
+                    rc = -1;
+                } else if (add_edge(edges, edge_count, &capacity, i, (size_t)target) < 0) {
+                    return -1;
+                }
+            }
+        }
+        for (size_t d = 0; d < table->depends_count; d++) {
+            long target = owning_file(set, table->depends[d]);
+            if (target >= 0 && add_edge(edges, edge_count, &capacity, i, (size_t)target) < 0)
+                return -1;
+        }
+    }
+    return rc;
+}
+
+static int load_files(schema_set *set, schema_dialect dialect, diag_list *diags)
+{
+    int rc = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        const manifest_table *table = &set->manifest->tables[i];
+        const char *path = table->schema_path;
+        if (dialect == SCHEMA_SQLITE && table->sqlite_schema_path)
+            path = table->sqlite_schema_path;
+        if (!path) {
+            rc = -1; /* manifest_resolve reported it */
+            continue;
+        }
+        if (ddl_load_file(path, path, &set->files[i], diags) < 0) {
+            rc = -1;
+            continue;
+        }
+        if (!ddl_file_table(&set->files[i], table->name)) {
+            diag *d = diag_add(diags, path, 0, 0, "does not create table \"%s\"", table->name);
+            diag_set_hint(d,
+                          "the schema file of [table %s] (line %d of %s) must contain its "
+                          "CREATE TABLE",
+                          table->written_name, table->line, set->manifest->path);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+/* SQLite: translate the owner's DDL; a .sqlite.sql file runs as written. */
+static int translate(schema_set *set, diag_list *diags)
+{
+    const ddl_file **to_translate = calloc(set->count ? set->count : 1, sizeof *to_translate);
+    if (!to_translate)
+        return -1;
+    size_t n = 0;
+    for (size_t k = 0; k < set->count; k++) {
+        size_t i = set->order[k];
+        if (!set->manifest->tables[i].sqlite_schema_path)
+            to_translate[n++] = &set->files[i];
+    }
+    int rc = translate_sqlite(to_translate, n, &set->sqlite, diags);
+    free(to_translate);
+    if (rc < 0)
+        return -1;
+    for (size_t k = 0; k < set->count; k++) {
+        size_t i = set->order[k];
+        if (!set->manifest->tables[i].sqlite_schema_path)
+            continue;
+        const ddl_file *file = &set->files[i];
+        for (size_t s = 0; s < file->statement_count; s++) {
+            if (file->statements[s].kind == DDL_SKIP)
+                continue;
+            sqlite_statement *items =
+                realloc(set->sqlite.items, (set->sqlite.count + 1) * sizeof *items);
+            if (!items)
+                return -1;
+            set->sqlite.items = items;
+            char *sql = strdup(file->statements[s].source->text);
+            if (!sql)
+                return -1;
+            items[set->sqlite.count++] = (sqlite_statement){
+                .sql = sql, .file = file->display_name, .line = file->statements[s].source->line};
+        }
+    }
+    return 0;
+}
+
+int schema_set_load(const manifest *m, schema_dialect dialect, schema_set *out, diag_list *diags)
+{
+    out->manifest = m;
+    out->count = m->table_count;
+    size_t n = m->table_count ? m->table_count : 1;
+    out->files = calloc(n, sizeof *out->files);
+    out->order = calloc(n, sizeof *out->order);
+    out->cyclic = calloc(n, sizeof *out->cyclic);
+    if (!out->files || !out->order || !out->cyclic) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    if (load_files(out, dialect, diags) < 0)
+        return -1;
+
+    order_edge *edges = NULL;
+    size_t edge_count = 0;
+    int rc = collect_edges(out, &edges, &edge_count, diags);
+    if (rc == 0 && order_tables(out->count, edges, edge_count, out->order, out->cyclic) < 0) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        rc = -1;
+    }
+    free(edges);
+    if (rc == 0 && dialect == SCHEMA_SQLITE && translate(out, diags) < 0) {
+        if (!diags->count)
+            diag_add(diags, NULL, 0, 0, "out of memory");
+        rc = -1;
+    }
+    return rc;
+}
+
+const ddl_table *schema_set_table(const schema_set *set, size_t index)
+{
+    return ddl_file_table(&set->files[index], set->manifest->tables[index].name);
+}
+
+void schema_set_free(schema_set *set)
+{
+    for (size_t i = 0; set->files && i < set->count; i++)
+        ddl_file_free(&set->files[i]);
+    free(set->files);
+    free(set->order);
+    free(set->cyclic);
+    sqlite_script_free(&set->sqlite);
+    memset(set, 0, sizeof *set);
+}

@@ -1,0 +1,47 @@
+/*
+ * schema.h — the schema files of a manifest taken together: read and
+ * analysed, checked against the manifest (each file creates its table, every
+ * referenced table is listed), put in dependency order, and — for SQLite —
+ * translated.
+ */
+#ifndef FOSTER_SCHEMA_H
+#define FOSTER_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ddl.h"
+#include "diag.h"
+#include "manifest.h"
+#include "translate_sqlite.h"
+
+typedef enum schema_dialect {
+    SCHEMA_POSTGRES, /* the owner's DDL as written */
+    SCHEMA_SQLITE,   /* translated, or <table>.sqlite.sql where one exists */
+} schema_dialect;
+
+typedef struct schema_set {
+    const manifest *manifest; /* borrowed; must outlive the set */
+    ddl_file *files;          /* one per manifest table, in manifest order */
+    size_t count;
+    size_t *order;        /* manifest indexes, each table after those it references */
+    bool *cyclic;         /* by manifest index: references itself or sits in a cycle */
+    sqlite_script sqlite; /* SCHEMA_SQLITE: the statements to run, in order */
+} schema_set;
+
+/*
+ * Loads the schema file of every table of `m` (manifest_resolve must have
+ * run). Returns 0, or -1 after adding a diag for every problem found in any
+ * file. `out` must be zeroed; free it with schema_set_free in every case.
+ */
+int schema_set_load(const manifest *m, schema_dialect dialect, schema_set *out, diag_list *diags);
+
+/*
+ * The analysed table definition for manifest table `index` (NULL when its
+ * file does not define it).
+ */
+const ddl_table *schema_set_table(const schema_set *set, size_t index);
+
+void schema_set_free(schema_set *set);
+
+#endif

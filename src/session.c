@@ -1,0 +1,576 @@
+/*
+ * session.c — the library behind foster.h: a manifest, its schemas, one
+ * backend, and the run record that lets a later process find what this one
+ * made. Every command of the CLI is a few calls of these functions.
+ */
+#include "foster.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "diag.h"
+#include "fixtures.h"
+#include "manifest.h"
+#include "runstate.h"
+#include "schema.h"
+#include "strbuf.h"
+
+typedef enum session_state {
+    SESSION_OPENED,      /* manifest and schemas read */
+    SESSION_PROVISIONED, /* a database exists and belongs to this session */
+    SESSION_GONE,        /* torn down */
+} session_state;
+
+struct foster_session {
+    foster_options options;
+    char *manifest_path;
+    char *backend_name;
+    char *postgres_url;
+    manifest manifest;
+    bool manifest_loaded;
+    schema_set schemas;
+    bool schemas_loaded;
+    schema_dialect dialect;
+
+    session_state state;
+    backend *backend;
+    bool kept;
+    char run_id[9];
+    char *runtime_dir;
+    char *database_name;
+    run_record record;
+    env_var *env;
+    size_t env_count;
+
+    diag_list problems;   /* of the last failing call, or of foster_check */
+    char **problem_lines; /* foster_problem's formatted lines, made on demand */
+    char *errmsg;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(foster_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void progress(foster_session *s, const char *fmt, ...)
+{
+    if (!s->options.progress)
+        return;
+    va_list args;
+    va_start(args, fmt);
+    char *line = strbuf_vformat(fmt, args);
+    va_end(args);
+    if (line)
+        s->options.progress(s->options.progress_context, line);
+    free(line);
+}
+
+static void forget_problem_lines(foster_session *s)
+{
+    for (size_t i = 0; s->problem_lines && i < s->problems.count; i++)
+        free(s->problem_lines[i]);
+    free(s->problem_lines);
+    s->problem_lines = NULL;
+}
+
+static void clear_error(foster_session *s)
+{
+    forget_problem_lines(s);
+    diag_list_clear(&s->problems);
+    free(s->errmsg);
+    s->errmsg = NULL;
+}
+
+/* Turns the collected problems into the result; the first one is the message. */
+static foster_result fail(foster_session *s, foster_result result)
+{
+    forget_problem_lines(s);
+    free(s->errmsg);
+    s->errmsg = NULL;
+    if (!s->problems.count)
+        diag_add(&s->problems, NULL, 0, 0, "%s",
+                 result == FOSTER_ERROR_NOMEM ? "out of memory" : "failed");
+    const diag *first = &s->problems.items[0];
+    char *text = diag_format(first);
+    if (text && first->hint) {
+        s->errmsg = strbuf_format("%s\nhint: %s", text, first->hint);
+        free(text);
+    } else {
+        s->errmsg = text;
+    }
+    return result;
+}
+
+void foster_options_init(foster_options *options)
+{
+    memset(options, 0, sizeof *options);
+}
+
+const char *foster_version(void)
+{
+    return FOSTER_VERSION;
+}
+
+static char *copy_option(const char *value, bool *failed)
+{
+    if (!value)
+        return NULL;
+    char *copy = strdup(value);
+    if (!copy)
+        *failed = true;
+    return copy;
+}
+
+static bool backend_known(const char *name)
+{
+    return strcmp(name, "sqlite") == 0 || strcmp(name, "postgres") == 0 ||
+           strcmp(name, "cluster") == 0 || strcmp(name, "container") == 0;
+}
+
+foster_result foster_open(const foster_options *options, foster_session **out)
+{
+    foster_session *s = calloc(1, sizeof *s);
+    *out = s;
+    if (!s)
+        return FOSTER_ERROR_NOMEM;
+    s->options = *options;
+    const char *path = options->manifest_path;
+    if (!path)
+        path = getenv("FOSTER_CONFIG") && *getenv("FOSTER_CONFIG") ? getenv("FOSTER_CONFIG")
+                                                                   : "foster.ini";
+    bool failed = false;
+    s->manifest_path = copy_option(path, &failed);
+    s->postgres_url = copy_option(options->postgres_url, &failed);
+    s->options.manifest_path = s->manifest_path;
+    s->options.postgres_url = s->postgres_url;
+    s->options.backend = NULL;
+    if (failed)
+        return fail(s, FOSTER_ERROR_NOMEM);
+
+    s->manifest_loaded = true;
+    if (manifest_load(s->manifest_path, &s->manifest, &s->problems) < 0 ||
+        manifest_resolve(&s->manifest, &s->problems) < 0)
+        return fail(s, FOSTER_ERROR_MANIFEST);
+
+    s->backend_name =
+        copy_option(options->backend ? options->backend : s->manifest.backend, &failed);
+    if (failed || !s->backend_name)
+        s->backend_name = strdup("sqlite");
+    if (!s->backend_name)
+        return fail(s, FOSTER_ERROR_NOMEM);
+    if (!backend_known(s->backend_name)) {
+        diag *d = diag_add(&s->problems, NULL, 0, 0, "unknown backend \"%s\"", s->backend_name);
+        diag_set_hint(d, "choose sqlite, postgres, cluster or container");
+        return fail(s, FOSTER_ERROR_MANIFEST);
+    }
+    s->dialect = strcmp(s->backend_name, "sqlite") == 0 ? SCHEMA_SQLITE : SCHEMA_POSTGRES;
+    s->schemas_loaded = true;
+    if (schema_set_load(&s->manifest, s->dialect, &s->schemas, &s->problems) < 0)
+        return fail(s, FOSTER_ERROR_INPUT);
+    return FOSTER_OK;
+}
+
+/* The backend for this session's engine, not yet connected. */
+static foster_result make_backend(foster_session *s)
+{
+    if (s->dialect != SCHEMA_SQLITE) {
+        diag *d =
+            diag_add(&s->problems, NULL, 0, 0,
+                     "the %s backend is not available in this version of foster", s->backend_name);
+        diag_set_hint(d, "use -b sqlite");
+        return fail(s, FOSTER_ERROR_INPUT);
+    }
+    if (!s->options.sqlite_in_memory && !s->runtime_dir &&
+        !(s->runtime_dir = runstate_directory(&s->problems)))
+        return fail(s, FOSTER_ERROR_SYSTEM);
+    s->backend = backend_sqlite_new(s->options.sqlite_in_memory ? NULL : s->runtime_dir);
+    return s->backend ? FOSTER_OK : fail(s, FOSTER_ERROR_NOMEM);
+}
+
+static bool session_usable(foster_session *s)
+{
+    if (s->manifest_loaded && s->schemas_loaded && s->schemas.files)
+        return true;
+    diag_add(&s->problems, NULL, 0, 0, "the session's manifest could not be read");
+    return false;
+}
+
+foster_result foster_check(foster_session *s)
+{
+    clear_error(s);
+    if (!session_usable(s))
+        return fail(s, FOSTER_ERROR_MISUSE);
+    if (fixtures_check(&s->schemas, &s->problems) < 0)
+        return fail(s, FOSTER_ERROR_INPUT);
+    if (s->dialect != SCHEMA_SQLITE)
+        return FOSTER_OK;
+    /* Without a server, SQLite in memory can still try the whole load. */
+    backend *b = backend_sqlite_new(NULL);
+    if (!b)
+        return fail(s, FOSTER_ERROR_NOMEM);
+    fixtures_loader loader = {.backend = b, .schemas = &s->schemas};
+    int rc = b->ops->create(b, "check", "check", &s->problems);
+    if (rc == 0)
+        rc = b->ops->create_tables(b, &s->schemas, &s->problems);
+    if (rc == 0)
+        rc = fixtures_load_manifest(&loader, &s->problems);
+    b->ops->free(b);
+    return rc == 0 ? FOSTER_OK : fail(s, FOSTER_ERROR_INPUT);
+}
+
+static char *absolute_path(const char *path)
+{
+    char *resolved = realpath(path, NULL);
+    return resolved ? resolved : strdup(path);
+}
+
+static int write_record(foster_session *s)
+{
+    if (!s->runtime_dir)
+        return 0; /* in memory: nothing can outlive the process */
+    return run_record_write(s->runtime_dir, &s->record, &s->problems);
+}
+
+static void report_table(void *context, const char *table, const char *file, long long rows,
+                         double seconds)
+{
+    foster_session *s = context;
+    if (table)
+        progress(s, "loaded %-24s %7lld rows from %s (%.1f ms)", table, rows, file, seconds * 1e3);
+    else
+        progress(s, "ran %lld statements from %s (%.1f ms)", rows, file, seconds * 1e3);
+}
+
+static bool interrupted(const foster_session *s)
+{
+    return s->options.interrupt && *s->options.interrupt;
+}
+
+static foster_result provision_steps(foster_session *s)
+{
+    backend *b = s->backend;
+    double started = now_seconds();
+    if (b->ops->create(b, s->database_name, s->run_id, &s->problems) < 0)
+        return FOSTER_ERROR_DATABASE;
+    s->state = SESSION_PROVISIONED;
+    free(s->record.url);
+    s->record.url = strdup(b->ops->url(b));
+    if (!s->record.url || write_record(s) < 0)
+        return FOSTER_ERROR_SYSTEM;
+    progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
+
+    double step = now_seconds();
+    if (b->ops->create_tables(b, &s->schemas, &s->problems) < 0)
+        return FOSTER_ERROR_DATABASE;
+    strbuf names = STRBUF_INIT;
+    for (size_t k = 0; k < s->schemas.count; k++)
+        strbuf_appendf(&names, "%s%s", k ? ", " : "", s->manifest.tables[s->schemas.order[k]].name);
+    progress(s, "created %zu tables in %.1f ms: %s", s->schemas.count, (now_seconds() - step) * 1e3,
+             strbuf_str(&names));
+    strbuf_free(&names);
+    if (interrupted(s)) {
+        diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning");
+        return FOSTER_ERROR_INTERRUPTED;
+    }
+
+    step = now_seconds();
+    fixtures_loader loader = {.backend = b,
+                              .schemas = &s->schemas,
+                              .report = report_table,
+                              .report_context = s,
+                              .interrupt = s->options.interrupt};
+    if (fixtures_load_manifest(&loader, &s->problems) < 0)
+        return loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
+    progress(s, "loaded fixtures in %.1f ms; database ready in %.1f ms",
+             (now_seconds() - step) * 1e3, (now_seconds() - started) * 1e3);
+    return FOSTER_OK;
+}
+
+static foster_result build_environment(foster_session *s)
+{
+    backend *b = s->backend;
+    env_list_free(s->env, s->env_count);
+    s->env = NULL;
+    s->env_count = 0;
+    if (b->ops->environment(b, &s->env, &s->env_count) < 0 ||
+        env_list_add(&s->env, &s->env_count, "FOSTER_BACKEND", b->ops->name) < 0 ||
+        env_list_add(&s->env, &s->env_count, "FOSTER_RUN_ID", s->run_id) < 0)
+        return FOSTER_ERROR_NOMEM;
+    return FOSTER_OK;
+}
+
+foster_result foster_provision(foster_session *s)
+{
+    clear_error(s);
+    if (!session_usable(s))
+        return fail(s, FOSTER_ERROR_MISUSE);
+    if (s->state == SESSION_PROVISIONED) {
+        diag_add(&s->problems, NULL, 0, 0, "this session has provisioned a database already");
+        return fail(s, FOSTER_ERROR_MISUSE);
+    }
+    foster_result result = make_backend(s);
+    if (result != FOSTER_OK)
+        return result;
+    if (runstate_new_id(s->run_id, &s->problems) < 0)
+        return fail(s, FOSTER_ERROR_SYSTEM);
+    free(s->database_name);
+    s->database_name = strbuf_format("test_%s_%s", s->manifest.name, s->run_id);
+    run_record_free(&s->record);
+    s->record = (run_record){.run_id = strdup(s->run_id),
+                             .pid = getpid(),
+                             .manifest = absolute_path(s->manifest.path),
+                             .backend = strdup(s->backend_name),
+                             .database = s->database_name ? strdup(s->database_name) : NULL,
+                             .started = (long long)time(NULL)};
+    if (!s->database_name || !s->record.run_id || !s->record.manifest || !s->record.backend ||
+        !s->record.database)
+        return fail(s, FOSTER_ERROR_NOMEM);
+    /* The record comes first: a run killed from here on can be found and reaped. */
+    if (write_record(s) < 0)
+        return fail(s, FOSTER_ERROR_SYSTEM);
+
+    result = provision_steps(s);
+    if (result == FOSTER_OK)
+        result = build_environment(s);
+    if (result != FOSTER_OK) {
+        diag_list teardown_problems = DIAG_LIST_INIT;
+        if (s->state == SESSION_PROVISIONED)
+            s->backend->ops->drop(s->backend, &teardown_problems);
+        diag_list_move(&s->problems, &teardown_problems);
+        s->backend->ops->free(s->backend);
+        s->backend = NULL;
+        s->state = SESSION_OPENED;
+        if (s->runtime_dir)
+            run_record_remove(s->runtime_dir, s->run_id, &s->problems);
+        return fail(s, result);
+    }
+    return FOSTER_OK;
+}
+
+foster_result foster_teardown(foster_session *s)
+{
+    clear_error(s);
+    if (s->state != SESSION_PROVISIONED)
+        return FOSTER_OK;
+    double started = now_seconds();
+    int rc = s->backend->ops->drop(s->backend, &s->problems);
+    if (rc == 0 && s->runtime_dir)
+        rc = run_record_remove(s->runtime_dir, s->run_id, &s->problems);
+    if (rc < 0)
+        return fail(s, FOSTER_ERROR_DATABASE);
+    progress(s, "teardown: removed %s (%.1f ms)", s->database_name,
+             (now_seconds() - started) * 1e3);
+    s->backend->ops->free(s->backend);
+    s->backend = NULL;
+    s->state = SESSION_GONE;
+    s->kept = false;
+    return FOSTER_OK;
+}
+
+foster_result foster_keep(foster_session *s)
+{
+    clear_error(s);
+    if (s->state != SESSION_PROVISIONED || !s->runtime_dir) {
+        diag_add(&s->problems, NULL, 0, 0,
+                 s->runtime_dir ? "nothing provisioned to keep"
+                                : "an in-memory database cannot outlive its process");
+        return fail(s, FOSTER_ERROR_MISUSE);
+    }
+    s->record.kept = true;
+    if (write_record(s) < 0)
+        return fail(s, FOSTER_ERROR_SYSTEM);
+    s->kept = true;
+    return FOSTER_OK;
+}
+
+foster_result foster_attach(foster_session *s, const char *run_id)
+{
+    clear_error(s);
+    if (s->state == SESSION_PROVISIONED) {
+        diag_add(&s->problems, NULL, 0, 0, "this session has a database already");
+        return fail(s, FOSTER_ERROR_MISUSE);
+    }
+    if (!s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
+        return fail(s, FOSTER_ERROR_SYSTEM);
+    run_record_free(&s->record);
+    int found;
+    if (run_id) {
+        found = run_record_read(s->runtime_dir, run_id, &s->record, &s->problems);
+    } else {
+        char *manifest = absolute_path(s->manifest_path);
+        if (!manifest)
+            return fail(s, FOSTER_ERROR_NOMEM);
+        found = run_record_find_kept(s->runtime_dir, manifest, &s->record, &s->problems);
+        free(manifest);
+    }
+    if (found < 0)
+        return fail(s, FOSTER_ERROR_SYSTEM);
+    if (found > 0) {
+        diag *d = run_id ? diag_add(&s->problems, NULL, 0, 0, "no run %s", run_id)
+                         : diag_add(&s->problems, s->manifest_path, 0, 0,
+                                    "no database left by `foster up` for this manifest");
+        diag_set_hint(d, "runs are recorded in %s", s->runtime_dir);
+        return fail(s, FOSTER_ERROR_NOT_FOUND);
+    }
+    if (!s->record.url) {
+        /* Killed before the database existed: only the record remains. */
+        run_record_remove(s->runtime_dir, s->record.run_id, &s->problems);
+        diag_add(&s->problems, NULL, 0, 0, "run %s never created its database", s->record.run_id);
+        return fail(s, FOSTER_ERROR_NOT_FOUND);
+    }
+    snprintf(s->run_id, sizeof s->run_id, "%s", s->record.run_id);
+    free(s->database_name);
+    s->database_name = strdup(s->record.database ? s->record.database : s->record.url);
+    if (strcmp(s->record.backend ? s->record.backend : "", "sqlite") != 0) {
+        diag_add(&s->problems, NULL, 0, 0,
+                 "run %s used the %s backend, which this version of foster cannot reach", s->run_id,
+                 s->record.backend ? s->record.backend : "unknown");
+        return fail(s, FOSTER_ERROR_INPUT);
+    }
+    s->backend = backend_sqlite_new(s->runtime_dir);
+    if (!s->backend || !s->database_name)
+        return fail(s, FOSTER_ERROR_NOMEM);
+    bool marked = false;
+    if (s->backend->ops->open_existing(s->backend, s->record.url, &marked, &s->problems) < 0 ||
+        !marked) {
+        if (!marked && !s->problems.count)
+            diag_add(&s->problems, s->record.url, 0, 0,
+                     "does not carry foster's marker; leaving it alone");
+        s->backend->ops->free(s->backend);
+        s->backend = NULL;
+        return fail(s, marked ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOT_MARKED);
+    }
+    s->state = SESSION_PROVISIONED;
+    s->kept = true;
+    foster_result result = build_environment(s);
+    return result == FOSTER_OK ? FOSTER_OK : fail(s, result);
+}
+
+/* Only names made for tests may be loaded into without the marker. */
+static bool name_says_test(const char *url)
+{
+    const char *name = strrchr(url, '/');
+    return strstr(name ? name : url, "test") != NULL;
+}
+
+foster_result foster_load(foster_session *s, const char *url, const char *const *files,
+                          size_t file_count, bool force)
+{
+    clear_error(s);
+    if (!session_usable(s))
+        return fail(s, FOSTER_ERROR_MISUSE);
+    if (strncmp(url, "postgres", 8) == 0) {
+        diag_add(&s->problems, NULL, 0, 0,
+                 "loading into PostgreSQL is not available in this version of foster");
+        return fail(s, FOSTER_ERROR_INPUT);
+    }
+    backend *b = backend_sqlite_new(NULL);
+    if (!b)
+        return fail(s, FOSTER_ERROR_NOMEM);
+    bool marked = false;
+    foster_result result = FOSTER_OK;
+    if (b->ops->open_existing(b, url, &marked, &s->problems) < 0) {
+        result = FOSTER_ERROR_DATABASE;
+    } else if (!marked && !(force && name_says_test(url))) {
+        diag *d = diag_add(&s->problems, NULL, 0, 0,
+                           "refusing to load into %s: it is not a database foster created", url);
+        diag_set_hint(d, force ? "--force works only for databases whose name contains \"test\""
+                               : "use --force to load anyway (the name must contain \"test\")");
+        result = FOSTER_ERROR_NOT_MARKED;
+    } else {
+        fixtures_loader loader = {.backend = b,
+                                  .schemas = &s->schemas,
+                                  .report = report_table,
+                                  .report_context = s,
+                                  .interrupt = s->options.interrupt};
+        if (fixtures_load_files(&loader, files, file_count, &s->problems) < 0)
+            result = loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
+    }
+    b->ops->free(b);
+    return result == FOSTER_OK ? FOSTER_OK : fail(s, result);
+}
+
+const char *foster_run_id(const foster_session *s)
+{
+    return s && s->state == SESSION_PROVISIONED ? s->run_id : NULL;
+}
+
+const char *foster_url(const foster_session *s)
+{
+    return s && s->state == SESSION_PROVISIONED ? s->backend->ops->url(s->backend) : NULL;
+}
+
+size_t foster_env_count(const foster_session *s)
+{
+    return s && s->state == SESSION_PROVISIONED ? s->env_count : 0;
+}
+
+void foster_env_get(const foster_session *s, size_t index, const char **name, const char **value)
+{
+    *name = s->env[index].name;
+    *value = s->env[index].value;
+}
+
+const char *foster_errmsg(const foster_session *s)
+{
+    if (!s)
+        return "out of memory";
+    return s->errmsg ? s->errmsg : "no error";
+}
+
+size_t foster_problem_count(const foster_session *s)
+{
+    return s ? s->problems.count : 0;
+}
+
+const char *foster_problem(const foster_session *s, size_t index)
+{
+    foster_session *mutable = (foster_session *)s; /* the cache is not part of the state */
+    if (!mutable->problem_lines) {
+        mutable->problem_lines = calloc(s->problems.count ? s->problems.count : 1, sizeof(char *));
+        if (!mutable->problem_lines)
+            return s->problems.items[index].message;
+    }
+    if (!mutable->problem_lines[index])
+        mutable->problem_lines[index] = diag_format(&s->problems.items[index]);
+    return mutable->problem_lines[index] ? mutable->problem_lines[index]
+                                         : s->problems.items[index].message;
+}
+
+const char *foster_problem_hint(const foster_session *s, size_t index)
+{
+    return s->problems.items[index].hint;
+}
+
+void foster_close(foster_session *s)
+{
+    if (!s)
+        return;
+    if (s->state == SESSION_PROVISIONED && !s->kept)
+        foster_teardown(s);
+    if (s->backend)
+        s->backend->ops->free(s->backend);
+    env_list_free(s->env, s->env_count);
+    run_record_free(&s->record);
+    if (s->schemas_loaded)
+        schema_set_free(&s->schemas);
+    if (s->manifest_loaded)
+        manifest_free(&s->manifest);
+    clear_error(s);
+    free(s->manifest_path);
+    free(s->backend_name);
+    free(s->postgres_url);
+    free(s->runtime_dir);
+    free(s->database_name);
+    free(s);
+}
