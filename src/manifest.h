@@ -5,8 +5,12 @@
  * Parsed with inih. Every problem is reported with the file and line: unknown
  * sections and keys, duplicate keys or tables, bad values (backend, engine,
  * name), unterminated or unknown ${VAR} references. Values may use ${VAR} and
- * ${VAR:-default}, expanded from the environment when the file is read; a
- * value may end with a ';' or '#' comment after white space.
+ * ${VAR:-default}, expanded from the environment when the file is read ($$
+ * is a literal $); a line may end with a ';' or '#' comment after white
+ * space. An empty value (say, an unset ${VAR}) leaves the default, except
+ * `fixtures =` in a table, which means "no fixtures". Indented lines are not
+ * continuations, and a key line may hold at most 198 characters without its
+ * comment (inih's buffer).
  *
  * manifest_parse is pure (text and an environment lookup in, structure out).
  * manifest_resolve then turns the schema and fixture names into paths and
@@ -24,15 +28,18 @@ typedef struct manifest_table {
     char *name;         /* normalised (ddl_normalize_name) */
     char *written_name; /* as in the section header, e.g. "billing.invoice" */
     char *owner;        /* free text, or NULL */
-    char *schema;       /* schema key as written, or NULL for the default */
+    char *schema;       /* schema key as written, or NULL for the default
+                           <written_name>.sql (quotes of "quoted" parts removed) */
     char **fixtures;    /* fixture keys as written (comma list split, trimmed) */
     size_t fixture_count;
     bool fixtures_given; /* the key was present (possibly empty: no fixtures) */
     char **depends;      /* normalised names */
     size_t depends_count;
-    char *model;      /* "app.model" for Django JSON fixtures, or NULL */
-    int line;         /* line of the [table ...] header */
-    int depends_line; /* line of the depends key, 0 when absent */
+    char *model;       /* "app.model" for Django JSON fixtures, or NULL */
+    int line;          /* line of the [table ...] header */
+    int schema_line;   /* line of the schema key, 0 when absent */
+    int fixtures_line; /* line of the fixtures key, 0 when absent */
+    int depends_line;  /* line of the depends key, 0 when absent */
 
     /* Filled by manifest_resolve: */
     char *schema_path;        /* the PostgreSQL DDL file */
@@ -44,8 +51,9 @@ typedef struct manifest_table {
 typedef struct manifest {
     char *path;             /* the file as given */
     char *directory;        /* its directory, relative paths are taken from here */
-    char *name;             /* [foster] name; default: the directory's base name,
-                               reduced to [a-z0-9_] */
+    char *name;             /* [foster] name; default: the directory's base name
+                               (of the real directory for "." and ".."), reduced
+                               to [a-z0-9_], at most 30 characters */
     char *backend;          /* sqlite | postgres | cluster | container; default sqlite */
     char *schemas_dir;      /* default "schemas", relative to directory */
     char *fixtures_dir;     /* default "fixtures" */

@@ -1,0 +1,3 @@
+CREATE TABLE alpha (
+    id integer PRIMARY KEY
+);

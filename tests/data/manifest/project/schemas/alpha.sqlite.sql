@@ -1,0 +1,3 @@
+CREATE TABLE alpha (
+    id INTEGER PRIMARY KEY
+);

@@ -1,0 +1,3 @@
+CREATE TABLE billing.invoice (
+    id integer PRIMARY KEY
+);

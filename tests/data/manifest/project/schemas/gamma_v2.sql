@@ -1,0 +1,3 @@
+CREATE TABLE gamma (
+    id integer PRIMARY KEY
+);
