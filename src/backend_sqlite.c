@@ -307,6 +307,7 @@ static void explain_foreign_key(sqlite_backend *s, const csv_row *row, diag *d)
             d->message = strbuf_format("column \"%s\" = %s: no row of \"%s\" has %s = %s "
                                        "(foreign key violation)",
                                        from, value->value, parent, to ? to : "rowid", value->value);
+            d->line = value->line;
             d->column = value->column;
             diag_set_hint(d,
                           "load the \"%s\" row first (list its fixture in the manifest) or "
@@ -320,23 +321,23 @@ static void explain_foreign_key(sqlite_backend *s, const csv_row *row, diag *d)
 
 /*
  * "UNIQUE constraint failed: t.c" and "NOT NULL constraint failed: t.c" name
- * the column; point at it in the row.
+ * the column; find its field in the row.
  */
-static int column_of_constraint_error(const sqlite_backend *s, const csv_row *row,
-                                      const char *message)
+static const csv_field *field_of_constraint_error(const sqlite_backend *s, const csv_row *row,
+                                                  const char *message)
 {
     const char *failed = strstr(message, "constraint failed: ");
     if (!failed)
-        return 0;
+        return NULL;
     const char *name = strchr(failed, '.');
     if (!name)
-        return 0;
+        return NULL;
     name++;
     size_t length = strcspn(name, ", ");
     for (size_t i = 0; i < s->column_count && i < row->count; i++)
         if (strlen(s->columns[i]) == length && strncmp(s->columns[i], name, length) == 0)
-            return row->fields[i].column;
-    return 0;
+            return &row->fields[i];
+    return NULL;
 }
 
 static int remember_line(sqlite_backend *s, int line)
@@ -370,9 +371,9 @@ static int sqlite_table_row(backend *b, const csv_row *row, diag_list *diags)
                    ? (diag_add(diags, NULL, 0, 0, "out of memory"), -1)
                    : 0;
     const char *message = sqlite3_errmsg(s->db);
-    int column = column_of_constraint_error(s, row, message);
-    diag *d = diag_add(diags, s->file, row->line, column, "cannot load row into \"%s\": %s",
-                       s->table, message);
+    const csv_field *field = field_of_constraint_error(s, row, message);
+    diag *d = diag_add(diags, s->file, field ? field->line : row->line, field ? field->column : 0,
+                       "cannot load row into \"%s\": %s", s->table, message);
     if (d && sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
         explain_foreign_key(s, row, d);
     return -1;

@@ -16,6 +16,9 @@
 /* How many rows between two looks at *interrupt. */
 #define FIXTURES_INTERRUPT_EVERY 4096
 
+/* `check` lists at most this many problems of one fixture file. */
+#define FIXTURES_CHECK_MAX_PROBLEMS 20
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -76,8 +79,8 @@ static int check_field_count(const csv_row *row, const csv_row *header, size_t h
 {
     if (row->count == header_count)
         return 0;
-    int column = row->count > header_count ? row->fields[header_count].column : 0;
-    diag_add(diags, file, row->line, column,
+    const csv_field *extra = row->count > header_count ? &row->fields[header_count] : NULL;
+    diag_add(diags, file, extra ? extra->line : row->line, extra ? extra->column : 0,
              "expected %zu fields as in the header (line %d), found %zu", header_count,
              header->line, row->count);
     return -1;
@@ -313,7 +316,7 @@ static int check_row_values(const csv_row *row, const header_copy *header, const
             continue;
         const ddl_column *column = ddl_table_column(table, header->names[i]);
         if (column && column->not_null && !column->auto_increment) {
-            diag *d = diag_add(diags, file, row->line, row->fields[i].column,
+            diag *d = diag_add(diags, file, row->fields[i].line, row->fields[i].column,
                                "NULL in column \"%s\", which is NOT NULL", column->name);
             diag_set_hint(d, "an unquoted empty field is NULL; write \"\" for an empty string");
             rc = -1;
@@ -365,7 +368,13 @@ static int check_csv(const char *path, const ddl_table *table, diag_list *diags)
             rc = -1;
     }
     bool skip_blank = !table || table->column_count > 1;
+    size_t first_problem = diags->count;
     while (header.names) {
+        if (diags->count - first_problem >= FIXTURES_CHECK_MAX_PROBLEMS) {
+            diag_add(diags, path, row.line, 0, "stopping after %d problems in this file",
+                     FIXTURES_CHECK_MAX_PROBLEMS);
+            break;
+        }
         int got = csv_next_row(reader, &row, diags);
         if (got <= 0) {
             rc = got < 0 ? -1 : rc;

@@ -1,0 +1,242 @@
+/*
+ * test_session.c — the library API (foster.h) on the example project:
+ * what provisioning creates, what teardown removes, what keep/attach do.
+ */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "foster.h"
+#include "strbuf.h"
+
+static char runtime_dir[] = "/tmp/foster-test-session-XXXXXX";
+static char *manifest_path;
+
+static void setup(void)
+{
+    ck_assert_ptr_nonnull(mkdtemp(runtime_dir));
+    setenv("FOSTER_RUNTIME_DIR", runtime_dir, 1);
+    manifest_path = strbuf_format("%s/foster.ini", getenv("FOSTER_SOURCE_ROOT"));
+}
+
+static int count_entries(const char *directory)
+{
+    char *command = strbuf_format("ls -A '%s' | wc -l", directory);
+    FILE *p = popen(command, "r");
+    int count = -1;
+    ck_assert_int_eq(fscanf(p, "%d", &count), 1);
+    pclose(p);
+    free(command);
+    return count;
+}
+
+static void teardown(void)
+{
+    ck_assert_int_eq(count_entries(runtime_dir), 0); /* nothing left behind */
+    rmdir(runtime_dir);
+    strcpy(runtime_dir + strlen(runtime_dir) - 6, "XXXXXX");
+    free(manifest_path);
+}
+
+static foster_session *open_example(bool in_memory)
+{
+    foster_options options;
+    foster_options_init(&options);
+    options.manifest_path = manifest_path;
+    options.sqlite_in_memory = in_memory;
+    foster_session *session = NULL;
+    foster_result result = foster_open(&options, &session);
+    ck_assert_msg(result == FOSTER_OK, "%s", foster_errmsg(session));
+    return session;
+}
+
+static const char *env_value(const foster_session *session, const char *wanted)
+{
+    for (size_t i = 0; i < foster_env_count(session); i++) {
+        const char *name, *value;
+        foster_env_get(session, i, &name, &value);
+        if (strcmp(name, wanted) == 0)
+            return value;
+    }
+    return NULL;
+}
+
+static long long count_rows(const char *path, const char *table)
+{
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    char *sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\"", table);
+    sqlite3_stmt *stmt;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+    long long count = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+    return count;
+}
+
+START_TEST(test_provision_creates_private_file_with_tables_and_rows)
+{
+    foster_session *session = open_example(false);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    const char *path = env_value(session, "FOSTER_SQLITE_PATH");
+    ck_assert_ptr_nonnull(path);
+    ck_assert_str_eq(env_value(session, "FOSTER_BACKEND"), "sqlite");
+    ck_assert_str_eq(env_value(session, "FOSTER_RUN_ID"), foster_run_id(session));
+    char *url = strbuf_format("sqlite:///%s", path);
+    ck_assert_str_eq(env_value(session, "DATABASE_URL"), url);
+    free(url);
+    ck_assert_int_eq(strncmp(path, runtime_dir, strlen(runtime_dir)), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0600);
+    ck_assert_int_eq(stat(runtime_dir, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0700);
+    ck_assert_int_eq(count_rows(path, "auth_user"), 4);
+    ck_assert_int_eq(count_rows(path, "trading_sharestransfer"), 3);
+    ck_assert_int_eq(count_entries(runtime_dir), 2); /* the database and the run record */
+    ck_assert_int_eq(foster_teardown(session), FOSTER_OK);
+    ck_assert_int_eq(access(path, F_OK), -1);
+    foster_close(session);
+}
+END_TEST
+
+START_TEST(test_close_tears_down)
+{
+    foster_session *session = open_example(false);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    foster_close(session); /* teardown() asserts the directory is empty */
+}
+END_TEST
+
+START_TEST(test_in_memory_touches_no_file)
+{
+    foster_session *session = open_example(true);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    ck_assert_str_eq(foster_url(session), "sqlite:///:memory:");
+    ck_assert_ptr_null(env_value(session, "FOSTER_SQLITE_PATH"));
+    ck_assert_int_eq(count_entries(runtime_dir), 0);
+    foster_close(session);
+}
+END_TEST
+
+START_TEST(test_kept_run_is_found_by_attach_and_removed)
+{
+    foster_session *session = open_example(false);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    ck_assert_int_eq(foster_keep(session), FOSTER_OK);
+    char run_id[16];
+    snprintf(run_id, sizeof run_id, "%s", foster_run_id(session));
+    char *path = strdup(env_value(session, "FOSTER_SQLITE_PATH"));
+    foster_close(session);
+    ck_assert_int_eq(access(path, F_OK), 0); /* kept */
+
+    session = open_example(false);
+    ck_assert_int_eq(foster_attach(session, NULL), FOSTER_OK);
+    ck_assert_str_eq(foster_run_id(session), run_id);
+    ck_assert_int_eq(foster_teardown(session), FOSTER_OK);
+    ck_assert_int_eq(access(path, F_OK), -1);
+    ck_assert_int_eq(foster_attach(session, NULL), FOSTER_ERROR_NOT_FOUND);
+    foster_close(session);
+    free(path);
+}
+END_TEST
+
+START_TEST(test_attach_refuses_a_database_without_marker)
+{
+    foster_session *session = open_example(false);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    ck_assert_int_eq(foster_keep(session), FOSTER_OK);
+    char *path = strdup(env_value(session, "FOSTER_SQLITE_PATH"));
+    char run_id[16];
+    snprintf(run_id, sizeof run_id, "%s", foster_run_id(session));
+    foster_close(session);
+
+    sqlite3 *db; /* somebody swapped the file for one foster did not make */
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "PRAGMA application_id = 0", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    session = open_example(false);
+    ck_assert_int_eq(foster_attach(session, run_id), FOSTER_ERROR_NOT_MARKED);
+    ck_assert_ptr_nonnull(strstr(foster_errmsg(session), "marker"));
+    foster_close(session);
+    ck_assert_int_eq(access(path, F_OK), 0); /* left alone */
+    ck_assert_int_eq(count_rows(path, "auth_user"), 4);
+
+    unlink(path);
+    char *record = strbuf_format("%s/%s.run", runtime_dir, run_id);
+    unlink(record);
+    free(record);
+    free(path);
+}
+END_TEST
+
+START_TEST(test_missing_manifest_names_the_file)
+{
+    foster_options options;
+    foster_options_init(&options);
+    options.manifest_path = "/nonexistent/foster.ini";
+    foster_session *session = NULL;
+    ck_assert_int_eq(foster_open(&options, &session), FOSTER_ERROR_MANIFEST);
+    ck_assert_ptr_nonnull(strstr(foster_errmsg(session), "/nonexistent/foster.ini"));
+    ck_assert_int_ge(foster_problem_count(session), 1);
+    ck_assert_int_eq(foster_provision(session), FOSTER_ERROR_MISUSE);
+    foster_close(session);
+}
+END_TEST
+
+START_TEST(test_check_passes_on_the_example)
+{
+    foster_session *session = open_example(true);
+    ck_assert_msg(foster_check(session) == FOSTER_OK, "%s", foster_errmsg(session));
+    ck_assert_int_eq(foster_problem_count(session), 0);
+    foster_close(session);
+}
+END_TEST
+
+START_TEST(test_interrupt_stops_provisioning_and_leaves_nothing)
+{
+    foster_options options;
+    foster_options_init(&options);
+    options.manifest_path = manifest_path;
+    volatile sig_atomic_t interrupt = SIGTERM;
+    options.interrupt = &interrupt;
+    foster_session *session = NULL;
+    ck_assert_int_eq(foster_open(&options, &session), FOSTER_OK);
+    ck_assert_int_eq(foster_provision(session), FOSTER_ERROR_INTERRUPTED);
+    ck_assert_ptr_null(foster_url(session));
+    foster_close(session);
+}
+END_TEST
+
+static Suite *session_suite(void)
+{
+    Suite *suite = suite_create("session");
+    TCase *tc = tcase_create("example");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_provision_creates_private_file_with_tables_and_rows);
+    tcase_add_test(tc, test_close_tears_down);
+    tcase_add_test(tc, test_in_memory_touches_no_file);
+    tcase_add_test(tc, test_kept_run_is_found_by_attach_and_removed);
+    tcase_add_test(tc, test_attach_refuses_a_database_without_marker);
+    tcase_add_test(tc, test_missing_manifest_names_the_file);
+    tcase_add_test(tc, test_check_passes_on_the_example);
+    tcase_add_test(tc, test_interrupt_stops_provisioning_and_leaves_nothing);
+    suite_add_tcase(suite, tc);
+    return suite;
+}
+
+int main(void)
+{
+    SRunner *runner = srunner_create(session_suite());
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
