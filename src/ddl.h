@@ -45,14 +45,17 @@ typedef struct ddl_column {
 typedef struct ddl_statement {
     ddl_kind kind;
     const sql_statement *source; /* points into the analysed sql_script */
-    char *table;                 /* normalised name of the table it is about, or NULL */
-    char **references;           /* normalised names of tables it references (FKs) */
+    char *table;                 /* normalised name of the table it is about, or NULL:
+                                    the CREATE/ALTER TABLE target, CREATE INDEX's ON table,
+                                    a sequence's OWNED BY table; NULL for DDL_SKIP/OTHER */
+    char **references;           /* normalised names of tables it references (FKs), each
+                                    once, in order of appearance; may include `table` */
     size_t reference_count;
 } ddl_statement;
 
 typedef struct ddl_table {
     char *name;          /* normalised name */
-    char *schema;        /* schema as written, NULL for none/public */
+    char *schema;        /* schema, folded like names, NULL for none/public */
     char *bare_name;     /* table name without schema */
     ddl_column *columns; /* in CREATE TABLE order */
     size_t column_count;

@@ -17,9 +17,10 @@
 #include "diag.h"
 
 typedef struct sql_statement {
-    char *text;   /* the statement, trimmed, comments kept, no final ';' */
+    char *text;   /* the statement, from its first token (leading comments dropped) to
+                     its last (trailing comments dropped), inner comments kept, no ';' */
     int line;     /* 1-based line of its first character in the file */
-    int column;   /* 1-based column of its first character */
+    int column;   /* 1-based column of its first character (characters, not bytes) */
     bool is_meta; /* a psql meta-command line such as "\restrict abc" */
 } sql_statement;
 
@@ -31,7 +32,10 @@ typedef struct sql_script {
 /*
  * Splits `text` (`length` bytes, need not be NUL-terminated) into `out`,
  * which must be zeroed or freed before. Statements made only of comments and
- * white space are dropped. `file` is used only in messages. Returns 0, or -1
+ * white space are dropped. As in psql, a ';' inside parentheses or inside a
+ * CREATE FUNCTION ... BEGIN ATOMIC ... END body does not end a statement, and
+ * the last statement needs no ';'. A meta-command line ends any statement
+ * still open before it. `file` is used only in messages. Returns 0, or -1
  * after adding a diag naming the line where an unterminated string, quoted
  * identifier, dollar quote or comment began (nothing is kept in `out`).
  */
@@ -66,7 +70,8 @@ typedef struct sql_tokens {
 } sql_tokens;
 
 /*
- * Tokenizes one statement (comments and white space are skipped). Tokens
+ * Tokenizes one statement (comments and white space are skipped); a
+ * meta-command statement gives one WORD per white-space separated word. Tokens
  * point into `statement->text`, which must outlive them. Returns 0, or -1
  * with a diag (file, line, column) on an unterminated construct.
  */
