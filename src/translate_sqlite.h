@@ -4,20 +4,46 @@
  * What it translates (everything pg_dump --schema-only writes for a table):
  *   - schema qualification: "public.x" and "main.x" become "x"; any other
  *     schema is dropped too (the table lives in main under its bare name);
+ *     two tables that would share a bare name are an error;
  *   - serial/bigserial/smallserial, GENERATED ... AS IDENTITY, nextval(...)
  *     defaults (inline or by ALTER COLUMN ... SET DEFAULT): the column becomes
- *     INTEGER so that, when it is the primary key, SQLite assigns it;
+ *     exactly INTEGER so that, when it is the primary key, SQLite assigns it;
  *   - ALTER TABLE [ONLY] x ADD [CONSTRAINT n] PRIMARY KEY/UNIQUE/FOREIGN KEY/
- *     CHECK: folded into x's CREATE TABLE (NOT VALID dropped);
- *   - ::type casts and CAST-free PostgreSQL-only default forms (now(),
- *     'now'::text::date ...);
- *   - CREATE [UNIQUE] INDEX ... ON [ONLY] x USING btree (...): USING dropped;
- *   - types SQLite's grammar rejects (timestamp(6) with time zone, arrays...)
- *     become a type name with the same affinity.
- * What it skips: every DDL_SKIP statement, CREATE/ALTER SEQUENCE, CREATE SCHEMA,
- * CREATE EXTENSION.
- * Anything else it cannot translate is an error naming the file, the line, the
- * construct, with the hint to supply <table>.sqlite.sql.
+ *     CHECK, ADD COLUMN, ALTER COLUMN SET/DROP DEFAULT, SET/DROP NOT NULL:
+ *     folded into x's CREATE TABLE (NOT VALID, MATCH, index storage options
+ *     dropped; a foreign key keeps ON DELETE/UPDATE and DEFERRABLE);
+ *   - expressions (defaults, CHECKs, index columns, index predicates):
+ *     ::type casts dropped; now() and its kin, LOCALTIMESTAMP and
+ *     timezone('utc', now()) become CURRENT_TIMESTAMP; 'now'::date becomes
+ *     CURRENT_DATE; "= ANY (ARRAY[...])" becomes IN (...); ~~ and ILIKE
+ *     become LIKE; TRIM(BOTH FROM x), SUBSTRING(x FROM a FOR b) and
+ *     char_length() become SQLite's functions; E'...' and $$...$$ strings
+ *     become '...'; collations other than BINARY/NOCASE/RTRIM are dropped;
+ *     a default that is not a plain literal is wrapped in parentheses;
+ *   - CREATE [UNIQUE] INDEX ... ON [ONLY] x USING btree|hash (...): USING,
+ *     operator classes, NULLS FIRST/LAST, INCLUDE, WITH and TABLESPACE
+ *     dropped. Indexes of other methods (gin, gist, brin, spgist) are left
+ *     out without a word: SQLite could not use them, and a test copy does
+ *     not need them;
+ *   - types SQLite's grammar rejects (timestamp(6) with time zone, arrays,
+ *     interval day to second) become a type name with the same affinity;
+ *     column and type names SQLite reserves are quoted.
+ * What it skips: every DDL_SKIP statement, CREATE/ALTER SEQUENCE, CREATE
+ * SCHEMA, CREATE EXTENSION, CREATE POLICY, CREATE STATISTICS, publications,
+ * SELECT setval(...), and the ALTER TABLE forms a throwaway copy has no use
+ * for (OWNER TO, ENABLE/DISABLE TRIGGER, ROW LEVEL SECURITY, CLUSTER ON,
+ * REPLICA IDENTITY, SET (...), SET STATISTICS/STORAGE, VALIDATE CONSTRAINT).
+ * Everything else it cannot translate is an error naming the file, the line
+ * and column, and the construct ("cannot translate "EXCLUDE" constraint to
+ * SQLite"), with the hint to write <stem>.sqlite.sql beside the file: CREATE
+ * TYPE/DOMAIN/FUNCTION/TRIGGER/VIEW, columns of user-defined types (any
+ * schema but pg_catalog), PARTITION BY/OF, INHERITS, EXCLUDE, other ALTER
+ * TABLE forms (DROP, RENAME, ALTER COLUMN TYPE...), an ALTER TABLE or CREATE
+ * INDEX on a table none of the files creates, and functions, operators and
+ * words SQLite lacks (gen_random_uuid(), ~, CURRENT_USER, ARRAY...).
+ *
+ * Known limit: a serial column that is not the primary key becomes INTEGER
+ * but SQLite does not fill it in.
  *
  * Pure: analysed files in, SQLite statements out; no database.
  */
