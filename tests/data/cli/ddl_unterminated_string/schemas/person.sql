@@ -1,0 +1,5 @@
+CREATE TABLE public.person (
+    id integer NOT NULL,
+    name text DEFAULT 'nobody NOT NULL,
+    email text
+);

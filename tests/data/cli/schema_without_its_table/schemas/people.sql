@@ -1,0 +1,4 @@
+CREATE TABLE public.human (
+    id integer NOT NULL,
+    name text NOT NULL
+);
