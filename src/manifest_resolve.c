@@ -1,0 +1,175 @@
+/*
+ * manifest_resolve.c — turns the schema and fixture names of each
+ * [table NAME] into paths (relative to the manifest's directory and the
+ * schemas and fixtures folders) and checks that the files exist.
+ */
+#include "manifest.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "manifest_internal.h"
+#include "strbuf.h"
+
+/*
+ * The file name stem of a valid table name: as written, with the quotes of
+ * quoted identifiers removed ("Audit"."Log" -> Audit.Log). NULL when memory
+ * ran out.
+ */
+static char *table_file_stem(const char *written)
+{
+    strbuf out = STRBUF_INIT;
+    for (const char *c = written; *c; c++) {
+        if (*c != '"')
+            strbuf_append_char(&out, *c);
+        else if (c[1] == '"')
+            strbuf_append_char(&out, *c++); /* "" inside quotes stands for one quote */
+    }
+    return strbuf_detach(&out);
+}
+
+/* directory/folder/file, leaving out "." parts and what an absolute part replaces. */
+static char *join_path(const char *directory, const char *folder, const char *file)
+{
+    if (file[0] == '/')
+        return strdup(file);
+    strbuf out = STRBUF_INIT;
+    const char *parts[] = {folder[0] == '/' ? NULL : directory, folder};
+    for (size_t i = 0; i < 2; i++) {
+        if (!parts[i] || strcmp(parts[i], ".") == 0)
+            continue;
+        strbuf_append_str(&out, parts[i]);
+        if (out.length > 0 && out.data[out.length - 1] != '/')
+            strbuf_append_char(&out, '/');
+    }
+    strbuf_append_str(&out, file);
+    return strbuf_detach(&out);
+}
+
+static bool is_regular_file(const char *path)
+{
+    struct stat info;
+    return stat(path, &info) == 0 && S_ISREG(info.st_mode);
+}
+
+/* Checks that `path` is a readable regular file; a diag and -1 when it is not. */
+static int check_file(const manifest *m, const manifest_table *table, const char *what,
+                      const char *key, const char *path, int line, diag_list *diags)
+{
+    struct stat info;
+    int error = stat(path, &info) == 0 ? 0 : errno;
+    diag *d;
+    if (error == ENOENT || error == ENOTDIR)
+        d = diag_add(diags, m->path, line, 0, "%s file \"%s\" for [table %s] not found", what, path,
+                     table->written_name);
+    else if (error != 0)
+        d = diag_add(diags, m->path, line, 0, "cannot read %s file \"%s\" for [table %s]: %s", what,
+                     path, table->written_name, strerror(error));
+    else if (!S_ISREG(info.st_mode))
+        d = diag_add(diags, m->path, line, 0, "%s file \"%s\" for [table %s] is not a regular file",
+                     what, path, table->written_name);
+    else
+        return 0;
+    diag_set_hint(d, "create it, or name the right file with \"%s = FILE\" in [table %s]", key,
+                  table->written_name);
+    return -1;
+}
+
+void manifest_free_resolved_paths(manifest_table *table)
+{
+    free(table->schema_path);
+    free(table->sqlite_schema_path);
+    for (size_t i = 0; i < table->fixture_path_count; i++)
+        free(table->fixture_paths[i]);
+    free(table->fixture_paths);
+    table->schema_path = table->sqlite_schema_path = NULL;
+    table->fixture_paths = NULL;
+    table->fixture_path_count = 0;
+}
+
+static int resolve_schema(const manifest *m, manifest_table *table, const char *stem,
+                          diag_list *diags)
+{
+    char *default_file = table->schema ? NULL : strbuf_format("%s.sql", stem);
+    const char *file = table->schema ? table->schema : default_file;
+    table->schema_path = file ? join_path(m->directory, m->schemas_dir, file) : NULL;
+    free(default_file);
+    if (!table->schema_path)
+        return -1;
+
+    /* schemas/x.sql -> schemas/x.sqlite.sql */
+    size_t length = strlen(table->schema_path);
+    if (length >= 4 && strcmp(table->schema_path + length - 4, ".sql") == 0)
+        length -= 4;
+    char *variant = strbuf_format("%.*s.sqlite.sql", (int)length, table->schema_path);
+    if (!variant)
+        return -1;
+    if (is_regular_file(variant))
+        table->sqlite_schema_path = variant;
+    else
+        free(variant);
+
+    int line = table->schema_line ? table->schema_line : table->line;
+    return check_file(m, table, "schema", "schema", table->schema_path, line, diags);
+}
+
+static int add_fixture_path(manifest_table *table, char *path)
+{
+    char **grown =
+        path ? realloc(table->fixture_paths, (table->fixture_path_count + 1) * sizeof *grown)
+             : NULL;
+    if (!grown) {
+        free(path);
+        return -1;
+    }
+    table->fixture_paths = grown;
+    table->fixture_paths[table->fixture_path_count++] = path;
+    return 0;
+}
+
+static int resolve_fixtures(const manifest *m, manifest_table *table, const char *stem,
+                            diag_list *diags)
+{
+    if (!table->fixtures_given) {
+        char *file = strbuf_format("%s.csv", stem);
+        char *path = file ? join_path(m->directory, m->fixtures_dir, file) : NULL;
+        free(file);
+        if (!path)
+            return -1;
+        if (is_regular_file(path))
+            return add_fixture_path(table, path);
+        free(path);
+        return 0;
+    }
+    int rc = 0;
+    int line = table->fixtures_line ? table->fixtures_line : table->line;
+    for (size_t i = 0; i < table->fixture_count; i++) {
+        char *path = join_path(m->directory, m->fixtures_dir, table->fixtures[i]);
+        if (add_fixture_path(table, path) < 0)
+            return -1;
+        if (check_file(m, table, "fixture", "fixtures", path, line, diags) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+int manifest_resolve(manifest *m, diag_list *diags)
+{
+    int rc = 0;
+    for (size_t i = 0; i < m->table_count; i++) {
+        manifest_table *table = &m->tables[i];
+        manifest_free_resolved_paths(table);
+        size_t reported = diags->count;
+        char *stem = table_file_stem(table->written_name);
+        if (!stem || resolve_schema(m, table, stem, diags) < 0)
+            rc = -1;
+        if (!stem || resolve_fixtures(m, table, stem, diags) < 0)
+            rc = -1;
+        free(stem);
+        if (rc < 0 && diags->count == reported)
+            diag_add(diags, m->path, table->line, 0, "out of memory");
+    }
+    return rc;
+}

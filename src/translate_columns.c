@@ -1,0 +1,248 @@
+/*
+ * translate_columns.c — translates one PostgreSQL column definition to
+ * SQLite: its type (serials and identities become INTEGER, arrays TEXT,
+ * types SQLite's grammar rejects a name with the same affinity), its default
+ * (nextval() defaults make the column auto-increment instead), GENERATED
+ * columns, and its constraints.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "translate_expression.h"
+#include "translate_sqlite_internal.h"
+
+/* Words that end a column's type and start one of its constraints. */
+static const char *const column_constraint_words[] = {
+    "CONSTRAINT", "NOT",       "NULL",    "DEFAULT",     "PRIMARY", "UNIQUE", "CHECK",
+    "REFERENCES", "GENERATED", "COLLATE", "COMPRESSION", "STORAGE", NULL};
+
+void column_build_free(column_build *col)
+{
+    free(col->name);
+    free(col->folded);
+    free(col->type);
+    free(col->default_value);
+    strbuf_free(&col->constraints);
+}
+
+/* True for "(n)" or "(n,m)" (signed numbers) between `open` and `close`. */
+static bool is_type_modifier(const sql_tokens *tokens, size_t open, size_t close)
+{
+    size_t numbers = 0;
+    for (size_t i = open + 1; i < close; i++) {
+        const sql_token *t = &tokens->items[i];
+        bool sign = t->kind == SQL_TOKEN_OPERATOR &&
+                    (text_is(t->start, t->length, "-") || text_is(t->start, t->length, "+"));
+        if (sign && i + 1 < close)
+            t = &tokens->items[++i];
+        if (t->kind != SQL_TOKEN_NUMBER)
+            return false;
+        numbers++;
+        if (i + 1 < close && !is_punct(&tokens->items[++i], ','))
+            return false;
+    }
+    return numbers == 1 || numbers == 2;
+}
+
+/* The type of a column: serials become INTEGER (auto_increment), arrays
+ * TEXT; other types keep the words SQLite's grammar takes and a final
+ * "(n)" or "(n,m)"; a type in a schema other than pg_catalog (an enum,
+ * domain or extension type) is an error. */
+static bool translate_type(translator *tr, cursor c, column_build *col)
+{
+    static const char *const serials[] = {"serial",      "serial4", "bigserial", "serial8",
+                                          "smallserial", "serial2", NULL};
+    if (c.pos == c.end)
+        return translate_unexpected(tr, &c, "a column definition");
+    for (size_t i = c.pos; i < c.end; i++)
+        if (is_punct(&c.tokens->items[i], '[') || sql_token_is(&c.tokens->items[i], "ARRAY"))
+            return translate_note_memory(tr, (col->type = strdup("TEXT")) != NULL);
+    if (punct_ahead(&c, 1, '.')) {
+        if (!at_word(&c, "pg_catalog")) {
+            char *text = translate_tokens_text(c.tokens, c.pos, c.end);
+            translate_report(tr, here(&c), "cannot translate type \"%s\" to SQLite",
+                             text ? text : "?");
+            free(text);
+            return false;
+        }
+        c.pos += 2;
+    }
+    if (c.end - c.pos == 1 && word_token_in(here(&c), serials)) {
+        col->auto_increment = true;
+        return translate_note_memory(tr, (col->type = strdup("INTEGER")) != NULL);
+    }
+    strbuf sb = STRBUF_INIT;
+    while (c.pos < c.end) {
+        const sql_token *t = here(&c);
+        if (is_punct(t, '(')) {
+            size_t close = translate_closing_bracket(c.tokens, c.pos, c.end);
+            if (close == c.end || !is_type_modifier(c.tokens, c.pos, close)) {
+                strbuf_free(&sb);
+                return translate_unexpected(tr, &c, "a column type");
+            }
+            if (close + 1 == c.end) /* a final (n) or (n,m) */
+                for (size_t i = c.pos; i <= close; i++)
+                    strbuf_append(&sb, c.tokens->items[i].start, c.tokens->items[i].length);
+            c.pos = close + 1;
+        } else if (is_identifier_token(t)) {
+            if (word_token_in(t, sqlite_reserved_words)) /* e.g. "interval day TO second" */
+                break;
+            if (sb.length)
+                strbuf_append_char(&sb, ' ');
+            strbuf_append(&sb, t->start, t->length);
+            c.pos++;
+        } else {
+            strbuf_free(&sb);
+            return translate_unexpected(tr, &c, "a column type");
+        }
+    }
+    col->type = strbuf_detach(&sb);
+    return translate_note_memory(tr, col->type != NULL);
+}
+
+/* DEFAULT's expression ends at the next column constraint. */
+static size_t default_end(const cursor *c)
+{
+    int depth = 0;
+    for (size_t i = c->pos; i < c->end; i++) {
+        const sql_token *t = &c->tokens->items[i];
+        if (is_punct(t, '(') || is_punct(t, '['))
+            depth++;
+        else if (is_punct(t, ')') || is_punct(t, ']'))
+            depth--;
+        else if (depth == 0 && i > c->pos &&
+                 (word_token_in(t, column_constraint_words) || sql_token_is(t, "DEFERRABLE") ||
+                  sql_token_is(t, "INITIALLY")))
+            return i;
+    }
+    return c->end;
+}
+
+static bool mentions_nextval(cursor c)
+{
+    for (size_t i = c.pos; i < c.end; i++)
+        if (sql_token_is(&c.tokens->items[i], "nextval"))
+            return true;
+    return false;
+}
+
+/* Sets (or, for a nextval default, drops) the column's default. */
+bool translate_default(translator *tr, cursor c, column_build *col)
+{
+    free(col->default_value);
+    col->default_value = NULL;
+    if (mentions_nextval(c)) {
+        col->auto_increment = true;
+        return true;
+    }
+    strbuf sb = STRBUF_INIT;
+    if (!translate_expression(tr, c, PLACE_DEFAULT, &sb)) {
+        strbuf_free(&sb);
+        return false;
+    }
+    col->default_value = strbuf_detach(&sb);
+    return translate_note_memory(tr, col->default_value != NULL);
+}
+
+/* GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY [(...)] makes the column
+ * auto_increment; GENERATED ALWAYS AS (expr) STORED is kept. */
+bool translate_generated(translator *tr, cursor *c, column_build *col)
+{
+    c->pos++;
+    if (at_word(c, "ALWAYS"))
+        c->pos++;
+    else if (at_word(c, "BY") && word_ahead(c, 1, "DEFAULT"))
+        c->pos += 2;
+    else
+        return translate_unexpected(tr, c, "GENERATED");
+    if (!at_word(c, "AS"))
+        return translate_unexpected(tr, c, "GENERATED");
+    c->pos++;
+    if (at_word(c, "IDENTITY")) {
+        c->pos++;
+        col->auto_increment = true;
+        return !punct_ahead(c, 0, '(') || translate_skip_group(c) ||
+               translate_unexpected(tr, c, "GENERATED");
+    }
+    if (!translate_parenthesized(tr, c, " GENERATED ALWAYS AS ", &col->constraints))
+        return false;
+    if (!at_word(c, "STORED"))
+        return translate_unexpected(tr, c, "a generated column");
+    strbuf_append_str(&col->constraints, " STORED");
+    c->pos++;
+    return true;
+}
+
+/* name type [constraints...], the cursor spanning the whole definition. */
+bool translate_column(translator *tr, cursor c, const ddl_table *ddl, column_build *col)
+{
+    const sql_token *name = token_at(&c, 0);
+    if (!name || !is_identifier_token(name))
+        return translate_unexpected(tr, &c, "a column definition");
+    col->name = translate_name_text(name);
+    col->folded = sql_token_identifier(name);
+    if (!translate_note_memory(tr, col->name && col->folded))
+        return false;
+    c.pos++;
+    size_t type_begin = c.pos;
+    while (c.pos < c.end && !word_token_in(here(&c), column_constraint_words)) {
+        if (punct_ahead(&c, 0, '(') && translate_skip_group(&c))
+            continue;
+        c.pos++;
+    }
+    cursor type = {c.tokens, type_begin, c.pos};
+    if (!translate_type(tr, type, col))
+        return false;
+    const ddl_column *known = ddl ? ddl_table_column(ddl, col->folded) : NULL;
+    if (known && known->auto_increment)
+        col->auto_increment = true;
+    while (c.pos < c.end) {
+        bool ok = true;
+        if (at_word(&c, "CONSTRAINT") &&
+            (word_ahead(&c, 2, "NOT") || word_ahead(&c, 2, "NULL") ||
+             word_ahead(&c, 2, "DEFAULT") || word_ahead(&c, 2, "GENERATED"))) {
+            c.pos += 2; /* SQLite has no use for the name of these */
+        } else if (at_word(&c, "NOT") && word_ahead(&c, 1, "NULL")) {
+            col->not_null = true;
+            c.pos += 2;
+        } else if (at_word(&c, "NULL")) {
+            c.pos++;
+        } else if (at_word(&c, "DEFAULT")) {
+            c.pos++;
+            cursor value = {c.tokens, c.pos, default_end(&c)};
+            ok = translate_default(tr, value, col);
+            c.pos = value.end;
+        } else if (at_word(&c, "GENERATED")) {
+            ok = translate_generated(tr, &c, col);
+        } else if (at_word(&c, "COLLATE")) {
+            size_t last;
+            c.pos++;
+            ok =
+                translate_skip_qualified_name(&c, &last) || translate_unexpected(tr, &c, "COLLATE");
+            if (ok && translate_is_sqlite_collation(&c.tokens->items[last])) {
+                strbuf_append_str(&col->constraints, " COLLATE ");
+                translate_append_name(&col->constraints, &c.tokens->items[last]);
+            }
+        } else if ((at_word(&c, "COMPRESSION") || at_word(&c, "STORAGE")) && token_at(&c, 1)) {
+            c.pos += 2;
+        } else {
+            ok = translate_constraint(tr, &c, true, &col->constraints);
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* The column as SQLite's CREATE TABLE lists it. */
+void translate_append_column(strbuf *out, const column_build *col)
+{
+    strbuf_appendf(out, "%s %s", col->name, col->auto_increment ? "INTEGER" : col->type);
+    if (col->default_value && !col->auto_increment)
+        strbuf_appendf(out, " DEFAULT %s", col->default_value);
+    if (col->not_null)
+        strbuf_append_str(out, " NOT NULL");
+    if (col->constraints.length)
+        strbuf_append_str(out, col->constraints.data);
+}
