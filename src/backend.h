@@ -38,24 +38,28 @@ typedef struct backend_ops {
     int (*create)(backend *b, const char *database_name, const char *run_id, diag_list *diags);
 
     /*
-     * Opens an existing database by URL. With `require_marker`, refuses one
-     * without foster's marker. `*marked` tells whether it has it.
+     * Opens an existing database by URL; `*marked` tells whether it carries
+     * foster's marker. Returns 1 (no diag) when the database does not exist.
      */
     int (*open_existing)(backend *b, const char *url, bool *marked, diag_list *diags);
 
     /* Creates every table of `schemas` (already in dependency order). */
     int (*create_tables)(backend *b, const schema_set *schemas, diag_list *diags);
 
-    /* Starts the one transaction all fixtures load in, foreign keys enforced. */
-    int (*load_begin)(backend *b, diag_list *diags);
+    /*
+     * Starts the one transaction all fixtures load in, foreign keys enforced.
+     * `schemas` (borrowed until load_end) tells which fixtures feed which table.
+     */
+    int (*load_begin)(backend *b, const schema_set *schemas, diag_list *diags);
 
     /*
-     * Starts loading rows of `file` into `table` for the named columns.
+     * Starts loading rows of `file` into `table` (in `schema`, NULL for the
+     * default one) for the columns the header names.
      * `deferred`: the table references itself or is in a cycle, so its foreign
      * keys are checked by check_deferred rather than row by row.
      */
-    int (*table_begin)(backend *b, const char *table, const csv_row *header, const char *file,
-                       bool deferred, diag_list *diags);
+    int (*table_begin)(backend *b, const char *schema, const char *table, const csv_row *header,
+                       const char *file, bool deferred, diag_list *diags);
     int (*table_row)(backend *b, const csv_row *row, diag_list *diags);
     int (*table_end)(backend *b, diag_list *diags);
 
@@ -76,6 +80,9 @@ typedef struct backend_ops {
     /* Removes the database (it must carry the marker). */
     int (*drop)(backend *b, diag_list *diags);
 
+    /* The database's name (SQLite: its file name); valid while the backend lives. */
+    const char *(*database)(const backend *b);
+
     /* The database's URL without password; valid while the backend lives. */
     const char *(*url)(const backend *b);
 
@@ -95,6 +102,13 @@ struct backend {
  * caller's); NULL for an in-process ":memory:" database.
  */
 backend *backend_sqlite_new(const char *directory);
+
+/*
+ * PostgreSQL, on the server `source` provides (taken over: freed with the
+ * backend). For open_existing only, `source` may be NULL.
+ */
+struct pg_source;
+backend *backend_postgres_new(struct pg_source *source);
 
 /* Appends {name, strdup(value)} to a growing array; -1 when memory ran out. */
 int env_list_add(env_var **vars, size_t *count, const char *name, const char *value);

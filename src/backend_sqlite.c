@@ -18,23 +18,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "strbuf.h"
 
 /* "fost" — the value of PRAGMA application_id in every database foster creates. */
 #define FOSTER_SQLITE_APPLICATION_ID 0x666f7374
 
-/* Which fixture line produced which rowid, kept only for deferred tables. */
-typedef struct rowid_line {
-    sqlite3_int64 rowid;
-    int line;
-} rowid_line;
-
-/* A deferred table's load, kept until its cycle has been loaded and checked. */
+/* A fixture whose foreign keys are checked after its rows are in. */
 typedef struct pending_check {
     char *table;
     char *file;
-    rowid_line *lines;
-    size_t line_count;
 } pending_check;
 
 typedef struct sqlite_backend {
@@ -52,11 +45,10 @@ typedef struct sqlite_backend {
     char *file;
     char **columns; /* header names, for messages */
     size_t column_count;
-    bool deferred;
-    rowid_line *lines;
-    size_t line_count, line_capacity;
+    bool in_cycle;    /* its foreign keys wait until the whole cycle is in */
+    bool check_later; /* in a cycle, or its foreign keys are DEFERRABLE INITIALLY DEFERRED */
 
-    /* Deferred tables loaded since the last check_deferred. */
+    /* Fixtures loaded since the last check of deferred foreign keys. */
     pending_check *pending;
     size_t pending_count;
 } sqlite_backend;
@@ -158,6 +150,8 @@ static int sqlite_open_existing(backend *b, const char *url, bool *marked, diag_
     s->url = strbuf_format("sqlite:///%s", s->path ? s->path : "");
     if (!s->path || !s->url)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    if (access(s->path, F_OK) < 0 && errno == ENOENT)
+        return 1;
     /* No SQLITE_OPEN_CREATE: a typo must not create an empty database. */
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         add_sqlite_error(s, diags, s->path, 0, "cannot open the database");
@@ -189,8 +183,9 @@ static int sqlite_create_tables(backend *b, const schema_set *schemas, diag_list
     return 0;
 }
 
-static int sqlite_load_begin(backend *b, diag_list *diags)
+static int sqlite_load_begin(backend *b, const schema_set *schemas, diag_list *diags)
 {
+    (void)schemas;
     return exec(as_sqlite(b), "BEGIN", diags);
 }
 
@@ -203,12 +198,9 @@ static void forget_table(sqlite_backend *s)
     for (size_t i = 0; i < s->column_count; i++)
         free(s->columns[i]);
     free(s->columns);
-    free(s->lines);
     s->table = s->file = NULL;
     s->columns = NULL;
     s->column_count = 0;
-    s->lines = NULL;
-    s->line_count = s->line_capacity = 0;
 }
 
 /* "table t has no column named x": point at x in the header. */
@@ -225,10 +217,31 @@ static int header_column_of_error(sqlite_backend *s, const csv_row *header)
     return 0;
 }
 
-static int sqlite_table_begin(backend *b, const char *table, const csv_row *header,
-                              const char *file, bool deferred, diag_list *diags)
+/*
+ * Foreign keys declared DEFERRABLE INITIALLY DEFERRED (Django declares all of
+ * its own so) are checked only at COMMIT, where SQLite no longer says which
+ * row failed; such tables are checked right after their load instead.
+ */
+static bool has_deferred_foreign_keys(sqlite_backend *s, const char *table)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1 "
+                           "AND sql LIKE '%initially deferred%'",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return true; /* checking once more is harmless */
+    sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(stmt) == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    return found;
+}
+
+static int sqlite_table_begin(backend *b, const char *schema, const char *table,
+                              const csv_row *header, const char *file, bool deferred,
+                              diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
+    (void)schema; /* SQLite has every table in main (translate_sqlite.h) */
     forget_table(s);
     strbuf sql = STRBUF_INIT;
     strbuf_append_str(&sql, "INSERT INTO ");
@@ -262,10 +275,28 @@ static int sqlite_table_begin(backend *b, const char *table, const csv_row *head
     for (size_t i = 0; i < header->count; i++)
         if (!(s->columns[s->column_count++] = strdup(header->fields[i].value)))
             return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    s->deferred = deferred;
+    s->in_cycle = deferred;
+    s->check_later = deferred || has_deferred_foreign_keys(s, table);
     if (deferred)
         return exec(s, "PRAGMA defer_foreign_keys = ON", diags);
     return 0;
+}
+
+/* The one wording of a foreign key violation, immediate or deferred. */
+static void describe_violation(diag *d, const char *column, const char *value, const char *parent,
+                               const char *parent_column)
+{
+    if (!d)
+        return;
+    free(d->message);
+    d->message =
+        strbuf_format("column \"%s\" = %s: no row of \"%s\" has %s = %s "
+                      "(foreign key violation)",
+                      column, value, parent, parent_column ? parent_column : "rowid", value);
+    diag_set_hint(d,
+                  "load the \"%s\" row first (list its fixture in the manifest) or fix the "
+                  "value",
+                  parent);
 }
 
 /*
@@ -340,20 +371,6 @@ static const csv_field *field_of_constraint_error(const sqlite_backend *s, const
     return NULL;
 }
 
-static int remember_line(sqlite_backend *s, int line)
-{
-    if (s->line_count == s->line_capacity) {
-        size_t capacity = s->line_capacity ? s->line_capacity * 2 : 256;
-        rowid_line *lines = realloc(s->lines, capacity * sizeof *lines);
-        if (!lines)
-            return -1;
-        s->lines = lines;
-        s->line_capacity = capacity;
-    }
-    s->lines[s->line_count++] = (rowid_line){sqlite3_last_insert_rowid(s->db), line};
-    return 0;
-}
-
 static int sqlite_table_row(backend *b, const csv_row *row, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
@@ -367,9 +384,7 @@ static int sqlite_table_row(backend *b, const csv_row *row, diag_list *diags)
     int rc = sqlite3_step(s->insert);
     sqlite3_reset(s->insert);
     if (rc == SQLITE_DONE)
-        return s->deferred && remember_line(s, row->line) < 0
-                   ? (diag_add(diags, NULL, 0, 0, "out of memory"), -1)
-                   : 0;
+        return 0;
     const char *message = sqlite3_errmsg(s->db);
     const csv_field *field = field_of_constraint_error(s, row, message);
     diag *d = diag_add(diags, s->file, field ? field->line : row->line, field ? field->column : 0,
@@ -379,24 +394,76 @@ static int sqlite_table_row(backend *b, const csv_row *row, diag_list *diags)
     return -1;
 }
 
-/* The fixture file and line that produced `rowid` of `table`. */
-static const pending_check *find_row(const sqlite_backend *s, const char *table,
-                                     sqlite3_int64 rowid, int *line)
+/* At most this many violations of one table are listed. */
+#define SQLITE_MAX_VIOLATIONS 20
+
+/* The text of `column` in row `rowid` of `table` (caller frees), or NULL. */
+static char *value_in_row(sqlite_backend *s, const char *table, const char *column,
+                          sqlite3_int64 rowid)
 {
-    for (size_t p = 0; p < s->pending_count; p++) {
-        const pending_check *pc = &s->pending[p];
-        if (strcmp(pc->table, table) != 0)
-            continue;
-        for (size_t i = 0; i < pc->line_count; i++)
-            if (pc->lines[i].rowid == rowid) {
-                *line = pc->lines[i].line;
-                return pc;
-            }
+    sqlite3_stmt *stmt;
+    char *sql =
+        sqlite3_mprintf("SELECT CAST(\"%w\" AS TEXT) FROM \"%w\" WHERE rowid = ?", column, table);
+    char *value = NULL;
+    if (sql && sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(stmt, 1, rowid);
+        if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+            value = strdup((const char *)sqlite3_column_text(stmt, 0));
+        sqlite3_finalize(stmt);
     }
-    return NULL;
+    sqlite3_free(sql);
+    return value;
 }
 
-/* Reports every row of a deferred table whose parent never arrived. */
+/* Foreign key `id` of `table`: its (first) column and the parent's column. */
+static void foreign_key_columns(sqlite_backend *s, const char *table, int id, char **from,
+                                char **to)
+{
+    sqlite3_stmt *list;
+    char *sql = sqlite3_mprintf("PRAGMA foreign_key_list(\"%w\")", table);
+    *from = *to = NULL;
+    if (sql && sqlite3_prepare_v2(s->db, sql, -1, &list, NULL) == SQLITE_OK) {
+        while (!*from && sqlite3_step(list) == SQLITE_ROW)
+            if (sqlite3_column_int(list, 0) == id) {
+                const unsigned char *f = sqlite3_column_text(list, 3);
+                const unsigned char *t = sqlite3_column_text(list, 4);
+                *from = f ? strdup((const char *)f) : NULL;
+                *to = t ? strdup((const char *)t) : NULL;
+            }
+        sqlite3_finalize(list);
+    }
+    sqlite3_free(sql);
+}
+
+/*
+ * One row of PRAGMA foreign_key_check: find the fixture line that holds the
+ * row's value (re-reading the table's fixtures: costs nothing until a row
+ * fails, unlike remembering the line of every row).
+ */
+static void report_violation(sqlite_backend *s, const char *table, sqlite3_int64 rowid,
+                             const char *parent, int id, diag_list *diags)
+{
+    char *from, *to;
+    foreign_key_columns(s, table, id, &from, &to);
+    char *value = from ? value_in_row(s, table, from, rowid) : NULL;
+    const char *file = NULL;
+    int line = 0, column = 0;
+    for (size_t p = 0; value && !line && p < s->pending_count; p++)
+        if (strcmp(s->pending[p].table, table) == 0) {
+            file = s->pending[p].file;
+            line = fixtures_find_value(file, from, value, &column);
+        }
+    diag *d = diag_add(diags, file, line, column,
+                       "row of \"%s\" references a missing \"%s\" row (foreign key violation)",
+                       table, parent);
+    if (from && value)
+        describe_violation(d, from, value, parent, to);
+    free(from);
+    free(to);
+    free(value);
+}
+
+/* Reports the rows of `table` whose parent never arrived. */
 static int report_violations(sqlite_backend *s, const char *table, diag_list *diags)
 {
     sqlite3_stmt *check;
@@ -407,19 +474,15 @@ static int report_violations(sqlite_backend *s, const char *table, diag_list *di
         return -1;
     }
     sqlite3_free(sql);
-    int rc = 0;
-    while (sqlite3_step(check) == SQLITE_ROW) {
-        sqlite3_int64 rowid = sqlite3_column_int64(check, 1);
+    int violations = 0;
+    while (violations < SQLITE_MAX_VIOLATIONS && sqlite3_step(check) == SQLITE_ROW) {
         const char *parent = (const char *)sqlite3_column_text(check, 2);
-        int line = 0;
-        const pending_check *pc = find_row(s, table, rowid, &line);
-        diag_add(diags, pc ? pc->file : NULL, line, 0,
-                 "row of \"%s\" references a missing \"%s\" row (foreign key violation)", table,
-                 parent ? parent : "?");
-        rc = -1;
+        report_violation(s, table, sqlite3_column_int64(check, 1), parent ? parent : "?",
+                         sqlite3_column_int(check, 3), diags);
+        violations++;
     }
     sqlite3_finalize(check);
-    return rc;
+    return violations ? -1 : 0;
 }
 
 static void forget_pending(sqlite_backend *s)
@@ -427,7 +490,6 @@ static void forget_pending(sqlite_backend *s)
     for (size_t p = 0; p < s->pending_count; p++) {
         free(s->pending[p].table);
         free(s->pending[p].file);
-        free(s->pending[p].lines);
     }
     free(s->pending);
     s->pending = NULL;
@@ -454,18 +516,20 @@ static int sqlite_check_deferred(backend *b, diag_list *diags)
 static int sqlite_table_end(backend *b, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
-    if (s->deferred) {
+    int rc = 0;
+    if (s->check_later) {
         pending_check *pending = realloc(s->pending, (s->pending_count + 1) * sizeof *pending);
         if (!pending)
             return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
         s->pending = pending;
-        pending[s->pending_count++] = (pending_check){s->table, s->file, s->lines, s->line_count};
+        pending[s->pending_count++] = (pending_check){s->table, s->file};
         s->table = s->file = NULL;
-        s->lines = NULL;
-        s->line_count = s->line_capacity = 0;
+        /* Outside a cycle every parent is in already: check now. */
+        if (!s->in_cycle)
+            rc = sqlite_check_deferred(b, diags);
     }
     forget_table(s);
-    return 0;
+    return rc;
 }
 
 static int sqlite_exec_sql(backend *b, const sql_statement *statement, const char *file,
@@ -526,6 +590,13 @@ static int sqlite_drop(backend *b, diag_list *diags)
     return 0;
 }
 
+static const char *sqlite_database(const backend *b)
+{
+    const char *path = ((const sqlite_backend *)b)->path;
+    const char *base = path ? strrchr(path, '/') : NULL;
+    return base ? base + 1 : path ? path : ":memory:";
+}
+
 static const char *sqlite_url(const backend *b)
 {
     return ((const sqlite_backend *)b)->url;
@@ -568,6 +639,7 @@ static const backend_ops sqlite_ops = {
     .exec_sql = sqlite_exec_sql,
     .load_end = sqlite_load_end,
     .drop = sqlite_drop,
+    .database = sqlite_database,
     .url = sqlite_url,
     .environment = sqlite_environment,
     .free = sqlite_free,

@@ -88,7 +88,7 @@ static int check_field_count(const csv_row *row, const csv_row *header, size_t h
 
 typedef struct csv_context {
     fixtures_loader *loader;
-    const char *table;
+    const ddl_table *table;
     bool deferred;
     bool skip_blank;
 } csv_context;
@@ -150,7 +150,8 @@ static int load_csv(csv_context *ctx, const char *path, long long *rows, diag_li
             diag_add(diags, NULL, 0, 0, "out of memory");
     }
     if (rc == 0)
-        rc = b->ops->table_begin(b, ctx->table, &header.row, path, ctx->deferred, diags);
+        rc = b->ops->table_begin(b, ctx->table->schema, ctx->table->bare_name, &header.row, path,
+                                 ctx->deferred, diags);
     while (rc == 0) {
         int got = csv_next_row(reader, &row, diags);
         if (got <= 0) {
@@ -192,13 +193,16 @@ static int load_sql(fixtures_loader *loader, const char *path, long long *statem
     return rc;
 }
 
-static int load_file(fixtures_loader *loader, const char *table, bool deferred, bool skip_blank,
-                     const char *path, diag_list *diags)
+static int load_file(fixtures_loader *loader, const ddl_table *table, bool deferred,
+                     bool skip_blank, const char *path, diag_list *diags)
 {
     double started = now_seconds();
     long long count = 0;
     int rc;
-    if (has_suffix(path, ".csv")) {
+    if (has_suffix(path, ".csv") && !table) {
+        diag_add(diags, path, 0, 0, "no table definition to load this file into");
+        rc = -1;
+    } else if (has_suffix(path, ".csv")) {
         csv_context ctx = {loader, table, deferred, skip_blank};
         rc = load_csv(&ctx, path, &count, diags);
     } else if (has_suffix(path, ".sql")) {
@@ -209,7 +213,8 @@ static int load_file(fixtures_loader *loader, const char *table, bool deferred, 
         rc = -1;
     }
     if (rc == 0 && loader->report)
-        loader->report(loader->report_context, table, path, count, now_seconds() - started);
+        loader->report(loader->report_context, table ? table->name : NULL, path, count,
+                       now_seconds() - started);
     return rc;
 }
 
@@ -222,7 +227,7 @@ static int load_table(fixtures_loader *loader, size_t k, diag_list *diags)
     const ddl_table *definition = schema_set_table(set, i);
     bool skip_blank = !definition || definition->column_count > 1;
     for (size_t f = 0; f < table->fixture_path_count; f++)
-        if (load_file(loader, table->name, set->cyclic[i], skip_blank, table->fixture_paths[f],
+        if (load_file(loader, definition, set->cyclic[i], skip_blank, table->fixture_paths[f],
                       diags) < 0)
             return -1;
     /* A cycle is checked once all of its tables are in. */
@@ -245,7 +250,7 @@ static int finish(fixtures_loader *loader, int rc, diag_list *diags)
 
 int fixtures_load_manifest(fixtures_loader *loader, diag_list *diags)
 {
-    int rc = loader->backend->ops->load_begin(loader->backend, diags);
+    int rc = loader->backend->ops->load_begin(loader->backend, loader->schemas, diags);
     if (rc < 0)
         return -1;
     for (size_t k = 0; rc == 0 && k < loader->schemas->count; k++)
@@ -288,14 +293,14 @@ int fixtures_load_files(fixtures_loader *loader, const char *const *files, size_
                              "fixtures key");
             rc = -1;
         }
-    if (rc < 0 || loader->backend->ops->load_begin(loader->backend, diags) < 0)
+    if (rc < 0 || loader->backend->ops->load_begin(loader->backend, loader->schemas, diags) < 0)
         return -1;
     for (size_t k = 0; rc == 0 && k < set->count; k++) {
         size_t i = set->order[k];
         const ddl_table *definition = schema_set_table(set, i);
         for (size_t f = 0; rc == 0 && f < count; f++)
             if (has_suffix(files[f], ".csv") && table_of_file(set, files[f]) == (long)i)
-                rc = load_file(loader, set->manifest->tables[i].name, set->cyclic[i],
+                rc = load_file(loader, definition, set->cyclic[i],
                                !definition || definition->column_count > 1, files[f], diags);
         if (rc == 0 && set->cyclic[i])
             rc = loader->backend->ops->check_deferred(loader->backend, diags);
@@ -304,6 +309,28 @@ int fixtures_load_files(fixtures_loader *loader, const char *const *files, size_
         if (!has_suffix(files[f], ".csv"))
             rc = load_file(loader, NULL, false, true, files[f], diags);
     return finish(loader, rc, diags);
+}
+
+int fixtures_find_value(const char *file, const char *column, const char *value, int *field_column)
+{
+    diag_list ignored = DIAG_LIST_INIT;
+    csv_reader *reader = csv_open(file, file, &ignored);
+    int found = 0;
+    long index = -1;
+    csv_row row;
+    if (reader && csv_next_row(reader, &row, &ignored) > 0)
+        for (size_t i = 0; i < row.count; i++)
+            if (strcmp(row.fields[i].value, column) == 0)
+                index = (long)i;
+    while (reader && index >= 0 && !found && csv_next_row(reader, &row, &ignored) > 0)
+        if ((size_t)index < row.count && !row.fields[index].is_null &&
+            strcmp(row.fields[index].value, value) == 0) {
+            found = row.fields[index].line;
+            *field_column = row.fields[index].column;
+        }
+    csv_close(reader);
+    diag_list_clear(&ignored);
+    return found;
 }
 
 /* Without a database: NULLs where NOT NULL forbids them. */

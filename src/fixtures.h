@@ -54,4 +54,12 @@ int fixtures_load_files(fixtures_loader *loader, const char *const *files, size_
  */
 int fixtures_check(const schema_set *schemas, diag_list *diags);
 
+/*
+ * Finds the first data row of the CSV fixture `file` whose column named
+ * `column` (per its header) holds `value`, for messages about a row the
+ * database rejected after the fact (a deferred foreign key). Returns its line
+ * and sets *field_column, or 0 when there is none (or the file is unreadable).
+ */
+int fixtures_find_value(const char *file, const char *column, const char *value, int *field_column);
+
 #endif

@@ -40,6 +40,7 @@ typedef enum foster_result {
     FOSTER_ERROR_NOT_MARKED,  /* the target database does not carry foster's marker */
     FOSTER_ERROR_NOT_FOUND,   /* no such run, database or file */
     FOSTER_ERROR_INTERRUPTED, /* *options.interrupt became non-zero */
+    FOSTER_ERROR_TIMEOUT,     /* foster_wait: the server was not ready in time */
     FOSTER_ERROR_SYSTEM,      /* a system call failed (the message says which) */
     FOSTER_ERROR_NOMEM,
     FOSTER_ERROR_MISUSE, /* the call makes no sense in the session's state */
@@ -60,7 +61,7 @@ typedef struct foster_options {
     bool sqlite_in_memory;
     foster_progress_fn progress; /* NULL: no progress lines */
     void *progress_context;
-    int verbose; /* 0: one line a step; 1: also statements and per-file detail */
+    int verbose; /* 0: one line a step; 1: also every schema statement run, by file and line */
     /*
      * When not NULL, long operations poll it and stop with
      * FOSTER_ERROR_INTERRUPTED (after rolling back) once it is non-zero;
@@ -140,6 +141,19 @@ void foster_env_get(const foster_session *session, size_t index, const char **na
  */
 foster_result foster_load(foster_session *session, const char *url, const char *const *files,
                           size_t file_count, bool force);
+
+/*
+ * Waits until the PostgreSQL server `url` names (a URL or key=value string;
+ * "" for libpq's PG* environment) accepts connections and answers a query,
+ * retrying with a capped exponential backoff for up to `timeout` seconds.
+ * FOSTER_OK when ready; FOSTER_ERROR_TIMEOUT when it never was;
+ * FOSTER_ERROR_DATABASE at once when waiting cannot help (authentication
+ * failed, no such database, bad URL); FOSTER_ERROR_INTERRUPTED. The reason is
+ * written to `message` (never a password). Uses `options` only for progress
+ * (about once a second) and interrupt; NULL is fine. Needs no manifest.
+ */
+foster_result foster_wait(const char *url, double timeout, const foster_options *options,
+                          char *message, size_t message_size);
 
 /* The last error as "file:line: message" (with a second "hint: ..." line when one applies). */
 const char *foster_errmsg(const foster_session *session);

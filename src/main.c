@@ -30,6 +30,7 @@ typedef struct cli {
     const char *backend;
     const char *server_url; /* -u: the PostgreSQL server */
     const char *load_url;   /* load --url: the target database */
+    const char *timeout;    /* wait --timeout: seconds */
     bool quiet, json, keep, force;
     int verbose;
     char **args; /* positional arguments after the command (run: the command line) */
@@ -48,6 +49,7 @@ static const char usage_text[] =
     "  load [--url URL] [--force] FILE...\n"
     "                           load fixtures into an existing test database\n"
     "  check                    validate manifest, schema files and fixtures\n"
+    "  wait [--timeout S] URL   wait until a PostgreSQL server accepts connections\n"
     "\n"
     "options (before or after the command; -- ends them):\n"
     "  -c, --config FILE        manifest (default $FOSTER_CONFIG or ./foster.ini)\n"
@@ -145,6 +147,8 @@ static int parse_arguments(int argc, char **argv, cli *c)
             target = &c->server_url;
         else if (is_option(arg, NULL, "--url"))
             target = &c->load_url;
+        else if (is_option(arg, NULL, "--timeout"))
+            target = &c->timeout;
         else {
             usage_error("unknown option %s", arg);
             return EXIT_USAGE;
@@ -374,6 +378,11 @@ static int command_load(const cli *c)
         /* Neither given nor inherited from `foster run`: the last `up`. */
         result = foster_attach(session, NULL);
         url = result == FOSTER_OK ? foster_url(session) : NULL;
+        if (result == FOSTER_OK && !url) {
+            print_error("no test database to load into: give --url, or run `foster up` first");
+            foster_close(session);
+            return EXIT_PROBLEMS;
+        }
     }
     if (result == FOSTER_OK)
         result =
@@ -417,6 +426,46 @@ static int command_check(const cli *c)
     return result == FOSTER_OK ? 0 : exit_status_for(result);
 }
 
+/* Default for `wait --timeout`, in seconds. */
+#define WAIT_DEFAULT_TIMEOUT 60.0
+
+static int command_wait(const cli *c)
+{
+    if (c->arg_count != 1) {
+        usage_error("%s", "wait takes one URL: foster wait [--timeout S] URL");
+        return EXIT_USAGE;
+    }
+    double timeout = WAIT_DEFAULT_TIMEOUT;
+    if (c->timeout) {
+        char *end;
+        timeout = strtod(c->timeout, &end);
+        if (*end || end == c->timeout || timeout < 0) {
+            usage_error("--timeout takes a number of seconds, not \"%s\"", c->timeout);
+            return EXIT_USAGE;
+        }
+    }
+    diag_list problems = DIAG_LIST_INIT;
+    if (process_catch_signals(&problems) < 0) {
+        diag_list_print(&problems, "error", stderr);
+        diag_list_clear(&problems);
+        return EXIT_PROBLEMS;
+    }
+    foster_options options;
+    foster_options_init(&options);
+    options.interrupt = &process_interrupted;
+    if (!c->quiet && isatty(STDERR_FILENO))
+        options.progress = print_progress;
+    char message[1024];
+    foster_result result = foster_wait(c->args[0], timeout, &options, message, sizeof message);
+    if (result == FOSTER_OK) {
+        if (!c->quiet)
+            fprintf(stderr, "foster: %s\n", message);
+        return 0;
+    }
+    print_error("%s", message);
+    return result == FOSTER_ERROR_INTERRUPTED ? 128 + process_interrupted : EXIT_PROBLEMS;
+}
+
 int main(int argc, char **argv)
 {
     cli c = {0};
@@ -441,6 +490,8 @@ int main(int argc, char **argv)
         rc = command_load(&c);
     else if (strcmp(c.command, "check") == 0 && c.arg_count == 0)
         rc = command_check(&c);
+    else if (strcmp(c.command, "wait") == 0)
+        rc = command_wait(&c);
     else if (strcmp(c.command, "up") == 0 || strcmp(c.command, "check") == 0) {
         usage_error("%s takes no arguments", c.command);
         rc = EXIT_USAGE;

@@ -55,7 +55,7 @@ int process_catch_signals(diag_list *diags)
 
 /* In the child: restore what exec'd programs expect, set the environment, exec. */
 static void exec_child(char *const argv[], const char *const *names, const char *const *values,
-                       size_t env_count, int error_pipe)
+                       size_t env_count, const sigset_t *mask, int error_pipe)
 {
     struct sigaction action;
     memset(&action, 0, sizeof action);
@@ -63,6 +63,7 @@ static void exec_child(char *const argv[], const char *const *names, const char 
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
     sigaction(SIGHUP, &action, NULL);
+    sigprocmask(SIG_SETMASK, mask, NULL); /* what was blocked across fork arrives now */
     for (size_t i = 0; i < env_count; i++)
         if (setenv(names[i], values[i], 1) < 0)
             break;
@@ -111,7 +112,19 @@ int process_run(char *const argv[], const char *const *names, const char *const 
         return -1;
     }
     fflush(NULL);
+    /* Until the child has its default handlers back, a signal must wait:
+     * delivered to foster's handler in the child, it would be lost. */
+    sigset_t blocked, previous;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGTERM);
+    sigaddset(&blocked, SIGHUP);
+    sigprocmask(SIG_BLOCK, &blocked, &previous);
     pid_t pid = fork();
+    if (pid != 0)
+        child_pid = pid > 0 ? pid : 0;
+    if (pid != 0)
+        sigprocmask(SIG_SETMASK, &previous, NULL);
     if (pid < 0) {
         diag_add(diags, NULL, 0, 0, "cannot fork: %s", strerror(errno));
         close(error_pipe[0]);
@@ -120,12 +133,11 @@ int process_run(char *const argv[], const char *const *names, const char *const 
     }
     if (pid == 0) {
         close(error_pipe[0]);
-        exec_child(argv, names, values, env_count, error_pipe[1]);
+        exec_child(argv, names, values, env_count, &previous, error_pipe[1]);
     }
-    child_pid = pid;
     close(error_pipe[1]);
     /* A signal that came before child_pid was set was not forwarded: do it now. */
-    if (process_interrupted)
+    if (process_interrupted && !forwarded_signal)
         kill(pid, process_interrupted), forwarded_signal = process_interrupted;
 
     int exec_error = 0;

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,10 +107,10 @@ int run_record_write(const char *directory, const run_record *r, diag_list *diag
     }
     fprintf(f,
             "run_id=%s\npid=%ld\nkept=%d\nmanifest=%s\nbackend=%s\ndatabase=%s\nurl=%s\n"
-            "started=%lld\n",
+            "server=%s\nserver_pid=%ld\nstarted=%.6f\n",
             r->run_id, (long)r->pid, r->kept ? 1 : 0, r->manifest ? r->manifest : "",
             r->backend ? r->backend : "", r->database ? r->database : "", r->url ? r->url : "",
-            r->started);
+            r->server ? r->server : "", (long)r->server_pid, r->started);
     if (fclose(f) != 0 || rename(temporary, path) < 0) {
         diag_add(diags, path, 0, 0, "cannot write the run record: %s", strerror(errno));
         unlink(temporary);
@@ -135,12 +136,16 @@ static int set_field(run_record *r, const char *key, const char *value)
         target = &r->database;
     else if (strcmp(key, "url") == 0)
         target = &r->url;
+    else if (strcmp(key, "server") == 0)
+        target = &r->server;
+    else if (strcmp(key, "server_pid") == 0)
+        r->server_pid = (pid_t)strtol(value, NULL, 10);
     else if (strcmp(key, "pid") == 0)
         r->pid = (pid_t)strtol(value, NULL, 10);
     else if (strcmp(key, "kept") == 0)
         r->kept = strcmp(value, "1") == 0;
     else if (strcmp(key, "started") == 0)
-        r->started = strtoll(value, NULL, 10);
+        r->started = strtod(value, NULL);
     if (!target)
         return 0; /* unknown keys come from newer versions: ignore them */
     free(*target);
@@ -186,25 +191,60 @@ int run_record_read(const char *directory, const char *run_id, run_record *out, 
     return rc;
 }
 
-int run_record_find_kept(const char *directory, const char *manifest, run_record *out,
-                         diag_list *diags)
+char **run_record_ids(const char *directory, diag_list *diags)
 {
     DIR *dir = opendir(directory);
     if (!dir) {
         diag_add(diags, directory, 0, 0, "cannot list the runtime directory: %s", strerror(errno));
-        return -1;
+        return NULL;
     }
-    int found = 1;
-    memset(out, 0, sizeof *out);
+    size_t count = 0;
+    char **ids = calloc(1, sizeof *ids);
     struct dirent *entry;
-    while ((entry = readdir(dir))) {
+    while (ids && (entry = readdir(dir))) {
         size_t length = strlen(entry->d_name);
         if (length <= 4 || strcmp(entry->d_name + length - 4, ".run") != 0)
             continue;
-        char run_id[256];
-        snprintf(run_id, sizeof run_id, "%.*s", (int)(length - 4), entry->d_name);
+        char **grown = realloc(ids, (count + 2) * sizeof *ids);
+        if (!grown || !(grown[count] = strndup(entry->d_name, length - 4))) {
+            ids = grown ? grown : ids;
+            ids[count] = NULL;
+            run_record_ids_free(ids);
+            ids = NULL;
+            break;
+        }
+        ids = grown;
+        ids[++count] = NULL;
+    }
+    closedir(dir);
+    if (!ids)
+        diag_add(diags, NULL, 0, 0, "out of memory");
+    return ids;
+}
+
+void run_record_ids_free(char **ids)
+{
+    for (size_t i = 0; ids && ids[i]; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+bool run_record_owner_alive(const run_record *record)
+{
+    return record->pid > 0 && (kill(record->pid, 0) == 0 || errno != ESRCH);
+}
+
+int run_record_find_kept(const char *directory, const char *manifest, run_record *out,
+                         diag_list *diags)
+{
+    char **ids = run_record_ids(directory, diags);
+    if (!ids)
+        return -1;
+    int found = 1;
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; ids[i]; i++) {
         run_record candidate;
-        if (run_record_read(directory, run_id, &candidate, diags) != 0)
+        if (run_record_read(directory, ids[i], &candidate, diags) != 0)
             continue;
         bool better = candidate.kept && candidate.manifest &&
                       strcmp(candidate.manifest, manifest) == 0 &&
@@ -217,7 +257,7 @@ int run_record_find_kept(const char *directory, const char *manifest, run_record
             run_record_free(&candidate);
         }
     }
-    closedir(dir);
+    run_record_ids_free(ids);
     return found;
 }
 
@@ -242,5 +282,6 @@ void run_record_free(run_record *r)
     free(r->backend);
     free(r->database);
     free(r->url);
+    free(r->server);
     memset(r, 0, sizeof *r);
 }

@@ -22,13 +22,15 @@
 
 typedef struct run_record {
     char *run_id;
-    pid_t pid;         /* the foster process that owns the run */
-    bool kept;         /* left on purpose (up, --keep): gc leaves it; down removes it */
-    char *manifest;    /* absolute path of the manifest */
-    char *backend;     /* backend name as configured (sqlite, postgres, ...) */
-    char *database;    /* test database name */
-    char *url;         /* URL without password, once the database exists */
-    long long started; /* seconds since the epoch */
+    pid_t pid;        /* the foster process that owns the run */
+    bool kept;        /* left on purpose (up, --keep): gc leaves it; down removes it */
+    char *manifest;   /* absolute path of the manifest */
+    char *backend;    /* backend name as configured (sqlite, postgres, ...) */
+    char *database;   /* test database name */
+    char *url;        /* URL without password, once the database exists */
+    char *server;     /* an ephemeral server's directory (cluster), or NULL */
+    pid_t server_pid; /* its postmaster, once started */
+    double started;   /* seconds since the epoch, with microseconds */
 } run_record;
 
 /*
@@ -55,6 +57,16 @@ int run_record_read(const char *directory, const char *run_id, run_record *out, 
  */
 int run_record_find_kept(const char *directory, const char *manifest, run_record *out,
                          diag_list *diags);
+
+/*
+ * The run ids of every record in `directory`, as a NULL-terminated array the
+ * caller frees with run_record_ids_free; NULL with a diag on failure.
+ */
+char **run_record_ids(const char *directory, diag_list *diags);
+void run_record_ids_free(char **ids);
+
+/* Whether the process that owns a record still lives (pid reuse errs toward "alive"). */
+bool run_record_owner_alive(const run_record *record);
 
 /* Removes directory/<run_id>.run; a missing record is fine. */
 int run_record_remove(const char *directory, const char *run_id, diag_list *diags);

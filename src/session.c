@@ -18,41 +18,12 @@
 #include "diag.h"
 #include "fixtures.h"
 #include "manifest.h"
+#include "pgsource.h"
+#include "pgwait.h"
 #include "runstate.h"
 #include "schema.h"
+#include "session.h"
 #include "strbuf.h"
-
-typedef enum session_state {
-    SESSION_OPENED,      /* manifest and schemas read */
-    SESSION_PROVISIONED, /* a database exists and belongs to this session */
-    SESSION_GONE,        /* torn down */
-} session_state;
-
-struct foster_session {
-    foster_options options;
-    char *manifest_path;
-    char *backend_name;
-    char *postgres_url;
-    manifest manifest;
-    bool manifest_loaded;
-    schema_set schemas;
-    bool schemas_loaded;
-    schema_dialect dialect;
-
-    session_state state;
-    backend *backend;
-    bool kept;
-    char run_id[9];
-    char *runtime_dir;
-    char *database_name;
-    run_record record;
-    env_var *env;
-    size_t env_count;
-
-    diag_list problems;   /* of the last failing call, or of foster_check */
-    char **problem_lines; /* foster_problem's formatted lines, made on demand */
-    char *errmsg;
-};
 
 static double now_seconds(void)
 {
@@ -180,20 +151,53 @@ foster_result foster_open(const foster_options *options, foster_session **out)
     return FOSTER_OK;
 }
 
-/* The backend for this session's engine, not yet connected. */
+/* The server the postgres backend uses: -u, the manifest's url, or libpq's PG*. */
+static const char *server_conninfo(const foster_session *s)
+{
+    if (s->postgres_url)
+        return s->postgres_url;
+    if (s->manifest.postgres_url)
+        return s->manifest.postgres_url;
+    return "";
+}
+
+static bool is_cluster(const char *backend_name)
+{
+    return strcmp(backend_name, "cluster") == 0;
+}
+
+/* The backend for this session's engine (run id known), not yet connected. */
 static foster_result make_backend(foster_session *s)
 {
-    if (s->dialect != SCHEMA_SQLITE) {
-        diag *d =
-            diag_add(&s->problems, NULL, 0, 0,
-                     "the %s backend is not available in this version of foster", s->backend_name);
-        diag_set_hint(d, "use -b sqlite");
+    if (strcmp(s->backend_name, "container") == 0) {
+        diag *d = diag_add(&s->problems, NULL, 0, 0,
+                           "the container backend is not available in this version of foster");
+        diag_set_hint(d, "use -b cluster for a PostgreSQL server foster starts itself");
         return fail(s, FOSTER_ERROR_INPUT);
     }
-    if (!s->options.sqlite_in_memory && !s->runtime_dir &&
-        !(s->runtime_dir = runstate_directory(&s->problems)))
+    bool in_memory = s->options.sqlite_in_memory && s->dialect == SCHEMA_SQLITE;
+    if (!in_memory && !s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
         return fail(s, FOSTER_ERROR_SYSTEM);
-    s->backend = backend_sqlite_new(s->options.sqlite_in_memory ? NULL : s->runtime_dir);
+    if (s->dialect == SCHEMA_SQLITE) {
+        s->backend = backend_sqlite_new(in_memory ? NULL : s->runtime_dir);
+        return s->backend ? FOSTER_OK : fail(s, FOSTER_ERROR_NOMEM);
+    }
+    pg_source *source = NULL;
+    if (is_cluster(s->backend_name)) {
+        char name[32];
+        snprintf(name, sizeof name, "cluster_%s", s->run_id);
+        source = pg_source_cluster(s->manifest.cluster_bindir, s->runtime_dir, name,
+                                   s->options.interrupt);
+        /* Known before the server starts, so a killed run can be found. */
+        free(s->record.server);
+        s->record.server = strbuf_format("%s/%s", s->runtime_dir, name);
+    } else {
+        source = pg_source_existing(server_conninfo(s));
+    }
+    s->backend = source ? backend_postgres_new(source) : NULL;
+    if (!s->backend && source)
+        source->ops->free(source);
+    s->source = s->backend ? source : NULL;
     return s->backend ? FOSTER_OK : fail(s, FOSTER_ERROR_NOMEM);
 }
 
@@ -251,6 +255,31 @@ static void report_table(void *context, const char *table, const char *file, lon
         progress(s, "ran %lld statements from %s (%.1f ms)", rows, file, seconds * 1e3);
 }
 
+/* -v: the statements provisioning ran, each as "file:line: its first line". */
+static void report_statement(foster_session *s, const char *file, int line, const char *sql)
+{
+    progress(s, "  %s:%d: %.*s%s", file, line, (int)strcspn(sql, "\n"), sql,
+             strchr(sql, '\n') ? " ..." : "");
+}
+
+static void report_statements(foster_session *s)
+{
+    const schema_set *set = &s->schemas;
+    if (s->dialect == SCHEMA_SQLITE) {
+        for (size_t i = 0; i < set->sqlite.count; i++)
+            report_statement(s, set->sqlite.items[i].file, set->sqlite.items[i].line,
+                             set->sqlite.items[i].sql);
+        return;
+    }
+    for (size_t k = 0; k < set->count; k++) {
+        const ddl_file *file = &set->files[set->order[k]];
+        for (size_t i = 0; i < file->statement_count; i++)
+            if (file->statements[i].kind != DDL_SKIP)
+                report_statement(s, file->display_name, file->statements[i].source->line,
+                                 file->statements[i].source->text);
+    }
+}
+
 static bool interrupted(const foster_session *s)
 {
     return s->options.interrupt && *s->options.interrupt;
@@ -265,6 +294,11 @@ static foster_result provision_steps(foster_session *s)
     s->state = SESSION_PROVISIONED;
     free(s->record.url);
     s->record.url = strdup(b->ops->url(b));
+    if (s->source && s->source->ops->location(s->source)) {
+        free(s->record.server);
+        s->record.server = strdup(s->source->ops->location(s->source));
+        s->record.server_pid = s->source->ops->server_pid(s->source);
+    }
     if (!s->record.url || write_record(s) < 0)
         return FOSTER_ERROR_SYSTEM;
     progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
@@ -278,6 +312,8 @@ static foster_result provision_steps(foster_session *s)
     progress(s, "created %zu tables in %.1f ms: %s", s->schemas.count, (now_seconds() - step) * 1e3,
              strbuf_str(&names));
     strbuf_free(&names);
+    if (s->options.verbose)
+        report_statements(s);
     if (interrupted(s)) {
         diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning");
         return FOSTER_ERROR_INTERRUPTED;
@@ -318,26 +354,30 @@ foster_result foster_provision(foster_session *s)
         diag_add(&s->problems, NULL, 0, 0, "this session has provisioned a database already");
         return fail(s, FOSTER_ERROR_MISUSE);
     }
+    if (runstate_new_id(s->run_id, &s->problems) < 0)
+        return fail(s, FOSTER_ERROR_SYSTEM);
+    run_record_free(&s->record);
     foster_result result = make_backend(s);
     if (result != FOSTER_OK)
         return result;
-    if (runstate_new_id(s->run_id, &s->problems) < 0)
-        return fail(s, FOSTER_ERROR_SYSTEM);
     free(s->database_name);
     s->database_name = strbuf_format("test_%s_%s", s->manifest.name, s->run_id);
-    run_record_free(&s->record);
-    s->record = (run_record){.run_id = strdup(s->run_id),
-                             .pid = getpid(),
-                             .manifest = absolute_path(s->manifest.path),
-                             .backend = strdup(s->backend_name),
-                             .database = s->database_name ? strdup(s->database_name) : NULL,
-                             .started = (long long)time(NULL)};
+    s->record.run_id = strdup(s->run_id);
+    s->record.pid = getpid();
+    s->record.manifest = absolute_path(s->manifest.path);
+    s->record.backend = strdup(s->backend_name);
+    s->record.database = s->database_name ? strdup(s->database_name) : NULL;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    s->record.started = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
     if (!s->database_name || !s->record.run_id || !s->record.manifest || !s->record.backend ||
         !s->record.database)
         return fail(s, FOSTER_ERROR_NOMEM);
     /* The record comes first: a run killed from here on can be found and reaped. */
     if (write_record(s) < 0)
         return fail(s, FOSTER_ERROR_SYSTEM);
+    if (s->runtime_dir)
+        janitor_reap_dead_runs(s);
 
     result = provision_steps(s);
     if (result == FOSTER_OK)
@@ -349,6 +389,7 @@ foster_result foster_provision(foster_session *s)
         diag_list_move(&s->problems, &teardown_problems);
         s->backend->ops->free(s->backend);
         s->backend = NULL;
+        s->source = NULL;
         s->state = SESSION_OPENED;
         if (s->runtime_dir)
             run_record_remove(s->runtime_dir, s->run_id, &s->problems);
@@ -372,6 +413,7 @@ foster_result foster_teardown(foster_session *s)
              (now_seconds() - started) * 1e3);
     s->backend->ops->free(s->backend);
     s->backend = NULL;
+    s->source = NULL;
     s->state = SESSION_GONE;
     s->kept = false;
     return FOSTER_OK;
@@ -391,6 +433,56 @@ foster_result foster_keep(foster_session *s)
         return fail(s, FOSTER_ERROR_SYSTEM);
     s->kept = true;
     return FOSTER_OK;
+}
+
+/*
+ * Opens the database of the run in s->record through the backend it was
+ * made with, and checks its marker. For a PostgreSQL server that was not
+ * foster's own, the way in (and any password) comes from this session's
+ * options and manifest, as when it was created: records hold no passwords.
+ */
+static foster_result open_recorded(foster_session *s)
+{
+    const char *kind = s->record.backend ? s->record.backend : "";
+    char *target = NULL;
+    if (strcmp(kind, "sqlite") == 0) {
+        s->backend = backend_sqlite_new(s->runtime_dir);
+        target = strdup(s->record.url);
+    } else if (strcmp(kind, "postgres") == 0 || is_cluster(kind)) {
+        if (is_cluster(kind) && (!s->record.server || access(s->record.server, F_OK) < 0))
+            return FOSTER_ERROR_NOT_FOUND; /* the whole server is gone */
+        s->source = is_cluster(kind) ? pg_source_cluster_attach(s->record.server,
+                                                                s->record.server_pid, &s->problems)
+                                     : pg_source_existing(server_conninfo(s));
+        if (!s->source)
+            return s->problems.count ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOMEM;
+        s->backend = backend_postgres_new(s->source);
+        if (!s->backend)
+            s->source->ops->free(s->source);
+        target = s->source->ops->conninfo(s->source, s->database_name);
+    } else {
+        diag_add(&s->problems, NULL, 0, 0,
+                 "run %s used the %s backend, which this foster cannot reach", s->run_id, kind);
+        return FOSTER_ERROR_INPUT;
+    }
+    if (!s->backend || !target) {
+        free(target);
+        return FOSTER_ERROR_NOMEM;
+    }
+    bool marked = false;
+    int rc = s->backend->ops->open_existing(s->backend, target, &marked, &s->problems);
+    free(target);
+    if (rc == 0 && marked)
+        return FOSTER_OK;
+    if (rc > 0)
+        return FOSTER_ERROR_NOT_FOUND; /* the database is gone: see foster_attach */
+    if (rc == 0)
+        diag_add(&s->problems, NULL, 0, 0, "%s does not carry foster's marker; leaving it alone",
+                 s->database_name);
+    s->backend->ops->free(s->backend);
+    s->backend = NULL;
+    s->source = NULL;
+    return rc == 0 ? FOSTER_ERROR_NOT_MARKED : FOSTER_ERROR_DATABASE;
 }
 
 foster_result foster_attach(foster_session *s, const char *run_id)
@@ -431,36 +523,29 @@ foster_result foster_attach(foster_session *s, const char *run_id)
     snprintf(s->run_id, sizeof s->run_id, "%s", s->record.run_id);
     free(s->database_name);
     s->database_name = strdup(s->record.database ? s->record.database : s->record.url);
-    if (strcmp(s->record.backend ? s->record.backend : "", "sqlite") != 0) {
-        diag_add(&s->problems, NULL, 0, 0,
-                 "run %s used the %s backend, which this version of foster cannot reach", s->run_id,
-                 s->record.backend ? s->record.backend : "unknown");
-        return fail(s, FOSTER_ERROR_INPUT);
-    }
-    s->backend = backend_sqlite_new(s->runtime_dir);
-    if (!s->backend || !s->database_name)
+    if (!s->database_name)
         return fail(s, FOSTER_ERROR_NOMEM);
-    bool marked = false;
-    if (s->backend->ops->open_existing(s->backend, s->record.url, &marked, &s->problems) < 0 ||
-        !marked) {
-        if (!marked && !s->problems.count)
-            diag_add(&s->problems, s->record.url, 0, 0,
-                     "does not carry foster's marker; leaving it alone");
-        s->backend->ops->free(s->backend);
-        s->backend = NULL;
-        return fail(s, marked ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOT_MARKED);
+    foster_result result = open_recorded(s);
+    if (result == FOSTER_ERROR_NOT_FOUND) {
+        /* Removed by hand, or its server went away: only the record is left. */
+        progress(s, "run %s: %s is already gone; removing its record", s->run_id, s->database_name);
+        s->state = SESSION_GONE;
+        return run_record_remove(s->runtime_dir, s->run_id, &s->problems) == 0
+                   ? FOSTER_OK
+                   : fail(s, FOSTER_ERROR_SYSTEM);
     }
+    if (result != FOSTER_OK)
+        return fail(s, result);
     s->state = SESSION_PROVISIONED;
     s->kept = true;
-    foster_result result = build_environment(s);
+    result = build_environment(s);
     return result == FOSTER_OK ? FOSTER_OK : fail(s, result);
 }
 
-/* Only names made for tests may be loaded into without the marker. */
-static bool name_says_test(const char *url)
+static bool is_postgres_url(const char *url)
 {
-    const char *name = strrchr(url, '/');
-    return strstr(name ? name : url, "test") != NULL;
+    return strncmp(url, "postgresql:", 11) == 0 || strncmp(url, "postgres:", 9) == 0 ||
+           strchr(url, '=') != NULL;
 }
 
 foster_result foster_load(foster_session *s, const char *url, const char *const *files,
@@ -469,21 +554,18 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
     clear_error(s);
     if (!session_usable(s))
         return fail(s, FOSTER_ERROR_MISUSE);
-    if (strncmp(url, "postgres", 8) == 0) {
-        diag_add(&s->problems, NULL, 0, 0,
-                 "loading into PostgreSQL is not available in this version of foster");
-        return fail(s, FOSTER_ERROR_INPUT);
-    }
-    backend *b = backend_sqlite_new(NULL);
+    backend *b = is_postgres_url(url) ? backend_postgres_new(NULL) : backend_sqlite_new(NULL);
     if (!b)
         return fail(s, FOSTER_ERROR_NOMEM);
     bool marked = false;
     foster_result result = FOSTER_OK;
     if (b->ops->open_existing(b, url, &marked, &s->problems) < 0) {
         result = FOSTER_ERROR_DATABASE;
-    } else if (!marked && !(force && name_says_test(url))) {
+    } else if (!marked && !(force && strstr(b->ops->database(b), "test"))) {
+        /* Rule 1: only names made for tests may be loaded into without the marker. */
         diag *d = diag_add(&s->problems, NULL, 0, 0,
-                           "refusing to load into %s: it is not a database foster created", url);
+                           "refusing to load into %s: it is not a database foster created",
+                           b->ops->url(b));
         diag_set_hint(d, force ? "--force works only for databases whose name contains \"test\""
                                : "use --force to load anyway (the name must contain \"test\")");
         result = FOSTER_ERROR_NOT_MARKED;
@@ -498,6 +580,43 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
     }
     b->ops->free(b);
     return result == FOSTER_OK ? FOSTER_OK : fail(s, result);
+}
+
+static void report_wait(void *context, double elapsed, const char *reason)
+{
+    const foster_options *options = context;
+    char *line = strbuf_format("waiting for the server (%.1f s): %s", elapsed, reason);
+    if (line)
+        options->progress(options->progress_context, line);
+    free(line);
+}
+
+foster_result foster_wait(const char *url, double timeout, const foster_options *options,
+                          char *message, size_t message_size)
+{
+    pg_wait_options wait = {.timeout = timeout, .confirmations = 1};
+    if (options && options->progress) {
+        wait.progress = report_wait;
+        wait.progress_context = (void *)options;
+    }
+    if (options)
+        wait.interrupt = options->interrupt;
+    diag_list diags = DIAG_LIST_INIT;
+    pg_wait_result result = pg_wait(url ? url : "", &wait, &diags);
+    const diag *last = diag_list_last(&diags);
+    if (message_size)
+        snprintf(message, message_size, "%s", last ? last->message : "ready");
+    diag_list_clear(&diags);
+    switch (result) {
+    case PG_WAIT_READY:
+        return FOSTER_OK;
+    case PG_WAIT_TIMEOUT:
+        return FOSTER_ERROR_TIMEOUT;
+    case PG_WAIT_INTERRUPTED:
+        return FOSTER_ERROR_INTERRUPTED;
+    default:
+        return FOSTER_ERROR_DATABASE;
+    }
 }
 
 const char *foster_run_id(const foster_session *s)

@@ -39,11 +39,6 @@ EXAMPLE=$ROOT/foster.ini
 
 # Known bugs of foster (not of these tests): name -> why it fails.
 declare -A EXPECTED_FAILURES=(
-    [test_next_run_reaps_what_a_killed_foster_left]="nothing reaps the database and record of a dead run (DESIGN safety rule 2): session.c provisions without looking at old records"
-    [test_down_forgets_run_whose_database_is_gone]="down cannot remove a run record once its database file is gone (foster_attach fails to open it), so every later down without RUN_ID fails on it"
-    [test_check_deferrable_foreign_key_violation_names_child_row]="translate_sqlite.c keeps DEFERRABLE INITIALLY DEFERRED, backend_sqlite.c expects immediate foreign keys: the violation surfaces only at COMMIT, without file or line"
-    [test_load_foreign_key_violation_names_line_and_loads_nothing]="same cause as test_check_deferrable_foreign_key_violation_names_child_row (the example's foreign keys are DEFERRABLE INITIALLY DEFERRED): 'COMMIT: FOREIGN KEY constraint failed' without file or line"
-    [test_run_loads_fixtures_of_schema_qualified_table]="fixtures.c passes the normalised name billing.invoice to the backend, which inserts into \"billing.invoice\" while the translated table is invoice"
 )
 
 # ---------------------------------------------------------------------------
@@ -996,7 +991,8 @@ test_check_self_reference_to_later_row_passes() {
 
 test_check_self_reference_to_missing_row_names_line() {
     check_case self_reference_missing 1
-    assert_eq 'foster: error: fixtures/category.csv:3: row of "category" references a missing "category" row (foreign key violation)' "$ERR"
+    assert_eq 'foster: error: fixtures/category.csv:3:3: column "parent_id" = 9: no row of "category" has id = 9 (foreign key violation)
+hint: load the "category" row first (list its fixture in the manifest) or fix the value' "$ERR"
 }
 
 test_check_two_table_cycle_passes() {

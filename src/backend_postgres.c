@@ -1,0 +1,829 @@
+/*
+ * backend_postgres.c — the PostgreSQL implementation of backend.h.
+ *
+ * A test database is a new database on a server that a pg_source provides,
+ * marked with a COMMENT ON DATABASE naming the run. The owner's DDL runs as
+ * written (minus what ddl.c says a throwaway copy skips), in two passes:
+ * everything but foreign keys, file by file in dependency order, then the
+ * foreign keys, so that cycles can be created at all. Foreign keys of tables
+ * in a cycle are made DEFERRABLE (still INITIALLY IMMEDIATE, so the
+ * application sees the owner's behaviour) and deferred while loading.
+ * Fixtures go through COPY ... FROM STDIN in CSV form, streamed; the server's
+ * "line N" is mapped back to the fixture's own line.
+ */
+#include "backend.h"
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixtures.h"
+#include "pgsource.h"
+#include "pgwait.h"
+#include "strbuf.h"
+
+/* What every foster database's comment starts with: the marker of rule 1. */
+#define PG_MARKER_PREFIX "foster test database; run "
+
+/* COPY data is sent in pieces of about this size. */
+#define PG_COPY_CHUNK (256 * 1024)
+
+/* Where record k of the COPY stream came from, stored only where lines jump. */
+typedef struct line_jump {
+    long long record; /* first record of a run of consecutive lines */
+    int line;         /* its line in the fixture */
+} line_jump;
+
+typedef struct pg_backend {
+    backend base;
+    pg_source *source;
+    PGconn *admin; /* to the server's administrative database */
+    PGconn *db;    /* to the test database */
+    char *database;
+    char *url;
+    char *host, *port, *user, *password;
+    bool created, marked;
+    int server_version;
+    const schema_set *schemas; /* given to load_begin: whose fixtures are whose */
+
+    /* The COPY in progress. */
+    char *table, *file;
+    char **columns;
+    size_t column_count;
+    strbuf copy_buffer;
+    long long records;
+    line_jump *jumps;
+    size_t jump_count, jump_capacity;
+    int last_line;
+} pg_backend;
+
+static pg_backend *as_pg(backend *b)
+{
+    return (pg_backend *)b;
+}
+
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* The first line of libpq's message, without "ERROR:  " and the newline. */
+static char *short_message(const char *message)
+{
+    if (!message)
+        return strdup("unknown error");
+    if (strncmp(message, "ERROR:  ", 8) == 0)
+        message += 8;
+    if (strncmp(message, "FATAL:  ", 8) == 0)
+        message += 8;
+    size_t length = strcspn(message, "\n");
+    return strndup(message, length);
+}
+
+static void add_conn_error(diag_list *diags, PGconn *conn, const char *what)
+{
+    char *message = short_message(conn ? PQerrorMessage(conn) : NULL);
+    diag_add(diags, NULL, 0, 0, "%s: %s", what, message ? message : "out of memory");
+    free(message);
+}
+
+static PGconn *connect_to(const char *conninfo, diag_list *diags)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    if (!conn || PQstatus(conn) != CONNECTION_OK) {
+        char *shown = pg_redact_conninfo(conninfo);
+        char *message = short_message(conn ? PQerrorMessage(conn) : NULL);
+        diag *d = diag_add(diags, NULL, 0, 0, "cannot connect to %s: %s",
+                           shown && *shown ? shown : "the server (PG* environment)",
+                           message ? message : "out of memory");
+        diag_set_hint(d, "give the server with -u URL, [postgres] url in the manifest, or "
+                         "PGHOST/PGPORT/PGUSER; `foster wait URL` tells whether it is up");
+        free(shown);
+        free(message);
+        PQfinish(conn);
+        return NULL;
+    }
+    PQsetNoticeProcessor(conn, ignore_notice, NULL);
+    return conn;
+}
+
+/* Runs a command; -1 with a diag naming `what`. */
+static int command(PGconn *conn, const char *sql, const char *what, diag_list *diags)
+{
+    PGresult *result = PQexec(conn, sql);
+    ExecStatusType status = PQresultStatus(result);
+    int rc = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? 0 : -1;
+    if (rc < 0) {
+        char *message = short_message(PQresultErrorMessage(result));
+        diag_add(diags, NULL, 0, 0, "%s: %s", what, message ? message : "failed");
+        free(message);
+    }
+    PQclear(result);
+    return rc;
+}
+
+static char *quote_identifier(PGconn *conn, const char *name)
+{
+    char *quoted = PQescapeIdentifier(conn, name, strlen(name));
+    char *copy = quoted ? strdup(quoted) : NULL;
+    PQfreemem(quoted);
+    return copy;
+}
+
+/* schema.table (or table, when `schema` is NULL) as a quoted SQL name. */
+static char *quote_table(PGconn *conn, const char *schema, const char *table)
+{
+    char *quoted_table = quote_identifier(conn, table);
+    if (!schema || !quoted_table)
+        return quoted_table;
+    char *quoted_schema = quote_identifier(conn, schema);
+    char *result = quoted_schema ? strbuf_format("%s.%s", quoted_schema, quoted_table) : NULL;
+    free(quoted_schema);
+    free(quoted_table);
+    return result;
+}
+
+/* Percent-encodes what a URL component may not hold as it is. */
+static void append_url_part(strbuf *sb, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
+            strbuf_append_char(sb, (char)*p);
+        else
+            strbuf_appendf(sb, "%%%02X", *p);
+    }
+}
+
+/* Remembers how to reach the test database, for the URL and PG* variables. */
+static int describe_connection(pg_backend *p)
+{
+    const char *host = PQhost(p->db);
+    const char *port = PQport(p->db);
+    const char *user = PQuser(p->db);
+    const char *password = PQpass(p->db);
+    p->host = strdup(host ? host : "");
+    p->port = strdup(port ? port : "5432");
+    p->user = strdup(user ? user : "");
+    p->password = password && *password ? strdup(password) : NULL;
+    if (!p->host || !p->port || !p->user || (password && *password && !p->password))
+        return -1;
+    strbuf url = STRBUF_INIT;
+    strbuf_append_str(&url, "postgresql://");
+    if (*p->user) {
+        append_url_part(&url, p->user);
+        strbuf_append_char(&url, '@');
+    }
+    bool socket = p->host[0] == '/' || p->host[0] == '@';
+    if (!socket) {
+        bool ipv6 = strchr(p->host, ':') != NULL;
+        strbuf_appendf(&url, ipv6 ? "[%s]:%s" : "%s:%s", p->host, p->port);
+    }
+    strbuf_append_char(&url, '/');
+    append_url_part(&url, p->database);
+    if (socket) {
+        strbuf_append_str(&url, "?host=");
+        append_url_part(&url, p->host);
+        strbuf_appendf(&url, "&port=%s", p->port);
+    }
+    free(p->url);
+    p->url = strbuf_detach(&url);
+    return p->url ? 0 : -1;
+}
+
+static int connect_database(pg_backend *p, diag_list *diags)
+{
+    char *conninfo = p->source->ops->conninfo(p->source, p->database);
+    if (!conninfo)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    p->db = connect_to(conninfo, diags);
+    free(conninfo);
+    if (!p->db)
+        return -1;
+    if (describe_connection(p) < 0)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    return 0;
+}
+
+static int connect_admin(pg_backend *p, diag_list *diags)
+{
+    if (p->admin)
+        return 0;
+    char *conninfo = p->source->ops->conninfo(p->source, NULL);
+    if (!conninfo)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    p->admin = connect_to(conninfo, diags);
+    free(conninfo);
+    if (!p->admin)
+        return -1;
+    p->server_version = PQserverVersion(p->admin);
+    return 0;
+}
+
+static int pg_create(backend *b, const char *database_name, const char *run_id, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    if (p->source->ops->start(p->source, diags) < 0 || connect_admin(p, diags) < 0)
+        return -1;
+    p->database = strdup(database_name);
+    char *name = quote_identifier(p->admin, database_name);
+    /* template0: nothing a site added to template1 leaks in; FILE_COPY is the
+     * faster strategy for a database this small (PostgreSQL 15+). */
+    char *create = name ? strbuf_format("CREATE DATABASE %s TEMPLATE template0%s", name,
+                                        p->server_version >= 150000 ? " STRATEGY FILE_COPY" : "")
+                        : NULL;
+    char *comment =
+        name ? strbuf_format("COMMENT ON DATABASE %s IS '" PG_MARKER_PREFIX "%s; pid %ld'", name,
+                             run_id, (long)getpid())
+             : NULL;
+    int rc = -1;
+    if (!p->database || !create || !comment)
+        diag_add(diags, NULL, 0, 0, "out of memory");
+    else if (command(p->admin, create, "cannot create the test database", diags) == 0) {
+        p->created = true;
+        if (command(p->admin, comment, "cannot mark the test database", diags) == 0) {
+            p->marked = true;
+            rc = connect_database(p, diags);
+        }
+    }
+    free(name);
+    free(create);
+    free(comment);
+    return rc;
+}
+
+/* Whether database `name` carries the marker (rule 1). */
+static int has_marker(PGconn *conn, const char *name, bool *marked, diag_list *diags)
+{
+    const char *params[] = {name};
+    PGresult *result = PQexecParams(conn,
+                                    "SELECT coalesce(shobj_description(oid, 'pg_database'), '') "
+                                    "FROM pg_database WHERE datname = $1",
+                                    1, NULL, params, NULL, NULL, 0);
+    int rc = 0;
+    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+        char *message = short_message(PQresultErrorMessage(result));
+        diag_add(diags, NULL, 0, 0, "cannot read the marker of %s: %s", name,
+                 message ? message : "failed");
+        free(message);
+        rc = -1;
+    } else {
+        *marked = PQntuples(result) == 1 && strncmp(PQgetvalue(result, 0, 0), PG_MARKER_PREFIX,
+                                                    strlen(PG_MARKER_PREFIX)) == 0;
+    }
+    PQclear(result);
+    return rc;
+}
+
+static int pg_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    if (!p->source) {
+        p->source = pg_source_existing(url);
+        if (!p->source)
+            return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    }
+    diag_list problems = DIAG_LIST_INIT;
+    p->db = connect_to(url, &problems);
+    if (!p->db) {
+        /* SQLSTATE 3D000 is not exposed for connections: the text is all there is. */
+        const diag *d = diag_list_last(&problems);
+        bool gone = d && strstr(d->message, "database \"") && strstr(d->message, "does not exist");
+        if (!gone)
+            diag_list_move(diags, &problems);
+        diag_list_clear(&problems);
+        return gone ? 1 : -1;
+    }
+    p->database = strdup(PQdb(p->db));
+    if (!p->database || describe_connection(p) < 0)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    if (has_marker(p->db, p->database, marked, diags) < 0)
+        return -1;
+    p->marked = *marked;
+    return 0;
+}
+
+/* Positions in a statement's text become file lines and columns. */
+static void position_in_statement(const sql_statement *st, int offset, int *line, int *column)
+{
+    *line = st->line;
+    *column = st->column;
+    for (int i = 0; i + 1 < offset && st->text[i]; i++) {
+        if (st->text[i] == '\n') {
+            ++*line;
+            *column = 1;
+        } else {
+            ++*column;
+        }
+    }
+}
+
+static int run_statement(pg_backend *p, const char *sql, const sql_statement *source,
+                         const char *file, diag_list *diags)
+{
+    PGresult *result = PQexec(p->db, sql);
+    ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+        PQclear(result);
+        return 0;
+    }
+    const char *position = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
+    int line = source->line, column = 0;
+    if (position && sql == source->text)
+        position_in_statement(source, atoi(position), &line, &column);
+    char *message = short_message(PQresultErrorMessage(result));
+    diag *d = diag_add(diags, file, line, column, "PostgreSQL rejected the statement: %s",
+                       message ? message : "failed");
+    const char *hint = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT);
+    if (hint)
+        diag_set_hint(d, "%s", hint);
+    free(message);
+    PQclear(result);
+    return -1;
+}
+
+static bool is_foreign_key_statement(const ddl_statement *st)
+{
+    return st->kind == DDL_ALTER_TABLE && st->reference_count > 0;
+}
+
+/* Foreign keys of a table in a cycle: DEFERRABLE, so the load can defer them. */
+static char *deferrable_version(const char *sql)
+{
+    if (strcasestr(sql, "deferrable"))
+        return strdup(sql);
+    return strbuf_format("%s DEFERRABLE INITIALLY IMMEDIATE", sql);
+}
+
+static int create_schemas(pg_backend *p, const schema_set *schemas, diag_list *diags)
+{
+    for (size_t i = 0; i < schemas->count; i++) {
+        const ddl_table *table = schema_set_table(schemas, i);
+        if (!table || !table->schema)
+            continue;
+        char *name = quote_identifier(p->db, table->schema);
+        char *sql = name ? strbuf_format("CREATE SCHEMA IF NOT EXISTS %s", name) : NULL;
+        int rc = sql ? command(p->db, sql, "cannot create schema", diags) : -1;
+        free(name);
+        free(sql);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Pass 1: all but foreign keys; pass 2: the foreign keys. */
+static int run_pass(pg_backend *p, const schema_set *schemas, bool foreign_keys, diag_list *diags)
+{
+    for (size_t k = 0; k < schemas->count; k++) {
+        size_t i = schemas->order[k];
+        const ddl_file *file = &schemas->files[i];
+        for (size_t s = 0; s < file->statement_count; s++) {
+            const ddl_statement *st = &file->statements[s];
+            if (st->kind == DDL_SKIP || is_foreign_key_statement(st) != foreign_keys)
+                continue;
+            char *sql = NULL;
+            if (foreign_keys && schemas->cyclic[i] && !(sql = deferrable_version(st->source->text)))
+                return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+            int rc = run_statement(p, sql ? sql : st->source->text, st->source, file->display_name,
+                                   diags);
+            free(sql);
+            if (rc < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int pg_create_tables(backend *b, const schema_set *schemas, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    /* pg_dump files empty the search_path; the fixtures' names need public. */
+    if (command(p->db, "BEGIN", "cannot start a transaction", diags) < 0)
+        return -1;
+    int rc = create_schemas(p, schemas, diags);
+    if (rc == 0)
+        rc = run_pass(p, schemas, false, diags);
+    if (rc == 0)
+        rc = run_pass(p, schemas, true, diags);
+    if (rc == 0)
+        return command(p->db, "COMMIT", "cannot commit the tables", diags);
+    command(p->db, "ROLLBACK", "rollback", &(diag_list)DIAG_LIST_INIT);
+    return -1;
+}
+
+static int pg_load_begin(backend *b, const schema_set *schemas, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    p->schemas = schemas;
+    if (command(p->db, "BEGIN", "cannot start the load", diags) < 0)
+        return -1;
+    /* Only the cycles' foreign keys were made deferrable; defer them. */
+    return command(p->db, "SET CONSTRAINTS ALL DEFERRED", "cannot defer constraints", diags);
+}
+
+static void forget_copy(pg_backend *p)
+{
+    free(p->table);
+    free(p->file);
+    for (size_t i = 0; i < p->column_count; i++)
+        free(p->columns[i]);
+    free(p->columns);
+    free(p->jumps);
+    p->table = p->file = NULL;
+    p->columns = NULL;
+    p->column_count = 0;
+    p->jumps = NULL;
+    p->jump_count = p->jump_capacity = 0;
+    p->records = 0;
+    p->last_line = 0;
+    strbuf_reset(&p->copy_buffer);
+}
+
+static int pg_table_begin(backend *b, const char *schema, const char *table, const csv_row *header,
+                          const char *file, bool deferred, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    (void)deferred; /* deferral is per constraint here: see pg_load_begin */
+    forget_copy(p);
+    p->table = strdup(table);
+    p->file = strdup(file);
+    p->columns = calloc(header->count ? header->count : 1, sizeof *p->columns);
+    char *name = quote_table(p->db, schema, table);
+    if (!p->table || !p->file || !p->columns || !name) {
+        free(name);
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    }
+    strbuf sql = STRBUF_INIT;
+    strbuf_appendf(&sql, "COPY %s (", name);
+    free(name);
+    for (size_t i = 0; i < header->count; i++) {
+        char *column = quote_identifier(p->db, header->fields[i].value);
+        p->columns[p->column_count++] = strdup(header->fields[i].value);
+        strbuf_appendf(&sql, "%s%s", i ? ", " : "", column ? column : "\"\"");
+        free(column);
+    }
+    strbuf_append_str(&sql, ") FROM STDIN WITH (FORMAT csv)");
+    PGresult *result = PQexec(p->db, strbuf_str(&sql));
+    strbuf_free(&sql);
+    if (PQresultStatus(result) == PGRES_COPY_IN) {
+        PQclear(result);
+        return 0;
+    }
+    char *message = short_message(PQresultErrorMessage(result));
+    diag_add(diags, file, header->line, 0, "cannot load into \"%s\": %s", table,
+             message ? message : "failed");
+    free(message);
+    PQclear(result);
+    return -1;
+}
+
+/* Records which fixture line each COPY record came from (only the jumps). */
+static int note_line(pg_backend *p, int line)
+{
+    p->records++;
+    if (p->jump_count && line == p->last_line + 1) {
+        p->last_line = line;
+        return 0;
+    }
+    if (p->jump_count == p->jump_capacity) {
+        size_t capacity = p->jump_capacity ? p->jump_capacity * 2 : 16;
+        line_jump *jumps = realloc(p->jumps, capacity * sizeof *jumps);
+        if (!jumps)
+            return -1;
+        p->jumps = jumps;
+        p->jump_capacity = capacity;
+    }
+    p->jumps[p->jump_count++] = (line_jump){p->records, line};
+    p->last_line = line;
+    return 0;
+}
+
+static int line_of_record(const pg_backend *p, long long record)
+{
+    int line = 0;
+    for (size_t i = 0; i < p->jump_count && p->jumps[i].record <= record; i++)
+        line = p->jumps[i].line + (int)(record - p->jumps[i].record);
+    return line;
+}
+
+static int flush_copy(pg_backend *p, diag_list *diags)
+{
+    if (!p->copy_buffer.length)
+        return 0;
+    if (PQputCopyData(p->db, p->copy_buffer.data, (int)p->copy_buffer.length) != 1) {
+        add_conn_error(diags, p->db, "cannot send fixture rows");
+        return -1;
+    }
+    strbuf_reset(&p->copy_buffer);
+    return 0;
+}
+
+/* CSV as COPY reads it: NULL unquoted and empty, everything else quoted when needed. */
+static void append_csv_field(strbuf *sb, const csv_field *f)
+{
+    if (f->is_null)
+        return;
+    bool quote = f->length == 0 || strpbrk(f->value, ",\"\r\n") != NULL ||
+                 (f->length == 2 && f->value[0] == '\\' && f->value[1] == '.');
+    if (!quote) {
+        strbuf_append(sb, f->value, f->length);
+        return;
+    }
+    strbuf_append_char(sb, '"');
+    const char *start = f->value;
+    for (const char *q; (q = memchr(start, '"', f->length - (size_t)(start - f->value)));
+         start = q + 1) {
+        strbuf_append(sb, start, (size_t)(q - start) + 1);
+        strbuf_append_char(sb, '"');
+    }
+    strbuf_append(sb, start, f->length - (size_t)(start - f->value));
+    strbuf_append_char(sb, '"');
+}
+
+static int pg_table_row(backend *b, const csv_row *row, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    for (size_t i = 0; i < row->count; i++) {
+        if (i)
+            strbuf_append_char(&p->copy_buffer, ',');
+        append_csv_field(&p->copy_buffer, &row->fields[i]);
+    }
+    strbuf_append_char(&p->copy_buffer, '\n');
+    if (p->copy_buffer.failed || note_line(p, row->line) < 0)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    return p->copy_buffer.length >= PG_COPY_CHUNK ? flush_copy(p, diags) : 0;
+}
+
+/* "COPY t, line 7, column c: ..." -> 7 and "c". */
+static long long copy_context_record(const char *context, char *column, size_t column_size)
+{
+    const char *at = context ? strstr(context, ", line ") : NULL;
+    if (!at)
+        return 0;
+    long long record = strtoll(at + 7, NULL, 10);
+    const char *named = strstr(at, ", column ");
+    column[0] = '\0';
+    if (named) {
+        named += 9;
+        size_t length = strcspn(named, ":");
+        snprintf(column, column_size, "%.*s", (int)length, named);
+    }
+    return record;
+}
+
+/* The column number of `column` in the header, for messages. */
+static int header_column(const pg_backend *p, const char *column)
+{
+    for (size_t i = 0; i < p->column_count; i++)
+        if (strcmp(p->columns[i], column) == 0)
+            return (int)i + 1;
+    return 0;
+}
+
+/*
+ * Turns a failed COPY or constraint check into a diag at the fixture's line.
+ * `files` are where the offending row may be: the file being copied, or all
+ * fixtures of the table a deferred check names.
+ */
+static void add_load_error(pg_backend *p, PGresult *result, char *const *files, size_t file_count,
+                           diag_list *diags)
+{
+    char *message = short_message(PQresultErrorMessage(result));
+    const char *detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
+    char column[128];
+    long long record =
+        copy_context_record(PQresultErrorField(result, PG_DIAG_CONTEXT), column, sizeof column);
+    const char *file = file_count ? files[0] : NULL;
+    int line = record > 0 ? line_of_record(p, record) : 0;
+    int field_column = 0;
+    char key_column[128], key_value[256];
+    if (!line && detail && sscanf(detail, "Key (%127[^)])=(%255[^)])", key_column, key_value) == 2)
+        for (size_t f = 0; f < file_count && !line; f++)
+            if ((line = fixtures_find_value(files[f], key_column, key_value, &field_column)))
+                file = files[f];
+    diag *d = diag_add(diags, file, line, field_column, "%s%s%s", message ? message : "failed",
+                       detail ? ": " : "", detail ? detail : "");
+    if (d && column[0] && record > 0) {
+        int index = header_column(p, column);
+        if (index)
+            diag_set_hint(d, "column %d of the header, \"%s\"", index, column);
+    }
+    free(message);
+}
+
+static int pg_table_end(backend *b, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    int rc = flush_copy(p, diags);
+    if (PQputCopyEnd(p->db, rc == 0 ? NULL : "foster: stopped") != 1 && rc == 0) {
+        add_conn_error(diags, p->db, "cannot finish COPY");
+        rc = -1;
+    }
+    PGresult *result;
+    while ((result = PQgetResult(p->db))) {
+        if (PQresultStatus(result) != PGRES_COMMAND_OK && rc == 0) {
+            add_load_error(p, result, &p->file, 1, diags);
+            rc = -1;
+        }
+        PQclear(result);
+    }
+    forget_copy(p);
+    return rc;
+}
+
+/*
+ * Checks the deferred foreign keys now. A violation names the table; the
+ * offending row is looked for in that table's fixtures.
+ */
+static int check_constraints(pg_backend *p, diag_list *diags)
+{
+    PGresult *result = PQexec(p->db, "SET CONSTRAINTS ALL IMMEDIATE");
+    int rc = 0;
+    if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+        const char *table = PQresultErrorField(result, PG_DIAG_TABLE_NAME);
+        const manifest_table *owner = NULL;
+        const schema_set *schemas = p->schemas;
+        for (size_t i = 0; schemas && table && i < schemas->count && !owner; i++) {
+            const ddl_table *t = schema_set_table(schemas, i);
+            if (t && strcmp(t->bare_name, table) == 0)
+                owner = &schemas->manifest->tables[i];
+        }
+        add_load_error(p, result, owner ? owner->fixture_paths : NULL,
+                       owner ? owner->fixture_path_count : 0, diags);
+        rc = -1;
+    }
+    PQclear(result);
+    return rc;
+}
+
+static int pg_check_deferred(backend *b, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    if (check_constraints(p, diags) < 0)
+        return -1;
+    return command(p->db, "SET CONSTRAINTS ALL DEFERRED", "cannot defer constraints", diags);
+}
+
+static int pg_exec_sql(backend *b, const sql_statement *statement, const char *file,
+                       diag_list *diags)
+{
+    return run_statement(as_pg(b), statement->text, statement, file, diags);
+}
+
+/*
+ * After loading: every sequence owned by a column (serial, identity) is
+ * moved past the largest value loaded, as Django's sqlsequencereset does.
+ */
+static const char reset_sequences_sql[] =
+    "DO $foster$ DECLARE r record; m bigint; BEGIN "
+    "FOR r IN SELECT c.oid::regclass AS tbl, a.attname AS col, "
+    "  pg_get_serial_sequence(c.oid::regclass::text, a.attname) AS seq "
+    "  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "  WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
+    "  AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+    "  AND n.nspname NOT LIKE 'pg_toast%' LOOP "
+    "  CONTINUE WHEN r.seq IS NULL; "
+    "  EXECUTE format('SELECT max(%I)::bigint FROM %s', r.col, r.tbl) INTO m; "
+    "  IF m IS NOT NULL AND m >= (SELECT seqmin FROM pg_sequence "
+    "      WHERE seqrelid = r.seq::regclass) THEN "
+    "    PERFORM setval(r.seq, m, true); END IF; "
+    "END LOOP; END $foster$";
+
+static int pg_load_end(backend *b, bool commit, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    forget_copy(p);
+    if (commit && check_constraints(p, diags) == 0 &&
+        command(p->db, reset_sequences_sql, "cannot move sequences past the fixtures", diags) ==
+            0 &&
+        command(p->db, "COMMIT", "cannot commit the fixtures", diags) == 0)
+        return 0;
+    diag_list ignored = DIAG_LIST_INIT;
+    command(p->db, "ROLLBACK", "rollback", &ignored);
+    diag_list_clear(&ignored);
+    return commit ? -1 : 0;
+}
+
+static int drop_database(pg_backend *p, diag_list *diags)
+{
+    if (connect_admin(p, diags) < 0)
+        return -1;
+    bool marked = false;
+    if (has_marker(p->admin, p->database, &marked, diags) < 0)
+        return -1;
+    if (!marked) {
+        diag_add(diags, NULL, 0, 0,
+                 "refusing to drop database \"%s\": it does not carry foster's marker",
+                 p->database);
+        return -1;
+    }
+    char *name = quote_identifier(p->admin, p->database);
+    /* WITH (FORCE) ends the sessions the tests left open (PostgreSQL 13+). */
+    char *sql = name ? strbuf_format("DROP DATABASE IF EXISTS %s%s", name,
+                                     p->server_version >= 130000 ? " WITH (FORCE)" : "")
+                     : NULL;
+    int rc = sql ? command(p->admin, sql, "cannot drop the test database", diags) : -1;
+    free(name);
+    free(sql);
+    return rc;
+}
+
+static int pg_drop(backend *b, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    if (!p->created && !p->marked) {
+        diag_add(diags, NULL, 0, 0, "refusing to drop a database foster did not create");
+        return -1;
+    }
+    forget_copy(p);
+    PQfinish(p->db);
+    p->db = NULL;
+    int rc = 0;
+    /* An ephemeral server goes with everything in it: no need to drop first. */
+    if (!p->source->ephemeral)
+        rc = drop_database(p, diags);
+    PQfinish(p->admin);
+    p->admin = NULL;
+    if (p->source->ops->stop(p->source, diags) < 0)
+        rc = -1;
+    return rc;
+}
+
+static const char *pg_database(const backend *b)
+{
+    return ((const pg_backend *)b)->database;
+}
+
+static const char *pg_url(const backend *b)
+{
+    return ((const pg_backend *)b)->url;
+}
+
+static int pg_environment(const backend *b, env_var **vars, size_t *count)
+{
+    const pg_backend *p = (const pg_backend *)b;
+    if (env_list_add(vars, count, "DATABASE_URL", p->url) < 0 ||
+        env_list_add(vars, count, "PGHOST", p->host) < 0 ||
+        env_list_add(vars, count, "PGPORT", p->port) < 0 ||
+        env_list_add(vars, count, "PGDATABASE", p->database) < 0 ||
+        env_list_add(vars, count, "PGUSER", p->user) < 0)
+        return -1;
+    if (p->password && env_list_add(vars, count, "PGPASSWORD", p->password) < 0)
+        return -1;
+    return 0;
+}
+
+static void pg_free(backend *b)
+{
+    pg_backend *p = as_pg(b);
+    if (!p)
+        return;
+    forget_copy(p);
+    strbuf_free(&p->copy_buffer);
+    PQfinish(p->db);
+    PQfinish(p->admin);
+    if (p->source)
+        p->source->ops->free(p->source);
+    free(p->database);
+    free(p->url);
+    free(p->host);
+    free(p->port);
+    free(p->user);
+    if (p->password)
+        explicit_bzero(p->password, strlen(p->password));
+    free(p->password);
+    free(p);
+}
+
+static const backend_ops pg_ops = {
+    .name = "postgres",
+    .create = pg_create,
+    .open_existing = pg_open_existing,
+    .create_tables = pg_create_tables,
+    .load_begin = pg_load_begin,
+    .table_begin = pg_table_begin,
+    .table_row = pg_table_row,
+    .table_end = pg_table_end,
+    .check_deferred = pg_check_deferred,
+    .exec_sql = pg_exec_sql,
+    .load_end = pg_load_end,
+    .drop = pg_drop,
+    .database = pg_database,
+    .url = pg_url,
+    .environment = pg_environment,
+    .free = pg_free,
+};
+
+backend *backend_postgres_new(struct pg_source *source)
+{
+    pg_backend *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->base.ops = &pg_ops;
+    p->source = source;
+    return &p->base;
+}

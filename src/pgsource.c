@@ -1,0 +1,215 @@
+/*
+ * pgsource.c — the existing-server and ephemeral-cluster implementations
+ * of pgsource.h.
+ */
+#include "pgsource.h"
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgcluster.h"
+#include "strbuf.h"
+
+typedef struct existing_source {
+    pg_source base;
+    char *conninfo;
+} existing_source;
+
+static int existing_start(pg_source *source, diag_list *diags)
+{
+    (void)source;
+    (void)diags;
+    return 0;
+}
+
+/*
+ * libpq merges a later dbname over an expanded URL or key=value string; a
+ * key=value string built here does the same, so both forms work.
+ */
+static char *with_database(const char *conninfo, const char *database)
+{
+    if (!database)
+        return strdup(conninfo);
+    strbuf sb = STRBUF_INIT;
+    PQconninfoOption *options = PQconninfoParse(conninfo, NULL);
+    if (!options)
+        return NULL;
+    for (PQconninfoOption *o = options; o->keyword; o++) {
+        if (!o->val || strcmp(o->keyword, "dbname") == 0)
+            continue;
+        strbuf_appendf(&sb, "%s='", o->keyword);
+        for (const char *p = o->val; *p; p++) {
+            if (*p == '\'' || *p == '\\')
+                strbuf_append_char(&sb, '\\');
+            strbuf_append_char(&sb, *p);
+        }
+        strbuf_append_str(&sb, "' ");
+    }
+    PQconninfoFree(options);
+    strbuf_append_str(&sb, "dbname='");
+    for (const char *p = database; *p; p++) {
+        if (*p == '\'' || *p == '\\')
+            strbuf_append_char(&sb, '\\');
+        strbuf_append_char(&sb, *p);
+    }
+    strbuf_append_char(&sb, '\'');
+    return strbuf_detach(&sb);
+}
+
+static char *existing_conninfo(const pg_source *source, const char *database)
+{
+    return with_database(((const existing_source *)source)->conninfo, database);
+}
+
+static int existing_stop(pg_source *source, diag_list *diags)
+{
+    (void)source;
+    (void)diags;
+    return 0;
+}
+
+static const char *no_location(const pg_source *source)
+{
+    (void)source;
+    return NULL;
+}
+
+static pid_t no_pid(const pg_source *source)
+{
+    (void)source;
+    return 0;
+}
+
+static void existing_free(pg_source *source)
+{
+    existing_source *e = (existing_source *)source;
+    if (!e)
+        return;
+    free(e->conninfo);
+    free(e);
+}
+
+static const pg_source_ops existing_ops = {
+    .start = existing_start,
+    .conninfo = existing_conninfo,
+    .stop = existing_stop,
+    .location = no_location,
+    .server_pid = no_pid,
+    .free = existing_free,
+};
+
+pg_source *pg_source_existing(const char *conninfo)
+{
+    existing_source *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->base.ops = &existing_ops;
+    if (!(e->conninfo = strdup(conninfo ? conninfo : ""))) {
+        free(e);
+        return NULL;
+    }
+    return &e->base;
+}
+
+typedef struct cluster_source {
+    pg_source base;
+    pg_cluster_options options;
+    char *bindir, *directory, *name;
+    pg_cluster *cluster;
+} cluster_source;
+
+static int cluster_start(pg_source *source, diag_list *diags)
+{
+    cluster_source *c = (cluster_source *)source;
+    if (c->cluster)
+        return 0;
+    c->cluster = pg_cluster_start(&c->options, diags);
+    return c->cluster ? 0 : -1;
+}
+
+static char *cluster_conninfo(const pg_source *source, const char *database)
+{
+    const cluster_source *c = (const cluster_source *)source;
+    return pg_cluster_conninfo(c->cluster, database ? database : "postgres");
+}
+
+static int cluster_stop(pg_source *source, diag_list *diags)
+{
+    cluster_source *c = (cluster_source *)source;
+    if (!c->cluster)
+        return 0;
+    int rc = pg_cluster_stop(c->cluster, diags);
+    pg_cluster_free(c->cluster);
+    c->cluster = NULL;
+    return rc;
+}
+
+static const char *cluster_location(const pg_source *source)
+{
+    const cluster_source *c = (const cluster_source *)source;
+    return c->cluster ? pg_cluster_directory(c->cluster) : NULL;
+}
+
+static pid_t cluster_pid(const pg_source *source)
+{
+    const cluster_source *c = (const cluster_source *)source;
+    return c->cluster ? pg_cluster_pid(c->cluster) : 0;
+}
+
+static void cluster_free(pg_source *source)
+{
+    cluster_source *c = (cluster_source *)source;
+    if (!c)
+        return;
+    pg_cluster_free(c->cluster);
+    free(c->bindir);
+    free(c->directory);
+    free(c->name);
+    free(c);
+}
+
+static const pg_source_ops cluster_ops = {
+    .start = cluster_start,
+    .conninfo = cluster_conninfo,
+    .stop = cluster_stop,
+    .location = cluster_location,
+    .server_pid = cluster_pid,
+    .free = cluster_free,
+};
+
+pg_source *pg_source_cluster(const char *bindir, const char *directory, const char *name,
+                             const volatile sig_atomic_t *interrupt)
+{
+    cluster_source *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->base.ops = &cluster_ops;
+    c->base.ephemeral = true;
+    c->bindir = bindir ? strdup(bindir) : NULL;
+    c->directory = strdup(directory);
+    c->name = strdup(name);
+    if ((bindir && !c->bindir) || !c->directory || !c->name) {
+        cluster_free(&c->base);
+        return NULL;
+    }
+    c->options = (pg_cluster_options){c->bindir, c->directory, c->name, interrupt};
+    return &c->base;
+}
+
+pg_source *pg_source_cluster_attach(const char *location, pid_t pid, diag_list *diags)
+{
+    pg_cluster *cluster = pg_cluster_attach(location, pid, diags);
+    if (!cluster)
+        return NULL;
+    cluster_source *c = calloc(1, sizeof *c);
+    if (!c) {
+        pg_cluster_free(cluster);
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    c->base.ops = &cluster_ops;
+    c->base.ephemeral = true;
+    c->cluster = cluster;
+    return &c->base;
+}
