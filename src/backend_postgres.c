@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "fixtures.h"
+#include "pgconn.h"
+#include "pgcopy.h"
 #include "pgsource.h"
 #include "pgwait.h"
 #include "strbuf.h"
@@ -28,12 +30,6 @@
 
 /* COPY data is sent in pieces of about this size. */
 #define PG_COPY_CHUNK (256 * 1024)
-
-/* Where record k of the COPY stream came from, stored only where lines jump. */
-typedef struct line_jump {
-    long long record; /* first record of a run of consecutive lines */
-    int line;         /* its line in the fixture */
-} line_jump;
 
 typedef struct pg_backend {
     backend base;
@@ -52,109 +48,12 @@ typedef struct pg_backend {
     char **columns;
     size_t column_count;
     strbuf copy_buffer;
-    long long records;
-    line_jump *jumps;
-    size_t jump_count, jump_capacity;
-    int last_line;
+    pg_copy_lines lines;
 } pg_backend;
 
 static pg_backend *as_pg(backend *b)
 {
     return (pg_backend *)b;
-}
-
-static void ignore_notice(void *arg, const char *message)
-{
-    (void)arg;
-    (void)message;
-}
-
-/* The first line of libpq's message, without "ERROR:  " and the newline. */
-static char *short_message(const char *message)
-{
-    if (!message)
-        return strdup("unknown error");
-    if (strncmp(message, "ERROR:  ", 8) == 0)
-        message += 8;
-    if (strncmp(message, "FATAL:  ", 8) == 0)
-        message += 8;
-    size_t length = strcspn(message, "\n");
-    return strndup(message, length);
-}
-
-static void add_conn_error(diag_list *diags, PGconn *conn, const char *what)
-{
-    char *message = short_message(conn ? PQerrorMessage(conn) : NULL);
-    diag_add(diags, NULL, 0, 0, "%s: %s", what, message ? message : "out of memory");
-    free(message);
-}
-
-static PGconn *connect_to(const char *conninfo, diag_list *diags)
-{
-    PGconn *conn = PQconnectdb(conninfo);
-    if (!conn || PQstatus(conn) != CONNECTION_OK) {
-        char *shown = pg_redact_conninfo(conninfo);
-        char *message = short_message(conn ? PQerrorMessage(conn) : NULL);
-        diag *d = diag_add(diags, NULL, 0, 0, "cannot connect to %s: %s",
-                           shown && *shown ? shown : "the server (PG* environment)",
-                           message ? message : "out of memory");
-        diag_set_hint(d, "give the server with -u URL, [postgres] url in the manifest, or "
-                         "PGHOST/PGPORT/PGUSER; `foster wait URL` tells whether it is up");
-        free(shown);
-        free(message);
-        PQfinish(conn);
-        return NULL;
-    }
-    PQsetNoticeProcessor(conn, ignore_notice, NULL);
-    return conn;
-}
-
-/* Runs a command; -1 with a diag naming `what`. */
-static int command(PGconn *conn, const char *sql, const char *what, diag_list *diags)
-{
-    PGresult *result = PQexec(conn, sql);
-    ExecStatusType status = PQresultStatus(result);
-    int rc = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? 0 : -1;
-    if (rc < 0) {
-        char *message = short_message(PQresultErrorMessage(result));
-        diag_add(diags, NULL, 0, 0, "%s: %s", what, message ? message : "failed");
-        free(message);
-    }
-    PQclear(result);
-    return rc;
-}
-
-static char *quote_identifier(PGconn *conn, const char *name)
-{
-    char *quoted = PQescapeIdentifier(conn, name, strlen(name));
-    char *copy = quoted ? strdup(quoted) : NULL;
-    PQfreemem(quoted);
-    return copy;
-}
-
-/* schema.table (or table, when `schema` is NULL) as a quoted SQL name. */
-static char *quote_table(PGconn *conn, const char *schema, const char *table)
-{
-    char *quoted_table = quote_identifier(conn, table);
-    if (!schema || !quoted_table)
-        return quoted_table;
-    char *quoted_schema = quote_identifier(conn, schema);
-    char *result = quoted_schema ? strbuf_format("%s.%s", quoted_schema, quoted_table) : NULL;
-    free(quoted_schema);
-    free(quoted_table);
-    return result;
-}
-
-/* Percent-encodes what a URL component may not hold as it is. */
-static void append_url_part(strbuf *sb, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~", *p))
-            strbuf_append_char(sb, (char)*p);
-        else
-            strbuf_appendf(sb, "%%%02X", *p);
-    }
 }
 
 /* Remembers how to reach the test database, for the URL and PG* variables. */
@@ -170,26 +69,8 @@ static int describe_connection(pg_backend *p)
     p->password = password && *password ? strdup(password) : NULL;
     if (!p->host || !p->port || !p->user || (password && *password && !p->password))
         return -1;
-    strbuf url = STRBUF_INIT;
-    strbuf_append_str(&url, "postgresql://");
-    if (*p->user) {
-        append_url_part(&url, p->user);
-        strbuf_append_char(&url, '@');
-    }
-    bool socket = p->host[0] == '/' || p->host[0] == '@';
-    if (!socket) {
-        bool ipv6 = strchr(p->host, ':') != NULL;
-        strbuf_appendf(&url, ipv6 ? "[%s]:%s" : "%s:%s", p->host, p->port);
-    }
-    strbuf_append_char(&url, '/');
-    append_url_part(&url, p->database);
-    if (socket) {
-        strbuf_append_str(&url, "?host=");
-        append_url_part(&url, p->host);
-        strbuf_appendf(&url, "&port=%s", p->port);
-    }
     free(p->url);
-    p->url = strbuf_detach(&url);
+    p->url = pgconn_url(p->user, p->host, p->port, p->database);
     return p->url ? 0 : -1;
 }
 
@@ -198,7 +79,7 @@ static int connect_database(pg_backend *p, diag_list *diags)
     char *conninfo = p->source->ops->conninfo(p->source, p->database);
     if (!conninfo)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    p->db = connect_to(conninfo, diags);
+    p->db = pgconn_connect(conninfo, diags);
     free(conninfo);
     if (!p->db)
         return -1;
@@ -214,7 +95,7 @@ static int connect_admin(pg_backend *p, diag_list *diags)
     char *conninfo = p->source->ops->conninfo(p->source, NULL);
     if (!conninfo)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    p->admin = connect_to(conninfo, diags);
+    p->admin = pgconn_connect(conninfo, diags);
     free(conninfo);
     if (!p->admin)
         return -1;
@@ -228,7 +109,7 @@ static int pg_create(backend *b, const char *database_name, const char *run_id, 
     if (p->source->ops->start(p->source, diags) < 0 || connect_admin(p, diags) < 0)
         return -1;
     p->database = strdup(database_name);
-    char *name = quote_identifier(p->admin, database_name);
+    char *name = pgconn_quote_identifier(p->admin, database_name);
     /* template0: nothing a site added to template1 leaks in; FILE_COPY is the
      * faster strategy for a database this small (PostgreSQL 15+). */
     char *create = name ? strbuf_format("CREATE DATABASE %s TEMPLATE template0%s", name,
@@ -241,9 +122,9 @@ static int pg_create(backend *b, const char *database_name, const char *run_id, 
     int rc = -1;
     if (!p->database || !create || !comment)
         diag_add(diags, NULL, 0, 0, "out of memory");
-    else if (command(p->admin, create, "cannot create the test database", diags) == 0) {
+    else if (pgconn_command(p->admin, create, "cannot create the test database", diags) == 0) {
         p->created = true;
-        if (command(p->admin, comment, "cannot mark the test database", diags) == 0) {
+        if (pgconn_command(p->admin, comment, "cannot mark the test database", diags) == 0) {
             p->marked = true;
             rc = connect_database(p, diags);
         }
@@ -264,7 +145,7 @@ static int has_marker(PGconn *conn, const char *name, bool *marked, diag_list *d
                                     1, NULL, params, NULL, NULL, 0);
     int rc = 0;
     if (PQresultStatus(result) != PGRES_TUPLES_OK) {
-        char *message = short_message(PQresultErrorMessage(result));
+        char *message = pgconn_short_message(PQresultErrorMessage(result));
         diag_add(diags, NULL, 0, 0, "cannot read the marker of %s: %s", name,
                  message ? message : "failed");
         free(message);
@@ -286,7 +167,7 @@ static int pg_open_existing(backend *b, const char *url, bool *marked, diag_list
             return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     }
     diag_list problems = DIAG_LIST_INIT;
-    p->db = connect_to(url, &problems);
+    p->db = pgconn_connect(url, &problems);
     if (!p->db) {
         /* SQLSTATE 3D000 is not exposed for connections: the text is all there is. */
         const diag *d = diag_list_last(&problems);
@@ -333,7 +214,7 @@ static int run_statement(pg_backend *p, const char *sql, const sql_statement *so
     int line = source->line, column = 0;
     if (position && sql == source->text)
         position_in_statement(source, atoi(position), &line, &column);
-    char *message = short_message(PQresultErrorMessage(result));
+    char *message = pgconn_short_message(PQresultErrorMessage(result));
     diag *d = diag_add(diags, file, line, column, "PostgreSQL rejected the statement: %s",
                        message ? message : "failed");
     const char *hint = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT);
@@ -363,9 +244,9 @@ static int create_schemas(pg_backend *p, const schema_set *schemas, diag_list *d
         const ddl_table *table = schema_set_table(schemas, i);
         if (!table || !table->schema)
             continue;
-        char *name = quote_identifier(p->db, table->schema);
+        char *name = pgconn_quote_identifier(p->db, table->schema);
         char *sql = name ? strbuf_format("CREATE SCHEMA IF NOT EXISTS %s", name) : NULL;
-        int rc = sql ? command(p->db, sql, "cannot create schema", diags) : -1;
+        int rc = sql ? pgconn_command(p->db, sql, "cannot create schema", diags) : -1;
         free(name);
         free(sql);
         if (rc < 0)
@@ -401,7 +282,7 @@ static int pg_create_tables(backend *b, const schema_set *schemas, diag_list *di
 {
     pg_backend *p = as_pg(b);
     /* pg_dump files empty the search_path; the fixtures' names need public. */
-    if (command(p->db, "BEGIN", "cannot start a transaction", diags) < 0)
+    if (pgconn_command(p->db, "BEGIN", "cannot start a transaction", diags) < 0)
         return -1;
     int rc = create_schemas(p, schemas, diags);
     if (rc == 0)
@@ -409,8 +290,8 @@ static int pg_create_tables(backend *b, const schema_set *schemas, diag_list *di
     if (rc == 0)
         rc = run_pass(p, schemas, true, diags);
     if (rc == 0)
-        return command(p->db, "COMMIT", "cannot commit the tables", diags);
-    command(p->db, "ROLLBACK", "rollback", &(diag_list)DIAG_LIST_INIT);
+        return pgconn_command(p->db, "COMMIT", "cannot commit the tables", diags);
+    pgconn_command(p->db, "ROLLBACK", "rollback", &(diag_list)DIAG_LIST_INIT);
     return -1;
 }
 
@@ -418,10 +299,10 @@ static int pg_load_begin(backend *b, const schema_set *schemas, diag_list *diags
 {
     pg_backend *p = as_pg(b);
     p->schemas = schemas;
-    if (command(p->db, "BEGIN", "cannot start the load", diags) < 0)
+    if (pgconn_command(p->db, "BEGIN", "cannot start the load", diags) < 0)
         return -1;
     /* Only the cycles' foreign keys were made deferrable; defer them. */
-    return command(p->db, "SET CONSTRAINTS ALL DEFERRED", "cannot defer constraints", diags);
+    return pgconn_command(p->db, "SET CONSTRAINTS ALL DEFERRED", "cannot defer constraints", diags);
 }
 
 static void forget_copy(pg_backend *p)
@@ -431,14 +312,10 @@ static void forget_copy(pg_backend *p)
     for (size_t i = 0; i < p->column_count; i++)
         free(p->columns[i]);
     free(p->columns);
-    free(p->jumps);
+    pg_copy_lines_free(&p->lines);
     p->table = p->file = NULL;
     p->columns = NULL;
     p->column_count = 0;
-    p->jumps = NULL;
-    p->jump_count = p->jump_capacity = 0;
-    p->records = 0;
-    p->last_line = 0;
     strbuf_reset(&p->copy_buffer);
 }
 
@@ -451,7 +328,7 @@ static int pg_table_begin(backend *b, const char *schema, const char *table, con
     p->table = strdup(table);
     p->file = strdup(file);
     p->columns = calloc(header->count ? header->count : 1, sizeof *p->columns);
-    char *name = quote_table(p->db, schema, table);
+    char *name = pgconn_quote_table(p->db, schema, table);
     if (!p->table || !p->file || !p->columns || !name) {
         free(name);
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
@@ -460,7 +337,7 @@ static int pg_table_begin(backend *b, const char *schema, const char *table, con
     strbuf_appendf(&sql, "COPY %s (", name);
     free(name);
     for (size_t i = 0; i < header->count; i++) {
-        char *column = quote_identifier(p->db, header->fields[i].value);
+        char *column = pgconn_quote_identifier(p->db, header->fields[i].value);
         p->columns[p->column_count++] = strdup(header->fields[i].value);
         strbuf_appendf(&sql, "%s%s", i ? ", " : "", column ? column : "\"\"");
         free(column);
@@ -472,7 +349,7 @@ static int pg_table_begin(backend *b, const char *schema, const char *table, con
         PQclear(result);
         return 0;
     }
-    char *message = short_message(PQresultErrorMessage(result));
+    char *message = pgconn_short_message(PQresultErrorMessage(result));
     diag_add(diags, file, header->line, 0, "cannot load into \"%s\": %s", table,
              message ? message : "failed");
     free(message);
@@ -480,67 +357,16 @@ static int pg_table_begin(backend *b, const char *schema, const char *table, con
     return -1;
 }
 
-/* Records which fixture line each COPY record came from (only the jumps). */
-static int note_line(pg_backend *p, int line)
-{
-    p->records++;
-    if (p->jump_count && line == p->last_line + 1) {
-        p->last_line = line;
-        return 0;
-    }
-    if (p->jump_count == p->jump_capacity) {
-        size_t capacity = p->jump_capacity ? p->jump_capacity * 2 : 16;
-        line_jump *jumps = realloc(p->jumps, capacity * sizeof *jumps);
-        if (!jumps)
-            return -1;
-        p->jumps = jumps;
-        p->jump_capacity = capacity;
-    }
-    p->jumps[p->jump_count++] = (line_jump){p->records, line};
-    p->last_line = line;
-    return 0;
-}
-
-static int line_of_record(const pg_backend *p, long long record)
-{
-    int line = 0;
-    for (size_t i = 0; i < p->jump_count && p->jumps[i].record <= record; i++)
-        line = p->jumps[i].line + (int)(record - p->jumps[i].record);
-    return line;
-}
-
 static int flush_copy(pg_backend *p, diag_list *diags)
 {
     if (!p->copy_buffer.length)
         return 0;
     if (PQputCopyData(p->db, p->copy_buffer.data, (int)p->copy_buffer.length) != 1) {
-        add_conn_error(diags, p->db, "cannot send fixture rows");
+        pgconn_add_error(diags, p->db, "cannot send fixture rows");
         return -1;
     }
     strbuf_reset(&p->copy_buffer);
     return 0;
-}
-
-/* CSV as COPY reads it: NULL unquoted and empty, everything else quoted when needed. */
-static void append_csv_field(strbuf *sb, const csv_field *f)
-{
-    if (f->is_null)
-        return;
-    bool quote = f->length == 0 || strpbrk(f->value, ",\"\r\n") != NULL ||
-                 (f->length == 2 && f->value[0] == '\\' && f->value[1] == '.');
-    if (!quote) {
-        strbuf_append(sb, f->value, f->length);
-        return;
-    }
-    strbuf_append_char(sb, '"');
-    const char *start = f->value;
-    for (const char *q; (q = memchr(start, '"', f->length - (size_t)(start - f->value)));
-         start = q + 1) {
-        strbuf_append(sb, start, (size_t)(q - start) + 1);
-        strbuf_append_char(sb, '"');
-    }
-    strbuf_append(sb, start, f->length - (size_t)(start - f->value));
-    strbuf_append_char(sb, '"');
 }
 
 static int pg_table_row(backend *b, const csv_row *row, diag_list *diags)
@@ -549,29 +375,12 @@ static int pg_table_row(backend *b, const csv_row *row, diag_list *diags)
     for (size_t i = 0; i < row->count; i++) {
         if (i)
             strbuf_append_char(&p->copy_buffer, ',');
-        append_csv_field(&p->copy_buffer, &row->fields[i]);
+        pg_copy_append_field(&p->copy_buffer, &row->fields[i]);
     }
     strbuf_append_char(&p->copy_buffer, '\n');
-    if (p->copy_buffer.failed || note_line(p, row->line) < 0)
+    if (p->copy_buffer.failed || pg_copy_note_line(&p->lines, row->line) < 0)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     return p->copy_buffer.length >= PG_COPY_CHUNK ? flush_copy(p, diags) : 0;
-}
-
-/* "COPY t, line 7, column c: ..." -> 7 and "c". */
-static long long copy_context_record(const char *context, char *column, size_t column_size)
-{
-    const char *at = context ? strstr(context, ", line ") : NULL;
-    if (!at)
-        return 0;
-    long long record = strtoll(at + 7, NULL, 10);
-    const char *named = strstr(at, ", column ");
-    column[0] = '\0';
-    if (named) {
-        named += 9;
-        size_t length = strcspn(named, ":");
-        snprintf(column, column_size, "%.*s", (int)length, named);
-    }
-    return record;
 }
 
 /* The column number of `column` in the header, for messages. */
@@ -591,13 +400,13 @@ static int header_column(const pg_backend *p, const char *column)
 static void add_load_error(pg_backend *p, PGresult *result, char *const *files, size_t file_count,
                            diag_list *diags)
 {
-    char *message = short_message(PQresultErrorMessage(result));
+    char *message = pgconn_short_message(PQresultErrorMessage(result));
     const char *detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
     char column[128];
     long long record =
-        copy_context_record(PQresultErrorField(result, PG_DIAG_CONTEXT), column, sizeof column);
+        pg_copy_context_record(PQresultErrorField(result, PG_DIAG_CONTEXT), column, sizeof column);
     const char *file = file_count ? files[0] : NULL;
-    int line = record > 0 ? line_of_record(p, record) : 0;
+    int line = record > 0 ? pg_copy_line_of_record(&p->lines, record) : 0;
     int field_column = 0;
     char key_column[128], key_value[256];
     if (!line && detail && sscanf(detail, "Key (%127[^)])=(%255[^)])", key_column, key_value) == 2)
@@ -619,7 +428,7 @@ static int pg_table_end(backend *b, diag_list *diags)
     pg_backend *p = as_pg(b);
     int rc = flush_copy(p, diags);
     if (PQputCopyEnd(p->db, rc == 0 ? NULL : "foster: stopped") != 1 && rc == 0) {
-        add_conn_error(diags, p->db, "cannot finish COPY");
+        pgconn_add_error(diags, p->db, "cannot finish COPY");
         rc = -1;
     }
     PGresult *result;
@@ -664,7 +473,7 @@ static int pg_check_deferred(backend *b, diag_list *diags)
     pg_backend *p = as_pg(b);
     if (check_constraints(p, diags) < 0)
         return -1;
-    return command(p->db, "SET CONSTRAINTS ALL DEFERRED", "cannot defer constraints", diags);
+    return pgconn_command(p->db, "SET CONSTRAINTS ALL DEFERRED", "cannot defer constraints", diags);
 }
 
 static int pg_exec_sql(backend *b, const sql_statement *statement, const char *file,
@@ -698,12 +507,12 @@ static int pg_load_end(backend *b, bool commit, diag_list *diags)
     pg_backend *p = as_pg(b);
     forget_copy(p);
     if (commit && check_constraints(p, diags) == 0 &&
-        command(p->db, reset_sequences_sql, "cannot move sequences past the fixtures", diags) ==
-            0 &&
-        command(p->db, "COMMIT", "cannot commit the fixtures", diags) == 0)
+        pgconn_command(p->db, reset_sequences_sql, "cannot move sequences past the fixtures",
+                       diags) == 0 &&
+        pgconn_command(p->db, "COMMIT", "cannot commit the fixtures", diags) == 0)
         return 0;
     diag_list ignored = DIAG_LIST_INIT;
-    command(p->db, "ROLLBACK", "rollback", &ignored);
+    pgconn_command(p->db, "ROLLBACK", "rollback", &ignored);
     diag_list_clear(&ignored);
     return commit ? -1 : 0;
 }
@@ -721,12 +530,12 @@ static int drop_database(pg_backend *p, diag_list *diags)
                  p->database);
         return -1;
     }
-    char *name = quote_identifier(p->admin, p->database);
+    char *name = pgconn_quote_identifier(p->admin, p->database);
     /* WITH (FORCE) ends the sessions the tests left open (PostgreSQL 13+). */
     char *sql = name ? strbuf_format("DROP DATABASE IF EXISTS %s%s", name,
                                      p->server_version >= 130000 ? " WITH (FORCE)" : "")
                      : NULL;
-    int rc = sql ? command(p->admin, sql, "cannot drop the test database", diags) : -1;
+    int rc = sql ? pgconn_command(p->admin, sql, "cannot drop the test database", diags) : -1;
     free(name);
     free(sql);
     return rc;

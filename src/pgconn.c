@@ -1,0 +1,129 @@
+/*
+ * pgconn.c — the few libpq habits every PostgreSQL part of foster shares:
+ * connecting with a message that names the server but never its password,
+ * running a command into a diag, quoting names, and writing a URL.
+ */
+#include "pgconn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgwait.h"
+#include "strbuf.h"
+
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* The first line of libpq's message, without "ERROR:  " and the newline. */
+char *pgconn_short_message(const char *message)
+{
+    if (!message)
+        return strdup("unknown error");
+    if (strncmp(message, "ERROR:  ", 8) == 0)
+        message += 8;
+    if (strncmp(message, "FATAL:  ", 8) == 0)
+        message += 8;
+    size_t length = strcspn(message, "\n");
+    return strndup(message, length);
+}
+
+void pgconn_add_error(diag_list *diags, PGconn *conn, const char *what)
+{
+    char *message = pgconn_short_message(conn ? PQerrorMessage(conn) : NULL);
+    diag_add(diags, NULL, 0, 0, "%s: %s", what, message ? message : "out of memory");
+    free(message);
+}
+
+PGconn *pgconn_connect(const char *conninfo, diag_list *diags)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    if (!conn || PQstatus(conn) != CONNECTION_OK) {
+        char *shown = pg_redact_conninfo(conninfo);
+        char *message = pgconn_short_message(conn ? PQerrorMessage(conn) : NULL);
+        diag *d = diag_add(diags, NULL, 0, 0, "cannot connect to %s: %s",
+                           shown && *shown ? shown : "the server (PG* environment)",
+                           message ? message : "out of memory");
+        diag_set_hint(d, "give the server with -u URL, [postgres] url in the manifest, or "
+                         "PGHOST/PGPORT/PGUSER; `foster wait URL` tells whether it is up");
+        free(shown);
+        free(message);
+        PQfinish(conn);
+        return NULL;
+    }
+    PQsetNoticeProcessor(conn, ignore_notice, NULL);
+    return conn;
+}
+
+/* Runs a command; -1 with a diag naming `what`. */
+int pgconn_command(PGconn *conn, const char *sql, const char *what, diag_list *diags)
+{
+    PGresult *result = PQexec(conn, sql);
+    ExecStatusType status = PQresultStatus(result);
+    int rc = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? 0 : -1;
+    if (rc < 0) {
+        char *message = pgconn_short_message(PQresultErrorMessage(result));
+        diag_add(diags, NULL, 0, 0, "%s: %s", what, message ? message : "failed");
+        free(message);
+    }
+    PQclear(result);
+    return rc;
+}
+
+char *pgconn_quote_identifier(PGconn *conn, const char *name)
+{
+    char *quoted = PQescapeIdentifier(conn, name, strlen(name));
+    char *copy = quoted ? strdup(quoted) : NULL;
+    PQfreemem(quoted);
+    return copy;
+}
+
+/* schema.table (or table, when `schema` is NULL) as a quoted SQL name. */
+char *pgconn_quote_table(PGconn *conn, const char *schema, const char *table)
+{
+    char *quoted_table = pgconn_quote_identifier(conn, table);
+    if (!schema || !quoted_table)
+        return quoted_table;
+    char *quoted_schema = pgconn_quote_identifier(conn, schema);
+    char *result = quoted_schema ? strbuf_format("%s.%s", quoted_schema, quoted_table) : NULL;
+    free(quoted_schema);
+    free(quoted_table);
+    return result;
+}
+
+/* Percent-encodes what a URL component may not hold as it is. */
+static void append_url_part(strbuf *sb, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
+            strbuf_append_char(sb, (char)*p);
+        else
+            strbuf_appendf(sb, "%%%02X", *p);
+    }
+}
+
+char *pgconn_url(const char *user, const char *host, const char *port, const char *database)
+{
+    strbuf url = STRBUF_INIT;
+    strbuf_append_str(&url, "postgresql://");
+    if (*user) {
+        append_url_part(&url, user);
+        strbuf_append_char(&url, '@');
+    }
+    bool socket = host[0] == '/' || host[0] == '@';
+    if (!socket) {
+        bool ipv6 = strchr(host, ':') != NULL;
+        strbuf_appendf(&url, ipv6 ? "[%s]:%s" : "%s:%s", host, port);
+    }
+    strbuf_append_char(&url, '/');
+    append_url_part(&url, database);
+    if (socket) {
+        strbuf_append_str(&url, "?host=");
+        append_url_part(&url, host);
+        strbuf_appendf(&url, "&port=%s", port);
+    }
+    return strbuf_detach(&url);
+}

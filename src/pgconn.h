@@ -1,0 +1,40 @@
+/*
+ * pgconn.h — libpq helpers shared by the PostgreSQL backend and its
+ * servers. Every function that can fail adds one diag and returns -1 or NULL.
+ */
+#ifndef FOSTER_PGCONN_H
+#define FOSTER_PGCONN_H
+
+#include <libpq-fe.h>
+
+#include "diag.h"
+
+/* The first line of a libpq message without "ERROR:  "/"FATAL:  "; caller frees. */
+char *pgconn_short_message(const char *message);
+
+/* Adds "what: <the connection's last error>". */
+void pgconn_add_error(diag_list *diags, PGconn *conn, const char *what);
+
+/*
+ * Connects to `conninfo` (URL or key=value); notices are silenced. NULL with
+ * a diag naming the server (password redacted) and what libpq said.
+ */
+PGconn *pgconn_connect(const char *conninfo, diag_list *diags);
+
+/* Runs `sql`; 0, or -1 with the diag "what: <server message>". */
+int pgconn_command(PGconn *conn, const char *sql, const char *what, diag_list *diags);
+
+/* `name` as a quoted identifier, a new string the caller frees (NULL: no memory). */
+char *pgconn_quote_identifier(PGconn *conn, const char *name);
+
+/* schema.table (or table when `schema` is NULL), quoted; caller frees. */
+char *pgconn_quote_table(PGconn *conn, const char *schema, const char *table);
+
+/*
+ * postgresql://user@host:port/database, or for a unix socket directory
+ * postgresql://user@/database?host=/dir&port=N (DESIGN.md); no password ever.
+ * Caller frees; NULL when memory ran out.
+ */
+char *pgconn_url(const char *user, const char *host, const char *port, const char *database);
+
+#endif
