@@ -1,0 +1,69 @@
+/*
+ * backend_sqlite.h — the inside of the SQLite backend, shared by
+ * backend_sqlite.c (the database: create, open, drop, reset, copies) and
+ * sqlite_load.c (fixture rows in, foreign keys checked). Not installed.
+ */
+#ifndef FOSTER_BACKEND_SQLITE_H
+#define FOSTER_BACKEND_SQLITE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "backend.h"
+
+/* "fost" — the value of PRAGMA application_id in every database foster creates. */
+#define FOSTER_SQLITE_APPLICATION_ID 0x666f7374
+
+/* A fixture whose foreign keys are checked after its rows are in. */
+typedef struct pending_check {
+    char *table;
+    char *file;
+} pending_check;
+
+typedef struct sqlite_backend {
+    backend base;
+    char *directory; /* NULL: in memory */
+    char *path;      /* the database file, or NULL in memory */
+    char *url;
+    bool created; /* this backend made the database (and may drop it) */
+    bool marked;
+    sqlite3 *db;
+
+    /* The table being loaded. */
+    sqlite3_stmt *insert;
+    char *table;
+    char *file;
+    char **columns; /* header names, for messages */
+    size_t column_count;
+    bool in_cycle;    /* its foreign keys wait until the whole cycle is in */
+    bool check_later; /* in a cycle, or its foreign keys are DEFERRABLE INITIALLY DEFERRED */
+
+    /* Fixtures loaded since the last check of deferred foreign keys. */
+    pending_check *pending;
+    size_t pending_count;
+} sqlite_backend;
+
+sqlite_backend *as_sqlite(backend *b);
+
+/* Adds "what: <SQLite's message>" at file:line. */
+void sqlite_add_error(sqlite_backend *s, diag_list *diags, const char *file, int line,
+                      const char *what);
+
+/* Runs `sql` (several statements allowed); -1 with a diag on failure. */
+int sqlite_exec(sqlite_backend *s, const char *sql, diag_list *diags);
+
+/* Loading (sqlite_load.c), as backend_ops. */
+int sqlite_load_begin(backend *b, const schema_set *schemas, diag_list *diags);
+int sqlite_table_begin(backend *b, const char *schema, const char *table, const csv_row *header,
+                       const char *file, bool deferred, diag_list *diags);
+int sqlite_table_row(backend *b, const csv_row *row, diag_list *diags);
+int sqlite_table_end(backend *b, diag_list *diags);
+int sqlite_check_deferred(backend *b, diag_list *diags);
+int sqlite_exec_sql(backend *b, const sql_statement *statement, const char *file, diag_list *diags);
+int sqlite_load_end(backend *b, bool commit, diag_list *diags);
+
+/* Forgets the table being loaded / the pending foreign key checks. */
+void sqlite_forget_table(sqlite_backend *s);
+void sqlite_forget_pending(sqlite_backend *s);
+
+#endif
