@@ -27,7 +27,7 @@ typedef struct backend backend;
 
 /* One environment variable for the command under test. */
 typedef struct env_var {
-    const char *name;
+    char *name;
     char *value;
 } env_var;
 
@@ -77,7 +77,40 @@ typedef struct backend_ops {
      * loaded keys) or rolls back. */
     int (*load_end)(backend *b, bool commit, diag_list *diags);
 
-    /* Removes the database (it must carry the marker). */
+    /*
+     * Remembers the database as it is now (just provisioned), so that reset
+     * can return to it: SQLite keeps a pristine copy, PostgreSQL a template
+     * database (marked, never handed out).
+     */
+    int (*snapshot)(backend *b, diag_list *diags);
+
+    /*
+     * Returns the database to its snapshot. Other SQLite connections see the
+     * new content at their next statement; PostgreSQL connections to the
+     * database are ended (clients reconnect). `keep_next_ready`: PostgreSQL
+     * starts making the following reset's copy before returning, without
+     * waiting for it (for a process that lives on, such as a C test suite).
+     */
+    int (*reset)(backend *b, bool keep_next_ready, diag_list *diags);
+
+    /*
+     * A new database copied from the snapshot, named after this one plus
+     * "_<suffix>", for a parallel test worker; returned as its own backend,
+     * whose drop removes only the copy. NULL with a diag.
+     */
+    backend *(*copy)(backend *b, const char *suffix, diag_list *diags);
+
+    /*
+     * Per-test isolation on foster's own connection: begin marks the state,
+     * end rolls everything since back (SAVEPOINT / ROLLBACK TO).
+     */
+    int (*test_begin)(backend *b, diag_list *diags);
+    int (*test_end)(backend *b, diag_list *diags);
+
+    /* The connection foster holds: a sqlite3 * or a PGconn *. */
+    void *(*connection)(const backend *b);
+
+    /* Removes the database, its snapshot and its next copy (all must carry the marker). */
     int (*drop)(backend *b, diag_list *diags);
 
     /* The database's name (SQLite: its file name); valid while the backend lives. */
@@ -110,7 +143,7 @@ backend *backend_sqlite_new(const char *directory);
 struct pg_source;
 backend *backend_postgres_new(struct pg_source *source);
 
-/* Appends {name, strdup(value)} to a growing array; -1 when memory ran out. */
+/* Appends {strdup(name), strdup(value)} to a growing array; -1 when memory ran out. */
 int env_list_add(env_var **vars, size_t *count, const char *name, const char *value);
 void env_list_free(env_var *vars, size_t count);
 

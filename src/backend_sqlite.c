@@ -17,6 +17,9 @@
 
 #include "strbuf.h"
 
+/* How often (10 ms apart) a reset waits for another connection's lock. */
+#define SQLITE_BUSY_TRIES 500
+
 sqlite_backend *as_sqlite(backend *b)
 {
     return (sqlite_backend *)b;
@@ -92,7 +95,8 @@ static int sqlite_create(backend *b, const char *database_name, const char *run_
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d", FOSTER_SQLITE_APPLICATION_ID);
-    if (sqlite_exec(s, pragma, diags) < 0 || configure(s, diags) < 0)
+    /* configure first: the marker is the first write, and must not wait for an fsync */
+    if (configure(s, diags) < 0 || sqlite_exec(s, pragma, diags) < 0)
         return -1;
     s->marked = true;
     return 0;
@@ -108,6 +112,31 @@ static const char *path_of_url(const char *url)
     return url;
 }
 
+static char *pristine_path_of(const char *path);
+
+/*
+ * The database was removed by hand: its pristine copy, if one is left and
+ * carries the marker, goes too, so that forgetting the run leaves nothing.
+ */
+static void remove_orphan_pristine(sqlite_backend *s)
+{
+    char *pristine = pristine_path_of(s->path);
+    sqlite3 *db = NULL;
+    int id = 0;
+    if (pristine && sqlite3_open_v2(pristine, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *stmt;
+        if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &stmt, NULL) == SQLITE_OK) {
+            if (sqlite3_step(stmt) == SQLITE_ROW)
+                id = sqlite3_column_int(stmt, 0);
+            sqlite3_finalize(stmt);
+        }
+    }
+    sqlite3_close(db);
+    if (id == FOSTER_SQLITE_APPLICATION_ID)
+        unlink(pristine);
+    free(pristine);
+}
+
 static int sqlite_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
@@ -115,8 +144,10 @@ static int sqlite_open_existing(backend *b, const char *url, bool *marked, diag_
     s->url = strbuf_format("sqlite:///%s", s->path ? s->path : "");
     if (!s->path || !s->url)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    if (access(s->path, F_OK) < 0 && errno == ENOENT)
+    if (access(s->path, F_OK) < 0 && errno == ENOENT) {
+        remove_orphan_pristine(s);
         return 1;
+    }
     /* No SQLITE_OPEN_CREATE: a typo must not create an empty database. */
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         sqlite_add_error(s, diags, s->path, 0, "cannot open the database");
@@ -156,6 +187,142 @@ static void remove_file(const char *path, const char *suffix)
     free(name);
 }
 
+/* Copies every page of `from` into `to`, waiting out other connections' locks. */
+static int copy_database(sqlite3 *from, sqlite3 *to, const char *what, const char *path,
+                         diag_list *diags)
+{
+    sqlite3_backup *backup = sqlite3_backup_init(to, "main", from, "main");
+    if (!backup) {
+        diag_add(diags, path, 0, 0, "%s: %s", what, sqlite3_errmsg(to));
+        return -1;
+    }
+    int rc, tries = 0;
+    while ((rc = sqlite3_backup_step(backup, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        if (++tries > SQLITE_BUSY_TRIES)
+            break;
+        sqlite3_sleep(10);
+    }
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+        diag *d = diag_add(diags, path, 0, 0, "%s: %s", what,
+                           rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+                               ? "the database stayed locked by another connection"
+                               : sqlite3_errmsg(to));
+        diag_set_hint(d, "finish or roll back open transactions before resetting");
+        return -1;
+    }
+    return 0;
+}
+
+/* Creates (0600, O_EXCL) and opens a new database file, or memory for NULL. */
+static sqlite3 *open_new(const char *path, diag_list *diags)
+{
+    if (path) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            diag_add(diags, path, 0, 0, "cannot create: %s", strerror(errno));
+            return NULL;
+        }
+        close(fd);
+    }
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path ? path : ":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        diag_add(diags, path, 0, 0, "cannot open: %s", db ? sqlite3_errmsg(db) : "no memory");
+        sqlite3_close(db);
+        if (path)
+            unlink(path);
+        return NULL;
+    }
+    /* A copy of a throwaway database: nothing to fsync. */
+    sqlite3_exec(db, "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY", NULL, NULL, NULL);
+    return db;
+}
+
+static char *pristine_path_of(const char *path)
+{
+    return strbuf_format("%s.pristine", path);
+}
+
+static int sqlite_snapshot(backend *b, diag_list *diags)
+{
+    sqlite_backend *s = as_sqlite(b);
+    if (s->path && !(s->pristine_path = pristine_path_of(s->path)))
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    if (!(s->pristine = open_new(s->pristine_path, diags)))
+        return -1;
+    return copy_database(s->db, s->pristine, "cannot keep a pristine copy", s->pristine_path,
+                         diags);
+}
+
+/* A database foster opened by URL (reset from another process): find its snapshot. */
+static int open_pristine(sqlite_backend *s, diag_list *diags)
+{
+    if (s->pristine)
+        return 0;
+    if (!s->path || !(s->pristine_path = pristine_path_of(s->path)))
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    if (sqlite3_open_v2(s->pristine_path, &s->pristine, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        diag *d = diag_add(diags, s->pristine_path, 0, 0,
+                           "no pristine copy of the test database to reset from");
+        diag_set_hint(d, "reset works on databases made by foster run or foster up");
+        return -1;
+    }
+    return 0;
+}
+
+static int sqlite_reset(backend *b, bool keep_next_ready, diag_list *diags)
+{
+    sqlite_backend *s = as_sqlite(b);
+    (void)keep_next_ready; /* a page copy is all there is to it */
+    if (open_pristine(s, diags) < 0)
+        return -1;
+    return copy_database(s->pristine, s->db, "cannot reset the test database", s->path, diags);
+}
+
+static int sqlite_drop(backend *b, diag_list *diags);
+
+static backend *sqlite_copy(backend *b, const char *suffix, diag_list *diags)
+{
+    sqlite_backend *s = as_sqlite(b);
+    sqlite_backend *c = (sqlite_backend *)backend_sqlite_new(s->directory);
+    if (!c)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), NULL;
+    if ((s->path &&
+         !(c->path = strbuf_format("%.*s_%s.sqlite3", (int)(strlen(s->path) - strlen(".sqlite3")),
+                                   s->path, suffix)))) {
+        b->ops->free(&c->base);
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    c->created = c->marked = true;
+    c->url = strbuf_format("sqlite:///%s", c->path ? c->path : ":memory:");
+    if (!c->url || !(c->db = open_new(c->path, diags)) || open_pristine(s, diags) < 0 ||
+        copy_database(s->pristine, c->db, "cannot copy the test database", c->path, diags) < 0 ||
+        configure(c, diags) < 0) {
+        if (c->db)
+            sqlite_drop(&c->base, diags);
+        b->ops->free(&c->base);
+        return NULL;
+    }
+    return &c->base;
+}
+
+static int sqlite_test_begin(backend *b, diag_list *diags)
+{
+    return sqlite_exec(as_sqlite(b), "SAVEPOINT foster_test", diags);
+}
+
+static int sqlite_test_end(backend *b, diag_list *diags)
+{
+    return sqlite_exec(as_sqlite(b), "ROLLBACK TO foster_test; RELEASE foster_test", diags);
+}
+
+static void *sqlite_connection(const backend *b)
+{
+    return ((const sqlite_backend *)b)->db;
+}
+
 static int sqlite_drop(backend *b, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
@@ -166,8 +333,14 @@ static int sqlite_drop(backend *b, diag_list *diags)
     sqlite_forget_table(s);
     sqlite3_close(s->db);
     s->db = NULL;
+    sqlite3_close(s->pristine);
+    s->pristine = NULL;
     if (!s->path)
         return 0;
+    if (!s->pristine_path)
+        s->pristine_path = pristine_path_of(s->path);
+    if (s->pristine_path)
+        unlink(s->pristine_path);
     if (unlink(s->path) < 0 && errno != ENOENT) {
         diag_add(diags, s->path, 0, 0, "cannot remove the test database: %s", strerror(errno));
         return -1;
@@ -208,6 +381,8 @@ static void sqlite_free(backend *b)
     sqlite_forget_table(s);
     sqlite_forget_pending(s);
     sqlite3_close(s->db);
+    sqlite3_close(s->pristine);
+    free(s->pristine_path);
     free(s->directory);
     free(s->path);
     free(s->url);
@@ -226,6 +401,12 @@ static const backend_ops sqlite_ops = {
     .check_deferred = sqlite_check_deferred,
     .exec_sql = sqlite_exec_sql,
     .load_end = sqlite_load_end,
+    .snapshot = sqlite_snapshot,
+    .reset = sqlite_reset,
+    .copy = sqlite_copy,
+    .test_begin = sqlite_test_begin,
+    .test_end = sqlite_test_end,
+    .connection = sqlite_connection,
     .drop = sqlite_drop,
     .database = sqlite_database,
     .url = sqlite_url,
@@ -244,24 +425,4 @@ backend *backend_sqlite_new(const char *directory)
         return NULL;
     }
     return &s->base;
-}
-
-int env_list_add(env_var **vars, size_t *count, const char *name, const char *value)
-{
-    env_var *grown = realloc(*vars, (*count + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    *vars = grown;
-    char *copy = strdup(value);
-    if (!copy)
-        return -1;
-    grown[(*count)++] = (env_var){name, copy};
-    return 0;
-}
-
-void env_list_free(env_var *vars, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        free(vars[i].value);
-    free(vars);
 }

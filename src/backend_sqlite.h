@@ -28,6 +28,8 @@ typedef struct sqlite_backend {
     bool created; /* this backend made the database (and may drop it) */
     bool marked;
     sqlite3 *db;
+    sqlite3 *pristine;   /* the snapshot (a file beside the database, or memory) */
+    char *pristine_path; /* NULL in memory */
 
     /* The table being loaded. */
     sqlite3_stmt *insert;

@@ -63,6 +63,12 @@ typedef struct foster_options {
     void *progress_context;
     int verbose; /* 0: one line a step; 1: also every schema statement run, by file and line */
     /*
+     * Parallel workers: after provisioning, make `jobs` independent copies of
+     * the database (0 or 1: none), exported as DATABASE_URL_1..N with
+     * FOSTER_JOBS=N. All are torn down with the session.
+     */
+    int jobs;
+    /*
      * When not NULL, long operations poll it and stop with
      * FOSTER_ERROR_INTERRUPTED (after rolling back) once it is non-zero;
      * a signal handler sets it.
@@ -119,6 +125,36 @@ foster_result foster_keep(foster_session *session);
  * is then left alone).
  */
 foster_result foster_attach(foster_session *session, const char *run_id);
+
+/*
+ * Returns the test database to its just-provisioned state: tables, fixtures
+ * and sequences. SQLite: the pages are copied back from a pristine copy
+ * (other connections see the new content at their next statement; an open
+ * transaction elsewhere makes it wait, then fail). PostgreSQL: the database is
+ * replaced by a copy of a template made at provisioning; connections to it
+ * are ended (clients must reconnect; most drivers and pools do on error), and
+ * the session's own connection is renewed. In a session that lives on, the
+ * next copy is prepared in the background, so a reset costs a drop and a
+ * rename. Works on a session from foster_provision or foster_attach.
+ */
+foster_result foster_reset(foster_session *session);
+
+/*
+ * Per-test isolation without a reset, on the session's own connection
+ * (foster_connection): foster_test_begin marks the state (SAVEPOINT),
+ * foster_test_end rolls everything since back. Only what goes through that
+ * connection is isolated; other connections see nothing of it.
+ */
+foster_result foster_test_begin(foster_session *session);
+foster_result foster_test_end(foster_session *session);
+
+/*
+ * The connection foster holds to the test database, for C test suites:
+ * a `sqlite3 *` when foster_backend() is "sqlite", a `PGconn *` when it is
+ * "postgres". Owned by the session; NULL before provisioning. Do not close it.
+ */
+void *foster_connection(const foster_session *session);
+const char *foster_backend(const foster_session *session);
 
 /* The run id, the database URL (no password), or NULL before provisioning. */
 const char *foster_run_id(const foster_session *session);

@@ -21,6 +21,9 @@
 #define EXIT_PROBLEMS 1
 #define EXIT_USAGE    2
 
+/* Most workers' copies `--jobs` makes. */
+#define MAX_JOBS 64
+
 /* Seconds a command has to exit after a forwarded signal before SIGKILL. */
 #define KILL_GRACE_SECONDS 10.0
 
@@ -31,6 +34,7 @@ typedef struct cli {
     const char *server_url; /* -u: the PostgreSQL server */
     const char *load_url;   /* load --url: the target database */
     const char *timeout;    /* wait --timeout: seconds */
+    const char *jobs;       /* run/up --jobs: parallel workers' copies */
     bool quiet, json, keep, force;
     int verbose;
     char **args; /* positional arguments after the command (run: the command line) */
@@ -43,11 +47,14 @@ static const char usage_text[] =
     "Gives a test suite the tables it reads but does not own.\n"
     "\n"
     "commands:\n"
-    "  run [--keep] -- CMD...   provision, run CMD with DATABASE_URL etc., tear down\n"
-    "  up                       provision and print the environment as export lines\n"
+    "  run [--keep] [--jobs N] -- CMD...\n"
+    "                           provision, run CMD with DATABASE_URL etc., tear down\n"
+    "  up [--jobs N]            provision and print the environment as export lines\n"
     "  down [RUN_ID]            tear down what `up` made (default: the last one)\n"
     "  load [--url URL] [--force] FILE...\n"
     "                           load fixtures into an existing test database\n"
+    "  reset                    return the test database of $FOSTER_RUN_ID (else the\n"
+    "                           last `up`) to its just-provisioned state\n"
     "  check                    validate manifest, schema files and fixtures\n"
     "  wait [--timeout S] URL   wait until a PostgreSQL server accepts connections\n"
     "\n"
@@ -149,12 +156,22 @@ static int parse_arguments(int argc, char **argv, cli *c)
             target = &c->load_url;
         else if (is_option(arg, NULL, "--timeout"))
             target = &c->timeout;
+        else if (is_option(arg, "-j", "--jobs"))
+            target = &c->jobs;
         else {
             usage_error("unknown option %s", arg);
             return EXIT_USAGE;
         }
         if (target && !(*target = option_value(argc, argv, &i)))
             return EXIT_USAGE;
+    }
+    if (c->jobs) {
+        char *end;
+        long jobs = strtol(c->jobs, &end, 10);
+        if (*end || end == c->jobs || jobs < 1 || jobs > MAX_JOBS) {
+            usage_error("--jobs takes a number of workers from 1 to 64, not \"%s\"", c->jobs);
+            return EXIT_USAGE;
+        }
     }
     return 0;
 }
@@ -191,6 +208,7 @@ static foster_result open_session(const cli *c, bool in_memory, foster_session *
     options.sqlite_in_memory = in_memory;
     options.verbose = c->verbose;
     options.interrupt = &process_interrupted;
+    options.jobs = c->jobs ? atoi(c->jobs) : 0;
     if (!c->quiet)
         options.progress = print_progress;
     return foster_open(&options, session);
@@ -393,6 +411,31 @@ static int command_load(const cli *c)
     return result == FOSTER_OK ? 0 : exit_status_for(result);
 }
 
+static int command_reset(const cli *c)
+{
+    if (c->arg_count) {
+        usage_error("%s", "reset takes no arguments (it resets $FOSTER_RUN_ID, else the last up)");
+        return EXIT_USAGE;
+    }
+    foster_session *session = NULL;
+    foster_result result = open_session(c, false, &session);
+    if (result != FOSTER_ERROR_NOMEM) {
+        const char *run_id = getenv("FOSTER_RUN_ID");
+        result = foster_attach(session, run_id && *run_id ? run_id : NULL);
+    }
+    if (result == FOSTER_OK && !foster_run_id(session)) {
+        print_error("the run's database is gone; nothing to reset");
+        foster_close(session);
+        return EXIT_PROBLEMS;
+    }
+    if (result == FOSTER_OK)
+        result = foster_reset(session);
+    if (result != FOSTER_OK)
+        print_problems(session, "error");
+    foster_close(session);
+    return result == FOSTER_OK ? 0 : exit_status_for(result);
+}
+
 static void print_problems_json(const foster_session *session)
 {
     fputs("{\"problems\": [", stdout);
@@ -492,6 +535,8 @@ int main(int argc, char **argv)
         rc = command_check(&c);
     else if (strcmp(c.command, "wait") == 0)
         rc = command_wait(&c);
+    else if (strcmp(c.command, "reset") == 0)
+        rc = command_reset(&c);
     else if (strcmp(c.command, "up") == 0 || strcmp(c.command, "check") == 0) {
         usage_error("%s takes no arguments", c.command);
         rc = EXIT_USAGE;

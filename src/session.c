@@ -285,6 +285,39 @@ static bool interrupted(const foster_session *s)
     return s->options.interrupt && *s->options.interrupt;
 }
 
+/* foster_options.jobs: one database per parallel worker, copied from the snapshot. */
+static foster_result make_copies(foster_session *s)
+{
+    if (s->options.jobs <= 1)
+        return FOSTER_OK;
+    double started = now_seconds();
+    s->copies = calloc((size_t)s->options.jobs, sizeof *s->copies);
+    if (!s->copies)
+        return FOSTER_ERROR_NOMEM;
+    for (int i = 1; i <= s->options.jobs; i++) {
+        char suffix[16];
+        snprintf(suffix, sizeof suffix, "%d", i);
+        backend *copy = s->backend->ops->copy(s->backend, suffix, &s->problems);
+        if (!copy)
+            return FOSTER_ERROR_DATABASE;
+        s->copies[s->copy_count++] = copy;
+    }
+    progress(s, "made %d copies for parallel workers in %.1f ms", s->options.jobs,
+             (now_seconds() - started) * 1e3);
+    return FOSTER_OK;
+}
+
+static void drop_copies(foster_session *s, diag_list *problems)
+{
+    for (size_t i = 0; i < s->copy_count; i++) {
+        s->copies[i]->ops->drop(s->copies[i], problems);
+        s->copies[i]->ops->free(s->copies[i]);
+    }
+    free(s->copies);
+    s->copies = NULL;
+    s->copy_count = 0;
+}
+
 static foster_result provision_steps(foster_session *s)
 {
     backend *b = s->backend;
@@ -327,9 +360,15 @@ static foster_result provision_steps(foster_session *s)
                               .interrupt = s->options.interrupt};
     if (fixtures_load_manifest(&loader, &s->problems) < 0)
         return loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
-    progress(s, "loaded fixtures in %.1f ms; database ready in %.1f ms",
-             (now_seconds() - step) * 1e3, (now_seconds() - started) * 1e3);
-    return FOSTER_OK;
+    double loaded = now_seconds();
+    if (b->ops->snapshot(b, &s->problems) < 0)
+        return FOSTER_ERROR_DATABASE;
+    progress(s,
+             "loaded fixtures in %.1f ms, kept a pristine copy in %.1f ms; database ready in "
+             "%.1f ms",
+             (loaded - step) * 1e3, (now_seconds() - loaded) * 1e3,
+             (now_seconds() - started) * 1e3);
+    return make_copies(s);
 }
 
 static foster_result build_environment(foster_session *s)
@@ -342,6 +381,18 @@ static foster_result build_environment(foster_session *s)
         env_list_add(&s->env, &s->env_count, "FOSTER_BACKEND", b->ops->name) < 0 ||
         env_list_add(&s->env, &s->env_count, "FOSTER_RUN_ID", s->run_id) < 0)
         return FOSTER_ERROR_NOMEM;
+    if (!s->copy_count)
+        return FOSTER_OK;
+    char jobs[24];
+    snprintf(jobs, sizeof jobs, "%zu", s->copy_count);
+    if (env_list_add(&s->env, &s->env_count, "FOSTER_JOBS", jobs) < 0)
+        return FOSTER_ERROR_NOMEM;
+    for (size_t i = 0; i < s->copy_count; i++) {
+        char name[40];
+        snprintf(name, sizeof name, "DATABASE_URL_%zu", i + 1);
+        if (env_list_add(&s->env, &s->env_count, name, s->copies[i]->ops->url(s->copies[i])) < 0)
+            return FOSTER_ERROR_NOMEM;
+    }
     return FOSTER_OK;
 }
 
@@ -384,6 +435,7 @@ foster_result foster_provision(foster_session *s)
         result = build_environment(s);
     if (result != FOSTER_OK) {
         diag_list teardown_problems = DIAG_LIST_INIT;
+        drop_copies(s, &teardown_problems);
         if (s->state == SESSION_PROVISIONED)
             s->backend->ops->drop(s->backend, &teardown_problems);
         diag_list_move(&s->problems, &teardown_problems);
@@ -404,6 +456,7 @@ foster_result foster_teardown(foster_session *s)
     if (s->state != SESSION_PROVISIONED)
         return FOSTER_OK;
     double started = now_seconds();
+    drop_copies(s, &s->problems);
     int rc = s->backend->ops->drop(s->backend, &s->problems);
     if (rc == 0 && s->runtime_dir)
         rc = run_record_remove(s->runtime_dir, s->run_id, &s->problems);
@@ -617,6 +670,59 @@ foster_result foster_wait(const char *url, double timeout, const foster_options 
     default:
         return FOSTER_ERROR_DATABASE;
     }
+}
+
+/* The session must have a database (provisioned or attached) for these. */
+static bool has_database(foster_session *s)
+{
+    if (s->state == SESSION_PROVISIONED)
+        return true;
+    diag_add(&s->problems, NULL, 0, 0, "the session has no test database");
+    return false;
+}
+
+foster_result foster_reset(foster_session *s)
+{
+    clear_error(s);
+    if (!has_database(s))
+        return fail(s, FOSTER_ERROR_MISUSE);
+    double started = now_seconds();
+    /* A process that lives on (not a one-shot `foster reset`) gets the next copy ready. */
+    bool lives_on = s->options.sqlite_in_memory || !s->kept;
+    if (s->backend->ops->reset(s->backend, lives_on, &s->problems) < 0)
+        return fail(s, FOSTER_ERROR_DATABASE);
+    progress(s, "reset %s in %.1f ms", s->database_name, (now_seconds() - started) * 1e3);
+    return FOSTER_OK;
+}
+
+foster_result foster_test_begin(foster_session *s)
+{
+    clear_error(s);
+    if (!has_database(s))
+        return fail(s, FOSTER_ERROR_MISUSE);
+    return s->backend->ops->test_begin(s->backend, &s->problems) == 0
+               ? FOSTER_OK
+               : fail(s, FOSTER_ERROR_DATABASE);
+}
+
+foster_result foster_test_end(foster_session *s)
+{
+    clear_error(s);
+    if (!has_database(s))
+        return fail(s, FOSTER_ERROR_MISUSE);
+    return s->backend->ops->test_end(s->backend, &s->problems) == 0
+               ? FOSTER_OK
+               : fail(s, FOSTER_ERROR_DATABASE);
+}
+
+void *foster_connection(const foster_session *s)
+{
+    return s && s->state == SESSION_PROVISIONED ? s->backend->ops->connection(s->backend) : NULL;
+}
+
+const char *foster_backend(const foster_session *s)
+{
+    return s && s->state == SESSION_PROVISIONED ? s->backend->ops->name : NULL;
 }
 
 const char *foster_run_id(const foster_session *s)

@@ -38,6 +38,8 @@ struct foster_session {
     char *runtime_dir;
     char *database_name;
     run_record record;
+    backend **copies; /* foster_options.jobs workers' databases */
+    size_t copy_count;
     env_var *env;
     size_t env_count;
 

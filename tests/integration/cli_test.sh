@@ -1062,7 +1062,7 @@ test_help_prints_usage_on_stdout() {
     assert_eq "" "$ERR" "stderr"
     assert_contains "$OUT" "usage: foster [OPTIONS] COMMAND [ARGS]"
     local command
-    for command in "run [--keep] -- CMD" "up " "down [RUN_ID]" "load [--url URL] [--force] FILE" "check "; do
+    for command in "run [--keep] [--jobs N] -- CMD" "up [--jobs N]" "down [RUN_ID]" "load [--url URL] [--force] FILE" "check "; do
         assert_contains "$OUT" "  $command" "help text"
     done
     run_foster --help

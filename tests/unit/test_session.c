@@ -99,7 +99,8 @@ START_TEST(test_provision_creates_private_file_with_tables_and_rows)
     ck_assert_int_eq(st.st_mode & 0777, 0700);
     ck_assert_int_eq(count_rows(path, "auth_user"), 4);
     ck_assert_int_eq(count_rows(path, "trading_sharestransfer"), 3);
-    ck_assert_int_eq(count_entries(runtime_dir), 2); /* the database and the run record */
+    /* the database, its pristine copy (for reset) and the run record */
+    ck_assert_int_eq(count_entries(runtime_dir), 3);
     ck_assert_int_eq(foster_teardown(session), FOSTER_OK);
     ck_assert_int_eq(access(path, F_OK), -1);
     foster_close(session);
@@ -170,6 +171,9 @@ START_TEST(test_attach_refuses_a_database_without_marker)
     ck_assert_int_eq(count_rows(path, "auth_user"), 4);
 
     unlink(path);
+    char *pristine = strbuf_format("%s.pristine", path);
+    unlink(pristine);
+    free(pristine);
     char *record = strbuf_format("%s/%s.run", runtime_dir, run_id);
     unlink(record);
     free(record);
@@ -215,6 +219,94 @@ START_TEST(test_interrupt_stops_provisioning_and_leaves_nothing)
 }
 END_TEST
 
+static long long count_on(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *stmt;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+    long long count = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return count;
+}
+
+START_TEST(test_reset_restores_deleted_and_inserted_rows_in_memory)
+{
+    foster_session *session = open_example(true);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    ck_assert_str_eq(foster_backend(session), "sqlite");
+    sqlite3 *db = foster_connection(session);
+    ck_assert_int_eq(sqlite3_exec(db,
+                                  "DELETE FROM trading_sharestransfer; "
+                                  "INSERT INTO trading_company (name, ticker) VALUES ('X', 'X')",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(count_on(db, "SELECT count(*) FROM trading_sharestransfer"), 0);
+    ck_assert_int_eq(foster_reset(session), FOSTER_OK);
+    ck_assert_int_eq(count_on(db, "SELECT count(*) FROM trading_sharestransfer"), 3);
+    ck_assert_int_eq(count_on(db, "SELECT count(*) FROM trading_company"), 5);
+    foster_close(session);
+}
+END_TEST
+
+START_TEST(test_reset_of_a_file_is_seen_by_another_connection)
+{
+    foster_session *session = open_example(false);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    sqlite3 *other;
+    ck_assert_int_eq(sqlite3_open(env_value(session, "FOSTER_SQLITE_PATH"), &other), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(other, "DELETE FROM trading_shares", NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(foster_reset(session), FOSTER_OK);
+    ck_assert_int_eq(count_on(other, "SELECT count(*) FROM trading_shares"), 8);
+    sqlite3_close(other);
+    foster_close(session);
+}
+END_TEST
+
+START_TEST(test_test_end_rolls_back_what_the_test_did)
+{
+    foster_session *session = open_example(true);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    sqlite3 *db = foster_connection(session);
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(foster_test_begin(session), FOSTER_OK);
+        ck_assert_int_eq(sqlite3_exec(db, "DELETE FROM trading_shares", NULL, NULL, NULL),
+                         SQLITE_OK);
+        ck_assert_int_eq(count_on(db, "SELECT count(*) FROM trading_shares"), 0);
+        ck_assert_int_eq(foster_test_end(session), FOSTER_OK);
+        ck_assert_int_eq(count_on(db, "SELECT count(*) FROM trading_shares"), 8);
+    }
+    foster_close(session);
+}
+END_TEST
+
+START_TEST(test_jobs_give_independent_copies_removed_at_teardown)
+{
+    foster_options options;
+    foster_options_init(&options);
+    options.manifest_path = manifest_path;
+    options.jobs = 2;
+    foster_session *session = NULL;
+    ck_assert_int_eq(foster_open(&options, &session), FOSTER_OK);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    ck_assert_str_eq(env_value(session, "FOSTER_JOBS"), "2");
+    const char *first = env_value(session, "DATABASE_URL_1");
+    const char *second = env_value(session, "DATABASE_URL_2");
+    ck_assert_ptr_nonnull(first);
+    ck_assert_ptr_nonnull(second);
+    ck_assert_str_ne(first, second);
+    sqlite3 *one, *two;
+    ck_assert_int_eq(sqlite3_open(first + strlen("sqlite:///"), &one), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_open(second + strlen("sqlite:///"), &two), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(one, "DELETE FROM trading_shares", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(count_on(one, "SELECT count(*) FROM trading_shares"), 0);
+    ck_assert_int_eq(count_on(two, "SELECT count(*) FROM trading_shares"), 8);
+    sqlite3_close(one);
+    sqlite3_close(two);
+    foster_close(session); /* teardown() asserts that every copy is gone */
+}
+END_TEST
+
 static Suite *session_suite(void)
 {
     Suite *suite = suite_create("session");
@@ -228,6 +320,10 @@ static Suite *session_suite(void)
     tcase_add_test(tc, test_missing_manifest_names_the_file);
     tcase_add_test(tc, test_check_passes_on_the_example);
     tcase_add_test(tc, test_interrupt_stops_provisioning_and_leaves_nothing);
+    tcase_add_test(tc, test_reset_restores_deleted_and_inserted_rows_in_memory);
+    tcase_add_test(tc, test_reset_of_a_file_is_seen_by_another_connection);
+    tcase_add_test(tc, test_test_end_rolls_back_what_the_test_did);
+    tcase_add_test(tc, test_jobs_give_independent_copies_removed_at_teardown);
     suite_add_tcase(suite, tc);
     return suite;
 }

@@ -1,0 +1,769 @@
+/*
+ * fixture_json.c — Django `dumpdata` fixtures as rows; see fixture_json.h.
+ *
+ * jansson parses and validates the whole file (syntax, UTF-8, duplicate keys)
+ * and decodes strings. It keeps no positions and turns numbers into doubles,
+ * so a second, much simpler pass over the same text — by then known to be
+ * valid JSON — finds where each object, key and value starts and the exact
+ * text of numbers, arrays and objects. The two are matched by order: jansson
+ * keeps object members in the order of the text, and with duplicate keys
+ * rejected the n-th member it iterates is the n-th member written.
+ *
+ * The pass over the whole text happens once, at parse time, and records
+ * where each top-level object starts; the members of one object are found
+ * when its row is built, from that start, so the cost stays linear.
+ */
+#include "fixture_json.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "strbuf.h"
+
+/* Duplicate keys are ambiguous (Python keeps the last, others the first) and
+ * always a mistake in a fixture; numbers are read as doubles so that a
+ * 30-digit integer is no error (its text is taken from the file anyway). */
+#define FIXTURE_JSON_DECODE_FLAGS                                                                  \
+    (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL)
+
+static const char expected_list[] = "expected a list of objects with \"model\" and \"fields\"";
+static const char expected_object[] = "expected an object with \"model\" and \"fields\"";
+
+/* A place in the text: byte offset, 1-based line, 1-based byte column. */
+typedef struct text_place {
+    size_t offset;
+    int line;
+    int column;
+} text_place;
+
+/* One element of the top-level array. */
+typedef struct object_entry {
+    json_t *object;     /* borrowed from the root */
+    text_place start;   /* its '{' */
+    size_t model_index; /* into `models` */
+} object_entry;
+
+typedef struct model_entry {
+    const char *name; /* jansson's string, as first written */
+    int line;
+} model_entry;
+
+/* Where one member of an object is written. */
+typedef struct member_place {
+    text_place key;
+    text_place value;
+    size_t value_end; /* offset just past the value */
+} member_place;
+
+/* A column of the row being built; its strings are in `row_text` by offset
+ * until the row is complete, since the buffer may move as it grows. */
+typedef struct pending_column {
+    const char *field; /* the field's key; NULL for "pk" */
+    size_t name_offset;
+    size_t name_length;
+    size_t value_offset;
+    size_t value_length;
+    bool is_null;
+    text_place key;
+    text_place value;
+} pending_column;
+
+struct fixture_json {
+    char *name;
+    char *text; /* the file without its byte order mark, NUL-terminated */
+    size_t length;
+    json_t *root;
+    object_entry *objects;
+    size_t object_count;
+    model_entry *models;
+    size_t model_count;
+
+    /* Reused for each row. */
+    member_place *members;
+    size_t member_capacity;
+    pending_column *pending;
+    csv_field *header_fields;
+    csv_field *row_fields;
+    size_t column_capacity;
+    strbuf row_text;
+    strbuf id_column; /* "<field>_id" */
+    strbuf label;     /* the object, for messages */
+};
+
+/* ---- scanning text already known to be valid JSON ---- */
+
+typedef struct text_scan {
+    const char *text;
+    size_t length;
+    size_t offset;
+    int line;
+    size_t line_start; /* offset where `line` starts */
+} text_scan;
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static text_scan scan_from(const fixture_json *json, text_place place)
+{
+    return (text_scan){json->text, json->length, place.offset, place.line,
+                       place.offset - (size_t)(place.column - 1)};
+}
+
+static text_place scan_place(const text_scan *scan)
+{
+    size_t column = scan->offset - scan->line_start + 1;
+    return (text_place){scan->offset, scan->line, column > INT_MAX ? INT_MAX : (int)column};
+}
+
+static char scan_peek(const text_scan *scan)
+{
+    return scan->offset < scan->length ? scan->text[scan->offset] : '\0';
+}
+
+static void scan_skip_space(text_scan *scan)
+{
+    for (; scan->offset < scan->length; scan->offset++) {
+        char c = scan->text[scan->offset];
+        if (c == '\n') {
+            scan->line++;
+            scan->line_start = scan->offset + 1;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+            return;
+        }
+    }
+}
+
+/* From an opening quote to just past the closing one (no newline can be inside). */
+static void scan_skip_string(text_scan *scan)
+{
+    size_t at = scan->offset + 1;
+    while (at < scan->length && scan->text[at] != '"')
+        at += scan->text[at] == '\\' ? 2 : 1;
+    scan->offset = at < scan->length ? at + 1 : scan->length;
+}
+
+static void scan_skip_value(text_scan *scan)
+{
+    char first = scan_peek(scan);
+    if (first == '"') {
+        scan_skip_string(scan);
+        return;
+    }
+    if (first != '[' && first != '{') { /* number, true, false, null */
+        for (; scan->offset < scan->length; scan->offset++) {
+            char c = scan->text[scan->offset];
+            if (is_space(c) || c == ',' || c == ']' || c == '}')
+                return;
+        }
+        return;
+    }
+    size_t depth = 0;
+    while (scan->offset < scan->length) {
+        char c = scan->text[scan->offset];
+        if (c == '"') {
+            scan_skip_string(scan);
+            continue;
+        }
+        if (c == '[' || c == '{') {
+            depth++;
+        } else if (c == ']' || c == '}') {
+            if (--depth == 0) {
+                scan->offset++;
+                return;
+            }
+        } else if (c == '\n') {
+            scan->line++;
+            scan->line_start = scan->offset + 1;
+        }
+        scan->offset++;
+    }
+}
+
+/* Records up to `capacity` members of the object opening at the scan; returns how many it has. */
+static size_t scan_members(text_scan *scan, member_place *members, size_t capacity)
+{
+    size_t count = 0;
+    scan->offset++; /* '{' */
+    scan_skip_space(scan);
+    while (scan_peek(scan) == '"') {
+        member_place member;
+        member.key = scan_place(scan);
+        scan_skip_string(scan);
+        scan_skip_space(scan);
+        scan->offset++; /* ':' */
+        scan_skip_space(scan);
+        member.value = scan_place(scan);
+        scan_skip_value(scan);
+        member.value_end = scan->offset;
+        scan_skip_space(scan);
+        if (scan_peek(scan) == ',') {
+            scan->offset++;
+            scan_skip_space(scan);
+        }
+        if (count < capacity)
+            members[count] = member;
+        count++;
+    }
+    return count;
+}
+
+/* Appends text[start, end) without the whitespace outside strings. */
+static void append_compact(strbuf *out, const char *text, size_t start, size_t end)
+{
+    size_t run = start;
+    bool in_string = false;
+    for (size_t at = start; at < end; at++) {
+        char c = text[at];
+        if (in_string) {
+            if (c == '\\')
+                at++;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (is_space(c)) {
+            strbuf_append(out, text + run, at - run);
+            run = at + 1;
+        }
+    }
+    strbuf_append(out, text + run, end - run);
+}
+
+static text_place place_of_offset(const char *text, size_t offset)
+{
+    text_scan scan = {text, offset, 0, 1, 0};
+    while (scan.offset < offset) {
+        const char *newline = memchr(text + scan.offset, '\n', offset - scan.offset);
+        if (!newline) {
+            scan.offset = offset;
+        } else {
+            scan.offset = (size_t)(newline - text) + 1;
+            scan.line++;
+            scan.line_start = scan.offset;
+        }
+    }
+    return scan_place(&scan);
+}
+
+/* ---- parsing ---- */
+
+static const char *type_description(const json_t *value)
+{
+    switch (json_typeof(value)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "a list";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+        return "true";
+    case JSON_FALSE:
+        return "false";
+    case JSON_NULL:
+        break;
+    }
+    return "null";
+}
+
+/*
+ * jansson's position is just past the token it choked on and its column counts
+ * characters; its message ends with "near '<token>'", so the token's first
+ * byte can be found from both, and its column counted in bytes like every
+ * other column here. When the message was cut short, the last byte read is
+ * the best there is.
+ */
+static size_t syntax_error_offset(const char *text, size_t length, const json_error_t *error)
+{
+    size_t end = error->position > 0 ? (size_t)error->position : 0;
+    if (end > length)
+        end = length;
+    const char *near = strstr(error->text, " near '");
+    if (!near)
+        return end;
+    const char *token = near + strlen(" near '");
+    size_t token_length = strlen(token);
+    if (token_length > 0 && token[token_length - 1] == '\'') {
+        token_length--;
+        if (token_length <= end && memcmp(text + end - token_length, token, token_length) == 0)
+            return end - token_length;
+    }
+    return end > 0 ? end - 1 : 0;
+}
+
+static bool is_blank(const char *text, size_t length)
+{
+    for (size_t at = 0; at < length; at++)
+        if (!is_space(text[at]))
+            return false;
+    return true;
+}
+
+/*
+ * The index of `model` among the models seen so far, adding it when new
+ * (models never outnumber objects, for which room was made). The search
+ * starts from the latest model, since a dump keeps each model's objects
+ * together.
+ */
+static size_t model_index_of(fixture_json *json, const char *model, int line)
+{
+    for (size_t i = json->model_count; i-- > 0;)
+        if (strcasecmp(json->models[i].name, model) == 0)
+            return i;
+    json->models[json->model_count] = (model_entry){model, line};
+    return json->model_count++;
+}
+
+static bool is_model_identifier(const char *model)
+{
+    const char *dot = strchr(model, '.');
+    return dot && dot != model && dot[1] != '\0';
+}
+
+/* Checks one element of the top-level array; adds a diag and returns -1 when it is no fixture
+ * object. */
+static int check_object(fixture_json *json, object_entry *entry, diag_list *diags)
+{
+    const json_t *object = entry->object;
+    int line = entry->start.line, column = entry->start.column;
+    if (!json_is_object(object)) {
+        diag_add(diags, json->name, line, column, "%s, found %s", expected_object,
+                 type_description(object));
+        return -1;
+    }
+    const json_t *model = json_object_get(object, "model");
+    const json_t *fields = json_object_get(object, "fields");
+    const json_t *pk = json_object_get(object, "pk");
+    const char *problem = NULL;
+    if (!model)
+        problem = "this one has no \"model\"";
+    else if (!json_is_string(model) || !is_model_identifier(json_string_value(model)))
+        problem = "\"model\" must be a string \"app_label.model_name\"";
+    else if (!fields)
+        problem = "this one has no \"fields\"";
+    else if (!json_is_object(fields))
+        problem = "\"fields\" must be an object of field names and values";
+    else if (pk && !json_is_null(pk) && !json_is_number(pk) && !json_is_string(pk))
+        problem = "\"pk\" must be a number or a string";
+    if (problem) {
+        diag_add(diags, json->name, line, column, "%s; %s", expected_object, problem);
+        return -1;
+    }
+    entry->model_index = model_index_of(json, json_string_value(model), line);
+    return 0;
+}
+
+/* Finds where each element of the top-level array starts and checks it. */
+static int index_objects(fixture_json *json, diag_list *diags)
+{
+    size_t count = json_array_size(json->root);
+    json->objects = calloc(count ? count : 1, sizeof *json->objects);
+    json->models = calloc(count ? count : 1, sizeof *json->models);
+    if (!json->objects || !json->models) {
+        diag_add(diags, json->name, 0, 0, "out of memory reading JSON file");
+        return -1;
+    }
+    json->object_count = count;
+    text_scan scan = {json->text, json->length, 0, 1, 0};
+    scan_skip_space(&scan);
+    scan.offset++; /* '[' */
+    int rc = 0;
+    for (size_t i = 0; i < count; i++) {
+        scan_skip_space(&scan);
+        object_entry *entry = &json->objects[i];
+        entry->object = json_array_get(json->root, i);
+        entry->start = scan_place(&scan);
+        scan_skip_value(&scan);
+        scan_skip_space(&scan);
+        scan.offset++; /* ',' or ']' */
+        if (check_object(json, entry, diags) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+static int parse_text(fixture_json *json, diag_list *diags)
+{
+    if (is_blank(json->text, json->length)) {
+        diag_add(diags, json->name, 1, 0, "empty file; %s", expected_list);
+        return -1;
+    }
+    json_error_t error;
+    json->root = json_loadb(json->text, json->length, FIXTURE_JSON_DECODE_FLAGS, &error);
+    if (!json->root) {
+        text_place place =
+            place_of_offset(json->text, syntax_error_offset(json->text, json->length, &error));
+        diag_add(diags, json->name, place.line, place.column, "invalid JSON: %s", error.text);
+        return -1;
+    }
+    if (!json_is_array(json->root)) {
+        text_scan scan = {json->text, json->length, 0, 1, 0};
+        scan_skip_space(&scan);
+        text_place place = scan_place(&scan);
+        diag_add(diags, json->name, place.line, place.column, "%s, found %s", expected_list,
+                 type_description(json->root));
+        return -1;
+    }
+    return index_objects(json, diags);
+}
+
+fixture_json *fixture_json_parse(const char *text, size_t length, const char *display_name,
+                                 diag_list *diags)
+{
+    const char *name = display_name ? display_name : "<memory>";
+    if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3; /* a byte order mark, which jansson rejects */
+        length -= 3;
+    }
+    fixture_json *json = calloc(1, sizeof *json);
+    if (json) {
+        json->name = strdup(name);
+        json->text = malloc(length + 1);
+    }
+    if (!json || !json->name || !json->text) {
+        diag_add(diags, name, 0, 0, "out of memory reading JSON file");
+        fixture_json_free(json);
+        return NULL;
+    }
+    memcpy(json->text, text, length);
+    json->text[length] = '\0';
+    json->length = length;
+    if (parse_text(json, diags) < 0) {
+        fixture_json_free(json);
+        return NULL;
+    }
+    return json;
+}
+
+fixture_json *fixture_json_open(const char *path, const char *display_name, diag_list *diags)
+{
+    const char *name = display_name ? display_name : path;
+    FILE *stream = fopen(path, "rb");
+    if (!stream) {
+        diag_add(diags, name, 0, 0, "cannot open JSON file: %s", strerror(errno));
+        return NULL;
+    }
+    strbuf content = STRBUF_INIT;
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, stream)) > 0)
+        strbuf_append(&content, chunk, got);
+    int read_errno = ferror(stream) ? errno : 0;
+    fclose(stream);
+    fixture_json *json = NULL;
+    if (read_errno)
+        diag_add(diags, name, 0, 0, "cannot read JSON file: %s", strerror(read_errno));
+    else if (content.failed)
+        diag_add(diags, name, 0, 0, "out of memory reading JSON file");
+    else
+        json = fixture_json_parse(strbuf_str(&content), content.length, name, diags);
+    strbuf_free(&content);
+    return json;
+}
+
+size_t fixture_json_model_count(const fixture_json *json)
+{
+    return json->model_count;
+}
+
+const char *fixture_json_model(const fixture_json *json, size_t index)
+{
+    return index < json->model_count ? json->models[index].name : NULL;
+}
+
+int fixture_json_model_line(const fixture_json *json, size_t index)
+{
+    return index < json->model_count ? json->models[index].line : 0;
+}
+
+/* ---- rows ---- */
+
+static int reserve_row(fixture_json *json, size_t members, size_t columns)
+{
+    if (members > json->member_capacity) {
+        member_place *grown = realloc(json->members, members * sizeof *grown);
+        if (!grown)
+            return -1;
+        json->members = grown;
+        json->member_capacity = members;
+    }
+    if (columns > json->column_capacity) {
+        pending_column *pending = realloc(json->pending, columns * sizeof *pending);
+        if (pending)
+            json->pending = pending;
+        csv_field *header = realloc(json->header_fields, columns * sizeof *header);
+        if (header)
+            json->header_fields = header;
+        csv_field *row = realloc(json->row_fields, columns * sizeof *row);
+        if (row)
+            json->row_fields = row;
+        if (!pending || !header || !row)
+            return -1;
+        json->column_capacity = columns;
+    }
+    return 0;
+}
+
+typedef struct row_build {
+    fixture_json *json;
+    const object_entry *entry;
+    member_place pk_place;
+    size_t count; /* columns so far */
+    diag_list *diags;
+} row_build;
+
+/* What a message calls the object: "trading.account (pk 3)"; valid until the next call. */
+static const char *object_label(row_build *build)
+{
+    fixture_json *json = build->json;
+    const json_t *object = build->entry->object;
+    const json_t *pk = json_object_get(object, "pk");
+    strbuf *label = &json->label;
+    strbuf_reset(label);
+    strbuf_append_str(label, json_string_value(json_object_get(object, "model")));
+    if (json_is_string(pk))
+        strbuf_appendf(label, " (pk \"%s\")", json_string_value(pk));
+    else if (json_is_number(pk))
+        strbuf_appendf(label, " (pk %.*s)",
+                       (int)(build->pk_place.value_end - build->pk_place.value.offset),
+                       json->text + build->pk_place.value.offset);
+    return strbuf_str(label);
+}
+
+static void add_column(row_build *build, const char *field, const char *name, size_t name_length,
+                       const json_t *value, const member_place *place)
+{
+    fixture_json *json = build->json;
+    strbuf *text = &json->row_text;
+    pending_column *column = &json->pending[build->count++];
+    column->field = field;
+    column->key = place->key;
+    column->value = place->value;
+    column->name_offset = text->length;
+    column->name_length = name_length;
+    strbuf_append(text, name, name_length);
+    strbuf_append_char(text, '\0');
+    column->value_offset = text->length;
+    column->is_null = json_is_null(value);
+    if (json_is_string(value))
+        strbuf_append(text, json_string_value(value), json_string_length(value));
+    else if (json_is_true(value))
+        strbuf_append_char(text, '1');
+    else if (json_is_false(value))
+        strbuf_append_char(text, '0');
+    else if (json_is_number(value))
+        strbuf_append(text, json->text + place->value.offset,
+                      place->value_end - place->value.offset);
+    else if (!column->is_null)
+        append_compact(text, json->text, place->value.offset, place->value_end);
+    column->value_length = text->length - column->value_offset;
+    strbuf_append_char(text, '\0');
+}
+
+/* Maps one field to its column, or skips a many-to-many list; -1 with a diag when neither fits. */
+static int add_field(row_build *build, const fixture_json_table *table, const char *key,
+                     const json_t *value, const member_place *place)
+{
+    fixture_json *json = build->json;
+    if (table->has_column(table->context, key)) {
+        add_column(build, key, key, strlen(key), value, place);
+        return 0;
+    }
+    strbuf_reset(&json->id_column);
+    strbuf_appendf(&json->id_column, "%s_id", key);
+    if (json->id_column.failed) {
+        diag_add(build->diags, json->name, place->key.line, 0, "out of memory reading JSON file");
+        return -1;
+    }
+    const char *id_column = strbuf_str(&json->id_column);
+    diag *d;
+    if (!table->has_column(table->context, id_column)) {
+        if (json_is_array(value))
+            return 0; /* a many-to-many relation, which has a table of its own */
+        d = diag_add(build->diags, json->name, place->key.line, place->key.column,
+                     "field \"%s\" of %s matches no column of the table; tried \"%s\" and \"%s\"",
+                     key, object_label(build), key, id_column);
+        diag_set_hint(d, "remove the field from the fixture, or add the column to the table");
+        return -1;
+    }
+    if (json_is_array(value)) {
+        d = diag_add(build->diags, json->name, place->key.line, place->key.column,
+                     "field \"%s\" of %s is a natural key (a list), but column \"%s\" takes the "
+                     "key's value",
+                     key, object_label(build), id_column);
+        diag_set_hint(d, "dump the fixture without --natural-foreign");
+        return -1;
+    }
+    add_column(build, key, id_column, json->id_column.length, value, place);
+    return 0;
+}
+
+/* Points the header and row at the finished strings, unless two fields fill one column. */
+static int finish_row(row_build *build, csv_row *header, csv_row *row)
+{
+    fixture_json *json = build->json;
+    const char *text = strbuf_str(&json->row_text);
+    for (size_t i = 0; i < build->count; i++) {
+        const pending_column *column = &json->pending[i];
+        const char *name = text + column->name_offset;
+        for (size_t earlier = 0; earlier < i; earlier++) {
+            const pending_column *other = &json->pending[earlier];
+            if (strcmp(text + other->name_offset, name) != 0)
+                continue;
+            diag_add(build->diags, json->name, column->key.line, column->key.column,
+                     "%s%s%s and field \"%s\" of %s both fill column \"%s\"",
+                     other->field ? "field \"" : "\"", other->field ? other->field : "pk", "\"",
+                     column->field, object_label(build), name);
+            return -1;
+        }
+        json->header_fields[i] =
+            (csv_field){name, column->name_length, false, column->key.line, column->key.column};
+        json->row_fields[i] =
+            (csv_field){text + column->value_offset, column->value_length, column->is_null,
+                        column->value.line, column->value.column};
+    }
+    int line = build->entry->start.line;
+    *header = (csv_row){json->header_fields, build->count, line};
+    *row = (csv_row){json->row_fields, build->count, line};
+    return 1;
+}
+
+/*
+ * Finds where the members of the object written at `start` are, checking
+ * that there are as many as jansson has; NULL when not (which would be a bug).
+ */
+static const member_place *find_members(row_build *build, text_place start, const json_t *object)
+{
+    fixture_json *json = build->json;
+    text_scan scan = scan_from(json, start);
+    if (scan_members(&scan, json->members, json->member_capacity) == json_object_size(object))
+        return json->members;
+    diag_add(build->diags, json->name, start.line, start.column,
+             "internal error: the JSON text and its parse disagree");
+    return NULL;
+}
+
+/* The n-th member written is the n-th jansson iterates (see the top of the file). */
+static int add_fields(row_build *build, const fixture_json_table *table, json_t *fields,
+                      text_place start)
+{
+    const member_place *places = find_members(build, start, fields);
+    if (!places)
+        return -1;
+    size_t index = 0;
+    for (void *member = json_object_iter(fields); member;
+         member = json_object_iter_next(fields, member), index++) {
+        const char *key = json_object_iter_key(member);
+        if (add_field(build, table, key, json_object_iter_value(member), &places[index]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int build_row(fixture_json *json, const object_entry *entry, const fixture_json_table *table,
+                     csv_row *header, csv_row *row, diag_list *diags)
+{
+    json_t *object = entry->object;
+    json_t *fields = json_object_get(object, "fields");
+    const json_t *pk = json_object_get(object, "pk");
+    size_t member_count = json_object_size(object), field_count = json_object_size(fields);
+    row_build build = {json, entry, {{0, 0, 0}, {0, 0, 0}, 0}, 0, diags};
+    *header = (csv_row){NULL, 0, entry->start.line};
+    *row = *header;
+    if (reserve_row(json, member_count > field_count ? member_count : field_count,
+                    field_count + 1) < 0) {
+        diag_add(diags, json->name, entry->start.line, 0, "out of memory reading JSON file");
+        return -1;
+    }
+    const member_place *places = find_members(&build, entry->start, object);
+    if (!places)
+        return -1;
+    text_place fields_start = places[0].value;
+    size_t index = 0;
+    for (void *member = json_object_iter(object); member;
+         member = json_object_iter_next(object, member), index++) {
+        const char *key = json_object_iter_key(member);
+        if (strcmp(key, "pk") == 0)
+            build.pk_place = places[index];
+        else if (strcmp(key, "fields") == 0)
+            fields_start = places[index].value;
+    }
+    strbuf_reset(&json->row_text);
+    if (pk && !json_is_null(pk)) {
+        if (!table->primary_key) {
+            diag_add(diags, json->name, build.pk_place.key.line, build.pk_place.key.column,
+                     "%s has a \"pk\", but its table has no single-column primary key",
+                     object_label(&build));
+            return -1;
+        }
+        add_column(&build, NULL, table->primary_key, strlen(table->primary_key), pk,
+                   &build.pk_place);
+    }
+    if (add_fields(&build, table, fields, fields_start) < 0)
+        return -1;
+    if (json->row_text.failed) {
+        diag_add(diags, json->name, entry->start.line, 0, "out of memory reading JSON file");
+        return -1;
+    }
+    return finish_row(&build, header, row);
+}
+
+int fixture_json_next(fixture_json *json, const fixture_json_table *table, size_t *cursor,
+                      csv_row *header, csv_row *row, diag_list *diags)
+{
+    size_t model_index = 0;
+    bool known = false;
+    for (size_t i = 0; i < json->model_count && !known; i++) {
+        known = strcasecmp(json->models[i].name, table->model) == 0;
+        model_index = i;
+    }
+    for (size_t i = known ? *cursor : json->object_count; i < json->object_count; i++) {
+        if (json->objects[i].model_index != model_index)
+            continue;
+        *cursor = i + 1;
+        return build_row(json, &json->objects[i], table, header, row, diags);
+    }
+    *cursor = json->object_count;
+    return 0;
+}
+
+bool fixture_json_same_header(const csv_row *a, const csv_row *b)
+{
+    if (a->count != b->count)
+        return false;
+    for (size_t i = 0; i < a->count; i++) {
+        const csv_field *x = &a->fields[i], *y = &b->fields[i];
+        if (x->length != y->length || memcmp(x->value, y->value, x->length) != 0)
+            return false;
+    }
+    return true;
+}
+
+void fixture_json_free(fixture_json *json)
+{
+    if (!json)
+        return;
+    json_decref(json->root);
+    free(json->name);
+    free(json->text);
+    free(json->objects);
+    free(json->models);
+    free(json->members);
+    free(json->pending);
+    free(json->header_fields);
+    free(json->row_fields);
+    strbuf_free(&json->row_text);
+    strbuf_free(&json->id_column);
+    strbuf_free(&json->label);
+    free(json);
+}
