@@ -144,8 +144,12 @@ static void scan_skip_space(text_scan *scan)
 static void scan_skip_string(text_scan *scan)
 {
     size_t at = scan->offset + 1;
-    while (at < scan->length && scan->text[at] != '"')
+    while (at < scan->length) {
+        at += strcspn(scan->text + at, "\"\\");
+        if (at >= scan->length || scan->text[at] == '"')
+            break;
         at += scan->text[at] == '\\' ? 2 : 1;
+    }
     scan->offset = at < scan->length ? at + 1 : scan->length;
 }
 

@@ -25,15 +25,14 @@
 #include "session.h"
 #include "strbuf.h"
 
-static double now_seconds(void)
+double session_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void progress(foster_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void progress(foster_session *s, const char *fmt, ...)
+void session_progress(foster_session *s, const char *fmt, ...)
 {
     if (!s->options.progress)
         return;
@@ -54,7 +53,7 @@ static void forget_problem_lines(foster_session *s)
     s->problem_lines = NULL;
 }
 
-static void clear_error(foster_session *s)
+void session_clear_error(foster_session *s)
 {
     forget_problem_lines(s);
     diag_list_clear(&s->problems);
@@ -63,7 +62,7 @@ static void clear_error(foster_session *s)
 }
 
 /* Turns the collected problems into the result; the first one is the message. */
-static foster_result fail(foster_session *s, foster_result result)
+foster_result session_fail(foster_session *s, foster_result result)
 {
     forget_problem_lines(s);
     free(s->errmsg);
@@ -126,33 +125,33 @@ foster_result foster_open(const foster_options *options, foster_session **out)
     s->options.postgres_url = s->postgres_url;
     s->options.backend = NULL;
     if (failed)
-        return fail(s, FOSTER_ERROR_NOMEM);
+        return session_fail(s, FOSTER_ERROR_NOMEM);
 
     s->manifest_loaded = true;
     if (manifest_load(s->manifest_path, &s->manifest, &s->problems) < 0 ||
         manifest_resolve(&s->manifest, &s->problems) < 0)
-        return fail(s, FOSTER_ERROR_MANIFEST);
+        return session_fail(s, FOSTER_ERROR_MANIFEST);
 
     s->backend_name =
         copy_option(options->backend ? options->backend : s->manifest.backend, &failed);
     if (failed || !s->backend_name)
         s->backend_name = strdup("sqlite");
     if (!s->backend_name)
-        return fail(s, FOSTER_ERROR_NOMEM);
+        return session_fail(s, FOSTER_ERROR_NOMEM);
     if (!backend_known(s->backend_name)) {
         diag *d = diag_add(&s->problems, NULL, 0, 0, "unknown backend \"%s\"", s->backend_name);
         diag_set_hint(d, "choose sqlite, postgres, cluster or container");
-        return fail(s, FOSTER_ERROR_MANIFEST);
+        return session_fail(s, FOSTER_ERROR_MANIFEST);
     }
     s->dialect = strcmp(s->backend_name, "sqlite") == 0 ? SCHEMA_SQLITE : SCHEMA_POSTGRES;
     s->schemas_loaded = true;
     if (schema_set_load(&s->manifest, s->dialect, &s->schemas, &s->problems) < 0)
-        return fail(s, FOSTER_ERROR_INPUT);
+        return session_fail(s, FOSTER_ERROR_INPUT);
     return FOSTER_OK;
 }
 
 /* The server the postgres backend uses: -u, the manifest's url, or libpq's PG*. */
-static const char *server_conninfo(const foster_session *s)
+const char *session_server_conninfo(const foster_session *s)
 {
     if (s->postgres_url)
         return s->postgres_url;
@@ -161,7 +160,7 @@ static const char *server_conninfo(const foster_session *s)
     return "";
 }
 
-static bool is_cluster(const char *backend_name)
+bool session_is_cluster(const char *backend_name)
 {
     return strcmp(backend_name, "cluster") == 0;
 }
@@ -173,17 +172,17 @@ static foster_result make_backend(foster_session *s)
         diag *d = diag_add(&s->problems, NULL, 0, 0,
                            "the container backend is not available in this version of foster");
         diag_set_hint(d, "use -b cluster for a PostgreSQL server foster starts itself");
-        return fail(s, FOSTER_ERROR_INPUT);
+        return session_fail(s, FOSTER_ERROR_INPUT);
     }
     bool in_memory = s->options.sqlite_in_memory && s->dialect == SCHEMA_SQLITE;
     if (!in_memory && !s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
-        return fail(s, FOSTER_ERROR_SYSTEM);
+        return session_fail(s, FOSTER_ERROR_SYSTEM);
     if (s->dialect == SCHEMA_SQLITE) {
         s->backend = backend_sqlite_new(in_memory ? NULL : s->runtime_dir);
-        return s->backend ? FOSTER_OK : fail(s, FOSTER_ERROR_NOMEM);
+        return s->backend ? FOSTER_OK : session_fail(s, FOSTER_ERROR_NOMEM);
     }
     pg_source *source = NULL;
-    if (is_cluster(s->backend_name)) {
+    if (session_is_cluster(s->backend_name)) {
         char name[32];
         snprintf(name, sizeof name, "cluster_%s", s->run_id);
         source = pg_source_cluster(s->manifest.cluster_bindir, s->runtime_dir, name,
@@ -192,16 +191,16 @@ static foster_result make_backend(foster_session *s)
         free(s->record.server);
         s->record.server = strbuf_format("%s/%s", s->runtime_dir, name);
     } else {
-        source = pg_source_existing(server_conninfo(s));
+        source = pg_source_existing(session_server_conninfo(s));
     }
     s->backend = source ? backend_postgres_new(source) : NULL;
     if (!s->backend && source)
         source->ops->free(source);
     s->source = s->backend ? source : NULL;
-    return s->backend ? FOSTER_OK : fail(s, FOSTER_ERROR_NOMEM);
+    return s->backend ? FOSTER_OK : session_fail(s, FOSTER_ERROR_NOMEM);
 }
 
-static bool session_usable(foster_session *s)
+bool session_usable(foster_session *s)
 {
     if (s->manifest_loaded && s->schemas_loaded && s->schemas.files)
         return true;
@@ -211,17 +210,17 @@ static bool session_usable(foster_session *s)
 
 foster_result foster_check(foster_session *s)
 {
-    clear_error(s);
+    session_clear_error(s);
     if (!session_usable(s))
-        return fail(s, FOSTER_ERROR_MISUSE);
+        return session_fail(s, FOSTER_ERROR_MISUSE);
     if (fixtures_check(&s->schemas, &s->problems) < 0)
-        return fail(s, FOSTER_ERROR_INPUT);
+        return session_fail(s, FOSTER_ERROR_INPUT);
     if (s->dialect != SCHEMA_SQLITE)
         return FOSTER_OK;
     /* Without a server, SQLite in memory can still try the whole load. */
     backend *b = backend_sqlite_new(NULL);
     if (!b)
-        return fail(s, FOSTER_ERROR_NOMEM);
+        return session_fail(s, FOSTER_ERROR_NOMEM);
     fixtures_loader loader = {.backend = b, .schemas = &s->schemas};
     int rc = b->ops->create(b, "check", "check", &s->problems);
     if (rc == 0)
@@ -229,10 +228,10 @@ foster_result foster_check(foster_session *s)
     if (rc == 0)
         rc = fixtures_load_manifest(&loader, &s->problems);
     b->ops->free(b);
-    return rc == 0 ? FOSTER_OK : fail(s, FOSTER_ERROR_INPUT);
+    return rc == 0 ? FOSTER_OK : session_fail(s, FOSTER_ERROR_INPUT);
 }
 
-static char *absolute_path(const char *path)
+char *session_absolute_path(const char *path)
 {
     char *resolved = realpath(path, NULL);
     return resolved ? resolved : strdup(path);
@@ -245,21 +244,22 @@ static int write_record(foster_session *s)
     return run_record_write(s->runtime_dir, &s->record, &s->problems);
 }
 
-static void report_table(void *context, const char *table, const char *file, long long rows,
-                         double seconds)
+void session_report_table(void *context, const char *table, const char *file, long long rows,
+                          double seconds)
 {
     foster_session *s = context;
     if (table)
-        progress(s, "loaded %-24s %7lld rows from %s (%.1f ms)", table, rows, file, seconds * 1e3);
+        session_progress(s, "loaded %-24s %7lld rows from %s (%.1f ms)", table, rows, file,
+                         seconds * 1e3);
     else
-        progress(s, "ran %lld statements from %s (%.1f ms)", rows, file, seconds * 1e3);
+        session_progress(s, "ran %lld statements from %s (%.1f ms)", rows, file, seconds * 1e3);
 }
 
 /* -v: the statements provisioning ran, each as "file:line: its first line". */
 static void report_statement(foster_session *s, const char *file, int line, const char *sql)
 {
-    progress(s, "  %s:%d: %.*s%s", file, line, (int)strcspn(sql, "\n"), sql,
-             strchr(sql, '\n') ? " ..." : "");
+    session_progress(s, "  %s:%d: %.*s%s", file, line, (int)strcspn(sql, "\n"), sql,
+                     strchr(sql, '\n') ? " ..." : "");
 }
 
 static void report_statements(foster_session *s)
@@ -285,43 +285,10 @@ static bool interrupted(const foster_session *s)
     return s->options.interrupt && *s->options.interrupt;
 }
 
-/* foster_options.jobs: one database per parallel worker, copied from the snapshot. */
-static foster_result make_copies(foster_session *s)
-{
-    if (s->options.jobs <= 1)
-        return FOSTER_OK;
-    double started = now_seconds();
-    s->copies = calloc((size_t)s->options.jobs, sizeof *s->copies);
-    if (!s->copies)
-        return FOSTER_ERROR_NOMEM;
-    for (int i = 1; i <= s->options.jobs; i++) {
-        char suffix[16];
-        snprintf(suffix, sizeof suffix, "%d", i);
-        backend *copy = s->backend->ops->copy(s->backend, suffix, &s->problems);
-        if (!copy)
-            return FOSTER_ERROR_DATABASE;
-        s->copies[s->copy_count++] = copy;
-    }
-    progress(s, "made %d copies for parallel workers in %.1f ms", s->options.jobs,
-             (now_seconds() - started) * 1e3);
-    return FOSTER_OK;
-}
-
-static void drop_copies(foster_session *s, diag_list *problems)
-{
-    for (size_t i = 0; i < s->copy_count; i++) {
-        s->copies[i]->ops->drop(s->copies[i], problems);
-        s->copies[i]->ops->free(s->copies[i]);
-    }
-    free(s->copies);
-    s->copies = NULL;
-    s->copy_count = 0;
-}
-
 static foster_result provision_steps(foster_session *s)
 {
     backend *b = s->backend;
-    double started = now_seconds();
+    double started = session_now();
     if (b->ops->create(b, s->database_name, s->run_id, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
     s->state = SESSION_PROVISIONED;
@@ -334,16 +301,16 @@ static foster_result provision_steps(foster_session *s)
     }
     if (!s->record.url || write_record(s) < 0)
         return FOSTER_ERROR_SYSTEM;
-    progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
+    session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
 
-    double step = now_seconds();
+    double step = session_now();
     if (b->ops->create_tables(b, &s->schemas, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
     strbuf names = STRBUF_INIT;
     for (size_t k = 0; k < s->schemas.count; k++)
         strbuf_appendf(&names, "%s%s", k ? ", " : "", s->manifest.tables[s->schemas.order[k]].name);
-    progress(s, "created %zu tables in %.1f ms: %s", s->schemas.count, (now_seconds() - step) * 1e3,
-             strbuf_str(&names));
+    session_progress(s, "created %zu tables in %.1f ms: %s", s->schemas.count,
+                     (session_now() - step) * 1e3, strbuf_str(&names));
     strbuf_free(&names);
     if (s->options.verbose)
         report_statements(s);
@@ -352,26 +319,26 @@ static foster_result provision_steps(foster_session *s)
         return FOSTER_ERROR_INTERRUPTED;
     }
 
-    step = now_seconds();
+    step = session_now();
     fixtures_loader loader = {.backend = b,
                               .schemas = &s->schemas,
-                              .report = report_table,
+                              .report = session_report_table,
                               .report_context = s,
                               .interrupt = s->options.interrupt};
     if (fixtures_load_manifest(&loader, &s->problems) < 0)
         return loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
-    double loaded = now_seconds();
+    double loaded = session_now();
     if (b->ops->snapshot(b, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
-    progress(s,
-             "loaded fixtures in %.1f ms, kept a pristine copy in %.1f ms; database ready in "
-             "%.1f ms",
-             (loaded - step) * 1e3, (now_seconds() - loaded) * 1e3,
-             (now_seconds() - started) * 1e3);
-    return make_copies(s);
+    session_progress(
+        s,
+        "loaded fixtures in %.1f ms, kept a pristine copy in %.1f ms; database ready in "
+        "%.1f ms",
+        (loaded - step) * 1e3, (session_now() - loaded) * 1e3, (session_now() - started) * 1e3);
+    return session_make_copies(s);
 }
 
-static foster_result build_environment(foster_session *s)
+foster_result session_build_environment(foster_session *s)
 {
     backend *b = s->backend;
     env_list_free(s->env, s->env_count);
@@ -398,15 +365,15 @@ static foster_result build_environment(foster_session *s)
 
 foster_result foster_provision(foster_session *s)
 {
-    clear_error(s);
+    session_clear_error(s);
     if (!session_usable(s))
-        return fail(s, FOSTER_ERROR_MISUSE);
+        return session_fail(s, FOSTER_ERROR_MISUSE);
     if (s->state == SESSION_PROVISIONED) {
         diag_add(&s->problems, NULL, 0, 0, "this session has provisioned a database already");
-        return fail(s, FOSTER_ERROR_MISUSE);
+        return session_fail(s, FOSTER_ERROR_MISUSE);
     }
     if (runstate_new_id(s->run_id, &s->problems) < 0)
-        return fail(s, FOSTER_ERROR_SYSTEM);
+        return session_fail(s, FOSTER_ERROR_SYSTEM);
     run_record_free(&s->record);
     foster_result result = make_backend(s);
     if (result != FOSTER_OK)
@@ -415,7 +382,7 @@ foster_result foster_provision(foster_session *s)
     s->database_name = strbuf_format("test_%s_%s", s->manifest.name, s->run_id);
     s->record.run_id = strdup(s->run_id);
     s->record.pid = getpid();
-    s->record.manifest = absolute_path(s->manifest.path);
+    s->record.manifest = session_absolute_path(s->manifest.path);
     s->record.backend = strdup(s->backend_name);
     s->record.database = s->database_name ? strdup(s->database_name) : NULL;
     struct timespec now;
@@ -423,19 +390,19 @@ foster_result foster_provision(foster_session *s)
     s->record.started = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
     if (!s->database_name || !s->record.run_id || !s->record.manifest || !s->record.backend ||
         !s->record.database)
-        return fail(s, FOSTER_ERROR_NOMEM);
+        return session_fail(s, FOSTER_ERROR_NOMEM);
     /* The record comes first: a run killed from here on can be found and reaped. */
     if (write_record(s) < 0)
-        return fail(s, FOSTER_ERROR_SYSTEM);
+        return session_fail(s, FOSTER_ERROR_SYSTEM);
     if (s->runtime_dir)
         janitor_reap_dead_runs(s);
 
     result = provision_steps(s);
     if (result == FOSTER_OK)
-        result = build_environment(s);
+        result = session_build_environment(s);
     if (result != FOSTER_OK) {
         diag_list teardown_problems = DIAG_LIST_INIT;
-        drop_copies(s, &teardown_problems);
+        session_drop_copies(s, &teardown_problems);
         if (s->state == SESSION_PROVISIONED)
             s->backend->ops->drop(s->backend, &teardown_problems);
         diag_list_move(&s->problems, &teardown_problems);
@@ -445,25 +412,25 @@ foster_result foster_provision(foster_session *s)
         s->state = SESSION_OPENED;
         if (s->runtime_dir)
             run_record_remove(s->runtime_dir, s->run_id, &s->problems);
-        return fail(s, result);
+        return session_fail(s, result);
     }
     return FOSTER_OK;
 }
 
 foster_result foster_teardown(foster_session *s)
 {
-    clear_error(s);
+    session_clear_error(s);
     if (s->state != SESSION_PROVISIONED)
         return FOSTER_OK;
-    double started = now_seconds();
-    drop_copies(s, &s->problems);
+    double started = session_now();
+    session_drop_copies(s, &s->problems);
     int rc = s->backend->ops->drop(s->backend, &s->problems);
     if (rc == 0 && s->runtime_dir)
         rc = run_record_remove(s->runtime_dir, s->run_id, &s->problems);
     if (rc < 0)
-        return fail(s, FOSTER_ERROR_DATABASE);
-    progress(s, "teardown: removed %s (%.1f ms)", s->database_name,
-             (now_seconds() - started) * 1e3);
+        return session_fail(s, FOSTER_ERROR_DATABASE);
+    session_progress(s, "teardown: removed %s (%.1f ms)", s->database_name,
+                     (session_now() - started) * 1e3);
     s->backend->ops->free(s->backend);
     s->backend = NULL;
     s->source = NULL;
@@ -474,255 +441,18 @@ foster_result foster_teardown(foster_session *s)
 
 foster_result foster_keep(foster_session *s)
 {
-    clear_error(s);
+    session_clear_error(s);
     if (s->state != SESSION_PROVISIONED || !s->runtime_dir) {
         diag_add(&s->problems, NULL, 0, 0,
                  s->runtime_dir ? "nothing provisioned to keep"
                                 : "an in-memory database cannot outlive its process");
-        return fail(s, FOSTER_ERROR_MISUSE);
+        return session_fail(s, FOSTER_ERROR_MISUSE);
     }
     s->record.kept = true;
     if (write_record(s) < 0)
-        return fail(s, FOSTER_ERROR_SYSTEM);
+        return session_fail(s, FOSTER_ERROR_SYSTEM);
     s->kept = true;
     return FOSTER_OK;
-}
-
-/*
- * Opens the database of the run in s->record through the backend it was
- * made with, and checks its marker. For a PostgreSQL server that was not
- * foster's own, the way in (and any password) comes from this session's
- * options and manifest, as when it was created: records hold no passwords.
- */
-static foster_result open_recorded(foster_session *s)
-{
-    const char *kind = s->record.backend ? s->record.backend : "";
-    char *target = NULL;
-    if (strcmp(kind, "sqlite") == 0) {
-        s->backend = backend_sqlite_new(s->runtime_dir);
-        target = strdup(s->record.url);
-    } else if (strcmp(kind, "postgres") == 0 || is_cluster(kind)) {
-        if (is_cluster(kind) && (!s->record.server || access(s->record.server, F_OK) < 0))
-            return FOSTER_ERROR_NOT_FOUND; /* the whole server is gone */
-        s->source = is_cluster(kind) ? pg_source_cluster_attach(s->record.server,
-                                                                s->record.server_pid, &s->problems)
-                                     : pg_source_existing(server_conninfo(s));
-        if (!s->source)
-            return s->problems.count ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOMEM;
-        s->backend = backend_postgres_new(s->source);
-        if (!s->backend)
-            s->source->ops->free(s->source);
-        target = s->source->ops->conninfo(s->source, s->database_name);
-    } else {
-        diag_add(&s->problems, NULL, 0, 0,
-                 "run %s used the %s backend, which this foster cannot reach", s->run_id, kind);
-        return FOSTER_ERROR_INPUT;
-    }
-    if (!s->backend || !target) {
-        free(target);
-        return FOSTER_ERROR_NOMEM;
-    }
-    bool marked = false;
-    int rc = s->backend->ops->open_existing(s->backend, target, &marked, &s->problems);
-    free(target);
-    if (rc == 0 && marked)
-        return FOSTER_OK;
-    if (rc > 0)
-        return FOSTER_ERROR_NOT_FOUND; /* the database is gone: see foster_attach */
-    if (rc == 0)
-        diag_add(&s->problems, NULL, 0, 0, "%s does not carry foster's marker; leaving it alone",
-                 s->database_name);
-    s->backend->ops->free(s->backend);
-    s->backend = NULL;
-    s->source = NULL;
-    return rc == 0 ? FOSTER_ERROR_NOT_MARKED : FOSTER_ERROR_DATABASE;
-}
-
-foster_result foster_attach(foster_session *s, const char *run_id)
-{
-    clear_error(s);
-    if (s->state == SESSION_PROVISIONED) {
-        diag_add(&s->problems, NULL, 0, 0, "this session has a database already");
-        return fail(s, FOSTER_ERROR_MISUSE);
-    }
-    if (!s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
-        return fail(s, FOSTER_ERROR_SYSTEM);
-    run_record_free(&s->record);
-    int found;
-    if (run_id) {
-        found = run_record_read(s->runtime_dir, run_id, &s->record, &s->problems);
-    } else {
-        char *manifest = absolute_path(s->manifest_path);
-        if (!manifest)
-            return fail(s, FOSTER_ERROR_NOMEM);
-        found = run_record_find_kept(s->runtime_dir, manifest, &s->record, &s->problems);
-        free(manifest);
-    }
-    if (found < 0)
-        return fail(s, FOSTER_ERROR_SYSTEM);
-    if (found > 0) {
-        diag *d = run_id ? diag_add(&s->problems, NULL, 0, 0, "no run %s", run_id)
-                         : diag_add(&s->problems, s->manifest_path, 0, 0,
-                                    "no database left by `foster up` for this manifest");
-        diag_set_hint(d, "runs are recorded in %s", s->runtime_dir);
-        return fail(s, FOSTER_ERROR_NOT_FOUND);
-    }
-    if (!s->record.url) {
-        /* Killed before the database existed: only the record remains. */
-        run_record_remove(s->runtime_dir, s->record.run_id, &s->problems);
-        diag_add(&s->problems, NULL, 0, 0, "run %s never created its database", s->record.run_id);
-        return fail(s, FOSTER_ERROR_NOT_FOUND);
-    }
-    snprintf(s->run_id, sizeof s->run_id, "%s", s->record.run_id);
-    free(s->database_name);
-    s->database_name = strdup(s->record.database ? s->record.database : s->record.url);
-    if (!s->database_name)
-        return fail(s, FOSTER_ERROR_NOMEM);
-    foster_result result = open_recorded(s);
-    if (result == FOSTER_ERROR_NOT_FOUND) {
-        /* Removed by hand, or its server went away: only the record is left. */
-        progress(s, "run %s: %s is already gone; removing its record", s->run_id, s->database_name);
-        s->state = SESSION_GONE;
-        return run_record_remove(s->runtime_dir, s->run_id, &s->problems) == 0
-                   ? FOSTER_OK
-                   : fail(s, FOSTER_ERROR_SYSTEM);
-    }
-    if (result != FOSTER_OK)
-        return fail(s, result);
-    s->state = SESSION_PROVISIONED;
-    s->kept = true;
-    result = build_environment(s);
-    return result == FOSTER_OK ? FOSTER_OK : fail(s, result);
-}
-
-static bool is_postgres_url(const char *url)
-{
-    return strncmp(url, "postgresql:", 11) == 0 || strncmp(url, "postgres:", 9) == 0 ||
-           strchr(url, '=') != NULL;
-}
-
-foster_result foster_load(foster_session *s, const char *url, const char *const *files,
-                          size_t file_count, bool force)
-{
-    clear_error(s);
-    if (!session_usable(s))
-        return fail(s, FOSTER_ERROR_MISUSE);
-    backend *b = is_postgres_url(url) ? backend_postgres_new(NULL) : backend_sqlite_new(NULL);
-    if (!b)
-        return fail(s, FOSTER_ERROR_NOMEM);
-    bool marked = false;
-    foster_result result = FOSTER_OK;
-    if (b->ops->open_existing(b, url, &marked, &s->problems) < 0) {
-        result = FOSTER_ERROR_DATABASE;
-    } else if (!marked && !(force && strstr(b->ops->database(b), "test"))) {
-        /* Rule 1: only names made for tests may be loaded into without the marker. */
-        diag *d = diag_add(&s->problems, NULL, 0, 0,
-                           "refusing to load into %s: it is not a database foster created",
-                           b->ops->url(b));
-        diag_set_hint(d, force ? "--force works only for databases whose name contains \"test\""
-                               : "use --force to load anyway (the name must contain \"test\")");
-        result = FOSTER_ERROR_NOT_MARKED;
-    } else {
-        fixtures_loader loader = {.backend = b,
-                                  .schemas = &s->schemas,
-                                  .report = report_table,
-                                  .report_context = s,
-                                  .interrupt = s->options.interrupt};
-        if (fixtures_load_files(&loader, files, file_count, &s->problems) < 0)
-            result = loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
-    }
-    b->ops->free(b);
-    return result == FOSTER_OK ? FOSTER_OK : fail(s, result);
-}
-
-static void report_wait(void *context, double elapsed, const char *reason)
-{
-    const foster_options *options = context;
-    char *line = strbuf_format("waiting for the server (%.1f s): %s", elapsed, reason);
-    if (line)
-        options->progress(options->progress_context, line);
-    free(line);
-}
-
-foster_result foster_wait(const char *url, double timeout, const foster_options *options,
-                          char *message, size_t message_size)
-{
-    pg_wait_options wait = {.timeout = timeout, .confirmations = 1};
-    if (options && options->progress) {
-        wait.progress = report_wait;
-        wait.progress_context = (void *)options;
-    }
-    if (options)
-        wait.interrupt = options->interrupt;
-    diag_list diags = DIAG_LIST_INIT;
-    pg_wait_result result = pg_wait(url ? url : "", &wait, &diags);
-    const diag *last = diag_list_last(&diags);
-    if (message_size)
-        snprintf(message, message_size, "%s", last ? last->message : "ready");
-    diag_list_clear(&diags);
-    switch (result) {
-    case PG_WAIT_READY:
-        return FOSTER_OK;
-    case PG_WAIT_TIMEOUT:
-        return FOSTER_ERROR_TIMEOUT;
-    case PG_WAIT_INTERRUPTED:
-        return FOSTER_ERROR_INTERRUPTED;
-    default:
-        return FOSTER_ERROR_DATABASE;
-    }
-}
-
-/* The session must have a database (provisioned or attached) for these. */
-static bool has_database(foster_session *s)
-{
-    if (s->state == SESSION_PROVISIONED)
-        return true;
-    diag_add(&s->problems, NULL, 0, 0, "the session has no test database");
-    return false;
-}
-
-foster_result foster_reset(foster_session *s)
-{
-    clear_error(s);
-    if (!has_database(s))
-        return fail(s, FOSTER_ERROR_MISUSE);
-    double started = now_seconds();
-    /* A process that lives on (not a one-shot `foster reset`) gets the next copy ready. */
-    bool lives_on = s->options.sqlite_in_memory || !s->kept;
-    if (s->backend->ops->reset(s->backend, lives_on, &s->problems) < 0)
-        return fail(s, FOSTER_ERROR_DATABASE);
-    progress(s, "reset %s in %.1f ms", s->database_name, (now_seconds() - started) * 1e3);
-    return FOSTER_OK;
-}
-
-foster_result foster_test_begin(foster_session *s)
-{
-    clear_error(s);
-    if (!has_database(s))
-        return fail(s, FOSTER_ERROR_MISUSE);
-    return s->backend->ops->test_begin(s->backend, &s->problems) == 0
-               ? FOSTER_OK
-               : fail(s, FOSTER_ERROR_DATABASE);
-}
-
-foster_result foster_test_end(foster_session *s)
-{
-    clear_error(s);
-    if (!has_database(s))
-        return fail(s, FOSTER_ERROR_MISUSE);
-    return s->backend->ops->test_end(s->backend, &s->problems) == 0
-               ? FOSTER_OK
-               : fail(s, FOSTER_ERROR_DATABASE);
-}
-
-void *foster_connection(const foster_session *s)
-{
-    return s && s->state == SESSION_PROVISIONED ? s->backend->ops->connection(s->backend) : NULL;
-}
-
-const char *foster_backend(const foster_session *s)
-{
-    return s && s->state == SESSION_PROVISIONED ? s->backend->ops->name : NULL;
 }
 
 const char *foster_run_id(const foster_session *s)
@@ -791,7 +521,7 @@ void foster_close(foster_session *s)
         schema_set_free(&s->schemas);
     if (s->manifest_loaded)
         manifest_free(&s->manifest);
-    clear_error(s);
+    session_clear_error(s);
     free(s->manifest_path);
     free(s->backend_name);
     free(s->postgres_url);

@@ -48,6 +48,25 @@ struct foster_session {
     char *errmsg;
 };
 
+/* Shared by the files behind foster.h (session.c, existing.c, isolation.c). */
+double session_now(void);
+void session_progress(foster_session *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void session_clear_error(foster_session *s);
+/* Turns the collected problems into `result`; the first one becomes foster_errmsg. */
+foster_result session_fail(foster_session *s, foster_result result);
+bool session_usable(foster_session *s);
+/* The server the postgres backend uses: -u, the manifest's url, or libpq's PG*. */
+const char *session_server_conninfo(const foster_session *s);
+bool session_is_cluster(const char *backend_name);
+foster_result session_build_environment(foster_session *s);
+char *session_absolute_path(const char *path);
+/* fixtures_report_fn printing one progress line per fixture file. */
+void session_report_table(void *context, const char *table, const char *file, long long rows,
+                          double seconds);
+foster_result session_make_copies(foster_session *s);
+void session_drop_copies(foster_session *s, diag_list *problems);
+
 /*
  * Removes what every run whose foster process died left behind (records not
  * kept by `up` or --keep), printing one progress line per run.

@@ -1,0 +1,199 @@
+/*
+ * existing.c — reaching databases that exist already: a run kept by `up`
+ * or --keep (foster_attach, for down and reset), any test database by URL
+ * (foster_load), and a PostgreSQL server that may not be up yet (foster_wait).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixtures.h"
+#include "pgwait.h"
+#include "session.h"
+#include "strbuf.h"
+
+/*
+ * Opens the database of the run in s->record through the backend it was
+ * made with, and checks its marker. For a PostgreSQL server that was not
+ * foster's own, the way in (and any password) comes from this session's
+ * options and manifest, as when it was created: records hold no passwords.
+ */
+static foster_result open_recorded(foster_session *s)
+{
+    const char *kind = s->record.backend ? s->record.backend : "";
+    char *target = NULL;
+    if (strcmp(kind, "sqlite") == 0) {
+        s->backend = backend_sqlite_new(s->runtime_dir);
+        target = strdup(s->record.url);
+    } else if (strcmp(kind, "postgres") == 0 || session_is_cluster(kind)) {
+        if (session_is_cluster(kind) && (!s->record.server || access(s->record.server, F_OK) < 0))
+            return FOSTER_ERROR_NOT_FOUND; /* the whole server is gone */
+        s->source =
+            session_is_cluster(kind)
+                ? pg_source_cluster_attach(s->record.server, s->record.server_pid, &s->problems)
+                : pg_source_existing(session_server_conninfo(s));
+        if (!s->source)
+            return s->problems.count ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOMEM;
+        s->backend = backend_postgres_new(s->source);
+        if (!s->backend)
+            s->source->ops->free(s->source);
+        target = s->source->ops->conninfo(s->source, s->database_name);
+    } else {
+        diag_add(&s->problems, NULL, 0, 0,
+                 "run %s used the %s backend, which this foster cannot reach", s->run_id, kind);
+        return FOSTER_ERROR_INPUT;
+    }
+    if (!s->backend || !target) {
+        free(target);
+        return FOSTER_ERROR_NOMEM;
+    }
+    bool marked = false;
+    int rc = s->backend->ops->open_existing(s->backend, target, &marked, &s->problems);
+    free(target);
+    if (rc == 0 && marked)
+        return FOSTER_OK;
+    if (rc > 0)
+        return FOSTER_ERROR_NOT_FOUND; /* the database is gone: see foster_attach */
+    if (rc == 0)
+        diag_add(&s->problems, NULL, 0, 0, "%s does not carry foster's marker; leaving it alone",
+                 s->database_name);
+    s->backend->ops->free(s->backend);
+    s->backend = NULL;
+    s->source = NULL;
+    return rc == 0 ? FOSTER_ERROR_NOT_MARKED : FOSTER_ERROR_DATABASE;
+}
+
+foster_result foster_attach(foster_session *s, const char *run_id)
+{
+    session_clear_error(s);
+    if (s->state == SESSION_PROVISIONED) {
+        diag_add(&s->problems, NULL, 0, 0, "this session has a database already");
+        return session_fail(s, FOSTER_ERROR_MISUSE);
+    }
+    if (!s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
+        return session_fail(s, FOSTER_ERROR_SYSTEM);
+    run_record_free(&s->record);
+    int found;
+    if (run_id) {
+        found = run_record_read(s->runtime_dir, run_id, &s->record, &s->problems);
+    } else {
+        char *manifest = session_absolute_path(s->manifest_path);
+        if (!manifest)
+            return session_fail(s, FOSTER_ERROR_NOMEM);
+        found = run_record_find_kept(s->runtime_dir, manifest, &s->record, &s->problems);
+        free(manifest);
+    }
+    if (found < 0)
+        return session_fail(s, FOSTER_ERROR_SYSTEM);
+    if (found > 0) {
+        diag *d = run_id ? diag_add(&s->problems, NULL, 0, 0, "no run %s", run_id)
+                         : diag_add(&s->problems, s->manifest_path, 0, 0,
+                                    "no database left by `foster up` for this manifest");
+        diag_set_hint(d, "runs are recorded in %s", s->runtime_dir);
+        return session_fail(s, FOSTER_ERROR_NOT_FOUND);
+    }
+    if (!s->record.url) {
+        /* Killed before the database existed: only the record remains. */
+        run_record_remove(s->runtime_dir, s->record.run_id, &s->problems);
+        diag_add(&s->problems, NULL, 0, 0, "run %s never created its database", s->record.run_id);
+        return session_fail(s, FOSTER_ERROR_NOT_FOUND);
+    }
+    snprintf(s->run_id, sizeof s->run_id, "%s", s->record.run_id);
+    free(s->database_name);
+    s->database_name = strdup(s->record.database ? s->record.database : s->record.url);
+    if (!s->database_name)
+        return session_fail(s, FOSTER_ERROR_NOMEM);
+    foster_result result = open_recorded(s);
+    if (result == FOSTER_ERROR_NOT_FOUND) {
+        /* Removed by hand, or its server went away: only the record is left. */
+        session_progress(s, "run %s: %s is already gone; removing its record", s->run_id,
+                         s->database_name);
+        s->state = SESSION_GONE;
+        return run_record_remove(s->runtime_dir, s->run_id, &s->problems) == 0
+                   ? FOSTER_OK
+                   : session_fail(s, FOSTER_ERROR_SYSTEM);
+    }
+    if (result != FOSTER_OK)
+        return session_fail(s, result);
+    s->state = SESSION_PROVISIONED;
+    s->kept = true;
+    result = session_build_environment(s);
+    return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);
+}
+
+static bool is_postgres_url(const char *url)
+{
+    return strncmp(url, "postgresql:", 11) == 0 || strncmp(url, "postgres:", 9) == 0 ||
+           strchr(url, '=') != NULL;
+}
+
+foster_result foster_load(foster_session *s, const char *url, const char *const *files,
+                          size_t file_count, bool force)
+{
+    session_clear_error(s);
+    if (!session_usable(s))
+        return session_fail(s, FOSTER_ERROR_MISUSE);
+    backend *b = is_postgres_url(url) ? backend_postgres_new(NULL) : backend_sqlite_new(NULL);
+    if (!b)
+        return session_fail(s, FOSTER_ERROR_NOMEM);
+    bool marked = false;
+    foster_result result = FOSTER_OK;
+    if (b->ops->open_existing(b, url, &marked, &s->problems) < 0) {
+        result = FOSTER_ERROR_DATABASE;
+    } else if (!marked && !(force && strstr(b->ops->database(b), "test"))) {
+        /* Rule 1: only names made for tests may be loaded into without the marker. */
+        diag *d = diag_add(&s->problems, NULL, 0, 0,
+                           "refusing to load into %s: it is not a database foster created",
+                           b->ops->url(b));
+        diag_set_hint(d, force ? "--force works only for databases whose name contains \"test\""
+                               : "use --force to load anyway (the name must contain \"test\")");
+        result = FOSTER_ERROR_NOT_MARKED;
+    } else {
+        fixtures_loader loader = {.backend = b,
+                                  .schemas = &s->schemas,
+                                  .report = session_report_table,
+                                  .report_context = s,
+                                  .interrupt = s->options.interrupt};
+        if (fixtures_load_files(&loader, files, file_count, &s->problems) < 0)
+            result = loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
+    }
+    b->ops->free(b);
+    return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);
+}
+
+static void report_wait(void *context, double elapsed, const char *reason)
+{
+    const foster_options *options = context;
+    char *line = strbuf_format("waiting for the server (%.1f s): %s", elapsed, reason);
+    if (line)
+        options->progress(options->progress_context, line);
+    free(line);
+}
+
+foster_result foster_wait(const char *url, double timeout, const foster_options *options,
+                          char *message, size_t message_size)
+{
+    pg_wait_options wait = {.timeout = timeout, .confirmations = 1};
+    if (options && options->progress) {
+        wait.progress = report_wait;
+        wait.progress_context = (void *)options;
+    }
+    if (options)
+        wait.interrupt = options->interrupt;
+    diag_list diags = DIAG_LIST_INIT;
+    pg_wait_result result = pg_wait(url ? url : "", &wait, &diags);
+    const diag *last = diag_list_last(&diags);
+    if (message_size)
+        snprintf(message, message_size, "%s", last ? last->message : "ready");
+    diag_list_clear(&diags);
+    switch (result) {
+    case PG_WAIT_READY:
+        return FOSTER_OK;
+    case PG_WAIT_TIMEOUT:
+        return FOSTER_ERROR_TIMEOUT;
+    case PG_WAIT_INTERRUPTED:
+        return FOSTER_ERROR_INTERRUPTED;
+    default:
+        return FOSTER_ERROR_DATABASE;
+    }
+}
