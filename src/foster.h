@@ -32,6 +32,13 @@
 extern "C" {
 #endif
 
+/* What the shared library exports: foster.h's functions and nothing else. */
+#if defined(__GNUC__) || defined(__clang__)
+#define FOSTER_API __attribute__((visibility("default")))
+#else
+#define FOSTER_API
+#endif
+
 typedef enum foster_result {
     FOSTER_OK = 0,
     FOSTER_ERROR_MANIFEST,    /* the manifest is wrong or names files that do not exist */
@@ -79,7 +86,7 @@ typedef struct foster_options {
 typedef struct foster_session foster_session;
 
 /* Fills `options` with the defaults above. */
-void foster_options_init(foster_options *options);
+FOSTER_API void foster_options_init(foster_options *options);
 
 /*
  * Reads the manifest and every schema file it names, and checks that they
@@ -88,35 +95,35 @@ void foster_options_init(foster_options *options);
  * FOSTER_ERROR_NOMEM, *session is set and must be closed with foster_close.
  * The options and the strings in them are copied.
  */
-foster_result foster_open(const foster_options *options, foster_session **session);
+FOSTER_API foster_result foster_open(const foster_options *options, foster_session **session);
 
 /*
  * Validates everything provisioning would use, fixtures included, without
  * touching a server; collects every problem (see foster_problem_count).
  * FOSTER_ERROR_INPUT when any was found.
  */
-foster_result foster_check(foster_session *session);
+FOSTER_API foster_result foster_check(foster_session *session);
 
 /*
  * Creates the test database, its tables and loads the fixtures in one
  * transaction. On failure nothing is left behind: what was created is
  * removed before returning.
  */
-foster_result foster_provision(foster_session *session);
+FOSTER_API foster_result foster_provision(foster_session *session);
 
 /*
  * Tears down what foster_provision created (drops the database, removes the
  * files and the run record). Safe to call twice; foster_close calls it unless
  * foster_keep was called.
  */
-foster_result foster_teardown(foster_session *session);
+FOSTER_API foster_result foster_teardown(foster_session *session);
 
 /*
  * Leaves the provisioned database in place when the session is closed; a
  * record remains so that `foster down RUN_ID` (or foster_attach +
  * foster_teardown) can remove it later.
  */
-foster_result foster_keep(foster_session *session);
+FOSTER_API foster_result foster_keep(foster_session *session);
 
 /*
  * Opens the database a kept run made (`run_id` NULL: the newest kept run of
@@ -124,7 +131,7 @@ foster_result foster_keep(foster_session *session);
  * is none; FOSTER_ERROR_NOT_MARKED when the database lost foster's marker (it
  * is then left alone).
  */
-foster_result foster_attach(foster_session *session, const char *run_id);
+FOSTER_API foster_result foster_attach(foster_session *session, const char *run_id);
 
 /*
  * Returns the test database to its just-provisioned state: tables, fixtures
@@ -137,7 +144,7 @@ foster_result foster_attach(foster_session *session, const char *run_id);
  * next copy is prepared in the background, so a reset costs a drop and a
  * rename. Works on a session from foster_provision or foster_attach.
  */
-foster_result foster_reset(foster_session *session);
+FOSTER_API foster_result foster_reset(foster_session *session);
 
 /*
  * Per-test isolation without a reset, on the session's own connection
@@ -145,29 +152,29 @@ foster_result foster_reset(foster_session *session);
  * foster_test_end rolls everything since back. Only what goes through that
  * connection is isolated; other connections see nothing of it.
  */
-foster_result foster_test_begin(foster_session *session);
-foster_result foster_test_end(foster_session *session);
+FOSTER_API foster_result foster_test_begin(foster_session *session);
+FOSTER_API foster_result foster_test_end(foster_session *session);
 
 /*
  * The connection foster holds to the test database, for C test suites:
  * a `sqlite3 *` when foster_backend() is "sqlite", a `PGconn *` when it is
  * "postgres". Owned by the session; NULL before provisioning. Do not close it.
  */
-void *foster_connection(const foster_session *session);
-const char *foster_backend(const foster_session *session);
+FOSTER_API void *foster_connection(const foster_session *session);
+FOSTER_API const char *foster_backend(const foster_session *session);
 
 /* The run id, the database URL (no password), or NULL before provisioning. */
-const char *foster_run_id(const foster_session *session);
-const char *foster_url(const foster_session *session);
+FOSTER_API const char *foster_run_id(const foster_session *session);
+FOSTER_API const char *foster_url(const foster_session *session);
 
 /*
  * The environment a command run against the database needs (DESIGN.md:
  * DATABASE_URL, FOSTER_BACKEND, FOSTER_RUN_ID, ...), as `count` name/value
  * pairs owned by the session; 0 before provisioning.
  */
-size_t foster_env_count(const foster_session *session);
-void foster_env_get(const foster_session *session, size_t index, const char **name,
-                    const char **value);
+FOSTER_API size_t foster_env_count(const foster_session *session);
+FOSTER_API void foster_env_get(const foster_session *session, size_t index, const char **name,
+                               const char **value);
 
 /*
  * Loads fixture files into an existing database at `url` (sqlite:////path or
@@ -175,8 +182,8 @@ void foster_env_get(const foster_session *session, size_t index, const char **na
  * marker (FOSTER_ERROR_NOT_MARKED) unless `force` is set and the database's
  * name contains "test". The manifest gives the tables' order and columns.
  */
-foster_result foster_load(foster_session *session, const char *url, const char *const *files,
-                          size_t file_count, bool force);
+FOSTER_API foster_result foster_load(foster_session *session, const char *url,
+                                     const char *const *files, size_t file_count, bool force);
 
 /*
  * Waits until the PostgreSQL server `url` names (a URL or key=value string;
@@ -188,21 +195,21 @@ foster_result foster_load(foster_session *session, const char *url, const char *
  * written to `message` (never a password). Uses `options` only for progress
  * (about once a second) and interrupt; NULL is fine. Needs no manifest.
  */
-foster_result foster_wait(const char *url, double timeout, const foster_options *options,
-                          char *message, size_t message_size);
+FOSTER_API foster_result foster_wait(const char *url, double timeout, const foster_options *options,
+                                     char *message, size_t message_size);
 
 /* The last error as "file:line: message" (with a second "hint: ..." line when one applies). */
-const char *foster_errmsg(const foster_session *session);
+FOSTER_API const char *foster_errmsg(const foster_session *session);
 
 /* Every problem foster_check or the last failing call found, one formatted line each. */
-size_t foster_problem_count(const foster_session *session);
-const char *foster_problem(const foster_session *session, size_t index);
-const char *foster_problem_hint(const foster_session *session, size_t index);
+FOSTER_API size_t foster_problem_count(const foster_session *session);
+FOSTER_API const char *foster_problem(const foster_session *session, size_t index);
+FOSTER_API const char *foster_problem_hint(const foster_session *session, size_t index);
 
 /* Tears down (unless kept) and frees everything. NULL is fine. */
-void foster_close(foster_session *session);
+FOSTER_API void foster_close(foster_session *session);
 
-const char *foster_version(void);
+FOSTER_API const char *foster_version(void);
 
 #ifdef __cplusplus
 }
