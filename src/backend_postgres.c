@@ -11,7 +11,7 @@
  * Fixtures go through COPY ... FROM STDIN in CSV form, streamed; the server's
  * "line N" is mapped back to the fixture's own line.
  */
-#include "backend.h"
+#include "backend_postgres.h"
 
 #include <libpq-fe.h>
 #include <stdlib.h>
@@ -21,40 +21,15 @@
 #include "fixtures.h"
 #include "pgconn.h"
 #include "pgcopy.h"
+#include "pgmarker.h"
 #include "pgsource.h"
 #include "pgwait.h"
 #include "strbuf.h"
 
-/* What every foster database's comment starts with: the marker of rule 1. */
-#define PG_MARKER_PREFIX "foster test database; run "
-
 /* COPY data is sent in pieces of about this size. */
 #define PG_COPY_CHUNK (256 * 1024)
 
-typedef struct pg_backend {
-    backend base;
-    pg_source *source;
-    PGconn *admin; /* to the server's administrative database */
-    PGconn *db;    /* to the test database */
-    char *database;
-    char *url;
-    char *host, *port, *user, *password;
-    bool created, marked;
-    bool source_borrowed; /* a copy: the server belongs to the backend it was copied from */
-    bool next_pending;    /* CREATE DATABASE <db>_next was sent and not yet collected */
-    char *marker;         /* the COMMENT every database of this run carries */
-    int server_version;
-    const schema_set *schemas; /* given to load_begin: whose fixtures are whose */
-
-    /* The COPY in progress. */
-    char *table, *file;
-    char **columns;
-    size_t column_count;
-    strbuf copy_buffer;
-    pg_copy_lines lines;
-} pg_backend;
-
-static pg_backend *as_pg(backend *b)
+pg_backend *as_pg(backend *b)
 {
     return (pg_backend *)b;
 }
@@ -77,7 +52,7 @@ static int describe_connection(pg_backend *p)
     return p->url ? 0 : -1;
 }
 
-static int connect_database(pg_backend *p, diag_list *diags)
+int pg_connect_database(pg_backend *p, diag_list *diags)
 {
     char *conninfo = p->source->ops->conninfo(p->source, p->database);
     if (!conninfo)
@@ -91,7 +66,7 @@ static int connect_database(pg_backend *p, diag_list *diags)
     return 0;
 }
 
-static int connect_admin(pg_backend *p, diag_list *diags)
+int pg_connect_admin(pg_backend *p, diag_list *diags)
 {
     if (p->admin)
         return 0;
@@ -102,108 +77,35 @@ static int connect_admin(pg_backend *p, diag_list *diags)
     free(conninfo);
     if (!p->admin)
         return -1;
-    p->server_version = PQserverVersion(p->admin);
     return 0;
 }
 
 /* "<database>_<suffix>": the snapshot, the next copy and the workers' copies. */
-static char *sibling_name(const pg_backend *p, const char *suffix)
+char *pg_sibling_name(const pg_backend *p, const char *suffix)
 {
     return strbuf_format("%s_%s", p->database, suffix);
-}
-
-/*
- * CREATE DATABASE `name` from `template`, then the run's marker on it.
- * FILE_COPY is the faster strategy for a database this small (PostgreSQL 15+).
- */
-static char *create_sql(const pg_backend *p, const char *name, const char *template)
-{
-    char *quoted = pgconn_quote_identifier(p->admin, name);
-    char *quoted_template = pgconn_quote_identifier(p->admin, template);
-    char *sql = quoted && quoted_template
-                    ? strbuf_format("CREATE DATABASE %s TEMPLATE %s%s", quoted, quoted_template,
-                                    p->server_version >= 150000 ? " STRATEGY FILE_COPY" : "")
-                    : NULL;
-    free(quoted);
-    free(quoted_template);
-    return sql;
-}
-
-static int mark_database(pg_backend *p, const char *name, diag_list *diags)
-{
-    char *quoted = pgconn_quote_identifier(p->admin, name);
-    char *literal = PQescapeLiteral(p->admin, p->marker, strlen(p->marker));
-    char *sql =
-        quoted && literal ? strbuf_format("COMMENT ON DATABASE %s IS %s", quoted, literal) : NULL;
-    int rc = sql ? pgconn_command(p->admin, sql, "cannot mark the test database", diags)
-                 : (diag_add(diags, NULL, 0, 0, "out of memory"), -1);
-    free(quoted);
-    PQfreemem(literal);
-    free(sql);
-    return rc;
-}
-
-static int create_marked(pg_backend *p, const char *name, const char *template, diag_list *diags)
-{
-    char *sql = create_sql(p, name, template);
-    if (!sql)
-        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    int rc = pgconn_command(p->admin, sql, "cannot create a test database", diags);
-    free(sql);
-    return rc == 0 ? mark_database(p, name, diags) : -1;
 }
 
 static int pg_create(backend *b, const char *database_name, const char *run_id, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
-    if (p->source->ops->start(p->source, diags) < 0 || connect_admin(p, diags) < 0)
+    if (p->source->ops->start(p->source, diags) < 0 || pg_connect_admin(p, diags) < 0)
         return -1;
     p->database = strdup(database_name);
-    p->marker = strbuf_format(PG_MARKER_PREFIX "%s; pid %ld", run_id, (long)getpid());
+    p->marker = pg_marker_text(run_id);
     if (!p->database || !p->marker)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     /* template0: nothing a site added to template1 leaks in. */
-    char *sql = create_sql(p, database_name, "template0");
+    char *sql = pg_create_database_sql(p->admin, database_name, "template0");
     int rc = sql ? pgconn_command(p->admin, sql, "cannot create the test database", diags) : -1;
     free(sql);
     if (rc < 0)
         return -1;
     p->created = true;
-    if (mark_database(p, database_name, diags) < 0)
+    if (pg_mark_database(p->admin, database_name, p->marker, diags) < 0)
         return -1;
     p->marked = true;
-    return connect_database(p, diags);
-}
-
-/*
- * Whether database `name` carries the marker (rule 1); its comment goes to
- * *comment (caller frees) when the caller wants it. *marked is false for a
- * database that does not exist.
- */
-static int has_marker(PGconn *conn, const char *name, bool *marked, char **comment,
-                      diag_list *diags)
-{
-    const char *params[] = {name};
-    PGresult *result = PQexecParams(conn,
-                                    "SELECT coalesce(shobj_description(oid, 'pg_database'), '') "
-                                    "FROM pg_database WHERE datname = $1",
-                                    1, NULL, params, NULL, NULL, 0);
-    int rc = 0;
-    *marked = false;
-    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
-        char *message = pgconn_short_message(PQresultErrorMessage(result));
-        diag_add(diags, NULL, 0, 0, "cannot read the marker of %s: %s", name,
-                 message ? message : "failed");
-        free(message);
-        rc = -1;
-    } else if (PQntuples(result) == 1) {
-        const char *text = PQgetvalue(result, 0, 0);
-        *marked = strncmp(text, PG_MARKER_PREFIX, strlen(PG_MARKER_PREFIX)) == 0;
-        if (comment && *marked && !(*comment = strdup(text)))
-            rc = -1;
-    }
-    PQclear(result);
-    return rc;
+    return pg_connect_database(p, diags);
 }
 
 static int pg_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
@@ -228,7 +130,7 @@ static int pg_open_existing(backend *b, const char *url, bool *marked, diag_list
     p->database = strdup(PQdb(p->db));
     if (!p->database || describe_connection(p) < 0)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    if (has_marker(p->db, p->database, marked, &p->marker, diags) < 0)
+    if (pg_marker_read(p->db, p->database, marked, &p->marker, diags) < 0)
         return -1;
     p->marked = *marked;
     return 0;
@@ -565,67 +467,17 @@ static int pg_load_end(backend *b, bool commit, diag_list *diags)
     return commit ? -1 : 0;
 }
 
-/* Collects the CREATE DATABASE of the next copy, if one is under way. */
-static void finish_pending(pg_backend *p)
-{
-    if (!p->next_pending)
-        return;
-    p->next_pending = false;
-    bool created = true;
-    PGresult *result;
-    while ((result = PQgetResult(p->admin))) {
-        created = created && PQresultStatus(result) == PGRES_COMMAND_OK;
-        PQclear(result);
-    }
-    char *next = sibling_name(p, "next");
-    diag_list ignored = DIAG_LIST_INIT; /* without it, the next reset copies the template */
-    if (created && next)
-        mark_database(p, next, &ignored);
-    diag_list_clear(&ignored);
-    free(next);
-}
-
-/* Drops `name` if it exists and carries the marker; refuses one without it. */
-static int drop_marked(pg_backend *p, const char *name, diag_list *diags)
-{
-    bool marked = false;
-    PGresult *exists = NULL;
-    const char *params[] = {name};
-    exists = PQexecParams(p->admin, "SELECT 1 FROM pg_database WHERE datname = $1", 1, NULL, params,
-                          NULL, NULL, 0);
-    bool present = PQresultStatus(exists) == PGRES_TUPLES_OK && PQntuples(exists) == 1;
-    PQclear(exists);
-    if (!present)
-        return 0;
-    if (has_marker(p->admin, name, &marked, NULL, diags) < 0)
-        return -1;
-    if (!marked) {
-        diag_add(diags, NULL, 0, 0,
-                 "refusing to drop database \"%s\": it does not carry foster's marker", name);
-        return -1;
-    }
-    char *quoted = pgconn_quote_identifier(p->admin, name);
-    /* WITH (FORCE) ends the sessions the tests left open (PostgreSQL 13+). */
-    char *sql = quoted ? strbuf_format("DROP DATABASE IF EXISTS %s%s", quoted,
-                                       p->server_version >= 130000 ? " WITH (FORCE)" : "")
-                       : NULL;
-    int rc = sql ? pgconn_command(p->admin, sql, "cannot drop a test database", diags) : -1;
-    free(quoted);
-    free(sql);
-    return rc;
-}
-
 /* The test database with its snapshot and next copy. */
 static int drop_all(pg_backend *p, diag_list *diags)
 {
-    if (connect_admin(p, diags) < 0)
+    if (pg_connect_admin(p, diags) < 0)
         return -1;
-    finish_pending(p);
-    int rc = drop_marked(p, p->database, diags);
+    pg_finish_pending(p);
+    int rc = pg_drop_marked(p->admin, p->database, diags);
     const char *suffixes[] = {"next", "tpl"};
     for (size_t i = 0; rc == 0 && !p->source_borrowed && i < 2; i++) {
-        char *name = sibling_name(p, suffixes[i]);
-        rc = name ? drop_marked(p, name, diags) : -1;
+        char *name = pg_sibling_name(p, suffixes[i]);
+        rc = name ? pg_drop_marked(p->admin, name, diags) : -1;
         free(name);
     }
     return rc;
@@ -650,137 +502,6 @@ static int pg_drop(backend *b, diag_list *diags)
     if (!p->source_borrowed && p->source->ops->stop(p->source, diags) < 0)
         rc = -1;
     return rc;
-}
-
-static int pg_snapshot(backend *b, diag_list *diags)
-{
-    pg_backend *p = as_pg(b);
-    /* A template must have no sessions: foster's own is the only one yet. */
-    PQfinish(p->db);
-    p->db = NULL;
-    char *template = sibling_name(p, "tpl");
-    char *quoted = template ? pgconn_quote_identifier(p->admin, template) : NULL;
-    char *closed =
-        quoted ? strbuf_format("ALTER DATABASE %s ALLOW_CONNECTIONS false", quoted) : NULL;
-    int rc = closed ? create_marked(p, template, p->database, diags) : -1;
-    /* Nobody connects to the template by mistake (a session would block copies). */
-    if (rc == 0)
-        rc = pgconn_command(p->admin, closed, "cannot close the template", diags);
-    free(template);
-    free(quoted);
-    free(closed);
-    if (rc == 0)
-        rc = connect_database(p, diags);
-    return rc;
-}
-
-static bool database_exists(pg_backend *p, const char *name)
-{
-    const char *params[] = {name};
-    PGresult *result = PQexecParams(p->admin, "SELECT 1 FROM pg_database WHERE datname = $1", 1,
-                                    NULL, params, NULL, NULL, 0);
-    bool exists = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1;
-    PQclear(result);
-    return exists;
-}
-
-/*
- * Drop the database and put a copy of the template in its place: the copy
- * made ahead of time (renamed: about a millisecond) when there is one, else a
- * new one. Then, if asked, start the following copy without waiting for it.
- */
-static int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
-{
-    pg_backend *p = as_pg(b);
-    if (connect_admin(p, diags) < 0)
-        return -1;
-    finish_pending(p);
-    PQfinish(p->db);
-    p->db = NULL;
-    char *next = sibling_name(p, "next");
-    char *template = sibling_name(p, "tpl");
-    if (!next || !template) {
-        free(next);
-        free(template);
-        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    }
-    int rc = database_exists(p, template)
-                 ? 0
-                 : (diag_add(diags, NULL, 0, 0, "no template %s to reset from", template), -1);
-    bool have_next = rc == 0 && database_exists(p, next);
-    if (rc == 0)
-        rc = drop_marked(p, p->database, diags);
-    if (rc == 0 && have_next) {
-        char *from = pgconn_quote_identifier(p->admin, next);
-        char *to = pgconn_quote_identifier(p->admin, p->database);
-        char *sql = from && to ? strbuf_format("ALTER DATABASE %s RENAME TO %s", from, to) : NULL;
-        rc = sql ? pgconn_command(p->admin, sql, "cannot put the next copy in place", diags) : -1;
-        free(from);
-        free(to);
-        free(sql);
-    } else if (rc == 0) {
-        rc = create_marked(p, p->database, template, diags);
-    }
-    if (rc == 0 && keep_next_ready) {
-        char *sql = create_sql(p, next, template);
-        p->next_pending = sql && PQsendQuery(p->admin, sql) == 1;
-        free(sql);
-    }
-    free(next);
-    free(template);
-    return rc == 0 ? connect_database(p, diags) : -1;
-}
-
-static backend *pg_copy(backend *b, const char *suffix, diag_list *diags)
-{
-    pg_backend *p = as_pg(b);
-    if (connect_admin(p, diags) < 0)
-        return NULL;
-    finish_pending(p);
-    pg_backend *c = (pg_backend *)backend_postgres_new(p->source);
-    char *template = sibling_name(p, "tpl");
-    if (!c || !template || !(c->database = sibling_name(p, suffix)) ||
-        !(c->marker = strdup(p->marker))) {
-        free(template);
-        if (c)
-            c->source_borrowed = true, b->ops->free(&c->base);
-        return diag_add(diags, NULL, 0, 0, "out of memory"), NULL;
-    }
-    c->source_borrowed = true;
-    c->server_version = p->server_version;
-    int rc = create_marked(p, c->database, template, diags);
-    free(template);
-    if (rc == 0) {
-        c->created = c->marked = true;
-        c->host = strdup(p->host);
-        c->port = strdup(p->port);
-        c->user = strdup(p->user);
-        c->password = p->password ? strdup(p->password) : NULL;
-        c->url = pgconn_url(p->user, p->host, p->port, c->database);
-    }
-    if (rc < 0 || !c->host || !c->port || !c->user || !c->url || (p->password && !c->password)) {
-        if (rc == 0)
-            drop_marked(p, c->database, diags);
-        b->ops->free(&c->base);
-        return rc < 0 ? NULL : (diag_add(diags, NULL, 0, 0, "out of memory"), NULL);
-    }
-    return &c->base;
-}
-
-static int pg_test_begin(backend *b, diag_list *diags)
-{
-    return pgconn_command(as_pg(b)->db, "BEGIN; SAVEPOINT foster_test", "cannot begin the test",
-                          diags);
-}
-
-static int pg_test_end(backend *b, diag_list *diags)
-{
-    return pgconn_command(as_pg(b)->db, "ROLLBACK", "cannot roll the test back", diags);
-}
-
-static void *pg_connection(const backend *b)
-{
-    return ((const pg_backend *)b)->db;
 }
 
 static const char *pg_database(const backend *b)
@@ -817,7 +538,7 @@ static void pg_free(backend *b)
     PQfinish(p->db);
     PQfinish(p->admin);
     if (p->admin)
-        finish_pending(p);
+        pg_finish_pending(p);
     if (p->source && !p->source_borrowed)
         p->source->ops->free(p->source);
     free(p->marker);

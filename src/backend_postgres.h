@@ -1,0 +1,59 @@
+/*
+ * backend_postgres.h — the inside of the PostgreSQL backend, shared by
+ * backend_postgres.c (create, schema, load, drop) and pgreset.c (snapshot,
+ * reset, copies, savepoints). Not installed.
+ */
+#ifndef FOSTER_BACKEND_POSTGRES_H
+#define FOSTER_BACKEND_POSTGRES_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "backend.h"
+#include "pgcopy.h"
+#include "pgsource.h"
+#include "strbuf.h"
+
+typedef struct pg_backend {
+    backend base;
+    pg_source *source;
+    PGconn *admin; /* to the server's administrative database */
+    PGconn *db;    /* to the test database */
+    char *database;
+    char *url;
+    char *host, *port, *user, *password;
+    bool created, marked;
+    bool source_borrowed;      /* a copy: the server belongs to the backend it was copied from */
+    bool next_pending;         /* CREATE DATABASE <db>_next was sent and not yet collected */
+    char *marker;              /* the COMMENT every database of this run carries */
+    const schema_set *schemas; /* given to load_begin: whose fixtures are whose */
+
+    /* The COPY in progress. */
+    char *table, *file;
+    char **columns;
+    size_t column_count;
+    strbuf copy_buffer;
+    pg_copy_lines lines;
+} pg_backend;
+
+pg_backend *as_pg(backend *b);
+
+/* Connects the backend to its test database / to the server's administrative database. */
+int pg_connect_database(pg_backend *p, diag_list *diags);
+int pg_connect_admin(pg_backend *p, diag_list *diags);
+
+/* "<database>_<suffix>": the snapshot (tpl), the next copy (next) and workers' copies. */
+char *pg_sibling_name(const pg_backend *p, const char *suffix);
+
+/* Collects the CREATE DATABASE of the next copy, if one is under way. */
+void pg_finish_pending(pg_backend *p);
+
+/* pgreset.c, as backend_ops. */
+int pg_snapshot(backend *b, diag_list *diags);
+int pg_reset(backend *b, bool keep_next_ready, diag_list *diags);
+backend *pg_copy(backend *b, const char *suffix, diag_list *diags);
+int pg_test_begin(backend *b, diag_list *diags);
+int pg_test_end(backend *b, diag_list *diags);
+void *pg_connection(const backend *b);
+
+#endif
