@@ -36,6 +36,7 @@ typedef struct ddl_column {
     char *name;          /* folded identifier */
     char *type;          /* type as written, e.g. "character varying(150)" */
     bool not_null;       /* NOT NULL or PRIMARY KEY on the column */
+    bool primary_key;    /* part of the primary key (inline, table constraint, or ALTER ... ADD) */
     bool has_default;    /* DEFAULT, serial types, identity, or nextval default added later */
     bool auto_increment; /* serial/bigserial/smallserial, GENERATED ... AS IDENTITY, or a
                             nextval(...) default (inline or by ALTER COLUMN SET DEFAULT) */

@@ -94,7 +94,10 @@ static ddl_column *column_at(ddl_table *table, const sql_tokens *t, size_t i)
     return column;
 }
 
-/* Marks NOT NULL the columns listed in the parenthesised list at `open` (a PRIMARY KEY). */
+/*
+ * Marks the columns listed in the parenthesised list at `open` as the
+ * primary key (and so NOT NULL).
+ */
 static void mark_key_columns_not_null(ddl_table *table, const sql_tokens *t, size_t open,
                                       size_t end)
 {
@@ -104,7 +107,7 @@ static void mark_key_columns_not_null(ddl_table *table, const sql_tokens *t, siz
     for (size_t i = open + 1; i < close; i++) {
         ddl_column *column = column_at(table, t, i);
         if (column)
-            column->not_null = true;
+            column->not_null = column->primary_key = true;
     }
 }
 
@@ -145,7 +148,7 @@ static void read_column_constraints(ddl_column *column, const sql_tokens *t, siz
         if (word_at(t, i, "NOT") && word_at(t, i + 1, "NULL")) {
             column->not_null = true;
         } else if (word_at(t, i, "PRIMARY")) {
-            column->not_null = true;
+            column->not_null = column->primary_key = true;
         } else if (word_at(t, i, "DEFAULT") && !word_at(t, i - 1, "SET")) {
             /* (not ON DELETE SET DEFAULT) */
             column->has_default = true;

@@ -25,9 +25,11 @@
 
 #include "strbuf.h"
 
-/* Duplicate keys are ambiguous (Python keeps the last, others the first) and
+/*
+ * Duplicate keys are ambiguous (Python keeps the last, others the first) and
  * always a mistake in a fixture; numbers are read as doubles so that a
- * 30-digit integer is no error (its text is taken from the file anyway). */
+ * 30-digit integer is no error (its text is taken from the file anyway).
+ */
 #define FIXTURE_JSON_DECODE_FLAGS                                                                  \
     (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL)
 
@@ -60,8 +62,10 @@ typedef struct member_place {
     size_t value_end; /* offset just past the value */
 } member_place;
 
-/* A column of the row being built; its strings are in `row_text` by offset
- * until the row is complete, since the buffer may move as it grows. */
+/*
+ * A column of the row being built; its strings are in `row_text`, by offset
+ * until the row is complete, since the buffer may move as it grows.
+ */
 typedef struct pending_column {
     const char *field; /* the field's key; NULL for "pk" */
     size_t name_offset;
@@ -334,8 +338,7 @@ static bool is_model_identifier(const char *model)
     return dot && dot != model && dot[1] != '\0';
 }
 
-/* Checks one element of the top-level array; adds a diag and returns -1 when it is no fixture
- * object. */
+/* Checks one element of the top-level array: -1 with a diag when it is no fixture object. */
 static int check_object(fixture_json *json, object_entry *entry, diag_list *diags)
 {
     const json_t *object = entry->object;
@@ -421,32 +424,43 @@ static int parse_text(fixture_json *json, diag_list *diags)
     return index_objects(json, diags);
 }
 
-fixture_json *fixture_json_parse(const char *text, size_t length, const char *display_name,
-                                 diag_list *diags)
+/* Parses `text` (`length` bytes and a NUL, from malloc), which it takes over. */
+static fixture_json *parse_owned_text(char *text, size_t length, const char *name, diag_list *diags)
 {
-    const char *name = display_name ? display_name : "<memory>";
     if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        text += 3; /* a byte order mark, which jansson rejects */
-        length -= 3;
+        length -= 3; /* a byte order mark, which jansson rejects */
+        memmove(text, text + 3, length + 1);
     }
     fixture_json *json = calloc(1, sizeof *json);
-    if (json) {
+    if (json)
         json->name = strdup(name);
-        json->text = malloc(length + 1);
-    }
-    if (!json || !json->name || !json->text) {
+    if (!json || !json->name) {
         diag_add(diags, name, 0, 0, "out of memory reading JSON file");
+        free(text);
         fixture_json_free(json);
         return NULL;
     }
-    memcpy(json->text, text, length);
-    json->text[length] = '\0';
+    json->text = text;
     json->length = length;
     if (parse_text(json, diags) < 0) {
         fixture_json_free(json);
         return NULL;
     }
     return json;
+}
+
+fixture_json *fixture_json_parse(const char *text, size_t length, const char *display_name,
+                                 diag_list *diags)
+{
+    const char *name = display_name ? display_name : "<memory>";
+    char *copy = malloc(length + 1);
+    if (!copy) {
+        diag_add(diags, name, 0, 0, "out of memory reading JSON file");
+        return NULL;
+    }
+    memcpy(copy, text, length);
+    copy[length] = '\0';
+    return parse_owned_text(copy, length, name, diags);
 }
 
 fixture_json *fixture_json_open(const char *path, const char *display_name, diag_list *diags)
@@ -464,15 +478,18 @@ fixture_json *fixture_json_open(const char *path, const char *display_name, diag
         strbuf_append(&content, chunk, got);
     int read_errno = ferror(stream) ? errno : 0;
     fclose(stream);
-    fixture_json *json = NULL;
-    if (read_errno)
+    if (read_errno) {
         diag_add(diags, name, 0, 0, "cannot read JSON file: %s", strerror(read_errno));
-    else if (content.failed)
+        strbuf_free(&content);
+        return NULL;
+    }
+    size_t length = content.length;
+    char *text = strbuf_detach(&content);
+    if (!text) {
         diag_add(diags, name, 0, 0, "out of memory reading JSON file");
-    else
-        json = fixture_json_parse(strbuf_str(&content), content.length, name, diags);
-    strbuf_free(&content);
-    return json;
+        return NULL;
+    }
+    return parse_owned_text(text, length, name, diags);
 }
 
 size_t fixture_json_model_count(const fixture_json *json)
@@ -643,21 +660,40 @@ static int finish_row(row_build *build, csv_row *header, csv_row *row)
 }
 
 /*
- * Finds where the members of the object written at `start` are, checking
- * that there are as many as jansson has; NULL when not (which would be a bug).
+ * Whether the key written at `place` is `key`. An escaped key cannot be
+ * compared without decoding it, and passes.
  */
-static const member_place *find_members(row_build *build, text_place start, const json_t *object)
+static bool key_written_at(const fixture_json *json, text_place place, const char *key)
+{
+    const char *written = json->text + place.offset + 1;
+    size_t length = strlen(key);
+    if (strncmp(written, key, length) == 0 && written[length] == '"')
+        return true;
+    return written[strcspn(written, "\"\\")] == '\\';
+}
+
+/*
+ * Finds where the members of `object`, written at `start`, are: the n-th
+ * member jansson iterates is the n-th written (see the top of the file),
+ * which is checked. NULL with a diag when they disagree (which would be a bug).
+ */
+static const member_place *find_members(row_build *build, text_place start, json_t *object)
 {
     fixture_json *json = build->json;
     text_scan scan = scan_from(json, start);
-    if (scan_members(&scan, json->members, json->member_capacity) == json_object_size(object))
+    bool agree =
+        scan_members(&scan, json->members, json->member_capacity) == json_object_size(object);
+    size_t index = 0;
+    for (void *member = json_object_iter(object); member && agree;
+         member = json_object_iter_next(object, member), index++)
+        agree = key_written_at(json, json->members[index].key, json_object_iter_key(member));
+    if (agree)
         return json->members;
     diag_add(build->diags, json->name, start.line, start.column,
              "internal error: the JSON text and its parse disagree");
     return NULL;
 }
 
-/* The n-th member written is the n-th jansson iterates (see the top of the file). */
 static int add_fields(row_build *build, const fixture_json_table *table, json_t *fields,
                       text_place start)
 {

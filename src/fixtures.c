@@ -7,9 +7,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "csv.h"
+#include "fixture_json.h"
 #include "sqlsplit.h"
 #include "strbuf.h"
 
@@ -193,9 +195,117 @@ static int load_sql(fixtures_loader *loader, const char *path, long long *statem
     return rc;
 }
 
-static int load_file(fixtures_loader *loader, const ddl_table *table, bool deferred,
-                     bool skip_blank, const char *path, diag_list *diags)
+/* JSON: the column "pk" fills, when the primary key is one column. */
+static const char *single_primary_key(const ddl_table *table)
 {
+    const char *found = NULL;
+    for (size_t c = 0; c < table->column_count; c++)
+        if (table->columns[c].primary_key) {
+            if (found)
+                return NULL;
+            found = table->columns[c].name;
+        }
+    return found;
+}
+
+static bool table_has_column(const void *context, const char *column)
+{
+    return ddl_table_column(context, column) != NULL;
+}
+
+/* Every model in a JSON fixture must be some table's `model`. */
+static int check_json_models(const fixture_json *json, const manifest *m, const char *path,
+                             diag_list *diags)
+{
+    int rc = 0;
+    for (size_t j = 0; j < fixture_json_model_count(json); j++) {
+        const char *model = fixture_json_model(json, j);
+        bool mapped = false;
+        for (size_t i = 0; i < m->table_count && !mapped; i++)
+            mapped = m->tables[i].model && strcasecmp(m->tables[i].model, model) == 0;
+        if (!mapped) {
+            diag *d = diag_add(diags, path, fixture_json_model_line(json, j), 0,
+                               "model %s is not mapped to any table of %s", model, m->path);
+            diag_set_hint(d, "add `model = %s` to the section of the table it fills", model);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+/* Whether table `i` is the first in the manifest to list `path` (so it checks it once). */
+static bool first_to_list(const manifest *m, size_t i, const char *path)
+{
+    for (size_t j = 0; j < i; j++)
+        for (size_t f = 0; f < m->tables[j].fixture_path_count; f++)
+            if (strcmp(m->tables[j].fixture_paths[f], path) == 0)
+                return false;
+    return true;
+}
+
+/*
+ * The objects of table `i`'s model, as rows. With a loader they are loaded
+ * (a new header whenever the fields change); without, only checked.
+ */
+static int load_json(fixtures_loader *loader, const schema_set *set, size_t i, const char *path,
+                     long long *rows, diag_list *diags)
+{
+    const manifest_table *mt = &set->manifest->tables[i];
+    const ddl_table *table = schema_set_table(set, i);
+    fixture_json *json = fixture_json_open(path, path, diags);
+    if (!json)
+        return -1;
+    int rc = first_to_list(set->manifest, i, path)
+                 ? check_json_models(json, set->manifest, path, diags)
+                 : 0;
+    if (rc == 0 && !mt->model) {
+        diag *d = diag_add(diags, set->manifest->path, mt->line, 0,
+                           "[table %s] lists the JSON fixture %s but has no model key",
+                           mt->written_name, path);
+        diag_set_hint(d, "add `model = app_label.model_name` (as in the fixture) to the section");
+        rc = -1;
+    }
+    fixture_json_table target = {mt->model, table ? single_primary_key(table) : NULL,
+                                 table_has_column, table};
+    backend *b = loader ? loader->backend : NULL;
+    header_copy current = {0};
+    bool open = false;
+    size_t cursor = 0;
+    while (rc == 0 && table) {
+        csv_row header, row;
+        int got = fixture_json_next(json, &target, &cursor, &header, &row, diags);
+        if (got <= 0) {
+            rc = got;
+            break;
+        }
+        if (b && (!open || !fixture_json_same_header(&current.row, &header))) {
+            if (open)
+                rc = b->ops->table_end(b, diags);
+            header_copy_free(&current);
+            memset(&current, 0, sizeof current);
+            if (rc == 0 && header_copy_make(&current, &header) < 0)
+                rc = (diag_add(diags, NULL, 0, 0, "out of memory"), -1);
+            if (rc == 0)
+                rc = b->ops->table_begin(b, table->schema, table->bare_name, &current.row, path,
+                                         set->cyclic[i], diags);
+            open = rc == 0;
+        }
+        if (rc == 0 && b)
+            rc = b->ops->table_row(b, &row, diags);
+        ++*rows;
+    }
+    if (rc == 0 && open)
+        rc = b->ops->table_end(b, diags);
+    header_copy_free(&current);
+    fixture_json_free(json);
+    return rc;
+}
+
+/* Loads one fixture file into manifest table `i` (-1: a .sql file of no table). */
+static int load_file(fixtures_loader *loader, long i, const char *path, diag_list *diags)
+{
+    const schema_set *set = loader->schemas;
+    const ddl_table *table = i >= 0 ? schema_set_table(set, (size_t)i) : NULL;
     double started = now_seconds();
     long long count = 0;
     int rc;
@@ -203,13 +313,16 @@ static int load_file(fixtures_loader *loader, const ddl_table *table, bool defer
         diag_add(diags, path, 0, 0, "no table definition to load this file into");
         rc = -1;
     } else if (has_suffix(path, ".csv")) {
-        csv_context ctx = {loader, table, deferred, skip_blank};
+        csv_context ctx = {loader, table, set->cyclic[i], table->column_count > 1};
         rc = load_csv(&ctx, path, &count, diags);
+    } else if (has_suffix(path, ".json") && i >= 0) {
+        rc = load_json(loader, set, (size_t)i, path, &count, diags);
     } else if (has_suffix(path, ".sql")) {
         rc = load_sql(loader, path, &count, diags);
     } else {
         diag *d = diag_add(diags, path, 0, 0, "unknown fixture format");
-        diag_set_hint(d, "fixture files end in .csv (RFC 4180 with a header row) or .sql");
+        diag_set_hint(d, "fixture files end in .csv (RFC 4180 with a header row), .json "
+                         "(Django dumpdata) or .sql");
         rc = -1;
     }
     if (rc == 0 && loader->report)
@@ -224,11 +337,8 @@ static int load_table(fixtures_loader *loader, size_t k, diag_list *diags)
     const schema_set *set = loader->schemas;
     size_t i = set->order[k];
     const manifest_table *table = &set->manifest->tables[i];
-    const ddl_table *definition = schema_set_table(set, i);
-    bool skip_blank = !definition || definition->column_count > 1;
     for (size_t f = 0; f < table->fixture_path_count; f++)
-        if (load_file(loader, definition, set->cyclic[i], skip_blank, table->fixture_paths[f],
-                      diags) < 0)
+        if (load_file(loader, (long)i, table->fixture_paths[f], diags) < 0)
             return -1;
     /* A cycle is checked once all of its tables are in. */
     bool next_cyclic = k + 1 < set->count && set->cyclic[set->order[k + 1]];
@@ -297,17 +407,19 @@ int fixtures_load_files(fixtures_loader *loader, const char *const *files, size_
         return -1;
     for (size_t k = 0; rc == 0 && k < set->count; k++) {
         size_t i = set->order[k];
-        const ddl_table *definition = schema_set_table(set, i);
-        for (size_t f = 0; rc == 0 && f < count; f++)
-            if (has_suffix(files[f], ".csv") && table_of_file(set, files[f]) == (long)i)
-                rc = load_file(loader, definition, set->cyclic[i],
-                               !definition || definition->column_count > 1, files[f], diags);
+        for (size_t f = 0; rc == 0 && f < count; f++) {
+            bool csv = has_suffix(files[f], ".csv") && table_of_file(set, files[f]) == (long)i;
+            /* a JSON fixture feeds every table whose model it holds */
+            bool json = has_suffix(files[f], ".json") && set->manifest->tables[i].model;
+            if (csv || json)
+                rc = load_file(loader, (long)i, files[f], diags);
+        }
         if (rc == 0 && set->cyclic[i])
             rc = loader->backend->ops->check_deferred(loader->backend, diags);
     }
     for (size_t f = 0; rc == 0 && f < count; f++)
-        if (!has_suffix(files[f], ".csv"))
-            rc = load_file(loader, NULL, false, true, files[f], diags);
+        if (!has_suffix(files[f], ".csv") && !has_suffix(files[f], ".json"))
+            rc = load_file(loader, -1, files[f], diags);
     return finish(loader, rc, diags);
 }
 
@@ -430,13 +542,17 @@ int fixtures_check(const schema_set *schemas, diag_list *diags)
             int result = 0;
             if (has_suffix(path, ".csv")) {
                 result = check_csv(path, table, diags);
+            } else if (has_suffix(path, ".json")) {
+                long long rows = 0;
+                result = load_json(NULL, schemas, i, path, &rows, diags);
             } else if (has_suffix(path, ".sql")) {
                 sql_script script = {0};
                 result = sql_split_file(path, path, &script, diags);
                 sql_script_free(&script);
             } else {
                 diag *d = diag_add(diags, path, 0, 0, "unknown fixture format");
-                diag_set_hint(d, "fixture files end in .csv (RFC 4180 with a header row) or .sql");
+                diag_set_hint(d, "fixture files end in .csv (RFC 4180 with a header row), .json "
+                                 "(Django dumpdata) or .sql");
                 result = -1;
             }
             if (result < 0)

@@ -1145,6 +1145,26 @@ test_run_loads_fixtures_of_schema_qualified_table() {
 2|Globex|80.5"
 }
 
+test_run_loads_django_json_fixture_into_mapped_tables() {
+    # One dumpdata file feeds two tables through their model keys; the pet
+    # listed before its owner still loads (tables go in dependency order), the
+    # foreign key "owner" lands in owner_id, and true/false become 1/0.
+    assert_run_query json_fixture 'SELECT p.id, p.name, q.name, q.active FROM pet p JOIN person q ON q.id = p.owner_id ORDER BY p.id' "1|Rex|Grace|0
+2|Tom|Ada|1"
+}
+
+test_check_json_field_matching_no_column_names_its_place() {
+    check_case json_unknown_field 1
+    assert_eq 'foster: error: fixtures/data.json:4:42: field "colour" of people.pet (pk 1) matches no column of the table; tried "colour" and "colour_id"
+hint: remove the field from the fixture, or add the column to the table' "$ERR"
+}
+
+test_check_json_model_without_table_is_reported_once() {
+    check_case json_unmapped_model 1
+    assert_eq 'foster: error: fixtures/data.json:3: model people.vet is not mapped to any table of foster.ini
+hint: add `model = people.vet` to the section of the table it fills' "$ERR"
+}
+
 test_run_loads_every_file_of_a_fixture_list() {
     assert_run_query two_fixture_files 'SELECT group_concat(id) FROM (SELECT id FROM person ORDER BY id)' "1,2,3,4,5"
 }
