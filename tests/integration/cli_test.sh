@@ -1007,7 +1007,7 @@ test_check_unique_violation_names_line_and_column() {
 test_check_unknown_fixture_extension() {
     check_case unknown_fixture_extension 1
     assert_eq 'foster: error: fixtures/person.tsv: unknown fixture format
-hint: fixture files end in .csv (RFC 4180 with a header row) or .sql' "$ERR"
+hint: fixture files end in .csv (RFC 4180 with a header row), .json (Django dumpdata) or .sql' "$ERR"
 }
 
 test_check_sql_fixture_error_names_statement_line() {

@@ -42,7 +42,7 @@ check program_built_with_pkgconfig_runs_against_shared_library \
 
 check program_built_static_runs \
     sh -c "cc -o '$scratch/static' '$root/tests/data/library/example.c' $(pkg --cflags foster) \
-           $(find "$scratch/root" -name libfoster.a | head -n1) -lsqlite3 -lpq -linih &&
+           $(find "$scratch/root" -name libfoster.a | head -n1) -lsqlite3 -lpq -linih -ljansson &&
            '$scratch/static' '$root/foster.ini' | grep -q 'has 4 users'"
 
 echo "$passed passed, $failed failed"
