@@ -198,6 +198,18 @@ FOSTER_API foster_result foster_load(foster_session *session, const char *url,
 FOSTER_API foster_result foster_wait(const char *url, double timeout, const foster_options *options,
                                      char *message, size_t message_size);
 
+/*
+ * Removes what runs whose foster process died left behind: their databases
+ * (SQLite files, PostgreSQL databases of this host on the session's server
+ * when its backend is postgres), clusters and run records, and SQLite files
+ * of runs whose record is gone. Only what carries foster's marker is touched;
+ * runs kept by `up` or --keep are left for `down`. Each item removed (or,
+ * with `dry_run`, that would be) is told to `report` as one line.
+ * FOSTER_ERROR_DATABASE when something could not be removed (the rest is).
+ */
+FOSTER_API foster_result foster_gc(foster_session *session, bool dry_run, foster_progress_fn report,
+                                   void *context);
+
 /* The last error as "file:line: message" (with a second "hint: ..." line when one applies). */
 FOSTER_API const char *foster_errmsg(const foster_session *session);
 

@@ -2,12 +2,21 @@
  * janitor.c — removes what runs whose foster process died left behind
  * (DESIGN safety rule 2): each `foster run` reaps its dead predecessors
  * before it provisions, cheaply (one look at the run records), with no
- * daemon.
+ * daemon; `foster gc` also looks for files no record claims and, on a
+ * PostgreSQL server, for marked databases of dead processes on this host.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "backend_sqlite.h"
+#include "pgconn.h"
+#include "pgmarker.h"
 #include "session.h"
 #include "strbuf.h"
 
@@ -66,4 +75,204 @@ void janitor_reap_dead_runs(foster_session *s)
     }
     run_record_ids_free(ids);
     diag_list_clear(&ignored);
+}
+
+/* What gc says, one line an item. */
+typedef struct gc_state {
+    foster_session *session;
+    bool dry_run;
+    foster_progress_fn report;
+    void *context;
+    int failures;
+} gc_state;
+
+static void gc_say(gc_state *gc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void gc_say(gc_state *gc, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    char *line = strbuf_vformat(fmt, args);
+    va_end(args);
+    if (line && gc->report)
+        gc->report(gc->context, line);
+    free(line);
+}
+
+/* Dead, unkept runs with a record: torn down as `down` would. */
+static void gc_records(gc_state *gc)
+{
+    foster_session *s = gc->session;
+    diag_list ignored = DIAG_LIST_INIT;
+    char **ids = run_record_ids(s->runtime_dir, &ignored);
+    for (size_t i = 0; ids && ids[i]; i++) {
+        run_record r;
+        if (run_record_read(s->runtime_dir, ids[i], &r, &ignored) != 0)
+            continue;
+        if (r.kept || run_record_owner_alive(&r)) {
+            run_record_free(&r);
+            continue;
+        }
+        const char *what = r.url ? r.url : "no database yet";
+        if (!reachable_from(s, &r)) {
+            gc_say(gc, "left run %s (%s): its server is known only to %s", r.run_id, what,
+                   r.manifest ? r.manifest : "its manifest");
+        } else if (gc->dry_run) {
+            gc_say(gc, "would remove run %s (%s), left by dead process %ld", r.run_id, what,
+                   (long)r.pid);
+        } else {
+            foster_session *sibling = NULL;
+            foster_options options = s->options;
+            options.progress = NULL;
+            foster_result result = foster_open(&options, &sibling);
+            if (result != FOSTER_ERROR_NOMEM)
+                result = foster_attach(sibling, r.run_id);
+            if (result == FOSTER_OK)
+                result = foster_teardown(sibling);
+            if (result == FOSTER_OK || result == FOSTER_ERROR_NOT_FOUND)
+                gc_say(gc, "removed run %s (%s), left by dead process %ld", r.run_id, what,
+                       (long)r.pid);
+            else {
+                gc_say(gc, "could not remove run %s: %s", r.run_id, foster_errmsg(sibling));
+                gc->failures++;
+            }
+            foster_close(sibling);
+        }
+        run_record_free(&r);
+    }
+    run_record_ids_free(ids);
+    diag_list_clear(&ignored);
+}
+
+/* Whether a record still names the database `file` (or its copies and snapshot) belongs to. */
+static bool claimed_by_a_record(const char *directory, const char *file)
+{
+    diag_list ignored = DIAG_LIST_INIT;
+    char **ids = run_record_ids(directory, &ignored);
+    bool claimed = false;
+    for (size_t i = 0; ids && ids[i] && !claimed; i++) {
+        run_record r;
+        if (run_record_read(directory, ids[i], &r, &ignored) == 0) {
+            claimed = r.database && strncmp(file, r.database, strlen(r.database)) == 0;
+            run_record_free(&r);
+        }
+    }
+    run_record_ids_free(ids);
+    diag_list_clear(&ignored);
+    return claimed;
+}
+
+static bool has_sqlite_marker(const char *path)
+{
+    sqlite3 *db = NULL;
+    int id = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *stmt;
+        if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &stmt, NULL) == SQLITE_OK) {
+            if (sqlite3_step(stmt) == SQLITE_ROW)
+                id = sqlite3_column_int(stmt, 0);
+            sqlite3_finalize(stmt);
+        }
+    }
+    sqlite3_close(db);
+    return id == FOSTER_SQLITE_APPLICATION_ID;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* SQLite files in the runtime directory that no record claims any more. */
+static void gc_orphan_files(gc_state *gc)
+{
+    const char *directory = gc->session->runtime_dir;
+    DIR *dir = opendir(directory);
+    struct dirent *entry;
+    while (dir && (entry = readdir(dir))) {
+        const char *name = entry->d_name;
+        if (!ends_with(name, ".sqlite3") && !ends_with(name, ".sqlite3.pristine"))
+            continue;
+        if (claimed_by_a_record(directory, name))
+            continue;
+        char *path = strbuf_format("%s/%s", directory, name);
+        if (!path)
+            continue;
+        if (!has_sqlite_marker(path)) {
+            gc_say(gc, "left %s: it does not carry foster's marker", path);
+        } else if (gc->dry_run) {
+            gc_say(gc, "would remove %s (no run record claims it)", path);
+        } else if (unlink(path) == 0) {
+            gc_say(gc, "removed %s (no run record claimed it)", path);
+        } else {
+            gc_say(gc, "could not remove %s: %s", path, strerror(errno));
+            gc->failures++;
+        }
+        free(path);
+    }
+    if (dir)
+        closedir(dir);
+}
+
+/*
+ * The postgres backend's server: marked databases of this host whose
+ * process is dead and whose run has no record here.
+ */
+static void gc_server(gc_state *gc)
+{
+    foster_session *s = gc->session;
+    if (s->dialect != SCHEMA_POSTGRES || session_is_cluster(s->backend_name) ||
+        strcmp(s->backend_name, "postgres") != 0)
+        return;
+    diag_list problems = DIAG_LIST_INIT;
+    PGconn *admin = pgconn_connect(session_server_conninfo(s), &problems);
+    pg_marked_database *databases = NULL;
+    size_t count = 0;
+    if (!admin || pg_marked_databases(admin, &databases, &count, &problems) < 0) {
+        const diag *d = diag_list_last(&problems);
+        gc_say(gc, "could not look at the server: %s", d ? d->message : "failed");
+        gc->failures++;
+    }
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    for (size_t i = 0; i < count; i++) {
+        pg_marked_database *d = &databases[i];
+        run_record r;
+        bool recorded = run_record_read(s->runtime_dir, d->run_id, &r, &problems) == 0;
+        if (recorded)
+            run_record_free(&r);
+        bool dead = d->pid > 0 && kill(d->pid, 0) < 0 && errno == ESRCH;
+        if (recorded || strcmp(d->host, host) != 0 || !dead)
+            continue;
+        if (gc->dry_run) {
+            gc_say(gc, "would drop database %s (run %s, dead process %ld)", d->name, d->run_id,
+                   (long)d->pid);
+        } else if (pg_drop_marked(admin, d->name, &problems) == 0) {
+            gc_say(gc, "dropped database %s (run %s, dead process %ld)", d->name, d->run_id,
+                   (long)d->pid);
+        } else {
+            gc_say(gc, "could not drop database %s", d->name);
+            gc->failures++;
+        }
+    }
+    pg_marked_databases_free(databases, count);
+    PQfinish(admin);
+    diag_list_clear(&problems);
+}
+
+foster_result foster_gc(foster_session *s, bool dry_run, foster_progress_fn report, void *context)
+{
+    session_clear_error(s);
+    if (!s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
+        return session_fail(s, FOSTER_ERROR_SYSTEM);
+    gc_state gc = {s, dry_run, report, context, 0};
+    gc_records(&gc);
+    gc_orphan_files(&gc);
+    if (s->manifest_loaded && s->backend_name)
+        gc_server(&gc);
+    if (gc.failures) {
+        diag_add(&s->problems, NULL, 0, 0, "gc could not remove %d item(s)", gc.failures);
+        return session_fail(s, FOSTER_ERROR_DATABASE);
+    }
+    return FOSTER_OK;
 }

@@ -35,7 +35,7 @@ typedef struct cli {
     const char *load_url;   /* load --url: the target database */
     const char *timeout;    /* wait --timeout: seconds */
     const char *jobs;       /* run/up --jobs: parallel workers' copies */
-    bool quiet, json, keep, force;
+    bool quiet, json, keep, force, dry_run;
     int verbose;
     char **args; /* positional arguments after the command (run: the command line) */
     int arg_count;
@@ -57,6 +57,7 @@ static const char usage_text[] =
     "                           last `up`) to its just-provisioned state\n"
     "  check                    validate manifest, schema files and fixtures\n"
     "  wait [--timeout S] URL   wait until a PostgreSQL server accepts connections\n"
+    "  gc [--dry-run]           remove what runs whose foster process died left behind\n"
     "\n"
     "options (before or after the command; -- ends them):\n"
     "  -c, --config FILE        manifest (default $FOSTER_CONFIG or ./foster.ini)\n"
@@ -146,6 +147,8 @@ static int parse_arguments(int argc, char **argv, cli *c)
             c->keep = true;
         else if (is_option(arg, NULL, "--force"))
             c->force = true;
+        else if (is_option(arg, NULL, "--dry-run"))
+            c->dry_run = true;
         else if (is_option(arg, "-c", "--config"))
             target = &c->manifest;
         else if (is_option(arg, "-b", "--backend"))
@@ -436,6 +439,29 @@ static int command_reset(const cli *c)
     return result == FOSTER_OK ? 0 : exit_status_for(result);
 }
 
+static void print_line(void *context, const char *line)
+{
+    (void)context;
+    printf("%s\n", line);
+}
+
+static int command_gc(const cli *c)
+{
+    if (c->arg_count) {
+        usage_error("%s", "gc takes no arguments");
+        return EXIT_USAGE;
+    }
+    foster_session *session = NULL;
+    /* gc must work where no manifest is (it then skips the server). */
+    foster_result result = open_session(c, false, &session);
+    if (result != FOSTER_ERROR_NOMEM)
+        result = foster_gc(session, c->dry_run, print_line, NULL);
+    if (result != FOSTER_OK)
+        print_problems(session, "error");
+    foster_close(session);
+    return result == FOSTER_OK ? 0 : EXIT_PROBLEMS;
+}
+
 static void print_problems_json(const foster_session *session)
 {
     fputs("{\"problems\": [", stdout);
@@ -537,6 +563,8 @@ int main(int argc, char **argv)
         rc = command_wait(&c);
     else if (strcmp(c.command, "reset") == 0)
         rc = command_reset(&c);
+    else if (strcmp(c.command, "gc") == 0)
+        rc = command_gc(&c);
     else if (strcmp(c.command, "up") == 0 || strcmp(c.command, "check") == 0) {
         usage_error("%s takes no arguments", c.command);
         rc = EXIT_USAGE;

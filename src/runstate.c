@@ -229,9 +229,28 @@ void run_record_ids_free(char **ids)
     free(ids);
 }
 
+/* A zombie is dead for our purposes (where init does not reap, it stays one). */
+static bool is_zombie(pid_t pid)
+{
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return false;
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    const char *after_name = strrchr(stat, ')'); /* the name may hold spaces and parens */
+    return after_name && after_name[1] == ' ' && after_name[2] == 'Z';
+}
+
 bool run_record_owner_alive(const run_record *record)
 {
-    return record->pid > 0 && (kill(record->pid, 0) == 0 || errno != ESRCH);
+    if (record->pid <= 0)
+        return false;
+    if (kill(record->pid, 0) < 0 && errno == ESRCH)
+        return false;
+    return !is_zombie(record->pid);
 }
 
 int run_record_find_kept(const char *directory, const char *manifest, run_record *out,

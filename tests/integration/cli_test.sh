@@ -470,6 +470,58 @@ test_next_run_reaps_what_a_killed_foster_left() {
     assert_runtime_empty
 }
 
+# Kills foster mid-run with SIGKILL; leaves its database, pristine copy and record.
+kill_foster_mid_run() {
+    start_foster -q -c "$CASES/valid/foster.ini" run -- \
+        sh -c "echo \$\$ > '$WORK/command.pid'; : > '$WORK/ready'; exec sleep 30"
+    wait_for_file "$WORK/ready"
+    cat "$WORK/command.pid" >>"$WORK/.pids"
+    only_database
+    kill -KILL "$FOSTER_PID"
+    wait_for_exit "$FOSTER_PID" 5
+    kill -TERM "$(cat "$WORK/command.pid")"
+}
+
+test_gc_dry_run_lists_a_dead_run_and_removes_nothing() {
+    kill_foster_mid_run
+    local before
+    before=$(ls -A "$RUNTIME")
+    run_foster -c "$CASES/valid/foster.ini" gc --dry-run
+    assert_exit 0
+    assert_matches "$OUT" "^would remove run [0-9a-f]{8} \(sqlite:///$DATABASE\), left by dead process [0-9]+$"
+    assert_eq "$before" "$(ls -A "$RUNTIME")" "runtime directory after --dry-run"
+    run_foster -c "$CASES/valid/foster.ini" gc
+    assert_exit 0
+    assert_matches "$OUT" "^removed run [0-9a-f]{8} \(sqlite:///$DATABASE\), left by dead process [0-9]+$"
+    assert_runtime_empty
+}
+
+test_gc_removes_marked_files_no_record_claims_and_leaves_unmarked_ones() {
+    kill_foster_mid_run
+    rm -f "$RUNTIME"/*.run # the record is lost: only the files remain
+    python3 -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('create table t(x)')" \
+        "$RUNTIME/test_somebody_else.sqlite3"
+    run_foster gc
+    assert_exit 0
+    assert_contains "$OUT" "removed $DATABASE (no run record claimed it)"
+    assert_contains "$OUT" "removed $DATABASE.pristine (no run record claimed it)"
+    assert_contains "$OUT" "left $RUNTIME/test_somebody_else.sqlite3: it does not carry foster's marker"
+    assert_file_absent "$DATABASE"
+    assert_file_exists "$RUNTIME/test_somebody_else.sqlite3" # never touched without the marker
+    rm -f "$RUNTIME/test_somebody_else.sqlite3"
+}
+
+test_gc_leaves_kept_runs_for_down() {
+    run_foster -q -c "$CASES/valid/foster.ini" up
+    assert_exit 0
+    run_foster -c "$CASES/valid/foster.ini" gc
+    assert_exit 0
+    assert_eq "" "$OUT" "gc output with only a kept run"
+    run_foster -q -c "$CASES/valid/foster.ini" down
+    assert_exit 0
+    assert_runtime_empty
+}
+
 # ===========================================================================
 # C. up and down.
 
