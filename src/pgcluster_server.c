@@ -1,0 +1,317 @@
+/*
+ * pgcluster_server.c — the postmaster of an ephemeral cluster: its settings
+ * for a throwaway test server, starting it in its own session, waiting
+ * until it answers a query (with pg_wait's fine backoff, not pg_ctl's
+ * 100 ms steps), and stopping it with an immediate shutdown, taking care
+ * never to signal a process that merely reuses its pid.
+ */
+#include "pgcluster_internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pgwait.h"
+#include "strbuf.h"
+
+#define START_TIMEOUT_SECONDS 30.0
+#define STOP_TIMEOUT_SECONDS  5.0
+#define KILL_TIMEOUT_SECONDS  2.0
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_seconds(double seconds)
+{
+    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+/* Whether the postmaster is gone; reaps it when it is our child. */
+static bool server_gone(pg_cluster *cluster)
+{
+    if (cluster->child) {
+        int status;
+        pid_t done = waitpid(cluster->pid, &status, WNOHANG);
+        if (done == cluster->pid)
+            return true;
+        if (done == 0 || errno == EINTR)
+            return false;
+        cluster->child = false; /* somebody else reaped it: fall back to asking the kernel */
+    }
+    if (kill(cluster->pid, 0) < 0 && errno == ESRCH)
+        return true;
+    /* Not our child: a zombie waiting for its parent is as good as gone. */
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)cluster->pid);
+    char *stat_text = pg_cluster_read_small_file(path, 4096);
+    const char *state = stat_text ? strrchr(stat_text, ')') : NULL;
+    bool zombie = state && (state[1] == ' ') && (state[2] == 'Z' || state[2] == 'X');
+    free(stat_text);
+    return zombie;
+}
+
+static bool wait_until_gone(pg_cluster *cluster, double seconds)
+{
+    double deadline = now_seconds() + seconds;
+    double delay = 0.0005;
+    while (!server_gone(cluster)) {
+        if (now_seconds() > deadline)
+            return false;
+        sleep_seconds(delay);
+        delay = delay * 1.5 > 0.02 ? 0.02 : delay * 1.5;
+    }
+    return true;
+}
+
+/*
+ * Whether cluster->pid is still this cluster's postmaster, so that signals
+ * never reach a process that merely reuses the number: its postmaster.pid
+ * must name it, and (where /proc tells) it must be working in the data
+ * directory, as a postmaster does.
+ */
+static bool server_is_ours(const pg_cluster *cluster)
+{
+    if (cluster->child)
+        return true; /* an unreaped child's pid cannot be reused */
+    char *pid_file = strbuf_format("%s/postmaster.pid", cluster->data);
+    pid_t recorded = pid_file ? pg_cluster_read_pid_line(pid_file) : -1;
+    free(pid_file);
+    if (recorded != cluster->pid)
+        return false;
+    char link[64], cwd[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/%ld/cwd", (long)cluster->pid);
+    ssize_t n = readlink(link, cwd, sizeof cwd - 1);
+    if (n < 0) /* gone, or another user's process; without /proc, postmaster.pid must do */
+        return access("/proc/self/cwd", F_OK) != 0;
+    cwd[n] = '\0';
+    char *data = realpath(cluster->data, NULL);
+    bool same = data && strcmp(cwd, data) == 0;
+    free(data);
+    return same;
+}
+
+/*
+ * A postmaster that was killed (rather than shut down) leaves its small
+ * System V segment behind, and postmaster.pid, which names it. A new server
+ * on the same data directory would remove it; as the directory is about to
+ * go, we do: only a segment that this postmaster created. (Its orphaned
+ * children may still be attached for a moment; IPC_RMID frees the segment
+ * when the last of them detaches.)
+ */
+static void remove_leftover_shared_memory(const pg_cluster *cluster)
+{
+    char *pid_file = strbuf_format("%s/postmaster.pid", cluster->data);
+    char *text = pid_file ? pg_cluster_read_small_file(pid_file, 4096) : NULL;
+    free(pid_file);
+    const char *line = text;
+    for (int number = 1; line && number < 7; number++) {
+        line = strchr(line, '\n');
+        line = line ? line + 1 : NULL;
+    }
+    unsigned long key, id;
+    struct shmid_ds segment;
+    if (text && atol(text) == (long)cluster->pid && line &&
+        sscanf(line, "%lu %lu", &key, &id) == 2 && id <= INT_MAX &&
+        shmctl((int)id, IPC_STAT, &segment) == 0 && segment.shm_cpid == cluster->pid)
+        shmctl((int)id, IPC_RMID, NULL);
+    free(text);
+}
+
+int pg_cluster_server_stop(pg_cluster *cluster, diag_list *diags)
+{
+    if (cluster->pid > 0 && !server_gone(cluster) && server_is_ours(cluster)) {
+        /* Immediate shutdown: nothing in a throwaway server is worth a checkpoint. */
+        kill(cluster->pid, SIGQUIT);
+        if (!wait_until_gone(cluster, STOP_TIMEOUT_SECONDS)) {
+            kill(cluster->pid, SIGKILL);
+            if (!wait_until_gone(cluster, KILL_TIMEOUT_SECONDS)) {
+                diag_add(diags, NULL, 0, 0,
+                         "the PostgreSQL server of %s (pid %ld) does not exit, even after SIGKILL",
+                         cluster->directory, (long)cluster->pid);
+                return -1;
+            }
+        }
+    }
+    cluster->child = false;
+    if (cluster->pid > 0)
+        remove_leftover_shared_memory(cluster);
+    return 0;
+}
+
+/* unix_socket_directories=<home>, double-quoted as that list wants ("" for a quote). */
+static char *socket_directories_setting(const char *home)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_append_str(&sb, "unix_socket_directories=\"");
+    for (const char *p = home; *p; p++) {
+        if (*p == '"')
+            strbuf_append_char(&sb, '"');
+        strbuf_append_char(&sb, *p);
+    }
+    strbuf_append_char(&sb, '"');
+    return strbuf_detach(&sb);
+}
+
+/* Server settings for a throwaway test server (command-line -c options). */
+static char **server_argv(const pg_cluster *cluster, const char *bindir)
+{
+    enum { SETTINGS = 15 };
+    char *settings[SETTINGS] = {
+        socket_directories_setting(cluster->home),
+        strdup("listen_addresses="),
+        strbuf_format("port=%d", cluster->port),
+        strdup("unix_socket_permissions=0700"),
+        strdup("fsync=off"),
+        strdup("full_page_writes=off"),
+        strdup("synchronous_commit=off"),
+        strdup("wal_level=minimal"), /* no WAL for tables made and filled in one transaction */
+        strdup("max_wal_senders=0"), /* required by wal_level=minimal */
+        strdup("max_connections=100"),
+        strdup("shared_buffers=32MB"),
+        strdup("huge_pages=off"),
+        /* Segments as files in data/pg_dynshmem, not /dev/shm: removed with the directory even
+           after a crash, and no strain on a container's 64 MB /dev/shm. */
+        strdup("dynamic_shared_memory_type=mmap"),
+        strdup("logging_collector=off"),
+        strdup("log_destination=stderr"),
+    };
+    char **argv = calloc(3 + 2 * SETTINGS + 1, sizeof *argv); /* NULL-terminated */
+    bool ok = argv != NULL;
+    if (argv) {
+        argv[0] = strbuf_format("%s/postgres", bindir);
+        argv[1] = strdup("-D");
+        argv[2] = strdup(cluster->data);
+        for (int i = 0; i < SETTINGS; i++) {
+            argv[3 + 2 * i] = strdup("-c");
+            argv[4 + 2 * i] = settings[i];
+            settings[i] = NULL;
+        }
+        for (int i = 0; i < 3 + 2 * SETTINGS; i++)
+            ok = ok && argv[i] != NULL;
+    }
+    for (int i = 0; i < SETTINGS; i++)
+        free(settings[i]);
+    if (!ok && argv) {
+        for (int i = 0; i < 3 + 2 * SETTINGS; i++)
+            free(argv[i]);
+        free(argv);
+        argv = NULL;
+    }
+    return argv;
+}
+
+static void free_argv(char **argv)
+{
+    for (size_t i = 0; argv && argv[i]; i++)
+        free(argv[i]);
+    free(argv);
+}
+
+/*
+ * Polls until the server answers a query (pg_wait, one attempt at a time, so
+ * that between attempts we notice at once when the postmaster has exited).
+ */
+int pg_cluster_server_wait_ready(pg_cluster *cluster, const char *log_path,
+                                 const volatile sig_atomic_t *interrupt, diag_list *diags)
+{
+    char *conninfo = pg_cluster_conninfo(cluster, "postgres");
+    if (!conninfo) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    pg_wait_options once = {.timeout = 0, .confirmations = 1, .interrupt = interrupt};
+    double deadline = now_seconds() + START_TIMEOUT_SECONDS;
+    double delay = 0.001;
+    char *last_reason = NULL;
+    int rc = -1;
+    for (;;) {
+        int status;
+        if (waitpid(cluster->pid, &status, WNOHANG) == cluster->pid) {
+            cluster->child = false;
+            cluster->pid = 0;
+            char *how = pg_cluster_describe_status(status);
+            char *tail = pg_cluster_log_tail(log_path);
+            diag *d =
+                diag_add(diags, NULL, 0, 0, "the PostgreSQL server exited while starting (%s):%s",
+                         how ? how : "?", tail ? tail : "");
+            diag_set_hint(d, "the lines above are the end of its log");
+            free(how);
+            free(tail);
+            break;
+        }
+        diag_list attempt = DIAG_LIST_INIT;
+        pg_wait_result result = pg_wait(conninfo, &once, &attempt);
+        if (result == PG_WAIT_READY) {
+            diag_list_clear(&attempt);
+            rc = 0;
+            break;
+        }
+        if (result == PG_WAIT_FATAL) {
+            diag_list_move(diags, &attempt);
+            break;
+        }
+        const diag *reason = diag_list_last(&attempt);
+        if (reason) {
+            free(last_reason);
+            last_reason = strdup(reason->message);
+        }
+        diag_list_clear(&attempt);
+        if (pg_cluster_interrupted(interrupt) || result == PG_WAIT_INTERRUPTED) {
+            diag_add(diags, NULL, 0, 0, "interrupted while starting the PostgreSQL server");
+            break;
+        }
+        if (now_seconds() > deadline) {
+            char *tail = pg_cluster_log_tail(log_path);
+            diag *d = diag_add(diags, NULL, 0, 0,
+                               "the PostgreSQL server did not accept connections within %.0f s "
+                               "(%s):%s",
+                               START_TIMEOUT_SECONDS, last_reason ? last_reason : "no answer",
+                               tail ? tail : "");
+            diag_set_hint(d, "the lines above are the end of its log");
+            free(tail);
+            break;
+        }
+        sleep_seconds(delay);
+        delay = delay * 1.5 > 0.01 ? 0.01 : delay * 1.5;
+    }
+    free(last_reason);
+    free(conninfo);
+    return rc;
+}
+
+int pg_cluster_server_start(pg_cluster *cluster, const char *bindir,
+                            const pg_cluster_account *account, int log_fd, diag_list *diags)
+{
+    char **argv = server_argv(cluster, bindir);
+    if (!argv) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    pg_cluster_spawn_spec spec = {argv, cluster->home, log_fd, true, account};
+    pid_t pid = pg_cluster_spawn(&spec, diags);
+    free_argv(argv);
+    if (pid < 0)
+        return -1;
+    cluster->pid = pid;
+    cluster->child = true;
+    char *marker = strbuf_format("%s/" CLUSTER_MARKER, cluster->home);
+    char *text = strbuf_format("%ld\n", (long)pid);
+    int rc = marker && text ? pg_cluster_write_file_atomically(marker, text) : -1;
+    if (rc < 0)
+        diag_add(diags, NULL, 0, 0, "cannot write the marker of cluster %s: %s", cluster->directory,
+                 strerror(errno));
+    free(marker);
+    free(text);
+    return rc;
+}
