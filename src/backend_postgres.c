@@ -41,6 +41,10 @@ static int describe_connection(pg_backend *p)
     const char *port = PQport(p->db);
     const char *user = PQuser(p->db);
     const char *password = PQpass(p->db);
+    free(p->host); /* a reset reconnects: describe again */
+    free(p->port);
+    free(p->user);
+    free(p->password);
     p->host = strdup(host ? host : "");
     p->port = strdup(port ? port : "5432");
     p->user = strdup(user ? user : "");
@@ -64,6 +68,11 @@ int pg_connect_database(pg_backend *p, diag_list *diags)
     if (describe_connection(p) < 0)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     return 0;
+}
+
+int pg_ensure_database(pg_backend *p, diag_list *diags)
+{
+    return p->db ? 0 : pg_connect_database(p, diags);
 }
 
 int pg_connect_admin(pg_backend *p, diag_list *diags)
@@ -249,7 +258,8 @@ static int pg_load_begin(backend *b, const schema_set *schemas, diag_list *diags
 {
     pg_backend *p = as_pg(b);
     p->schemas = schemas;
-    if (pgconn_command(p->db, "BEGIN", "cannot start the load", diags) < 0)
+    if (pg_ensure_database(p, diags) < 0 ||
+        pgconn_command(p->db, "BEGIN", "cannot start the load", diags) < 0)
         return -1;
     /* Only the cycles' foreign keys were made deferrable; defer them. */
     return pgconn_command(p->db, "SET CONSTRAINTS ALL DEFERRED", "cannot defer constraints", diags);

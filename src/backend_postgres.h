@@ -41,6 +41,9 @@ pg_backend *as_pg(backend *b);
 /* Connects the backend to its test database / to the server's administrative database. */
 int pg_connect_database(pg_backend *p, diag_list *diags);
 int pg_connect_admin(pg_backend *p, diag_list *diags);
+/* Connects to the test database unless connected: foster holds no session on it while the
+ * tests run (a session blocks CREATE DATABASE ... TEMPLATE), and reconnects on use. */
+int pg_ensure_database(pg_backend *p, diag_list *diags);
 
 /* "<database>_<suffix>": the snapshot (tpl), the next copy (next) and workers' copies. */
 char *pg_sibling_name(const pg_backend *p, const char *suffix);

@@ -3,6 +3,8 @@
  * or --keep (foster_attach, for down and reset), any test database by URL
  * (foster_load), and a PostgreSQL server that may not be up yet (foster_wait).
  */
+#include <libpq-fe.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,44 @@
 #include "pgwait.h"
 #include "session.h"
 #include "strbuf.h"
+
+/* Host and port a connection string leads to, with libpq's defaults filled in. */
+static void server_of(const char *conninfo, char *host, size_t host_size, char *port,
+                      size_t port_size)
+{
+    const char *h = getenv("PGHOST"), *p = getenv("PGPORT");
+    PQconninfoOption *options = PQconninfoParse(conninfo, NULL);
+    for (PQconninfoOption *o = options; o && o->keyword; o++) {
+        if (o->val && *o->val && strcmp(o->keyword, "host") == 0)
+            h = o->val;
+        if (o->val && *o->val && strcmp(o->keyword, "port") == 0)
+            p = o->val;
+    }
+    snprintf(host, host_size, "%s", h && *h ? h : "/var/run/postgresql");
+    snprintf(port, port_size, "%s", p && *p ? p : "5432");
+    PQconninfoFree(options);
+}
+
+/*
+ * A database missing from the server foster points at now is gone only if
+ * that is the server the run used: -u (or the manifest) may have changed
+ * since, and the database may be alive elsewhere.
+ */
+static bool recorded_on_this_server(foster_session *s)
+{
+    char recorded_host[512], recorded_port[32], host[512], port[32];
+    server_of(s->record.url, recorded_host, sizeof recorded_host, recorded_port,
+              sizeof recorded_port);
+    server_of(session_server_conninfo(s), host, sizeof host, port, sizeof port);
+    if (strcmp(recorded_host, host) == 0 && strcmp(recorded_port, port) == 0)
+        return true;
+    diag *d = diag_add(&s->problems, NULL, 0, 0,
+                       "run %s was made on the server at %s:%s, not on %s:%s where foster "
+                       "looks now",
+                       s->run_id, recorded_host, recorded_port, host, port);
+    diag_set_hint(d, "give that server with -u URL (or [postgres] url) to remove the run");
+    return false;
+}
 
 /*
  * Opens the database of the run in s->record through the backend it was
@@ -52,6 +92,8 @@ static foster_result open_recorded(foster_session *s)
     free(target);
     if (rc == 0 && marked)
         return FOSTER_OK;
+    if (rc > 0 && strcmp(kind, "postgres") == 0 && !recorded_on_this_server(s))
+        return FOSTER_ERROR_INPUT;
     if (rc > 0)
         return FOSTER_ERROR_NOT_FOUND; /* the database is gone: see foster_attach */
     if (rc == 0)
@@ -105,7 +147,10 @@ foster_result foster_attach(foster_session *s, const char *run_id)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     foster_result result = open_recorded(s);
     if (result == FOSTER_ERROR_NOT_FOUND) {
-        /* Removed by hand, or its server went away: only the record is left. */
+        /* Removed by hand, or its server went away: only the record is left; and
+         * an ephemeral server that still runs goes with it. */
+        if (s->source && s->source->ephemeral)
+            s->source->ops->stop(s->source, &s->problems);
         session_progress(s, "run %s: %s is already gone; removing its record", s->run_id,
                          s->database_name);
         s->state = SESSION_GONE;
@@ -133,13 +178,24 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
     session_clear_error(s);
     if (!session_usable(s))
         return session_fail(s, FOSTER_ERROR_MISUSE);
-    backend *b = is_postgres_url(url) ? backend_postgres_new(NULL) : backend_sqlite_new(NULL);
+    /* No URL: the session's own database (provisioned or attached, so marked). */
+    bool own = !url;
+    if (own && s->state != SESSION_PROVISIONED) {
+        diag_add(&s->problems, NULL, 0, 0, "no database to load into: give a URL");
+        return session_fail(s, FOSTER_ERROR_MISUSE);
+    }
+    backend *b = own                    ? s->backend
+                 : is_postgres_url(url) ? backend_postgres_new(NULL)
+                                        : backend_sqlite_new(NULL);
     if (!b)
         return session_fail(s, FOSTER_ERROR_NOMEM);
-    bool marked = false;
+    bool marked = own;
     foster_result result = FOSTER_OK;
-    if (b->ops->open_existing(b, url, &marked, &s->problems) < 0) {
-        result = FOSTER_ERROR_DATABASE;
+    int opened = own ? 0 : b->ops->open_existing(b, url, &marked, &s->problems);
+    if (opened != 0) {
+        if (opened > 0)
+            diag_add(&s->problems, NULL, 0, 0, "%s: no such database", url);
+        result = opened > 0 ? FOSTER_ERROR_NOT_FOUND : FOSTER_ERROR_DATABASE;
     } else if (!marked && !(force && strstr(b->ops->database(b), "test"))) {
         /* Rule 1: only names made for tests may be loaded into without the marker. */
         diag *d = diag_add(&s->problems, NULL, 0, 0,
@@ -157,7 +213,8 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
         if (fixtures_load_files(&loader, files, file_count, &s->problems) < 0)
             result = loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
     }
-    b->ops->free(b);
+    if (!own)
+        b->ops->free(b);
     return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);
 }
 

@@ -178,7 +178,8 @@ FOSTER_API void foster_env_get(const foster_session *session, size_t index, cons
 
 /*
  * Loads fixture files into an existing database at `url` (sqlite:////path or
- * a PostgreSQL URL), in one transaction. Refuses a database without foster's
+ * a PostgreSQL URL; NULL: the session's own database, after foster_provision
+ * or foster_attach), in one transaction. Refuses a database without foster's
  * marker (FOSTER_ERROR_NOT_MARKED) unless `force` is set and the database's
  * name contains "test". The manifest gives the tables' order and columns.
  */

@@ -396,10 +396,11 @@ static int command_load(const cli *c)
     foster_result result = open_session(c, false, &session);
     const char *url = c->load_url ? c->load_url : getenv("DATABASE_URL");
     if (result == FOSTER_OK && (!url || !*url)) {
-        /* Neither given nor inherited from `foster run`: the last `up`. */
+        /* Neither given nor inherited from `foster run`: the last `up`, loaded through
+         * the session's own connection (which knows the server's password). */
         result = foster_attach(session, NULL);
-        url = result == FOSTER_OK ? foster_url(session) : NULL;
-        if (result == FOSTER_OK && !url) {
+        url = NULL;
+        if (result == FOSTER_OK && !foster_url(session)) {
             print_error("no test database to load into: give --url, or run `foster up` first");
             foster_close(session);
             return EXIT_PROBLEMS;

@@ -47,8 +47,8 @@ int pg_snapshot(backend *b, diag_list *diags)
     free(template);
     free(quoted);
     free(closed);
-    if (rc == 0)
-        rc = pg_connect_database(p, diags);
+    /* No reconnection: a session of foster's on the database would block
+     * whoever copies it (Django's test --parallel does); the next use reconnects. */
     return rc;
 }
 
@@ -96,7 +96,7 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
     }
     free(next);
     free(template);
-    return rc == 0 ? pg_connect_database(p, diags) : -1;
+    return rc;
 }
 
 backend *pg_copy(backend *b, const char *suffix, diag_list *diags)
@@ -136,16 +136,25 @@ backend *pg_copy(backend *b, const char *suffix, diag_list *diags)
 
 int pg_test_begin(backend *b, diag_list *diags)
 {
-    return pgconn_command(as_pg(b)->db, "BEGIN; SAVEPOINT foster_test", "cannot begin the test",
-                          diags);
+    pg_backend *p = as_pg(b);
+    if (pg_ensure_database(p, diags) < 0)
+        return -1;
+    return pgconn_command(p->db, "BEGIN; SAVEPOINT foster_test", "cannot begin the test", diags);
 }
 
 int pg_test_end(backend *b, diag_list *diags)
 {
-    return pgconn_command(as_pg(b)->db, "ROLLBACK", "cannot roll the test back", diags);
+    pg_backend *p = as_pg(b);
+    if (pg_ensure_database(p, diags) < 0)
+        return -1;
+    return pgconn_command(p->db, "ROLLBACK", "cannot roll the test back", diags);
 }
 
 void *pg_connection(const backend *b)
 {
-    return ((const pg_backend *)b)->db;
+    pg_backend *p = (pg_backend *)b; /* connecting on first use changes no visible state */
+    diag_list ignored = DIAG_LIST_INIT;
+    pg_ensure_database(p, &ignored);
+    diag_list_clear(&ignored);
+    return p->db;
 }

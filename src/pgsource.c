@@ -57,9 +57,28 @@ static char *with_database(const char *conninfo, const char *database)
     return strbuf_detach(&sb);
 }
 
+/* Whether the connection string names a database itself. */
+static bool names_database(const char *conninfo)
+{
+    PQconninfoOption *options = PQconninfoParse(conninfo, NULL);
+    bool named = false;
+    for (PQconninfoOption *o = options; o && o->keyword; o++)
+        named = named || (strcmp(o->keyword, "dbname") == 0 && o->val && *o->val);
+    PQconninfoFree(options);
+    return named;
+}
+
+/*
+ * The administrative connection goes to the database the URL names, else to
+ * "postgres" (as createdb does) — never to $PGDATABASE or the user's name,
+ * which may be a database a test is using, or none at all.
+ */
 static char *existing_conninfo(const pg_source *source, const char *database)
 {
-    return with_database(((const existing_source *)source)->conninfo, database);
+    const char *conninfo = ((const existing_source *)source)->conninfo;
+    if (!database && !names_database(conninfo))
+        database = "postgres";
+    return with_database(conninfo, database);
 }
 
 static int existing_stop(pg_source *source, diag_list *diags)

@@ -6,6 +6,7 @@
 #include "foster.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -208,6 +209,22 @@ bool session_usable(foster_session *s)
     return false;
 }
 
+/* Loads everything into SQLite in memory: the whole load, without a server. */
+static int dry_run_in_memory(const schema_set *set, diag_list *problems)
+{
+    backend *b = backend_sqlite_new(NULL);
+    if (!b)
+        return diag_add(problems, NULL, 0, 0, "out of memory"), -1;
+    fixtures_loader loader = {.backend = b, .schemas = set};
+    int rc = b->ops->create(b, "check", "check", problems);
+    if (rc == 0)
+        rc = b->ops->create_tables(b, set, problems);
+    if (rc == 0)
+        rc = fixtures_load_manifest(&loader, problems);
+    b->ops->free(b);
+    return rc;
+}
+
 foster_result foster_check(foster_session *s)
 {
     session_clear_error(s);
@@ -215,19 +232,25 @@ foster_result foster_check(foster_session *s)
         return session_fail(s, FOSTER_ERROR_MISUSE);
     if (fixtures_check(&s->schemas, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_INPUT);
-    if (s->dialect != SCHEMA_SQLITE)
-        return FOSTER_OK;
-    /* Without a server, SQLite in memory can still try the whole load. */
-    backend *b = backend_sqlite_new(NULL);
-    if (!b)
-        return session_fail(s, FOSTER_ERROR_NOMEM);
-    fixtures_loader loader = {.backend = b, .schemas = &s->schemas};
-    int rc = b->ops->create(b, "check", "check", &s->problems);
-    if (rc == 0)
-        rc = b->ops->create_tables(b, &s->schemas, &s->problems);
-    if (rc == 0)
-        rc = fixtures_load_manifest(&loader, &s->problems);
-    b->ops->free(b);
+    if (s->dialect == SCHEMA_SQLITE)
+        return dry_run_in_memory(&s->schemas, &s->problems) == 0
+                   ? FOSTER_OK
+                   : session_fail(s, FOSTER_ERROR_INPUT);
+    /*
+     * PostgreSQL without a server: when the owner's DDL also translates to
+     * SQLite, a dry run there still finds broken keys and duplicate rows
+     * (not type errors: SQLite stores what it is given).
+     */
+    schema_set translated = {0};
+    diag_list untranslatable = DIAG_LIST_INIT;
+    int rc = 0;
+    if (schema_set_load(&s->manifest, SCHEMA_SQLITE, &translated, &untranslatable) == 0)
+        rc = dry_run_in_memory(&translated, &s->problems);
+    else
+        session_progress(s, "check: the schema does not translate to SQLite, so foreign keys "
+                            "and unique rows of the fixtures were not tried without a server");
+    diag_list_clear(&untranslatable);
+    schema_set_free(&translated);
     return rc == 0 ? FOSTER_OK : session_fail(s, FOSTER_ERROR_INPUT);
 }
 
@@ -417,6 +440,11 @@ foster_result foster_provision(foster_session *s)
     return FOSTER_OK;
 }
 
+static char *passfile_path(const foster_session *s)
+{
+    return strbuf_format("%s/%s.pgpass", s->runtime_dir, s->run_id);
+}
+
 foster_result foster_teardown(foster_session *s)
 {
     session_clear_error(s);
@@ -425,8 +453,13 @@ foster_result foster_teardown(foster_session *s)
     double started = session_now();
     session_drop_copies(s, &s->problems);
     int rc = s->backend->ops->drop(s->backend, &s->problems);
-    if (rc == 0 && s->runtime_dir)
+    if (rc == 0 && s->runtime_dir) {
+        char *passfile = passfile_path(s);
+        if (passfile)
+            unlink(passfile); /* written only when a kept run had a password */
+        free(passfile);
         rc = run_record_remove(s->runtime_dir, s->run_id, &s->problems);
+    }
     if (rc < 0)
         return session_fail(s, FOSTER_ERROR_DATABASE);
     session_progress(s, "teardown: removed %s (%.1f ms)", s->database_name,
@@ -436,6 +469,73 @@ foster_result foster_teardown(foster_session *s)
     s->source = NULL;
     s->state = SESSION_GONE;
     s->kept = false;
+    return FOSTER_OK;
+}
+
+/* One .pgpass field: ':' and '\\' are escaped with a backslash. */
+static void append_passfile_field(strbuf *sb, const char *value)
+{
+    for (const char *p = value; *p; p++) {
+        if (*p == ':' || *p == '\\')
+            strbuf_append_char(sb, '\\');
+        strbuf_append_char(sb, *p);
+    }
+}
+
+/*
+ * A kept run's environment is printed (`up`), and a password must never be
+ * (safety rule 3): it goes into a 0600 password file in the runtime directory
+ * instead, named by PGPASSFILE, which libpq (and so psql, psycopg2, Django)
+ * reads. Removed with the run.
+ */
+static foster_result hide_password(foster_session *s)
+{
+    env_var *password = NULL;
+    const char *host = "*", *port = "*", *database = "*", *user = "*";
+    for (size_t i = 0; i < s->env_count; i++) {
+        env_var *v = &s->env[i];
+        if (strcmp(v->name, "PGPASSWORD") == 0)
+            password = v;
+        else if (strcmp(v->name, "PGHOST") == 0)
+            host = v->value;
+        else if (strcmp(v->name, "PGPORT") == 0)
+            port = v->value;
+        else if (strcmp(v->name, "PGDATABASE") == 0)
+            database = v->value;
+        else if (strcmp(v->name, "PGUSER") == 0)
+            user = v->value;
+    }
+    if (!password)
+        return FOSTER_OK;
+    strbuf line = STRBUF_INIT;
+    const char *fields[] = {host, port, database, user, password->value};
+    for (size_t i = 0; i < 5; i++) {
+        if (i)
+            strbuf_append_char(&line, ':');
+        append_passfile_field(&line, fields[i]);
+    }
+    strbuf_append_char(&line, '\n');
+    char *path = passfile_path(s);
+    char *name = strdup("PGPASSFILE");
+    int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+    bool written = fd >= 0 && !line.failed &&
+                   write(fd, line.data, line.length) == (ssize_t)line.length;
+    if (fd >= 0)
+        close(fd);
+    explicit_bzero(line.data, line.length);
+    strbuf_free(&line);
+    if (!written || !name) {
+        diag_add(&s->problems, path, 0, 0, "cannot write the password file: %s",
+                 strerror(errno));
+        free(path);
+        free(name);
+        return FOSTER_ERROR_SYSTEM;
+    }
+    explicit_bzero(password->value, strlen(password->value));
+    free(password->name);
+    free(password->value);
+    password->name = name;
+    password->value = path;
     return FOSTER_OK;
 }
 
@@ -452,7 +552,8 @@ foster_result foster_keep(foster_session *s)
     if (write_record(s) < 0)
         return session_fail(s, FOSTER_ERROR_SYSTEM);
     s->kept = true;
-    return FOSTER_OK;
+    foster_result result = hide_password(s);
+    return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);
 }
 
 const char *foster_run_id(const foster_session *s)

@@ -1,0 +1,700 @@
+#!/usr/bin/env bash
+# contrib_test.sh — the tools people run foster from, tested for real:
+# contrib/foster.mk (make), contrib/django (Django's test runner, pytest-django,
+# pip), contrib/ci and contrib/compose (YAML, and their commands against a
+# server).
+#
+#   usage: contrib_test.sh FOSTER_BINARY [NAME_REGEX]
+#
+# Each test_* function is one behaviour. It runs in a subshell, in a fresh
+# temporary directory ($WORK, also HOME and TMPDIR), with FOSTER_RUNTIME_DIR
+# set to a fresh private directory ($RUNTIME). After every test that
+# directory must be empty: no test database, cluster or run record may
+# outlive the test.
+#
+# Output: TAP ("ok N - name" / "not ok N - name" plus "# " details), then a
+# last line "N passed, M failed". Exit status 0 only when M is 0.
+#
+# Needs bash, make, Debian's python3 (/usr/bin/python3, or $PYTHON) with
+# python3-django, python3-psycopg2, python3-pytest, python3-pytest-django,
+# python3-yaml, python3-pip, python3-setuptools; and the PostgreSQL server
+# package for the cluster backend. No network.
+
+set -u
+
+if [ $# -lt 1 ]; then
+    echo "usage: $0 FOSTER_BINARY [NAME_REGEX]" >&2
+    exit 2
+fi
+FOSTER_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+FILTER=${2:-}
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=${FOSTER_SOURCE_ROOT:-$(cd "$SCRIPT_DIR/../.." && pwd)}
+CONTRIB=$ROOT/contrib
+EXAMPLE=$CONTRIB/django/example
+PYTHON=${PYTHON:-/usr/bin/python3}
+# Nothing may be written into the source tree (no __pycache__).
+export PYTHONDONTWRITEBYTECODE=1
+
+# ---------------------------------------------------------------------------
+# Assertions: each prints what differed and ends the test (it runs in a subshell).
+
+fail() {
+    local frame=1
+    while [[ ${FUNCNAME[frame]:-} == assert_* ]]; do frame=$((frame + 1)); done
+    printf 'FAIL in %s at line %s: %s\n' "${FUNCNAME[frame]:-?}" "${BASH_LINENO[frame - 1]:-?}" "$*"
+    if [ -n "${STATUS+x}" ]; then
+        printf -- '--- last exit status: %s\n--- output (stdout and stderr):\n%s\n' \
+            "$STATUS" "${OUT:-}"
+    fi
+    exit 1
+}
+
+assert_eq() { # EXPECTED ACTUAL [WHAT]
+    [ "$1" == "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
+}
+
+assert_contains() { # TEXT NEEDLE [WHAT]
+    [[ $1 == *"$2"* ]] || fail "${3:-output} does not contain [$2]"
+}
+
+assert_not_contains() { # TEXT NEEDLE [WHAT]
+    [[ $1 != *"$2"* ]] || fail "${3:-output} contains [$2]"
+}
+
+assert_matches() { # TEXT ERE [WHAT]
+    printf '%s\n' "$1" | grep -Eq -- "$2" || fail "${3:-output} has no line matching /$2/"
+}
+
+assert_exit() { # EXPECTED (the status of the last run)
+    [ "$STATUS" == "$1" ] || fail "exit status $STATUS, expected $1"
+}
+
+assert_runtime_empty() {
+    local left
+    left=$(ls -A "$RUNTIME")
+    [ -z "$left" ] || fail "left behind in the runtime directory: $left"
+}
+
+# Django's unittest summary: "Ran N tests" and OK.
+assert_django_ok() { # N
+    assert_exit 0
+    assert_contains "$OUT" "Ran $1 tests"
+    assert_contains "$OUT" $'\nOK'
+}
+
+# ---------------------------------------------------------------------------
+# Helpers.
+
+# Runs a command; sets STATUS and OUT (stdout and stderr together).
+run() {
+    "$@" >"$WORK/.out" 2>&1
+    STATUS=$?
+    OUT=$(cat "$WORK/.out")
+}
+
+# Runs a command in the Django example project.
+in_example() {
+    (cd "$EXAMPLE" && "$@") >"$WORK/.out" 2>&1
+    STATUS=$?
+    OUT=$(cat "$WORK/.out")
+}
+
+# The example project's Django tests (19 of them in tests/).
+DJANGO_TESTS=19
+# The example project's pytest-django tests (pytest_tests/).
+PYTEST_TESTS=6
+
+# A query on a PostgreSQL server through psycopg2; rows as "a|b" lines.
+pg_query() { # CONNINFO_URL QUERY
+    "$PYTHON" - "$1" "$2" <<'EOF'
+import sys
+import psycopg2
+con = psycopg2.connect(sys.argv[1])
+con.autocommit = True
+cur = con.cursor()
+cur.execute(sys.argv[2])
+for row in cur.fetchall():
+    print("|".join("<null>" if v is None else str(v) for v in row))
+con.close()
+EOF
+}
+
+sqlite_query() { # FILE QUERY
+    "$PYTHON" - "$1" "$2" <<'EOF'
+import sqlite3, sys
+con = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+for row in con.execute(sys.argv[2]):
+    print("|".join("<null>" if v is None else str(v) for v in row))
+con.close()
+EOF
+}
+
+# `eval "$(foster up)"` in this shell, or fail.
+foster_up() { # [FOSTER OPTIONS...]
+    local exports
+    exports=$("$FOSTER_BIN" -q "$@" up) || fail "foster up $* failed"
+    eval "$exports"
+    [ -n "${FOSTER_RUN_ID:-}" ] || fail "foster up printed no FOSTER_RUN_ID: $exports"
+    echo "$FOSTER_RUN_ID" >>"$WORK/.runs"
+}
+
+foster_down() {
+    run "$FOSTER_BIN" down "$FOSTER_RUN_ID"
+    assert_exit 0
+    unset DATABASE_URL FOSTER_RUN_ID FOSTER_BACKEND FOSTER_SQLITE_PATH PGHOST PGPORT PGDATABASE \
+        PGUSER PGPASSWORD
+}
+
+# A bin directory with foster, python and python3 first on PATH, as a CI
+# image would have them.
+put_tools_on_path() {
+    mkdir -p "$WORK/bin"
+    ln -sf "$FOSTER_BIN" "$WORK/bin/foster"
+    ln -sf "$PYTHON" "$WORK/bin/python3"
+    ln -sf "$PYTHON" "$WORK/bin/python"
+    export PATH="$WORK/bin:$PATH"
+}
+
+# A foster cluster standing in for a PostgreSQL server (a CI service
+# container); sets SERVER_URL to its postgres database.
+start_server() {
+    foster_up -c "$EXAMPLE/foster.ini" -b cluster
+    SERVER_URL="postgresql://postgres@/postgres?host=$PGHOST&port=$PGPORT"
+    SERVER_RUN_ID=$FOSTER_RUN_ID
+    unset DATABASE_URL FOSTER_RUN_ID FOSTER_BACKEND PGHOST PGPORT PGDATABASE PGUSER
+}
+
+stop_server() {
+    run "$FOSTER_BIN" down "$SERVER_RUN_ID"
+    assert_exit 0
+}
+
+# ===========================================================================
+# Make: contrib/foster.mk through contrib/make/Makefile.
+
+make_example() { # TARGET [VARIABLE=VALUE...]
+    run make --no-print-directory -C "$CONTRIB/make" FOSTER="$FOSTER_BIN" PYTHON="$PYTHON" \
+        FOSTER_ENV_FILE="$WORK/foster.env" "$@"
+}
+
+test_make_test_with_db_runs_the_tests_under_foster_and_leaves_nothing() {
+    make_example test
+    assert_exit 0
+    assert_contains "$OUT" "foster: running: $PYTHON $ROOT/tests/example/test_transfer.py"
+    assert_contains "$OUT" $'\nOK'
+    assert_contains "$OUT" "foster: teardown: removed test_trading_"
+    assert_runtime_empty
+}
+
+test_make_test_with_db_fails_when_the_tests_fail() {
+    make_example test-with-db TEST_CMD="sh -c 'exit 3'"
+    assert_exit 2 # make's own status for a failed recipe
+    assert_contains "$OUT" "foster: command exited with status 3"
+    assert_contains "$OUT" "foster: teardown: removed test_trading_"
+    assert_runtime_empty
+}
+
+test_make_test_db_up_keeps_a_database_until_test_db_down() {
+    make_example test-db-up
+    assert_exit 0
+    [ "$(stat -c %a "$WORK/foster.env")" == 600 ] || fail "foster.env is not 0600"
+    local run_id
+    run_id=$(sed -n "s/^export FOSTER_RUN_ID='\(.*\)'$/\1/p" "$WORK/foster.env")
+    [ -n "$run_id" ] || fail "no FOSTER_RUN_ID in $(cat "$WORK/foster.env")"
+    [ -e "$RUNTIME/test_trading_$run_id.sqlite3" ] || fail "no database for run $run_id"
+    make_example test-again
+    assert_exit 0
+    assert_contains "$OUT" $'\nOK'
+    make_example test-again # the tests leave the database as they found it
+    assert_exit 0
+    make_example test-db-up
+    assert_exit 2
+    assert_contains "$OUT" "foster.mk: $WORK/foster.env exists: a database is already up"
+    make_example test-db-down
+    assert_exit 0
+    assert_contains "$OUT" "foster: teardown: removed test_trading_$run_id"
+    [ ! -e "$WORK/foster.env" ] || fail "test-db-down left $WORK/foster.env"
+    assert_runtime_empty
+}
+
+test_make_without_test_cmd_says_what_to_set() {
+    cat >"$WORK/Makefile" <<EOF
+include $CONTRIB/foster.mk
+EOF
+    run make --no-print-directory -C "$WORK" test-with-db FOSTER="$FOSTER_BIN"
+    assert_exit 2
+    assert_contains "$OUT" "foster.mk: set TEST_CMD to the command that runs your tests"
+    assert_runtime_empty
+}
+
+# ===========================================================================
+# Django: the example project, on SQLite and on the cluster backend.
+
+test_django_on_sqlite_under_foster_run() {
+    in_example "$FOSTER_BIN" run -- "$PYTHON" manage.py test
+    assert_django_ok "$DJANGO_TESTS"
+    assert_contains "$OUT" "Using existing test database for alias 'default'"
+    assert_not_contains "$OUT" "Destroying"
+    assert_runtime_empty
+}
+
+test_django_on_sqlite_plain_manage_py_test_provisions_through_foster_runner() {
+    FOSTER=$FOSTER_BIN in_example "$PYTHON" manage.py test -v 2
+    assert_django_ok "$DJANGO_TESTS"
+    assert_contains "$OUT" "foster: run "
+    assert_contains "$OUT" "foster: created 5 tables"
+    assert_contains "$OUT" "Applying desk.0001_initial... OK"
+    assert_contains "$OUT" "foster: teardown: removed test_trading_"
+    assert_runtime_empty
+}
+
+test_django_foster_runner_finds_foster_on_path() {
+    put_tools_on_path
+    in_example python3 manage.py test
+    assert_django_ok "$DJANGO_TESTS"
+    assert_runtime_empty
+}
+
+test_django_on_cluster_under_foster_run() {
+    in_example "$FOSTER_BIN" -b cluster run -- "$PYTHON" manage.py test
+    assert_django_ok "$DJANGO_TESTS"
+    assert_contains "$OUT" "foster: run "
+    assert_contains "$OUT" "postgres database postgresql://"
+    assert_runtime_empty
+}
+
+test_django_on_cluster_plain_manage_py_test_with_foster_backend_option() {
+    FOSTER=$FOSTER_BIN in_example "$PYTHON" manage.py test --foster-backend cluster -v 2
+    assert_django_ok "$DJANGO_TESTS"
+    assert_contains "$OUT" "postgres database postgresql://"
+    assert_contains "$OUT" "Applying desk.0001_initial... OK"
+    assert_runtime_empty
+}
+
+test_django_parallel_on_sqlite_runs_on_clones_of_fosters_database() {
+    FOSTER=$FOSTER_BIN in_example "$PYTHON" manage.py test --parallel 2
+    assert_django_ok "$DJANGO_TESTS"
+    assert_contains "$OUT" "Cloning test database for alias 'default'"
+    assert_runtime_empty
+}
+
+test_django_parallel_on_cluster_runs_on_clones_of_fosters_database() {
+    FOSTER=$FOSTER_BIN in_example "$PYTHON" manage.py test --parallel 2 --foster-backend cluster
+    assert_django_ok "$DJANGO_TESTS"
+    assert_contains "$OUT" "Cloning test database for alias 'default'"
+    assert_runtime_empty
+}
+
+test_django_keeps_fosters_sqlite_database_and_migrates_into_it() {
+    cd "$EXAMPLE" || fail "no $EXAMPLE"
+    foster_up
+    local path=$FOSTER_SQLITE_PATH inode
+    inode=$(stat -c %i "$path")
+    in_example "$PYTHON" manage.py test
+    assert_django_ok "$DJANGO_TESTS"
+    [ -e "$path" ] || fail "Django deleted foster's database $path"
+    assert_eq "$inode" "$(stat -c %i "$path")" "inode of $path (Django recreated it)"
+    assert_eq 1718580084 "$(sqlite_query "$path" "PRAGMA application_id")" "foster's marker"
+    assert_eq "desk_tradenote" "$(sqlite_query "$path" \
+        "SELECT name FROM sqlite_master WHERE name = 'desk_tradenote'")" "the managed table"
+    assert_eq "3|5" "$(sqlite_query "$path" "SELECT (SELECT count(*) FROM trading_sharestransfer),
+        (SELECT count(*) FROM trading_account)")" "foster's rows after the tests"
+    # A second run on the same database: migrations already applied, tests pass.
+    in_example "$PYTHON" manage.py test
+    assert_django_ok "$DJANGO_TESTS"
+    foster_down
+    assert_contains "$OUT" "foster: teardown: removed test_trading_"
+    assert_runtime_empty
+}
+
+test_django_keeps_fosters_postgres_database_and_migrates_into_it() {
+    cd "$EXAMPLE" || fail "no $EXAMPLE"
+    foster_up -b cluster
+    local url="postgresql://postgres@/postgres?host=$PGHOST&port=$PGPORT" oid before after
+    oid="SELECT oid, datname, shobj_description(oid, 'pg_database') LIKE
+         'foster test database; run $FOSTER_RUN_ID%' FROM pg_database WHERE datname = '$PGDATABASE'"
+    local databases="SELECT string_agg(datname, '|' ORDER BY datname) FROM pg_database"
+    before=$(pg_query "$url" "$oid"; pg_query "$url" "$databases")
+    in_example "$PYTHON" manage.py test
+    assert_django_ok "$DJANGO_TESTS"
+    after=$(pg_query "$url" "$oid"; pg_query "$url" "$databases")
+    # Same oid, name and marker; no database created or dropped (no test_ copy).
+    assert_eq "$before" "$after" "foster's database and the server's databases after Django's tests"
+    assert_contains "$after" "|$PGDATABASE|True" "foster's database"
+    assert_eq "desk_tradenote" "$(pg_query "postgresql://postgres@/$PGDATABASE?host=$PGHOST&port=$PGPORT" \
+        "SELECT relname FROM pg_class WHERE relname = 'desk_tradenote'")" "the managed table"
+    local database=$PGDATABASE
+    foster_down
+    assert_contains "$OUT" "foster: teardown: removed $database"
+    assert_runtime_empty
+}
+
+test_django_without_foster_fails_with_no_such_table() {
+    in_example "$PYTHON" manage.py test --settings=example_project.settings_without_foster
+    assert_exit 1
+    assert_contains "$OUT" "no such table: trading_account"
+    assert_runtime_empty
+}
+
+test_django_without_foster_on_postgres_cannot_even_migrate() {
+    in_example "$FOSTER_BIN" -q -b cluster run -- "$PYTHON" manage.py test \
+        --settings=example_project.settings_without_foster
+    assert_exit 1
+    assert_contains "$OUT" 'relation "trading_account" does not exist'
+    assert_runtime_empty
+}
+
+test_django_pending_database_without_foster_runner_says_how_to_get_one() {
+    in_example "$PYTHON" manage.py test --testrunner=django.test.runner.DiscoverRunner
+    assert_exit 1
+    assert_contains "$OUT" "foster_django: there is no foster database (DATABASE_URL and FOSTER_RUN_ID are not set)"
+    assert_contains "$OUT" "TEST_RUNNER = 'foster_django.FosterRunner'"
+    assert_runtime_empty
+}
+
+test_django_refuses_a_database_without_fosters_marker() {
+    "$PYTHON" -c "import sqlite3; c = sqlite3.connect('$WORK/precious.sqlite3');
+c.execute('CREATE TABLE keep (x)'); c.execute('INSERT INTO keep VALUES (1)'); c.commit()"
+    local before
+    before=$(md5sum <"$WORK/precious.sqlite3")
+    DATABASE_URL="sqlite:///$WORK/precious.sqlite3" FOSTER_RUN_ID=0123abcd \
+        in_example "$PYTHON" manage.py test
+    assert_exit 1
+    assert_contains "$OUT" "foster_django: $WORK/precious.sqlite3 is not a database foster created"
+    assert_eq "$before" "$(md5sum <"$WORK/precious.sqlite3")" "the database Django was refused"
+    assert_runtime_empty
+}
+
+test_django_foster_runner_refuses_fosters_database_under_djangos_own_engine() {
+    mkdir "$WORK/settings"
+    cat >"$WORK/settings/plain_engine_settings.py" <<'EOF'
+import os
+from example_project.settings import *  # noqa
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
+                         "NAME": os.environ["FOSTER_SQLITE_PATH"]}}
+EOF
+    PYTHONPATH=$WORK/settings in_example "$FOSTER_BIN" run -- "$PYTHON" manage.py test \
+        --settings=plain_engine_settings
+    assert_exit 1
+    assert_contains "$OUT" "foster_django: DATABASES['default'] is foster's database but its ENGINE is django.db.backends.sqlite3"
+    assert_contains "$OUT" "foster: teardown: removed test_trading_"
+    assert_runtime_empty
+}
+
+# A test module outside the example, given as a label to manage.py test.
+write_extra_tests() {
+    mkdir -p "$WORK/extra"
+    cat >"$WORK/extra/extra_tests.py" <<'EOF'
+import os
+import signal
+
+from django.test import TestCase
+
+from trading.models import Account
+
+
+class ExtraTests(TestCase):
+    def test_fails_on_purpose(self):
+        if os.environ.get("EXTRA_MODE") == "fail":
+            self.assertEqual(Account.objects.count(), 6)
+
+    def test_is_terminated(self):
+        if os.environ.get("EXTRA_MODE") == "sigterm":
+            os.kill(os.getpid(), signal.SIGTERM)
+            signal.pause()
+EOF
+}
+
+test_django_foster_runner_tears_down_when_the_tests_fail() {
+    write_extra_tests
+    FOSTER=$FOSTER_BIN EXTRA_MODE=fail PYTHONPATH=$WORK/extra in_example "$PYTHON" manage.py test extra_tests
+    assert_exit 1
+    assert_contains "$OUT" "AssertionError: 5 != 6"
+    assert_contains "$OUT" "FAILED (failures=1)"
+    assert_runtime_empty
+}
+
+test_django_foster_runner_tears_down_on_sigterm() {
+    write_extra_tests
+    FOSTER=$FOSTER_BIN EXTRA_MODE=sigterm PYTHONPATH=$WORK/extra in_example "$PYTHON" manage.py test \
+        extra_tests --foster-backend cluster
+    assert_exit 143
+    assert_runtime_empty
+}
+
+test_django_foster_runner_reports_a_failing_foster_up() {
+    FOSTER=$FOSTER_BIN in_example "$PYTHON" manage.py test --foster-config "$WORK/missing.ini"
+    assert_exit 2
+    assert_contains "$OUT" "foster: error: $WORK/missing.ini"
+    assert_contains "$OUT" "foster_django: \`foster -c $WORK/missing.ini -q up --json\` failed with exit status 2"
+    assert_not_contains "$OUT" "Traceback"
+    assert_runtime_empty
+}
+
+# Django fixtures: `manage.py dumpdata` output as foster's JSON fixtures
+# (manifest key `model`), in place of the CSV files of two tables; the example's
+# tests then see exactly the same rows.
+write_dumpdata_project() { # [FOSTER OPTIONS for the dump...]
+    mkdir -p "$WORK/proj/fixtures"
+    cp "$ROOT"/fixtures/*.csv "$WORK/proj/fixtures/"
+    rm "$WORK/proj/fixtures/trading_account.csv" "$WORK/proj/fixtures/trading_sharestransfer.csv"
+    (cd "$EXAMPLE" && "$FOSTER_BIN" -q "$@" run -- "$PYTHON" manage.py dumpdata trading.Account \
+        --indent 1 >"$WORK/proj/fixtures/trading_account.json" &&
+        "$FOSTER_BIN" -q "$@" run -- "$PYTHON" manage.py dumpdata trading.ShareTransfer \
+            >"$WORK/proj/fixtures/trading_sharestransfer.json") || fail "dumpdata failed"
+    assert_contains "$(cat "$WORK/proj/fixtures/trading_account.json")" '"model": "trading.account"'
+    assert_contains "$(cat "$WORK/proj/fixtures/trading_account.json")" '"user": 2'
+    cat >"$WORK/proj/foster.ini" <<EOF
+[foster]
+name     = trading
+schemas  = $ROOT/schemas
+fixtures = fixtures
+
+[table auth_user]
+[table trading_company]
+
+[table trading_account]
+model    = trading.account
+fixtures = trading_account.json
+
+[table trading_shares]
+
+[table trading_sharestransfer]
+model    = trading.sharetransfer
+fixtures = trading_sharestransfer.json
+EOF
+}
+
+test_django_dumpdata_fixtures_load_through_foster_on_sqlite() {
+    write_dumpdata_project
+    FOSTER=$FOSTER_BIN in_example "$PYTHON" manage.py test -v 2 --foster-config "$WORK/proj/foster.ini"
+    assert_django_ok "$DJANGO_TESTS"
+    assert_matches "$OUT" "loaded trading_account +5 rows from .*/trading_account\.json"
+    assert_matches "$OUT" "loaded trading_sharestransfer +3 rows from .*/trading_sharestransfer\.json"
+    assert_runtime_empty
+}
+
+test_django_dumpdata_fixtures_load_through_foster_on_cluster() {
+    write_dumpdata_project -b cluster
+    FOSTER=$FOSTER_BIN in_example "$PYTHON" manage.py test -v 2 --foster-config "$WORK/proj/foster.ini" \
+        --foster-backend cluster
+    assert_django_ok "$DJANGO_TESTS"
+    assert_matches "$OUT" "loaded trading_account +5 rows from .*/trading_account\.json"
+    assert_matches "$OUT" "loaded trading_sharestransfer +3 rows from .*/trading_sharestransfer\.json"
+    assert_runtime_empty
+}
+
+# ===========================================================================
+# pytest-django.
+
+test_pytest_on_sqlite_under_foster_run() {
+    in_example "$FOSTER_BIN" run -- "$PYTHON" -m pytest -q
+    assert_exit 0
+    assert_contains "$OUT" "$PYTEST_TESTS passed"
+    assert_runtime_empty
+}
+
+test_pytest_on_sqlite_plain_provisions_through_the_plugin() {
+    FOSTER=$FOSTER_BIN in_example "$PYTHON" -m pytest -v
+    assert_exit 0
+    assert_contains "$OUT" "$PYTEST_TESTS passed"
+    assert_contains "$OUT" "test_foster_restore_put_the_fixture_rows_back PASSED"
+    assert_runtime_empty
+}
+
+test_pytest_on_cluster_plain_with_foster_backend_option() {
+    FOSTER=$FOSTER_BIN in_example "$PYTHON" -m pytest -q --foster-backend cluster
+    assert_exit 0
+    assert_contains "$OUT" "$PYTEST_TESTS passed"
+    assert_runtime_empty
+}
+
+test_pytest_on_cluster_under_foster_run() {
+    in_example "$FOSTER_BIN" -q -b cluster run -- "$PYTHON" -m pytest -q
+    assert_exit 0
+    assert_contains "$OUT" "$PYTEST_TESTS passed"
+    assert_runtime_empty
+}
+
+# ===========================================================================
+# CI and compose recipes.
+
+yaml_check() { # FILE PYTHON_ASSERTIONS (on `doc`)
+    run "$PYTHON" -c "
+import sys, yaml
+with open(sys.argv[1]) as f:
+    doc = yaml.safe_load(f)
+$2
+print('checked')" "$1"
+    assert_exit 0
+    assert_eq checked "$OUT" "YAML check of $1"
+}
+
+test_github_actions_recipe_is_valid_yaml_with_wait_before_run() {
+    yaml_check "$CONTRIB/ci/github-actions.yml" '
+job = doc["jobs"]["test"]
+assert job["services"]["postgres"]["image"].startswith("postgres:"), job["services"]
+assert "5432:5432" in job["services"]["postgres"]["ports"]
+runs = [step.get("run", "") for step in job["steps"]]
+wait = [i for i, r in enumerate(runs) if r.startswith("foster wait ")]
+test = [i for i, r in enumerate(runs) if r.startswith("foster run -b postgres ")]
+assert len(wait) == 1 and len(test) == 1 and wait[0] < test[0], runs
+assert "PGPASSWORD" in job["env"] and "@" in job["env"]["FOSTER_SERVER"]
+assert ":postgres@" not in job["env"]["FOSTER_SERVER"], "password in the URL"
+assert doc[True] == ["push", "pull_request"]  # YAML 1.1 reads the key on: as true'
+}
+
+test_compose_recipe_is_valid_yaml_with_wait_before_run() {
+    yaml_check "$CONTRIB/compose/docker-compose.yml" '
+services = doc["services"]
+assert services["db"]["image"].startswith("postgres:")
+assert services["tests"]["depends_on"] == ["db"]
+command = services["tests"]["command"]
+assert command.index("foster wait ") < command.index("foster run -b postgres "), command
+assert services["tests"]["environment"]["FOSTER_SERVER"].startswith("postgresql://postgres@db:5432/")'
+}
+
+# The commands of a recipe, run against a server: a foster cluster stands in
+# for the service container, `foster`, `python` and `python3` are on PATH.
+test_github_actions_recipe_commands_run_the_django_tests_against_a_server() {
+    put_tools_on_path
+    start_server
+    local steps
+    steps=$("$PYTHON" -c '
+import sys, yaml
+job = yaml.safe_load(open(sys.argv[1]))["jobs"]["test"]
+for step in job["steps"]:
+    if step.get("name") in ("Wait for PostgreSQL", "Test"):
+        print(step["run"])' "$CONTRIB/ci/github-actions.yml")
+    assert_contains "$steps" "foster wait"
+    FOSTER_SERVER=$SERVER_URL PGPASSWORD=postgres in_example bash -ec "$steps"
+    assert_django_ok "$DJANGO_TESTS"
+    assert_contains "$OUT" "foster: ready"
+    assert_contains "$OUT" "postgres database postgresql://"
+    stop_server
+    assert_runtime_empty
+}
+
+test_compose_recipe_command_runs_the_django_tests_against_a_server() {
+    put_tools_on_path
+    start_server
+    local command
+    command=$("$PYTHON" -c '
+import sys, yaml
+command = yaml.safe_load(open(sys.argv[1]))["services"]["tests"]["command"]
+print(command.replace("$$", "$"))  # compose interpolation' "$CONTRIB/compose/docker-compose.yml")
+    FOSTER_SERVER=$SERVER_URL PGPASSWORD=postgres in_example sh -c "$command"
+    assert_django_ok "$DJANGO_TESTS"
+    assert_contains "$OUT" "foster: ready"
+    stop_server
+    assert_runtime_empty
+}
+
+# ===========================================================================
+# The Python package itself.
+
+test_foster_django_unit_tests() {
+    run "$PYTHON" "$SCRIPT_DIR/test_foster_django.py" -v
+    assert_exit 0
+    assert_contains "$OUT" "Ran 14 tests"
+}
+
+test_foster_django_installs_with_pip_and_works_from_the_install() {
+    cp -R "$CONTRIB/django" "$WORK/src"
+    run "$PYTHON" -m pip install --no-deps --no-build-isolation --no-index --quiet \
+        --target "$WORK/site" "$WORK/src"
+    assert_exit 0
+    local expected installed
+    expected=$(cd "$CONTRIB/django" && find foster_django -name '*.py' | LC_ALL=C sort)
+    installed=$(cd "$WORK/site" && find foster_django -name '*.py' | LC_ALL=C sort)
+    assert_eq "$expected" "$installed" "installed modules"
+    [ ! -e "$WORK/site/example" ] || fail "the example project was installed"
+    # The example, with foster_django from the install instead of the source tree.
+    mkdir "$WORK/settings"
+    cat >"$WORK/settings/installed_settings.py" <<EOF
+import sys
+from example_project.settings import *  # noqa
+sys.path.remove("$CONTRIB/django")
+for name in [m for m in sys.modules if m.startswith("foster_django")]:
+    del sys.modules[name]
+sys.path.insert(0, "$WORK/site")
+import foster_django
+assert foster_django.__file__ == "$WORK/site/foster_django/__init__.py", foster_django.__file__
+DATABASES = {"default": foster_django.database()}
+EOF
+    FOSTER=$FOSTER_BIN PYTHONPATH=$WORK/settings in_example "$PYTHON" manage.py test \
+        --settings=installed_settings
+    assert_django_ok "$DJANGO_TESTS"
+    assert_runtime_empty
+}
+
+# ===========================================================================
+# The runner.
+
+list_tests() {
+    grep -oE '^test_[a-z0-9_]+\(\)' "${BASH_SOURCE[0]}" | tr -d '()' |
+        { if [ -n "$FILTER" ]; then grep -E -- "$FILTER"; else cat; fi; }
+}
+
+run_one() { # NAME → sets RESULT (0 passed), DETAILS
+    local name=$1 suite_work runtime
+    suite_work=$(mktemp -d "$SUITE_TMP/$name.XXXXXX")
+    runtime=$(mktemp -d "$suite_work/runtime.XXXXXX") # 0700
+    mkdir "$suite_work/home" "$suite_work/tmp"
+    (
+        unset DATABASE_URL FOSTER_CONFIG FOSTER_RUN_ID FOSTER_BACKEND FOSTER_SQLITE_PATH FOSTER \
+            XDG_RUNTIME_DIR PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD FOSTER_ADMIN_URL \
+            DJANGO_SETTINGS_MODULE PYTHONPATH MAKEFLAGS MAKELEVEL
+        # shellcheck disable=SC2030 # on purpose: only for this test
+        export FOSTER_RUNTIME_DIR=$runtime HOME=$suite_work/home TMPDIR=$suite_work/tmp
+        WORK=$suite_work RUNTIME=$runtime
+        cd "$WORK" || exit 1
+        "$name"
+    ) >"$suite_work/.log" 2>&1
+    RESULT=$?
+    # A failed test may have left runs up: take them down (only its own).
+    if [ -n "$(ls -A "$runtime" 2>/dev/null)" ] && [ -f "$suite_work/.runs" ]; then
+        local run_id
+        while read -r run_id; do
+            FOSTER_RUNTIME_DIR=$runtime "$FOSTER_BIN" -q down "$run_id" >/dev/null 2>&1
+        done <"$suite_work/.runs"
+        [ $RESULT -eq 0 ] && echo "FAIL: runs left up" >>"$suite_work/.log" && RESULT=1
+    fi
+    local left
+    left=$(ls -A "$runtime" 2>/dev/null)
+    if [ -n "$left" ]; then
+        [ $RESULT -eq 0 ] && echo "FAIL: left behind in the runtime directory: $left" >>"$suite_work/.log"
+        RESULT=1
+    fi
+    DETAILS=$(sed 's/^/#   /' "$suite_work/.log")
+    chmod -R u+rwX "$suite_work" 2>/dev/null
+    rm -rf "$suite_work"
+}
+
+main() {
+    [ -x "$FOSTER_BIN" ] || { echo "foster binary not found: $FOSTER" >&2; exit 2; }
+    [ -x "$PYTHON" ] || { echo "python3 not found: $PYTHON" >&2; exit 2; }
+    # shellcheck disable=SC2031 # the caller's TMPDIR, not a test's
+    SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/foster-contrib-test.XXXXXX")
+    trap 'rm -rf "$SUITE_TMP"' EXIT
+    local tests passed=0 failed=0 n=0 name
+    tests=$(list_tests)
+    echo "1..$(printf '%s\n' "$tests" | grep -c .)"
+    for name in $tests; do
+        n=$((n + 1))
+        run_one "$name"
+        if [ $RESULT -eq 0 ]; then
+            echo "ok $n - $name"
+            passed=$((passed + 1))
+        else
+            echo "not ok $n - $name"
+            [ -n "$DETAILS" ] && echo "$DETAILS"
+            failed=$((failed + 1))
+        fi
+    done
+    echo "$passed passed, $failed failed"
+    [ $failed -eq 0 ]
+}
+
+main
