@@ -3,7 +3,7 @@
 # it fails with "no such table"), then under `foster run` (it passes).
 set -u
 foster=${1:-build/foster}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 echo "== without foster: the tables belong to another service, so nothing creates them"
 if python3 tests/example/test_transfer.py 2>&1 | grep -m1 "no such table"; then
