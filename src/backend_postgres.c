@@ -26,8 +26,12 @@
 #include "pgwait.h"
 #include "strbuf.h"
 
-/* COPY data is sent in pieces of about this size. */
-#define PG_COPY_CHUNK (256 * 1024)
+/*
+ * COPY data is sent in pieces of about this size: smaller than the socket's
+ * send buffer (~208 KiB), so the server starts on a piece while foster reads
+ * the next instead of idling until a bigger one has arrived whole.
+ */
+#define PG_COPY_CHUNK (64 * 1024)
 
 pg_backend *as_pg(backend *b)
 {
