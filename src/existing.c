@@ -65,13 +65,17 @@ static foster_result open_recorded(foster_session *s)
     if (strcmp(kind, "sqlite") == 0) {
         s->backend = backend_sqlite_new(s->runtime_dir);
         target = strdup(s->record.url);
-    } else if (strcmp(kind, "postgres") == 0 || session_is_cluster(kind)) {
+    } else if (strcmp(kind, "postgres") == 0 || session_is_cluster(kind) ||
+               strcmp(kind, "container") == 0) {
         if (session_is_cluster(kind) && (!s->record.server || access(s->record.server, F_OK) < 0))
             return FOSTER_ERROR_NOT_FOUND; /* the whole server is gone */
-        s->source =
-            session_is_cluster(kind)
-                ? pg_source_cluster_attach(s->record.server, s->record.server_pid, &s->problems)
-                : pg_source_existing(session_server_conninfo(s));
+        if (strcmp(kind, "container") == 0)
+            s->source = pg_source_container_attach(s->record.server, &s->problems);
+        else if (session_is_cluster(kind))
+            s->source =
+                pg_source_cluster_attach(s->record.server, s->record.server_pid, &s->problems);
+        else
+            s->source = pg_source_existing(session_server_conninfo(s));
         if (!s->source)
             return s->problems.count ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOMEM;
         s->backend = backend_postgres_new(s->source);

@@ -16,6 +16,7 @@
 
 #include "backend_sqlite.h"
 #include "pgconn.h"
+#include "pgcontainer.h"
 #include "pgmarker.h"
 #include "session.h"
 #include "strbuf.h"
@@ -260,6 +261,51 @@ static void gc_server(gc_state *gc)
     diag_list_clear(&problems);
 }
 
+/*
+ * Containers labelled foster=1 whose owning foster process is dead and whose
+ * run was not kept (a kept run's owner has exited on purpose). The owner pid
+ * is of this host: with a remote engine (DOCKER_HOST) it says nothing, so
+ * such containers are better removed with the engine's own tools.
+ */
+static void gc_containers(gc_state *gc)
+{
+    foster_session *s = gc->session;
+    diag_list problems = DIAG_LIST_INIT;
+    size_t count = 0;
+    pg_container_entry *entries = pg_container_list(NULL, &count, &problems);
+    for (size_t i = 0; entries && i < count; i++) {
+        pg_container_entry *e = &entries[i];
+        run_record r;
+        bool kept = false;
+        if (e->run_id && run_record_read(s->runtime_dir, e->run_id, &r, &problems) == 0) {
+            kept = r.kept;
+            run_record_free(&r);
+        }
+        bool dead = e->owner_pid > 0 && kill(e->owner_pid, 0) < 0 && errno == ESRCH;
+        if (kept || !dead)
+            continue;
+        const char *run = e->run_id ? e->run_id : "?";
+        if (gc->dry_run) {
+            gc_say(gc, "would remove container %s (%s, run %s, dead process %ld)", e->name,
+                   e->engine, run, (long)e->owner_pid);
+            continue;
+        }
+        pg_container *container = pg_container_attach(e->engine, e->name, &problems);
+        if (container && pg_container_stop(container, &problems) == 0) {
+            gc_say(gc, "removed container %s (%s, run %s, dead process %ld)", e->name, e->engine,
+                   run, (long)e->owner_pid);
+            if (e->run_id)
+                run_record_remove(s->runtime_dir, e->run_id, &problems);
+        } else {
+            gc_say(gc, "could not remove container %s", e->name);
+            gc->failures++;
+        }
+        pg_container_free(container);
+    }
+    pg_container_list_free(entries, count);
+    diag_list_clear(&problems);
+}
+
 foster_result foster_gc(foster_session *s, bool dry_run, foster_progress_fn report, void *context)
 {
     session_clear_error(s);
@@ -268,6 +314,7 @@ foster_result foster_gc(foster_session *s, bool dry_run, foster_progress_fn repo
     gc_state gc = {s, dry_run, report, context, 0};
     gc_records(&gc);
     gc_orphan_files(&gc);
+    gc_containers(&gc);
     if (s->manifest_loaded && s->backend_name)
         gc_server(&gc);
     if (gc.failures) {

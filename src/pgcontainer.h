@@ -16,6 +16,9 @@
  * The engine: options->engine ("docker" or "podman"); NULL means the first of
  * them whose `ENGINE info` succeeds. No engine answering is an error that
  * names each engine tried and what it said.
+ *
+ * Implemented by pgcontainer.c (start, stop, the handle) and
+ * pgcontainer_attach.c (attach, list), over pgengine.h (running the engine).
  */
 #ifndef FOSTER_PGCONTAINER_H
 #define FOSTER_PGCONTAINER_H
@@ -38,8 +41,15 @@ typedef struct pg_container_options {
 /*
  * Pulls nothing itself (the engine pulls on run), starts the container,
  * discovers the published port (`ENGINE port NAME 5432/tcp`), and waits
- * until it is ready. NULL with a diag on failure; a container that was
- * started is removed again before returning.
+ * until it is ready. `timeout` covers all of it, the pull included. NULL with
+ * a diag on failure; a container that was started is removed again before
+ * returning (not one whose name was taken already: that one is not ours).
+ * The diags: "no container engine answered: docker: not found in PATH;
+ * podman: <the error line `podman info` printed>", the engine's message
+ * when `run` fails, the readiness failure with the last lines of the
+ * container's log, "container NAME (IMAGE) stopped before PostgreSQL was
+ * ready" (noticed within about a second), "interrupted ..." (while waiting
+ * for readiness, *interrupt is noticed within about a second).
  */
 pg_container *pg_container_start(const pg_container_options *options, diag_list *diags);
 
@@ -58,8 +68,10 @@ const char *pg_container_engine(const pg_container *container); /* the engine us
 
 /*
  * Lists foster's containers (label foster=1) as "name pid run_id" triples,
- * for gc: a NULL-terminated array the caller frees with pg_container_list_free.
- * `engine` NULL: each engine that answers.
+ * for gc: an array of *count entries followed by one whose name is NULL, which
+ * the caller frees with pg_container_list_free. `engine` NULL: each engine
+ * that answers (none answering is an empty list, not an error). NULL with a
+ * diag when the named engine fails. owner_pid is 0 when the label is missing.
  */
 typedef struct pg_container_entry {
     char *engine;
@@ -70,7 +82,7 @@ typedef struct pg_container_entry {
 pg_container_entry *pg_container_list(const char *engine, size_t *count, diag_list *diags);
 void pg_container_list_free(pg_container_entry *entries, size_t count);
 
-/* Removes the container (`ENGINE rm -f NAME`). 0, or -1 with a diag. */
+/* Removes the container (`ENGINE rm -f NAME`): 0 (also when it was gone), or -1 with a diag. */
 int pg_container_stop(pg_container *container, diag_list *diags);
 
 /* Frees the handle; does not stop the container. NULL is fine. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pgcluster.h"
+#include "pgcontainer.h"
 #include "strbuf.h"
 
 typedef struct existing_source {
@@ -230,5 +231,117 @@ pg_source *pg_source_cluster_attach(const char *location, pid_t pid, diag_list *
     c->base.ops = &cluster_ops;
     c->base.ephemeral = true;
     c->cluster = cluster;
+    return &c->base;
+}
+
+typedef struct container_source {
+    pg_source base;
+    pg_container_options options;
+    char *engine, *image, *run_id;
+    pg_container *container;
+    char *location; /* "<engine>/<name>", for the run record */
+} container_source;
+
+static int container_start(pg_source *source, diag_list *diags)
+{
+    container_source *c = (container_source *)source;
+    if (c->container)
+        return 0;
+    c->container = pg_container_start(&c->options, diags);
+    return c->container ? 0 : -1;
+}
+
+static char *container_conninfo(const pg_source *source, const char *database)
+{
+    const container_source *c = (const container_source *)source;
+    return pg_container_conninfo(c->container, database ? database : "postgres");
+}
+
+static int container_stop(pg_source *source, diag_list *diags)
+{
+    container_source *c = (container_source *)source;
+    if (!c->container)
+        return 0;
+    int rc = pg_container_stop(c->container, diags);
+    pg_container_free(c->container);
+    c->container = NULL;
+    return rc;
+}
+
+static const char *container_location(const pg_source *source)
+{
+    container_source *c = (container_source *)source;
+    if (!c->container)
+        return NULL;
+    free(c->location);
+    c->location =
+        strbuf_format("%s/%s", pg_container_engine(c->container), pg_container_name(c->container));
+    return c->location;
+}
+
+static void container_free(pg_source *source)
+{
+    container_source *c = (container_source *)source;
+    if (!c)
+        return;
+    pg_container_free(c->container);
+    free(c->engine);
+    free(c->image);
+    free(c->run_id);
+    free(c->location);
+    free(c);
+}
+
+static const pg_source_ops container_ops = {
+    .start = container_start,
+    .conninfo = container_conninfo,
+    .stop = container_stop,
+    .location = container_location,
+    .server_pid = no_pid,
+    .free = container_free,
+};
+
+pg_source *pg_source_container(const char *engine, const char *image, const char *run_id,
+                               const volatile sig_atomic_t *interrupt)
+{
+    container_source *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->base.ops = &container_ops;
+    c->base.ephemeral = true;
+    c->engine = engine ? strdup(engine) : NULL;
+    c->image = image ? strdup(image) : NULL;
+    c->run_id = strdup(run_id);
+    if ((engine && !c->engine) || (image && !c->image) || !c->run_id) {
+        container_free(&c->base);
+        return NULL;
+    }
+    c->options = (pg_container_options){
+        .engine = c->engine, .image = c->image, .run_id = c->run_id, .interrupt = interrupt};
+    return &c->base;
+}
+
+pg_source *pg_source_container_attach(const char *location, diag_list *diags)
+{
+    const char *slash = location ? strchr(location, '/') : NULL;
+    if (!slash) {
+        diag_add(diags, NULL, 0, 0, "the run record names no container (\"%s\")",
+                 location ? location : "");
+        return NULL;
+    }
+    char *engine = strndup(location, (size_t)(slash - location));
+    pg_container *container = engine ? pg_container_attach(engine, slash + 1, diags) : NULL;
+    free(engine);
+    if (!container)
+        return NULL;
+    container_source *c = calloc(1, sizeof *c);
+    if (!c) {
+        pg_container_free(container);
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    c->base.ops = &container_ops;
+    c->base.ephemeral = true;
+    c->container = container;
     return &c->base;
 }

@@ -52,6 +52,17 @@ pg_source *pg_source_existing(const char *conninfo);
 pg_source *pg_source_cluster(const char *bindir, const char *directory, const char *name,
                              const volatile sig_atomic_t *interrupt);
 
+/*
+ * A PostgreSQL container (pgcontainer.h) for run `run_id`; `engine` and
+ * `image` NULL for the defaults. Copied. NULL when memory ran out. Its
+ * location is "<engine>/<container name>".
+ */
+pg_source *pg_source_container(const char *engine, const char *image, const char *run_id,
+                               const volatile sig_atomic_t *interrupt);
+
+/* The container at `location` ("<engine>/<name>"), checked to be foster's. */
+pg_source *pg_source_container_attach(const char *location, diag_list *diags);
+
 /* A cluster an earlier process started (down, gc). NULL with a diag if it is not one. */
 pg_source *pg_source_cluster_attach(const char *location, pid_t pid, diag_list *diags);
 

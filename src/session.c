@@ -169,12 +169,6 @@ bool session_is_cluster(const char *backend_name)
 /* The backend for this session's engine (run id known), not yet connected. */
 static foster_result make_backend(foster_session *s)
 {
-    if (strcmp(s->backend_name, "container") == 0) {
-        diag *d = diag_add(&s->problems, NULL, 0, 0,
-                           "the container backend is not available in this version of foster");
-        diag_set_hint(d, "use -b cluster for a PostgreSQL server foster starts itself");
-        return session_fail(s, FOSTER_ERROR_INPUT);
-    }
     bool in_memory = s->options.sqlite_in_memory && s->dialect == SCHEMA_SQLITE;
     if (!in_memory && !s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
         return session_fail(s, FOSTER_ERROR_SYSTEM);
@@ -191,6 +185,13 @@ static foster_result make_backend(foster_session *s)
         /* Known before the server starts, so a killed run can be found. */
         free(s->record.server);
         s->record.server = strbuf_format("%s/%s", s->runtime_dir, name);
+    } else if (strcmp(s->backend_name, "container") == 0) {
+        source = pg_source_container(s->manifest.container_engine, s->manifest.container_image,
+                                     s->run_id, s->options.interrupt);
+        free(s->record.server);
+        s->record.server = strbuf_format(
+            "%s/foster-%s", s->manifest.container_engine ? s->manifest.container_engine : "auto",
+            s->run_id);
     } else {
         source = pg_source_existing(session_server_conninfo(s));
     }
@@ -518,15 +519,14 @@ static foster_result hide_password(foster_session *s)
     char *path = passfile_path(s);
     char *name = strdup("PGPASSFILE");
     int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
-    bool written = fd >= 0 && !line.failed &&
-                   write(fd, line.data, line.length) == (ssize_t)line.length;
+    bool written =
+        fd >= 0 && !line.failed && write(fd, line.data, line.length) == (ssize_t)line.length;
     if (fd >= 0)
         close(fd);
     explicit_bzero(line.data, line.length);
     strbuf_free(&line);
     if (!written || !name) {
-        diag_add(&s->problems, path, 0, 0, "cannot write the password file: %s",
-                 strerror(errno));
+        diag_add(&s->problems, path, 0, 0, "cannot write the password file: %s", strerror(errno));
         free(path);
         free(name);
         return FOSTER_ERROR_SYSTEM;

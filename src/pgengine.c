@@ -1,0 +1,468 @@
+/*
+ * pgengine.c — running the docker or podman command line for the container
+ * backend. See pgengine.h.
+ *
+ * Every engine command goes through pg_engine_command: fork and exec of the
+ * engine found in PATH (an argv array, never a shell), its stdout and stderr
+ * read through pipes, bounded by a timeout and by the caller's interrupt flag.
+ * The superuser password reaches `run` through the child's environment only
+ * (`-e POSTGRES_PASSWORD` names the variable), so it never shows in ps. Which
+ * engine to use is decided by `ENGINE info`: its exit status says whether the
+ * engine answers.
+ */
+#include "pgengine.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+
+extern char **environ;
+
+#define INFO_TIMEOUT_SECONDS    20.0
+#define KILL_GRACE_SECONDS      1.0
+#define POLL_SLICE_MILLISECONDS 50
+#define OUTPUT_LIMIT_BYTES      (1024 * 1024)
+
+const char *const pg_engine_names[PG_ENGINE_COUNT] = {"docker", "podman"};
+
+double pg_engine_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- running the engine ---- */
+
+/* The engine's executable in PATH, a new string; NULL when there is none. */
+static char *engine_path(const char *engine)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *start = path;; start++) {
+        const char *end = strchr(start, ':');
+        size_t length = end ? (size_t)(end - start) : strlen(start);
+        char *candidate = length ? strbuf_format("%.*s/%s", (int)length, start, engine)
+                                 : strbuf_format("./%s", engine); /* empty entry: the cwd */
+        struct stat st;
+        if (candidate && stat(candidate, &st) == 0 && S_ISREG(st.st_mode) &&
+            access(candidate, X_OK) == 0)
+            return candidate;
+        free(candidate);
+        if (!end)
+            return NULL;
+        start = end;
+    }
+}
+
+void pg_engine_reply_free(pg_engine_reply *reply)
+{
+    free(reply->out);
+    free(reply->err);
+    reply->out = reply->err = NULL;
+}
+
+/*
+ * argv for exec: the engine's name, then the arguments. The pointers are
+ * borrowed; only the array is new.
+ */
+static char **engine_argv(const pg_engine_call *call)
+{
+    size_t count = 0;
+    while (call->arguments[count])
+        count++;
+    char **argv = calloc(count + 2, sizeof *argv);
+    if (!argv)
+        return NULL;
+    argv[0] = (char *)call->engine;
+    for (size_t i = 0; i < count; i++)
+        argv[i + 1] = (char *)call->arguments[i];
+    return argv;
+}
+
+/*
+ * Our environment without any POSTGRES_PASSWORD, plus ours when `password`
+ * is set. The array and that one entry are new (*owned is the entry to free).
+ */
+static char **engine_environment(const char *password, char **owned)
+{
+    static const char prefix[] = PG_ENGINE_PASSWORD_VARIABLE "=";
+    size_t count = 0;
+    while (environ && environ[count])
+        count++;
+    char **envp = calloc(count + 2, sizeof *envp);
+    *owned = password ? strbuf_format("%s%s", prefix, password) : NULL;
+    if (!envp || (password && !*owned)) {
+        free(envp);
+        free(*owned);
+        *owned = NULL;
+        return NULL;
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (strncmp(environ[i], prefix, sizeof prefix - 1) != 0)
+            envp[used++] = environ[i];
+    }
+    if (*owned)
+        envp[used++] = *owned;
+    return envp;
+}
+
+/* In the child: only async-signal-safe calls. Reports exec's errno through `report_fd`. */
+static void engine_child(const char *path, char **argv, char **envp, int out_fd, int err_fd,
+                         int report_fd)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    struct sigaction default_action;
+    memset(&default_action, 0, sizeof default_action);
+    default_action.sa_handler = SIG_DFL;
+    static const int reset[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD};
+    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
+        sigaction(reset[i], &default_action, NULL);
+    int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
+        dup2(err_fd, STDERR_FILENO) < 0) {
+        int error = errno;
+        ssize_t ignored = write(report_fd, &error, sizeof error);
+        (void)ignored;
+        _exit(127);
+    }
+    /* Nothing else of ours reaches the engine (nor what it leaves running). */
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+        for (int fd = 3; fd < 1024; fd++)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    execve(path, argv, envp);
+    int error = errno;
+    ssize_t ignored = write(report_fd, &error, sizeof error);
+    (void)ignored;
+    _exit(127);
+}
+
+/* Ends a child that outstayed its welcome: SIGTERM, then SIGKILL after a grace time. */
+static void engine_kill(pid_t pid)
+{
+    kill(pid, SIGTERM);
+    double until = pg_engine_now_seconds() + KILL_GRACE_SECONDS;
+    while (pg_engine_now_seconds() < until) {
+        if (waitpid(pid, NULL, WNOHANG) == pid)
+            return;
+        poll(NULL, 0, 10);
+    }
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/* Reads what is there without blocking; false once the pipe is closed. */
+static bool drain(int fd, strbuf *into)
+{
+    char buffer[4096];
+    for (;;) {
+        ssize_t n = read(fd, buffer, sizeof buffer);
+        if (n > 0) {
+            if (into->length < OUTPUT_LIMIT_BYTES)
+                strbuf_append(into, buffer, (size_t)n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+}
+
+/* "`docker run`": how messages name a command. */
+static char *command_title(const pg_engine_call *call)
+{
+    return strbuf_format("`%s %s`", call->engine, call->arguments[0]);
+}
+
+/*
+ * Reads the child's output until it exits (a grandchild that keeps the pipes
+ * open does not hold us), the time runs out or the caller interrupts. 0 with
+ * the exit status, or -1 with a diag (the child is then killed).
+ */
+static int engine_collect(const pg_engine_call *call, pid_t pid, int fds[2], strbuf output[2],
+                          int *status, diag_list *diags)
+{
+    double deadline = pg_engine_now_seconds() + call->timeout;
+    bool pipe_open[2] = {true, true};
+    for (;;) {
+        int wait_status;
+        pid_t waited = waitpid(pid, &wait_status, WNOHANG);
+        if (waited == pid) {
+            for (int i = 0; i < 2; i++) {
+                if (pipe_open[i])
+                    drain(fds[i], &output[i]);
+            }
+            *status = WIFEXITED(wait_status)     ? WEXITSTATUS(wait_status)
+                      : WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status)
+                                                 : 255;
+            return 0;
+        }
+        if (waited < 0 && errno != EINTR) {
+            diag_add(diags, NULL, 0, 0, "cannot wait for %s: %s", call->engine, strerror(errno));
+            return -1;
+        }
+        bool stop_for_interrupt = pg_engine_interrupted(call->interrupt);
+        if (stop_for_interrupt || pg_engine_now_seconds() >= deadline) {
+            engine_kill(pid);
+            char *title = command_title(call);
+            if (stop_for_interrupt)
+                diag_add(diags, NULL, 0, 0, "interrupted while waiting for %s",
+                         title ? title : call->engine);
+            else
+                diag_add(diags, NULL, 0, 0, "%s gave no answer within %.1f s",
+                         title ? title : call->engine, call->timeout);
+            free(title);
+            return -1;
+        }
+        struct pollfd polled[2];
+        nfds_t count = 0;
+        int which[2];
+        for (int i = 0; i < 2; i++) {
+            if (pipe_open[i]) {
+                polled[count] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+                which[count++] = i;
+            }
+        }
+        /* With both pipes closed the child is about to exit: look again soon. */
+        int ready = poll(count ? polled : NULL, count, count ? POLL_SLICE_MILLISECONDS : 5);
+        for (nfds_t i = 0; ready > 0 && i < count; i++) {
+            if (polled[i].revents)
+                pipe_open[which[i]] = drain(fds[which[i]], &output[which[i]]);
+        }
+    }
+}
+
+int pg_engine_command(const pg_engine_call *call, pg_engine_reply *reply, diag_list *diags)
+{
+    memset(reply, 0, sizeof *reply);
+    char *path = engine_path(call->engine);
+    if (!path) {
+        diag *d = diag_add(diags, NULL, 0, 0, "%s: not found in PATH", call->engine);
+        diag_set_hint(d, "install Docker or Podman, or use -b cluster");
+        return -1;
+    }
+    char *owned_entry = NULL;
+    char **argv = engine_argv(call);
+    char **envp = engine_environment(call->password, &owned_entry);
+    int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, report_pipe[2] = {-1, -1};
+    int rc = -1;
+    if (!argv || !envp) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0 ||
+        pipe2(report_pipe, O_CLOEXEC) < 0) {
+        diag_add(diags, NULL, 0, 0, "cannot run %s: pipe: %s", path, strerror(errno));
+        goto done;
+    }
+    pid_t pid = fork();
+    if (pid == 0)
+        engine_child(path, argv, envp, out_pipe[1], err_pipe[1], report_pipe[1]);
+    if (pid < 0) {
+        diag_add(diags, NULL, 0, 0, "cannot run %s: fork: %s", path, strerror(errno));
+        goto done;
+    }
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    close(report_pipe[1]);
+    out_pipe[1] = err_pipe[1] = report_pipe[1] = -1;
+
+    int exec_error = 0;
+    ssize_t got;
+    while ((got = read(report_pipe[0], &exec_error, sizeof exec_error)) < 0 && errno == EINTR)
+        ;
+    if (got == (ssize_t)sizeof exec_error) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        diag_add(diags, NULL, 0, 0, "%s: cannot run %s: %s", call->engine, path,
+                 strerror(exec_error));
+        goto done;
+    }
+    fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
+    int fds[2] = {out_pipe[0], err_pipe[0]};
+    strbuf output[2] = {STRBUF_INIT, STRBUF_INIT};
+    if (engine_collect(call, pid, fds, output, &reply->status, diags) == 0) {
+        reply->out = strbuf_detach(&output[0]);
+        reply->err = strbuf_detach(&output[1]);
+        if (reply->out && reply->err)
+            rc = 0;
+        else
+            diag_add(diags, NULL, 0, 0, "out of memory");
+    }
+    strbuf_free(&output[0]);
+    strbuf_free(&output[1]);
+    if (rc < 0)
+        pg_engine_reply_free(reply);
+
+done:
+    for (int i = 0; i < 2; i++) {
+        if (out_pipe[i] >= 0)
+            close(out_pipe[i]);
+        if (err_pipe[i] >= 0)
+            close(err_pipe[i]);
+        if (report_pipe[i] >= 0)
+            close(report_pipe[i]);
+    }
+    free(owned_entry);
+    free(envp);
+    free(argv);
+    free(path);
+    return rc;
+}
+
+/*
+ * The line of an engine's stderr worth quoting, a new string: the first one
+ * that mentions an error, else the first non-blank one; without a leading
+ * "docker: " (the message names the engine already). NULL when it said nothing.
+ */
+static char *engine_message(const char *engine, const char *text)
+{
+    const char *chosen = NULL;
+    size_t chosen_length = 0;
+    for (const char *line = text; line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t length = end ? (size_t)(end - line) : strlen(line);
+        while (length && isspace((unsigned char)line[length - 1]))
+            length--;
+        bool blank = true;
+        for (size_t i = 0; i < length && blank; i++)
+            blank = isspace((unsigned char)line[i]) != 0;
+        bool mentions_error = memmem(line, length, "rror", 4) != NULL;
+        if (!blank && (!chosen || mentions_error)) {
+            chosen = line;
+            chosen_length = length;
+            if (mentions_error)
+                break;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    if (!chosen)
+        return NULL;
+    size_t engine_length = strlen(engine);
+    if (chosen_length > engine_length + 2 && strncmp(chosen, engine, engine_length) == 0 &&
+        chosen[engine_length] == ':' && chosen[engine_length + 1] == ' ') {
+        chosen += engine_length + 2;
+        chosen_length -= engine_length + 2;
+    }
+    return strbuf_format("%.*s", (int)chosen_length, chosen);
+}
+
+diag *pg_engine_add_failure(diag_list *diags, const char *engine, const pg_engine_reply *reply,
+                            const char *what)
+{
+    char *message = engine_message(engine, reply->err);
+    diag *d = diag_add(diags, NULL, 0, 0, "%s (exit status %d): %s", what, reply->status,
+                       message ? message : "it printed no message");
+    free(message);
+    return d;
+}
+
+bool pg_engine_says_no_such_container(const pg_engine_reply *reply)
+{
+    return strcasestr(reply->err, "no such container") || strcasestr(reply->err, "no such object");
+}
+
+/* ---- which engine ---- */
+
+const char *pg_engine_known(const char *name)
+{
+    for (size_t i = 0; name && i < PG_ENGINE_COUNT; i++) {
+        if (strcmp(name, pg_engine_names[i]) == 0)
+            return pg_engine_names[i];
+    }
+    return NULL;
+}
+
+/*
+ * Whether `engine` answers `info`; when it does not, appends "engine: why"
+ * to `clauses` and sets *missing when it is not in PATH at all.
+ */
+static bool engine_answers(const char *engine, const volatile sig_atomic_t *interrupt,
+                           strbuf *clauses, bool *missing)
+{
+    if (clauses->length)
+        strbuf_append_str(clauses, "; ");
+    char *path = engine_path(engine);
+    if (!path) {
+        *missing = true;
+        strbuf_appendf(clauses, "%s: not found in PATH", engine);
+        return false;
+    }
+    free(path);
+    static const char *const info[] = {"info", NULL};
+    pg_engine_call call = {engine, info, NULL, INFO_TIMEOUT_SECONDS, interrupt};
+    pg_engine_reply reply;
+    diag_list failure = DIAG_LIST_INIT;
+    if (pg_engine_command(&call, &reply, &failure) < 0) {
+        const diag *last = diag_list_last(&failure);
+        strbuf_appendf(clauses, "%s: %s", engine, last ? last->message : "failed");
+        diag_list_clear(&failure);
+        return false;
+    }
+    bool answers = reply.status == 0;
+    if (!answers) {
+        char *message = engine_message(engine, reply.err);
+        if (message)
+            strbuf_appendf(clauses, "%s: %s", engine, message);
+        else
+            strbuf_appendf(clauses, "%s: `%s info` failed with exit status %d", engine, engine,
+                           reply.status);
+        free(message);
+    }
+    pg_engine_reply_free(&reply);
+    return answers;
+}
+
+const char *pg_engine_choose(const char *wanted, const volatile sig_atomic_t *interrupt,
+                             diag_list *diags)
+{
+    const char *engine = pg_engine_known(wanted);
+    if (wanted && !engine) {
+        diag *d = diag_add(diags, NULL, 0, 0, "unknown container engine \"%s\"", wanted);
+        diag_set_hint(d, "use docker or podman");
+        return NULL;
+    }
+    strbuf clauses = STRBUF_INIT;
+    size_t tried = 0, missing = 0;
+    for (size_t i = 0; i < PG_ENGINE_COUNT && !pg_engine_interrupted(interrupt); i++) {
+        if (engine && engine != pg_engine_names[i])
+            continue;
+        tried++;
+        bool not_in_path = false;
+        if (engine_answers(pg_engine_names[i], interrupt, &clauses, &not_in_path)) {
+            strbuf_free(&clauses);
+            return pg_engine_names[i];
+        }
+        missing += not_in_path;
+    }
+    if (pg_engine_interrupted(interrupt)) {
+        diag_add(diags, NULL, 0, 0, "interrupted while looking for a container engine");
+    } else {
+        diag *d = diag_add(diags, NULL, 0, 0, "no container engine answered: %s",
+                           clauses.failed ? "out of memory" : strbuf_str(&clauses));
+        diag_set_hint(d, missing == tried ? "install Docker or Podman, or use -b cluster"
+                                          : "start the container engine (is its daemon "
+                                            "running?), or use -b cluster");
+    }
+    strbuf_free(&clauses);
+    return NULL;
+}
