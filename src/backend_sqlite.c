@@ -118,12 +118,11 @@ static char *pristine_path_of(const char *path);
  * The database was removed by hand: its pristine copy, if one is left and
  * carries the marker, goes too, so that forgetting the run leaves nothing.
  */
-static void remove_orphan_pristine(sqlite_backend *s)
+bool sqlite_file_has_marker(const char *path)
 {
-    char *pristine = pristine_path_of(s->path);
     sqlite3 *db = NULL;
     int id = 0;
-    if (pristine && sqlite3_open_v2(pristine, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
         sqlite3_stmt *stmt;
         if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &stmt, NULL) == SQLITE_OK) {
             if (sqlite3_step(stmt) == SQLITE_ROW)
@@ -132,7 +131,13 @@ static void remove_orphan_pristine(sqlite_backend *s)
         }
     }
     sqlite3_close(db);
-    if (id == FOSTER_SQLITE_APPLICATION_ID)
+    return id == FOSTER_SQLITE_APPLICATION_ID;
+}
+
+static void remove_orphan_pristine(sqlite_backend *s)
+{
+    char *pristine = pristine_path_of(s->path);
+    if (pristine && sqlite_file_has_marker(pristine))
         unlink(pristine);
     free(pristine);
 }

@@ -54,6 +54,9 @@ void sqlite_add_error(sqlite_backend *s, diag_list *diags, const char *file, int
 /* Runs `sql` (several statements allowed); -1 with a diag on failure. */
 int sqlite_exec(sqlite_backend *s, const char *sql, diag_list *diags);
 
+/* Whether the SQLite file at `path` carries foster's marker (false when unreadable). */
+bool sqlite_file_has_marker(const char *path);
+
 /* Loading (sqlite_load.c), as backend_ops. */
 int sqlite_load_begin(backend *b, const schema_set *schemas, diag_list *diags);
 int sqlite_table_begin(backend *b, const char *schema, const char *table, const csv_row *header,

@@ -131,6 +131,31 @@ static void header_copy_free(header_copy *copy)
     free(copy->fields);
 }
 
+/*
+ * Reads and checks the header row of a CSV fixture (against `table`'s
+ * columns when it is given). Returns 0, or -1 with diags. Whenever there was
+ * a header row, `header` holds a copy of it (the caller frees it), so a
+ * check can go on reading rows after a bad header.
+ */
+static int read_header(csv_reader *reader, const char *path, const ddl_table *table,
+                       header_copy *header, diag_list *diags)
+{
+    csv_row row;
+    int rc = csv_next_row(reader, &row, diags);
+    if (rc == 0) {
+        diag_add(diags, path, 1, 0, "empty file; expected a header row naming the columns");
+        return -1;
+    }
+    if (rc < 0)
+        return -1;
+    rc = check_header(&row, path, table, diags);
+    if (header_copy_make(header, &row) < 0) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    return rc;
+}
+
 static int load_csv(csv_context *ctx, const char *path, long long *rows, diag_list *diags)
 {
     fixtures_loader *loader = ctx->loader;
@@ -140,17 +165,8 @@ static int load_csv(csv_context *ctx, const char *path, long long *rows, diag_li
         return -1;
     header_copy header = {0};
     csv_row row;
-    int rc = csv_next_row(reader, &row, diags);
-    if (rc == 0) {
-        diag_add(diags, path, 1, 0, "empty file; expected a header row naming the columns");
-        rc = -1;
-    } else if (rc > 0) {
-        rc = check_header(&row, path, NULL, diags) == 0 && header_copy_make(&header, &row) == 0
-                 ? 0
-                 : -1;
-        if (rc < 0 && !diags->count)
-            diag_add(diags, NULL, 0, 0, "out of memory");
-    }
+    /* The database knows the columns; it names a wrong one in table_begin. */
+    int rc = read_header(reader, path, NULL, &header, diags);
     if (rc == 0)
         rc = b->ops->table_begin(b, ctx->table->schema, ctx->table->bare_name, &header.row, path,
                                  ctx->deferred, diags);
@@ -492,20 +508,10 @@ static int check_csv(const char *path, const ddl_table *table, diag_list *diags)
     if (!reader)
         return -1;
     header_copy header = {0};
-    csv_row row;
-    int rc = csv_next_row(reader, &row, diags);
-    if (rc == 0) {
-        diag_add(diags, path, 1, 0, "empty file; expected a header row naming the columns");
+    csv_row row = {0};
+    int rc = read_header(reader, path, table, &header, diags);
+    if (table && header.names && check_required_columns(&header, table, path, diags) < 0)
         rc = -1;
-    } else if (rc > 0) {
-        rc = check_header(&row, path, table, diags);
-        if (header_copy_make(&header, &row) < 0) {
-            diag_add(diags, NULL, 0, 0, "out of memory");
-            rc = -1;
-        }
-        if (table && header.names && check_required_columns(&header, table, path, diags) < 0)
-            rc = -1;
-    }
     bool skip_blank = !table || table->column_count > 1;
     size_t first_problem = diags->count;
     while (header.names) {

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,22 +161,6 @@ static bool claimed_by_a_record(const char *directory, const char *file)
     return claimed;
 }
 
-static bool has_sqlite_marker(const char *path)
-{
-    sqlite3 *db = NULL;
-    int id = 0;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        sqlite3_stmt *stmt;
-        if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &stmt, NULL) == SQLITE_OK) {
-            if (sqlite3_step(stmt) == SQLITE_ROW)
-                id = sqlite3_column_int(stmt, 0);
-            sqlite3_finalize(stmt);
-        }
-    }
-    sqlite3_close(db);
-    return id == FOSTER_SQLITE_APPLICATION_ID;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -199,7 +182,7 @@ static void gc_orphan_files(gc_state *gc)
         char *path = strbuf_format("%s/%s", directory, name);
         if (!path)
             continue;
-        if (!has_sqlite_marker(path)) {
+        if (!sqlite_file_has_marker(path)) {
             gc_say(gc, "left %s: it does not carry foster's marker", path);
         } else if (gc->dry_run) {
             gc_say(gc, "would remove %s (no run record claims it)", path);

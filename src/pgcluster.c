@@ -26,6 +26,7 @@
 
 #include "fstree.h"
 #include "pgcluster_internal.h"
+#include "pgconn.h"
 #include "strbuf.h"
 
 #define CLUSTER_PORT       5432
@@ -74,25 +75,13 @@ pid_t pg_cluster_pid(const pg_cluster *cluster)
     return cluster->pid;
 }
 
-/* Appends a libpq keyword=value pair, quoting the value as libpq requires. */
-static void append_conninfo_value(strbuf *sb, const char *keyword, const char *value)
-{
-    strbuf_appendf(sb, "%s%s='", sb->length ? " " : "", keyword);
-    for (const char *p = value; *p; p++) {
-        if (*p == '\'' || *p == '\\')
-            strbuf_append_char(sb, '\\');
-        strbuf_append_char(sb, *p);
-    }
-    strbuf_append_char(sb, '\'');
-}
-
 char *pg_cluster_conninfo(const pg_cluster *cluster, const char *database)
 {
     strbuf sb = STRBUF_INIT;
-    append_conninfo_value(&sb, "host", cluster->home);
+    pgconn_append_value(&sb, "host", cluster->home);
     strbuf_appendf(&sb, " port=%d", cluster->port);
-    append_conninfo_value(&sb, "user", CLUSTER_SUPERUSER);
-    append_conninfo_value(&sb, "dbname", database);
+    pgconn_append_value(&sb, "user", CLUSTER_SUPERUSER);
+    pgconn_append_value(&sb, "dbname", database);
     return strbuf_detach(&sb);
 }
 

@@ -127,3 +127,14 @@ char *pgconn_url(const char *user, const char *host, const char *port, const cha
     }
     return strbuf_detach(&url);
 }
+
+void pgconn_append_value(strbuf *sb, const char *keyword, const char *value)
+{
+    strbuf_appendf(sb, "%s%s='", sb->length ? " " : "", keyword);
+    for (const char *p = value; *p; p++) {
+        if (*p == '\'' || *p == '\\')
+            strbuf_append_char(sb, '\\');
+        strbuf_append_char(sb, *p);
+    }
+    strbuf_append_char(sb, '\'');
+}

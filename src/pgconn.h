@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include "diag.h"
+#include "strbuf.h"
 
 /* The first line of a libpq message without "ERROR:  "/"FATAL:  "; caller frees. */
 char *pgconn_short_message(const char *message);
@@ -36,5 +37,11 @@ char *pgconn_quote_table(PGconn *conn, const char *schema, const char *table);
  * Caller frees; NULL when memory ran out.
  */
 char *pgconn_url(const char *user, const char *host, const char *port, const char *database);
+
+/*
+ * Appends keyword='value' to a key=value connection string (a space first
+ * unless `sb` is empty), quoting the value as libpq requires.
+ */
+void pgconn_append_value(strbuf *sb, const char *keyword, const char *value);
 
 #endif

@@ -19,6 +19,7 @@
 #include "pgcontainer_internal.h"
 #include "pgengine.h"
 #include "pgwait.h"
+#include "pgconn.h"
 #include "strbuf.h"
 
 #define DEFAULT_IMAGE           "postgres:16"
@@ -103,26 +104,14 @@ const char *pg_container_engine(const pg_container *container)
     return container->engine;
 }
 
-/* Appends a libpq keyword=value pair, quoting the value as libpq requires. */
-static void append_conninfo_value(strbuf *sb, const char *keyword, const char *value)
-{
-    strbuf_appendf(sb, "%s%s='", sb->length ? " " : "", keyword);
-    for (const char *p = value; *p; p++) {
-        if (*p == '\'' || *p == '\\')
-            strbuf_append_char(sb, '\\');
-        strbuf_append_char(sb, *p);
-    }
-    strbuf_append_char(sb, '\'');
-}
-
 char *pg_container_conninfo(const pg_container *container, const char *database)
 {
     strbuf sb = STRBUF_INIT;
-    append_conninfo_value(&sb, "host", container->host);
+    pgconn_append_value(&sb, "host", container->host);
     strbuf_appendf(&sb, " port=%d", container->port);
-    append_conninfo_value(&sb, "user", SUPERUSER);
-    append_conninfo_value(&sb, "password", container->password);
-    append_conninfo_value(&sb, "dbname", database);
+    pgconn_append_value(&sb, "user", SUPERUSER);
+    pgconn_append_value(&sb, "password", container->password);
+    pgconn_append_value(&sb, "dbname", database);
     return strbuf_detach(&sb);
 }
 

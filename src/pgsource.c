@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pgcluster.h"
+#include "pgconn.h"
 #include "pgcontainer.h"
 #include "strbuf.h"
 
@@ -32,29 +33,15 @@ static char *with_database(const char *conninfo, const char *database)
 {
     if (!database)
         return strdup(conninfo);
-    strbuf sb = STRBUF_INIT;
     PQconninfoOption *options = PQconninfoParse(conninfo, NULL);
     if (!options)
         return NULL;
-    for (PQconninfoOption *o = options; o->keyword; o++) {
-        if (!o->val || strcmp(o->keyword, "dbname") == 0)
-            continue;
-        strbuf_appendf(&sb, "%s='", o->keyword);
-        for (const char *p = o->val; *p; p++) {
-            if (*p == '\'' || *p == '\\')
-                strbuf_append_char(&sb, '\\');
-            strbuf_append_char(&sb, *p);
-        }
-        strbuf_append_str(&sb, "' ");
-    }
+    strbuf sb = STRBUF_INIT;
+    for (PQconninfoOption *o = options; o->keyword; o++)
+        if (o->val && strcmp(o->keyword, "dbname") != 0)
+            pgconn_append_value(&sb, o->keyword, o->val);
     PQconninfoFree(options);
-    strbuf_append_str(&sb, "dbname='");
-    for (const char *p = database; *p; p++) {
-        if (*p == '\'' || *p == '\\')
-            strbuf_append_char(&sb, '\\');
-        strbuf_append_char(&sb, *p);
-    }
-    strbuf_append_char(&sb, '\'');
+    pgconn_append_value(&sb, "dbname", database);
     return strbuf_detach(&sb);
 }
 
