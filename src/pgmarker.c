@@ -50,16 +50,6 @@ int pg_marker_read(PGconn *admin, const char *name, bool *marked, char **comment
     return rc;
 }
 
-bool pg_database_exists(PGconn *admin, const char *name)
-{
-    const char *params[] = {name};
-    PGresult *result = PQexecParams(admin, "SELECT 1 FROM pg_database WHERE datname = $1", 1, NULL,
-                                    params, NULL, NULL, 0);
-    bool exists = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1;
-    PQclear(result);
-    return exists;
-}
-
 char *pg_create_database_sql(PGconn *admin, const char *name, const char *template)
 {
     char *quoted = pgconn_quote_identifier(admin, name);
@@ -98,14 +88,29 @@ int pg_create_marked(PGconn *admin, const char *name, const char *template, cons
     return rc == 0 ? pg_mark_database(admin, name, marker, diags) : -1;
 }
 
+/* -1 on error (with a diag), 0 when `name` does not exist, 1 unmarked, 2 marked: one query. */
+static int marker_state(PGconn *admin, const char *name, diag_list *diags)
+{
+    const char *params[] = {name};
+    PGresult *result = PQexecParams(admin,
+                                    "SELECT coalesce(shobj_description(oid, 'pg_database'), '') "
+                                    "FROM pg_database WHERE datname = $1",
+                                    1, NULL, params, NULL, NULL, 0);
+    int state = -1;
+    if (PQresultStatus(result) == PGRES_TUPLES_OK)
+        state = PQntuples(result) == 0 ? 0 : is_marker(PQgetvalue(result, 0, 0)) ? 2 : 1;
+    else
+        diag_add(diags, NULL, 0, 0, "cannot read the marker of %s", name);
+    PQclear(result);
+    return state;
+}
+
 int pg_drop_marked(PGconn *admin, const char *name, diag_list *diags)
 {
-    if (!pg_database_exists(admin, name))
-        return 0;
-    bool marked = false;
-    if (pg_marker_read(admin, name, &marked, NULL, diags) < 0)
-        return -1;
-    if (!marked) {
+    int state = marker_state(admin, name, diags);
+    if (state <= 0)
+        return state;
+    if (state == 1) {
         diag_add(diags, NULL, 0, 0,
                  "refusing to drop database \"%s\": it does not carry foster's marker", name);
         return -1;

@@ -30,8 +30,6 @@ char *pg_marker_text(const char *run_id);
  */
 int pg_marker_read(PGconn *admin, const char *name, bool *marked, char **comment, diag_list *diags);
 
-bool pg_database_exists(PGconn *admin, const char *name);
-
 /*
  * The CREATE DATABASE statement for `name` from `template` (FILE_COPY, the
  * faster strategy for databases this small, on PostgreSQL 15+); caller frees.

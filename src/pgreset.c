@@ -4,8 +4,10 @@
  * the process lives on, IntegreSQL's idea without its server), copies for
  * parallel workers, and per-test savepoints.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend_postgres.h"
 #include "pgconn.h"
@@ -57,14 +59,57 @@ int pg_snapshot(backend *b, diag_list *diags)
  * made ahead of time (renamed: about a millisecond) when there is one, else a
  * new one. Then, if asked, start the following copy without waiting for it.
  */
+/* Most milliseconds a reset waits for foster's own closed session to end. */
+#define PG_SESSION_EXIT_WAIT_MS 200
+
+/*
+ * Closes foster's session on the database and waits until its server process
+ * is gone: DROP DATABASE, even WITH (FORCE), otherwise finds it still exiting
+ * and waits for it in 100 ms steps.
+ */
+static void close_own_session(pg_backend *p)
+{
+    if (!p->db)
+        return;
+    char pid[16];
+    snprintf(pid, sizeof pid, "%d", PQbackendPID(p->db));
+    PQfinish(p->db);
+    p->db = NULL;
+    const char *params[] = {pid};
+    for (int waited = 0; waited < PG_SESSION_EXIT_WAIT_MS; waited++) {
+        PGresult *result = PQexecParams(p->admin, "SELECT 1 FROM pg_stat_activity WHERE pid = $1",
+                                        1, NULL, params, NULL, NULL, 0);
+        bool gone = PQresultStatus(result) != PGRES_TUPLES_OK || PQntuples(result) == 0;
+        PQclear(result);
+        if (gone)
+            return;
+        nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+    }
+}
+
+/* Which of the template and the next copy exist: one query. */
+static void siblings_present(pg_backend *p, const char *template, const char *next,
+                             bool *have_template, bool *have_next)
+{
+    const char *params[] = {template, next};
+    PGresult *result =
+        PQexecParams(p->admin, "SELECT datname FROM pg_database WHERE datname IN ($1, $2)", 2, NULL,
+                     params, NULL, NULL, 0);
+    *have_template = *have_next = false;
+    for (int i = 0; PQresultStatus(result) == PGRES_TUPLES_OK && i < PQntuples(result); i++) {
+        *have_template = *have_template || strcmp(PQgetvalue(result, i, 0), template) == 0;
+        *have_next = *have_next || strcmp(PQgetvalue(result, i, 0), next) == 0;
+    }
+    PQclear(result);
+}
+
 int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
     if (pg_connect_admin(p, diags) < 0)
         return -1;
     pg_finish_pending(p);
-    PQfinish(p->db);
-    p->db = NULL;
+    close_own_session(p);
     char *next = pg_sibling_name(p, "next");
     char *template = pg_sibling_name(p, "tpl");
     if (!next || !template) {
@@ -72,10 +117,11 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
         free(template);
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     }
-    int rc = pg_database_exists(p->admin, template)
+    bool have_template, have_next;
+    siblings_present(p, template, next, &have_template, &have_next);
+    int rc = have_template
                  ? 0
                  : (diag_add(diags, NULL, 0, 0, "no template %s to reset from", template), -1);
-    bool have_next = rc == 0 && pg_database_exists(p->admin, next);
     if (rc == 0)
         rc = pg_drop_marked(p->admin, p->database, diags);
     if (rc == 0 && have_next) {

@@ -517,6 +517,45 @@ EOF
     assert_runtime_empty
 }
 
+test_reset_returns_postgres_database_to_its_fixtures() {
+    foster_pg -q -c "$CASES/basic/foster.ini" up
+    assert_exit 0
+    local database
+    database=$(export_value "$OUT" PGDATABASE)
+    psql_admin "DELETE FROM pet; DELETE FROM person; INSERT INTO person (id, name) VALUES (99, 'Mallory')" \
+        "$database" >/dev/null
+    assert_eq 1 "$(psql_admin 'SELECT count(*) FROM person' "$database")" "rows before reset"
+    foster_pg -c "$CASES/basic/foster.ini" reset
+    assert_exit 0
+    assert_matches "$ERR" "^foster: reset $database in [0-9.]+ ms$"
+    assert_eq "3|2" "$(psql_admin 'SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM pet)' "$database")" \
+        "rows after reset"
+    assert_eq 0 "$(psql_admin "SELECT count(*) FROM person WHERE name = 'Mallory'" "$database")" \
+        "the test's row after reset"
+    # the template stays closed to connections; the reset database is marked
+    assert_eq f "$(psql_admin "SELECT datallowconn FROM pg_database WHERE datname = '${database}_tpl'")" \
+        "the template accepts no connections"
+    assert_matches "$(psql_admin "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$database'")" \
+        "^foster test database; run " "marker after reset"
+    foster_pg -q -c "$CASES/basic/foster.ini" down
+    assert_exit 0
+    assert_eq 0 "$(psql_admin "SELECT count(*) FROM pg_database WHERE datname LIKE '${database}%'")" \
+        "databases of the run after down (test, template, next copy)"
+    assert_runtime_empty
+}
+
+test_jobs_give_each_worker_its_own_postgres_database() {
+    foster_pg -q -c "$CASES/basic/foster.ini" run --jobs 3 -- sh -c '
+        test "$FOSTER_JOBS" = 3 || exit 11
+        for i in 1 2 3; do eval "echo \"\$DATABASE_URL_$i\""; done > "$1/urls"
+        psql -XAtq "$DATABASE_URL_1" -c "DELETE FROM pet" || exit 12
+        psql -XAtq "$DATABASE_URL_2" -c "SELECT count(*) FROM pet" > "$1/second"' sh "$WORK"
+    assert_exit 0
+    assert_eq 3 "$(sort -u "$WORK/urls" | grep -c '^postgresql://')" "distinct worker URLs"
+    assert_eq 2 "$(cat "$WORK/second")" "pets in worker 2's database after worker 1 deleted its own"
+    assert_runtime_empty
+}
+
 test_cluster_up_serves_database_until_down() {
     run_foster -b cluster -c "$CASES/basic/foster.ini" up
     assert_exit 0
