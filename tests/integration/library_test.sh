@@ -2,9 +2,12 @@
 # libfoster as a user gets it: `meson install` into a scratch root, then a
 # C program built with `pkg-config foster` (shared, then static) provisions
 # the example through it.
-# usage: library_test.sh BUILD_DIR
+# usage: library_test.sh BUILD_DIR [SANITIZERS]   (SANITIZERS as meson's b_sanitize)
 set -u
 build=$1
+sanitize=${2:-none}
+cflags=""
+[ "$sanitize" = none ] || cflags="-fsanitize=$sanitize"
 root=${FOSTER_SOURCE_ROOT:?}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -36,12 +39,12 @@ check shared_library_exports_only_the_api \
            awk '\$2 == \"T\" {print \$3}' | grep -v '^foster_'"
 
 check program_built_with_pkgconfig_runs_against_shared_library \
-    sh -c "cc -o '$scratch/shared' '$root/tests/data/library/example.c' $(pkg --cflags --libs foster) -lsqlite3 &&
+    sh -c "cc $cflags -o '$scratch/shared' '$root/tests/data/library/example.c' $(pkg --cflags --libs foster) -lsqlite3 &&
            LD_LIBRARY_PATH='$(dirname "$(find "$scratch/root" -name 'libfoster.so' | head -n1)")' \
            '$scratch/shared' '$root/foster.ini' | grep -q 'sqlite:///:memory: has 4 users'"
 
 check program_built_static_runs \
-    sh -c "cc -o '$scratch/static' '$root/tests/data/library/example.c' $(pkg --cflags foster) \
+    sh -c "cc $cflags -o '$scratch/static' '$root/tests/data/library/example.c' $(pkg --cflags foster) \
            $(find "$scratch/root" -name libfoster.a | head -n1) -lsqlite3 -lpq -linih -ljansson &&
            '$scratch/static' '$root/foster.ini' | grep -q 'has 4 users'"
 
