@@ -69,9 +69,18 @@ static foster_result open_recorded(foster_session *s)
                strcmp(kind, "container") == 0) {
         if (session_is_cluster(kind) && (!s->record.server || access(s->record.server, F_OK) < 0))
             return FOSTER_ERROR_NOT_FOUND; /* the whole server is gone */
-        if (strcmp(kind, "container") == 0)
-            s->source = pg_source_container_attach(s->record.server, &s->problems);
-        else if (session_is_cluster(kind))
+        if (strcmp(kind, "container") == 0) {
+            diag_list attach_problems = DIAG_LIST_INIT;
+            s->source = pg_source_container_attach(s->record.server, &attach_problems);
+            /* removed by the engine (a restart removes --rm containers): gone */
+            const diag *d = diag_list_last(&attach_problems);
+            bool gone = !s->source && d && strcasestr(d->message, "no such");
+            diag_list_move(&s->problems, &attach_problems);
+            if (gone) {
+                diag_list_clear(&s->problems);
+                return FOSTER_ERROR_NOT_FOUND;
+            }
+        } else if (session_is_cluster(kind))
             s->source =
                 pg_source_cluster_attach(s->record.server, s->record.server_pid, &s->problems);
         else
@@ -109,6 +118,23 @@ static foster_result open_recorded(foster_session *s)
     return rc == 0 ? FOSTER_ERROR_NOT_MARKED : FOSTER_ERROR_DATABASE;
 }
 
+/* The server (container, cluster) a run recorded before it had a database. */
+static void stop_recorded_server(foster_session *s)
+{
+    const char *kind = s->record.backend ? s->record.backend : "";
+    diag_list ignored = DIAG_LIST_INIT;
+    pg_source *source = NULL;
+    if (s->record.server && strcmp(kind, "container") == 0)
+        source = pg_source_container_attach(s->record.server, &ignored);
+    else if (s->record.server && session_is_cluster(kind) && access(s->record.server, F_OK) == 0)
+        source = pg_source_cluster_attach(s->record.server, s->record.server_pid, &ignored);
+    if (source) {
+        source->ops->stop(source, &ignored);
+        source->ops->free(source);
+    }
+    diag_list_clear(&ignored);
+}
+
 foster_result foster_attach(foster_session *s, const char *run_id)
 {
     session_clear_error(s);
@@ -139,7 +165,9 @@ foster_result foster_attach(foster_session *s, const char *run_id)
         return session_fail(s, FOSTER_ERROR_NOT_FOUND);
     }
     if (!s->record.url) {
-        /* Killed before the database existed: only the record remains. */
+        /* Killed before the database existed: only the record remains, and
+         * perhaps the server it was starting. */
+        stop_recorded_server(s);
         run_record_remove(s->runtime_dir, s->record.run_id, &s->problems);
         diag_add(&s->problems, NULL, 0, 0, "run %s never created its database", s->record.run_id);
         return session_fail(s, FOSTER_ERROR_NOT_FOUND);

@@ -5,9 +5,10 @@
  * and decodes strings. It keeps no positions and turns numbers into doubles,
  * so a second, much simpler pass over the same text — by then known to be
  * valid JSON — finds where each object, key and value starts and the exact
- * text of numbers, arrays and objects. The two are matched by order: jansson
- * keeps object members in the order of the text, and with duplicate keys
- * rejected the n-th member it iterates is the n-th member written.
+ * text of numbers, arrays and objects (json_positions.h). The two are matched
+ * by order: jansson keeps object members in the order of the text, and with
+ * duplicate keys rejected the n-th member it iterates is the n-th member
+ * written.
  *
  * The pass over the whole text happens once, at parse time, and records
  * where each top-level object starts; the members of one object are found
@@ -17,12 +18,12 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "json_positions.h"
 #include "strbuf.h"
 
 /*
@@ -36,31 +37,17 @@
 static const char expected_list[] = "expected a list of objects with \"model\" and \"fields\"";
 static const char expected_object[] = "expected an object with \"model\" and \"fields\"";
 
-/* A place in the text: byte offset, 1-based line, 1-based byte column. */
-typedef struct text_place {
-    size_t offset;
-    int line;
-    int column;
-} text_place;
-
 /* One element of the top-level array. */
 typedef struct object_entry {
-    json_t *object;     /* borrowed from the root */
-    text_place start;   /* its '{' */
-    size_t model_index; /* into `models` */
+    json_t *object;      /* borrowed from the root */
+    json_position start; /* its '{' */
+    size_t model_index;  /* into `models` */
 } object_entry;
 
 typedef struct model_entry {
     const char *name; /* jansson's string, as first written */
     int line;
 } model_entry;
-
-/* Where one member of an object is written. */
-typedef struct member_place {
-    text_place key;
-    text_place value;
-    size_t value_end; /* offset just past the value */
-} member_place;
 
 /*
  * A column of the row being built; its strings are in `row_text`, by offset
@@ -73,8 +60,8 @@ typedef struct pending_column {
     size_t value_offset;
     size_t value_length;
     bool is_null;
-    text_place key;
-    text_place value;
+    json_position key;
+    json_position value;
 } pending_column;
 
 struct fixture_json {
@@ -88,7 +75,7 @@ struct fixture_json {
     size_t model_count;
 
     /* Reused for each row. */
-    member_place *members;
+    json_member_position *members;
     size_t member_capacity;
     pending_column *pending;
     csv_field *header_fields;
@@ -98,167 +85,6 @@ struct fixture_json {
     strbuf id_column; /* "<field>_id" */
     strbuf label;     /* the object, for messages */
 };
-
-/* ---- scanning text already known to be valid JSON ---- */
-
-typedef struct text_scan {
-    const char *text;
-    size_t length;
-    size_t offset;
-    int line;
-    size_t line_start; /* offset where `line` starts */
-} text_scan;
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static text_scan scan_from(const fixture_json *json, text_place place)
-{
-    return (text_scan){json->text, json->length, place.offset, place.line,
-                       place.offset - (size_t)(place.column - 1)};
-}
-
-static text_place scan_place(const text_scan *scan)
-{
-    size_t column = scan->offset - scan->line_start + 1;
-    return (text_place){scan->offset, scan->line, column > INT_MAX ? INT_MAX : (int)column};
-}
-
-static char scan_peek(const text_scan *scan)
-{
-    return scan->offset < scan->length ? scan->text[scan->offset] : '\0';
-}
-
-static void scan_skip_space(text_scan *scan)
-{
-    for (; scan->offset < scan->length; scan->offset++) {
-        char c = scan->text[scan->offset];
-        if (c == '\n') {
-            scan->line++;
-            scan->line_start = scan->offset + 1;
-        } else if (c != ' ' && c != '\t' && c != '\r') {
-            return;
-        }
-    }
-}
-
-/* From an opening quote to just past the closing one (no newline can be inside). */
-static void scan_skip_string(text_scan *scan)
-{
-    size_t at = scan->offset + 1;
-    while (at < scan->length) {
-        at += strcspn(scan->text + at, "\"\\");
-        if (at >= scan->length || scan->text[at] == '"')
-            break;
-        at += scan->text[at] == '\\' ? 2 : 1;
-    }
-    scan->offset = at < scan->length ? at + 1 : scan->length;
-}
-
-static void scan_skip_value(text_scan *scan)
-{
-    char first = scan_peek(scan);
-    if (first == '"') {
-        scan_skip_string(scan);
-        return;
-    }
-    if (first != '[' && first != '{') { /* number, true, false, null */
-        for (; scan->offset < scan->length; scan->offset++) {
-            char c = scan->text[scan->offset];
-            if (is_space(c) || c == ',' || c == ']' || c == '}')
-                return;
-        }
-        return;
-    }
-    size_t depth = 0;
-    while (scan->offset < scan->length) {
-        char c = scan->text[scan->offset];
-        if (c == '"') {
-            scan_skip_string(scan);
-            continue;
-        }
-        if (c == '[' || c == '{') {
-            depth++;
-        } else if (c == ']' || c == '}') {
-            if (--depth == 0) {
-                scan->offset++;
-                return;
-            }
-        } else if (c == '\n') {
-            scan->line++;
-            scan->line_start = scan->offset + 1;
-        }
-        scan->offset++;
-    }
-}
-
-/* Records up to `capacity` members of the object opening at the scan; returns how many it has. */
-static size_t scan_members(text_scan *scan, member_place *members, size_t capacity)
-{
-    size_t count = 0;
-    scan->offset++; /* '{' */
-    scan_skip_space(scan);
-    while (scan_peek(scan) == '"') {
-        member_place member;
-        member.key = scan_place(scan);
-        scan_skip_string(scan);
-        scan_skip_space(scan);
-        scan->offset++; /* ':' */
-        scan_skip_space(scan);
-        member.value = scan_place(scan);
-        scan_skip_value(scan);
-        member.value_end = scan->offset;
-        scan_skip_space(scan);
-        if (scan_peek(scan) == ',') {
-            scan->offset++;
-            scan_skip_space(scan);
-        }
-        if (count < capacity)
-            members[count] = member;
-        count++;
-    }
-    return count;
-}
-
-/* Appends text[start, end) without the whitespace outside strings. */
-static void append_compact(strbuf *out, const char *text, size_t start, size_t end)
-{
-    size_t run = start;
-    bool in_string = false;
-    for (size_t at = start; at < end; at++) {
-        char c = text[at];
-        if (in_string) {
-            if (c == '\\')
-                at++;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (is_space(c)) {
-            strbuf_append(out, text + run, at - run);
-            run = at + 1;
-        }
-    }
-    strbuf_append(out, text + run, end - run);
-}
-
-static text_place place_of_offset(const char *text, size_t offset)
-{
-    text_scan scan = {text, offset, 0, 1, 0};
-    while (scan.offset < offset) {
-        const char *newline = memchr(text + scan.offset, '\n', offset - scan.offset);
-        if (!newline) {
-            scan.offset = offset;
-        } else {
-            scan.offset = (size_t)(newline - text) + 1;
-            scan.line++;
-            scan.line_start = scan.offset;
-        }
-    }
-    return scan_place(&scan);
-}
 
 /* ---- parsing ---- */
 
@@ -282,39 +108,6 @@ static const char *type_description(const json_t *value)
         break;
     }
     return "null";
-}
-
-/*
- * jansson's position is just past the token it choked on and its column counts
- * characters; its message ends with "near '<token>'", so the token's first
- * byte can be found from both, and its column counted in bytes like every
- * other column here. When the message was cut short, the last byte read is
- * the best there is.
- */
-static size_t syntax_error_offset(const char *text, size_t length, const json_error_t *error)
-{
-    size_t end = error->position > 0 ? (size_t)error->position : 0;
-    if (end > length)
-        end = length;
-    const char *near = strstr(error->text, " near '");
-    if (!near)
-        return end;
-    const char *token = near + strlen(" near '");
-    size_t token_length = strlen(token);
-    if (token_length > 0 && token[token_length - 1] == '\'') {
-        token_length--;
-        if (token_length <= end && memcmp(text + end - token_length, token, token_length) == 0)
-            return end - token_length;
-    }
-    return end > 0 ? end - 1 : 0;
-}
-
-static bool is_blank(const char *text, size_t length)
-{
-    for (size_t at = 0; at < length; at++)
-        if (!is_space(text[at]))
-            return false;
-    return true;
 }
 
 /*
@@ -370,8 +163,8 @@ static int check_object(fixture_json *json, object_entry *entry, diag_list *diag
     return 0;
 }
 
-/* Finds where each element of the top-level array starts and checks it. */
-static int index_objects(fixture_json *json, diag_list *diags)
+/* Finds where each element of the top-level array, written at `array`, starts and checks it. */
+static int index_objects(fixture_json *json, json_position array, diag_list *diags)
 {
     size_t count = json_array_size(json->root);
     json->objects = calloc(count ? count : 1, sizeof *json->objects);
@@ -381,18 +174,12 @@ static int index_objects(fixture_json *json, diag_list *diags)
         return -1;
     }
     json->object_count = count;
-    text_scan scan = {json->text, json->length, 0, 1, 0};
-    scan_skip_space(&scan);
-    scan.offset++; /* '[' */
+    json_positions_cursor cursor = json_positions_enter_array(json->text, json->length, array);
     int rc = 0;
     for (size_t i = 0; i < count; i++) {
-        scan_skip_space(&scan);
         object_entry *entry = &json->objects[i];
         entry->object = json_array_get(json->root, i);
-        entry->start = scan_place(&scan);
-        scan_skip_value(&scan);
-        scan_skip_space(&scan);
-        scan.offset++; /* ',' or ']' */
+        entry->start = json_positions_next_element(&cursor);
         if (check_object(json, entry, diags) < 0)
             rc = -1;
     }
@@ -401,27 +188,24 @@ static int index_objects(fixture_json *json, diag_list *diags)
 
 static int parse_text(fixture_json *json, diag_list *diags)
 {
-    if (is_blank(json->text, json->length)) {
+    json_position first = json_positions_first_token(json->text, json->length);
+    if (first.offset >= json->length) {
         diag_add(diags, json->name, 1, 0, "empty file; %s", expected_list);
         return -1;
     }
     json_error_t error;
     json->root = json_loadb(json->text, json->length, FIXTURE_JSON_DECODE_FLAGS, &error);
     if (!json->root) {
-        text_place place =
-            place_of_offset(json->text, syntax_error_offset(json->text, json->length, &error));
+        json_position place = json_positions_of_syntax_error(json->text, json->length, &error);
         diag_add(diags, json->name, place.line, place.column, "invalid JSON: %s", error.text);
         return -1;
     }
     if (!json_is_array(json->root)) {
-        text_scan scan = {json->text, json->length, 0, 1, 0};
-        scan_skip_space(&scan);
-        text_place place = scan_place(&scan);
-        diag_add(diags, json->name, place.line, place.column, "%s, found %s", expected_list,
+        diag_add(diags, json->name, first.line, first.column, "%s, found %s", expected_list,
                  type_description(json->root));
         return -1;
     }
-    return index_objects(json, diags);
+    return index_objects(json, first, diags);
 }
 
 /* Parses `text` (`length` bytes and a NUL, from malloc), which it takes over. */
@@ -512,7 +296,7 @@ int fixture_json_model_line(const fixture_json *json, size_t index)
 static int reserve_row(fixture_json *json, size_t members, size_t columns)
 {
     if (members > json->member_capacity) {
-        member_place *grown = realloc(json->members, members * sizeof *grown);
+        json_member_position *grown = realloc(json->members, members * sizeof *grown);
         if (!grown)
             return -1;
         json->members = grown;
@@ -538,7 +322,7 @@ static int reserve_row(fixture_json *json, size_t members, size_t columns)
 typedef struct row_build {
     fixture_json *json;
     const object_entry *entry;
-    member_place pk_place;
+    json_member_position pk_place;
     size_t count; /* columns so far */
     diag_list *diags;
 } row_build;
@@ -562,7 +346,7 @@ static const char *object_label(row_build *build)
 }
 
 static void add_column(row_build *build, const char *field, const char *name, size_t name_length,
-                       const json_t *value, const member_place *place)
+                       const json_t *value, const json_member_position *place)
 {
     fixture_json *json = build->json;
     strbuf *text = &json->row_text;
@@ -586,14 +370,14 @@ static void add_column(row_build *build, const char *field, const char *name, si
         strbuf_append(text, json->text + place->value.offset,
                       place->value_end - place->value.offset);
     else if (!column->is_null)
-        append_compact(text, json->text, place->value.offset, place->value_end);
+        json_positions_append_compact(text, json->text, place->value.offset, place->value_end);
     column->value_length = text->length - column->value_offset;
     strbuf_append_char(text, '\0');
 }
 
 /* Maps one field to its column, or skips a many-to-many list; -1 with a diag when neither fits. */
 static int add_field(row_build *build, const fixture_json_table *table, const char *key,
-                     const json_t *value, const member_place *place)
+                     const json_t *value, const json_member_position *place)
 {
     fixture_json *json = build->json;
     if (table->has_column(table->context, key)) {
@@ -663,7 +447,7 @@ static int finish_row(row_build *build, csv_row *header, csv_row *row)
  * Whether the key written at `place` is `key`. An escaped key cannot be
  * compared without decoding it, and passes.
  */
-static bool key_written_at(const fixture_json *json, text_place place, const char *key)
+static bool key_written_at(const fixture_json *json, json_position place, const char *key)
 {
     const char *written = json->text + place.offset + 1;
     size_t length = strlen(key);
@@ -677,12 +461,12 @@ static bool key_written_at(const fixture_json *json, text_place place, const cha
  * member jansson iterates is the n-th written (see the top of the file),
  * which is checked. NULL with a diag when they disagree (which would be a bug).
  */
-static const member_place *find_members(row_build *build, text_place start, json_t *object)
+static const json_member_position *find_members(row_build *build, json_position start,
+                                                json_t *object)
 {
     fixture_json *json = build->json;
-    text_scan scan = scan_from(json, start);
-    bool agree =
-        scan_members(&scan, json->members, json->member_capacity) == json_object_size(object);
+    bool agree = json_positions_members(json->text, json->length, start, json->members,
+                                        json->member_capacity) == json_object_size(object);
     size_t index = 0;
     for (void *member = json_object_iter(object); member && agree;
          member = json_object_iter_next(object, member), index++)
@@ -695,9 +479,9 @@ static const member_place *find_members(row_build *build, text_place start, json
 }
 
 static int add_fields(row_build *build, const fixture_json_table *table, json_t *fields,
-                      text_place start)
+                      json_position start)
 {
-    const member_place *places = find_members(build, start, fields);
+    const json_member_position *places = find_members(build, start, fields);
     if (!places)
         return -1;
     size_t index = 0;
@@ -725,10 +509,10 @@ static int build_row(fixture_json *json, const object_entry *entry, const fixtur
         diag_add(diags, json->name, entry->start.line, 0, "out of memory reading JSON file");
         return -1;
     }
-    const member_place *places = find_members(&build, entry->start, object);
+    const json_member_position *places = find_members(&build, entry->start, object);
     if (!places)
         return -1;
-    text_place fields_start = places[0].value;
+    json_position fields_start = places[0].value;
     size_t index = 0;
     for (void *member = json_object_iter(object); member;
          member = json_object_iter_next(object, member), index++) {

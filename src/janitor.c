@@ -244,11 +244,21 @@ static void gc_server(gc_state *gc)
     diag_list_clear(&problems);
 }
 
+/* Whether an earlier entry of the list names the same container (podman-docker shares a store). */
+static bool listed_before(const pg_container_entry *entries, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(entries[j].name, entries[i].name) == 0)
+            return true;
+    return false;
+}
+
 /*
- * Containers labelled foster=1 whose owning foster process is dead and whose
- * run was not kept (a kept run's owner has exited on purpose). The owner pid
- * is of this host: with a remote engine (DOCKER_HOST) it says nothing, so
- * such containers are better removed with the engine's own tools.
+ * Containers labelled foster=1 whose run has a record here that was not kept
+ * and whose foster process is dead. A container with no record here may be
+ * another user's, or another runtime directory's kept run: it is named and
+ * left alone (a label cannot say "kept": `up` decides after the container
+ * started). Such containers are removed with the engine's own tools.
  */
 static void gc_containers(gc_state *gc)
 {
@@ -258,31 +268,42 @@ static void gc_containers(gc_state *gc)
     pg_container_entry *entries = pg_container_list(NULL, &count, &problems);
     for (size_t i = 0; entries && i < count; i++) {
         pg_container_entry *e = &entries[i];
+        if (listed_before(entries, i))
+            continue;
         run_record r;
-        bool kept = false;
-        if (e->run_id && run_record_read(s->runtime_dir, e->run_id, &r, &problems) == 0) {
-            kept = r.kept;
+        bool recorded = e->run_id && run_record_read(s->runtime_dir, e->run_id, &r, &problems) == 0;
+        bool kept = recorded && r.kept;
+        if (recorded)
             run_record_free(&r);
-        }
         bool dead = e->owner_pid > 0 && kill(e->owner_pid, 0) < 0 && errno == ESRCH;
         if (kept || !dead)
             continue;
         const char *run = e->run_id ? e->run_id : "?";
+        if (!recorded) {
+            gc_say(gc,
+                   "left container %s (%s, run %s): no run record here claims it; remove it "
+                   "with `%s rm -f %s` if it is yours",
+                   e->name, e->engine, run, e->engine, e->name);
+            continue;
+        }
         if (gc->dry_run) {
             gc_say(gc, "would remove container %s (%s, run %s, dead process %ld)", e->name,
                    e->engine, run, (long)e->owner_pid);
             continue;
         }
-        pg_container *container = pg_container_attach(e->engine, e->name, &problems);
-        if (container && pg_container_stop(container, &problems) == 0) {
+        diag_list attach_problems = DIAG_LIST_INIT;
+        pg_container *container = pg_container_attach(e->engine, e->name, &attach_problems);
+        const diag *d = diag_list_last(&attach_problems);
+        bool already_gone = !container && d && strcasestr(d->message, "no such");
+        if (already_gone || (container && pg_container_stop(container, &problems) == 0)) {
             gc_say(gc, "removed container %s (%s, run %s, dead process %ld)", e->name, e->engine,
                    run, (long)e->owner_pid);
-            if (e->run_id)
-                run_record_remove(s->runtime_dir, e->run_id, &problems);
+            run_record_remove(s->runtime_dir, e->run_id, &problems);
         } else {
             gc_say(gc, "could not remove container %s", e->name);
             gc->failures++;
         }
+        diag_list_clear(&attach_problems);
         pg_container_free(container);
     }
     pg_container_list_free(entries, count);
