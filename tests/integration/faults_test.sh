@@ -1,0 +1,893 @@
+#!/usr/bin/env bash
+# faults_test.sh — fault injection: foster is interrupted, its provisioning
+# fails half-way, its server dies, sixteen of it run at once, and its safety
+# rule 1 (never touch a database without foster's marker) is attacked. After
+# every fault, what is left must be nothing: no database file, no test
+# database, no run record, no cluster directory, no server process.
+#
+#   usage: faults_test.sh FOSTER_BINARY [NAME_REGEX]
+#
+# Each test_* function runs in a subshell, in a fresh temporary directory
+# ($WORK, also HOME and TMPDIR) with FOSTER_RUNTIME_DIR set to a fresh private
+# directory ($RUNTIME, short, under /tmp). The runner checks after every test
+# that $RUNTIME is empty, that the shared server holds no database but its
+# own, and stops whatever cluster a failed test left.
+#
+# PostgreSQL: the `cluster` backend (foster starts its own server), and for
+# the tests of the `postgres` backend ONE shared server the runner starts with
+# `foster -q -b cluster up` (tests/data/faults/shared) and stops with
+# `foster -b cluster down` at the end. Without the PostgreSQL server binaries
+# those tests are reported SKIP.
+#
+# Inputs: $FOSTER_TEST_DATA/faults/ (see its README.md) and the example
+# project (foster.ini at the root). Big fixtures are generated at run time.
+#
+# Output: TAP, a summary block of "# " lines (faults injected and survived,
+# leftovers found), then a last line "N passed, M failed"; exit 0 only when M
+# is 0. EXPECTED_FAILURES lists known bugs of foster (reported "# TODO", not
+# counted unless FOSTER_TEST_STRICT=1; a listed test that passes is an error).
+#
+# Needs bash 5, coreutils, awk, python3 (sqlite3 module), for PostgreSQL the
+# server binaries and psql.
+
+set -u
+
+if [ $# -lt 1 ]; then
+    echo "usage: $0 FOSTER_BINARY [NAME_REGEX]" >&2
+    exit 2
+fi
+FOSTER=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+FILTER=${2:-}
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=${FOSTER_SOURCE_ROOT:-$(cd "$SCRIPT_DIR/../.." && pwd)}
+DATA=${FOSTER_TEST_DATA:-$ROOT/tests/data}
+CASES=$DATA/faults
+EXAMPLE=$ROOT/foster.ini
+BIG_ROWS=300000
+
+# Known bugs of foster (not of these tests): name -> why it fails.
+declare -A EXPECTED_FAILURES=(
+)
+
+# ---------------------------------------------------------------------------
+# Assertions: each prints what differed and ends the test (it runs in a subshell).
+
+fail() {
+    local frame=1
+    while [[ ${FUNCNAME[frame]:-} == assert_* || ${FUNCNAME[frame]:-} == leftover ]]; do
+        frame=$((frame + 1))
+    done
+    printf 'FAIL in %s at line %s: %s\n' "${FUNCNAME[frame]:-?}" "${BASH_LINENO[frame - 1]:-?}" "$*"
+    if [ -n "${STATUS+x}" ]; then
+        printf -- '--- last foster exit status: %s\n--- stdout:\n%s\n--- stderr:\n%s\n' \
+            "$STATUS" "${OUT:-}" "${ERR:-}"
+    fi
+    exit 1
+}
+
+# Something outlived the test: counted in the summary, then the test fails.
+leftover() { # WHAT
+    echo "$*" >>"$WORK/.leftovers"
+    fail "left behind: $*"
+}
+
+assert_eq() { # EXPECTED ACTUAL [WHAT]
+    [ "$1" == "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
+}
+
+assert_contains() { # TEXT NEEDLE [WHAT]
+    [[ $1 == *"$2"* ]] || fail "${3:-text} does not contain [$2]; it is: [$1]"
+}
+
+assert_not_contains() { # TEXT NEEDLE [WHAT]
+    [[ $1 != *"$2"* ]] || fail "${3:-text} contains [$2]; it is: [$1]"
+}
+
+assert_matches() { # TEXT ERE [WHAT]
+    printf '%s\n' "$1" | grep -Eq -- "$2" || fail "${3:-text} has no line matching /$2/; it is: [$1]"
+}
+
+assert_exit() { # EXPECTED (the status of the last foster)
+    [ "$STATUS" == "$1" ] || fail "foster exited with $STATUS, expected $1"
+}
+
+assert_gone() { # PATH
+    if [ -e "$1" ] || [ -L "$1" ]; then leftover "file $1"; fi
+}
+
+assert_runtime_empty() {
+    local left
+    left=$(ls -A "$RUNTIME")
+    [ -z "$left" ] || leftover "in the runtime directory: $left"
+}
+
+# No database named NAME on the shared server.
+assert_database_absent() { # NAME
+    [ "$(psql_shared "SELECT count(*) FROM pg_database WHERE datname = '$1'")" == 0 ] ||
+        leftover "database $1 on the shared server"
+}
+
+# The cluster of run ID is gone: no directory foster-cluster_ID-* where
+# clusters live, no process naming it, none of the processes observe_cluster
+# saw (waits up to 15 s: a loaded machine stops a server slowly).
+assert_cluster_of_run_gone() { # ID
+    local id=$1 i pid alive dirs
+    for ((i = 0; i < 1500; i++)); do
+        alive=""
+        for pid in ${CLUSTER_PIDS:-}; do
+            process_runs "$pid" postgres && alive="$alive $pid"
+        done
+        alive="$alive $(processes_naming "foster-cluster_$id" | tr "\n" " ")"
+        dirs=$(ls -d /dev/shm/foster-cluster_"$id"-* "$TMPDIR"/foster-cluster_"$id"-* \
+            /tmp/foster-cluster_"$id"-* "$RUNTIME"/foster-cluster_"$id"* 2>/dev/null)
+        [ -z "${alive// /}" ] && [ -z "$dirs" ] && return 0
+        sleep 0.01
+    done
+    [ -z "${alive// /}" ] || leftover "processes of run $id's cluster:$alive"
+    leftover "directories of run $id's cluster: $dirs"
+}
+
+# ---------------------------------------------------------------------------
+# Helpers.
+
+# A fault this test injects (counted in the summary).
+fault() { # DESCRIPTION
+    echo "$*" >>"$WORK/.faults"
+}
+
+run_foster() {
+    "$FOSTER" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr"
+    STATUS=$?
+    OUT=$(cat "$WORK/.stdout")
+    ERR=$(cat "$WORK/.stderr")
+}
+
+start_foster() {
+    "$FOSTER" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr" &
+    FOSTER_PID=$!
+    echo "$FOSTER_PID" >>"$WORK/.pids"
+}
+
+wait_for_exit() { # PID SECONDS
+    local i limit=$(($2 * 100))
+    for ((i = 0; i < limit; i++)); do
+        if ! kill -0 "$1" 2>/dev/null; then
+            wait "$1"
+            STATUS=$?
+            OUT=$(cat "$WORK/.stdout")
+            ERR=$(cat "$WORK/.stderr")
+            return 0
+        fi
+        sleep 0.01
+    done
+    fail "process $1 still running after $2 s"
+}
+
+# Waits (up to SECONDS) until foster's stderr has a line matching ERE; fails
+# early when foster exits first.
+wait_for_stderr() { # ERE SECONDS
+    local i limit=$(($2 * 200))
+    for ((i = 0; i < limit; i++)); do
+        grep -Eq -- "$1" "$WORK/.stderr" 2>/dev/null && return 0
+        if ! kill -0 "$FOSTER_PID" 2>/dev/null; then
+            wait_for_exit "$FOSTER_PID" 1
+            fail "foster exited before it printed /$1/"
+        fi
+        sleep 0.005
+    done
+    fail "foster printed no /$1/ within $2 s"
+}
+
+# Waits until the runtime directory holds a run record; sets RUN_ID.
+wait_for_record() { # SECONDS
+    local i limit=$(($1 * 200)) record
+    for ((i = 0; i < limit; i++)); do
+        record=$(find "$RUNTIME" -maxdepth 1 -name '*.run' | head -n 1)
+        if [ -n "$record" ]; then
+            RUN_ID=$(basename "$record" .run)
+            return 0
+        fi
+        if ! kill -0 "$FOSTER_PID" 2>/dev/null; then
+            wait_for_exit "$FOSTER_PID" 1
+            fail "foster exited before it wrote a run record"
+        fi
+        sleep 0.005
+    done
+    fail "no run record within $1 s"
+}
+
+# The run id of foster's "run ID: BACKEND database URL" line.
+run_line_id() {
+    printf '%s\n' "$ERR" | sed -n 's/^foster: run \([0-9a-f]\{8\}\): [a-z]* database .*/\1/p'
+}
+
+# Copies tests/data/faults/CASE to $WORK/proj and enters it.
+use_case() { # CASE
+    rm -rf "$WORK/proj"
+    cp -R "$CASES/$1" "$WORK/proj" || fail "no test case $CASES/$1"
+    cd "$WORK/proj" || fail "cannot enter $WORK/proj"
+}
+
+# The item case with the big generated fixture ($BIG_ROWS rows).
+use_big_item() {
+    use_case item
+    mkdir -p fixtures && ln -s "$BIG_CSV" fixtures/item.csv
+}
+
+# The item case with 10,000 rows where row 5,000 (line 5001) is BAD: dup or abc.
+use_item_with_bad_row() { # dup|abc
+    use_case item
+    mkdir -p fixtures
+    awk -v bad="$1" 'BEGIN {
+        print "id,name,qty"
+        for (i = 1; i <= 10000; i++) {
+            id = i; qty = i % 97
+            if (i == 5000 && bad == "dup") id = 1
+            if (i == 5000 && bad == "abc") qty = "abc"
+            printf "%s,item number %d,%s\n", id, i, qty
+        }
+    }' >fixtures/item.csv
+}
+
+# Rows of a read-only query on a SQLite file as "a|b" lines.
+sqlite_rows() { # FILE QUERY
+    python3 - "$1" "$2" <<'EOF'
+import sqlite3, sys
+con = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+for row in con.execute(sys.argv[2]):
+    print("|".join(str(v) for v in row))
+con.close()
+EOF
+}
+
+# A plain SQLite file (no marker) holding item with one row.
+make_unmarked_sqlite() { # FILE
+    python3 - "$1" <<'EOF' || fail "cannot make $1"
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute("CREATE TABLE item (id integer PRIMARY KEY, name text NOT NULL, qty integer NOT NULL)")
+con.execute("INSERT INTO item VALUES (1, 'precious', 7)")
+con.commit()
+con.close()
+EOF
+}
+
+# The pid of a process that has exited.
+dead_pid() {
+    sh -c 'exit 0' &
+    local pid=$!
+    wait "$pid"
+    echo "$pid"
+}
+
+# A run record as runstate.c writes it, for a database foster did not make.
+forge_record() { # RUN_ID PID KEPT BACKEND DATABASE URL
+    cat >"$RUNTIME/$1.run" <<EOF
+run_id=$1
+pid=$2
+kept=$3
+manifest=$WORK/proj/foster.ini
+backend=$4
+database=$5
+url=$6
+server=
+server_pid=0
+started=$EPOCHREALTIME
+EOF
+    chmod 600 "$RUNTIME/$1.run"
+}
+
+# ---- processes
+
+children_of() { # PID
+    local parent=$1 stat line fields
+    for stat in /proc/[0-9]*/stat; do
+        { read -r line <"$stat"; } 2>/dev/null || continue
+        read -r -a fields <<<"${line##*) }" # state ppid ...
+        [ "${fields[1]:-}" == "$parent" ] && { line=${stat#/proc/}; echo "${line%/stat}"; }
+    done
+}
+
+process_runs() { # PID TEXT
+    local cmdline
+    [ -r "/proc/$1/cmdline" ] || return 1
+    cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+    [[ $cmdline == *"$2"* ]]
+}
+
+processes_naming() { # TEXT
+    printf '%s\n' "$1" >"$WORK/.pattern"
+    grep -l -F -f "$WORK/.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
+        sed -n 's|^/proc/\([0-9]*\)/cmdline$|\1|p' | grep -vx "$$"
+}
+
+# Notes the postmaster of the cluster whose home is HOME and its children
+# (CLUSTER_PIDS), for assert_cluster_of_run_gone.
+observe_cluster() { # HOME
+    local postmaster
+    postmaster=$(head -n 1 "$1/data/postmaster.pid" 2>/dev/null)
+    [[ $postmaster =~ ^[0-9]+$ ]] || fail "no postmaster.pid in $1/data"
+    CLUSTER_PIDS="$postmaster $(children_of "$postmaster" | tr '\n' ' ')"
+}
+
+# ---- PostgreSQL
+
+need_pg() {
+    [ -n "$SHARED_PGHOST" ] || exit 77
+}
+
+# Rows of QUERY on the shared server, as its superuser.
+psql_shared() { # QUERY [DATABASE]
+    "$PSQL" -h "$SHARED_PGHOST" -p "$SHARED_PGPORT" -U postgres -d "${2:-postgres}" \
+        -XAtq -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# Databases on the shared server other than initdb's and the `up` run's.
+extra_databases() {
+    psql_shared "SELECT coalesce(string_agg(datname, ' ' ORDER BY datname), '') FROM pg_database
+                 WHERE datname NOT IN ('postgres', 'template0', 'template1')
+                   AND datname NOT LIKE '${SHARED_DATABASE}%'"
+}
+
+drop_database() { # NAME
+    psql_shared "ALTER DATABASE \"$1\" WITH IS_TEMPLATE false ALLOW_CONNECTIONS true" >/dev/null 2>&1
+    psql_shared "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
+}
+
+# The shared server's admin URL for -b postgres -u.
+shared_url() { # [DATABASE]
+    echo "postgresql://postgres@/${1:-postgres}?host=${SHARED_PGHOST//\//%2F}&port=$SHARED_PGPORT"
+}
+
+# ===========================================================================
+# 1. A signal while the fixtures load: 128+N, nothing left.
+
+# BACKEND sqlite|cluster, SIGNAL INT|TERM|HUP, STATUS 128+N.
+signal_during_load() { # BACKEND SIGNAL STATUS
+    use_big_item
+    fault "SIG$2 during a $BIG_ROWS-row load on $1"
+    start_foster -b "$1" run -- true
+    wait_for_stderr '^foster: created 1 tables' 60
+    wait_for_record 1
+    local id=$RUN_ID database
+    if [ "$1" == cluster ]; then
+        observe_cluster "$(readlink -f "$RUNTIME/cluster_$id")"
+    else
+        database=$RUNTIME/test_faultitem_$id.sqlite3
+        [ -e "$database" ] || fail "no database $database while it loads"
+    fi
+    kill -"$2" "$FOSTER_PID"
+    wait_for_exit "$FOSTER_PID" 60
+    assert_exit "$3"
+    assert_contains "$ERR" "foster: error: fixtures/item.csv:"
+    assert_contains "$ERR" "interrupted while loading"
+    assert_not_contains "$ERR" "database ready" "stderr (the load was not interrupted)"
+    if [ "$1" == cluster ]; then
+        assert_cluster_of_run_gone "$id"
+    else
+        assert_gone "$database"
+    fi
+    assert_runtime_empty
+}
+
+test_sigint_during_sqlite_load_exits_130_leaves_nothing() { signal_during_load sqlite INT 130; }
+test_sigterm_during_sqlite_load_exits_143_leaves_nothing() { signal_during_load sqlite TERM 143; }
+test_sighup_during_sqlite_load_exits_129_leaves_nothing() { signal_during_load sqlite HUP 129; }
+test_sigint_during_cluster_load_exits_130_leaves_nothing() { need_pg; signal_during_load cluster INT 130; }
+test_sigterm_during_cluster_load_exits_143_leaves_nothing() { need_pg; signal_during_load cluster TERM 143; }
+test_sighup_during_cluster_load_exits_129_leaves_nothing() { need_pg; signal_during_load cluster HUP 129; }
+
+# ===========================================================================
+# 2. A signal during provisioning, before the load: as soon as the run
+# record exists (on cluster: while the server starts).
+
+signal_during_provisioning() { # BACKEND SIGNAL STATUS
+    use_big_item
+    fault "SIG$2 during provisioning on $1"
+    start_foster -b "$1" run -- true
+    wait_for_record 60
+    local id=$RUN_ID
+    # On cluster the server is not up yet: no "run ID: ... database" line.
+    [ "$1" == cluster ] && assert_not_contains "$(cat "$WORK/.stderr")" "database postgresql" \
+        "stderr when the record appeared"
+    kill -"$2" "$FOSTER_PID"
+    wait_for_exit "$FOSTER_PID" 60
+    assert_exit "$3"
+    assert_not_contains "$ERR" "database ready" "stderr (provisioning was not interrupted)"
+    assert_not_contains "$ERR" "loaded item" "stderr (the load had finished)"
+    if [ "$1" == cluster ]; then
+        assert_not_contains "$ERR" "created 1 tables" "stderr (the server had started)"
+        assert_cluster_of_run_gone "$id"
+    else
+        assert_gone "$RUNTIME/test_faultitem_$id.sqlite3"
+    fi
+    assert_runtime_empty
+}
+
+test_sigint_during_sqlite_provisioning_leaves_nothing() { signal_during_provisioning sqlite INT 130; }
+test_sigterm_during_sqlite_provisioning_leaves_nothing() { signal_during_provisioning sqlite TERM 143; }
+test_sighup_during_sqlite_provisioning_leaves_nothing() { signal_during_provisioning sqlite HUP 129; }
+test_sigint_while_cluster_starts_leaves_nothing() { need_pg; signal_during_provisioning cluster INT 130; }
+test_sigterm_while_cluster_starts_leaves_nothing() { need_pg; signal_during_provisioning cluster TERM 143; }
+test_sighup_while_cluster_starts_leaves_nothing() { need_pg; signal_during_provisioning cluster HUP 129; }
+
+# ===========================================================================
+# 3. Provisioning fails half-way: exit 125, file:line, nothing left.
+
+test_untranslatable_fifth_table_on_sqlite_exits_125_leaves_nothing() {
+    use_case bad_ddl
+    fault "untranslatable DDL in table 5 of 6 on sqlite"
+    run_foster run -- true
+    assert_exit 125
+    assert_contains "$ERR" "foster: error: schemas/t5_untranslatable.sql:5:30: cannot translate \"EXCLUDE\" constraint to SQLite"
+    assert_runtime_empty
+}
+
+test_sqlite_rejecting_fifth_table_exits_125_leaves_nothing() {
+    use_case bad_ddl
+    fault "DDL SQLite rejects in table 5 of 6 (tables 1-4 created)"
+    run_foster -c execution.ini run -- true
+    assert_exit 125
+    assert_contains "$ERR" "foster: error: schemas/t5_execution.sql:8: SQLite rejected the statement: no such column: no_such_column"
+    local id
+    id=$(run_line_id)
+    assert_matches "$id" '^[0-9a-f]{8}$' "run id"
+    assert_gone "$RUNTIME/test_faultexec_$id.sqlite3"
+    assert_runtime_empty
+}
+
+test_syntax_error_in_fifth_table_on_cluster_exits_125_leaves_nothing() {
+    need_pg
+    use_case bad_ddl
+    fault "syntax error in table 5 of 6 on cluster"
+    run_foster -b cluster -c syntax.ini run -- true
+    assert_exit 125
+    assert_contains "$ERR" "foster: error: schemas/t5_syntax.sql:5:1: PostgreSQL rejected the statement: syntax error at or near \")\""
+    local id
+    id=$(run_line_id)
+    assert_matches "$id" '^[0-9a-f]{8}$' "run id"
+    assert_cluster_of_run_gone "$id"
+    assert_runtime_empty
+}
+
+# Row 5,000 of 10,000 is bad on BACKEND: exit 125, the message names line
+# 5001, and there is no database left to hold the first 4,999 rows.
+bad_row() { # BACKEND dup|abc EXPECTED_MESSAGE
+    use_item_with_bad_row "$2"
+    fault "bad row 5000 of 10000 ($2) on $1"
+    run_foster -b "$1" run -- true
+    assert_exit 125
+    assert_contains "$ERR" "$3"
+    assert_not_contains "$ERR" "database ready"
+    local id
+    id=$(run_line_id)
+    assert_matches "$id" '^[0-9a-f]{8}$' "run id"
+    if [ "$1" == cluster ]; then
+        assert_cluster_of_run_gone "$id"
+    else
+        assert_gone "$RUNTIME/test_faultitem_$id.sqlite3"
+    fi
+    assert_runtime_empty
+}
+
+test_duplicate_key_at_line_5001_on_sqlite_exits_125_leaves_nothing() {
+    bad_row sqlite dup 'foster: error: fixtures/item.csv:5001:1: cannot load row into "item": UNIQUE constraint failed: item.id'
+}
+
+test_duplicate_key_at_line_5001_on_cluster_exits_125_leaves_nothing() {
+    need_pg
+    bad_row cluster dup 'foster: error: fixtures/item.csv:5001: duplicate key value violates unique constraint "item_pkey": Key (id)=(1) already exists.'
+}
+
+test_text_in_integer_at_line_5001_on_cluster_exits_125_leaves_nothing() {
+    need_pg
+    bad_row cluster abc 'foster: error: fixtures/item.csv:5001: invalid input syntax for type integer: "abc"'
+}
+
+# ===========================================================================
+# 4. The server dies (SIGKILL to the postmaster) while the command runs.
+
+test_postmaster_killed_mid_run_no_hang_leaves_nothing() {
+    need_pg
+    use_case item
+    mkdir -p fixtures && printf 'id,name,qty\n1,one,1\n2,two,2\n' >fixtures/item.csv
+    fault "SIGKILL to the cluster's postmaster during run"
+    cat >"$WORK/kill_server.sh" <<'EOF'
+#!/bin/sh
+# kill_server.sh WORK PSQL: notes the cluster, kills its postmaster, then queries it.
+pm=$(head -n 1 "$PGHOST/data/postmaster.pid")
+echo "$PGHOST" >"$1/host"
+awk -v pm="$pm" '{ sub(/^.*\) /, ""); if ($2 == pm) { f = FILENAME; gsub(/[^0-9]/, "", f); print f } }' \
+    /proc/[0-9]*/stat >"$1/children" 2>/dev/null
+echo "$pm" >"$1/postmaster"
+kill -KILL "$pm"
+sleep 1
+"$2" -XAtc 'SELECT count(*) FROM item' >"$1/psql.out" 2>&1 || true
+EOF
+    chmod +x "$WORK/kill_server.sh"
+    start_foster -b cluster run -- timeout 60 "$WORK/kill_server.sh" "$WORK" "$PSQL"
+    wait_for_exit "$FOSTER_PID" 90
+    [ -s "$WORK/postmaster" ] || fail "the command did not run"
+    assert_contains "$(cat "$WORK/psql.out")" "psql: error:" "what psql saw after the kill"
+    # A clear error or the command's status (0), never a hang.
+    if [ "$STATUS" != 0 ]; then
+        assert_contains "$ERR" "foster: error:" "stderr without the command's status 0"
+    fi
+    local id
+    id=$(run_line_id)
+    assert_matches "$id" '^[0-9a-f]{8}$' "run id"
+    CLUSTER_PIDS="$(cat "$WORK/postmaster") $(tr "\n" " " <"$WORK/children" 2>/dev/null)"
+    assert_cluster_of_run_gone "$id"
+    assert_gone "$(cat "$WORK/host")"
+    assert_runtime_empty
+}
+
+# ===========================================================================
+# 5. Sixteen runs at once.
+
+test_16_concurrent_postgres_runs_on_one_server_leave_nothing() {
+    need_pg
+    fault "16 concurrent runs on one PostgreSQL server"
+    local i url
+    url=$(shared_url)
+    mkdir "$WORK/c"
+    for ((i = 1; i <= 16; i++)); do
+        (
+            "$FOSTER" -b postgres -u "$url" -c "$EXAMPLE" run -- \
+                "$PSQL" -XAt -c 'select count(*) from trading_shares' \
+                >"$WORK/c/$i.out" 2>"$WORK/c/$i.err"
+            echo $? >"$WORK/c/$i.status"
+        ) &
+        echo $! >>"$WORK/.pids"
+    done
+    wait
+    check_16_runs 8 postgres
+    assert_eq "" "$(psql_shared "SELECT string_agg(datname, ' ') FROM pg_database WHERE datname LIKE 'test_trading%'")" \
+        "test databases left on the server"
+    assert_runtime_empty
+}
+
+test_16_concurrent_sqlite_runs_leave_nothing() {
+    fault "16 concurrent runs on SQLite"
+    local i
+    mkdir "$WORK/c"
+    for ((i = 1; i <= 16; i++)); do
+        (
+            "$FOSTER" -c "$EXAMPLE" run -- python3 -c 'import os, sqlite3
+print(sqlite3.connect(os.environ["FOSTER_SQLITE_PATH"]).execute("select count(*) from trading_shares").fetchone()[0])' \
+                >"$WORK/c/$i.out" 2>"$WORK/c/$i.err"
+            echo $? >"$WORK/c/$i.status"
+        ) &
+        echo $! >>"$WORK/.pids"
+    done
+    wait
+    check_16_runs 8 sqlite
+    assert_eq "" "$(ls "$RUNTIME"/*.sqlite3 2>/dev/null)" "database files left"
+    assert_runtime_empty
+}
+
+# All 16 runs in $WORK/c exited 0, printed COUNT, had distinct run ids.
+check_16_runs() { # COUNT BACKEND
+    local i ids=""
+    for ((i = 1; i <= 16; i++)); do
+        ERR=$(cat "$WORK/c/$i.err")
+        STATUS=$(cat "$WORK/c/$i.status")
+        OUT=$(cat "$WORK/c/$i.out")
+        assert_exit 0
+        assert_eq "$1" "$OUT" "rows of trading_shares seen by run $i"
+        ids="$ids$(printf '%s\n' "$ERR" | sed -n "s/^foster: run \([0-9a-f]\{8\}\): $2 database .*/\1/p")"$'\n'
+    done
+    assert_eq 16 "$(printf '%s' "$ids" | grep -E '^[0-9a-f]{8}$' | sort -u | wc -l)" "distinct run ids"
+}
+
+# ===========================================================================
+# 6. The command's own status, including death by SIGKILL.
+
+test_command_exit_0_1_137_passes_through_and_leaves_nothing() {
+    use_case item
+    mkdir -p fixtures && printf 'id,name,qty\n1,one,1\n' >fixtures/item.csv
+    local command expected id
+    for command in 'exit 0' 'exit 1' 'kill -KILL $$'; do
+        case $command in
+        'exit 0') expected=0 ;;
+        'exit 1') expected=1 ;;
+        *) expected=137 ;;
+        esac
+        fault "command: $command"
+        run_foster run -- sh -c "$command"
+        assert_exit "$expected"
+        id=$(run_line_id)
+        assert_matches "$id" '^[0-9a-f]{8}$' "run id"
+        assert_gone "$RUNTIME/test_faultitem_$id.sqlite3"
+        assert_runtime_empty
+    done
+}
+
+# ===========================================================================
+# 7. Safety rule 1 attacked: databases without the marker, holding data.
+
+test_sqlite_load_refuses_unmarked_file() {
+    use_case item
+    mkdir -p fixtures && printf 'id,name,qty\n2,two,2\n' >fixtures/item.csv
+    make_unmarked_sqlite "$WORK/precious.sqlite3"
+    fault "load into an unmarked SQLite file"
+    run_foster load --url "sqlite:///$WORK/precious.sqlite3" fixtures/item.csv
+    assert_exit 1
+    assert_contains "$ERR" "foster: error: refusing to load into sqlite:///$WORK/precious.sqlite3: it is not a database foster created"
+    assert_eq "1|precious|7" "$(sqlite_rows "$WORK/precious.sqlite3" 'SELECT * FROM item')" "rows of the unmarked file"
+    assert_runtime_empty
+}
+
+test_sqlite_down_reset_gc_refuse_forged_record() {
+    use_case item
+    mkdir -p fixtures && printf 'id,name,qty\n2,two,2\n' >fixtures/item.csv
+    # Exactly where and how foster would name its own database.
+    local file=$RUNTIME/test_faultitem_deadbeef.sqlite3
+    make_unmarked_sqlite "$file"
+    forge_record deadbeef $$ 1 sqlite test_faultitem_deadbeef "sqlite:///$file"
+    fault "down on a forged kept SQLite record"
+    run_foster down deadbeef
+    assert_exit 1
+    assert_contains "$ERR" "foster: error: test_faultitem_deadbeef does not carry foster's marker; leaving it alone"
+    assert_eq "1|precious|7" "$(sqlite_rows "$file" 'SELECT * FROM item')" "rows after down"
+    fault "reset on a forged kept SQLite record"
+    FOSTER_RUN_ID=deadbeef run_foster reset
+    assert_exit 1
+    assert_contains "$ERR" "does not carry foster's marker"
+    assert_eq "1|precious|7" "$(sqlite_rows "$file" 'SELECT * FROM item')" "rows after reset"
+    forge_record deadbeef "$(dead_pid)" 0 sqlite test_faultitem_deadbeef "sqlite:///$file"
+    fault "gc of a forged SQLite record of a dead process"
+    run_foster gc
+    assert_contains "$ERR$OUT" "does not carry foster's marker"
+    assert_eq "1|precious|7" "$(sqlite_rows "$file" 'SELECT * FROM item')" "rows after gc"
+    fault "a new run reaping a forged SQLite record of a dead process"
+    run_foster run -- true
+    assert_exit 0
+    assert_eq "1|precious|7" "$(sqlite_rows "$file" 'SELECT * FROM item')" "rows after a new run's reaping"
+    rm -f "$file" "$RUNTIME/deadbeef.run"
+    assert_runtime_empty
+}
+
+# A database on the shared server made by hand (no marker), with one row.
+make_unmarked_postgres() { # NAME
+    psql_shared "CREATE DATABASE \"$1\"" >/dev/null || fail "cannot create $1"
+    psql_shared "CREATE TABLE item (id integer PRIMARY KEY, name text NOT NULL, qty integer NOT NULL);
+                 INSERT INTO item VALUES (1, 'precious', 7)" "$1" >/dev/null || fail "cannot fill $1"
+}
+
+assert_postgres_intact() { # NAME WHEN
+    assert_eq "1|precious|7" "$(psql_shared 'SELECT * FROM item' "$1")" "rows of $1 $2"
+}
+
+test_postgres_load_refuses_unmarked_database() {
+    need_pg
+    use_case item
+    mkdir -p fixtures && printf 'id,name,qty\n2,two,2\n' >fixtures/item.csv
+    local name=handmade_$$
+    make_unmarked_postgres "$name"
+    fault "load into an unmarked PostgreSQL database"
+    run_foster load --url "$(shared_url "$name")" fixtures/item.csv
+    assert_exit 1
+    assert_contains "$ERR" "it is not a database foster created"
+    assert_postgres_intact "$name" "after load"
+    drop_database "$name"
+    assert_runtime_empty
+}
+
+test_postgres_down_reset_gc_refuse_forged_record() {
+    need_pg
+    use_case item
+    mkdir -p fixtures && printf 'id,name,qty\n2,two,2\n' >fixtures/item.csv
+    local name=test_faultitem_cafef00d
+    make_unmarked_postgres "$name"
+    forge_record cafef00d $$ 1 postgres "$name" "$(shared_url "$name")"
+    fault "down on a forged kept PostgreSQL record"
+    run_foster -b postgres -u "$(shared_url)" down cafef00d
+    assert_exit 1
+    assert_contains "$ERR" "foster: error: $name does not carry foster's marker; leaving it alone"
+    assert_postgres_intact "$name" "after down"
+    fault "reset on a forged kept PostgreSQL record"
+    FOSTER_RUN_ID=cafef00d run_foster -b postgres -u "$(shared_url)" reset
+    assert_exit 1
+    assert_contains "$ERR" "does not carry foster's marker"
+    assert_postgres_intact "$name" "after reset"
+    forge_record cafef00d "$(dead_pid)" 0 postgres "$name" "$(shared_url "$name")"
+    fault "gc of a forged PostgreSQL record of a dead process"
+    run_foster -b postgres -u "$(shared_url)" gc
+    assert_contains "$ERR$OUT" "does not carry foster's marker"
+    assert_postgres_intact "$name" "after gc"
+    fault "a new run reaping a forged PostgreSQL record of a dead process"
+    run_foster -b postgres -u "$(shared_url)" run -- true
+    assert_exit 0
+    assert_postgres_intact "$name" "after a new run's reaping"
+    drop_database "$name"
+    rm -f "$RUNTIME/cafef00d.run"
+    assert_runtime_empty
+}
+
+# ===========================================================================
+# The runner.
+
+list_tests() {
+    grep -oE '^test_[a-z0-9_]+\(\)' "${BASH_SOURCE[0]}" | tr -d '()' |
+        { if [ -n "$FILTER" ]; then grep -E -- "$FILTER"; else cat; fi; }
+}
+
+# Stops the clusters whose links a failed test left in RUNTIME.
+stop_leftover_clusters() { # RUNTIME
+    local link home pid
+    for link in "$1"/cluster_*; do
+        [ -e "$link" ] || [ -L "$link" ] || continue
+        home=$(readlink -f "$link")
+        if [ -n "$home" ] && [ -d "$home/data" ]; then
+            pid=$(head -n 1 "$home/data/postmaster.pid" 2>/dev/null)
+            [[ $pid =~ ^[0-9]+$ ]] && process_runs "$pid" "$home" && kill -QUIT "$pid" 2>/dev/null
+            sleep 0.5
+        fi
+        [ -n "$home" ] && [ "$home" != / ] && rm -rf "$home"
+        rm -f "$link"
+    done
+}
+
+run_one() { # NAME → sets RESULT (0 passed, 77 skipped), DETAILS, NFAULTS, NLEFT
+    local name=$1 suite_work runtime
+    suite_work=$(mktemp -d "$SUITE_TMP/$name.XXXXXX")
+    runtime=$(mktemp -d "$SUITE_RUNTIMES/XXXXXX") # 0700, short
+    mkdir "$suite_work/home" "$suite_work/tmp"
+    (
+        unset DATABASE_URL FOSTER_CONFIG FOSTER_RUN_ID FOSTER_BACKEND FOSTER_SQLITE_PATH \
+            XDG_RUNTIME_DIR FOSTER_ADMIN_URL
+        # shellcheck disable=SC2046 # names only
+        unset $(compgen -e | grep '^PG')
+        # shellcheck disable=SC2030 # on purpose: only for this test
+        export FOSTER_RUNTIME_DIR=$runtime HOME=$suite_work/home TMPDIR=$suite_work/tmp \
+            XDG_CACHE_HOME=$SUITE_CACHE
+        WORK=$suite_work RUNTIME=$runtime
+        cd "$WORK" || exit 1
+        "$name"
+    ) >"$suite_work/.log" 2>&1
+    RESULT=$?
+    if [ -f "$suite_work/.pids" ]; then
+        local pid
+        while read -r pid; do kill -KILL "$pid" 2>/dev/null; done <"$suite_work/.pids"
+        sleep 0.1
+    fi
+    NFAULTS=$( (wc -l <"$suite_work/.faults") 2>/dev/null || echo 0)
+    NLEFT=$( (wc -l <"$suite_work/.leftovers") 2>/dev/null || echo 0)
+    local left databases database
+    left=$(ls -A "$runtime" 2>/dev/null)
+    stop_leftover_clusters "$runtime"
+    if [ -n "$left" ]; then
+        [ $RESULT -eq 0 ] && echo "FAIL: left behind in the runtime directory: $left" >>"$suite_work/.log"
+        [ $RESULT -eq 0 ] && NLEFT=$((NLEFT + 1))
+        RESULT=1
+    fi
+    if [ -n "$SHARED_PGHOST" ]; then
+        databases=$(extra_databases)
+        if [ -n "$databases" ]; then
+            [ $RESULT -eq 0 ] && echo "FAIL: databases left on the shared server: $databases" >>"$suite_work/.log"
+            [ $RESULT -eq 0 ] && NLEFT=$((NLEFT + 1))
+            RESULT=1
+            for database in $databases; do drop_database "$database"; done
+        fi
+    fi
+    DETAILS=$(sed 's/^/#   /' "$suite_work/.log")
+    chmod -R u+rwX "$suite_work" 2>/dev/null
+    rm -rf "$suite_work" "$runtime"
+}
+
+find_pg_bindir() {
+    local dir
+    dir=$(pg_config --bindir 2>/dev/null)
+    if [ -n "$dir" ] && [ -x "$dir/postgres" ] && [ -x "$dir/initdb" ]; then
+        echo "$dir"
+        return 0
+    fi
+    for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k4 -n -r); do
+        if [ -x "$dir/postgres" ] && [ -x "$dir/initdb" ]; then
+            echo "$dir"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# The one shared server: `foster -q -b cluster up` in its own runtime directory.
+start_shared_server() {
+    SHARED_RUNTIME=$(mktemp -d "$SUITE_RUNTIMES/shared.XXXXXX")
+    local exports
+    exports=$(cd "$CASES/shared" && FOSTER_RUNTIME_DIR=$SHARED_RUNTIME XDG_CACHE_HOME=$SUITE_CACHE \
+        "$FOSTER" -q -b cluster up 2>"$SUITE_TMP/shared.err") || {
+        echo "# cannot start the shared server:" && sed 's/^/#   /' "$SUITE_TMP/shared.err"
+        return 1
+    }
+    SHARED_PGHOST=$(eval "$exports" && echo "$PGHOST")
+    SHARED_PGPORT=$(eval "$exports" && echo "$PGPORT")
+    SHARED_DATABASE=$(eval "$exports" && echo "$PGDATABASE")
+    [ -n "$SHARED_PGHOST" ] && [ -n "$SHARED_DATABASE" ]
+}
+
+stop_shared_server() {
+    [ -n "${SHARED_RUNTIME:-}" ] && [ -d "$SHARED_RUNTIME" ] || return 0
+    (cd "$CASES/shared" && FOSTER_RUNTIME_DIR=$SHARED_RUNTIME XDG_CACHE_HOME=$SUITE_CACHE \
+        "$FOSTER" -q -b cluster down) >/dev/null 2>&1 || echo "# foster -b cluster down failed for the shared server"
+    stop_leftover_clusters "$SHARED_RUNTIME"
+    SHARED_RUNTIME=""
+}
+
+cleanup() {
+    stop_shared_server
+    [ -n "${SUITE_TMP:-}" ] && rm -rf "$SUITE_TMP"
+    [ -n "${SUITE_RUNTIMES:-}" ] && rm -rf "$SUITE_RUNTIMES"
+}
+
+main() {
+    [ -x "$FOSTER" ] || { echo "foster binary not found: $FOSTER" >&2; exit 2; }
+    command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 2; }
+    # shellcheck disable=SC2046 # names only
+    unset $(compgen -e | grep '^PG')
+    # shellcheck disable=SC2031 # the caller's TMPDIR, not a test's
+    SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/foster-faults-test.XXXXXX")
+    SUITE_CACHE=$SUITE_TMP/cache
+    SUITE_RUNTIMES=$(mktemp -d /tmp/ffl.XXXXXX)
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM HUP
+    BIG_CSV=$SUITE_TMP/big_item.csv
+    awk -v n="$BIG_ROWS" 'BEGIN { print "id,name,qty"; for (i = 1; i <= n; i++) printf "%d,item number %d,%d\n", i, i, i % 97 }' >"$BIG_CSV"
+    SHARED_PGHOST="" SHARED_PGPORT="" SHARED_DATABASE="" PSQL=""
+    local pg_skip="" pgbin
+    if pgbin=$(find_pg_bindir); then
+        PSQL=$pgbin/psql
+        [ -x "$PSQL" ] || PSQL=$(command -v psql) || pg_skip="no psql"
+        [ -z "$pg_skip" ] && { start_shared_server || pg_skip="the shared server did not start"; }
+    else
+        pg_skip="no PostgreSQL server binaries"
+    fi
+    local tests passed=0 failed=0 known=0 skipped=0 n=0 name
+    local faults=0 survived=0 leftovers=0 fault_tests=0
+    tests=$(list_tests)
+    echo "1..$(printf '%s\n' "$tests" | grep -c .)"
+    [ -n "$pg_skip" ] && echo "# PostgreSQL tests skipped: $pg_skip"
+    for name in $tests; do
+        n=$((n + 1))
+        local t0=$EPOCHREALTIME
+        run_one "$name"
+        [ -n "${FOSTER_TEST_TIMES:-}" ] && echo "# $name: $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s"
+        local reason=${EXPECTED_FAILURES[$name]:-}
+        if [ $RESULT -eq 77 ]; then
+            echo "ok $n - $name # SKIP $pg_skip"
+            skipped=$((skipped + 1))
+            continue
+        fi
+        fault_tests=$((fault_tests + 1))
+        faults=$((faults + NFAULTS))
+        leftovers=$((leftovers + NLEFT))
+        [ $RESULT -eq 0 ] && survived=$((survived + NFAULTS))
+        if [ $RESULT -eq 0 ] && [ -z "$reason" ]; then
+            echo "ok $n - $name"
+            passed=$((passed + 1))
+        elif [ $RESULT -eq 0 ]; then
+            echo "not ok $n - $name # passes now: remove it from EXPECTED_FAILURES"
+            failed=$((failed + 1))
+        elif [ -n "$reason" ] && [ -z "${FOSTER_TEST_STRICT:-}" ]; then
+            echo "not ok $n - $name # TODO known bug: $reason"
+            [ -n "$DETAILS" ] && echo "$DETAILS"
+            known=$((known + 1))
+        else
+            echo "not ok $n - $name"
+            [ -n "$DETAILS" ] && echo "$DETAILS"
+            failed=$((failed + 1))
+        fi
+    done
+    stop_shared_server
+    [ $known -gt 0 ] && echo "# $known known bug(s) of foster, listed in EXPECTED_FAILURES, not counted"
+    echo "# ---- fault injection summary"
+    echo "# tests run:         $fault_tests ($skipped skipped)"
+    echo "# faults injected:   $faults"
+    echo "# faults survived:   $survived (the test passed: right status, right message, nothing left)"
+    echo "# leftovers found:   $leftovers"
+    echo "$passed passed, $failed failed"
+    [ $failed -eq 0 ]
+}
+
+main
