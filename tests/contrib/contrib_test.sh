@@ -20,16 +20,10 @@
 # python3-yaml, python3-pip, python3-setuptools; and the PostgreSQL server
 # package for the cluster backend. No network.
 
-set -u
-
-if [ $# -lt 1 ]; then
-    echo "usage: $0 FOSTER_BINARY [NAME_REGEX]" >&2
-    exit 2
-fi
-FOSTER_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-FILTER=${2:-}
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=${FOSTER_SOURCE_ROOT:-$(cd "$SCRIPT_DIR/../.." && pwd)}
+# shellcheck source=SCRIPTDIR/../harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../harness.sh" "$@"
+# Not $FOSTER: foster.mk reads that name, so the tests run without it.
+FOSTER_BIN=$FOSTER
 CONTRIB=$ROOT/contrib
 EXAMPLE=$CONTRIB/django/example
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -37,43 +31,21 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 export PYTHONDONTWRITEBYTECODE=1
 
 # ---------------------------------------------------------------------------
-# Assertions: each prints what differed and ends the test (it runs in a subshell).
+# Assertions (the common ones are in tests/harness.sh): about the last `run`,
+# whose output they do not repeat (fail shows it).
 
-fail() {
-    local frame=1
-    while [[ ${FUNCNAME[frame]:-} == assert_* ]]; do frame=$((frame + 1)); done
-    printf 'FAIL in %s at line %s: %s\n' "${FUNCNAME[frame]:-?}" "${BASH_LINENO[frame - 1]:-?}" "$*"
+ASSERT_TEXT_NAME=output
+ASSERT_QUOTES_TEXT=0
+
+fail_details() {
     if [ -n "${STATUS+x}" ]; then
         printf -- '--- last exit status: %s\n--- output (stdout and stderr):\n%s\n' \
             "$STATUS" "${OUT:-}"
     fi
-    exit 1
-}
-
-assert_eq() { # EXPECTED ACTUAL [WHAT]
-    [ "$1" == "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
-}
-
-assert_contains() { # TEXT NEEDLE [WHAT]
-    [[ $1 == *"$2"* ]] || fail "${3:-output} does not contain [$2]"
-}
-
-assert_not_contains() { # TEXT NEEDLE [WHAT]
-    [[ $1 != *"$2"* ]] || fail "${3:-output} contains [$2]"
-}
-
-assert_matches() { # TEXT ERE [WHAT]
-    printf '%s\n' "$1" | grep -Eq -- "$2" || fail "${3:-output} has no line matching /$2/"
 }
 
 assert_exit() { # EXPECTED (the status of the last run)
     [ "$STATUS" == "$1" ] || fail "exit status $STATUS, expected $1"
-}
-
-assert_runtime_empty() {
-    local left
-    left=$(ls -A "$RUNTIME")
-    [ -z "$left" ] || fail "left behind in the runtime directory: $left"
 }
 
 # Django's unittest summary: "Ran N tests" and OK.
@@ -632,69 +604,25 @@ EOF
 # ===========================================================================
 # The runner.
 
-list_tests() {
-    grep -oE '^test_[a-z0-9_]+\(\)' "${BASH_SOURCE[0]}" | tr -d '()' |
-        { if [ -n "$FILTER" ]; then grep -E -- "$FILTER"; else cat; fi; }
+before_all() {
+    [ -x "$PYTHON" ] || { echo "python3 not found: $PYTHON" >&2; exit 2; }
 }
 
-run_one() { # NAME → sets RESULT (0 passed), DETAILS
-    local name=$1 suite_work runtime
-    suite_work=$(mktemp -d "$SUITE_TMP/$name.XXXXXX")
-    runtime=$(mktemp -d "$suite_work/runtime.XXXXXX") # 0700
-    mkdir "$suite_work/home" "$suite_work/tmp"
-    (
-        unset DATABASE_URL FOSTER_CONFIG FOSTER_RUN_ID FOSTER_BACKEND FOSTER_SQLITE_PATH FOSTER \
-            XDG_RUNTIME_DIR PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD FOSTER_ADMIN_URL \
-            DJANGO_SETTINGS_MODULE PYTHONPATH MAKEFLAGS MAKELEVEL
-        # shellcheck disable=SC2030 # on purpose: only for this test
-        export FOSTER_RUNTIME_DIR=$runtime HOME=$suite_work/home TMPDIR=$suite_work/tmp
-        WORK=$suite_work RUNTIME=$runtime
-        cd "$WORK" || exit 1
-        "$name"
-    ) >"$suite_work/.log" 2>&1
-    RESULT=$?
+prepare_environment() {
+    unset FOSTER PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD \
+        DJANGO_SETTINGS_MODULE PYTHONPATH MAKEFLAGS MAKELEVEL
+}
+
+after_each() {
     # A failed test may have left runs up: take them down (only its own).
-    if [ -n "$(ls -A "$runtime" 2>/dev/null)" ] && [ -f "$suite_work/.runs" ]; then
+    if [ -n "$(ls -A "$RUNTIME" 2>/dev/null)" ] && [ -f "$WORK/.runs" ]; then
         local run_id
         while read -r run_id; do
-            FOSTER_RUNTIME_DIR=$runtime "$FOSTER_BIN" -q down "$run_id" >/dev/null 2>&1
-        done <"$suite_work/.runs"
-        [ $RESULT -eq 0 ] && echo "FAIL: runs left up" >>"$suite_work/.log" && RESULT=1
+            FOSTER_RUNTIME_DIR=$RUNTIME "$FOSTER_BIN" -q down "$run_id" >/dev/null 2>&1
+        done <"$WORK/.runs"
+        leftover "runs left up"
     fi
-    local left
-    left=$(ls -A "$runtime" 2>/dev/null)
-    if [ -n "$left" ]; then
-        [ $RESULT -eq 0 ] && echo "FAIL: left behind in the runtime directory: $left" >>"$suite_work/.log"
-        RESULT=1
-    fi
-    DETAILS=$(sed 's/^/#   /' "$suite_work/.log")
-    chmod -R u+rwX "$suite_work" 2>/dev/null
-    rm -rf "$suite_work"
+    report_runtime_left "$(ls -A "$RUNTIME" 2>/dev/null)"
 }
 
-main() {
-    [ -x "$FOSTER_BIN" ] || { echo "foster binary not found: $FOSTER" >&2; exit 2; }
-    [ -x "$PYTHON" ] || { echo "python3 not found: $PYTHON" >&2; exit 2; }
-    # shellcheck disable=SC2031 # the caller's TMPDIR, not a test's
-    SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/foster-contrib-test.XXXXXX")
-    trap 'rm -rf "$SUITE_TMP"' EXIT
-    local tests passed=0 failed=0 n=0 name
-    tests=$(list_tests)
-    echo "1..$(printf '%s\n' "$tests" | grep -c .)"
-    for name in $tests; do
-        n=$((n + 1))
-        run_one "$name"
-        if [ $RESULT -eq 0 ]; then
-            echo "ok $n - $name"
-            passed=$((passed + 1))
-        else
-            echo "not ok $n - $name"
-            [ -n "$DETAILS" ] && echo "$DETAILS"
-            failed=$((failed + 1))
-        fi
-    done
-    echo "$passed passed, $failed failed"
-    [ $failed -eq 0 ]
-}
-
-main
+run_tests

@@ -23,67 +23,21 @@
 # Needs bash, coreutils and python3 (its sqlite3 module reads the databases).
 # No network, no server.
 
-set -u
-
-if [ $# -lt 1 ]; then
-    echo "usage: $0 FOSTER_BINARY [NAME_REGEX]" >&2
-    exit 2
-fi
-FOSTER=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-FILTER=${2:-}
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=${FOSTER_SOURCE_ROOT:-$(cd "$SCRIPT_DIR/../.." && pwd)}
-DATA=${FOSTER_TEST_DATA:-$ROOT/tests/data}
+# shellcheck source=SCRIPTDIR/../harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../harness.sh" "$@"
 CASES=$DATA/cli
 EXAMPLE=$ROOT/foster.ini
 
 # Known bugs of foster (not of these tests): name -> why it fails.
+# shellcheck disable=SC2034 # read by the harness
 declare -A EXPECTED_FAILURES=(
 )
 
 # ---------------------------------------------------------------------------
-# Assertions: each prints what differed and ends the test (it runs in a subshell).
+# Assertions (the common ones are in tests/harness.sh).
 
-fail() {
-    # Name the first caller that is not an assertion: where the test went wrong.
-    local frame=1
-    while [[ ${FUNCNAME[frame]:-} == assert_* ]]; do frame=$((frame + 1)); done
-    printf 'FAIL in %s at line %s: %s\n' "${FUNCNAME[frame]:-?}" "${BASH_LINENO[frame - 1]:-?}" "$*"
-    if [ -n "${STATUS+x}" ]; then
-        printf -- '--- last foster exit status: %s\n--- stdout:\n%s\n--- stderr:\n%s\n' \
-            "$STATUS" "${OUT:-}" "${ERR:-}"
-    fi
-    exit 1
-}
-
-assert_eq() { # EXPECTED ACTUAL [WHAT]
-    [ "$1" == "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
-}
-
-assert_contains() { # TEXT NEEDLE [WHAT]
-    [[ $1 == *"$2"* ]] || fail "${3:-text} does not contain [$2]; it is: [$1]"
-}
-
-assert_not_contains() { # TEXT NEEDLE [WHAT]
-    [[ $1 != *"$2"* ]] || fail "${3:-text} contains [$2]; it is: [$1]"
-}
-
-assert_matches() { # TEXT ERE [WHAT]
-    printf '%s\n' "$1" | grep -Eq -- "$2" || fail "${3:-text} has no line matching /$2/; it is: [$1]"
-}
-
-assert_exit() { # EXPECTED (the status of the last run_foster)
-    [ "$STATUS" == "$1" ] || fail "foster exited with $STATUS, expected $1"
-}
-
-assert_file_exists() { [ -e "$1" ] || fail "expected file $1 to exist"; }
+# Unlike the harness's, a dangling link counts as absent.
 assert_file_absent() { [ ! -e "$1" ] || fail "expected no file $1"; }
-
-assert_mode() { # PATH OCTAL
-    local mode
-    mode=$(stat -c %a "$1") || fail "cannot stat $1"
-    assert_eq "$2" "$mode" "mode of $1"
-}
 
 # The number of lines of TEXT that start with PREFIX.
 count_lines() {
@@ -98,23 +52,8 @@ assert_error_count() { # N (lines "foster: error: " in $ERR)
     assert_eq "$1" "$(count_lines "$ERR" "foster: error: ")" "number of error lines"
 }
 
-# The runtime directory holds nothing: no database, record or journal.
-assert_runtime_empty() {
-    local left
-    left=$(ls -A "$RUNTIME")
-    [ -z "$left" ] || fail "left behind in the runtime directory: $left"
-}
-
 # ---------------------------------------------------------------------------
 # Helpers.
-
-# Runs foster; sets STATUS, OUT (stdout) and ERR (stderr).
-run_foster() {
-    "$FOSTER" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr"
-    STATUS=$?
-    OUT=$(cat "$WORK/.stdout")
-    ERR=$(cat "$WORK/.stderr")
-}
 
 # Copies tests/data/cli/CASE to $WORK/proj and enters it; remembers its listing.
 use_case() {
@@ -155,7 +94,8 @@ database_count() {
     echo "$n"
 }
 
-# Waits (up to 10 s) until a file exists.
+# Waits (up to 10 s) until a file exists (unlike the harness's, it does not
+# watch foster).
 wait_for_file() {
     local i
     for ((i = 0; i < 1000; i++)); do
@@ -163,29 +103,6 @@ wait_for_file() {
         sleep 0.01
     done
     fail "timed out waiting for $1"
-}
-
-# Waits (up to SECONDS) for background process PID; sets STATUS to its exit status.
-wait_for_exit() { # PID SECONDS
-    local i limit=$(($2 * 100))
-    for ((i = 0; i < limit; i++)); do
-        if ! kill -0 "$1" 2>/dev/null; then
-            wait "$1"
-            STATUS=$?
-            OUT=$(cat "$WORK/.stdout")
-            ERR=$(cat "$WORK/.stderr")
-            return 0
-        fi
-        sleep 0.01
-    done
-    fail "process $1 still running after $2 s"
-}
-
-# Starts foster in the background (FOSTER_PID); the runner kills it if the test fails.
-start_foster() {
-    "$FOSTER" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr" &
-    FOSTER_PID=$!
-    echo "$FOSTER_PID" >>"$WORK/.pids"
 }
 
 # A command for `run` that traps SIGNAL, says it is ready, and on the signal
@@ -198,11 +115,6 @@ trap 'echo $1 > "$WORK/got"; exit $2' $1
 while :; do sleep 0.02; done
 EOF
     chmod +x "$WORK/trap.sh"
-}
-
-# The value of NAME in "export NAME='value'" lines.
-export_value() { # TEXT NAME
-    printf '%s\n' "$1" | sed -n "s/^export $2='\\(.*\\)'\$/\\1/p"
 }
 
 # ===========================================================================
@@ -1213,6 +1125,7 @@ hint: remove the field from the fixture, or add the column to the table' "$ERR"
 
 test_check_json_model_without_table_is_reported_once() {
     check_case json_unmapped_model 1
+    # shellcheck disable=SC2016 # backquotes of the message, not a command
     assert_eq 'foster: error: fixtures/data.json:3: model people.vet is not mapped to any table of foster.ini
 hint: add `model = people.vet` to the section of the table it fills' "$ERR"
 }
@@ -1316,75 +1229,12 @@ book fk: FOREIGN KEY constraint failed" "$OUT" "what the command saw"
 # ===========================================================================
 # The runner.
 
-list_tests() {
-    grep -oE '^test_[a-z0-9_]+\(\)' "${BASH_SOURCE[0]}" | tr -d '()' |
-        { if [ -n "$FILTER" ]; then grep -E -- "$FILTER"; else cat; fi; }
-}
-
-run_one() { # NAME → sets RESULT (0 passed), DETAILS
-    local name=$1 suite_work
-    suite_work=$(mktemp -d "$SUITE_TMP/$name.XXXXXX")
-    local runtime
-    runtime=$(mktemp -d "$suite_work/runtime.XXXXXX") # 0700
-    mkdir "$suite_work/home" "$suite_work/tmp"
-    (
-        unset DATABASE_URL FOSTER_CONFIG FOSTER_RUN_ID FOSTER_BACKEND FOSTER_SQLITE_PATH \
-            XDG_RUNTIME_DIR PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD FOSTER_ADMIN_URL
-        # shellcheck disable=SC2030 # on purpose: only for this test
-        export FOSTER_RUNTIME_DIR=$runtime HOME=$suite_work/home TMPDIR=$suite_work/tmp
-        WORK=$suite_work RUNTIME=$runtime
-        cd "$WORK" || exit 1
-        "$name"
-    ) >"$suite_work/.log" 2>&1
-    RESULT=$?
-    # Whatever a failed test left running, stop it (only the processes it started).
-    if [ -f "$suite_work/.pids" ]; then
-        local pid
-        while read -r pid; do kill -KILL "$pid" 2>/dev/null; done <"$suite_work/.pids"
-    fi
-    local left
-    left=$(ls -A "$runtime" 2>/dev/null)
-    if [ -n "$left" ]; then
-        [ $RESULT -eq 0 ] && echo "FAIL: left behind in the runtime directory: $left" >>"$suite_work/.log"
-        RESULT=1
-    fi
-    DETAILS=$(sed 's/^/#   /' "$suite_work/.log")
-    chmod -R u+rwX "$suite_work" 2>/dev/null
-    rm -rf "$suite_work"
-}
-
-main() {
-    [ -x "$FOSTER" ] || { echo "foster binary not found: $FOSTER" >&2; exit 2; }
+before_all() {
     command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 2; }
-    # shellcheck disable=SC2031 # the caller's TMPDIR, not a test's
-    SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/foster-cli-test.XXXXXX")
-    trap 'rm -rf "$SUITE_TMP"' EXIT
-    local tests passed=0 failed=0 known=0 n=0 name
-    tests=$(list_tests)
-    echo "1..$(printf '%s\n' "$tests" | grep -c .)"
-    for name in $tests; do
-        n=$((n + 1))
-        run_one "$name"
-        local reason=${EXPECTED_FAILURES[$name]:-}
-        if [ $RESULT -eq 0 ] && [ -z "$reason" ]; then
-            echo "ok $n - $name"
-            passed=$((passed + 1))
-        elif [ $RESULT -eq 0 ]; then
-            echo "not ok $n - $name # passes now: remove it from EXPECTED_FAILURES"
-            failed=$((failed + 1))
-        elif [ -n "$reason" ] && [ -z "${FOSTER_TEST_STRICT:-}" ]; then
-            echo "not ok $n - $name # TODO known bug: $reason"
-            [ -n "$DETAILS" ] && echo "$DETAILS"
-            known=$((known + 1))
-        else
-            echo "not ok $n - $name"
-            [ -n "$DETAILS" ] && echo "$DETAILS"
-            failed=$((failed + 1))
-        fi
-    done
-    [ $known -gt 0 ] && echo "# $known known bug(s) of foster, listed in EXPECTED_FAILURES, not counted"
-    echo "$passed passed, $failed failed"
-    [ $failed -eq 0 ]
 }
 
-main
+prepare_environment() {
+    unset PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD
+}
+
+run_tests

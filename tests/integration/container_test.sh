@@ -38,16 +38,8 @@
 # and psql, and for the example's tests a python3 with psycopg2
 # (/usr/bin/python3 with Debian's python3-psycopg2).
 
-set -u
-
-if [ $# -lt 1 ]; then
-    echo "usage: $0 FOSTER_BINARY [NAME_REGEX]" >&2
-    exit 2
-fi
-FOSTER=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-FILTER=${2:-}
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=${FOSTER_SOURCE_ROOT:-$(cd "$SCRIPT_DIR/../.." && pwd)}
+# shellcheck source=SCRIPTDIR/../harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../harness.sh" "$@"
 EXAMPLE=$ROOT/foster.ini
 ENGINE_DIR=$ROOT/tests/container
 FAKE=$ENGINE_DIR/docker
@@ -56,66 +48,19 @@ DOCKER_PS_FORMAT=$'{{.Names}}\t{{.Label "foster.run"}}\t{{.Label "foster.pid"}}'
 TAB=$'\t'
 
 # Known bugs of foster (not of these tests): name -> why it fails.
+# shellcheck disable=SC2034 # read by the harness
 declare -A EXPECTED_FAILURES=(
 )
 
 # ---------------------------------------------------------------------------
-# Assertions (as in cli_test.sh): each prints what differed and ends the test.
+# Assertions (the common ones are in tests/harness.sh).
 
-fail() {
-    local frame=1
-    while [[ ${FUNCNAME[frame]:-} == assert_* ]]; do frame=$((frame + 1)); done
-    printf 'FAIL in %s at line %s: %s\n' "${FUNCNAME[frame]:-?}" "${BASH_LINENO[frame - 1]:-?}" "$*"
-    if [ -n "${STATUS+x}" ]; then
-        printf -- '--- last foster exit status: %s\n--- stdout:\n%s\n--- stderr:\n%s\n' \
-            "$STATUS" "${OUT:-}" "${ERR:-}"
-    fi
+# After the FAIL line: the last foster run, and every call of the engine.
+fail_details() {
+    show_last_foster_run
     if [ -n "${STATE:-}" ] && [ -s "$STATE/calls.log" ]; then
         printf -- '--- engine calls:\n%s\n' "$(cat "$STATE/calls.log")"
     fi
-    exit 1
-}
-
-# A test that cannot run here: reported "ok ... # SKIP REASON".
-skip() { # REASON
-    printf '%s\n' "$1" >"$WORK/.skip"
-    exit 0
-}
-
-assert_eq() { # EXPECTED ACTUAL [WHAT]
-    [ "$1" == "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
-}
-
-assert_contains() { # TEXT NEEDLE [WHAT]
-    [[ $1 == *"$2"* ]] || fail "${3:-text} does not contain [$2]; it is: [$1]"
-}
-
-assert_not_contains() { # TEXT NEEDLE [WHAT]
-    [[ $1 != *"$2"* ]] || fail "${3:-text} contains [$2]; it is: [$1]"
-}
-
-assert_matches() { # TEXT ERE [WHAT]
-    printf '%s\n' "$1" | grep -Eq -- "$2" || fail "${3:-text} has no line matching /$2/; it is: [$1]"
-}
-
-assert_no_match() { # TEXT ERE [WHAT]
-    ! printf '%s\n' "$1" | grep -Eq -- "$2" || fail "${3:-text} has a line matching /$2/; it is: [$1]"
-}
-
-assert_exit() { # EXPECTED (the status of the last run_foster)
-    [ "$STATUS" == "$1" ] || fail "foster exited with $STATUS, expected $1"
-}
-
-assert_file_exists() { [ -e "$1" ] || fail "expected file $1 to exist"; }
-
-assert_file_absent() {
-    if [ -e "$1" ] || [ -L "$1" ]; then fail "expected no file $1"; fi
-}
-
-assert_runtime_empty() {
-    local left
-    left=$(ls -A "$RUNTIME")
-    [ -z "$left" ] || fail "left behind in the runtime directory: $left"
 }
 
 # No container in the engine (its `ps -a` with foster's filter and template,
@@ -152,33 +97,6 @@ assert_password_not_in_calls() { # PASSWORD
 # ---------------------------------------------------------------------------
 # Helpers.
 
-run_foster() {
-    "$FOSTER" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr"
-    STATUS=$?
-    OUT=$(<"$WORK/.stdout")
-    ERR=$(<"$WORK/.stderr")
-}
-
-start_foster() {
-    "$FOSTER" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr" &
-    FOSTER_PID=$!
-    echo "$FOSTER_PID" >>"$WORK/.pids"
-}
-
-# Waits for a file; gives up early when the foster started last has exited.
-wait_for_file() { # PATH [SECONDS]
-    local i limit=$((${2:-15} * 100))
-    for ((i = 0; i < limit; i++)); do
-        [ -e "$1" ] && return 0
-        if [ -n "${FOSTER_PID:-}" ] && ! kill -0 "$FOSTER_PID" 2>/dev/null; then
-            wait_for_exit "$FOSTER_PID" 1
-            fail "foster exited before $1 appeared"
-        fi
-        sleep 0.01
-    done
-    fail "timed out waiting for $1"
-}
-
 # Waits until calls.log has a line matching ERE (the engine was called so).
 wait_for_call() { # ERE [SECONDS]
     local i limit=$((${2:-15} * 100))
@@ -191,21 +109,6 @@ wait_for_call() { # ERE [SECONDS]
         sleep 0.01
     done
     fail "timed out waiting for an engine call matching /$1/"
-}
-
-wait_for_exit() { # PID SECONDS
-    local i limit=$(($2 * 100))
-    for ((i = 0; i < limit; i++)); do
-        if ! kill -0 "$1" 2>/dev/null; then
-            { wait "$1"; } 2>/dev/null # no "Killed" from the shell: the test knows
-            STATUS=$?
-            OUT=$(<"$WORK/.stdout")
-            ERR=$(<"$WORK/.stderr")
-            return 0
-        fi
-        sleep 0.01
-    done
-    fail "process $1 still running after $2 s"
 }
 
 # The engine's own answer to foster's listing, as foster asks it (whatever
@@ -232,16 +135,6 @@ describe_processes() { # PID...
     for pid; do
         printf '[%s: %s] ' "$pid" "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
     done
-}
-
-# The run id from foster's "run ID: postgres database URL" line.
-run_line_id() {
-    printf '%s\n' "$ERR" | sed -n 's/^foster: run \([0-9a-f]\{8\}\): postgres database .*/\1/p'
-}
-
-# The value of NAME in "export NAME='value'" lines.
-export_value() { # TEXT NAME
-    printf '%s\n' "$1" | sed -n "s/^export $2='\\(.*\\)'\$/\\1/p"
 }
 
 # The value of NAME in a file of NAME=value lines (env output).
@@ -726,171 +619,69 @@ test_gc_elsewhere_leaves_container_of_up() {
 # ===========================================================================
 # The runner.
 
-list_tests() {
-    grep -oE '^test_[a-z0-9_]+\(\)' "${BASH_SOURCE[0]}" | tr -d '()' |
-        { if [ -n "$FILTER" ]; then grep -E -- "$FILTER"; else cat; fi; }
-}
-
 # Removes whatever containers a failed test left in STATE, and their processes.
-remove_leftover_containers() { # STATE WORK
+remove_leftover_containers() { # STATE
     local dir pid
     for dir in "$1"/containers/*; do
         [ -d "$dir" ] || continue
         env -u FOSTER_FAKE_ENGINE_DOWN FOSTER_FAKE_ENGINE_STATE="$1" "$FAKE" rm -f "${dir##*/}" >/dev/null 2>&1
     done
-    WORK=$2
     for pid in $(processes_naming "$1"); do kill -KILL "$pid" 2>/dev/null; done
 }
 
-run_one() { # NAME → sets RESULT (0 passed), DETAILS, SKIPPED
-    local name=$1 suite_work runtime state
-    suite_work=$(mktemp -d "$SUITE_TMP/$name.XXXXXX")
-    runtime=$(mktemp -d "$SUITE_RUNTIMES/r.XXXXXX") # 0700
-    state=$(mktemp -d "$SUITE_RUNTIMES/e.XXXXXX")   # the double makes it 0711
-    mkdir "$suite_work/home" "$suite_work/tmp"
-    (
-        unset DATABASE_URL FOSTER_CONFIG FOSTER_RUN_ID FOSTER_BACKEND FOSTER_SQLITE_PATH \
-            XDG_RUNTIME_DIR FOSTER_ADMIN_URL DOCKER_HOST CONTAINER_HOST \
-            FOSTER_FAKE_ENGINE_DOWN FOSTER_FAKE_ENGINE_NEVER_READY FOSTER_FAKE_ENGINE_CRASH \
-            FOSTER_FAKE_ENGINE_PORT_EXTRA FOSTER_FAKE_ENGINE_PULL_SECONDS
-        # shellcheck disable=SC2046 # names only
-        unset $(compgen -e | grep '^PG')
-        # shellcheck disable=SC2030 # on purpose: only for this test
-        export FOSTER_RUNTIME_DIR=$runtime FOSTER_FAKE_ENGINE_STATE=$state \
-            FOSTER_FAKE_ENGINE_CACHE=$ENGINE_CACHE HOME=$suite_work/home TMPDIR=$suite_work/tmp \
-            PATH=$ENGINE_DIR:$PATH
-        WORK=$suite_work RUNTIME=$runtime STATE=$state
-        cd "$WORK" || exit 1
-        "$name"
-    ) >"$suite_work/.log" 2>&1
-    RESULT=$?
-    SKIPPED=$(cat "$suite_work/.skip" 2>/dev/null)
-    # Whatever a failed test left, stop and remove it (only what it started).
-    if [ -f "$suite_work/.pids" ]; then
-        local pid
-        while read -r pid; do kill -KILL "$pid" 2>/dev/null; done <"$suite_work/.pids"
-        sleep 0.1
-    fi
-    local left listed running
-    left=$(ls -A "$runtime" 2>/dev/null)
-    listed=$(FOSTER_FAKE_ENGINE_STATE=$state "$FAKE" ps -a --filter label=foster=1 \
-        --format "$DOCKER_PS_FORMAT" 2>&1)
-    WORK=$suite_work running=$(processes_naming "$state")
-    if [ -n "$left" ]; then
-        [ $RESULT -eq 0 ] && echo "FAIL: left behind in the runtime directory: $left" >>"$suite_work/.log"
-        RESULT=1
-    fi
-    if [ -n "$listed" ]; then
-        [ $RESULT -eq 0 ] && echo "FAIL: containers left in the engine: $listed" >>"$suite_work/.log"
-        RESULT=1
-    fi
-    if [ -n "$running" ]; then
-        # shellcheck disable=SC2086 # one pid a word
-        [ $RESULT -eq 0 ] && echo "FAIL: processes of the engine's state left: $(describe_processes $running)" >>"$suite_work/.log"
-        RESULT=1
-    fi
-    remove_leftover_containers "$state" "$suite_work"
-    DETAILS=$(sed 's/^/#   /' "$suite_work/.log")
-    chmod -R u+rwX "$suite_work" 2>/dev/null
-    rm -rf "$suite_work" "$runtime" "$state"
-}
-
-# The directory of the server binaries, as the double finds them.
-find_pg_bindir() {
-    local dir
-    dir=$(pg_config --bindir 2>/dev/null)
-    if [ -n "$dir" ] && [ -x "$dir/postgres" ] && [ -x "$dir/initdb" ]; then
-        echo "$dir"
-        return 0
-    fi
-    for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r); do
-        if [ -x "$dir/postgres" ] && [ -x "$dir/initdb" ]; then
-            echo "$dir"
-            return 0
-        fi
-    done
-    return 1
-}
-
-cleanup() {
-    [ -n "${SUITE_TMP:-}" ] && rm -rf "$SUITE_TMP"
-    [ -n "${SUITE_RUNTIMES:-}" ] && rm -rf "$SUITE_RUNTIMES"
-}
-
-skip_all() { # REASON
-    local tests n=0 name
-    tests=$(list_tests)
-    echo "1..$(printf '%s\n' "$tests" | grep -c .)"
-    echo "# SKIP: $1"
-    for name in $tests; do
-        n=$((n + 1))
-        echo "ok $n - $name # SKIP $1"
-    done
-    echo "0 passed, 0 failed"
-    exit 77
-}
-
-main() {
-    [ -x "$FOSTER" ] || { echo "foster binary not found: $FOSTER" >&2; exit 2; }
+before_all() {
     [ -x "$FAKE" ] || { echo "the engine's test double is missing: $FAKE" >&2; exit 2; }
-    PYTHON_PG=""
-    local candidate
-    for candidate in /usr/bin/python3 python3; do
-        if "$candidate" -c 'import psycopg2' 2>/dev/null; then
-            PYTHON_PG=$(command -v "$candidate")
-            break
-        fi
-    done
-    local pgbin
-    pgbin=$(find_pg_bindir) || skip_all "no PostgreSQL server binaries (postgres, initdb): install the postgresql package"
-    PSQL=$pgbin/psql
+    find_python_pg
+    PGBIN=$(find_pg_bindir) || skip_all "no PostgreSQL server binaries (postgres, initdb): install the postgresql package"
+    PSQL=$PGBIN/psql
     [ -x "$PSQL" ] || PSQL=$(command -v psql) || skip_all "no psql: install postgresql-client"
-    # shellcheck disable=SC2031 # the caller's TMPDIR, not a test's
-    SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/foster-container-test.XXXXXX")
     # Short and under /tmp: the containers' sockets live in the engine's state.
     SUITE_RUNTIMES=$(mktemp -d /tmp/fct.XXXXXX)
     chmod 0711 "$SUITE_RUNTIMES" # the containers' servers run as postgres when we are root
     # The double's cache of initdb'ed data directories, kept between runs as it intends.
     # shellcheck disable=SC2031 # the caller's, not a test's
     ENGINE_CACHE=${FOSTER_FAKE_ENGINE_CACHE:-${TMPDIR:-/tmp}/foster-fake-engine-cache-$(id -u)}
-    trap cleanup EXIT
-    trap 'exit 130' INT TERM HUP
-    # shellcheck disable=SC2046 # names only
-    unset $(compgen -e | grep '^PG')
-    local tests passed=0 failed=0 known=0 skipped=0 n=0 name
-    tests=$(list_tests)
-    echo "1..$(printf '%s\n' "$tests" | grep -c .)"
-    echo "# PostgreSQL $("$pgbin/postgres" --version | sed 's/^postgres (PostgreSQL) //') from $pgbin behind the engine double $FAKE"
-    [ -n "$PYTHON_PG" ] || echo "# no python3 with psycopg2: the example's tests will fail (apt-get install python3-psycopg2)"
-    for name in $tests; do
-        n=$((n + 1))
-        local t0=$EPOCHREALTIME
-        run_one "$name"
-        [ -n "${FOSTER_TEST_TIMES:-}" ] && echo "# $name: $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s"
-        local reason=${EXPECTED_FAILURES[$name]:-}
-        if [ $RESULT -eq 0 ] && [ -n "$SKIPPED" ]; then
-            echo "ok $n - $name # SKIP $SKIPPED"
-            skipped=$((skipped + 1))
-        elif [ $RESULT -eq 0 ] && [ -z "$reason" ]; then
-            echo "ok $n - $name"
-            passed=$((passed + 1))
-        elif [ $RESULT -eq 0 ]; then
-            echo "not ok $n - $name # passes now: remove it from EXPECTED_FAILURES"
-            failed=$((failed + 1))
-        elif [ -n "$reason" ] && [ -z "${FOSTER_TEST_STRICT:-}" ]; then
-            echo "not ok $n - $name # TODO known bug: $reason"
-            [ -n "$DETAILS" ] && echo "$DETAILS"
-            known=$((known + 1))
-        else
-            echo "not ok $n - $name"
-            [ -n "$DETAILS" ] && echo "$DETAILS"
-            failed=$((failed + 1))
-        fi
-    done
-    [ $known -gt 0 ] && echo "# $known known bug(s) of foster, listed in EXPECTED_FAILURES, not counted"
-    [ $skipped -gt 0 ] && echo "# $skipped skipped"
-    echo "$passed passed, $failed failed"
-    [ $failed -eq 0 ]
+    unset_pg_environment
 }
 
-main
+describe_suite() {
+    echo "# PostgreSQL $("$PGBIN/postgres" --version | sed 's/^postgres (PostgreSQL) //') from $PGBIN behind the engine double $FAKE"
+    [ -n "$PYTHON_PG" ] || echo "# no python3 with psycopg2: the example's tests will fail (apt-get install python3-psycopg2)"
+}
+
+after_all() {
+    [ -n "${SUITE_RUNTIMES:-}" ] && rm -rf "$SUITE_RUNTIMES"
+}
+
+before_each() {
+    RUNTIME=$(mktemp -d "$SUITE_RUNTIMES/r.XXXXXX") # 0700
+    STATE=$(mktemp -d "$SUITE_RUNTIMES/e.XXXXXX")   # the double makes it 0711
+}
+
+prepare_environment() {
+    unset DOCKER_HOST CONTAINER_HOST \
+        FOSTER_FAKE_ENGINE_DOWN FOSTER_FAKE_ENGINE_NEVER_READY FOSTER_FAKE_ENGINE_CRASH \
+        FOSTER_FAKE_ENGINE_PORT_EXTRA FOSTER_FAKE_ENGINE_PULL_SECONDS
+    unset_pg_environment
+    # shellcheck disable=SC2030 # on purpose: only for this test
+    export FOSTER_FAKE_ENGINE_STATE=$STATE FOSTER_FAKE_ENGINE_CACHE=$ENGINE_CACHE \
+        PATH=$ENGINE_DIR:$PATH
+}
+
+# Besides the runtime directory: containers in the engine, and processes
+# naming its state directory.
+after_each() {
+    local left listed running
+    left=$(ls -A "$RUNTIME" 2>/dev/null)
+    listed=$(FOSTER_FAKE_ENGINE_STATE=$STATE "$FAKE" ps -a --filter label=foster=1 \
+        --format "$DOCKER_PS_FORMAT" 2>&1)
+    running=$(processes_naming "$STATE")
+    report_runtime_left "$left"
+    [ -z "$listed" ] || leftover "containers left in the engine: $listed"
+    # shellcheck disable=SC2086 # one pid a word
+    [ -z "$running" ] || leftover "processes of the engine's state left: $(describe_processes $running)"
+    remove_leftover_containers "$STATE"
+    rm -rf "$STATE"
+}
+
+run_tests

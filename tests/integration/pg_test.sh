@@ -35,67 +35,18 @@
 # port), and for the example's tests a python3 with psycopg2
 # (/usr/bin/python3 with Debian's python3-psycopg2).
 
-set -u
-
-if [ $# -lt 1 ]; then
-    echo "usage: $0 FOSTER_BINARY [NAME_REGEX]" >&2
-    exit 2
-fi
-FOSTER=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-FILTER=${2:-}
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=${FOSTER_SOURCE_ROOT:-$(cd "$SCRIPT_DIR/../.." && pwd)}
-DATA=${FOSTER_TEST_DATA:-$ROOT/tests/data}
+# shellcheck source=SCRIPTDIR/../harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../harness.sh" "$@"
 CASES=$DATA/pg
 EXAMPLE=$ROOT/foster.ini
 
 # Known bugs of foster (not of these tests): name -> why it fails.
+# shellcheck disable=SC2034 # read by the harness
 declare -A EXPECTED_FAILURES=(
 )
 
 # ---------------------------------------------------------------------------
-# Assertions (as in cli_test.sh): each prints what differed and ends the test.
-
-fail() {
-    local frame=1
-    while [[ ${FUNCNAME[frame]:-} == assert_* ]]; do frame=$((frame + 1)); done
-    printf 'FAIL in %s at line %s: %s\n' "${FUNCNAME[frame]:-?}" "${BASH_LINENO[frame - 1]:-?}" "$*"
-    if [ -n "${STATUS+x}" ]; then
-        printf -- '--- last foster exit status: %s\n--- stdout:\n%s\n--- stderr:\n%s\n' \
-            "$STATUS" "${OUT:-}" "${ERR:-}"
-    fi
-    exit 1
-}
-
-assert_eq() { # EXPECTED ACTUAL [WHAT]
-    [ "$1" == "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
-}
-
-assert_contains() { # TEXT NEEDLE [WHAT]
-    [[ $1 == *"$2"* ]] || fail "${3:-text} does not contain [$2]; it is: [$1]"
-}
-
-assert_not_contains() { # TEXT NEEDLE [WHAT]
-    [[ $1 != *"$2"* ]] || fail "${3:-text} contains [$2]; it is: [$1]"
-}
-
-assert_matches() { # TEXT ERE [WHAT]
-    printf '%s\n' "$1" | grep -Eq -- "$2" || fail "${3:-text} has no line matching /$2/; it is: [$1]"
-}
-
-assert_exit() { # EXPECTED (the status of the last run_foster)
-    [ "$STATUS" == "$1" ] || fail "foster exited with $STATUS, expected $1"
-}
-
-assert_file_absent() {
-    if [ -e "$1" ] || [ -L "$1" ]; then fail "expected no file $1"; fi
-}
-
-assert_runtime_empty() {
-    local left
-    left=$(ls -A "$RUNTIME")
-    [ -z "$left" ] || fail "left behind in the runtime directory: $left"
-}
+# Assertions (the common ones are in tests/harness.sh).
 
 # No secret (a password, raw or percent-encoded) in TEXT.
 assert_no_password() { # TEXT WHAT [SECRET...]
@@ -127,51 +78,9 @@ assert_elapsed_between() { # START MIN MAX WHAT
 # ---------------------------------------------------------------------------
 # Helpers.
 
-run_foster() {
-    "$FOSTER" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr"
-    STATUS=$?
-    OUT=$(cat "$WORK/.stdout")
-    ERR=$(cat "$WORK/.stderr")
-}
-
 # foster on the shared server as foster_app, password in the URL.
 foster_pg() {
     run_foster -b postgres -u "$APP_URL" "$@"
-}
-
-start_foster() {
-    "$FOSTER" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr" &
-    FOSTER_PID=$!
-    echo "$FOSTER_PID" >>"$WORK/.pids"
-}
-
-# Waits for a file; gives up early when the foster started last has exited.
-wait_for_file() { # PATH [SECONDS]
-    local i limit=$((${2:-15} * 100))
-    for ((i = 0; i < limit; i++)); do
-        [ -e "$1" ] && return 0
-        if [ -n "${FOSTER_PID:-}" ] && ! kill -0 "$FOSTER_PID" 2>/dev/null; then
-            wait_for_exit "$FOSTER_PID" 1
-            fail "foster exited before $1 appeared"
-        fi
-        sleep 0.01
-    done
-    fail "timed out waiting for $1"
-}
-
-wait_for_exit() { # PID SECONDS
-    local i limit=$(($2 * 100))
-    for ((i = 0; i < limit; i++)); do
-        if ! kill -0 "$1" 2>/dev/null; then
-            wait "$1"
-            STATUS=$?
-            OUT=$(cat "$WORK/.stdout")
-            ERR=$(cat "$WORK/.stderr")
-            return 0
-        fi
-        sleep 0.01
-    done
-    fail "process $1 still running after $2 s"
 }
 
 # Rows of QUERY on the shared server (unix socket, superuser) as "a|b" lines.
@@ -188,16 +97,6 @@ database_count() { # NAME
 extra_databases() {
     psql_admin "SELECT string_agg(datname, ' ' ORDER BY datname) FROM pg_database
                 WHERE datname NOT IN ('postgres', 'template0', 'template1')"
-}
-
-# The run id and database name from foster's "run ID: postgres database URL" line.
-run_line_id() {
-    printf '%s\n' "$ERR" | sed -n 's/^foster: run \([0-9a-f]\{8\}\): postgres database .*/\1/p'
-}
-
-# The value of NAME in "export NAME='value'" lines.
-export_value() { # TEXT NAME
-    printf '%s\n' "$1" | sed -n "s/^export $2='\\(.*\\)'\$/\\1/p"
 }
 
 # Percent-decodes TEXT.
@@ -545,6 +444,7 @@ test_reset_returns_postgres_database_to_its_fixtures() {
 }
 
 test_jobs_give_each_worker_its_own_postgres_database() {
+    # shellcheck disable=SC2016 # expanded by the command's shell
     foster_pg -q -c "$CASES/basic/foster.ini" run --jobs 3 -- sh -c '
         test "$FOSTER_JOBS" = 3 || exit 11
         for i in 1 2 3; do eval "echo \"\$DATABASE_URL_$i\""; done > "$1/urls"
@@ -1001,6 +901,7 @@ test_sigterm_while_cluster_starts_leaves_nothing() {
     wait_for_exit "$FOSTER_PID" 15
     assert_exit 143
     local left
+    # shellcheck disable=SC2031 # the test's own TMPDIR (set by the harness)
     left=$(ls -d /dev/shm/foster-cluster_"$id"-* "$TMPDIR"/foster-cluster_"$id"-* /tmp/foster-cluster_"$id"-* 2>/dev/null)
     assert_eq "" "$left" "cluster directories of run $id"
     assert_eq "" "$(processes_naming "foster-cluster_$id")" "processes of run $id's cluster"
@@ -1313,114 +1214,9 @@ test_load_force_into_unmarked_test_database() {
 # ===========================================================================
 # The runner.
 
-list_tests() {
-    grep -oE '^test_[a-z0-9_]+\(\)' "${BASH_SOURCE[0]}" | tr -d '()' |
-        { if [ -n "$FILTER" ]; then grep -E -- "$FILTER"; else cat; fi; }
-}
-
-run_one() { # NAME → sets RESULT (0 passed), DETAILS
-    local name=$1 suite_work
-    suite_work=$(mktemp -d "$SUITE_TMP/$name.XXXXXX")
-    # Short: as a normal user a cluster's socket lives in it (107 bytes at most).
-    local runtime
-    runtime=$(mktemp -d "$SUITE_RUNTIMES/XXXXXX") # 0700
-    mkdir "$suite_work/home" "$suite_work/tmp"
-    (
-        unset DATABASE_URL FOSTER_CONFIG FOSTER_RUN_ID FOSTER_BACKEND FOSTER_SQLITE_PATH \
-            XDG_RUNTIME_DIR FOSTER_ADMIN_URL
-        # shellcheck disable=SC2046 # names only
-        unset $(compgen -e | grep '^PG')
-        # shellcheck disable=SC2030 # on purpose: only for this test
-        export FOSTER_RUNTIME_DIR=$runtime HOME=$suite_work/home TMPDIR=$suite_work/tmp \
-            XDG_CACHE_HOME=$SUITE_CACHE
-        WORK=$suite_work RUNTIME=$runtime
-        cd "$WORK" || exit 1
-        "$name"
-    ) >"$suite_work/.log" 2>&1
-    RESULT=$?
-    # Whatever a failed test left, stop and remove it (only what it started).
-    if [ -f "$suite_work/.pids" ]; then
-        local pid
-        while read -r pid; do kill -KILL "$pid" 2>/dev/null; done <"$suite_work/.pids"
-        sleep 0.1
-    fi
-    local left databases data
-    left=$(ls -A "$runtime" 2>/dev/null)
-    stop_leftover_clusters "$runtime"
-    if [ -n "$left" ]; then
-        [ $RESULT -eq 0 ] && echo "FAIL: left behind in the runtime directory: $left" >>"$suite_work/.log"
-        RESULT=1
-    fi
-    if [ -f "$suite_work/.servers" ]; then
-        while read -r data; do
-            stop_postgres "$data"
-            rm -rf "$(dirname "$data")"
-        done <"$suite_work/.servers"
-    fi
-    databases=$(extra_databases)
-    if [ -n "$databases" ]; then
-        [ $RESULT -eq 0 ] && echo "FAIL: databases left on the server: $databases" >>"$suite_work/.log"
-        RESULT=1
-        for data in $databases; do drop_database "$data"; done
-    fi
-    DETAILS=$(sed 's/^/#   /' "$suite_work/.log")
-    chmod -R u+rwX "$suite_work" 2>/dev/null
-    rm -rf "$suite_work" "$runtime"
-}
-
-# The directory of the server binaries, found as foster finds them.
-find_pg_bindir() {
-    local dir
-    dir=$(pg_config --bindir 2>/dev/null)
-    if [ -n "$dir" ] && [ -x "$dir/postgres" ] && [ -x "$dir/initdb" ]; then
-        echo "$dir"
-        return 0
-    fi
-    for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k4 -n -r); do
-        if [ -x "$dir/postgres" ] && [ -x "$dir/initdb" ]; then
-            echo "$dir"
-            return 0
-        fi
-    done
-    return 1
-}
-
-cleanup() {
-    if [ -n "${SERVER_DIR:-}" ] && [ -d "$SERVER_DIR" ]; then
-        local data
-        for data in "$SERVER_DIR"/late.*/data "$SERVER_DIR/data"; do
-            [ -d "$data" ] && stop_postgres "$data"
-        done
-        rm -rf "$SERVER_DIR"
-    fi
-    [ -n "${SUITE_TMP:-}" ] && rm -rf "$SUITE_TMP"
-    [ -n "${SUITE_RUNTIMES:-}" ] && rm -rf "$SUITE_RUNTIMES"
-}
-
-skip_all() { # REASON
-    local tests n=0 name
-    tests=$(list_tests)
-    echo "1..$(printf '%s\n' "$tests" | grep -c .)"
-    echo "# SKIP: $1"
-    for name in $tests; do
-        n=$((n + 1))
-        echo "ok $n - $name # SKIP $1"
-    done
-    echo "0 passed, 0 failed"
-    exit 77
-}
-
-main() {
-    [ -x "$FOSTER" ] || { echo "foster binary not found: $FOSTER" >&2; exit 2; }
+before_all() {
     PYTHON_ANY=$(command -v python3) || { echo "python3 is needed" >&2; exit 2; }
-    PYTHON_PG=""
-    local candidate
-    for candidate in /usr/bin/python3 python3; do
-        if "$candidate" -c 'import psycopg2' 2>/dev/null; then
-            PYTHON_PG=$(command -v "$candidate")
-            break
-        fi
-    done
+    find_python_pg
     PGBIN=$(find_pg_bindir) || skip_all "no PostgreSQL server binaries (postgres, initdb): install the postgresql package"
     PSQL=$PGBIN/psql
     [ -x "$PSQL" ] || PSQL=$(command -v psql) || skip_all "no psql: install postgresql-client"
@@ -1435,45 +1231,56 @@ main() {
             AS_SERVER_USER=(runuser -u "$SERVER_USER" --)
         fi
     fi
-    # shellcheck disable=SC2031 # the caller's TMPDIR, not a test's
-    SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/foster-pg-test.XXXXXX")
     SUITE_CACHE=$SUITE_TMP/cache # clusters' pristine data directories, shared by the tests
     SUITE_RUNTIMES=$(mktemp -d /tmp/fpg.XXXXXX)
-    trap cleanup EXIT
-    trap 'exit 130' INT TERM HUP
-    # shellcheck disable=SC2046 # names only
-    unset $(compgen -e | grep '^PG')
+    unset_pg_environment
     start_shared_server || { echo "Bail out! cannot start the test PostgreSQL server"; exit 1; }
-    local tests passed=0 failed=0 known=0 n=0 name
-    tests=$(list_tests)
-    echo "1..$(printf '%s\n' "$tests" | grep -c .)"
-    echo "# PostgreSQL $("$PGBIN/postgres" --version | sed 's/^postgres (PostgreSQL) //') from $PGBIN on 127.0.0.1:$SERVER_PORT, run as $SERVER_USER"
-    [ -n "$PYTHON_PG" ] || echo "# no python3 with psycopg2: the example's tests will fail (apt-get install python3-psycopg2)"
-    for name in $tests; do
-        n=$((n + 1))
-        local t0=$EPOCHREALTIME
-        run_one "$name"
-        [ -n "${FOSTER_TEST_TIMES:-}" ] && echo "# $name: $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s"
-        local reason=${EXPECTED_FAILURES[$name]:-}
-        if [ $RESULT -eq 0 ] && [ -z "$reason" ]; then
-            echo "ok $n - $name"
-            passed=$((passed + 1))
-        elif [ $RESULT -eq 0 ]; then
-            echo "not ok $n - $name # passes now: remove it from EXPECTED_FAILURES"
-            failed=$((failed + 1))
-        elif [ -n "$reason" ] && [ -z "${FOSTER_TEST_STRICT:-}" ]; then
-            echo "not ok $n - $name # TODO known bug: $reason"
-            [ -n "$DETAILS" ] && echo "$DETAILS"
-            known=$((known + 1))
-        else
-            echo "not ok $n - $name"
-            [ -n "$DETAILS" ] && echo "$DETAILS"
-            failed=$((failed + 1))
-        fi
-    done
-    [ $known -gt 0 ] && echo "# $known known bug(s) of foster, listed in EXPECTED_FAILURES, not counted"
-    echo "$passed passed, $failed failed"
-    [ $failed -eq 0 ]
 }
 
-main
+describe_suite() {
+    echo "# PostgreSQL $("$PGBIN/postgres" --version | sed 's/^postgres (PostgreSQL) //') from $PGBIN on 127.0.0.1:$SERVER_PORT, run as $SERVER_USER"
+    [ -n "$PYTHON_PG" ] || echo "# no python3 with psycopg2: the example's tests will fail (apt-get install python3-psycopg2)"
+}
+
+after_all() {
+    if [ -n "${SERVER_DIR:-}" ] && [ -d "$SERVER_DIR" ]; then
+        local data
+        for data in "$SERVER_DIR"/late.*/data "$SERVER_DIR/data"; do
+            [ -d "$data" ] && stop_postgres "$data"
+        done
+        rm -rf "$SERVER_DIR"
+    fi
+    [ -n "${SUITE_RUNTIMES:-}" ] && rm -rf "$SUITE_RUNTIMES"
+}
+
+before_each() {
+    # Short: as a normal user a cluster's socket lives in it (107 bytes at most).
+    RUNTIME=$(mktemp -d "$SUITE_RUNTIMES/XXXXXX") # 0700
+}
+
+prepare_environment() {
+    unset_pg_environment
+    export XDG_CACHE_HOME=$SUITE_CACHE
+}
+
+# Besides the runtime directory: clusters and servers a test started, and
+# databases on the shared server.
+after_each() {
+    local left databases data
+    left=$(ls -A "$RUNTIME" 2>/dev/null)
+    stop_leftover_clusters "$RUNTIME"
+    report_runtime_left "$left"
+    if [ -f "$WORK/.servers" ]; then
+        while read -r data; do
+            stop_postgres "$data"
+            rm -rf "$(dirname "$data")"
+        done <"$WORK/.servers"
+    fi
+    databases=$(extra_databases)
+    if [ -n "$databases" ]; then
+        leftover "databases left on the server: $databases"
+        for data in $databases; do drop_database "$data"; done
+    fi
+}
+
+run_tests
