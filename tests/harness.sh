@@ -45,6 +45,9 @@
 #   before_all      the runner's own checks and suite setup, after SUITE_TMP
 #                   is made; may `skip_all`, or print "Bail out! ..." and exit
 #   describe_suite  comment lines ("# ...") printed after the plan
+#   describe_results
+#                   comment lines printed after the last test, before the
+#                   closing line
 #   after_all       the runner's own suite cleanup (EXIT trap), before
 #                   SUITE_TMP is removed
 #   before_each     in the runner's shell, before the test, with WORK made:
@@ -267,6 +270,7 @@ find_python_pg() {
 before_all() { :; }
 describe_suite() { :; }
 after_all() { :; }
+describe_results() { :; }
 before_each() { RUNTIME=$(mktemp -d "$WORK/runtime.XXXXXX"); } # 0700
 prepare_environment() { :; }
 after_each() { report_runtime_left "$(ls -A "$RUNTIME" 2>/dev/null)"; }
@@ -376,6 +380,7 @@ run_tests() {
     done
     [ $known -gt 0 ] && echo "# $known known bug(s) of foster, listed in EXPECTED_FAILURES, not counted"
     [ $skipped -gt 0 ] && echo "# $skipped skipped"
+    describe_results
     echo "$passed passed, $failed failed"
     [ $failed -eq 0 ]
 }

@@ -7,11 +7,12 @@
 #
 #   usage: faults_test.sh FOSTER_BINARY [NAME_REGEX]
 #
-# Each test_* function runs in a subshell, in a fresh temporary directory
-# ($WORK, also HOME and TMPDIR) with FOSTER_RUNTIME_DIR set to a fresh private
-# directory ($RUNTIME, short, under /tmp). The runner checks after every test
-# that $RUNTIME is empty, that the shared server holds no database but its
-# own, and stops whatever cluster a failed test left.
+# The runner is tests/harness.sh (assertions, helpers, TAP): each test_*
+# function runs in a subshell, in a fresh temporary directory ($WORK, also
+# HOME and TMPDIR) with FOSTER_RUNTIME_DIR set to a fresh private directory
+# ($RUNTIME, short, under /tmp). After every test this file checks that
+# $RUNTIME is empty and that the shared server holds no database but its own,
+# and stops whatever cluster a failed test left.
 #
 # PostgreSQL: the `cluster` backend (foster starts its own server), and for
 # the tests of the `postgres` backend ONE shared server the runner starts with
@@ -30,81 +31,38 @@
 # Needs bash 5, coreutils, awk, python3 (sqlite3 module), for PostgreSQL the
 # server binaries and psql.
 
-set -u
-
-if [ $# -lt 1 ]; then
-    echo "usage: $0 FOSTER_BINARY [NAME_REGEX]" >&2
-    exit 2
-fi
-FOSTER=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-FILTER=${2:-}
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=${FOSTER_SOURCE_ROOT:-$(cd "$SCRIPT_DIR/../.." && pwd)}
-DATA=${FOSTER_TEST_DATA:-$ROOT/tests/data}
+# shellcheck source=SCRIPTDIR/../harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../harness.sh" "$@"
 CASES=$DATA/faults
 EXAMPLE=$ROOT/foster.ini
 BIG_ROWS=300000
+# The summary's counts, kept by after_each.
+FAULT_TESTS=0 SKIPPED_TESTS=0 FAULTS=0 SURVIVED=0 LEFTOVERS=0
 
 # Known bugs of foster (not of these tests): name -> why it fails.
+# shellcheck disable=SC2034 # read by the harness
 declare -A EXPECTED_FAILURES=(
 )
 
 # ---------------------------------------------------------------------------
-# Assertions: each prints what differed and ends the test (it runs in a subshell).
-
-fail() {
-    local frame=1
-    while [[ ${FUNCNAME[frame]:-} == assert_* || ${FUNCNAME[frame]:-} == leftover ]]; do
-        frame=$((frame + 1))
-    done
-    printf 'FAIL in %s at line %s: %s\n' "${FUNCNAME[frame]:-?}" "${BASH_LINENO[frame - 1]:-?}" "$*"
-    if [ -n "${STATUS+x}" ]; then
-        printf -- '--- last foster exit status: %s\n--- stdout:\n%s\n--- stderr:\n%s\n' \
-            "$STATUS" "${OUT:-}" "${ERR:-}"
-    fi
-    exit 1
-}
+# Assertions (the common ones are in tests/harness.sh). Those below count
+# what outlived a test as a leftover in the summary.
 
 # Something outlived the test: counted in the summary, then the test fails.
-leftover() { # WHAT
+assert_fail_left_behind() { # WHAT
     echo "$*" >>"$WORK/.leftovers"
     fail "left behind: $*"
 }
 
-assert_eq() { # EXPECTED ACTUAL [WHAT]
-    [ "$1" == "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
-}
-
-assert_contains() { # TEXT NEEDLE [WHAT]
-    [[ $1 == *"$2"* ]] || fail "${3:-text} does not contain [$2]; it is: [$1]"
-}
-
-assert_not_contains() { # TEXT NEEDLE [WHAT]
-    [[ $1 != *"$2"* ]] || fail "${3:-text} contains [$2]; it is: [$1]"
-}
-
-assert_matches() { # TEXT ERE [WHAT]
-    printf '%s\n' "$1" | grep -Eq -- "$2" || fail "${3:-text} has no line matching /$2/; it is: [$1]"
-}
-
-assert_exit() { # EXPECTED (the status of the last foster)
-    [ "$STATUS" == "$1" ] || fail "foster exited with $STATUS, expected $1"
-}
-
 assert_gone() { # PATH
-    if [ -e "$1" ] || [ -L "$1" ]; then leftover "file $1"; fi
+    if [ -e "$1" ] || [ -L "$1" ]; then assert_fail_left_behind "file $1"; fi
 }
 
+# The harness's, but counted as a leftover.
 assert_runtime_empty() {
     local left
     left=$(ls -A "$RUNTIME")
-    [ -z "$left" ] || leftover "in the runtime directory: $left"
-}
-
-# No database named NAME on the shared server.
-assert_database_absent() { # NAME
-    [ "$(psql_shared "SELECT count(*) FROM pg_database WHERE datname = '$1'")" == 0 ] ||
-        leftover "database $1 on the shared server"
+    [ -z "$left" ] || assert_fail_left_behind "in the runtime directory: $left"
 }
 
 # The cluster of run ID is gone: no directory foster-cluster_ID-* where
@@ -118,13 +76,14 @@ assert_cluster_of_run_gone() { # ID
             process_runs "$pid" postgres && alive="$alive $pid"
         done
         alive="$alive $(processes_naming "foster-cluster_$id" | tr "\n" " ")"
+        # shellcheck disable=SC2031 # the test's TMPDIR, exported by the harness
         dirs=$(ls -d /dev/shm/foster-cluster_"$id"-* "$TMPDIR"/foster-cluster_"$id"-* \
             /tmp/foster-cluster_"$id"-* "$RUNTIME"/foster-cluster_"$id"* 2>/dev/null)
         [ -z "${alive// /}" ] && [ -z "$dirs" ] && return 0
         sleep 0.01
     done
-    [ -z "${alive// /}" ] || leftover "processes of run $id's cluster:$alive"
-    leftover "directories of run $id's cluster: $dirs"
+    [ -z "${alive// /}" ] || assert_fail_left_behind "processes of run $id's cluster:$alive"
+    assert_fail_left_behind "directories of run $id's cluster: $dirs"
 }
 
 # ---------------------------------------------------------------------------
@@ -133,34 +92,6 @@ assert_cluster_of_run_gone() { # ID
 # A fault this test injects (counted in the summary).
 fault() { # DESCRIPTION
     echo "$*" >>"$WORK/.faults"
-}
-
-run_foster() {
-    "$FOSTER" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr"
-    STATUS=$?
-    OUT=$(cat "$WORK/.stdout")
-    ERR=$(cat "$WORK/.stderr")
-}
-
-start_foster() {
-    "$FOSTER" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr" &
-    FOSTER_PID=$!
-    echo "$FOSTER_PID" >>"$WORK/.pids"
-}
-
-wait_for_exit() { # PID SECONDS
-    local i limit=$(($2 * 100))
-    for ((i = 0; i < limit; i++)); do
-        if ! kill -0 "$1" 2>/dev/null; then
-            wait "$1"
-            STATUS=$?
-            OUT=$(cat "$WORK/.stdout")
-            ERR=$(cat "$WORK/.stderr")
-            return 0
-        fi
-        sleep 0.01
-    done
-    fail "process $1 still running after $2 s"
 }
 
 # Waits (up to SECONDS) until foster's stderr has a line matching ERE; fails
@@ -196,8 +127,9 @@ wait_for_record() { # SECONDS
     fail "no run record within $1 s"
 }
 
-# The run id of foster's "run ID: BACKEND database URL" line.
-run_line_id() {
+# The run id of foster's "run ID: BACKEND database URL" line, any backend
+# (the harness's run_line_id knows only postgres).
+any_run_line_id() {
     printf '%s\n' "$ERR" | sed -n 's/^foster: run \([0-9a-f]\{8\}\): [a-z]* database .*/\1/p'
 }
 
@@ -313,7 +245,7 @@ observe_cluster() { # HOME
 # ---- PostgreSQL
 
 need_pg() {
-    [ -n "$SHARED_PGHOST" ] || exit 77
+    [ -n "$SHARED_PGHOST" ] || skip "$PG_SKIP"
 }
 
 # Rows of QUERY on the shared server, as its superuser.
@@ -430,7 +362,7 @@ test_sqlite_rejecting_fifth_table_exits_125_leaves_nothing() {
     assert_exit 125
     assert_contains "$ERR" "foster: error: schemas/t5_execution.sql:8: SQLite rejected the statement: no such column: no_such_column"
     local id
-    id=$(run_line_id)
+    id=$(any_run_line_id)
     assert_matches "$id" '^[0-9a-f]{8}$' "run id"
     assert_gone "$RUNTIME/test_faultexec_$id.sqlite3"
     assert_runtime_empty
@@ -444,7 +376,7 @@ test_syntax_error_in_fifth_table_on_cluster_exits_125_leaves_nothing() {
     assert_exit 125
     assert_contains "$ERR" "foster: error: schemas/t5_syntax.sql:5:1: PostgreSQL rejected the statement: syntax error at or near \")\""
     local id
-    id=$(run_line_id)
+    id=$(any_run_line_id)
     assert_matches "$id" '^[0-9a-f]{8}$' "run id"
     assert_cluster_of_run_gone "$id"
     assert_runtime_empty
@@ -460,7 +392,7 @@ bad_row() { # BACKEND dup|abc EXPECTED_MESSAGE
     assert_contains "$ERR" "$3"
     assert_not_contains "$ERR" "database ready"
     local id
-    id=$(run_line_id)
+    id=$(any_run_line_id)
     assert_matches "$id" '^[0-9a-f]{8}$' "run id"
     if [ "$1" == cluster ]; then
         assert_cluster_of_run_gone "$id"
@@ -514,7 +446,7 @@ EOF
         assert_contains "$ERR" "foster: error:" "stderr without the command's status 0"
     fi
     local id
-    id=$(run_line_id)
+    id=$(any_run_line_id)
     assert_matches "$id" '^[0-9a-f]{8}$' "run id"
     CLUSTER_PIDS="$(cat "$WORK/postmaster") $(tr "\n" " " <"$WORK/children" 2>/dev/null)"
     assert_cluster_of_run_gone "$id"
@@ -596,7 +528,7 @@ test_command_exit_0_1_137_passes_through_and_leaves_nothing() {
         fault "command: $command"
         run_foster run -- sh -c "$command"
         assert_exit "$expected"
-        id=$(run_line_id)
+        id=$(any_run_line_id)
         assert_matches "$id" '^[0-9a-f]{8}$' "run id"
         assert_gone "$RUNTIME/test_faultitem_$id.sqlite3"
         assert_runtime_empty
@@ -705,13 +637,9 @@ test_postgres_down_reset_gc_refuse_forged_record() {
     assert_runtime_empty
 }
 
-# ===========================================================================
-# The runner.
 
-list_tests() {
-    grep -oE '^test_[a-z0-9_]+\(\)' "${BASH_SOURCE[0]}" | tr -d '()' |
-        { if [ -n "$FILTER" ]; then grep -E -- "$FILTER"; else cat; fi; }
-}
+# ===========================================================================
+# The runner's hooks (the runner itself is tests/harness.sh).
 
 # Stops the clusters whose links a failed test left in RUNTIME.
 stop_leftover_clusters() { # RUNTIME
@@ -727,69 +655,6 @@ stop_leftover_clusters() { # RUNTIME
         [ -n "$home" ] && [ "$home" != / ] && rm -rf "$home"
         rm -f "$link"
     done
-}
-
-run_one() { # NAME → sets RESULT (0 passed, 77 skipped), DETAILS, NFAULTS, NLEFT
-    local name=$1 suite_work runtime
-    suite_work=$(mktemp -d "$SUITE_TMP/$name.XXXXXX")
-    runtime=$(mktemp -d "$SUITE_RUNTIMES/XXXXXX") # 0700, short
-    mkdir "$suite_work/home" "$suite_work/tmp"
-    (
-        unset DATABASE_URL FOSTER_CONFIG FOSTER_RUN_ID FOSTER_BACKEND FOSTER_SQLITE_PATH \
-            XDG_RUNTIME_DIR FOSTER_ADMIN_URL
-        # shellcheck disable=SC2046 # names only
-        unset $(compgen -e | grep '^PG')
-        # shellcheck disable=SC2030 # on purpose: only for this test
-        export FOSTER_RUNTIME_DIR=$runtime HOME=$suite_work/home TMPDIR=$suite_work/tmp \
-            XDG_CACHE_HOME=$SUITE_CACHE
-        WORK=$suite_work RUNTIME=$runtime
-        cd "$WORK" || exit 1
-        "$name"
-    ) >"$suite_work/.log" 2>&1
-    RESULT=$?
-    if [ -f "$suite_work/.pids" ]; then
-        local pid
-        while read -r pid; do kill -KILL "$pid" 2>/dev/null; done <"$suite_work/.pids"
-        sleep 0.1
-    fi
-    NFAULTS=$( (wc -l <"$suite_work/.faults") 2>/dev/null || echo 0)
-    NLEFT=$( (wc -l <"$suite_work/.leftovers") 2>/dev/null || echo 0)
-    local left databases database
-    left=$(ls -A "$runtime" 2>/dev/null)
-    stop_leftover_clusters "$runtime"
-    if [ -n "$left" ]; then
-        [ $RESULT -eq 0 ] && echo "FAIL: left behind in the runtime directory: $left" >>"$suite_work/.log"
-        [ $RESULT -eq 0 ] && NLEFT=$((NLEFT + 1))
-        RESULT=1
-    fi
-    if [ -n "$SHARED_PGHOST" ]; then
-        databases=$(extra_databases)
-        if [ -n "$databases" ]; then
-            [ $RESULT -eq 0 ] && echo "FAIL: databases left on the shared server: $databases" >>"$suite_work/.log"
-            [ $RESULT -eq 0 ] && NLEFT=$((NLEFT + 1))
-            RESULT=1
-            for database in $databases; do drop_database "$database"; done
-        fi
-    fi
-    DETAILS=$(sed 's/^/#   /' "$suite_work/.log")
-    chmod -R u+rwX "$suite_work" 2>/dev/null
-    rm -rf "$suite_work" "$runtime"
-}
-
-find_pg_bindir() {
-    local dir
-    dir=$(pg_config --bindir 2>/dev/null)
-    if [ -n "$dir" ] && [ -x "$dir/postgres" ] && [ -x "$dir/initdb" ]; then
-        echo "$dir"
-        return 0
-    fi
-    for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k4 -n -r); do
-        if [ -x "$dir/postgres" ] && [ -x "$dir/initdb" ]; then
-            echo "$dir"
-            return 0
-        fi
-    done
-    return 1
 }
 
 # The one shared server: `foster -q -b cluster up` in its own runtime directory.
@@ -815,79 +680,84 @@ stop_shared_server() {
     SHARED_RUNTIME=""
 }
 
-cleanup() {
+before_all() {
+    command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 2; }
+    unset_pg_environment
+    SUITE_CACHE=$SUITE_TMP/cache # clusters' pristine data directories, shared by the tests
+    SUITE_RUNTIMES=$(mktemp -d /tmp/ffl.XXXXXX)
+    BIG_CSV=$SUITE_TMP/big_item.csv
+    awk -v n="$BIG_ROWS" 'BEGIN { print "id,name,qty"; for (i = 1; i <= n; i++) printf "%d,item number %d,%d\n", i, i, i % 97 }' >"$BIG_CSV"
+    SHARED_PGHOST="" SHARED_PGPORT="" SHARED_DATABASE="" PSQL="" PG_SKIP=""
+    local pgbin
+    if pgbin=$(find_pg_bindir); then
+        PSQL=$pgbin/psql
+        [ -x "$PSQL" ] || PSQL=$(command -v psql) || PG_SKIP="no psql"
+        [ -z "$PG_SKIP" ] && { start_shared_server || PG_SKIP="the shared server did not start"; }
+    else
+        PG_SKIP="no PostgreSQL server binaries"
+    fi
+}
+
+describe_suite() {
+    if [ -n "$PG_SKIP" ]; then echo "# PostgreSQL tests skipped: $PG_SKIP"; fi
+}
+
+before_each() {
+    # Short: as a normal user a cluster's socket lives in it (107 bytes at most).
+    RUNTIME=$(mktemp -d "$SUITE_RUNTIMES/XXXXXX") # 0700
+}
+
+prepare_environment() {
+    unset_pg_environment
+    export XDG_CACHE_HOME=$SUITE_CACHE
+}
+
+# A leftover found after the test, counted in the summary unless the test had
+# already failed.
+count_leftover() { # MESSAGE
+    [ "$RESULT" -eq 0 ] && NLEFT=$((NLEFT + 1))
+    leftover "$1"
+}
+
+# Besides the runtime directory: clusters a test left, databases on the
+# shared server; then the test's faults and leftovers go to the summary.
+after_each() {
+    local nfaults left databases database
+    nfaults=$( (wc -l <"$WORK/.faults") 2>/dev/null || echo 0)
+    NLEFT=$( (wc -l <"$WORK/.leftovers") 2>/dev/null || echo 0)
+    left=$(ls -A "$RUNTIME" 2>/dev/null)
+    stop_leftover_clusters "$RUNTIME"
+    [ -z "$left" ] || count_leftover "left behind in the runtime directory: $left"
+    if [ -n "$SHARED_PGHOST" ]; then
+        databases=$(extra_databases)
+        if [ -n "$databases" ]; then
+            count_leftover "databases left on the shared server: $databases"
+            for database in $databases; do drop_database "$database"; done
+        fi
+    fi
+    if [ "$RESULT" -eq 0 ] && [ -n "$SKIPPED" ]; then
+        SKIPPED_TESTS=$((SKIPPED_TESTS + 1))
+        return 0
+    fi
+    FAULT_TESTS=$((FAULT_TESTS + 1))
+    FAULTS=$((FAULTS + nfaults))
+    LEFTOVERS=$((LEFTOVERS + NLEFT))
+    [ "$RESULT" -eq 0 ] && SURVIVED=$((SURVIVED + nfaults))
+    return 0
+}
+
+# The summary the README's table is made from, just before the closing line.
+describe_results() {
+    echo "# ---- fault injection summary"
+    echo "# tests run:         $FAULT_TESTS ($SKIPPED_TESTS skipped)"
+    echo "# faults injected:   $FAULTS"
+    echo "# faults survived:   $SURVIVED (the test passed: right status, right message, nothing left)"
+    echo "# leftovers found:   $LEFTOVERS"
+}
+
+after_all() {
     stop_shared_server
-    [ -n "${SUITE_TMP:-}" ] && rm -rf "$SUITE_TMP"
     [ -n "${SUITE_RUNTIMES:-}" ] && rm -rf "$SUITE_RUNTIMES"
 }
 
-main() {
-    [ -x "$FOSTER" ] || { echo "foster binary not found: $FOSTER" >&2; exit 2; }
-    command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 2; }
-    # shellcheck disable=SC2046 # names only
-    unset $(compgen -e | grep '^PG')
-    # shellcheck disable=SC2031 # the caller's TMPDIR, not a test's
-    SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/foster-faults-test.XXXXXX")
-    SUITE_CACHE=$SUITE_TMP/cache
-    SUITE_RUNTIMES=$(mktemp -d /tmp/ffl.XXXXXX)
-    trap cleanup EXIT
-    trap 'exit 130' INT TERM HUP
-    BIG_CSV=$SUITE_TMP/big_item.csv
-    awk -v n="$BIG_ROWS" 'BEGIN { print "id,name,qty"; for (i = 1; i <= n; i++) printf "%d,item number %d,%d\n", i, i, i % 97 }' >"$BIG_CSV"
-    SHARED_PGHOST="" SHARED_PGPORT="" SHARED_DATABASE="" PSQL=""
-    local pg_skip="" pgbin
-    if pgbin=$(find_pg_bindir); then
-        PSQL=$pgbin/psql
-        [ -x "$PSQL" ] || PSQL=$(command -v psql) || pg_skip="no psql"
-        [ -z "$pg_skip" ] && { start_shared_server || pg_skip="the shared server did not start"; }
-    else
-        pg_skip="no PostgreSQL server binaries"
-    fi
-    local tests passed=0 failed=0 known=0 skipped=0 n=0 name
-    local faults=0 survived=0 leftovers=0 fault_tests=0
-    tests=$(list_tests)
-    echo "1..$(printf '%s\n' "$tests" | grep -c .)"
-    [ -n "$pg_skip" ] && echo "# PostgreSQL tests skipped: $pg_skip"
-    for name in $tests; do
-        n=$((n + 1))
-        local t0=$EPOCHREALTIME
-        run_one "$name"
-        [ -n "${FOSTER_TEST_TIMES:-}" ] && echo "# $name: $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s"
-        local reason=${EXPECTED_FAILURES[$name]:-}
-        if [ $RESULT -eq 77 ]; then
-            echo "ok $n - $name # SKIP $pg_skip"
-            skipped=$((skipped + 1))
-            continue
-        fi
-        fault_tests=$((fault_tests + 1))
-        faults=$((faults + NFAULTS))
-        leftovers=$((leftovers + NLEFT))
-        [ $RESULT -eq 0 ] && survived=$((survived + NFAULTS))
-        if [ $RESULT -eq 0 ] && [ -z "$reason" ]; then
-            echo "ok $n - $name"
-            passed=$((passed + 1))
-        elif [ $RESULT -eq 0 ]; then
-            echo "not ok $n - $name # passes now: remove it from EXPECTED_FAILURES"
-            failed=$((failed + 1))
-        elif [ -n "$reason" ] && [ -z "${FOSTER_TEST_STRICT:-}" ]; then
-            echo "not ok $n - $name # TODO known bug: $reason"
-            [ -n "$DETAILS" ] && echo "$DETAILS"
-            known=$((known + 1))
-        else
-            echo "not ok $n - $name"
-            [ -n "$DETAILS" ] && echo "$DETAILS"
-            failed=$((failed + 1))
-        fi
-    done
-    stop_shared_server
-    [ $known -gt 0 ] && echo "# $known known bug(s) of foster, listed in EXPECTED_FAILURES, not counted"
-    echo "# ---- fault injection summary"
-    echo "# tests run:         $fault_tests ($skipped skipped)"
-    echo "# faults injected:   $faults"
-    echo "# faults survived:   $survived (the test passed: right status, right message, nothing left)"
-    echo "# leftovers found:   $leftovers"
-    echo "$passed passed, $failed failed"
-    [ $failed -eq 0 ]
-}
-
-main
+run_tests
