@@ -12,6 +12,7 @@
 
 #include "csv.h"
 #include "fixture_json.h"
+#include "monotonic.h"
 #include "sqlsplit.h"
 #include "strbuf.h"
 
@@ -20,13 +21,6 @@
 
 /* `check` lists at most this many problems of one fixture file. */
 #define FIXTURES_CHECK_MAX_PROBLEMS 20
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static bool has_suffix(const char *s, const char *suffix)
 {
@@ -322,7 +316,7 @@ static int load_file(fixtures_loader *loader, long i, const char *path, diag_lis
 {
     const schema_set *set = loader->schemas;
     const ddl_table *table = i >= 0 ? schema_set_table(set, (size_t)i) : NULL;
-    double started = now_seconds();
+    double started = monotonic_seconds();
     long long count = 0;
     int rc;
     if (has_suffix(path, ".csv") && !table) {
@@ -343,7 +337,7 @@ static int load_file(fixtures_loader *loader, long i, const char *path, diag_lis
     }
     if (rc == 0 && loader->report)
         loader->report(loader->report_context, table ? table->name : NULL, path, count,
-                       now_seconds() - started);
+                       monotonic_seconds() - started);
     return rc;
 }
 

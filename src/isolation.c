@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "monotonic.h"
 #include "session.h"
 
 /* foster_options.jobs: one database per parallel worker, copied from the snapshot. */
@@ -13,7 +14,7 @@ foster_result session_make_copies(foster_session *s)
 {
     if (s->options.jobs <= 1)
         return FOSTER_OK;
-    double started = session_now();
+    double started = monotonic_seconds();
     s->copies = calloc((size_t)s->options.jobs, sizeof *s->copies);
     if (!s->copies)
         return FOSTER_ERROR_NOMEM;
@@ -26,7 +27,7 @@ foster_result session_make_copies(foster_session *s)
         s->copies[s->copy_count++] = copy;
     }
     session_progress(s, "made %d copies for parallel workers in %.1f ms", s->options.jobs,
-                     (session_now() - started) * 1e3);
+                     (monotonic_seconds() - started) * 1e3);
     return FOSTER_OK;
 }
 
@@ -55,12 +56,13 @@ foster_result foster_reset(foster_session *s)
     session_clear_error(s);
     if (!has_database(s))
         return session_fail(s, FOSTER_ERROR_MISUSE);
-    double started = session_now();
+    double started = monotonic_seconds();
     /* A process that lives on (not a one-shot `foster reset`) gets the next copy ready. */
     bool lives_on = s->options.sqlite_in_memory || !s->kept;
     if (s->backend->ops->reset(s->backend, lives_on, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_DATABASE);
-    session_progress(s, "reset %s in %.1f ms", s->database_name, (session_now() - started) * 1e3);
+    session_progress(s, "reset %s in %.1f ms", s->database_name,
+                     (monotonic_seconds() - started) * 1e3);
     return FOSTER_OK;
 }
 

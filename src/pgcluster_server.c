@@ -17,19 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotonic.h"
 #include "pgwait.h"
 #include "strbuf.h"
 
 #define START_TIMEOUT_SECONDS 30.0
 #define STOP_TIMEOUT_SECONDS  5.0
 #define KILL_TIMEOUT_SECONDS  2.0
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void sleep_seconds(double seconds)
 {
@@ -63,10 +57,10 @@ static bool server_gone(pg_cluster *cluster)
 
 static bool wait_until_gone(pg_cluster *cluster, double seconds)
 {
-    double deadline = now_seconds() + seconds;
+    double deadline = monotonic_seconds() + seconds;
     double delay = 0.0005;
     while (!server_gone(cluster)) {
-        if (now_seconds() > deadline)
+        if (monotonic_seconds() > deadline)
             return false;
         sleep_seconds(delay);
         delay = delay * 1.5 > 0.02 ? 0.02 : delay * 1.5;
@@ -231,7 +225,7 @@ int pg_cluster_server_wait_ready(pg_cluster *cluster, const char *log_path,
         return -1;
     }
     pg_wait_options once = {.timeout = 0, .confirmations = 1, .interrupt = interrupt};
-    double deadline = now_seconds() + START_TIMEOUT_SECONDS;
+    double deadline = monotonic_seconds() + START_TIMEOUT_SECONDS;
     double delay = 0.001;
     char *last_reason = NULL;
     int rc = -1;
@@ -271,7 +265,7 @@ int pg_cluster_server_wait_ready(pg_cluster *cluster, const char *log_path,
             diag_add(diags, NULL, 0, 0, "interrupted while starting the PostgreSQL server");
             break;
         }
-        if (now_seconds() > deadline) {
+        if (monotonic_seconds() > deadline) {
             char *tail = pg_cluster_log_tail(log_path);
             diag *d = diag_add(diags, NULL, 0, 0,
                                "the PostgreSQL server did not accept connections within %.0f s "

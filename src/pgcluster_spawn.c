@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "process.h"
 #include "strbuf.h"
 
 /* ---- the account ---- */
@@ -103,15 +104,7 @@ static void child_fail(const char *what)
 
 static void child_exec(const pg_cluster_spawn_spec *spec, int null_fd)
 {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    struct sigaction default_action;
-    memset(&default_action, 0, sizeof default_action);
-    default_action.sa_handler = SIG_DFL;
-    static const int reset[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGUSR1};
-    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
-        sigaction(reset[i], &default_action, NULL);
+    process_child_signals();
     if (spec->new_session && setsid() < 0)
         child_fail("setsid");
     if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(spec->output_fd, STDOUT_FILENO) < 0 ||

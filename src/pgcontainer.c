@@ -16,10 +16,11 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "monotonic.h"
+#include "pgconn.h"
 #include "pgcontainer_internal.h"
 #include "pgengine.h"
 #include "pgwait.h"
-#include "pgconn.h"
 #include "strbuf.h"
 
 #define DEFAULT_IMAGE           "postgres:16"
@@ -416,7 +417,7 @@ pg_container *pg_container_new(const char *engine, const char *name, diag_list *
 pg_container *pg_container_start(const pg_container_options *options, diag_list *diags)
 {
     double timeout = options->timeout > 0 ? options->timeout : DEFAULT_TIMEOUT_SECONDS;
-    double deadline = pg_engine_now_seconds() + timeout;
+    double deadline = monotonic_seconds() + timeout;
     const char *image = options->image && *options->image ? options->image : DEFAULT_IMAGE;
     if (!valid_run_id(options->run_id)) {
         diag_add(diags, NULL, 0, 0,
@@ -438,7 +439,7 @@ pg_container *pg_container_start(const pg_container_options *options, diag_list 
         pg_container_free(container);
         return NULL;
     }
-    double left = deadline - pg_engine_now_seconds();
+    double left = deadline - monotonic_seconds();
     if (pg_container_discover_port(container, options->interrupt, diags) < 0 ||
         wait_until_ready(container, image, left > MIN_WAIT_SECONDS ? left : MIN_WAIT_SECONDS,
                          options->interrupt, diags) < 0) {

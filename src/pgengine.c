@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotonic.h"
+#include "process.h"
 #include "strbuf.h"
 
 extern char **environ;
@@ -36,13 +38,6 @@ extern char **environ;
 #define OUTPUT_LIMIT_BYTES      (1024 * 1024)
 
 const char *const pg_engine_names[PG_ENGINE_COUNT] = {"docker", "podman"};
-
-double pg_engine_now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- running the engine ---- */
 
@@ -125,15 +120,7 @@ static char **engine_environment(const char *password, char **owned)
 static void engine_child(const char *path, char **argv, char **envp, int out_fd, int err_fd,
                          int report_fd)
 {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    struct sigaction default_action;
-    memset(&default_action, 0, sizeof default_action);
-    default_action.sa_handler = SIG_DFL;
-    static const int reset[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD};
-    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
-        sigaction(reset[i], &default_action, NULL);
+    process_child_signals();
     int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
         dup2(err_fd, STDERR_FILENO) < 0) {
@@ -158,8 +145,8 @@ static void engine_child(const char *path, char **argv, char **envp, int out_fd,
 static void engine_kill(pid_t pid)
 {
     kill(pid, SIGTERM);
-    double until = pg_engine_now_seconds() + KILL_GRACE_SECONDS;
-    while (pg_engine_now_seconds() < until) {
+    double until = monotonic_seconds() + KILL_GRACE_SECONDS;
+    while (monotonic_seconds() < until) {
         if (waitpid(pid, NULL, WNOHANG) == pid)
             return;
         poll(NULL, 0, 10);
@@ -200,7 +187,7 @@ static char *command_title(const pg_engine_call *call)
 static int engine_collect(const pg_engine_call *call, pid_t pid, int fds[2], strbuf output[2],
                           int *status, diag_list *diags)
 {
-    double deadline = pg_engine_now_seconds() + call->timeout;
+    double deadline = monotonic_seconds() + call->timeout;
     bool pipe_open[2] = {true, true};
     for (;;) {
         int wait_status;
@@ -220,7 +207,7 @@ static int engine_collect(const pg_engine_call *call, pid_t pid, int fds[2], str
             return -1;
         }
         bool stop_for_interrupt = pg_engine_interrupted(call->interrupt);
-        if (stop_for_interrupt || pg_engine_now_seconds() >= deadline) {
+        if (stop_for_interrupt || monotonic_seconds() >= deadline) {
             engine_kill(pid);
             char *title = command_title(call);
             if (stop_for_interrupt)

@@ -93,7 +93,6 @@ diag *pg_engine_add_failure(diag_list *diags, const char *engine, const pg_engin
 bool pg_engine_says_no_such_container(const pg_engine_reply *reply);
 
 /* The monotonic clock, in seconds, that the timeouts of engine commands are measured on. */
-double pg_engine_now_seconds(void);
 
 /* Whether the caller's interrupt flag (which may be NULL) is set. */
 static inline bool pg_engine_interrupted(const volatile sig_atomic_t *interrupt)

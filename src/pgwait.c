@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "monotonic.h"
 #include "pgwait_internal.h"
 #include "strbuf.h"
 
@@ -51,17 +52,10 @@ typedef struct waiter {
     char *last_reason; /* of the last failed attempt; NULL before the first */
 } waiter;
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Runs between slices of every wait: true when the caller asked us to stop. */
 static bool waiter_tick(waiter *w)
 {
-    double now = now_seconds();
+    double now = monotonic_seconds();
     if (w->options->progress && now >= w->next_progress) {
         w->options->progress(w->options->progress_context, now - w->start,
                              w->last_reason ? w->last_reason : "no answer yet");
@@ -78,7 +72,7 @@ static wait_outcome wait_until(waiter *w, int socket, short events, double until
     for (;;) {
         if (waiter_tick(w))
             return WAIT_INTERRUPTED;
-        double remaining = until - now_seconds();
+        double remaining = until - monotonic_seconds();
         if (remaining <= 0)
             return socket < 0 ? WAIT_DONE : WAIT_TIMED_OUT;
         double slice = remaining < SLICE_SECONDS ? remaining : SLICE_SECONDS;
@@ -253,7 +247,7 @@ static pg_wait_result wait_loop(waiter *w, double attempt_seconds, diag_list *di
     int successes = 0;
     double delay = BACKOFF_FIRST_SECONDS;
     for (;;) {
-        double now = now_seconds();
+        double now = monotonic_seconds();
         double until = single ? now + attempt_seconds : deadline;
         if (attempt_seconds > 0 && now + attempt_seconds < until)
             until = now + attempt_seconds;
@@ -283,12 +277,12 @@ static pg_wait_result wait_loop(waiter *w, double attempt_seconds, diag_list *di
                 return report(w, PG_WAIT_TIMEOUT, w->last_reason, diags);
             break;
         }
-        double wake = now_seconds() + delay;
+        double wake = monotonic_seconds() + delay;
         if (!single && wake > deadline)
             wake = deadline;
         if (wait_until(w, -1, 0, wake) == WAIT_INTERRUPTED)
             return PG_WAIT_INTERRUPTED;
-        if (!single && now_seconds() >= deadline)
+        if (!single && monotonic_seconds() >= deadline)
             return report(w, PG_WAIT_TIMEOUT, w->last_reason, diags);
         delay = delay * BACKOFF_FACTOR > BACKOFF_MAX_SECONDS ? BACKOFF_MAX_SECONDS
                                                              : delay * BACKOFF_FACTOR;
@@ -299,7 +293,7 @@ pg_wait_result pg_wait(const char *conninfo, const pg_wait_options *options, dia
 {
     static const pg_wait_options defaults = {0};
     waiter w = {.conninfo = conninfo ? conninfo : "", .options = options ? options : &defaults};
-    w.start = now_seconds();
+    w.start = monotonic_seconds();
     w.next_progress = w.start + PROGRESS_EVERY_SECONDS;
     w.subject = pg_redact_conninfo_secrets(w.conninfo, &w.secrets);
     if (!w.subject || w.secrets.failed) {

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotonic.h"
+
 volatile sig_atomic_t process_interrupted;
 static volatile sig_atomic_t child_pid;        /* 0 when no command runs */
 static volatile sig_atomic_t forwarded_signal; /* last signal passed to the command */
@@ -54,16 +56,23 @@ int process_catch_signals(diag_list *diags)
 }
 
 /* In the child: restore what exec'd programs expect, set the environment, exec. */
-static void exec_child(char *const argv[], const char *const *names, const char *const *values,
-                       size_t env_count, const sigset_t *mask, int error_pipe)
+void process_child_signals(void)
 {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = SIG_DFL;
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
-    sigaction(SIGHUP, &action, NULL);
-    sigprocmask(SIG_SETMASK, mask, NULL); /* what was blocked across fork arrives now */
+    static const int reset[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGUSR1};
+    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
+        sigaction(reset[i], &action, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL); /* what was blocked across fork arrives now */
+}
+
+static void exec_child(char *const argv[], const char *const *names, const char *const *values,
+                       size_t env_count, int error_pipe)
+{
+    process_child_signals();
     for (size_t i = 0; i < env_count; i++)
         if (setenv(names[i], values[i], 1) < 0)
             break;
@@ -72,13 +81,6 @@ static void exec_child(char *const argv[], const char *const *names, const char 
     ssize_t ignored = write(error_pipe, &error, sizeof error);
     (void)ignored;
     _exit(PROCESS_CANNOT_EXECUTE);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Waits for `pid`, killing it `grace` seconds after a signal was passed on. */
@@ -92,8 +94,8 @@ static int wait_for(pid_t pid, double grace, int *status)
         if (done < 0 && errno != EINTR)
             return -1;
         if (forwarded_signal && deadline == 0)
-            deadline = now_seconds() + grace;
-        if (deadline > 0 && now_seconds() >= deadline) {
+            deadline = monotonic_seconds() + grace;
+        if (deadline > 0 && monotonic_seconds() >= deadline) {
             kill(pid, SIGKILL);
             deadline = -1; /* killed: now wait without a deadline */
             forwarded_signal = 0;
@@ -133,7 +135,7 @@ int process_run(char *const argv[], const char *const *names, const char *const 
     }
     if (pid == 0) {
         close(error_pipe[0]);
-        exec_child(argv, names, values, env_count, &previous, error_pipe[1]);
+        exec_child(argv, names, values, env_count, error_pipe[1]);
     }
     close(error_pipe[1]);
     /* A signal that came before child_pid was set was not forwarded: do it now. */

@@ -19,19 +19,13 @@
 #include "diag.h"
 #include "fixtures.h"
 #include "manifest.h"
+#include "monotonic.h"
 #include "pgsource.h"
 #include "pgwait.h"
 #include "runstate.h"
 #include "schema.h"
 #include "session.h"
 #include "strbuf.h"
-
-double session_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void session_progress(foster_session *s, const char *fmt, ...)
 {
@@ -312,7 +306,7 @@ static bool interrupted(const foster_session *s)
 static foster_result provision_steps(foster_session *s)
 {
     backend *b = s->backend;
-    double started = session_now();
+    double started = monotonic_seconds();
     if (b->ops->create(b, s->database_name, s->run_id, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
     s->state = SESSION_PROVISIONED;
@@ -327,14 +321,14 @@ static foster_result provision_steps(foster_session *s)
         return FOSTER_ERROR_SYSTEM;
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
 
-    double step = session_now();
+    double step = monotonic_seconds();
     if (b->ops->create_tables(b, &s->schemas, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
     strbuf names = STRBUF_INIT;
     for (size_t k = 0; k < s->schemas.count; k++)
         strbuf_appendf(&names, "%s%s", k ? ", " : "", s->manifest.tables[s->schemas.order[k]].name);
     session_progress(s, "created %zu tables in %.1f ms: %s", s->schemas.count,
-                     (session_now() - step) * 1e3, strbuf_str(&names));
+                     (monotonic_seconds() - step) * 1e3, strbuf_str(&names));
     strbuf_free(&names);
     if (s->options.verbose)
         report_statements(s);
@@ -343,7 +337,7 @@ static foster_result provision_steps(foster_session *s)
         return FOSTER_ERROR_INTERRUPTED;
     }
 
-    step = session_now();
+    step = monotonic_seconds();
     fixtures_loader loader = {.backend = b,
                               .schemas = &s->schemas,
                               .report = session_report_table,
@@ -351,14 +345,15 @@ static foster_result provision_steps(foster_session *s)
                               .interrupt = s->options.interrupt};
     if (fixtures_load_manifest(&loader, &s->problems) < 0)
         return loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
-    double loaded = session_now();
+    double loaded = monotonic_seconds();
     if (b->ops->snapshot(b, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
     session_progress(
         s,
         "loaded fixtures in %.1f ms, kept a pristine copy in %.1f ms; database ready in "
         "%.1f ms",
-        (loaded - step) * 1e3, (session_now() - loaded) * 1e3, (session_now() - started) * 1e3);
+        (loaded - step) * 1e3, (monotonic_seconds() - loaded) * 1e3,
+        (monotonic_seconds() - started) * 1e3);
     return session_make_copies(s);
 }
 
@@ -451,7 +446,7 @@ foster_result foster_teardown(foster_session *s)
     session_clear_error(s);
     if (s->state != SESSION_PROVISIONED)
         return FOSTER_OK;
-    double started = session_now();
+    double started = monotonic_seconds();
     session_drop_copies(s, &s->problems);
     int rc = s->backend->ops->drop(s->backend, &s->problems);
     if (rc == 0 && s->runtime_dir) {
@@ -464,7 +459,7 @@ foster_result foster_teardown(foster_session *s)
     if (rc < 0)
         return session_fail(s, FOSTER_ERROR_DATABASE);
     session_progress(s, "teardown: removed %s (%.1f ms)", s->database_name,
-                     (session_now() - started) * 1e3);
+                     (monotonic_seconds() - started) * 1e3);
     s->backend->ops->free(s->backend);
     s->backend = NULL;
     s->source = NULL;

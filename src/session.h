@@ -49,7 +49,6 @@ struct foster_session {
 };
 
 /* Shared by the files behind foster.h (session.c, existing.c, isolation.c). */
-double session_now(void);
 void session_progress(foster_session *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void session_clear_error(foster_session *s);
