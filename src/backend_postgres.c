@@ -488,8 +488,8 @@ static int drop_all(pg_backend *p, diag_list *diags)
         return -1;
     pg_finish_pending(p);
     int rc = pg_drop_marked(p->admin, p->database, diags);
-    const char *suffixes[] = {"next", "tpl"};
-    for (size_t i = 0; rc == 0 && !p->source_borrowed && i < 2; i++) {
+    const char *suffixes[] = {"next", "old", "tpl"};
+    for (size_t i = 0; rc == 0 && !p->source_borrowed && i < 3; i++) {
         char *name = pg_sibling_name(p, suffixes[i]);
         rc = name ? pg_drop_marked(p->admin, name, diags) : -1;
         free(name);

@@ -24,7 +24,8 @@ typedef struct pg_backend {
     char *host, *port, *user, *password;
     bool created, marked;
     bool source_borrowed;      /* a copy: the server belongs to the backend it was copied from */
-    bool next_pending;         /* CREATE DATABASE <db>_next was sent and not yet collected */
+    bool next_pending;         /* background work (drop the old copy, make the next) is under way */
+    int pending_syncs;         /* its statements, each ended by a pipeline sync */
     char *marker;              /* the COMMENT every database of this run carries */
     const schema_set *schemas; /* given to load_begin: whose fixtures are whose */
 

@@ -18,18 +18,60 @@ void pg_finish_pending(pg_backend *p)
     if (!p->next_pending)
         return;
     p->next_pending = false;
-    bool created = true;
-    PGresult *result;
-    while ((result = PQgetResult(p->admin))) {
-        created = created && PQresultStatus(result) == PGRES_COMMAND_OK;
+    /* Background work goes as a pipeline, each statement followed by a sync. */
+    int synced = 0;
+    while (synced < p->pending_syncs) {
+        PGresult *result = PQgetResult(p->admin);
+        if (!result && PQstatus(p->admin) != CONNECTION_OK)
+            break; /* the connection is gone: nothing more comes */
+        if (!result)
+            continue; /* the end of one statement's results */
+        if (PQresultStatus(result) == PGRES_PIPELINE_SYNC)
+            synced++;
+        else if (PQresultStatus(result) == PGRES_FATAL_ERROR && PQstatus(p->admin) != CONNECTION_OK)
+            synced = p->pending_syncs; /* the connection is gone: nothing more comes */
         PQclear(result);
     }
-    char *next = pg_sibling_name(p, "next");
-    diag_list ignored = DIAG_LIST_INIT; /* without it, the next reset copies the template */
-    if (created && next)
-        pg_mark_database(p->admin, next, p->marker, &ignored);
-    diag_list_clear(&ignored);
-    free(next);
+    PQexitPipelineMode(p->admin);
+}
+
+/*
+ * Sends `count` statements as a pipeline, a sync after each (so that each
+ * runs alone, as DROP and CREATE DATABASE must), without waiting for them.
+ */
+static void send_in_background(pg_backend *p, char *const *statements, int count)
+{
+    if (PQenterPipelineMode(p->admin) != 1)
+        return;
+    int sent = 0;
+    for (int i = 0; i < count && statements[i]; i++) {
+        if (PQsendQueryParams(p->admin, statements[i], 0, NULL, NULL, NULL, NULL, 0) != 1 ||
+            PQpipelineSync(p->admin) != 1)
+            break;
+        sent++;
+    }
+    p->next_pending = true;
+    p->pending_syncs = sent;
+}
+
+/* CREATE DATABASE <db>_next from the template and mark it, in the background. */
+static void prepare_next(pg_backend *p, const char *next, const char *template,
+                         const char *drop_first)
+{
+    char *quoted = pgconn_quote_identifier(p->admin, next);
+    char *literal = PQescapeLiteral(p->admin, p->marker, strlen(p->marker));
+    char *statements[3] = {NULL, NULL, NULL};
+    int n = 0;
+    if (drop_first)
+        statements[n++] = strbuf_format("DROP DATABASE IF EXISTS %s WITH (FORCE)", drop_first);
+    statements[n++] = pg_create_database_sql(p->admin, next, template);
+    statements[n++] =
+        quoted && literal ? strbuf_format("COMMENT ON DATABASE %s IS %s", quoted, literal) : NULL;
+    send_in_background(p, statements, n);
+    for (int i = 0; i < n; i++)
+        free(statements[i]);
+    free(quoted);
+    PQfreemem(literal);
 }
 
 int pg_snapshot(backend *b, diag_list *diags)
@@ -87,22 +129,71 @@ static void close_own_session(pg_backend *p)
     }
 }
 
-/* Which of the template and the next copy exist: one query. */
-static void siblings_present(pg_backend *p, const char *template, const char *next,
-                             bool *have_template, bool *have_next)
+/* Which of the template, the next copy (marked) and an old copy exist: one query. */
+static void siblings_present(pg_backend *p, const char *template, const char *next, const char *old,
+                             bool *have_template, bool *have_next, bool *have_old)
 {
-    const char *params[] = {template, next};
-    PGresult *result =
-        PQexecParams(p->admin, "SELECT datname FROM pg_database WHERE datname IN ($1, $2)", 2, NULL,
-                     params, NULL, NULL, 0);
-    *have_template = *have_next = false;
+    const char *params[] = {template, next, old};
+    PGresult *result = PQexecParams(p->admin,
+                                    "SELECT datname, coalesce(shobj_description(oid, "
+                                    "'pg_database'), '') LIKE 'foster test database; run %' "
+                                    "FROM pg_database WHERE datname IN ($1, $2, $3)",
+                                    3, NULL, params, NULL, NULL, 0);
+    *have_template = *have_next = *have_old = false;
     for (int i = 0; PQresultStatus(result) == PGRES_TUPLES_OK && i < PQntuples(result); i++) {
-        *have_template = *have_template || strcmp(PQgetvalue(result, i, 0), template) == 0;
-        *have_next = *have_next || strcmp(PQgetvalue(result, i, 0), next) == 0;
+        const char *name = PQgetvalue(result, i, 0);
+        bool marked = strcmp(PQgetvalue(result, i, 1), "t") == 0;
+        *have_template = *have_template || strcmp(name, template) == 0;
+        *have_next = *have_next || (marked && strcmp(name, next) == 0);
+        *have_old = *have_old || strcmp(name, old) == 0;
     }
     PQclear(result);
 }
 
+/* Ends the tests' sessions on the database: a rename needs none (a drop forces them). */
+static int end_other_sessions(pg_backend *p, diag_list *diags)
+{
+    const char *params[] = {p->database};
+    for (int waited = 0; waited < PG_SESSION_EXIT_WAIT_MS; waited++) {
+        PGresult *result = PQexecParams(
+            p->admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+            1, NULL, params, NULL, NULL, 0);
+        bool none = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 0;
+        PQclear(result);
+        if (none)
+            return 0;
+        nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+    }
+    diag_add(diags, NULL, 0, 0, "sessions on %s did not end", p->database);
+    return -1;
+}
+
+/* The copy made ahead of time takes the database's place; the old one goes to <db>_old. */
+static int swap_in_next(pg_backend *p, const char *next, const char *old, diag_list *diags)
+{
+    char *current = pgconn_quote_identifier(p->admin, p->database);
+    char *spare = pgconn_quote_identifier(p->admin, next);
+    char *retired = pgconn_quote_identifier(p->admin, old);
+    char *sql =
+        current && spare && retired
+            ? strbuf_format("ALTER DATABASE %s RENAME TO %s; ALTER DATABASE %s RENAME TO %s",
+                            current, retired, spare, current)
+            : NULL;
+    int rc = sql ? pgconn_command(p->admin, sql, "cannot put the next copy in place", diags) : -1;
+    free(current);
+    free(spare);
+    free(retired);
+    free(sql);
+    return rc;
+}
+
+/*
+ * Returns the database to the template's state. With a copy made ahead of
+ * time: end the tests' sessions, swap the copy in by two renames (one round
+ * trip), and — in a process that lives on — drop the old database and make
+ * the next copy in the background (a pipeline nobody waits for until the
+ * next reset). Without one: drop, and copy the template.
+ */
 int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
@@ -112,36 +203,39 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
     close_own_session(p);
     char *next = pg_sibling_name(p, "next");
     char *template = pg_sibling_name(p, "tpl");
-    if (!next || !template) {
-        free(next);
-        free(template);
-        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    }
-    bool have_template, have_next;
-    siblings_present(p, template, next, &have_template, &have_next);
-    int rc = have_template
-                 ? 0
-                 : (diag_add(diags, NULL, 0, 0, "no template %s to reset from", template), -1);
+    char *old = pg_sibling_name(p, "old");
+    char *quoted_old = old ? pgconn_quote_identifier(p->admin, old) : NULL;
+    int rc = next && template && old && quoted_old ? 0 : -1;
+    if (rc < 0)
+        diag_add(diags, NULL, 0, 0, "out of memory");
+    bool have_template = false, have_next = false, have_old = false;
     if (rc == 0)
-        rc = pg_drop_marked(p->admin, p->database, diags);
-    if (rc == 0 && have_next) {
-        char *from = pgconn_quote_identifier(p->admin, next);
-        char *to = pgconn_quote_identifier(p->admin, p->database);
-        char *sql = from && to ? strbuf_format("ALTER DATABASE %s RENAME TO %s", from, to) : NULL;
-        rc = sql ? pgconn_command(p->admin, sql, "cannot put the next copy in place", diags) : -1;
-        free(from);
-        free(to);
-        free(sql);
-    } else if (rc == 0) {
-        rc = pg_create_marked(p->admin, p->database, template, p->marker, diags);
+        siblings_present(p, template, next, old, &have_template, &have_next, &have_old);
+    if (rc == 0 && !have_template) {
+        diag_add(diags, NULL, 0, 0, "no template %s to reset from", template);
+        rc = -1;
     }
-    if (rc == 0 && keep_next_ready) {
-        char *sql = pg_create_database_sql(p->admin, next, template);
-        p->next_pending = sql && PQsendQuery(p->admin, sql) == 1;
-        free(sql);
+    if (rc == 0 && have_old) /* left by a process that died before dropping it */
+        rc = pg_drop_marked(p->admin, old, diags);
+    if (rc == 0 && have_next) {
+        rc = end_other_sessions(p, diags);
+        if (rc == 0)
+            rc = swap_in_next(p, next, old, diags);
+        if (rc == 0 && keep_next_ready)
+            prepare_next(p, next, template, quoted_old);
+        else if (rc == 0)
+            rc = pg_drop_marked(p->admin, old, diags);
+    } else if (rc == 0) {
+        rc = pg_drop_marked(p->admin, p->database, diags);
+        if (rc == 0)
+            rc = pg_create_marked(p->admin, p->database, template, p->marker, diags);
+        if (rc == 0 && keep_next_ready)
+            prepare_next(p, next, template, NULL);
     }
     free(next);
     free(template);
+    free(old);
+    free(quoted_old);
     return rc;
 }
 
