@@ -141,8 +141,9 @@ FOSTER_API foster_result foster_attach(foster_session *session, const char *run_
  * replaced by a copy of a template made at provisioning; connections to it
  * are ended (clients must reconnect; most drivers and pools do on error), and
  * the session's own connection is renewed. In a session that lives on, the
- * next copy is prepared in the background, so a reset costs a drop and a
- * rename. Works on a session from foster_provision or foster_attach.
+ * next copy is prepared in the background, so a reset costs two renames (the
+ * old database is dropped in the background too). Works on a session from
+ * foster_provision or foster_attach.
  */
 FOSTER_API foster_result foster_reset(foster_session *session);
 
