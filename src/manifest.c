@@ -157,7 +157,7 @@ static char *default_project_name(const char *directory)
     }
     char reduced[PROJECT_NAME_MAX_LENGTH + 1];
     size_t length = 0;
-    for (; name[length] && length < PROJECT_NAME_MAX_LENGTH; length++) {
+    for (; length < PROJECT_NAME_MAX_LENGTH && name[length]; length++) {
         unsigned char c = (unsigned char)tolower((unsigned char)name[length]);
         reduced[length] = (isdigit(c) || (c >= 'a' && c <= 'z')) ? (char)c : '_';
     }
