@@ -34,47 +34,64 @@ static bool reachable_from(const foster_session *s, const run_record *r)
     return same;
 }
 
-/* Tears down one dead run through a sibling session, as `foster down` would. */
-static void reap(foster_session *s, const run_record *r)
+/*
+ * Tears down run `run_id` through a sibling session, as `foster down` would.
+ * FOSTER_OK also when only the record was left (attach removed it); on
+ * failure *why is the sibling's message (caller frees).
+ */
+static foster_result tear_down_run(foster_session *s, const char *run_id, char **why)
 {
     foster_options options = s->options;
-    options.progress = NULL; /* one line below says what happened */
+    options.progress = NULL; /* the caller says what happened, in one line */
     foster_session *sibling = NULL;
     foster_result result = foster_open(&options, &sibling);
-    if (result == FOSTER_OK || result == FOSTER_ERROR_INPUT)
-        result = foster_attach(sibling, r->run_id);
+    if (result != FOSTER_ERROR_NOMEM)
+        result = foster_attach(sibling, run_id);
     if (result == FOSTER_OK)
         result = foster_teardown(sibling);
     if (result == FOSTER_ERROR_NOT_FOUND)
         result = FOSTER_OK; /* died before creating anything: attach removed the record */
-    if (s->options.progress) {
-        char *line =
-            result == FOSTER_OK
-                ? strbuf_format("reaped run %s left by dead process %ld", r->run_id, (long)r->pid)
-                : strbuf_format("could not reap run %s left by dead process %ld: %s", r->run_id,
-                                (long)r->pid, foster_errmsg(sibling));
-        if (line)
-            s->options.progress(s->options.progress_context, line);
-        free(line);
-    }
+    *why = result == FOSTER_OK ? NULL : strdup(foster_errmsg(sibling));
     foster_close(sibling);
+    return result;
 }
 
-void janitor_reap_dead_runs(foster_session *s)
+/* Calls `visit` for the record of every run that was not kept and whose foster is dead. */
+static void for_each_dead_run(foster_session *s,
+                              void (*visit)(foster_session *s, const run_record *r, void *context),
+                              void *context)
 {
     diag_list ignored = DIAG_LIST_INIT;
     char **ids = run_record_ids(s->runtime_dir, &ignored);
     for (size_t i = 0; ids && ids[i]; i++) {
         run_record r;
-        if (strcmp(ids[i], s->run_id) == 0 ||
-            run_record_read(s->runtime_dir, ids[i], &r, &ignored) != 0)
+        if (run_record_read(s->runtime_dir, ids[i], &r, &ignored) != 0)
             continue;
-        if (!r.kept && !run_record_owner_alive(&r) && reachable_from(s, &r))
-            reap(s, &r);
+        if (!r.kept && !run_record_owner_alive(&r))
+            visit(s, &r, context);
         run_record_free(&r);
     }
     run_record_ids_free(ids);
     diag_list_clear(&ignored);
+}
+
+static void reap(foster_session *s, const run_record *r, void *context)
+{
+    (void)context;
+    if (strcmp(r->run_id, s->run_id) == 0 || !reachable_from(s, r))
+        return;
+    char *why = NULL;
+    if (tear_down_run(s, r->run_id, &why) == FOSTER_OK)
+        session_progress(s, "reaped run %s left by dead process %ld", r->run_id, (long)r->pid);
+    else
+        session_progress(s, "could not reap run %s left by dead process %ld: %s", r->run_id,
+                         (long)r->pid, why ? why : "out of memory");
+    free(why);
+}
+
+void janitor_reap_dead_runs(foster_session *s)
+{
+    for_each_dead_run(s, reap, NULL);
 }
 
 /* What gc says, one line an item. */
@@ -99,48 +116,28 @@ static void gc_say(gc_state *gc, const char *fmt, ...)
 }
 
 /* Dead, unkept runs with a record: torn down as `down` would. */
-static void gc_records(gc_state *gc)
+static void gc_run(foster_session *s, const run_record *r, void *context)
 {
-    foster_session *s = gc->session;
-    diag_list ignored = DIAG_LIST_INIT;
-    char **ids = run_record_ids(s->runtime_dir, &ignored);
-    for (size_t i = 0; ids && ids[i]; i++) {
-        run_record r;
-        if (run_record_read(s->runtime_dir, ids[i], &r, &ignored) != 0)
-            continue;
-        if (r.kept || run_record_owner_alive(&r)) {
-            run_record_free(&r);
-            continue;
-        }
-        const char *what = r.url ? r.url : "no database yet";
-        if (!reachable_from(s, &r)) {
-            gc_say(gc, "left run %s (%s): its server is known only to %s", r.run_id, what,
-                   r.manifest ? r.manifest : "its manifest");
-        } else if (gc->dry_run) {
-            gc_say(gc, "would remove run %s (%s), left by dead process %ld", r.run_id, what,
-                   (long)r.pid);
-        } else {
-            foster_session *sibling = NULL;
-            foster_options options = s->options;
-            options.progress = NULL;
-            foster_result result = foster_open(&options, &sibling);
-            if (result != FOSTER_ERROR_NOMEM)
-                result = foster_attach(sibling, r.run_id);
-            if (result == FOSTER_OK)
-                result = foster_teardown(sibling);
-            if (result == FOSTER_OK || result == FOSTER_ERROR_NOT_FOUND)
-                gc_say(gc, "removed run %s (%s), left by dead process %ld", r.run_id, what,
-                       (long)r.pid);
-            else {
-                gc_say(gc, "could not remove run %s: %s", r.run_id, foster_errmsg(sibling));
-                gc->failures++;
-            }
-            foster_close(sibling);
-        }
-        run_record_free(&r);
+    gc_state *gc = context;
+    const char *what = r->url ? r->url : "no database yet";
+    if (!reachable_from(s, r)) {
+        gc_say(gc, "left run %s (%s): its server is known only to %s", r->run_id, what,
+               r->manifest ? r->manifest : "its manifest");
+        return;
     }
-    run_record_ids_free(ids);
-    diag_list_clear(&ignored);
+    if (gc->dry_run) {
+        gc_say(gc, "would remove run %s (%s), left by dead process %ld", r->run_id, what,
+               (long)r->pid);
+        return;
+    }
+    char *why = NULL;
+    if (tear_down_run(s, r->run_id, &why) == FOSTER_OK) {
+        gc_say(gc, "removed run %s (%s), left by dead process %ld", r->run_id, what, (long)r->pid);
+    } else {
+        gc_say(gc, "could not remove run %s: %s", r->run_id, why ? why : "out of memory");
+        gc->failures++;
+    }
+    free(why);
 }
 
 /* Whether a record still names the database `file` (or its copies and snapshot) belongs to. */
@@ -161,12 +158,6 @@ static bool claimed_by_a_record(const char *directory, const char *file)
     return claimed;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 /* SQLite files in the runtime directory that no record claims any more. */
 static void gc_orphan_files(gc_state *gc)
 {
@@ -175,7 +166,7 @@ static void gc_orphan_files(gc_state *gc)
     struct dirent *entry;
     while (dir && (entry = readdir(dir))) {
         const char *name = entry->d_name;
-        if (!ends_with(name, ".sqlite3") && !ends_with(name, ".sqlite3.pristine"))
+        if (!str_has_suffix(name, ".sqlite3") && !str_has_suffix(name, ".sqlite3.pristine"))
             continue;
         if (claimed_by_a_record(directory, name))
             continue;
@@ -225,7 +216,7 @@ static void gc_server(gc_state *gc)
         bool recorded = run_record_read(s->runtime_dir, d->run_id, &r, &problems) == 0;
         if (recorded)
             run_record_free(&r);
-        bool dead = d->pid > 0 && kill(d->pid, 0) < 0 && errno == ESRCH;
+        bool dead = d->pid > 0 && !runstate_process_alive(d->pid);
         if (recorded || strcmp(d->host, host) != 0 || !dead)
             continue;
         if (gc->dry_run) {
@@ -275,7 +266,7 @@ static void gc_containers(gc_state *gc)
         bool kept = recorded && r.kept;
         if (recorded)
             run_record_free(&r);
-        bool dead = e->owner_pid > 0 && kill(e->owner_pid, 0) < 0 && errno == ESRCH;
+        bool dead = e->owner_pid > 0 && !runstate_process_alive(e->owner_pid);
         if (kept || !dead)
             continue;
         const char *run = e->run_id ? e->run_id : "?";
@@ -316,7 +307,7 @@ foster_result foster_gc(foster_session *s, bool dry_run, foster_progress_fn repo
     if (!s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
         return session_fail(s, FOSTER_ERROR_SYSTEM);
     gc_state gc = {s, dry_run, report, context, 0};
-    gc_records(&gc);
+    for_each_dead_run(s, gc_run, &gc);
     gc_orphan_files(&gc);
     gc_containers(&gc);
     if (s->manifest_loaded && s->backend_name)

@@ -244,13 +244,16 @@ static bool is_zombie(pid_t pid)
     return after_name && after_name[1] == ' ' && after_name[2] == 'Z';
 }
 
+bool runstate_process_alive(pid_t pid)
+{
+    if (kill(pid, 0) < 0 && errno == ESRCH)
+        return false;
+    return !is_zombie(pid);
+}
+
 bool run_record_owner_alive(const run_record *record)
 {
-    if (record->pid <= 0)
-        return false;
-    if (kill(record->pid, 0) < 0 && errno == ESRCH)
-        return false;
-    return !is_zombie(record->pid);
+    return record->pid > 0 && runstate_process_alive(record->pid);
 }
 
 int run_record_find_kept(const char *directory, const char *manifest, run_record *out,

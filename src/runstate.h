@@ -65,7 +65,14 @@ int run_record_find_kept(const char *directory, const char *manifest, run_record
 char **run_record_ids(const char *directory, diag_list *diags);
 void run_record_ids_free(char **ids);
 
-/* Whether the process that owns a record still lives (pid reuse errs toward "alive"). */
+/*
+ * Whether process `pid` of this host still lives: a zombie counts as dead
+ * (where init does not reap, a killed process stays one); pid reuse errs
+ * toward "alive", so nothing is removed by mistake.
+ */
+bool runstate_process_alive(pid_t pid);
+
+/* Whether the process that owns a record still lives. */
 bool run_record_owner_alive(const run_record *record);
 
 /* Removes directory/<run_id>.run; a missing record is fine. */
