@@ -25,31 +25,6 @@ static bool is_marker(const char *comment)
     return strncmp(comment, PG_MARKER_PREFIX, strlen(PG_MARKER_PREFIX)) == 0;
 }
 
-int pg_marker_read(PGconn *admin, const char *name, bool *marked, char **comment, diag_list *diags)
-{
-    const char *params[] = {name};
-    PGresult *result = PQexecParams(admin,
-                                    "SELECT coalesce(shobj_description(oid, 'pg_database'), '') "
-                                    "FROM pg_database WHERE datname = $1",
-                                    1, NULL, params, NULL, NULL, 0);
-    int rc = 0;
-    *marked = false;
-    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
-        char *message = pgconn_short_message(PQresultErrorMessage(result));
-        diag_add(diags, NULL, 0, 0, "cannot read the marker of %s: %s", name,
-                 message ? message : "failed");
-        free(message);
-        rc = -1;
-    } else if (PQntuples(result) == 1) {
-        const char *text = PQgetvalue(result, 0, 0);
-        *marked = is_marker(text);
-        if (comment && *marked && !(*comment = strdup(text)))
-            rc = -1;
-    }
-    PQclear(result);
-    return rc;
-}
-
 char *pg_create_database_sql(PGconn *admin, const char *name, const char *template)
 {
     char *quoted = pgconn_quote_identifier(admin, name);
@@ -88,8 +63,12 @@ int pg_create_marked(PGconn *admin, const char *name, const char *template, cons
     return rc == 0 ? pg_mark_database(admin, name, marker, diags) : -1;
 }
 
-/* -1 on error (with a diag), 0 when `name` does not exist, 1 unmarked, 2 marked: one query. */
-static int marker_state(PGconn *admin, const char *name, diag_list *diags)
+/*
+ * -1 on error (with a diag), 0 when `name` does not exist, 1 unmarked, 2
+ * marked (its comment then into *comment when `comment` is not NULL; caller
+ * frees): one query.
+ */
+static int marker_state(PGconn *admin, const char *name, char **comment, diag_list *diags)
 {
     const char *params[] = {name};
     PGresult *result = PQexecParams(admin,
@@ -97,17 +76,35 @@ static int marker_state(PGconn *admin, const char *name, diag_list *diags)
                                     "FROM pg_database WHERE datname = $1",
                                     1, NULL, params, NULL, NULL, 0);
     int state = -1;
-    if (PQresultStatus(result) == PGRES_TUPLES_OK)
-        state = PQntuples(result) == 0 ? 0 : is_marker(PQgetvalue(result, 0, 0)) ? 2 : 1;
-    else
-        diag_add(diags, NULL, 0, 0, "cannot read the marker of %s", name);
+    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+        char *message = pgconn_short_message(PQresultErrorMessage(result));
+        diag_add(diags, NULL, 0, 0, "cannot read the marker of %s: %s", name,
+                 message ? message : "failed");
+        free(message);
+    } else if (PQntuples(result) == 0) {
+        state = 0;
+    } else {
+        const char *text = PQgetvalue(result, 0, 0);
+        state = is_marker(text) ? 2 : 1;
+        if (state == 2 && comment && !(*comment = strdup(text))) {
+            diag_add(diags, NULL, 0, 0, "out of memory");
+            state = -1;
+        }
+    }
     PQclear(result);
     return state;
 }
 
+int pg_marker_read(PGconn *admin, const char *name, bool *marked, char **comment, diag_list *diags)
+{
+    int state = marker_state(admin, name, comment, diags);
+    *marked = state == 2;
+    return state < 0 ? -1 : 0;
+}
+
 int pg_drop_marked(PGconn *admin, const char *name, diag_list *diags)
 {
-    int state = marker_state(admin, name, diags);
+    int state = marker_state(admin, name, NULL, diags);
     if (state <= 0)
         return state;
     if (state == 1) {
@@ -147,7 +144,7 @@ int pg_marked_databases(PGconn *admin, pg_marked_database **out, size_t *count, 
     *count = 0;
     PGresult *result = PQexec(admin, "SELECT datname, shobj_description(oid, 'pg_database') "
                                      "FROM pg_database WHERE shobj_description(oid, "
-                                     "'pg_database') LIKE 'foster test database; run %' "
+                                     "'pg_database') LIKE '" PG_MARKER_PREFIX "%' "
                                      "ORDER BY datname");
     if (PQresultStatus(result) != PGRES_TUPLES_OK) {
         char *message = pgconn_short_message(PQresultErrorMessage(result));
