@@ -22,12 +22,6 @@
 /* `check` lists at most this many problems of one fixture file. */
 #define FIXTURES_CHECK_MAX_PROBLEMS 20
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 static bool is_blank_row(const csv_row *row)
 {
     return row->count == 1 && row->fields[0].is_null;
@@ -319,15 +313,15 @@ static int load_file(fixtures_loader *loader, long i, const char *path, diag_lis
     double started = monotonic_seconds();
     long long count = 0;
     int rc;
-    if (has_suffix(path, ".csv") && !table) {
+    if (str_has_suffix(path, ".csv") && !table) {
         diag_add(diags, path, 0, 0, "no table definition to load this file into");
         rc = -1;
-    } else if (has_suffix(path, ".csv")) {
+    } else if (str_has_suffix(path, ".csv")) {
         csv_context ctx = {loader, table, set->cyclic[i], table->column_count > 1};
         rc = load_csv(&ctx, path, &count, diags);
-    } else if (has_suffix(path, ".json") && i >= 0) {
+    } else if (str_has_suffix(path, ".json") && i >= 0) {
         rc = load_json(loader, set, (size_t)i, path, &count, diags);
-    } else if (has_suffix(path, ".sql")) {
+    } else if (str_has_suffix(path, ".sql")) {
         rc = load_sql(loader, path, &count, diags);
     } else {
         diag *d = diag_add(diags, path, 0, 0, "unknown fixture format");
@@ -383,7 +377,7 @@ static long table_of_file(const schema_set *set, const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    size_t stem = strlen(base) - (has_suffix(base, ".csv") ? 4 : 0);
+    size_t stem = strlen(base) - (str_has_suffix(base, ".csv") ? 4 : 0);
     const manifest *m = set->manifest;
     for (size_t i = 0; i < m->table_count; i++) {
         const char *name = m->tables[i].written_name;
@@ -406,7 +400,7 @@ int fixtures_load_files(fixtures_loader *loader, const char *const *files, size_
     const schema_set *set = loader->schemas;
     int rc = 0;
     for (size_t f = 0; f < count; f++)
-        if (has_suffix(files[f], ".csv") && table_of_file(set, files[f]) < 0) {
+        if (str_has_suffix(files[f], ".csv") && table_of_file(set, files[f]) < 0) {
             diag *d = diag_add(diags, files[f], 0, 0, "no table of %s takes this file",
                                set->manifest->path);
             diag_set_hint(d, "name the file <table>.csv, or list it under the table's "
@@ -418,9 +412,9 @@ int fixtures_load_files(fixtures_loader *loader, const char *const *files, size_
     for (size_t k = 0; rc == 0 && k < set->count; k++) {
         size_t i = set->order[k];
         for (size_t f = 0; rc == 0 && f < count; f++) {
-            bool csv = has_suffix(files[f], ".csv") && table_of_file(set, files[f]) == (long)i;
+            bool csv = str_has_suffix(files[f], ".csv") && table_of_file(set, files[f]) == (long)i;
             /* a JSON fixture feeds every table whose model it holds */
-            bool json = has_suffix(files[f], ".json") && set->manifest->tables[i].model;
+            bool json = str_has_suffix(files[f], ".json") && set->manifest->tables[i].model;
             if (csv || json)
                 rc = load_file(loader, (long)i, files[f], diags);
         }
@@ -428,7 +422,7 @@ int fixtures_load_files(fixtures_loader *loader, const char *const *files, size_
             rc = loader->backend->ops->check_deferred(loader->backend, diags);
     }
     for (size_t f = 0; rc == 0 && f < count; f++)
-        if (!has_suffix(files[f], ".csv") && !has_suffix(files[f], ".json"))
+        if (!str_has_suffix(files[f], ".csv") && !str_has_suffix(files[f], ".json"))
             rc = load_file(loader, -1, files[f], diags);
     return finish(loader, rc, diags);
 }
@@ -540,12 +534,12 @@ int fixtures_check(const schema_set *schemas, diag_list *diags)
         for (size_t f = 0; f < m->tables[i].fixture_path_count; f++) {
             const char *path = m->tables[i].fixture_paths[f];
             int result = 0;
-            if (has_suffix(path, ".csv")) {
+            if (str_has_suffix(path, ".csv")) {
                 result = check_csv(path, table, diags);
-            } else if (has_suffix(path, ".json")) {
+            } else if (str_has_suffix(path, ".json")) {
                 long long rows = 0;
                 result = load_json(NULL, schemas, i, path, &rows, diags);
-            } else if (has_suffix(path, ".sql")) {
+            } else if (str_has_suffix(path, ".sql")) {
                 sql_script script = {0};
                 result = sql_split_file(path, path, &script, diags);
                 sql_script_free(&script);

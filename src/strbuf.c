@@ -120,3 +120,9 @@ char *strbuf_format(const char *fmt, ...)
     va_end(args);
     return text;
 }
+
+bool str_has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}

@@ -1,6 +1,7 @@
 /*
- * strbuf.h — a growable, always NUL-terminated string, and printf into new
- * strings. Used wherever foster builds SQL, paths or messages.
+ * strbuf.h — a growable, always NUL-terminated string, printf into new
+ * strings, and the one small string test foster needs twice. Used wherever foster builds SQL, paths
+ * or messages.
  */
 #ifndef FOSTER_STRBUF_H
 #define FOSTER_STRBUF_H
@@ -41,6 +42,9 @@ const char *strbuf_str(const strbuf *sb);
 
 void strbuf_reset(strbuf *sb); /* keeps the memory, forgets the contents */
 void strbuf_free(strbuf *sb);
+
+/* Whether `s` ends with `suffix`. */
+bool str_has_suffix(const char *s, const char *suffix);
 
 /* printf into a new string the caller frees; NULL when memory ran out. */
 char *strbuf_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
