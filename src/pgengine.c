@@ -316,40 +316,69 @@ done:
     return rc;
 }
 
+/* Drops a leading "ENGINE: " from the line (the message names the engine already). */
+static void skip_engine_prefix(const char *engine, const char **line, size_t *length)
+{
+    size_t engine_length = strlen(engine);
+    if (*length > engine_length + 2 && strncmp(*line, engine, engine_length) == 0 &&
+        (*line)[engine_length] == ':' && (*line)[engine_length + 1] == ' ') {
+        *line += engine_length + 2;
+        *length -= engine_length + 2;
+    }
+}
+
 /*
- * The line of an engine's stderr worth quoting, a new string: the first one
- * that mentions an error, else the first non-blank one; without a leading
- * "docker: " (the message names the engine already). NULL when it said nothing.
+ * How worth quoting a line of an engine's stderr is, lower is better: 0 for
+ * the engine's own error line ("Error: ..." from podman, "docker: ..." from
+ * the docker CLI, which may not say "error": through podman's socket a
+ * failed pull is "docker: initializing source ...: no such host"), 1 for
+ * another line that mentions an error (not a warning about one: podman logs
+ * each retry of a pull as `time="..." level=warning msg="Failed, retrying
+ * ... Error: ..."` before its final "Error:" line), 2 for any other
+ * non-blank line, 3 for a blank one.
+ */
+static int line_rank(const char *engine, const char *line, size_t length)
+{
+    size_t full_length = length;
+    skip_engine_prefix(engine, &line, &length);
+    bool blank = true;
+    for (size_t i = 0; i < length && blank; i++)
+        blank = isspace((unsigned char)line[i]) != 0;
+    if (blank)
+        return 3;
+    if (length < full_length || (length >= 5 && strncmp(line, "Error", 5) == 0))
+        return 0;
+    if (memmem(line, length, "rror", 4) && !memmem(line, length, "level=warning", 13))
+        return 1;
+    return 2;
+}
+
+/*
+ * The line of an engine's stderr worth quoting, a new string: the first of
+ * the best rank (line_rank); without a leading "docker: " (the message names
+ * the engine already). NULL when it said nothing.
  */
 static char *engine_message(const char *engine, const char *text)
 {
     const char *chosen = NULL;
     size_t chosen_length = 0;
-    for (const char *line = text; line && *line;) {
+    int chosen_rank = 3;
+    for (const char *line = text; line && *line && chosen_rank > 0;) {
         const char *end = strchr(line, '\n');
         size_t length = end ? (size_t)(end - line) : strlen(line);
         while (length && isspace((unsigned char)line[length - 1]))
             length--;
-        bool blank = true;
-        for (size_t i = 0; i < length && blank; i++)
-            blank = isspace((unsigned char)line[i]) != 0;
-        bool mentions_error = memmem(line, length, "rror", 4) != NULL;
-        if (!blank && (!chosen || mentions_error)) {
+        int rank = line_rank(engine, line, length);
+        if (rank < chosen_rank) {
             chosen = line;
             chosen_length = length;
-            if (mentions_error)
-                break;
+            chosen_rank = rank;
         }
         line = end ? end + 1 : NULL;
     }
     if (!chosen)
         return NULL;
-    size_t engine_length = strlen(engine);
-    if (chosen_length > engine_length + 2 && strncmp(chosen, engine, engine_length) == 0 &&
-        chosen[engine_length] == ':' && chosen[engine_length + 1] == ' ') {
-        chosen += engine_length + 2;
-        chosen_length -= engine_length + 2;
-    }
+    skip_engine_prefix(engine, &chosen, &chosen_length);
     return strbuf_format("%.*s", (int)chosen_length, chosen);
 }
 

@@ -551,6 +551,22 @@ START_TEST(test_failed_run_quotes_the_engine)
 }
 END_TEST
 
+/* podman warns once per retry of a pull ("... Error: ...") before its own "Error:" line. */
+START_TEST(test_failed_podman_run_quotes_its_final_error_not_a_retry_warning)
+{
+    pg_container_options options = options_for("podman", "podmanpull");
+    options.image = "nosuch/postgres:16";
+    diag_list diags = DIAG_LIST_INIT;
+    ck_assert_ptr_null(pg_container_start(&options, &diags));
+    assert_failure(&diags,
+                   "`podman run` of nosuch/postgres:16 failed (exit status 125): Error: "
+                   "initializing source docker://nosuch/postgres:16: reading manifest 16 in "
+                   "docker.io/nosuch/postgres: requested access to the resource is denied",
+                   NULL);
+    diag_list_clear(&diags);
+}
+END_TEST
+
 START_TEST(test_run_without_an_answer_in_time_is_ended_and_its_container_removed)
 {
     setenv("FOSTER_FAKE_ENGINE_PULL_SECONDS", "30", 1);
@@ -797,6 +813,7 @@ static Suite *pgcontainer_suite(void)
     tcase_add_test(failures, test_engine_down_is_reported_with_its_own_message);
     tcase_add_test(failures, test_no_engine_in_path_names_both_engines);
     tcase_add_test(failures, test_failed_run_quotes_the_engine);
+    tcase_add_test(failures, test_failed_podman_run_quotes_its_final_error_not_a_retry_warning);
     tcase_add_test(failures, test_run_without_an_answer_in_time_is_ended_and_its_container_removed);
     tcase_add_test(failures, test_name_already_taken_is_reported_and_that_container_kept);
     tcase_add_test(failures, test_server_never_ready_times_out_and_the_container_is_removed);
