@@ -359,6 +359,36 @@ static char *container_log_tail(const pg_container *container)
     return strbuf_detach(&tail);
 }
 
+static void add_stopped_before_ready(const pg_container *container, const char *image,
+                                     diag_list *diags)
+{
+    diag *d = diag_add(diags, NULL, 0, 0,
+                       "container %s (%s) stopped before PostgreSQL was ready, and the engine "
+                       "removed it",
+                       container->name, image);
+    diag_set_hint(d, "see why with: %s run --rm -e POSTGRES_PASSWORD=secret %s", container->engine,
+                  image);
+}
+
+/*
+ * The published port, as pg_container_discover_port. A real engine removes a
+ * container that dies at once (--rm) before `port` is asked: then the
+ * failure says that the container stopped, not that its port is unknown.
+ */
+static int find_port(pg_container *container, const char *image,
+                     const volatile sig_atomic_t *interrupt, diag_list *diags)
+{
+    diag_list failed = DIAG_LIST_INIT;
+    if (pg_container_discover_port(container, interrupt, &failed) == 0)
+        return 0;
+    if (!pg_engine_interrupted(interrupt) && !container_running(container))
+        add_stopped_before_ready(container, image, diags);
+    else
+        diag_list_move(diags, &failed);
+    diag_list_clear(&failed);
+    return -1;
+}
+
 static int wait_until_ready(const pg_container *container, const char *image, double timeout,
                             const volatile sig_atomic_t *interrupt, diag_list *diags)
 {
@@ -381,12 +411,7 @@ static int wait_until_ready(const pg_container *container, const char *image, do
         return 0;
     }
     if (result == PG_WAIT_INTERRUPTED && watch.gone) {
-        diag *d = diag_add(diags, NULL, 0, 0,
-                           "container %s (%s) stopped before PostgreSQL was ready, and the "
-                           "engine removed it",
-                           container->name, image);
-        diag_set_hint(d, "see why with: %s run --rm -e POSTGRES_PASSWORD=secret %s",
-                      container->engine, image);
+        add_stopped_before_ready(container, image, diags);
     } else if (result == PG_WAIT_INTERRUPTED || pg_engine_interrupted(interrupt)) {
         diag_add(diags, NULL, 0, 0, "interrupted while waiting for container %s", container->name);
     } else {
@@ -440,7 +465,7 @@ pg_container *pg_container_start(const pg_container_options *options, diag_list 
         return NULL;
     }
     double left = deadline - monotonic_seconds();
-    if (pg_container_discover_port(container, options->interrupt, diags) < 0 ||
+    if (find_port(container, image, options->interrupt, diags) < 0 ||
         wait_until_ready(container, image, left > MIN_WAIT_SECONDS ? left : MIN_WAIT_SECONDS,
                          options->interrupt, diags) < 0) {
         remove_container(container, diags);

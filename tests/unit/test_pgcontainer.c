@@ -657,6 +657,22 @@ START_TEST(test_container_that_stops_while_starting_fails_before_the_timeout)
 }
 END_TEST
 
+/* A real engine can remove a container that died at once (--rm) before `port` is asked. */
+START_TEST(test_container_gone_before_its_port_is_asked_is_reported_as_stopped)
+{
+    setenv("FOSTER_FAKE_ENGINE_CRASH", "at-once", 1);
+    pg_container_options options = options_for("podman", "crashnow");
+    diag_list diags = DIAG_LIST_INIT;
+    ck_assert_ptr_null(pg_container_start(&options, &diags));
+    assert_failure(&diags,
+                   "container foster-crashnow (postgres:16) stopped before PostgreSQL was ready, "
+                   "and the engine removed it",
+                   "see why with: podman run --rm -e POSTGRES_PASSWORD=secret postgres:16");
+    diag_list_clear(&diags);
+    ck_assert(!container_exists("foster-crashnow"));
+}
+END_TEST
+
 static volatile sig_atomic_t interrupt_flag;
 
 static void *interrupt_soon(void *unused)
@@ -818,6 +834,7 @@ static Suite *pgcontainer_suite(void)
     tcase_add_test(failures, test_name_already_taken_is_reported_and_that_container_kept);
     tcase_add_test(failures, test_server_never_ready_times_out_and_the_container_is_removed);
     tcase_add_test(failures, test_container_that_stops_while_starting_fails_before_the_timeout);
+    tcase_add_test(failures, test_container_gone_before_its_port_is_asked_is_reported_as_stopped);
     tcase_add_test(failures, test_interrupt_while_waiting_removes_the_container);
     tcase_add_test(failures, test_run_id_that_cannot_name_a_container_is_refused);
     tcase_add_test(failures, test_unknown_engine_is_refused);
