@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fixtures.h"
+#include "pgcontainer.h"
 #include "pgwait.h"
 #include "session.h"
 #include "strbuf.h"
@@ -74,7 +75,7 @@ static foster_result open_recorded(foster_session *s)
             s->source = pg_source_container_attach(s->record.server, &attach_problems);
             /* removed by the engine (a restart removes --rm containers): gone */
             const diag *d = diag_list_last(&attach_problems);
-            bool gone = !s->source && d && strcasestr(d->message, "no such");
+            bool gone = !s->source && pg_container_diag_says_gone(d);
             diag_list_move(&s->problems, &attach_problems);
             if (gone) {
                 diag_list_clear(&s->problems);

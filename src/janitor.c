@@ -285,7 +285,7 @@ static void gc_containers(gc_state *gc)
         diag_list attach_problems = DIAG_LIST_INIT;
         pg_container *container = pg_container_attach(e->engine, e->name, &attach_problems);
         const diag *d = diag_list_last(&attach_problems);
-        bool already_gone = !container && d && strcasestr(d->message, "no such");
+        bool already_gone = !container && pg_container_diag_says_gone(d);
         if (already_gone || (container && pg_container_stop(container, &problems) == 0)) {
             gc_say(gc, "removed container %s (%s, run %s, dead process %ld)", e->name, e->engine,
                    run, (long)e->owner_pid);

@@ -125,6 +125,7 @@ pg_entrypoint() {
 # trust on the socket, creates POSTGRES_DB (POSTGRES_USER) through a
 # temporary socket-only server, then runs postgres listening on all addresses.
 set -eu
+trap 'exit 143' TERM INT # as PID 1 the shell would ignore them: `stop` would wait 10 s
 bindir=/usr/lib/postgresql/15/bin
 export PATH="$bindir:$PATH"
 PGDATA=${PGDATA:-/var/lib/postgresql/data}
@@ -175,6 +176,7 @@ mariadb_entrypoint() {
 # too. Passwords go to the server on stdin, never on a command line. Then it
 # runs mariadbd listening on all addresses.
 set -eu
+trap 'exit 143' TERM INT # as PID 1 the shell would ignore them: `stop` would wait 10 s
 datadir=/var/lib/mysql
 socket=/run/mysqld/mysqld.sock
 case "${1:-mariadbd}" in -*) set -- mariadbd "$@" ;; esac
@@ -250,9 +252,11 @@ bootstrap() { # TAR ENTRYPOINT_FILE PACKAGE CLEANUP_COMMAND
         "$codename" "$1" "${mirrors[@]}"
 }
 
-# Builds IMAGE from PACKAGE (mmdebstrap, then podman import), logging to LOG.
-build_one() { # IMAGE PACKAGE ENTRYPOINT_FUNCTION CLEANUP_COMMAND CMD PORT EXTRA_ENV
-    local image=$1 tar entry started=$SECONDS
+# Builds IMAGE from PACKAGE (mmdebstrap, then podman import); the image it
+# replaces is removed (unless a container still uses it).
+build_one() { # IMAGE PACKAGE ENTRYPOINT_FUNCTION CLEANUP_COMMAND CMD PORT STOPSIGNAL EXTRA_ENV
+    local image=$1 tar entry started=$SECONDS old new
+    old=$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null)
     tar=$work/${image//[\/:]/_}.tar
     entry=$work/${image//[\/:]/_}.entrypoint
     "$3" >"$entry" || return 1
@@ -263,10 +267,12 @@ build_one() { # IMAGE PACKAGE ENTRYPOINT_FUNCTION CLEANUP_COMMAND CMD PORT EXTRA
         --change "CMD [\"$5\"]" \
         --change "EXPOSE $6" \
         --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-        --change "ENV LANG=C.UTF-8" --change "ENV $7" \
+        --change "ENV LANG=C.UTF-8" --change "ENV $8" --change "STOPSIGNAL $7" \
         --change "LABEL foster.build=$BUILD_HASH" \
         "$tar" "$image" >/dev/null || return 1
     rm -f "$tar"
+    new=$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null)
+    [ -z "$old" ] || [ "$old" = "$new" ] || podman rmi "$old" >/dev/null 2>&1 || true
     say "built $image in $((SECONDS - started)) s (mmdebstrap $((bootstrapped - started)) s, import $((SECONDS - bootstrapped)) s)"
 }
 
@@ -287,10 +293,10 @@ build_images() {
         case $what in
         pg) build_one "$PG_IMAGE" postgresql-15 pg_entrypoint \
             'rm -rf "$1"/var/lib/postgresql/15/main "$1"/etc/postgresql/15/main' \
-            postgres 5432/tcp "PGDATA=/var/lib/postgresql/data" >"$work/pg.log" 2>&1 &
+            postgres 5432/tcp SIGINT "PGDATA=/var/lib/postgresql/data" >"$work/pg.log" 2>&1 &
             ;;
         mariadb) build_one "$MARIADB_IMAGE" mariadb-server mariadb_entrypoint \
-            'rm -rf "$1"/var/lib/mysql/*' mariadbd 3306/tcp "MARIADB_MAJOR=10.11" \
+            'rm -rf "$1"/var/lib/mysql/*' mariadbd 3306/tcp SIGTERM "MARIADB_MAJOR=10.11" \
             >"$work/mariadb.log" 2>&1 &
             ;;
         esac
