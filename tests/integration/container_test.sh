@@ -261,9 +261,11 @@ write_probe() {
 work=$1
 shift
 env | grep -E '^(DATABASE_URL|PG[A-Z]+|FOSTER_(BACKEND|RUN_ID|SQLITE_PATH))=' | sort >"$work/env.new"
-"$FCT_ENGINE" port "foster-$FOSTER_RUN_ID" 5432/tcp 2>&1 | sed 's/.*://' >"$work/engine_port"
-"$FCT_ENGINE" port "foster-$FOSTER_RUN_ID" >"$work/engine_ports" 2>&1
 cat "$FOSTER_RUNTIME_DIR/$FOSTER_RUN_ID.run" >"$work/record" 2>&1
+# The engine foster uses, from the record (server=ENGINE/NAME).
+engine=$(sed -n 's|^server=\([a-z]*\)/.*$|\1|p' "$work/record")
+"${engine:-$FCT_ENGINE}" port "foster-$FOSTER_RUN_ID" 5432/tcp 2>&1 | sed 's/.*://' >"$work/engine_port"
+"${engine:-$FCT_ENGINE}" port "foster-$FOSTER_RUN_ID" >"$work/engine_ports" 2>&1
 # Processes (containers' included) whose command line holds the password;
 # grep reads it from a file, so that its own command line does not.
 printf '%s\n' "${PGPASSWORD:-}" >"$work/.password"
