@@ -27,6 +27,7 @@
 #define DEFAULT_TIMEOUT_SECONDS 60.0
 #define MIN_WAIT_SECONDS        1.0 /* readiness gets at least this, however long `run` took */
 #define STATUS_TIMEOUT_SECONDS  5.0 /* the status check between readiness attempts */
+#define STATUS_PAUSE_SECONDS    1.0 /* at least this between the end of a check and the next */
 #define NAME_PREFIX             "foster-"
 #define RUN_ID_MAX              64
 #define SUPERUSER               "postgres"
@@ -286,6 +287,7 @@ typedef struct readiness_watch {
     const volatile sig_atomic_t *caller_interrupt;
     volatile sig_atomic_t stop; /* pg_wait's interrupt flag */
     bool gone;                  /* the container stopped (and --rm removed it) */
+    double next_check;          /* monotonic seconds: no status check before */
 } readiness_watch;
 
 /* Whether the container still runs: false only when the engine says it does not. */
@@ -312,7 +314,11 @@ static bool container_running(const pg_container *container)
 /*
  * pg_wait's progress callback, about once a second: stops the wait when the
  * caller interrupts or when the container is gone. (The caller's interrupt is
- * therefore noticed within about a second.)
+ * therefore noticed within about a second.) The engine is asked at most once
+ * per STATUS_PAUSE_SECONDS after its last answer: on a busy machine one
+ * `inspect` takes seconds, and pg_wait calls back in the middle of a
+ * connection's handshake too, which must not starve (the server was ready,
+ * yet "no answer within 20 s").
  */
 static void watch_container(void *context, double elapsed, const char *reason)
 {
@@ -321,7 +327,13 @@ static void watch_container(void *context, double elapsed, const char *reason)
     readiness_watch *watch = context;
     if (pg_engine_interrupted(watch->caller_interrupt)) {
         watch->stop = 1;
-    } else if (!container_running(watch->container)) {
+        return;
+    }
+    if (monotonic_seconds() < watch->next_check)
+        return;
+    bool running = container_running(watch->container);
+    watch->next_check = monotonic_seconds() + STATUS_PAUSE_SECONDS;
+    if (!running) {
         watch->gone = true;
         watch->stop = 1;
     }
@@ -397,7 +409,7 @@ static int wait_until_ready(const pg_container *container, const char *image, do
         pg_container_add_out_of_memory(diags);
         return -1;
     }
-    readiness_watch watch = {container, interrupt, 0, false};
+    readiness_watch watch = {container, interrupt, 0, false, 0};
     pg_wait_options options = {.timeout = timeout,
                                .confirmations = 2, /* the official image restarts once */
                                .progress = watch_container,
