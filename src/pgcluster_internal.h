@@ -74,6 +74,19 @@ typedef struct pg_cluster_account {
  * neither user exists). */
 int pg_cluster_account_resolve(pg_cluster_account *account, diag_list *diags);
 
+/* The same for another server: the first of the NULL-terminated `candidates` that exists (not
+ * root) when we are root; `server` names it in the diag. */
+int pg_cluster_account_resolve_as(pg_cluster_account *account, const char *const *candidates,
+                                  const char *server, diag_list *diags);
+
+/*
+ * A fresh 0700 directory "foster-<name>-XXXXXX" that `account` can reach, for a server
+ * started by root: under /dev/shm when it has room, else $TMPDIR, else /tmp (see
+ * pgcluster.c). A new string; NULL with a diag.
+ */
+char *pg_cluster_make_relocated_home(const pg_cluster_account *account, const char *name,
+                                     diag_list *diags);
+
 /* Whether the account can reach `path` (search permission on every directory on the way). */
 bool pg_cluster_account_can_traverse(const pg_cluster_account *account, const char *path);
 

@@ -24,15 +24,21 @@
 
 int pg_cluster_account_resolve(pg_cluster_account *account, diag_list *diags)
 {
+    /* PostgreSQL refuses to run as root: use the packaged postgres user, else nobody. */
+    static const char *const candidates[] = {"postgres", "nobody", NULL};
+    return pg_cluster_account_resolve_as(account, candidates, "PostgreSQL", diags);
+}
+
+int pg_cluster_account_resolve_as(pg_cluster_account *account, const char *const *candidates,
+                                  const char *server, diag_list *diags)
+{
     memset(account, 0, sizeof *account);
     if (geteuid() != 0) {
         account->uid = geteuid();
         account->gid = getegid();
         return 0;
     }
-    /* PostgreSQL refuses to run as root: use the packaged postgres user, else nobody. */
-    static const char *const candidates[] = {"postgres", "nobody"};
-    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+    for (size_t i = 0; candidates[i]; i++) {
         char buffer[4096];
         struct passwd entry, *found = NULL;
         if (getpwnam_r(candidates[i], &entry, buffer, sizeof buffer, &found) != 0 || !found)
@@ -52,9 +58,10 @@ int pg_cluster_account_resolve(pg_cluster_account *account, diag_list *diags)
         return 0;
     }
     diag *d = diag_add(diags, NULL, 0, 0,
-                       "PostgreSQL cannot run as root, and there is no `postgres` or `nobody` "
-                       "user to run it as");
-    diag_set_hint(d, "create a system user named postgres (useradd --system postgres)");
+                       "%s cannot run as root, and there is no `%s` or `nobody` user to run it as",
+                       server, candidates[0]);
+    diag_set_hint(d, "create a system user named %s (useradd --system %s)", candidates[0],
+                  candidates[0]);
     return -1;
 }
 
