@@ -65,7 +65,7 @@ static int set_paths(my_cluster *cluster, char *home)
 
 /* The home in the runtime directory, or (as root) relocated with a symlink there; its marker. */
 static int make_home(my_cluster *cluster, const char *runtime, const char *name,
-                     const pg_cluster_account *account, diag_list *diags)
+                     const server_account *account, diag_list *diags)
 {
     char *directory = strbuf_format("%s/%s", runtime, name);
     char *home = NULL;
@@ -73,7 +73,7 @@ static int make_home(my_cluster *cluster, const char *runtime, const char *name,
         if (mkdir(directory, 0700) == 0 && !(home = strdup(directory)))
             rmdir(directory);
     } else if (directory) {
-        home = pg_cluster_make_relocated_home(account, name, diags);
+        home = server_make_relocated_home(account, name, diags);
         if (!home) {
             free(directory);
             return -1;
@@ -94,9 +94,8 @@ static int make_home(my_cluster *cluster, const char *runtime, const char *name,
     }
     cluster->directory = directory;
     char *marker = strbuf_format("%s/" MY_CLUSTER_MARKER, home);
-    int rc = set_paths(cluster, home) == 0 && marker
-                 ? pg_cluster_write_file_atomically(marker, "0\n")
-                 : -1;
+    int rc =
+        set_paths(cluster, home) == 0 && marker ? smallfile_write_atomically(marker, "0\n") : -1;
     if (rc < 0)
         diag_add(diags, NULL, 0, 0, "cannot write the marker of cluster %s: %s", directory,
                  strerror(errno));
@@ -128,7 +127,7 @@ int my_cluster_stop(my_cluster *cluster, diag_list *diags)
     return remove_home(cluster, diags);
 }
 
-static int open_log(const my_cluster *cluster, const pg_cluster_account *account, char **path,
+static int open_log(const my_cluster *cluster, const server_account *account, char **path,
                     diag_list *diags)
 {
     *path = strbuf_format("%s/" MY_CLUSTER_LOG, cluster->home);
@@ -153,7 +152,7 @@ static bool interrupted(const my_cluster_options *options, diag_list *diags)
 
 /* Everything after the home exists: data, server, the caller's record, readiness. */
 static int start_in_home(my_cluster *cluster, const my_cluster_options *options,
-                         const my_programs *programs, const pg_cluster_account *account,
+                         const my_programs *programs, const server_account *account,
                          diag_list *diags)
 {
     if (strlen(cluster->socket) > SOCKET_PATH_MAX) {
@@ -194,9 +193,9 @@ my_cluster *my_cluster_start(const my_cluster_options *options, diag_list *diags
     }
     if (interrupted(options, diags))
         return NULL;
-    pg_cluster_account account;
+    server_account account;
     my_programs programs;
-    if (pg_cluster_account_resolve_as(&account, server_accounts, "MariaDB", diags) < 0 ||
+    if (server_account_resolve(&account, server_accounts, "MariaDB", diags) < 0 ||
         my_programs_find(&programs, options->bindir, diags) < 0)
         return NULL;
     my_cluster *cluster = calloc(1, sizeof *cluster);
@@ -259,7 +258,7 @@ my_cluster *my_cluster_attach(const char *directory, pid_t pid, diag_list *diags
     cluster->pid = pid;
     cluster->directory = strdup(directory);
     char *marker = strbuf_format("%s/" MY_CLUSTER_MARKER, home);
-    pid_t marked = marker ? pg_cluster_read_pid_line(marker) : -1;
+    pid_t marked = marker ? smallfile_read_pid_line(marker) : -1;
     bool marker_exists = marker && access(marker, F_OK) == 0;
     free(marker);
     if (set_paths(cluster, home) < 0 || !cluster->directory)

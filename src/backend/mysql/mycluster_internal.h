@@ -6,8 +6,8 @@
  *                          cache, the server's settings, starting, waiting, killing
  *
  * The generic pieces (running a program as another account, the relocated
- * home for root, the small files) are the PostgreSQL cluster's
- * (pgcluster_internal.h), shared rather than copied.
+ * home for root, the small files) are util's server_account.h and
+ * smallfile.h.
  *
  * Private to src/backend/mysql/mycluster*.c; the interface is mycluster.h.
  */
@@ -15,7 +15,8 @@
 #define FOSTER_MYCLUSTER_INTERNAL_H
 
 #include "mycluster.h"
-#include "pgcluster_internal.h"
+#include "server_account.h"
+#include "smallfile.h"
 
 #define MY_CLUSTER_MARKER "foster-mysql-cluster"
 #define MY_CLUSTER_LOG    "mariadb.log"
@@ -44,12 +45,12 @@ void my_programs_free(my_programs *programs);
 
 /* Fills cluster->data from the cache (install-db on a miss). 0, or -1 with a diag. */
 int my_cluster_make_data(const my_cluster *cluster, const my_programs *programs,
-                         const pg_cluster_account *account, int log_fd, const char *log_path,
+                         const server_account *account, int log_fd, const char *log_path,
                          const volatile sig_atomic_t *interrupt, diag_list *diags);
 
 /* Starts the server and writes its pid to the marker. 0, or -1 with a diag. */
 int my_cluster_server_start(my_cluster *cluster, const my_programs *programs,
-                            const pg_cluster_account *account, int log_fd, diag_list *diags);
+                            const server_account *account, int log_fd, diag_list *diags);
 
 /* Waits until the server answers on its socket (30 s at most). 0, or -1 with a diag. */
 int my_cluster_server_wait_ready(my_cluster *cluster, const char *log_path,

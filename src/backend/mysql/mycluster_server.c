@@ -109,15 +109,15 @@ void my_programs_free(my_programs *programs)
 typedef struct install_context {
     const my_cluster *cluster;
     const my_programs *programs;
-    const pg_cluster_account *account;
+    const server_account *account;
     int log_fd;
     const char *log_path;
 } install_context;
 
 static void add_failure(diag_list *diags, const char *what, int status, const char *log_path)
 {
-    char *how = status < 0 ? strdup("could not be waited for") : pg_cluster_describe_status(status);
-    char *tail = pg_cluster_log_tail(log_path);
+    char *how = status < 0 ? strdup("could not be waited for") : server_describe_status(status);
+    char *tail = smallfile_log_tail(log_path);
     diag *d =
         diag_add(diags, NULL, 0, 0, "%s failed (%s):%s", what, how ? how : "?", tail ? tail : "");
     diag_set_hint(d, "the lines above are the end of its output");
@@ -135,9 +135,9 @@ static int run_install_db(void *context, const char *target, diag_list *diags)
         diag_add(diags, NULL, 0, 0, "out of memory");
         return -1;
     }
-    pg_cluster_spawn_spec spec = {argv, c->cluster->home, c->log_fd, false, c->account};
-    pid_t pid = pg_cluster_spawn(&spec, diags);
-    int status = pid < 0 ? -1 : pg_cluster_wait_child(pid);
+    server_spawn_spec spec = {argv, c->cluster->home, c->log_fd, false, c->account};
+    pid_t pid = server_spawn(&spec, diags);
+    int status = pid < 0 ? -1 : server_wait_child(pid);
     if (pid >= 0 && status != 0)
         add_failure(diags, c->programs->install_db, status, c->log_path);
     free(datadir);
@@ -145,7 +145,7 @@ static int run_install_db(void *context, const char *target, diag_list *diags)
 }
 
 int my_cluster_make_data(const my_cluster *cluster, const my_programs *programs,
-                         const pg_cluster_account *account, int log_fd, const char *log_path,
+                         const server_account *account, int log_fd, const char *log_path,
                          const volatile sig_atomic_t *interrupt, diag_list *diags)
 {
     static const char *const required[] = {"ibdata1", "mysql/user.frm", "mysql/global_priv.MAD",
@@ -173,7 +173,7 @@ static void free_argv(char **argv, size_t count)
 }
 
 int my_cluster_server_start(my_cluster *cluster, const my_programs *programs,
-                            const pg_cluster_account *account, int log_fd, diag_list *diags)
+                            const server_account *account, int log_fd, diag_list *diags)
 {
     enum { OWNED = 5 };
     char *owned[OWNED] = {
@@ -212,8 +212,8 @@ int my_cluster_server_start(my_cluster *cluster, const my_programs *programs,
     if (!ok) {
         diag_add(diags, NULL, 0, 0, "out of memory");
     } else {
-        pg_cluster_spawn_spec spec = {argv, cluster->home, log_fd, true, account};
-        pid = pg_cluster_spawn(&spec, diags);
+        server_spawn_spec spec = {argv, cluster->home, log_fd, true, account};
+        pid = server_spawn(&spec, diags);
     }
     free_argv(owned, OWNED);
     if (pid < 0)
@@ -222,7 +222,7 @@ int my_cluster_server_start(my_cluster *cluster, const my_programs *programs,
     cluster->child = true;
     char *marker = strbuf_format("%s/" MY_CLUSTER_MARKER, cluster->home);
     char *text = strbuf_format("%ld\n", (long)pid);
-    int rc = marker && text ? pg_cluster_write_file_atomically(marker, text) : -1;
+    int rc = marker && text ? smallfile_write_atomically(marker, text) : -1;
     if (rc < 0)
         diag_add(diags, NULL, 0, 0, "cannot write the marker of cluster %s: %s", cluster->directory,
                  strerror(errno));
@@ -276,7 +276,7 @@ int my_cluster_server_wait_ready(my_cluster *cluster, const char *log_path,
             return -1;
         }
         if (monotonic_seconds() > deadline) {
-            char *tail = pg_cluster_log_tail(log_path);
+            char *tail = smallfile_log_tail(log_path);
             diag *d = diag_add(diags, NULL, 0, 0,
                                "the MariaDB server did not accept connections within %.0f s:%s",
                                START_TIMEOUT_SECONDS, tail ? tail : "");
@@ -305,7 +305,7 @@ static bool server_gone(my_cluster *cluster)
         return true;
     char path[64];
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)cluster->pid);
-    char *stat_text = pg_cluster_read_small_file(path, 4096);
+    char *stat_text = smallfile_read(path, 4096);
     const char *state = stat_text ? strrchr(stat_text, ')') : NULL;
     bool zombie = state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
     free(stat_text);
@@ -318,7 +318,7 @@ static bool server_is_ours(const my_cluster *cluster)
     if (cluster->child)
         return true; /* an unreaped child's pid cannot be reused */
     char *pid_file = strbuf_format("%s/" MY_CLUSTER_PID, cluster->home);
-    pid_t recorded = pid_file ? pg_cluster_read_pid_line(pid_file) : -1;
+    pid_t recorded = pid_file ? smallfile_read_pid_line(pid_file) : -1;
     free(pid_file);
     if (recorded != cluster->pid)
         return false;

@@ -97,8 +97,8 @@ char *pg_cluster_conninfo(const pg_cluster *cluster, const char *database)
  * $TMPDIR, else /tmp. The caller's name becomes a symlink to it, so the
  * runtime directory still says where every cluster is.
  */
-char *pg_cluster_make_relocated_home(const pg_cluster_account *account, const char *name,
-                                     diag_list *diags)
+static char *make_relocated_home(const pg_cluster_account *account, const char *name,
+                                 diag_list *diags)
 {
     const char *tmpdir = getenv("TMPDIR");
     const char *bases[] = {"/dev/shm", tmpdir && tmpdir[0] == '/' ? tmpdir : NULL, "/tmp"};
@@ -115,7 +115,7 @@ char *pg_cluster_make_relocated_home(const pg_cluster_account *account, const ch
         free(home);
     }
     diag_add(diags, NULL, 0, 0,
-             "cannot make a directory for the server that user %s can reach "
+             "cannot make a directory for the PostgreSQL server that user %s can reach "
              "(tried /dev/shm, $TMPDIR and /tmp)",
              account->name);
     return NULL;
@@ -136,7 +136,7 @@ static int make_home(pg_cluster *cluster, const char *runtime, const char *name,
         if (mkdir(directory, 0700) == 0 && !(home = strdup(directory)))
             rmdir(directory);
     } else if (directory) {
-        home = pg_cluster_make_relocated_home(account, name, diags);
+        home = make_relocated_home(account, name, diags);
         if (!home) {
             free(directory);
             return -1;

@@ -10,7 +10,7 @@
  *     pgcluster_spawn.c    running them, as an account PostgreSQL accepts
  *     pgcluster_files.c    the small files: markers, pid lines, the log's tail
  *
- * Private to src/pgcluster*.c; the interface is pgcluster.h.
+ * Private to src/backend/postgres/pgcluster*.c; the interface is pgcluster.h.
  */
 #ifndef FOSTER_PGCLUSTER_INTERNAL_H
 #define FOSTER_PGCLUSTER_INTERNAL_H
@@ -73,19 +73,6 @@ typedef struct pg_cluster_account {
 /* Ourselves, or as root the `postgres` user, else `nobody`. 0, or -1 with a diag (root and
  * neither user exists). */
 int pg_cluster_account_resolve(pg_cluster_account *account, diag_list *diags);
-
-/* The same for another server: the first of the NULL-terminated `candidates` that exists (not
- * root) when we are root; `server` names it in the diag. */
-int pg_cluster_account_resolve_as(pg_cluster_account *account, const char *const *candidates,
-                                  const char *server, diag_list *diags);
-
-/*
- * A fresh 0700 directory "foster-<name>-XXXXXX" that `account` can reach, for a server
- * started by root: under /dev/shm when it has room, else $TMPDIR, else /tmp (see
- * pgcluster.c). A new string; NULL with a diag.
- */
-char *pg_cluster_make_relocated_home(const pg_cluster_account *account, const char *name,
-                                     diag_list *diags);
 
 /* Whether the account can reach `path` (search permission on every directory on the way). */
 bool pg_cluster_account_can_traverse(const pg_cluster_account *account, const char *path);

@@ -1,10 +1,12 @@
 /*
- * pgcluster_spawn.c — running PostgreSQL's programs (initdb, postgres,
- * pg_config) as a child process, and choosing the account they run as:
- * PostgreSQL refuses to run as root, so when foster runs as root they run
- * as the `postgres` user if it exists, else `nobody`.
+ * server_account.c — running a server's programs (initdb, install-db, the
+ * server itself) as a child process, as an account the server accepts: when
+ * foster runs as root, as the server's own system user. See server_account.h.
+ *
+ * The PostgreSQL cluster keeps its own copy (pgcluster_spawn.c) until it
+ * moves to this one (issue 11, item 7: one process-spawning helper).
  */
-#include "pgcluster_internal.h"
+#include "server_account.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,15 +25,8 @@
 
 /* ---- the account ---- */
 
-int pg_cluster_account_resolve(pg_cluster_account *account, diag_list *diags)
-{
-    /* PostgreSQL refuses to run as root: use the packaged postgres user, else nobody. */
-    static const char *const candidates[] = {"postgres", "nobody", NULL};
-    return pg_cluster_account_resolve_as(account, candidates, "PostgreSQL", diags);
-}
-
-int pg_cluster_account_resolve_as(pg_cluster_account *account, const char *const *candidates,
-                                  const char *server, diag_list *diags)
+int server_account_resolve(server_account *account, const char *const *candidates,
+                           const char *server, diag_list *diags)
 {
     memset(account, 0, sizeof *account);
     if (geteuid() != 0) {
@@ -49,7 +45,7 @@ int pg_cluster_account_resolve_as(pg_cluster_account *account, const char *const
         account->uid = found->pw_uid;
         account->gid = found->pw_gid;
         snprintf(account->name, sizeof account->name, "%s", found->pw_name);
-        int count = MAX_SERVER_GROUPS;
+        int count = SERVER_ACCOUNT_MAX_GROUPS;
         if (getgrouplist(found->pw_name, found->pw_gid, account->groups, &count) < 0) {
             account->groups[0] = found->pw_gid; /* too many groups: the primary one will do */
             count = 1;
@@ -66,7 +62,7 @@ int pg_cluster_account_resolve_as(pg_cluster_account *account, const char *const
 }
 
 /* Whether the server account can reach `path` (search permission on every directory on the way). */
-bool pg_cluster_account_can_traverse(const pg_cluster_account *account, const char *path)
+bool server_account_can_traverse(const server_account *account, const char *path)
 {
     char *real = realpath(path, NULL);
     if (!real)
@@ -101,7 +97,7 @@ bool pg_cluster_account_can_traverse(const pg_cluster_account *account, const ch
 static void child_fail(const char *what)
 {
     /* Only async-signal-safe calls here: we may have been forked from a threaded process. */
-    static const char prefix[] = "foster: cannot start the PostgreSQL program: ";
+    static const char prefix[] = "foster: cannot start the server program: ";
     ssize_t ignored = write(STDERR_FILENO, prefix, sizeof prefix - 1);
     ignored = write(STDERR_FILENO, what, strlen(what));
     ignored = write(STDERR_FILENO, "\n", 1);
@@ -109,7 +105,7 @@ static void child_fail(const char *what)
     _exit(127);
 }
 
-static void child_exec(const pg_cluster_spawn_spec *spec, int null_fd)
+static void child_exec(const server_spawn_spec *spec, int null_fd)
 {
     process_child_signals();
     if (spec->new_session && setsid() < 0)
@@ -135,7 +131,7 @@ static void child_exec(const pg_cluster_spawn_spec *spec, int null_fd)
 }
 
 /* Forks and execs; returns the child's pid, or -1 with a diag. */
-pid_t pg_cluster_spawn(const pg_cluster_spawn_spec *spec, diag_list *diags)
+pid_t server_spawn(const server_spawn_spec *spec, diag_list *diags)
 {
     int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null_fd < 0) {
@@ -153,7 +149,7 @@ pid_t pg_cluster_spawn(const pg_cluster_spawn_spec *spec, diag_list *diags)
 }
 
 /* Waits for a child, through EINTR. Returns its wait status, or -1. */
-int pg_cluster_wait_child(pid_t pid)
+int server_wait_child(pid_t pid)
 {
     int status;
     while (waitpid(pid, &status, 0) < 0) {
@@ -163,11 +159,36 @@ int pg_cluster_wait_child(pid_t pid)
     return status;
 }
 
-char *pg_cluster_describe_status(int status)
+char *server_describe_status(int status)
 {
     if (WIFEXITED(status))
         return strbuf_format("exit status %d", WEXITSTATUS(status));
     if (WIFSIGNALED(status))
         return strbuf_format("signal %d", WTERMSIG(status));
     return strbuf_format("wait status %d", status);
+}
+
+#define SHM_MIN_FREE_BYTES (512LL * 1024 * 1024)
+
+char *server_make_relocated_home(const server_account *account, const char *name, diag_list *diags)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    const char *bases[] = {"/dev/shm", tmpdir && tmpdir[0] == '/' ? tmpdir : NULL, "/tmp"};
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        struct statvfs fs;
+        if (!bases[i] || !server_account_can_traverse(account, bases[i]))
+            continue;
+        if (i == 0 && (statvfs(bases[i], &fs) < 0 ||
+                       (long long)fs.f_bavail * (long long)fs.f_frsize < SHM_MIN_FREE_BYTES))
+            continue;
+        char *home = strbuf_format("%s/foster-%s-XXXXXX", bases[i], name);
+        if (home && mkdtemp(home))
+            return home;
+        free(home);
+    }
+    diag_add(diags, NULL, 0, 0,
+             "cannot make a directory for the server that user %s can reach "
+             "(tried /dev/shm, $TMPDIR and /tmp)",
+             account->name);
+    return NULL;
 }
