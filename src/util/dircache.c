@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fstree.h"
+#include "smallfile.h"
 #include "strbuf.h"
 
 #define CACHE_MARKER "foster-complete"
@@ -79,24 +80,10 @@ static void cache_init(cache *c, const dircache_spec *spec)
     free(real);
 }
 
-static char *read_marker(const char *path)
-{
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
-    strbuf sb = STRBUF_INIT;
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, f)) > 0 && sb.length < 65536)
-        strbuf_append(&sb, buffer, n);
-    fclose(f);
-    return strbuf_detach(&sb);
-}
-
 static bool entry_valid(const cache *c, const dircache_spec *spec)
 {
     char *marker_path = strbuf_format("%s/" CACHE_MARKER, c->entry);
-    char *marker = marker_path ? read_marker(marker_path) : NULL;
+    char *marker = marker_path ? smallfile_read(marker_path, 65536) : NULL;
     bool valid = marker && strcmp(marker, c->identity) == 0;
     for (const char *const *f = spec->required_files; valid && f && *f; f++) {
         char *path = strbuf_format("%s/%s", c->entry, *f);
@@ -129,16 +116,6 @@ static void remove_partial_builds(const cache *c)
     free(prefix);
 }
 
-static int write_marker(const char *path, const char *text)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return -1;
-    size_t length = strlen(text);
-    int rc = write(fd, text, length) == (ssize_t)length ? 0 : -1;
-    return close(fd) < 0 ? -1 : rc;
-}
-
 /*
  * Stores a freshly built directory: copied into a temporary directory,
  * flushed, marked complete, renamed into place. Failing only costs the next
@@ -155,7 +132,7 @@ static void store(const cache *c, const char *built)
         if (fd >= 0)
             close(fd);
         stored =
-            synced && write_marker(marker, c->identity) == 0 && rename(temporary, c->entry) == 0;
+            synced && smallfile_write_atomically(marker, c->identity) == 0 && rename(temporary, c->entry) == 0;
     }
     if (!stored && temporary)
         fstree_remove(temporary);
@@ -205,7 +182,8 @@ int dircache_fill(const dircache_spec *spec, const char *target, diag_list *diag
     if (copy) {
         rc = copy_entry(&c, spec, target, diags);
     } else if (spec->interrupt && *spec->interrupt) {
-        diag_add(diags, NULL, 0, 0, "interrupted while making a data directory");
+        diag_add(diags, NULL, 0, 0, "interrupted while %s",
+                 spec->purpose ? spec->purpose : "making a data directory");
     } else {
         if (exclusive) { /* nobody else reads or builds this entry: ours to replace */
             fstree_remove(c.entry);

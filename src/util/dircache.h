@@ -36,14 +36,15 @@ typedef struct dircache_spec {
     uid_t uid;
     gid_t gid;
     const volatile sig_atomic_t *interrupt; /* may be NULL */
+    const char *purpose; /* for "interrupted while <purpose>", e.g. "starting the … server" */
 } dircache_spec;
 
 /*
  * Fills `target` (which must not exist): a copy of the cached entry, made
  * first when missing or broken (built straight into `target`, then copied
  * into the cache), or a fresh build when there is no usable cache. 0, or -1
- * with a diag ("interrupted" when *interrupt became non-zero while waiting
- * for the lock). Readers share the lock; whoever builds holds it alone.
+ * with a diag ("interrupted while <purpose>" when *interrupt became non-zero
+ * while waiting for the lock). Readers share the lock; whoever builds holds it alone.
  */
 int dircache_fill(const dircache_spec *spec, const char *target, diag_list *diags);
 

@@ -160,7 +160,8 @@ int my_cluster_make_data(const my_cluster *cluster, const my_programs *programs,
                           .give_to_owner = account->switch_user,
                           .uid = account->uid,
                           .gid = account->gid,
-                          .interrupt = interrupt};
+                          .interrupt = interrupt,
+                          .purpose = "starting the MariaDB server"};
     return dircache_fill(&spec, cluster->data, diags);
 }
 
