@@ -9,6 +9,9 @@
 #include "server_account.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <time.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -20,7 +23,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "monotonic.h"
 #include "process.h"
+#include "smallfile.h"
 #include "strbuf.h"
 
 /* ---- the account ---- */
@@ -191,4 +196,58 @@ char *server_make_relocated_home(const server_account *account, const char *name
              "(tried /dev/shm, $TMPDIR and /tmp)",
              account->name);
     return NULL;
+}
+
+bool server_process_gone(pid_t pid, bool *child)
+{
+    if (*child) {
+        int status;
+        pid_t done = waitpid(pid, &status, WNOHANG);
+        if (done == pid)
+            return true;
+        if (done == 0 || errno == EINTR)
+            return false;
+        *child = false; /* somebody else reaped it: fall back to asking the kernel */
+    }
+    if (kill(pid, 0) < 0 && errno == ESRCH)
+        return true;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    char *stat_text = smallfile_read(path, 4096);
+    const char *state = stat_text ? strrchr(stat_text, ')') : NULL;
+    bool zombie = state && (state[1] == ' ') && (state[2] == 'Z' || state[2] == 'X');
+    free(stat_text);
+    return zombie;
+}
+
+bool server_process_is_ours(pid_t pid, bool child, const char *pid_file, const char *data_dir)
+{
+    if (child)
+        return true; /* an unreaped child's pid cannot be reused */
+    if (smallfile_read_pid_line(pid_file) != pid)
+        return false;
+    char link[64], cwd[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/%ld/cwd", (long)pid);
+    ssize_t n = readlink(link, cwd, sizeof cwd - 1);
+    if (n < 0) /* gone, or another user's process; without /proc, the pid file must do */
+        return access("/proc/self/cwd", F_OK) != 0;
+    cwd[n] = '\0';
+    char *data = realpath(data_dir, NULL);
+    bool same = data && strcmp(cwd, data) == 0;
+    free(data);
+    return same;
+}
+
+bool server_process_wait_gone(pid_t pid, bool *child, double seconds)
+{
+    double deadline = monotonic_seconds() + seconds;
+    double delay = 0.0005;
+    while (!server_process_gone(pid, child)) {
+        if (monotonic_seconds() > deadline)
+            return false;
+        struct timespec ts = {0, (long)(delay * 1e9)};
+        nanosleep(&ts, NULL);
+        delay = delay * 1.5 > 0.02 ? 0.02 : delay * 1.5;
+    }
+    return true;
 }

@@ -64,4 +64,23 @@ int server_wait_child(pid_t pid);
 /* "exit status N", "signal N" or "wait status N"; a new string (NULL: no memory). */
 char *server_describe_status(int status);
 
+/*
+ * Whether server process `pid` is gone. When *child is set (we started it and
+ * nobody reaped it), it is reaped here; if somebody else reaped it, *child is
+ * cleared and the kernel is asked. A zombie waiting for another parent counts
+ * as gone.
+ */
+bool server_process_gone(pid_t pid, bool *child);
+
+/*
+ * Whether `pid` is still the server that works in `data_dir`, so that signals
+ * never reach a process that merely reuses the number: `pid_file` must name it
+ * and (where /proc tells) its working directory must be `data_dir`, as both
+ * postgres and mariadbd do. An unreaped child (`child`) always is.
+ */
+bool server_process_is_ours(pid_t pid, bool child, const char *pid_file, const char *data_dir);
+
+/* Waits up to `seconds` until server_process_gone; whether it went. */
+bool server_process_wait_gone(pid_t pid, bool *child, double seconds);
+
 #endif

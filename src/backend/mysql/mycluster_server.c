@@ -290,66 +290,26 @@ int my_cluster_server_wait_ready(my_cluster *cluster, const char *log_path,
     }
 }
 
-/* Whether the server is gone; reaps it when it is our child. A zombie counts as gone. */
-static bool server_gone(my_cluster *cluster)
-{
-    if (cluster->child) {
-        int status;
-        pid_t done = waitpid(cluster->pid, &status, WNOHANG);
-        if (done == cluster->pid)
-            return true;
-        if (done == 0 || errno == EINTR)
-            return false;
-        cluster->child = false;
-    }
-    if (kill(cluster->pid, 0) < 0 && errno == ESRCH)
-        return true;
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)cluster->pid);
-    char *stat_text = smallfile_read(path, 4096);
-    const char *state = stat_text ? strrchr(stat_text, ')') : NULL;
-    bool zombie = state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
-    free(stat_text);
-    return zombie;
-}
-
-/* The pid file must name cluster->pid and (where /proc tells) it must work in the data dir. */
+/* Whether cluster->pid is still this cluster's server (server_process_is_ours). */
 static bool server_is_ours(const my_cluster *cluster)
 {
-    if (cluster->child)
-        return true; /* an unreaped child's pid cannot be reused */
     char *pid_file = strbuf_format("%s/" MY_CLUSTER_PID, cluster->home);
-    pid_t recorded = pid_file ? smallfile_read_pid_line(pid_file) : -1;
+    bool ours =
+        pid_file && server_process_is_ours(cluster->pid, cluster->child, pid_file, cluster->data);
     free(pid_file);
-    if (recorded != cluster->pid)
-        return false;
-    char link[64], cwd[PATH_MAX];
-    snprintf(link, sizeof link, "/proc/%ld/cwd", (long)cluster->pid);
-    ssize_t n = readlink(link, cwd, sizeof cwd - 1);
-    if (n < 0)
-        return access("/proc/self/cwd", F_OK) != 0;
-    cwd[n] = '\0';
-    char *data = realpath(cluster->data, NULL);
-    bool same = data && strcmp(cwd, data) == 0;
-    free(data);
-    return same;
+    return ours;
 }
 
 int my_cluster_server_stop(my_cluster *cluster, diag_list *diags)
 {
-    if (cluster->pid > 0 && !server_gone(cluster) && server_is_ours(cluster)) {
+    if (cluster->pid > 0 && !server_process_gone(cluster->pid, &cluster->child) &&
+        server_is_ours(cluster)) {
         kill(cluster->pid, SIGKILL); /* a throwaway server: no shutdown worth waiting for */
-        double deadline = monotonic_seconds() + KILL_TIMEOUT_SECONDS;
-        double delay = 0.0005;
-        while (!server_gone(cluster)) {
-            if (monotonic_seconds() > deadline) {
-                diag_add(diags, NULL, 0, 0,
-                         "the MariaDB server of %s (pid %ld) does not exit, even after SIGKILL",
-                         cluster->directory, (long)cluster->pid);
-                return -1;
-            }
-            sleep_seconds(delay);
-            delay = delay * 1.5 > 0.02 ? 0.02 : delay * 1.5;
+        if (!server_process_wait_gone(cluster->pid, &cluster->child, KILL_TIMEOUT_SECONDS)) {
+            diag_add(diags, NULL, 0, 0,
+                     "the MariaDB server of %s (pid %ld) does not exit, even after SIGKILL",
+                     cluster->directory, (long)cluster->pid);
+            return -1;
         }
     }
     cluster->child = false;
