@@ -14,10 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "strbuf.h"
+
 #include "csv.h"
 #include "myconn.h"
 #include "mydb.h"
 #include "myload.h"
+#include "mysplit.h"
 #include "mysql_test_server.h"
 
 static mts_server server;
@@ -366,6 +369,138 @@ START_TEST(load_speed_of_both_methods)
 }
 END_TEST
 
+/* ---- reading mariadb-dump's output ---- */
+
+static void split_ok(const char *text, unsigned long version, sql_script *script)
+{
+    diag_list diags = DIAG_LIST_INIT;
+    memset(script, 0, sizeof *script);
+    int rc = my_sql_split(text, strlen(text), "dump.sql", version, script, &diags);
+    if (rc)
+        diag_list_print(&diags, "error", stderr);
+    ck_assert_int_eq(rc, 0);
+}
+
+START_TEST(splitter_delimiters_versioned_comments_quotes)
+{
+    sql_script script;
+    split_ok("-- MariaDB dump\n"
+             "/*!40101 SET @OLD_CS=@@CHARACTER_SET_CLIENT */;\n"
+             "# a hash comment; not a statement\n"
+             "CREATE TABLE `we;ird` (\n  `a` text DEFAULT 'x;\\'y', /* c; */ b int\n);\n"
+             "DELIMITER ;;\n"
+             "/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER t AFTER "
+             "INSERT ON x FOR EACH ROW BEGIN INSERT INTO y VALUES (1); END */;;\n"
+             "DELIMITER ;\n"
+             "/*M!100100 SET x=1 */;\n"
+             "/*M!999999\\- enable the sandbox mode */\n"
+             "/*!80016 SET y=2 */;\n"
+             "SELECT \"a\"\"b;\"",
+             0, &script);
+    ck_assert_uint_eq(script.count, 6);
+    ck_assert_str_eq(script.items[0].text, "SET @OLD_CS=@@CHARACTER_SET_CLIENT");
+    ck_assert_int_eq(script.items[0].line, 2);
+    ck_assert_str_eq(script.items[1].text,
+                     "CREATE TABLE `we;ird` (\n  `a` text DEFAULT 'x;\\'y',  b int\n)");
+    ck_assert_int_eq(script.items[1].line, 4);
+    ck_assert_int_eq(script.items[1].column, 1);
+    ck_assert_msg(strncmp(script.items[2].text, "CREATE ", 7) == 0 &&
+                      strstr(script.items[2].text, " DEFINER=`root`@`localhost` ") &&
+                      strstr(script.items[2].text, " TRIGGER t AFTER"),
+                  "%s", script.items[2].text);
+    ck_assert(strstr(script.items[2].text, "VALUES (1); END"));
+    ck_assert_int_eq(script.items[2].line, 8);
+    ck_assert_str_eq(script.items[3].text, "SET x=1");
+    ck_assert_str_eq(script.items[4].text, "SET y=2");
+    ck_assert_str_eq(script.items[5].text, "SELECT \"a\"\"b;\"");
+    sql_script_free(&script);
+    split_ok("/*!80016 SET y=2 */; SELECT 1", 101119, &script); /* MariaDB 10.11 runs it */
+    ck_assert_uint_eq(script.count, 2);
+    sql_script_free(&script);
+    split_ok("/*!80016 SET y=2 */; SELECT 1", 50799, &script); /* a 5.7 server does not */
+    ck_assert_uint_eq(script.count, 1);
+    ck_assert_str_eq(script.items[0].text, "SELECT 1");
+    sql_script_free(&script);
+    diag_list diags = DIAG_LIST_INIT;
+    const char *bad[] = {"SELECT 'open;\n", "CREATE TABLE `x (a int);", "/* never closed",
+                         "DELIMITER \nSELECT 1"};
+    const int lines[] = {1, 1, 1, 1};
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(my_sql_split(bad[i], strlen(bad[i]), "bad.sql", 0, &script, &diags), -1);
+        ck_assert_int_eq(diag_list_last(&diags)->line, lines[i]);
+        ck_assert_str_eq(diag_list_last(&diags)->file, "bad.sql");
+        ck_assert_uint_eq(script.count, 0);
+    }
+    diag_list_clear(&diags);
+}
+END_TEST
+
+static char *run_dump(const char *database)
+{
+    char command[512];
+    snprintf(command, sizeof command,
+             "mariadb-dump --no-defaults -S %s -u root --no-data --triggers %s 2>&1", server.socket,
+             database);
+    FILE *pipe = popen(command, "r");
+    ck_assert_ptr_nonnull(pipe);
+    strbuf out = STRBUF_INIT;
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        strbuf_append(&out, buffer, n);
+    ck_assert_int_eq(pclose(pipe), 0);
+    return strbuf_detach(&out);
+}
+
+START_TEST(real_mariadb_dump_replays_with_its_trigger)
+{
+    mts_exec(&server, "DROP DATABASE IF EXISTS dumped");
+    mts_exec(&server, "CREATE DATABASE dumped");
+    mts_exec(&server, "CREATE TABLE dumped.album (id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY, "
+                      "kind ENUM('lp','ep') NOT NULL, tags SET('a','b'), y YEAR, "
+                      "title VARCHAR(50) DEFAULT 'x;y', upper_title VARCHAR(50) AS (UPPER(title)), "
+                      "KEY k_title (title)) ENGINE=InnoDB AUTO_INCREMENT=42");
+    mts_exec(&server, "CREATE TABLE dumped.log (album_id INT UNSIGNED, note TEXT)");
+    MYSQL *owner = connect_to("dumped"); /* the trigger as its owner writes it: unqualified */
+    diag_list made = DIAG_LIST_INIT;
+    ck_assert_int_eq(my_conn_command(owner,
+                                     "CREATE TRIGGER album_ai AFTER INSERT ON album FOR EACH ROW "
+                                     "BEGIN INSERT INTO log VALUES (NEW.id, 'a;b'); END",
+                                     "trigger", &made),
+                     0);
+    mysql_close(owner);
+    char *dump = run_dump("dumped");
+    mts_exec(&server, "DROP DATABASE IF EXISTS replayed");
+    mts_exec(&server, "CREATE DATABASE replayed");
+    MYSQL *mysql = connect_to("replayed");
+    sql_script script;
+    split_ok(dump, mysql_get_server_version(mysql), &script);
+    int triggers = 0;
+    for (size_t i = 0; i < script.count; i++) {
+        triggers += strstr(script.items[i].text, "TRIGGER") != NULL;
+        diag_list diags = DIAG_LIST_INIT;
+        int rc = my_conn_command(mysql, script.items[i].text, "replaying", &diags);
+        if (rc)
+            fprintf(stderr, "dump.sql:%d: %s\n", script.items[i].line, script.items[i].text);
+        ck_assert_int_eq(rc, 0);
+    }
+    ck_assert_int_eq(triggers, 1);
+    diag_list diags = DIAG_LIST_INIT;
+    ck_assert_int_eq(my_conn_command(mysql, "INSERT INTO album (kind, title) VALUES ('lp', 'k')",
+                                     "insert", &diags),
+                     0);
+    assert_value(mysql, "SELECT CONCAT(album_id, ' ', note) FROM log", "42 a;b");
+    assert_value(mysql, "SELECT upper_title FROM album", "K");
+    ck_assert_int_eq(
+        my_conn_command(mysql, "INSERT INTO album (kind) VALUES ('cd')", "insert", &diags),
+        -1); /* the ENUM still refuses */
+    diag_list_clear(&diags);
+    mysql_close(mysql);
+    sql_script_free(&script);
+    free(dump);
+}
+END_TEST
+
 int main(void)
 {
     const char *reason = NULL;
@@ -391,6 +526,10 @@ int main(void)
     tcase_add_test(load, inserts_when_the_server_refuses_local_infile);
     tcase_add_test(load, load_speed_of_both_methods);
     suite_add_tcase(suite, load);
+    TCase *dump = tcase_create("dump");
+    tcase_add_test(dump, splitter_delimiters_versioned_comments_quotes);
+    tcase_add_test(dump, real_mariadb_dump_replays_with_its_trigger);
+    suite_add_tcase(suite, dump);
     SRunner *runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
