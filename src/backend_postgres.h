@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "backend.h"
+#include "pgconn.h"
 #include "pgcopy.h"
 #include "pgsource.h"
 #include "strbuf.h"
@@ -28,6 +29,8 @@ typedef struct pg_backend {
     int pending_syncs;         /* its statements, each ended by a pipeline sync */
     char *marker;              /* the COMMENT every database of this run carries */
     const schema_set *schemas; /* given to load_begin: whose fixtures are whose */
+    char *runtime_dir;         /* absolute, named in the marker; NULL when unknown */
+    pgconn_patience patience;  /* how every connection waits out a busy server */
 
     /* The COPY in progress. */
     char *table, *file;

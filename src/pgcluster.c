@@ -341,6 +341,13 @@ pg_cluster *pg_cluster_attach(const char *directory, pid_t pid, diag_list *diags
     bool marker_exists = marker && access(marker, F_OK) == 0;
     pid_t running = pid_file ? pg_cluster_read_pid_line(pid_file) : -1;
     free(marker);
+    /* A record that is behind (pid 0: killed before it said which server started) goes by
+     * the marker, else by the server's own postmaster.pid; stop checks that it is ours. */
+    if (pid == 0 && marked > 0)
+        pid = marked;
+    else if (pid == 0 && marked == 0 && running > 0)
+        pid = marked = running;
+    cluster->pid = pid;
     if (!cluster->directory || !cluster->data) {
         diag_add(diags, NULL, 0, 0, "out of memory");
     } else if (!marker_exists || marked < 0) {

@@ -20,6 +20,7 @@
 #include "fixtures.h"
 #include "manifest.h"
 #include "monotonic.h"
+#include "pgconn.h"
 #include "pgsource.h"
 #include "pgwait.h"
 #include "runstate.h"
@@ -160,6 +161,21 @@ bool session_is_cluster(const char *backend_name)
     return strcmp(backend_name, "cluster") == 0;
 }
 
+/* -v: a connection had to wait for a busy server, and for how long at most. */
+static void report_busy(void *context, const char *line)
+{
+    foster_session *s = context;
+    if (s->options.verbose)
+        session_progress(s, "%s", line);
+}
+
+void session_set_postgres_owner(foster_session *s, backend *b)
+{
+    pgconn_patience patience = {
+        .seconds = 0, .report = report_busy, .context = s, .interrupt = s->options.interrupt};
+    backend_postgres_set_owner(b, s->runtime_dir, &patience);
+}
+
 /* The backend for this session's engine (run id known), not yet connected. */
 static foster_result make_backend(foster_session *s)
 {
@@ -192,6 +208,8 @@ static foster_result make_backend(foster_session *s)
     s->backend = source ? backend_postgres_new(source) : NULL;
     if (!s->backend && source)
         source->ops->free(source);
+    if (s->backend)
+        session_set_postgres_owner(s, s->backend);
     s->source = s->backend ? source : NULL;
     return s->backend ? FOSTER_OK : session_fail(s, FOSTER_ERROR_NOMEM);
 }
@@ -303,20 +321,40 @@ static bool interrupted(const foster_session *s)
     return s->options.interrupt && *s->options.interrupt;
 }
 
+/*
+ * A server foster starts outlives a SIGKILL of foster: the record named its
+ * directory before it started (the intent); once it runs, the record says
+ * which process it is (the fact). Between the two, the server's own marker
+ * names it (see pgcluster.h), and gc finds it by that.
+ */
+static foster_result start_server(foster_session *s)
+{
+    if (!s->source)
+        return FOSTER_OK;
+    if (s->source->ops->start(s->source, &s->problems) < 0)
+        return FOSTER_ERROR_DATABASE;
+    const char *location = s->source->ops->location(s->source);
+    if (!location)
+        return FOSTER_OK;
+    free(s->record.server);
+    s->record.server = strdup(location);
+    s->record.server_pid = s->source->ops->server_pid(s->source);
+    return s->record.server && write_record(s) == 0 ? FOSTER_OK : FOSTER_ERROR_SYSTEM;
+}
+
 static foster_result provision_steps(foster_session *s)
 {
     backend *b = s->backend;
     double started = monotonic_seconds();
+    foster_result result = start_server(s);
+    if (result != FOSTER_OK)
+        return result;
+    /* The database's name is in the record already: a half-made one is found by it. */
     if (b->ops->create(b, s->database_name, s->run_id, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
     s->state = SESSION_PROVISIONED;
     free(s->record.url);
     s->record.url = strdup(b->ops->url(b));
-    if (s->source && s->source->ops->location(s->source)) {
-        free(s->record.server);
-        s->record.server = strdup(s->source->ops->location(s->source));
-        s->record.server_pid = s->source->ops->server_pid(s->source);
-    }
     if (!s->record.url || write_record(s) < 0)
         return FOSTER_ERROR_SYSTEM;
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
@@ -408,7 +446,7 @@ foster_result foster_provision(foster_session *s)
     clock_gettime(CLOCK_REALTIME, &now);
     s->record.started = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
     if (!s->database_name || !s->record.run_id || !s->record.manifest || !s->record.backend ||
-        !s->record.database)
+        !s->record.database || run_record_set_identity(&s->record) < 0)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     /* The record comes first: a run killed from here on can be found and reaped. */
     if (write_record(s) < 0)
@@ -419,6 +457,8 @@ foster_result foster_provision(foster_session *s)
     result = provision_steps(s);
     if (result == FOSTER_OK)
         result = session_build_environment(s);
+    if (result == FOSTER_OK)
+        s->backend->ops->release(s->backend); /* no connection held while the tests run */
     if (result != FOSTER_OK) {
         diag_list teardown_problems = DIAG_LIST_INIT;
         session_drop_copies(s, &teardown_problems);
@@ -447,8 +487,10 @@ foster_result foster_teardown(foster_session *s)
     if (s->state != SESSION_PROVISIONED)
         return FOSTER_OK;
     double started = monotonic_seconds();
+    int rc = session_drop_recorded_copies(s); /* those an earlier process made */
     session_drop_copies(s, &s->problems);
-    int rc = s->backend->ops->drop(s->backend, &s->problems);
+    if (rc == 0)
+        rc = s->backend->ops->drop(s->backend, &s->problems);
     if (rc == 0 && s->runtime_dir) {
         char *passfile = passfile_path(s);
         if (passfile)
@@ -457,7 +499,7 @@ foster_result foster_teardown(foster_session *s)
         rc = run_record_remove(s->runtime_dir, s->run_id, &s->problems);
     }
     if (rc < 0)
-        return session_fail(s, FOSTER_ERROR_DATABASE);
+        return session_fail(s, session_name_leftover(s));
     session_progress(s, "teardown: removed %s (%.1f ms)", s->database_name,
                      (monotonic_seconds() - started) * 1e3);
     s->backend->ops->free(s->backend);
@@ -546,6 +588,8 @@ foster_result foster_keep(foster_session *s)
     s->record.kept = true;
     if (write_record(s) < 0)
         return session_fail(s, FOSTER_ERROR_SYSTEM);
+    if (s->backend->ops->mark_kept(s->backend, &s->problems) < 0)
+        return session_fail(s, FOSTER_ERROR_DATABASE);
     s->kept = true;
     foster_result result = hide_password(s);
     return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);

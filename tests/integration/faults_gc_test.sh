@@ -300,22 +300,28 @@ test_run_ids_that_are_paths_are_refused() {
 # what it left and how to remove it.
 
 # $WORK/saturate.sh SECONDS: takes every connection slot of the shared
-# server for SECONDS (psql sessions in their own sessions, listed in
-# $WORK/.pids so the harness ends them), returning once the server refuses
-# connections with "too many clients".
+# server, returns once the server refuses connections with "too many
+# clients", and frees the slots SECONDS later (the sessions are psql
+# processes in their own sessions, listed in $WORK/.pids so the harness ends
+# them; client_connection_check_interval ends a server session as soon as
+# its psql is gone).
 write_saturate_script() {
     cat >"$WORK/saturate.sh" <<EOF
 #!/usr/bin/env bash
-for ((i = 0; i < 100; i++)); do
+: >"$WORK/.sleepers"
+for ((i = 0; i < 110; i++)); do # more than the slots: a probe may take one meanwhile
     setsid "$PSQL" -h "$SHARED_PGHOST" -p "$SHARED_PGPORT" -U postgres -d postgres -XAtq \\
-        -c "SELECT pg_sleep(\$1)" >/dev/null 2>&1 &
+        -c "SET client_connection_check_interval = 100" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
     echo \$! >>"$WORK/.pids"
+    echo \$! >>"$WORK/.sleepers"
 done
-for ((i = 0; i < 1000; i++)); do
+for ((i = 0; i < 600; i++)); do
     "$PSQL" -h "$SHARED_PGHOST" -p "$SHARED_PGPORT" -U postgres -d postgres -XAtq \\
         -c "SELECT 1" >/dev/null 2>"$WORK/.probe" || break
-    sleep 0.01
+    sleep 0.1
 done
+setsid sh -c "sleep \$1; kill \\\$(cat '$WORK/.sleepers') 2>/dev/null" >/dev/null 2>&1 &
+echo \$! >>"$WORK/.pids"
 grep -q "too many clients" "$WORK/.probe"
 EOF
     chmod +x "$WORK/saturate.sh"
@@ -340,14 +346,14 @@ test_teardown_on_a_saturated_server_names_leftover_and_gc() {
     use_small_item
     write_saturate_script
     fault "every connection slot taken while the command runs, longer than the bound"
-    FOSTER_BUSY_TIMEOUT=1 run_foster -b postgres -u "$(shared_url)" run -- "$WORK/saturate.sh" 5
+    FOSTER_BUSY_TIMEOUT=1 run_foster -b postgres -u "$(shared_url)" run -- "$WORK/saturate.sh" 4
     assert_exit 125
     local id
     id=$(any_run_line_id)
     assert_contains "$ERR" "foster: error: could not remove test_faultitem_$id"
     assert_contains "$ERR" "too many clients"
     assert_contains "$ERR" "hint: remove it later with \`foster gc\`"
-    sleep 5
+    assert_file_exists "$RUNTIME/$id.run" # the server is still full: the record tells what is left
     run_foster -b postgres -u "$(shared_url)" gc
     assert_exit 0
     assert_contains "$OUT" "removed run $id"
