@@ -209,11 +209,16 @@ static int copy_database(sqlite3 *from, sqlite3 *to, const char *what, const cha
     }
     sqlite3_backup_finish(backup);
     if (rc != SQLITE_DONE) {
+        bool locked = rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
         diag *d = diag_add(diags, path, 0, 0, "%s: %s", what,
-                           rc == SQLITE_BUSY || rc == SQLITE_LOCKED
-                               ? "the database stayed locked by another connection"
-                               : sqlite3_errmsg(to));
-        diag_set_hint(d, "finish or roll back open transactions before resetting");
+                           locked ? "the database stayed locked by another connection"
+                                  : sqlite3_errstr(rc));
+        if (locked)
+            diag_set_hint(d, "finish or roll back open transactions before resetting");
+        else if (rc == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+            diag_set_hint(d,
+                          "the file system holding it is full (or failing): free space there, or "
+                          "set FOSTER_RUNTIME_DIR to a directory with room");
         return -1;
     }
     return 0;

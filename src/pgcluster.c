@@ -194,6 +194,20 @@ int pg_cluster_stop(pg_cluster *cluster, diag_list *diags)
     return 0;
 }
 
+char *pg_cluster_describe_death(pg_cluster *cluster)
+{
+    if (!pg_cluster_server_died(cluster))
+        return NULL;
+    char *log = strbuf_format("%s/" CLUSTER_LOG, cluster->home);
+    char *tail = log ? pg_cluster_log_tail(log) : NULL;
+    char *text = strbuf_format("the PostgreSQL server (pid %ld) died; the end of its log %s "
+                               "(removed with the cluster):%s",
+                               (long)cluster->pid, log ? log : CLUSTER_LOG, tail ? tail : "");
+    free(log);
+    free(tail);
+    return text;
+}
+
 static bool valid_name(const char *name)
 {
     return name && *name && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&

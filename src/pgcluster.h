@@ -91,6 +91,13 @@ pg_cluster *pg_cluster_start(const pg_cluster_options *options, diag_list *diags
  * nothing is left but the symlink, which the caller may unlink), or when `pid` is not the one its
  * marker and postmaster.pid name.
  */
+/*
+ * When the cluster's server has died (crashed, killed): "the PostgreSQL
+ * server (pid N) died; the end of its log <home>/postgres.log:" followed by
+ * its last lines, a new string the caller frees. NULL while it runs.
+ */
+char *pg_cluster_describe_death(pg_cluster *cluster);
+
 pg_cluster *pg_cluster_attach(const char *directory, pid_t pid, diag_list *diags);
 
 /*

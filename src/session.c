@@ -420,6 +420,22 @@ foster_result session_build_environment(foster_session *s)
     return FOSTER_OK;
 }
 
+/* A server of foster's own that died explains the failure better than libpq's "closed". */
+static void say_if_server_died(foster_session *s)
+{
+    char *death = s->source && s->source->ops->describe_death
+                      ? s->source->ops->describe_death(s->source)
+                      : NULL;
+    if (!death)
+        return;
+    diag_list first = DIAG_LIST_INIT;
+    diag_add(&first, NULL, 0, 0, "%s", death);
+    diag_list_move(&first, &s->problems);
+    diag_list_clear(&s->problems);
+    s->problems = first;
+    free(death);
+}
+
 foster_result foster_provision(foster_session *s)
 {
     session_clear_error(s);
@@ -460,6 +476,7 @@ foster_result foster_provision(foster_session *s)
     if (result == FOSTER_OK)
         s->backend->ops->release(s->backend); /* no connection held while the tests run */
     if (result != FOSTER_OK) {
+        say_if_server_died(s);
         diag_list teardown_problems = DIAG_LIST_INIT;
         session_drop_copies(s, &teardown_problems);
         if (s->state == SESSION_PROVISIONED)
