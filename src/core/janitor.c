@@ -232,8 +232,8 @@ static void gc_orphan_files(gc_state *gc)
 static const char *cannot_prove_abandoned(const gc_state *gc, const pg_marked_database *d,
                                           char *why, size_t size)
 {
-    runstate_identity me;
-    runstate_identity_get(&me);
+    process_identity me;
+    process_identity_get(&me);
     char *directory = realpath(gc->session->runtime_dir, NULL);
     if (!pg_marker_name_fits(d->name, d->run_id))
         snprintf(why, size, "its name is not one foster gives run %s (renamed?)", d->run_id);

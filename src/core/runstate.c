@@ -100,30 +100,10 @@ static char *record_path(const char *directory, const char *run_id, const char *
     return strbuf_format("%s/%s.run%s", directory, run_id, suffix);
 }
 
-static void read_first_line(const char *path, char *out, size_t size)
-{
-    out[0] = '\0';
-    FILE *f = fopen(path, "re");
-    if (f && fgets(out, (int)size, f))
-        out[strcspn(out, "\n")] = '\0';
-    if (f)
-        fclose(f);
-}
-
-void runstate_identity_get(runstate_identity *out)
-{
-    memset(out, 0, sizeof *out);
-    if (gethostname(out->host, sizeof out->host - 1) < 0)
-        out->host[0] = '\0';
-    read_first_line("/proc/sys/kernel/random/boot_id", out->boot_id, sizeof out->boot_id);
-    ssize_t n = readlink("/proc/self/ns/pid", out->pid_ns, sizeof out->pid_ns - 1);
-    out->pid_ns[n > 0 ? n : 0] = '\0';
-}
-
 int run_record_set_identity(run_record *r)
 {
-    runstate_identity me;
-    runstate_identity_get(&me);
+    process_identity me;
+    process_identity_get(&me);
     free(r->host);
     free(r->boot_id);
     free(r->pid_ns);
@@ -312,8 +292,8 @@ bool runstate_process_alive(pid_t pid)
 
 run_owner_state run_record_owner(const run_record *r, const char **why)
 {
-    runstate_identity me;
-    runstate_identity_get(&me);
+    process_identity me;
+    process_identity_get(&me);
     *why = NULL;
     if (!r->host || !r->boot_id || !r->pid_ns)
         *why = "recorded by an older foster, without its host and PID namespace";

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "diag.h"
+#include "identity.h"
 
 typedef struct run_record {
     char *run_id;
@@ -38,15 +39,6 @@ typedef struct run_record {
     char *pid_ns;  /* readlink /proc/self/ns/pid, e.g. "pid:[4026531836]" */
     int copies;    /* workers' copies (--jobs) that may exist: each recorded before it is made */
 } run_record;
-
-/* This process's host, boot id and PID namespace ("" where the system does not say). */
-typedef struct runstate_identity {
-    char host[256];
-    char boot_id[64];
-    char pid_ns[64];
-} runstate_identity;
-
-void runstate_identity_get(runstate_identity *out);
 
 /* Fills the record's host, boot_id and pid_ns with this process's. -1 when memory ran out. */
 int run_record_set_identity(run_record *record);

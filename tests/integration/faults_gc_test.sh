@@ -296,6 +296,28 @@ test_run_ids_that_are_paths_are_refused() {
 }
 
 # ===========================================================================
+# 10. The cluster's server dies while the fixtures load: foster says so.
+
+test_server_dying_during_load_is_named_with_its_log() {
+    need_pg
+    use_big_item
+    fault "SIGKILL to the cluster's postmaster during a $BIG_ROWS-row load"
+    start_foster -b cluster run -- true
+    wait_for_stderr '^foster: created 1 tables' 60
+    wait_for_record 1
+    local id=$RUN_ID home pm
+    home=$(readlink -f "$RUNTIME/cluster_$id")
+    observe_cluster "$home"
+    pm=$(head -n 1 "$home/foster-cluster")
+    kill -KILL "$pm"
+    wait_for_exit "$FOSTER_PID" 60
+    assert_exit 125
+    assert_contains "$ERR" "foster: error: the PostgreSQL server (pid $pm) died; the end of its log $home/postgres.log"
+    assert_cluster_of_run_gone "$id"
+    assert_runtime_empty
+}
+
+# ===========================================================================
 # 10. A full disk while the pristine copy is made: the right hint.
 
 test_full_disk_while_making_pristine_copy_gives_disk_hint() {

@@ -10,13 +10,13 @@
 #include <unistd.h>
 
 #include "pgconn.h"
-#include "runstate.h"
+#include "identity.h"
 #include "strbuf.h"
 
 char *pg_marker_text(const char *run_id, const char *runtime_dir, bool kept)
 {
-    runstate_identity me;
-    runstate_identity_get(&me);
+    process_identity me;
+    process_identity_get(&me);
     return strbuf_format(PG_MARKER_PREFIX "%s; pid %ld; host %s; boot %s; pidns %s; uid %ld; "
                                           "kept %d; dir %s",
                          run_id, (long)getpid(), me.host, me.boot_id, me.pid_ns, (long)geteuid(),
