@@ -72,6 +72,8 @@ int session_drop_recorded_copies(foster_session *s);
  * removes it (the record stays); returns FOSTER_ERROR_DATABASE.
  */
 foster_result session_name_leftover(foster_session *s);
+/* <runtime>/<run id>.pgpass: a kept run's password file (keep.c); caller frees. */
+char *session_passfile_path(const foster_session *s);
 /* A PostgreSQL backend's owner (runtime directory) and its patience with a busy server (-v). */
 void session_set_postgres_owner(foster_session *s, backend *b);
 

@@ -63,4 +63,9 @@ int pg_test_begin(backend *b, diag_list *diags);
 int pg_test_end(backend *b, diag_list *diags);
 void *pg_connection(const backend *b);
 
+/* pgowner.c, as backend_ops. */
+int pg_drop_copy(backend *b, const char *suffix, diag_list *diags);
+int pg_mark_kept(backend *b, diag_list *diags);
+void pg_release(backend *b);
+
 #endif
