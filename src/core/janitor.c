@@ -332,7 +332,9 @@ static void gc_containers(gc_state *gc)
             continue;
         run_record r;
         bool recorded = e->run_id && run_record_read(s->runtime_dir, e->run_id, &r, &problems) == 0;
-        bool kept = recorded && r.kept;
+        const char *why = NULL;
+        /* The label's pid means something only where the record's owner ran. */
+        bool kept = recorded && (r.kept || run_record_owner(&r, &why) == RUN_OWNER_FOREIGN);
         if (recorded)
             run_record_free(&r);
         bool dead = e->owner_pid > 0 && !runstate_process_alive(e->owner_pid);
