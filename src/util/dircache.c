@@ -131,8 +131,8 @@ static void store(const cache *c, const char *built)
         bool synced = fd >= 0 && syncfs(fd) == 0;
         if (fd >= 0)
             close(fd);
-        stored =
-            synced && smallfile_write_atomically(marker, c->identity) == 0 && rename(temporary, c->entry) == 0;
+        stored = synced && smallfile_write_atomically(marker, c->identity) == 0 &&
+                 rename(temporary, c->entry) == 0;
     }
     if (!stored && temporary)
         fstree_remove(temporary);

@@ -37,6 +37,11 @@ static bool server_gone(pg_cluster *cluster)
     return server_process_gone(cluster->pid, &cluster->child);
 }
 
+bool pg_cluster_server_died(pg_cluster *cluster)
+{
+    return cluster->pid > 0 && server_gone(cluster);
+}
+
 static bool wait_until_gone(pg_cluster *cluster, double seconds)
 {
     return server_process_wait_gone(cluster->pid, &cluster->child, seconds);
