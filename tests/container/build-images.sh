@@ -191,11 +191,12 @@ allow_empty=${MARIADB_ALLOW_EMPTY_ROOT_PASSWORD:-${MYSQL_ALLOW_EMPTY_PASSWORD:-}
 mkdir -p "$datadir" /run/mysqld
 chown mysql:mysql "$datadir" /run/mysqld
 sql_string() { printf "'%s'" "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g")"; }
+# (printf, not echo: dash's echo would turn a password's backslashes into escapes)
 sql_name() { printf '`%s`' "$(printf '%s' "$1" | sed 's/`/``/g')"; }
 if [ ! -d "$datadir/mysql" ]; then
     if [ -z "$root_password" ] && [ -z "$allow_empty" ]; then
-        echo "error: database is uninitialized and password option is not specified" >&2
-        echo "  You need to specify one of MARIADB_ROOT_PASSWORD, MARIADB_ALLOW_EMPTY_ROOT_PASSWORD" >&2
+        printf '%s\n' "error: database is uninitialized and password option is not specified" >&2
+        printf '%s\n' "  You need to specify one of MARIADB_ROOT_PASSWORD, MARIADB_ALLOW_EMPTY_ROOT_PASSWORD" >&2
         exit 1
     fi
     mariadb-install-db --user=mysql --datadir="$datadir" --skip-test-db \
@@ -209,17 +210,17 @@ if [ ! -d "$datadir/mysql" ]; then
         sleep 0.1
     done
     {
-        echo "SET @@SESSION.SQL_LOG_BIN=0;"
-        echo "DELETE FROM mysql.user WHERE user NOT IN ('mysql.sys', 'mariadb.sys', 'root') OR host NOT IN ('localhost');"
-        echo "ALTER USER 'root'@'localhost' IDENTIFIED BY $(sql_string "$root_password");"
-        echo "CREATE USER 'root'@'%' IDENTIFIED BY $(sql_string "$root_password");"
-        echo "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
-        [ -z "$database" ] || echo "CREATE DATABASE IF NOT EXISTS $(sql_name "$database");"
+        printf '%s\n' "SET @@SESSION.SQL_LOG_BIN=0;"
+        printf '%s\n' "DELETE FROM mysql.user WHERE user NOT IN ('mysql.sys', 'mariadb.sys', 'root') OR host NOT IN ('localhost');"
+        printf '%s\n' "ALTER USER 'root'@'localhost' IDENTIFIED BY $(sql_string "$root_password");"
+        printf '%s\n' "CREATE USER 'root'@'%' IDENTIFIED BY $(sql_string "$root_password");"
+        printf '%s\n' "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
+        [ -z "$database" ] || printf '%s\n' "CREATE DATABASE IF NOT EXISTS $(sql_name "$database");"
         if [ -n "$user" ] && [ -n "$password" ]; then
-            echo "CREATE USER $(sql_string "$user")@'%' IDENTIFIED BY $(sql_string "$password");"
-            [ -z "$database" ] || echo "GRANT ALL ON $(sql_name "$database").* TO $(sql_string "$user")@'%';"
+            printf '%s\n' "CREATE USER $(sql_string "$user")@'%' IDENTIFIED BY $(sql_string "$password");"
+            [ -z "$database" ] || printf '%s\n' "GRANT ALL ON $(sql_name "$database").* TO $(sql_string "$user")@'%';"
         fi
-        echo "FLUSH PRIVILEGES;"
+        printf '%s\n' "FLUSH PRIVILEGES;"
     } | mariadb --socket="$socket" -uroot --protocol=socket
     kill "$server"
     wait "$server" || true

@@ -852,9 +852,9 @@ run_image() { # NAME IMAGE CONTAINER_PORT VARIABLE...
 
 # Retries COMMAND for up to SECONDS until it succeeds; its last output in $WORK/tried.
 until_ok() { # SECONDS COMMAND...
-    local limit=$(($1 * 10)) i
+    local deadline=$((SECONDS + $1))
     shift
-    for ((i = 0; i < limit; i++)); do
+    while ((SECONDS < deadline)); do
         "$@" >"$WORK/tried" 2>&1 && return 0
         sleep 0.1
     done
