@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend_kinds.h"
 #include "diag.h"
 #include "foster.h"
 #include "process.h"
@@ -61,7 +62,7 @@ static const char usage_text[] =
     "\n"
     "options (before or after the command; -- ends them):\n"
     "  -c, --config FILE        manifest (default $FOSTER_CONFIG or ./foster.ini)\n"
-    "  -b, --backend NAME       sqlite (default) | postgres | cluster | container\n"
+    "  -b, --backend NAME       %s\n"
     "  -u URL                   PostgreSQL server for the postgres backend\n"
     "  -q, --quiet              no progress lines\n"
     "  -v, --verbose            more detail\n"
@@ -82,6 +83,17 @@ static void print_error(const char *fmt, ...)
     vfprintf(stderr, fmt, args);
     fputc('\n', stderr);
     va_end(args);
+}
+
+/* The usage text, with the backend kinds of the registry ("a (default) | b | c"). */
+static void print_usage(FILE *out)
+{
+    char *others = backend_kind_names(" | ", " | ");
+    const char *first = backend_kind_name(0);
+    char *kinds = others ? strbuf_format("%s (default)%s", first, others + strlen(first)) : NULL;
+    fprintf(out, usage_text, kinds ? kinds : "");
+    free(kinds);
+    free(others);
 }
 
 static void usage_error(const char *fmt, const char *detail)
@@ -134,7 +146,7 @@ static int parse_arguments(int argc, char **argv, cli *c)
         if (strcmp(arg, "--") == 0)
             options_done = true;
         else if (is_option(arg, "-h", "--help"))
-            return fputs(usage_text, stdout), 1;
+            return print_usage(stdout), 1;
         else if (is_option(arg, NULL, "--version"))
             return printf("foster %s\n", foster_version()), 1;
         else if (is_option(arg, "-q", "--quiet"))
@@ -546,7 +558,7 @@ int main(int argc, char **argv)
         return rc == 1 ? 0 : (is_run ? EXIT_RUN_FOSTER_FAILED : rc);
     }
     if (!c.command) {
-        fputs(usage_text, stderr);
+        print_usage(stderr);
         free(c.args);
         return EXIT_USAGE;
     }

@@ -3,136 +3,142 @@
  * or --keep (foster_attach, for down and reset), any test database by URL
  * (foster_load), and a PostgreSQL server that may not be up yet (foster_wait).
  */
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "backend_kinds.h"
 #include "fixtures.h"
-#include "pgwait.h"
 #include "session.h"
 #include "strbuf.h"
 
-/* Host and port a connection string leads to, with libpq's defaults filled in. */
-static void server_of(const char *conninfo, char *host, size_t host_size, char *port,
-                      size_t port_size)
+/* The fields of the session's run record that its kind reads. */
+static backend_run recorded_run(const foster_session *s)
 {
-    const char *h = getenv("PGHOST"), *p = getenv("PGPORT");
-    PQconninfoOption *options = PQconninfoParse(conninfo, NULL);
-    for (PQconninfoOption *o = options; o && o->keyword; o++) {
-        if (o->val && *o->val && strcmp(o->keyword, "host") == 0)
-            h = o->val;
-        if (o->val && *o->val && strcmp(o->keyword, "port") == 0)
-            p = o->val;
-    }
-    snprintf(host, host_size, "%s", h && *h ? h : "/var/run/postgresql");
-    snprintf(port, port_size, "%s", p && *p ? p : "5432");
-    PQconninfoFree(options);
+    return (backend_run){.run_id = s->run_id,
+                         .database = s->database_name,
+                         .url = s->record.url,
+                         .server = s->record.server,
+                         .server_pid = s->record.server_pid};
 }
 
 /*
- * A database missing from the server foster points at now is gone only if
- * that is the server the run used: -u (or the manifest) may have changed
- * since, and the database may be alive elsewhere.
+ * Opens the database of `run` through `kind` into *out, and checks its
+ * marker. FOSTER_ERROR_NOT_FOUND when it is gone (*out may be set: the
+ * server it was on), FOSTER_ERROR_NOT_MARKED (*out freed) when not foster's.
  */
-static bool recorded_on_this_server(foster_session *s)
+static foster_result open_run(const backend_kind *kind, const backend_setup *setup,
+                              const backend_run *run, backend **out, diag_list *problems)
 {
-    char recorded_host[512], recorded_port[32], host[512], port[32];
-    server_of(s->record.url, recorded_host, sizeof recorded_host, recorded_port,
-              sizeof recorded_port);
-    server_of(session_server_conninfo(s), host, sizeof host, port, sizeof port);
-    if (strcmp(recorded_host, host) == 0 && strcmp(recorded_port, port) == 0)
-        return true;
-    diag *d = diag_add(&s->problems, NULL, 0, 0,
-                       "run %s was made on the server at %s:%s, not on %s:%s where foster "
-                       "looks now",
-                       s->run_id, recorded_host, recorded_port, host, port);
-    diag_set_hint(d, "give that server with -u URL (or [postgres] url) to remove the run");
-    return false;
-}
-
-/*
- * Opens the database of the run in s->record through the backend it was
- * made with, and checks its marker. For a PostgreSQL server that was not
- * foster's own, the way in (and any password) comes from this session's
- * options and manifest, as when it was created: records hold no passwords.
- */
-static foster_result open_recorded(foster_session *s)
-{
-    const char *kind = s->record.backend ? s->record.backend : "";
     char *target = NULL;
-    if (strcmp(kind, "sqlite") == 0) {
-        s->backend = backend_sqlite_new(s->runtime_dir);
-        target = strdup(s->record.url);
-    } else if (strcmp(kind, "postgres") == 0 || session_is_cluster(kind) ||
-               strcmp(kind, "container") == 0) {
-        if (session_is_cluster(kind) && (!s->record.server || access(s->record.server, F_OK) < 0))
-            return FOSTER_ERROR_NOT_FOUND; /* the whole server is gone */
-        if (strcmp(kind, "container") == 0) {
-            diag_list attach_problems = DIAG_LIST_INIT;
-            s->source = pg_source_container_attach(s->record.server, &attach_problems);
-            /* removed by the engine (a restart removes --rm containers): gone */
-            const diag *d = diag_list_last(&attach_problems);
-            bool gone = !s->source && d && strcasestr(d->message, "no such");
-            diag_list_move(&s->problems, &attach_problems);
-            if (gone) {
-                diag_list_clear(&s->problems);
-                return FOSTER_ERROR_NOT_FOUND;
-            }
-        } else if (session_is_cluster(kind))
-            s->source =
-                pg_source_cluster_attach(s->record.server, s->record.server_pid, &s->problems);
-        else
-            s->source = pg_source_existing(session_server_conninfo(s));
-        if (!s->source)
-            return s->problems.count ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOMEM;
-        s->backend = backend_postgres_new(s->source);
-        if (!s->backend)
-            s->source->ops->free(s->source);
-        target = s->source->ops->conninfo(s->source, s->database_name);
-    } else {
-        diag_add(&s->problems, NULL, 0, 0,
-                 "run %s used the %s backend, which this foster cannot reach", s->run_id, kind);
-        return FOSTER_ERROR_INPUT;
-    }
-    if (!s->backend || !target) {
-        free(target);
-        return FOSTER_ERROR_NOMEM;
-    }
+    size_t problems_before = problems->count;
+    backend_attach_result attached = kind->attach(setup, run, out, &target, problems);
+    if (attached == BACKEND_GONE)
+        return FOSTER_ERROR_NOT_FOUND;
+    if (attached == BACKEND_FAILED)
+        return problems->count > problems_before ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOMEM;
     bool marked = false;
-    int rc = s->backend->ops->open_existing(s->backend, target, &marked, &s->problems);
+    int rc = *out && target ? (*out)->ops->open_existing(*out, target, &marked, problems) : -2;
     free(target);
     if (rc == 0 && marked)
         return FOSTER_OK;
-    if (rc > 0 && strcmp(kind, "postgres") == 0 && !recorded_on_this_server(s))
+    if (rc > 0 && kind->database_gone && !kind->database_gone(setup, run, problems))
         return FOSTER_ERROR_INPUT;
     if (rc > 0)
         return FOSTER_ERROR_NOT_FOUND; /* the database is gone: see foster_attach */
     if (rc == 0)
-        diag_add(&s->problems, NULL, 0, 0, "%s does not carry foster's marker; leaving it alone",
-                 s->database_name);
-    s->backend->ops->free(s->backend);
-    s->backend = NULL;
-    s->source = NULL;
-    return rc == 0 ? FOSTER_ERROR_NOT_MARKED : FOSTER_ERROR_DATABASE;
+        diag_add(problems, NULL, 0, 0, "%s does not carry foster's marker; leaving it alone",
+                 run->database);
+    if (*out)
+        (*out)->ops->free(*out);
+    *out = NULL;
+    return rc == 0    ? FOSTER_ERROR_NOT_MARKED
+           : rc == -2 ? FOSTER_ERROR_NOMEM
+                      : FOSTER_ERROR_DATABASE;
+}
+
+/* The kind a record names; NULL with a diag when this foster has none of that name. */
+static const backend_kind *recorded_kind(const run_record *r, diag_list *problems)
+{
+    const char *name = r->backend ? r->backend : "";
+    const backend_kind *kind = backend_kind_find(name);
+    if (!kind)
+        diag_add(problems, NULL, 0, 0, "run %s used the %s backend, which this foster cannot reach",
+                 r->run_id, name);
+    return kind;
+}
+
+/*
+ * Opens the database of the run in s->record through the kind it was made
+ * with. For a server that was not foster's own, the way in (and any
+ * password) comes from this session's options and manifest, as when it was
+ * created: records hold no passwords.
+ */
+static foster_result open_recorded(foster_session *s)
+{
+    const backend_kind *kind = recorded_kind(&s->record, &s->problems);
+    if (!kind)
+        return FOSTER_ERROR_INPUT;
+    s->kind = kind;
+    backend_setup setup = session_setup(s);
+    backend_run run = recorded_run(s);
+    return open_run(kind, &setup, &run, &s->backend, &s->problems);
+}
+
+/* Removes a torn-down run's password file (kept runs only) and record. */
+static int forget_run(const char *runtime_dir, const char *run_id, diag_list *problems)
+{
+    char *passfile = strbuf_format("%s/%s.pgpass", runtime_dir, run_id);
+    if (passfile)
+        unlink(passfile);
+    free(passfile);
+    return run_record_remove(runtime_dir, run_id, problems);
+}
+
+foster_result existing_tear_down(const foster_session *s, const run_record *r, diag_list *problems)
+{
+    const backend_kind *kind = recorded_kind(r, problems);
+    if (!kind)
+        return FOSTER_ERROR_INPUT;
+    backend_setup setup = session_setup(s);
+    setup.run_id = r->run_id;
+    backend_run run = {.run_id = r->run_id,
+                       .database = r->database ? r->database : r->url,
+                       .url = r->url,
+                       .server = r->server,
+                       .server_pid = r->server_pid};
+    if (!r->url || !run.database) {
+        /* died before creating its database: perhaps a server it was starting */
+        if (kind->stop_recorded_server)
+            kind->stop_recorded_server(&run);
+        run_record_remove(s->runtime_dir, r->run_id, problems);
+        return FOSTER_OK;
+    }
+    backend *b = NULL;
+    foster_result result = open_run(kind, &setup, &run, &b, problems);
+    int rc = 0;
+    if (result == FOSTER_OK)
+        rc = b->ops->drop(b, problems);
+    else if (result == FOSTER_ERROR_NOT_FOUND && b && kind->stop_server)
+        kind->stop_server(b, problems);
+    if (result == FOSTER_OK || result == FOSTER_ERROR_NOT_FOUND)
+        rc = rc == 0 ? forget_run(s->runtime_dir, r->run_id, problems) : rc;
+    if (b)
+        b->ops->free(b);
+    if (result == FOSTER_ERROR_NOT_FOUND)
+        result = FOSTER_OK;
+    return result == FOSTER_OK && rc < 0 ? FOSTER_ERROR_DATABASE : result;
 }
 
 /* The server (container, cluster) a run recorded before it had a database. */
 static void stop_recorded_server(foster_session *s)
 {
-    const char *kind = s->record.backend ? s->record.backend : "";
-    diag_list ignored = DIAG_LIST_INIT;
-    pg_source *source = NULL;
-    if (s->record.server && strcmp(kind, "container") == 0)
-        source = pg_source_container_attach(s->record.server, &ignored);
-    else if (s->record.server && session_is_cluster(kind) && access(s->record.server, F_OK) == 0)
-        source = pg_source_cluster_attach(s->record.server, s->record.server_pid, &ignored);
-    if (source) {
-        source->ops->stop(source, &ignored);
-        source->ops->free(source);
-    }
-    diag_list_clear(&ignored);
+    const backend_kind *kind = backend_kind_find(s->record.backend ? s->record.backend : "");
+    backend_run run = recorded_run(s);
+    run.run_id = s->record.run_id;
+    if (kind && kind->stop_recorded_server)
+        kind->stop_recorded_server(&run);
 }
 
 foster_result foster_attach(foster_session *s, const char *run_id)
@@ -181,8 +187,8 @@ foster_result foster_attach(foster_session *s, const char *run_id)
     if (result == FOSTER_ERROR_NOT_FOUND) {
         /* Removed by hand, or its server went away: only the record is left; and
          * an ephemeral server that still runs goes with it. */
-        if (s->source && s->source->ephemeral)
-            s->source->ops->stop(s->source, &s->problems);
+        if (s->backend && s->kind->stop_server)
+            s->kind->stop_server(s->backend, &s->problems);
         session_progress(s, "run %s: %s is already gone; removing its record", s->run_id,
                          s->database_name);
         s->state = SESSION_GONE;
@@ -198,12 +204,6 @@ foster_result foster_attach(foster_session *s, const char *run_id)
     return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);
 }
 
-static bool is_postgres_url(const char *url)
-{
-    return strncmp(url, "postgresql:", 11) == 0 || strncmp(url, "postgres:", 9) == 0 ||
-           strchr(url, '=') != NULL;
-}
-
 foster_result foster_load(foster_session *s, const char *url, const char *const *files,
                           size_t file_count, bool force)
 {
@@ -216,9 +216,8 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
         diag_add(&s->problems, NULL, 0, 0, "no database to load into: give a URL");
         return session_fail(s, FOSTER_ERROR_MISUSE);
     }
-    backend *b = own                    ? s->backend
-                 : is_postgres_url(url) ? backend_postgres_new(NULL)
-                                        : backend_sqlite_new(NULL);
+    const backend_kind *kind = own ? NULL : backend_kind_for_url(url);
+    backend *b = own ? s->backend : kind ? kind->for_url() : NULL;
     if (!b)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     bool marked = own;
@@ -259,10 +258,19 @@ static void report_wait(void *context, double elapsed, const char *reason)
     free(line);
 }
 
+/* The kind that waits for `url`: the one that takes it, else the first that can wait. */
+static const backend_kind *waiting_kind(const char *url)
+{
+    const backend_kind *kind = backend_kind_for_url(url);
+    for (size_t i = 0; !(kind && kind->wait) && backend_kind_at(i); i++)
+        kind = backend_kind_at(i);
+    return kind && kind->wait ? kind : NULL;
+}
+
 foster_result foster_wait(const char *url, double timeout, const foster_options *options,
                           char *message, size_t message_size)
 {
-    pg_wait_options wait = {.timeout = timeout, .confirmations = 1};
+    backend_wait_options wait = {.timeout = timeout, .confirmations = 1};
     if (options && options->progress) {
         wait.progress = report_wait;
         wait.progress_context = (void *)options;
@@ -270,17 +278,19 @@ foster_result foster_wait(const char *url, double timeout, const foster_options 
     if (options)
         wait.interrupt = options->interrupt;
     diag_list diags = DIAG_LIST_INIT;
-    pg_wait_result result = pg_wait(url ? url : "", &wait, &diags);
+    const backend_kind *kind = waiting_kind(url ? url : "");
+    backend_wait_result result =
+        kind ? kind->wait(url ? url : "", &wait, &diags) : BACKEND_WAIT_FAILED;
     const diag *last = diag_list_last(&diags);
     if (message_size)
         snprintf(message, message_size, "%s", last ? last->message : "ready");
     diag_list_clear(&diags);
     switch (result) {
-    case PG_WAIT_READY:
+    case BACKEND_WAIT_READY:
         return FOSTER_OK;
-    case PG_WAIT_TIMEOUT:
+    case BACKEND_WAIT_TIMEOUT:
         return FOSTER_ERROR_TIMEOUT;
-    case PG_WAIT_INTERRUPTED:
+    case BACKEND_WAIT_INTERRUPTED:
         return FOSTER_ERROR_INTERRUPTED;
     default:
         return FOSTER_ERROR_DATABASE;

@@ -5,8 +5,6 @@
  */
 #include "foster.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,12 +14,12 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "backend_kind.h"
+#include "backend_kinds.h"
 #include "diag.h"
 #include "fixtures.h"
 #include "manifest.h"
 #include "monotonic.h"
-#include "pgsource.h"
-#include "pgwait.h"
 #include "runstate.h"
 #include "schema.h"
 #include "session.h"
@@ -96,12 +94,6 @@ static char *copy_option(const char *value, bool *failed)
     return copy;
 }
 
-static bool backend_known(const char *name)
-{
-    return strcmp(name, "sqlite") == 0 || strcmp(name, "postgres") == 0 ||
-           strcmp(name, "cluster") == 0 || strcmp(name, "container") == 0;
-}
-
 foster_result foster_open(const foster_options *options, foster_session **out)
 {
     foster_session *s = calloc(1, sizeof *s);
@@ -130,15 +122,17 @@ foster_result foster_open(const foster_options *options, foster_session **out)
     s->backend_name =
         copy_option(options->backend ? options->backend : s->manifest.backend, &failed);
     if (failed || !s->backend_name)
-        s->backend_name = strdup("sqlite");
+        s->backend_name = strdup(backend_kind_name(0));
     if (!s->backend_name)
         return session_fail(s, FOSTER_ERROR_NOMEM);
-    if (!backend_known(s->backend_name)) {
+    if (!(s->kind = backend_kind_find(s->backend_name))) {
         diag *d = diag_add(&s->problems, NULL, 0, 0, "unknown backend \"%s\"", s->backend_name);
-        diag_set_hint(d, "choose sqlite, postgres, cluster or container");
+        char *names = backend_kind_names(", ", " or ");
+        diag_set_hint(d, "choose %s", names ? names : "a backend foster knows");
+        free(names);
         return session_fail(s, FOSTER_ERROR_MANIFEST);
     }
-    s->dialect = strcmp(s->backend_name, "sqlite") == 0 ? SCHEMA_SQLITE : SCHEMA_POSTGRES;
+    s->dialect = s->kind->dialect;
     s->schemas_loaded = true;
     if (schema_set_load(&s->manifest, s->dialect, &s->schemas, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_INPUT);
@@ -155,44 +149,31 @@ const char *session_server_conninfo(const foster_session *s)
     return "";
 }
 
-bool session_is_cluster(const char *backend_name)
+backend_setup session_setup(const foster_session *s)
 {
-    return strcmp(backend_name, "cluster") == 0;
+    return (backend_setup){.manifest = &s->manifest,
+                           .server_url = session_server_conninfo(s),
+                           .runtime_dir = s->runtime_dir,
+                           .run_id = s->run_id,
+                           .interrupt = s->options.interrupt};
 }
 
-/* The backend for this session's engine (run id known), not yet connected. */
+/* The backend for this session's kind (run id known), not yet connected. */
 static foster_result make_backend(foster_session *s)
 {
-    bool in_memory = s->options.sqlite_in_memory && s->dialect == SCHEMA_SQLITE;
+    bool in_memory = s->options.sqlite_in_memory && s->kind->in_memory;
     if (!in_memory && !s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
         return session_fail(s, FOSTER_ERROR_SYSTEM);
-    if (s->dialect == SCHEMA_SQLITE) {
-        s->backend = backend_sqlite_new(in_memory ? NULL : s->runtime_dir);
-        return s->backend ? FOSTER_OK : session_fail(s, FOSTER_ERROR_NOMEM);
-    }
-    pg_source *source = NULL;
-    if (session_is_cluster(s->backend_name)) {
-        char name[32];
-        snprintf(name, sizeof name, "cluster_%s", s->run_id);
-        source = pg_source_cluster(s->manifest.cluster_bindir, s->runtime_dir, name,
-                                   s->options.interrupt);
+    backend_setup setup = session_setup(s);
+    if (in_memory)
+        setup.runtime_dir = NULL;
+    char *server = NULL;
+    s->backend = s->kind->make(&setup, &server, &s->problems);
+    if (server) {
         /* Known before the server starts, so a killed run can be found. */
         free(s->record.server);
-        s->record.server = strbuf_format("%s/%s", s->runtime_dir, name);
-    } else if (strcmp(s->backend_name, "container") == 0) {
-        source = pg_source_container(s->manifest.container_engine, s->manifest.container_image,
-                                     s->run_id, s->options.interrupt);
-        free(s->record.server);
-        s->record.server = strbuf_format(
-            "%s/foster-%s", s->manifest.container_engine ? s->manifest.container_engine : "auto",
-            s->run_id);
-    } else {
-        source = pg_source_existing(session_server_conninfo(s));
+        s->record.server = server;
     }
-    s->backend = source ? backend_postgres_new(source) : NULL;
-    if (!s->backend && source)
-        source->ops->free(source);
-    s->source = s->backend ? source : NULL;
     return s->backend ? FOSTER_OK : session_fail(s, FOSTER_ERROR_NOMEM);
 }
 
@@ -207,7 +188,14 @@ bool session_usable(foster_session *s)
 /* Loads everything into SQLite in memory: the whole load, without a server. */
 static int dry_run_in_memory(const schema_set *set, diag_list *problems)
 {
-    backend *b = backend_sqlite_new(NULL);
+    const backend_kind *kind = NULL;
+    for (size_t i = 0; !kind && backend_kind_at(i); i++)
+        if (backend_kind_at(i)->in_memory && backend_kind_at(i)->dialect == SCHEMA_SQLITE)
+            kind = backend_kind_at(i);
+    backend_setup in_memory = {.run_id = "check"};
+    char *server = NULL;
+    backend *b = kind ? kind->make(&in_memory, &server, problems) : NULL;
+    free(server);
     if (!b)
         return diag_add(problems, NULL, 0, 0, "out of memory"), -1;
     fixtures_loader loader = {.backend = b, .schemas = set};
@@ -255,7 +243,7 @@ char *session_absolute_path(const char *path)
     return resolved ? resolved : strdup(path);
 }
 
-static int write_record(foster_session *s)
+int session_write_record(foster_session *s)
 {
     if (!s->runtime_dir)
         return 0; /* in memory: nothing can outlive the process */
@@ -312,12 +300,14 @@ static foster_result provision_steps(foster_session *s)
     s->state = SESSION_PROVISIONED;
     free(s->record.url);
     s->record.url = strdup(b->ops->url(b));
-    if (s->source && s->source->ops->location(s->source)) {
+    pid_t server_pid = 0;
+    const char *server = s->kind->server_location ? s->kind->server_location(b, &server_pid) : NULL;
+    if (server) {
         free(s->record.server);
-        s->record.server = strdup(s->source->ops->location(s->source));
-        s->record.server_pid = s->source->ops->server_pid(s->source);
+        s->record.server = strdup(server);
+        s->record.server_pid = server_pid;
     }
-    if (!s->record.url || write_record(s) < 0)
+    if (!s->record.url || session_write_record(s) < 0)
         return FOSTER_ERROR_SYSTEM;
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
 
@@ -411,7 +401,7 @@ foster_result foster_provision(foster_session *s)
         !s->record.database)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     /* The record comes first: a run killed from here on can be found and reaped. */
-    if (write_record(s) < 0)
+    if (session_write_record(s) < 0)
         return session_fail(s, FOSTER_ERROR_SYSTEM);
     if (s->runtime_dir)
         janitor_reap_dead_runs(s);
@@ -427,18 +417,12 @@ foster_result foster_provision(foster_session *s)
         diag_list_move(&s->problems, &teardown_problems);
         s->backend->ops->free(s->backend);
         s->backend = NULL;
-        s->source = NULL;
         s->state = SESSION_OPENED;
         if (s->runtime_dir)
             run_record_remove(s->runtime_dir, s->run_id, &s->problems);
         return session_fail(s, result);
     }
     return FOSTER_OK;
-}
-
-static char *passfile_path(const foster_session *s)
-{
-    return strbuf_format("%s/%s.pgpass", s->runtime_dir, s->run_id);
 }
 
 foster_result foster_teardown(foster_session *s)
@@ -450,7 +434,7 @@ foster_result foster_teardown(foster_session *s)
     session_drop_copies(s, &s->problems);
     int rc = s->backend->ops->drop(s->backend, &s->problems);
     if (rc == 0 && s->runtime_dir) {
-        char *passfile = passfile_path(s);
+        char *passfile = session_passfile_path(s);
         if (passfile)
             unlink(passfile); /* written only when a kept run had a password */
         free(passfile);
@@ -462,93 +446,9 @@ foster_result foster_teardown(foster_session *s)
                      (monotonic_seconds() - started) * 1e3);
     s->backend->ops->free(s->backend);
     s->backend = NULL;
-    s->source = NULL;
     s->state = SESSION_GONE;
     s->kept = false;
     return FOSTER_OK;
-}
-
-/* One .pgpass field: ':' and '\\' are escaped with a backslash. */
-static void append_passfile_field(strbuf *sb, const char *value)
-{
-    for (const char *p = value; *p; p++) {
-        if (*p == ':' || *p == '\\')
-            strbuf_append_char(sb, '\\');
-        strbuf_append_char(sb, *p);
-    }
-}
-
-/*
- * A kept run's environment is printed (`up`), and a password must never be
- * (safety rule 3): it goes into a 0600 password file in the runtime directory
- * instead, named by PGPASSFILE, which libpq (and so psql, psycopg2, Django)
- * reads. Removed with the run.
- */
-static foster_result hide_password(foster_session *s)
-{
-    env_var *password = NULL;
-    const char *host = "*", *port = "*", *database = "*", *user = "*";
-    for (size_t i = 0; i < s->env_count; i++) {
-        env_var *v = &s->env[i];
-        if (strcmp(v->name, "PGPASSWORD") == 0)
-            password = v;
-        else if (strcmp(v->name, "PGHOST") == 0)
-            host = v->value;
-        else if (strcmp(v->name, "PGPORT") == 0)
-            port = v->value;
-        else if (strcmp(v->name, "PGDATABASE") == 0)
-            database = v->value;
-        else if (strcmp(v->name, "PGUSER") == 0)
-            user = v->value;
-    }
-    if (!password)
-        return FOSTER_OK;
-    strbuf line = STRBUF_INIT;
-    const char *fields[] = {host, port, database, user, password->value};
-    for (size_t i = 0; i < 5; i++) {
-        if (i)
-            strbuf_append_char(&line, ':');
-        append_passfile_field(&line, fields[i]);
-    }
-    strbuf_append_char(&line, '\n');
-    char *path = passfile_path(s);
-    char *name = strdup("PGPASSFILE");
-    int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
-    bool written =
-        fd >= 0 && !line.failed && write(fd, line.data, line.length) == (ssize_t)line.length;
-    if (fd >= 0)
-        close(fd);
-    explicit_bzero(line.data, line.length);
-    strbuf_free(&line);
-    if (!written || !name) {
-        diag_add(&s->problems, path, 0, 0, "cannot write the password file: %s", strerror(errno));
-        free(path);
-        free(name);
-        return FOSTER_ERROR_SYSTEM;
-    }
-    explicit_bzero(password->value, strlen(password->value));
-    free(password->name);
-    free(password->value);
-    password->name = name;
-    password->value = path;
-    return FOSTER_OK;
-}
-
-foster_result foster_keep(foster_session *s)
-{
-    session_clear_error(s);
-    if (s->state != SESSION_PROVISIONED || !s->runtime_dir) {
-        diag_add(&s->problems, NULL, 0, 0,
-                 s->runtime_dir ? "nothing provisioned to keep"
-                                : "an in-memory database cannot outlive its process");
-        return session_fail(s, FOSTER_ERROR_MISUSE);
-    }
-    s->record.kept = true;
-    if (write_record(s) < 0)
-        return session_fail(s, FOSTER_ERROR_SYSTEM);
-    s->kept = true;
-    foster_result result = hide_password(s);
-    return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);
 }
 
 const char *foster_run_id(const foster_session *s)
