@@ -39,9 +39,10 @@ typedef struct backend_ops {
 
     /*
      * Opens an existing database by URL; `*marked` tells whether it carries
-     * foster's marker. Returns 1 (no diag) when the database does not exist.
+     * foster's marker. Returns DIAG_NONE, DIAG_NOT_FOUND (no diag) when the
+     * database does not exist, or another kind with a diag.
      */
-    int (*open_existing)(backend *b, const char *url, bool *marked, diag_list *diags);
+    diag_kind (*open_existing)(backend *b, const char *url, bool *marked, diag_list *diags);
 
     /* Creates every table of `schemas` (already in dependency order). */
     int (*create_tables)(backend *b, const schema_set *schemas, diag_list *diags);

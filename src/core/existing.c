@@ -39,23 +39,27 @@ static foster_result open_run(const backend_kind *kind, const backend_setup *set
     if (attached == BACKEND_FAILED)
         return problems->count > problems_before ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOMEM;
     bool marked = false;
-    int rc = *out && target ? (*out)->ops->open_existing(*out, target, &marked, problems) : -2;
+    diag_kind opened = *out && target ? (*out)->ops->open_existing(*out, target, &marked, problems)
+                                      : DIAG_OUT_OF_MEMORY;
     free(target);
-    if (rc == 0 && marked)
+    if (opened == DIAG_NONE && marked)
         return FOSTER_OK;
-    if (rc > 0 && kind->database_gone && !kind->database_gone(setup, run, problems))
+    if (opened == DIAG_NOT_FOUND && kind->database_gone &&
+        !kind->database_gone(setup, run, problems))
         return FOSTER_ERROR_INPUT;
-    if (rc > 0)
+    if (opened == DIAG_NOT_FOUND)
         return FOSTER_ERROR_NOT_FOUND; /* the database is gone: see foster_attach */
-    if (rc == 0)
-        diag_add(problems, NULL, 0, 0, "%s does not carry foster's marker; leaving it alone",
-                 run->database);
+    if (opened == DIAG_NONE)
+        diag_set_kind(diag_add(problems, NULL, 0, 0,
+                               "%s does not carry foster's marker; leaving it alone",
+                               run->database),
+                      DIAG_NOT_MARKED);
     if (*out)
         (*out)->ops->free(*out);
     *out = NULL;
-    return rc == 0    ? FOSTER_ERROR_NOT_MARKED
-           : rc == -2 ? FOSTER_ERROR_NOMEM
-                      : FOSTER_ERROR_DATABASE;
+    return opened == DIAG_NONE            ? FOSTER_ERROR_NOT_MARKED
+           : opened == DIAG_OUT_OF_MEMORY ? FOSTER_ERROR_NOMEM
+                                          : FOSTER_ERROR_DATABASE;
 }
 
 /* The kind a record names; NULL with a diag when this foster has none of that name. */
@@ -167,7 +171,7 @@ foster_result foster_attach(foster_session *s, const char *run_id)
         diag *d = run_id ? diag_add(&s->problems, NULL, 0, 0, "no run %s", run_id)
                          : diag_add(&s->problems, s->manifest_path, 0, 0,
                                     "no database left by `foster up` for this manifest");
-        diag_set_hint(d, "runs are recorded in %s", s->runtime_dir);
+        diag_set_hint(diag_set_kind(d, DIAG_NOT_FOUND), "runs are recorded in %s", s->runtime_dir);
         return session_fail(s, FOSTER_ERROR_NOT_FOUND);
     }
     if (!s->record.url) {
@@ -175,7 +179,9 @@ foster_result foster_attach(foster_session *s, const char *run_id)
          * perhaps the server it was starting. */
         stop_recorded_server(s);
         run_record_remove(s->runtime_dir, s->record.run_id, &s->problems);
-        diag_add(&s->problems, NULL, 0, 0, "run %s never created its database", s->record.run_id);
+        diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "run %s never created its database",
+                               s->record.run_id),
+                      DIAG_NOT_FOUND);
         return session_fail(s, FOSTER_ERROR_NOT_FOUND);
     }
     snprintf(s->run_id, sizeof s->run_id, "%s", s->record.run_id);
@@ -222,11 +228,12 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
         return session_fail(s, FOSTER_ERROR_NOMEM);
     bool marked = own;
     foster_result result = FOSTER_OK;
-    int opened = own ? 0 : b->ops->open_existing(b, url, &marked, &s->problems);
-    if (opened != 0) {
-        if (opened > 0)
-            diag_add(&s->problems, NULL, 0, 0, "%s: no such database", url);
-        result = opened > 0 ? FOSTER_ERROR_NOT_FOUND : FOSTER_ERROR_DATABASE;
+    diag_kind opened = own ? DIAG_NONE : b->ops->open_existing(b, url, &marked, &s->problems);
+    if (opened != DIAG_NONE) {
+        if (opened == DIAG_NOT_FOUND)
+            diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "%s: no such database", url),
+                          DIAG_NOT_FOUND);
+        result = opened == DIAG_NOT_FOUND ? FOSTER_ERROR_NOT_FOUND : FOSTER_ERROR_DATABASE;
     } else if (!marked && !(force && strstr(b->ops->database(b), "test"))) {
         /* Rule 1: only names made for tests may be loaded into without the marker. */
         diag *d = diag_add(&s->problems, NULL, 0, 0,

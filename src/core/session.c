@@ -61,8 +61,9 @@ foster_result session_fail(foster_session *s, foster_result result)
     free(s->errmsg);
     s->errmsg = NULL;
     if (!s->problems.count)
-        diag_add(&s->problems, NULL, 0, 0, "%s",
-                 result == FOSTER_ERROR_NOMEM ? "out of memory" : "failed");
+        diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "%s",
+                               result == FOSTER_ERROR_NOMEM ? "out of memory" : "failed"),
+                      result == FOSTER_ERROR_NOMEM ? DIAG_OUT_OF_MEMORY : DIAG_ERROR);
     const diag *first = &s->problems.items[0];
     char *text = diag_format(first);
     if (text && first->hint) {
@@ -323,7 +324,8 @@ static foster_result provision_steps(foster_session *s)
     if (s->options.verbose)
         report_statements(s);
     if (interrupted(s)) {
-        diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning");
+        diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning"),
+                      DIAG_INTERRUPTED);
         return FOSTER_ERROR_INTERRUPTED;
     }
 

@@ -31,7 +31,20 @@ diag *diag_addv(diag_list *list, const char *file, int line, int column, const c
     d->column = column;
     d->message = message;
     d->hint = NULL;
+    d->kind = DIAG_ERROR;
     return d;
+}
+
+diag *diag_set_kind(diag *d, diag_kind kind)
+{
+    if (d)
+        d->kind = kind;
+    return d;
+}
+
+diag_kind diag_list_last_kind(const diag_list *list)
+{
+    return list->count ? list->items[list->count - 1].kind : DIAG_NONE;
 }
 
 diag *diag_add(diag_list *list, const char *file, int line, int column, const char *fmt, ...)
@@ -62,6 +75,7 @@ void diag_list_move(diag_list *to, diag_list *from)
         diag *d = diag_add(to, src->file, src->line, src->column, "%s", src->message);
         if (d && src->hint)
             d->hint = strdup(src->hint);
+        diag_set_kind(d, src->kind);
     }
     diag_list_clear(from);
 }

@@ -121,32 +121,54 @@ static int pg_create(backend *b, const char *database_name, const char *run_id, 
     return pg_connect_database(p, diags);
 }
 
-static int pg_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
+/*
+ * Whether the server lists the database `url` names: 1, 0, or -1 when that
+ * cannot be told. A failed connection carries no SQLSTATE (3D000) and its
+ * message is translated, so the catalog is asked, from the server's
+ * administrative database.
+ */
+static int database_listed(pg_backend *p, const char *url)
+{
+    PQconninfoOption *options = PQconninfoParse(url, NULL);
+    const char *name = NULL;
+    for (PQconninfoOption *o = options; o && o->keyword; o++)
+        if (strcmp(o->keyword, "dbname") == 0 && o->val && *o->val)
+            name = o->val;
+    char *conninfo = name ? p->source->ops->conninfo(p->source, "postgres") : NULL;
+    diag_list ignored = DIAG_LIST_INIT;
+    PGconn *admin = conninfo ? pgconn_connect(conninfo, &ignored) : NULL;
+    int listed = admin ? pg_database_exists(admin, name, &ignored) : -1;
+    PQfinish(admin);
+    free(conninfo);
+    PQconninfoFree(options);
+    diag_list_clear(&ignored);
+    return listed;
+}
+
+static diag_kind pg_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
     if (!p->source) {
         p->source = pg_source_existing(url);
         if (!p->source)
-            return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+            return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
     }
     diag_list problems = DIAG_LIST_INIT;
     p->db = pgconn_connect(url, &problems);
     if (!p->db) {
-        /* SQLSTATE 3D000 is not exposed for connections: the text is all there is. */
-        const diag *d = diag_list_last(&problems);
-        bool gone = d && strstr(d->message, "database \"") && strstr(d->message, "does not exist");
+        bool gone = database_listed(p, url) == 0;
         if (!gone)
             diag_list_move(diags, &problems);
         diag_list_clear(&problems);
-        return gone ? 1 : -1;
+        return gone ? DIAG_NOT_FOUND : DIAG_ENGINE;
     }
     p->database = strdup(PQdb(p->db));
     if (!p->database || describe_connection(p) < 0)
-        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+        return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
     if (pg_marker_read(p->db, p->database, marked, &p->marker, diags) < 0)
-        return -1;
+        return DIAG_ENGINE;
     p->marked = *marked;
-    return 0;
+    return DIAG_NONE;
 }
 
 /* Positions in a statement's text become file lines and columns. */

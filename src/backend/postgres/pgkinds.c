@@ -93,8 +93,7 @@ static backend_attach_result container_attach(const backend_setup *setup, const 
     diag_list attach_problems = DIAG_LIST_INIT;
     pg_source *source = pg_source_container_attach(run->server, &attach_problems);
     /* removed by the engine (a restart removes --rm containers): gone */
-    const diag *d = diag_list_last(&attach_problems);
-    bool gone = !source && d && strcasestr(d->message, "no such");
+    bool gone = !source && diag_list_last_kind(&attach_problems) == DIAG_NOT_FOUND;
     if (gone) {
         diag_list_clear(&attach_problems);
         return BACKEND_GONE;

@@ -70,8 +70,7 @@ static void remove_container(backend_gc *gc, const pg_container_entry *e, const 
 {
     diag_list problems = DIAG_LIST_INIT;
     pg_container *container = pg_container_attach(e->engine, e->name, &problems);
-    const diag *d = diag_list_last(&problems);
-    bool already_gone = !container && d && strcasestr(d->message, "no such");
+    bool already_gone = !container && diag_list_last_kind(&problems) == DIAG_NOT_FOUND;
     if (already_gone || (container && pg_container_stop(container, &problems) == 0)) {
         backend_gc_say(gc, "removed container %s (%s, run %s, dead process %ld)", e->name,
                        e->engine, run, (long)e->owner_pid);

@@ -142,29 +142,29 @@ static void remove_orphan_pristine(sqlite_backend *s)
     free(pristine);
 }
 
-static int sqlite_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
+static diag_kind sqlite_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
     s->path = strdup(path_of_url(url));
     s->url = strbuf_format("sqlite:///%s", s->path ? s->path : "");
     if (!s->path || !s->url)
-        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+        return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
     if (access(s->path, F_OK) < 0 && errno == ENOENT) {
         remove_orphan_pristine(s);
-        return 1;
+        return DIAG_NOT_FOUND;
     }
     /* No SQLITE_OPEN_CREATE: a typo must not create an empty database. */
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         sqlite_add_error(s, diags, s->path, 0, "cannot open the database");
-        return -1;
+        return DIAG_ENGINE;
     }
     int id = 0;
     if (read_application_id(s, &id) < 0) {
         sqlite_add_error(s, diags, s->path, 0, "not a SQLite database");
-        return -1;
+        return DIAG_BAD_INPUT;
     }
     s->marked = *marked = id == FOSTER_SQLITE_APPLICATION_ID;
-    return configure(s, diags);
+    return configure(s, diags) == 0 ? DIAG_NONE : DIAG_ENGINE;
 }
 
 static int sqlite_create_tables(backend *b, const schema_set *schemas, diag_list *diags)
