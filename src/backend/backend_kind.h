@@ -26,6 +26,9 @@ typedef struct backend_setup {
     const char *runtime_dir;  /* NULL: an in-memory database, if the kind has one */
     const char *run_id;
     const volatile sig_atomic_t *interrupt;
+    /* -v lines (a connection waited for a busy server); may be NULL. */
+    void (*report)(void *context, const char *line);
+    void *report_context;
 } backend_setup;
 
 /* A run as its record describes it (the fields a kind reads; all borrowed). */
@@ -108,8 +111,25 @@ typedef struct backend_kind {
      */
     bool (*database_gone)(const backend_setup *setup, const backend_run *run, diag_list *diags);
 
+    /*
+     * Optional. A run killed between creating its database and marking it:
+     * finishes what it left (a half-made database), saying what it did
+     * through `progress`, one line a call.
+     */
+    void (*finish_half_made)(const backend_setup *setup, const backend_run *run,
+                             void (*progress)(void *context, const char *line), void *context);
+
     /* Optional. Stops the server of a run killed before it had a database. */
     void (*stop_recorded_server)(const backend_run *run);
+
+    /*
+     * Optional. Starts `b`'s server before its database is created, so that
+     * its place can be recorded once it runs. 0, or -1 with a diag.
+     */
+    int (*start_server)(backend *b, diag_list *diags);
+
+    /* Optional. Why `b`'s own server died, when it did (a new string), else NULL. */
+    char *(*describe_death)(backend *b);
 
     /* Optional. Where `b`'s server lives, for the run record (NULL: nowhere of its own). */
     const char *(*server_location)(backend *b, pid_t *server_pid);

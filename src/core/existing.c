@@ -62,6 +62,18 @@ static foster_result open_run(const backend_kind *kind, const backend_setup *set
                                           : FOSTER_ERROR_DATABASE;
 }
 
+static void say_nothing(void *context, const char *line)
+{
+    (void)context;
+    (void)line;
+}
+
+/* progress callback of a kind's finish_half_made */
+static void say_progress(void *context, const char *line)
+{
+    session_progress(context, "%s", line);
+}
+
 /* The kind a record names; NULL with a diag when this foster has none of that name. */
 static const backend_kind *recorded_kind(const run_record *r, diag_list *problems)
 {
@@ -100,7 +112,8 @@ static int forget_run(const char *runtime_dir, const char *run_id, diag_list *pr
     return run_record_remove(runtime_dir, run_id, problems);
 }
 
-foster_result existing_tear_down(const foster_session *s, const run_record *r, diag_list *problems)
+foster_result existing_tear_down(const foster_session *s, const run_record *r,
+                                 foster_progress_fn progress, void *context, diag_list *problems)
 {
     const backend_kind *kind = recorded_kind(r, problems);
     if (!kind)
@@ -113,7 +126,10 @@ foster_result existing_tear_down(const foster_session *s, const run_record *r, d
                        .server = r->server,
                        .server_pid = r->server_pid};
     if (!r->url || !run.database) {
-        /* died before creating its database: perhaps a server it was starting */
+        /* died before making and marking its database: perhaps a half-made one,
+         * perhaps a server it was starting */
+        if (kind->finish_half_made && r->database)
+            kind->finish_half_made(&setup, &run, progress ? progress : say_nothing, context);
         if (kind->stop_recorded_server)
             kind->stop_recorded_server(&run);
         run_record_remove(s->runtime_dir, r->run_id, problems);
@@ -135,6 +151,23 @@ foster_result existing_tear_down(const foster_session *s, const run_record *r, d
     return result == FOSTER_OK && rc < 0 ? FOSTER_ERROR_DATABASE : result;
 }
 
+/*
+ * A run killed between creating its database and marking it may have left a
+ * half-made database: its kind finishes it (PostgreSQL: marks and drops it
+ * when it fits the run and holds nothing). Says what it did.
+ */
+static void finish_half_made(foster_session *s)
+{
+    const backend_kind *kind = backend_kind_find(s->record.backend ? s->record.backend : "");
+    if (!kind || !kind->finish_half_made || !s->record.database)
+        return;
+    backend_setup setup = session_setup(s);
+    backend_run run = recorded_run(s);
+    run.run_id = s->record.run_id;
+    run.database = s->record.database;
+    kind->finish_half_made(&setup, &run, say_progress, s);
+}
+
 /* The server (container, cluster) a run recorded before it had a database. */
 static void stop_recorded_server(foster_session *s)
 {
@@ -150,6 +183,11 @@ foster_result foster_attach(foster_session *s, const char *run_id)
     session_clear_error(s);
     if (s->state == SESSION_PROVISIONED) {
         diag_add(&s->problems, NULL, 0, 0, "this session has a database already");
+        return session_fail(s, FOSTER_ERROR_MISUSE);
+    }
+    if (run_id && !runstate_valid_id(run_id)) {
+        diag *d = diag_add(&s->problems, NULL, 0, 0, "\"%s\" is not a run id", run_id);
+        diag_set_hint(d, "a run id is the 8 hex digits `foster up` prints (FOSTER_RUN_ID)");
         return session_fail(s, FOSTER_ERROR_MISUSE);
     }
     if (!s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
@@ -175,9 +213,10 @@ foster_result foster_attach(foster_session *s, const char *run_id)
         return session_fail(s, FOSTER_ERROR_NOT_FOUND);
     }
     if (!s->record.url) {
-        /* Killed before the database existed: only the record remains, and
-         * perhaps the server it was starting. */
+        /* Killed before the database was made and marked: the record remains,
+         * perhaps the server it was starting, perhaps a half-made database. */
         stop_recorded_server(s);
+        finish_half_made(s);
         run_record_remove(s->runtime_dir, s->record.run_id, &s->problems);
         diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "run %s never created its database",
                                s->record.run_id),

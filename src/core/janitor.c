@@ -6,6 +6,7 @@
  * PostgreSQL server, for marked databases of dead processes on this host.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,12 +33,14 @@ static bool reachable_from(const foster_session *s, const run_record *r)
 /*
  * Tears down run `r` through its kind, as `foster down` would. FOSTER_OK also
  * when only the record was left; on failure *why is the first problem and its
- * hint (caller frees).
+ * hint (caller frees). What it does with a half-made database goes to
+ * `report` (may be NULL).
  */
-static foster_result tear_down_run(foster_session *s, const run_record *r, char **why)
+static foster_result tear_down_run(foster_session *s, const run_record *r, char **why,
+                                   foster_progress_fn report, void *context)
 {
     diag_list problems = DIAG_LIST_INIT;
-    foster_result result = existing_tear_down(s, r, &problems);
+    foster_result result = existing_tear_down(s, r, report, context, &problems);
     *why = NULL;
     if (result != FOSTER_OK) {
         const diag *first = problems.count ? &problems.items[0] : NULL;
@@ -53,9 +56,14 @@ static foster_result tear_down_run(foster_session *s, const run_record *r, char 
     return result;
 }
 
-/* Calls `visit` for the record of every run that was not kept and whose foster is dead. */
+/*
+ * Calls `visit` for the record of every run that was not kept and whose
+ * foster is dead; `foreign` (may be NULL) for those whose pid means nothing
+ * here (another host, boot or PID namespace), which are never reaped.
+ */
 static void for_each_dead_run(foster_session *s,
                               void (*visit)(foster_session *s, const run_record *r, void *context),
+                              void (*foreign)(const run_record *r, const char *why, void *context),
                               void *context)
 {
     diag_list ignored = DIAG_LIST_INIT;
@@ -64,8 +72,12 @@ static void for_each_dead_run(foster_session *s,
         run_record r;
         if (run_record_read(s->runtime_dir, ids[i], &r, &ignored) != 0)
             continue;
-        if (!r.kept && !run_record_owner_alive(&r))
+        const char *why = NULL;
+        run_owner_state owner = r.kept ? RUN_OWNER_ALIVE : run_record_owner(&r, &why);
+        if (owner == RUN_OWNER_DEAD)
             visit(s, &r, context);
+        else if (owner == RUN_OWNER_FOREIGN && foreign)
+            foreign(&r, why, context);
         run_record_free(&r);
     }
     run_record_ids_free(ids);
@@ -78,7 +90,7 @@ static void reap(foster_session *s, const run_record *r, void *context)
     if (strcmp(r->run_id, s->run_id) == 0 || !reachable_from(s, r))
         return;
     char *why = NULL;
-    if (tear_down_run(s, r, &why) == FOSTER_OK)
+    if (tear_down_run(s, r, &why, NULL, NULL) == FOSTER_OK)
         session_progress(s, "reaped run %s left by dead process %ld", r->run_id, (long)r->pid);
     else
         session_progress(s, "could not reap run %s left by dead process %ld: %s", r->run_id,
@@ -88,7 +100,7 @@ static void reap(foster_session *s, const run_record *r, void *context)
 
 void janitor_reap_dead_runs(foster_session *s)
 {
-    for_each_dead_run(s, reap, NULL);
+    for_each_dead_run(s, reap, NULL, NULL);
 }
 
 /* What gc says, one line an item. */
@@ -128,13 +140,21 @@ static void gc_run(foster_session *s, const run_record *r, void *context)
         return;
     }
     char *why = NULL;
-    if (tear_down_run(s, r, &why) == FOSTER_OK) {
+    if (tear_down_run(s, r, &why, gc->report, gc->context) == FOSTER_OK) {
         gc_say(gc, "removed run %s (%s), left by dead process %ld", r->run_id, what, (long)r->pid);
     } else {
         gc_say(gc, "could not remove run %s: %s", r->run_id, why ? why : "out of memory");
         gc->failures++;
     }
     free(why);
+}
+
+/* A record gc must not judge by its pid. */
+static void gc_foreign_run(const run_record *r, const char *why, void *context)
+{
+    gc_state *gc = context;
+    gc_say(gc, "left run %s: %s (host %s, PID namespace %s), so its pid %ld says nothing here",
+           r->run_id, why, r->host ? r->host : "?", r->pid_ns ? r->pid_ns : "?", (long)r->pid);
 }
 
 /* Whether a record still names the database `file` (or its copies and snapshot) belongs to. */
@@ -212,7 +232,7 @@ foster_result foster_gc(foster_session *s, bool dry_run, foster_progress_fn repo
     if (!s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
         return session_fail(s, FOSTER_ERROR_SYSTEM);
     gc_state gc = {s, dry_run, report, context, 0};
-    for_each_dead_run(s, gc_run, &gc);
+    for_each_dead_run(s, gc_run, gc_foreign_run, &gc);
     gc_kinds(&gc);
     if (gc.failures) {
         diag_add(&s->problems, NULL, 0, 0, "gc could not remove %d item(s)", gc.failures);

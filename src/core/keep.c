@@ -1,7 +1,8 @@
 /*
- * keep.c — foster_keep: a run left for later (`up`, --keep) is marked kept in
- * its record, and a password of its environment moves into a password file
- * (safety rule 3: passwords are never printed).
+ * keep.c — leaving a run's database for later on purpose (`up`, `run
+ * --keep`): the record and the marker say "kept", so that only `foster down`
+ * removes it, and the password goes into a private password file rather
+ * than into printed output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +13,9 @@
 #include "session.h"
 #include "strbuf.h"
 
-char *session_passfile_path(const foster_session *s)
+static int write_record(foster_session *s)
 {
-    return strbuf_format("%s/%s.pgpass", s->runtime_dir, s->run_id);
+    return run_record_write(s->runtime_dir, &s->record, &s->problems);
 }
 
 /* One .pgpass field: ':' and '\\' are escaped with a backslash. */
@@ -93,8 +94,10 @@ foster_result foster_keep(foster_session *s)
         return session_fail(s, FOSTER_ERROR_MISUSE);
     }
     s->record.kept = true;
-    if (session_write_record(s) < 0)
+    if (write_record(s) < 0)
         return session_fail(s, FOSTER_ERROR_SYSTEM);
+    if (s->backend->ops->mark_kept(s->backend, &s->problems) < 0)
+        return session_fail(s, FOSTER_ERROR_DATABASE);
     s->kept = true;
     foster_result result = hide_password(s);
     return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);

@@ -150,13 +150,23 @@ const char *session_server_conninfo(const foster_session *s)
     return "";
 }
 
+/* -v: a connection had to wait for a busy server, and for how long at most. */
+static void report_busy(void *context, const char *line)
+{
+    foster_session *s = context;
+    if (s->options.verbose)
+        session_progress(s, "%s", line);
+}
+
 backend_setup session_setup(const foster_session *s)
 {
     return (backend_setup){.manifest = &s->manifest,
                            .server_url = session_server_conninfo(s),
                            .runtime_dir = s->runtime_dir,
                            .run_id = s->run_id,
-                           .interrupt = s->options.interrupt};
+                           .interrupt = s->options.interrupt,
+                           .report = report_busy,
+                           .report_context = (void *)s};
 }
 
 /* The backend for this session's kind (run id known), not yet connected. */
@@ -292,22 +302,42 @@ static bool interrupted(const foster_session *s)
     return s->options.interrupt && *s->options.interrupt;
 }
 
+/*
+ * A server foster starts outlives a SIGKILL of foster: the record named its
+ * directory before it started (the intent); once it runs, the record says
+ * which process it is (the fact). Between the two, the server's own marker
+ * names it (see pgcluster.h), and gc finds it by that.
+ */
+static foster_result start_server(foster_session *s)
+{
+    if (!s->kind->start_server)
+        return FOSTER_OK;
+    if (s->kind->start_server(s->backend, &s->problems) < 0)
+        return FOSTER_ERROR_DATABASE;
+    pid_t server_pid = 0;
+    const char *location =
+        s->kind->server_location ? s->kind->server_location(s->backend, &server_pid) : NULL;
+    if (!location)
+        return FOSTER_OK;
+    free(s->record.server);
+    s->record.server = strdup(location);
+    s->record.server_pid = server_pid;
+    return s->record.server && session_write_record(s) == 0 ? FOSTER_OK : FOSTER_ERROR_SYSTEM;
+}
+
 static foster_result provision_steps(foster_session *s)
 {
     backend *b = s->backend;
     double started = monotonic_seconds();
+    foster_result result = start_server(s);
+    if (result != FOSTER_OK)
+        return result;
+    /* The database's name is in the record already: a half-made one is found by it. */
     if (b->ops->create(b, s->database_name, s->run_id, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
     s->state = SESSION_PROVISIONED;
     free(s->record.url);
     s->record.url = strdup(b->ops->url(b));
-    pid_t server_pid = 0;
-    const char *server = s->kind->server_location ? s->kind->server_location(b, &server_pid) : NULL;
-    if (server) {
-        free(s->record.server);
-        s->record.server = strdup(server);
-        s->record.server_pid = server_pid;
-    }
     if (!s->record.url || session_write_record(s) < 0)
         return FOSTER_ERROR_SYSTEM;
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
@@ -374,6 +404,21 @@ foster_result session_build_environment(foster_session *s)
     return FOSTER_OK;
 }
 
+/* A server of foster's own that died explains the failure better than libpq's "closed". */
+static void say_if_server_died(foster_session *s)
+{
+    char *death =
+        s->backend && s->kind->describe_death ? s->kind->describe_death(s->backend) : NULL;
+    if (!death)
+        return;
+    diag_list first = DIAG_LIST_INIT;
+    diag_add(&first, NULL, 0, 0, "%s", death);
+    diag_list_move(&first, &s->problems);
+    diag_list_clear(&s->problems);
+    s->problems = first;
+    free(death);
+}
+
 foster_result foster_provision(foster_session *s)
 {
     session_clear_error(s);
@@ -400,7 +445,7 @@ foster_result foster_provision(foster_session *s)
     clock_gettime(CLOCK_REALTIME, &now);
     s->record.started = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
     if (!s->database_name || !s->record.run_id || !s->record.manifest || !s->record.backend ||
-        !s->record.database)
+        !s->record.database || run_record_set_identity(&s->record) < 0)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     /* The record comes first: a run killed from here on can be found and reaped. */
     if (session_write_record(s) < 0)
@@ -411,7 +456,10 @@ foster_result foster_provision(foster_session *s)
     result = provision_steps(s);
     if (result == FOSTER_OK)
         result = session_build_environment(s);
+    if (result == FOSTER_OK)
+        s->backend->ops->release(s->backend); /* no connection held while the tests run */
     if (result != FOSTER_OK) {
+        say_if_server_died(s);
         diag_list teardown_problems = DIAG_LIST_INIT;
         session_drop_copies(s, &teardown_problems);
         if (s->state == SESSION_PROVISIONED)
@@ -427,14 +475,21 @@ foster_result foster_provision(foster_session *s)
     return FOSTER_OK;
 }
 
+char *session_passfile_path(const foster_session *s)
+{
+    return strbuf_format("%s/%s.pgpass", s->runtime_dir, s->run_id);
+}
+
 foster_result foster_teardown(foster_session *s)
 {
     session_clear_error(s);
     if (s->state != SESSION_PROVISIONED)
         return FOSTER_OK;
     double started = monotonic_seconds();
+    int rc = session_drop_recorded_copies(s); /* those an earlier process made */
     session_drop_copies(s, &s->problems);
-    int rc = s->backend->ops->drop(s->backend, &s->problems);
+    if (rc == 0)
+        rc = s->backend->ops->drop(s->backend, &s->problems);
     if (rc == 0 && s->runtime_dir) {
         char *passfile = session_passfile_path(s);
         if (passfile)
@@ -443,7 +498,7 @@ foster_result foster_teardown(foster_session *s)
         rc = run_record_remove(s->runtime_dir, s->run_id, &s->problems);
     }
     if (rc < 0)
-        return session_fail(s, FOSTER_ERROR_DATABASE);
+        return session_fail(s, session_name_leftover(s));
     session_progress(s, "teardown: removed %s (%.1f ms)", s->database_name,
                      (monotonic_seconds() - started) * 1e3);
     s->backend->ops->free(s->backend);

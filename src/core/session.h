@@ -65,19 +65,28 @@ char *session_absolute_path(const char *path);
 void session_report_table(void *context, const char *table, const char *file, long long rows,
                           double seconds);
 foster_result session_make_copies(foster_session *s);
-/* A kept run's password file (keep.c): <runtime dir>/<run id>.pgpass, a new string. */
-char *session_passfile_path(const foster_session *s);
 /* Writes the run record (nothing for an in-memory database). 0 or -1 with a diag. */
 int session_write_record(foster_session *s);
 void session_drop_copies(foster_session *s, diag_list *problems);
+/* The copies the record lists that this session did not make (down, reaping). 0 or -1. */
+int session_drop_recorded_copies(foster_session *s);
+/*
+ * After a failed teardown: one problem naming what is left and how `foster gc`
+ * removes it (the record stays); returns FOSTER_ERROR_DATABASE.
+ */
+foster_result session_name_leftover(foster_session *s);
+/* <runtime>/<run id>.pgpass: a kept run's password file (keep.c); caller frees. */
+char *session_passfile_path(const foster_session *s);
 
 /*
  * Tears down the recorded run `r` (not this session's) through its kind, as
  * `down` would: drops its database (checking the marker) and removes its
  * record; FOSTER_OK also when only the record was left. The way to a server
- * that was not foster's own comes from `s`'s options and manifest.
+ * that was not foster's own comes from `s`'s options and manifest. Lines
+ * about a half-made database go to `progress` (may be NULL).
  */
-foster_result existing_tear_down(const foster_session *s, const run_record *r, diag_list *problems);
+foster_result existing_tear_down(const foster_session *s, const run_record *r,
+                                 foster_progress_fn progress, void *context, diag_list *problems);
 
 /*
  * Removes what every run whose foster process died left behind (records not

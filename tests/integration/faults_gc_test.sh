@@ -296,26 +296,76 @@ test_run_ids_that_are_paths_are_refused() {
 }
 
 # ===========================================================================
+# 10. The cluster's server dies while the fixtures load: foster says so.
+
+test_server_dying_during_load_is_named_with_its_log() {
+    need_pg
+    use_big_item
+    fault "SIGKILL to the cluster's postmaster during a $BIG_ROWS-row load"
+    start_foster -b cluster run -- true
+    wait_for_stderr '^foster: created 1 tables' 60
+    wait_for_record 1
+    local id=$RUN_ID home pm
+    home=$(readlink -f "$RUNTIME/cluster_$id")
+    observe_cluster "$home"
+    pm=$(head -n 1 "$home/foster-cluster")
+    kill -KILL "$pm"
+    wait_for_exit "$FOSTER_PID" 60
+    assert_exit 125
+    assert_contains "$ERR" "foster: error: the PostgreSQL server (pid $pm) died; the end of its log $home/postgres.log"
+    assert_cluster_of_run_gone "$id"
+    assert_runtime_empty
+}
+
+# ===========================================================================
+# 10. A full disk while the pristine copy is made: the right hint.
+
+test_full_disk_while_making_pristine_copy_gives_disk_hint() {
+    [ "$(id -u)" == 0 ] || skip "mounting a small tmpfs needs root"
+    use_small_item 40000 # an 860 KB database: it fits, its pristine copy does not
+    mkdir "$WORK/small"
+    mount -t tmpfs -o size=1200k,mode=700 tmpfs "$WORK/small" 2>"$WORK/.mount" ||
+        skip "cannot mount a tmpfs here: $(cat "$WORK/.mount")"
+    fault "the file system fills up while the pristine copy is written"
+    FOSTER_RUNTIME_DIR=$WORK/small run_foster run -- true
+    local left
+    left=$(ls -A "$WORK/small")
+    umount "$WORK/small"
+    assert_exit 125
+    assert_contains "$ERR" "cannot keep a pristine copy: "
+    assert_contains "$ERR" "hint: the file system holding it is full (or failing)"
+    assert_not_contains "$ERR" "finish or roll back open transactions"
+    assert_eq "" "$left" "files left on the full file system"
+    assert_runtime_empty
+}
+
+# ===========================================================================
 # 11. A server out of connection slots: foster waits (bounded), then says
 # what it left and how to remove it.
 
 # $WORK/saturate.sh SECONDS: takes every connection slot of the shared
-# server for SECONDS (psql sessions in their own sessions, listed in
-# $WORK/.pids so the harness ends them), returning once the server refuses
-# connections with "too many clients".
+# server, returns once the server refuses connections with "too many
+# clients", and frees the slots SECONDS later (the sessions are psql
+# processes in their own sessions, listed in $WORK/.pids so the harness ends
+# them; client_connection_check_interval ends a server session as soon as
+# its psql is gone).
 write_saturate_script() {
     cat >"$WORK/saturate.sh" <<EOF
 #!/usr/bin/env bash
-for ((i = 0; i < 100; i++)); do
+: >"$WORK/.sleepers"
+for ((i = 0; i < 110; i++)); do # more than the slots: a probe may take one meanwhile
     setsid "$PSQL" -h "$SHARED_PGHOST" -p "$SHARED_PGPORT" -U postgres -d postgres -XAtq \\
-        -c "SELECT pg_sleep(\$1)" >/dev/null 2>&1 &
+        -c "SET client_connection_check_interval = 100" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
     echo \$! >>"$WORK/.pids"
+    echo \$! >>"$WORK/.sleepers"
 done
-for ((i = 0; i < 1000; i++)); do
+for ((i = 0; i < 600; i++)); do
     "$PSQL" -h "$SHARED_PGHOST" -p "$SHARED_PGPORT" -U postgres -d postgres -XAtq \\
         -c "SELECT 1" >/dev/null 2>"$WORK/.probe" || break
-    sleep 0.01
+    sleep 0.1
 done
+setsid sh -c "sleep \$1; kill \\\$(cat '$WORK/.sleepers') 2>/dev/null" >/dev/null 2>&1 &
+echo \$! >>"$WORK/.pids"
 grep -q "too many clients" "$WORK/.probe"
 EOF
     chmod +x "$WORK/saturate.sh"
@@ -340,14 +390,14 @@ test_teardown_on_a_saturated_server_names_leftover_and_gc() {
     use_small_item
     write_saturate_script
     fault "every connection slot taken while the command runs, longer than the bound"
-    FOSTER_BUSY_TIMEOUT=1 run_foster -b postgres -u "$(shared_url)" run -- "$WORK/saturate.sh" 5
+    FOSTER_BUSY_TIMEOUT=1 run_foster -b postgres -u "$(shared_url)" run -- "$WORK/saturate.sh" 4
     assert_exit 125
     local id
     id=$(any_run_line_id)
     assert_contains "$ERR" "foster: error: could not remove test_faultitem_$id"
     assert_contains "$ERR" "too many clients"
     assert_contains "$ERR" "hint: remove it later with \`foster gc\`"
-    sleep 5
+    assert_file_exists "$RUNTIME/$id.run" # the server is still full: the record tells what is left
     run_foster -b postgres -u "$(shared_url)" gc
     assert_exit 0
     assert_contains "$OUT" "removed run $id"
@@ -378,7 +428,8 @@ test_256_concurrent_runs_on_a_server_with_100_connections_all_succeed() {
             echo "# run $i: $(tail -n 3 "$WORK/c/$i.err")"
         }
     done
-    echo "# 256 runs in $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s, $failed failed" >&2
+    # A figure for the summary (README's faults table).
+    echo "256 concurrent runs, max_connections = 100: $((256 - failed)) succeeded in $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s, $(nproc) cores" >>"$WORK/.figures"
     assert_eq 0 "$failed" "runs that failed"
     assert_eq "" "$(extra_databases)" "databases left"
     assert_runtime_empty

@@ -352,6 +352,7 @@ after_each() {
     FAULTS=$((FAULTS + nfaults))
     LEFTOVERS=$((LEFTOVERS + NLEFT))
     [ "$RESULT" -eq 0 ] && SURVIVED=$((SURVIVED + nfaults))
+    [ -s "$WORK/.figures" ] && cat "$WORK/.figures" >>"$SUITE_TMP/figures"
     return 0
 }
 
@@ -362,6 +363,8 @@ describe_results() {
     echo "# faults injected:   $FAULTS"
     echo "# faults survived:   $SURVIVED (the test passed: right status, right message, nothing left)"
     echo "# leftovers found:   $LEFTOVERS"
+    [ -s "$SUITE_TMP/figures" ] && sed 's/^/# /' "$SUITE_TMP/figures"
+    return 0
 }
 
 after_all() {

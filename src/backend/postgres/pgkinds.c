@@ -12,16 +12,26 @@
 #include <unistd.h>
 
 #include "backend_postgres.h"
+#include "pgconn.h"
 #include "pgsource.h"
 #include "pgwait.h"
 #include "strbuf.h"
 
-/* A backend on `source` (taken over); NULL (source freed) when memory ran out. */
-static backend *on_source(pg_source *source)
+/*
+ * A backend on `source` (taken over), owned by setup's runtime directory and
+ * patient with a busy server; NULL (source freed) when memory ran out.
+ */
+static backend *on_source(pg_source *source, const backend_setup *setup)
 {
     backend *b = source ? backend_postgres_new(source) : NULL;
     if (!b && source)
         source->ops->free(source);
+    pgconn_patience patience = {.seconds = 0,
+                                .report = setup->report,
+                                .context = setup->report_context,
+                                .interrupt = setup->interrupt};
+    if (b)
+        backend_postgres_set_owner(b, setup->runtime_dir, &patience);
     return b;
 }
 
@@ -29,7 +39,7 @@ static backend *postgres_make(const backend_setup *setup, char **server, diag_li
 {
     (void)diags;
     *server = NULL;
-    return on_source(pg_source_existing(setup->server_url));
+    return on_source(pg_source_existing(setup->server_url), setup);
 }
 
 static backend *cluster_make(const backend_setup *setup, char **server, diag_list *diags)
@@ -39,7 +49,8 @@ static backend *cluster_make(const backend_setup *setup, char **server, diag_lis
     snprintf(name, sizeof name, "cluster_%s", setup->run_id);
     *server = strbuf_format("%s/%s", setup->runtime_dir, name);
     return on_source(pg_source_cluster(setup->manifest->cluster_bindir, setup->runtime_dir, name,
-                                       setup->interrupt));
+                                       setup->interrupt),
+                     setup);
 }
 
 static backend *container_make(const backend_setup *setup, char **server, diag_list *diags)
@@ -49,15 +60,16 @@ static backend *container_make(const backend_setup *setup, char **server, diag_l
     *server = strbuf_format("%s/foster-%s", m->container_engine ? m->container_engine : "auto",
                             setup->run_id);
     return on_source(pg_source_container(m->container_engine, m->container_image, setup->run_id,
-                                         setup->interrupt));
+                                         setup->interrupt),
+                     setup);
 }
 
 /* The backend on an attached source, and the conninfo of the run's database. */
-static backend_attach_result attached(pg_source *source, const backend_run *run, backend **out,
-                                      char **target)
+static backend_attach_result attached(pg_source *source, const backend_setup *setup,
+                                      const backend_run *run, backend **out, char **target)
 {
     char *conninfo = source->ops->conninfo(source, run->database);
-    *out = on_source(source);
+    *out = on_source(source, setup);
     *target = *out ? conninfo : NULL;
     if (!*out)
         free(conninfo);
@@ -71,7 +83,7 @@ static backend_attach_result postgres_attach(const backend_setup *setup, const b
     pg_source *source = pg_source_existing(setup->server_url);
     if (!source)
         return BACKEND_FAILED;
-    return attached(source, run, out, target);
+    return attached(source, setup, run, out, target);
 }
 
 static backend_attach_result cluster_attach(const backend_setup *setup, const backend_run *run,
@@ -83,7 +95,7 @@ static backend_attach_result cluster_attach(const backend_setup *setup, const ba
     pg_source *source = pg_source_cluster_attach(run->server, run->server_pid, diags);
     if (!source)
         return BACKEND_FAILED;
-    return attached(source, run, out, target);
+    return attached(source, setup, run, out, target);
 }
 
 static backend_attach_result container_attach(const backend_setup *setup, const backend_run *run,
@@ -101,7 +113,7 @@ static backend_attach_result container_attach(const backend_setup *setup, const 
     diag_list_move(diags, &attach_problems);
     if (!source)
         return BACKEND_FAILED;
-    return attached(source, run, out, target);
+    return attached(source, setup, run, out, target);
 }
 
 /* Host and port a connection string leads to, with libpq's defaults filled in. */
@@ -177,6 +189,18 @@ static const char *pg_server_location(backend *b, pid_t *server_pid)
     return location;
 }
 
+static int pg_start_server(backend *b, diag_list *diags)
+{
+    pg_source *source = as_pg(b)->source;
+    return source ? source->ops->start(source, diags) : 0;
+}
+
+static char *pg_describe_death(backend *b)
+{
+    pg_source *source = as_pg(b)->source;
+    return source && source->ops->describe_death ? source->ops->describe_death(source) : NULL;
+}
+
 static int pg_stop_server(backend *b, diag_list *diags)
 {
     pg_source *source = as_pg(b)->source;
@@ -221,6 +245,9 @@ const backend_kind postgres_kind = {
     .make = postgres_make,
     .attach = postgres_attach,
     .database_gone = postgres_database_gone,
+    .finish_half_made = pg_finish_half_made,
+    .start_server = pg_start_server,
+    .describe_death = pg_describe_death,
     .server_location = pg_server_location,
     .stop_server = pg_stop_server,
     .collect_garbage = pg_collect_server_garbage,
@@ -235,6 +262,8 @@ const backend_kind cluster_kind = {
     .make = cluster_make,
     .attach = cluster_attach,
     .stop_recorded_server = cluster_stop_recorded,
+    .start_server = pg_start_server,
+    .describe_death = pg_describe_death,
     .server_location = pg_server_location,
     .stop_server = pg_stop_server,
 };
@@ -245,6 +274,8 @@ const backend_kind container_kind = {
     .make = container_make,
     .attach = container_attach,
     .stop_recorded_server = container_stop_recorded,
+    .start_server = pg_start_server,
+    .describe_death = pg_describe_death,
     .server_location = pg_server_location,
     .stop_server = pg_stop_server,
     .collect_garbage = pg_collect_container_garbage,

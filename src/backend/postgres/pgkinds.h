@@ -18,4 +18,8 @@ void pg_collect_server_garbage(backend_gc *gc);
 /* gc (pgkinds_gc.c): containers of dead, unkept runs recorded here. */
 void pg_collect_container_garbage(backend_gc *gc);
 
+/* (pgkinds_gc.c): the half-made database of a run killed before marking it. */
+void pg_finish_half_made(const backend_setup *setup, const backend_run *run,
+                         void (*progress)(void *context, const char *line), void *context);
+
 #endif

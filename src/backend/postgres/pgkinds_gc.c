@@ -4,19 +4,60 @@
  * and the containers of dead, unkept runs recorded here.
  */
 #include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "identity.h"
 #include "pgconn.h"
 #include "pgcontainer.h"
 #include "pgkinds.h"
 #include "pgmarker.h"
+#include "pgsource.h"
+#include "strbuf.h"
 
 /*
- * The postgres kind's server: marked databases of this host whose process
- * is dead and whose run has no record here. Only for the session's own kind:
- * its manifest names the server.
+ * Why gc must leave marked database `d` that no record here claims, or NULL
+ * when it is abandoned: named as foster names its run's databases, not kept,
+ * made by this runtime directory on this host, boot and PID namespace, by a
+ * process that is dead. Into `why` (a message of `size` bytes).
+ */
+static const char *cannot_prove_abandoned(const backend_gc *gc, const pg_marked_database *d,
+                                          char *why, size_t size)
+{
+    process_identity me;
+    process_identity_get(&me);
+    char *directory = realpath(gc->setup->runtime_dir, NULL);
+    if (!pg_marker_name_fits(d->name, d->run_id))
+        snprintf(why, size, "its name is not one foster gives run %s (renamed?)", d->run_id);
+    else if (d->kept)
+        snprintf(why, size, "kept by `foster up` (run %s, uid %ld, runtime directory %s)",
+                 d->run_id, d->uid, d->dir ? d->dir : "?");
+    else if (!d->dir || !d->boot || !d->pidns)
+        snprintf(why, size, "its marker (of an older foster) names no runtime directory");
+    else if (strcmp(d->host, me.host) != 0)
+        snprintf(why, size, "made on host %s", d->host);
+    else if (strcmp(d->pidns, me.pid_ns) != 0)
+        snprintf(why, size, "made in another PID namespace (%s)", d->pidns);
+    else if (strcmp(d->boot, me.boot_id) != 0)
+        snprintf(why, size, "made before this machine last booted");
+    else if (!directory || strcmp(d->dir, directory) != 0)
+        snprintf(why, size, "made by the runtime directory %s, not this one", d->dir);
+    else if (d->pid <= 0 || gc->alive(d->pid))
+        snprintf(why, size, "its foster process %ld still runs", (long)d->pid);
+    else
+        why = NULL;
+    free(directory);
+    return why;
+}
+
+/*
+ * The postgres kind's server: marked databases no record here claims,
+ * dropped only when cannot_prove_abandoned finds nothing; the others are
+ * named with the reason they stay. Only for the session's own kind: its
+ * manifest names the server.
  */
 void pg_collect_server_garbage(backend_gc *gc)
 {
@@ -31,22 +72,21 @@ void pg_collect_server_garbage(backend_gc *gc)
         backend_gc_say(gc, "could not look at the server: %s", d ? d->message : "failed");
         gc->failures++;
     }
-    char host[256] = "";
-    gethostname(host, sizeof host - 1);
     for (size_t i = 0; i < count; i++) {
         pg_marked_database *d = &databases[i];
         bool kept = false;
-        bool recorded = gc->recorded(gc, d->run_id, &kept);
-        bool dead = d->pid > 0 && !gc->alive(d->pid);
-        if (recorded || strcmp(d->host, host) != 0 || !dead)
-            continue;
-        if (gc->dry_run) {
+        if (gc->recorded(gc, d->run_id, &kept))
+            continue; /* its record decides: see the janitor's gc of runs */
+        char why[512];
+        if (cannot_prove_abandoned(gc, d, why, sizeof why))
+            backend_gc_say(gc, "left database %s: %s", d->name, why);
+        else if (gc->dry_run)
             backend_gc_say(gc, "would drop database %s (run %s, dead process %ld)", d->name,
                            d->run_id, (long)d->pid);
-        } else if (pg_drop_marked(admin, d->name, &problems) == 0) {
+        else if (pg_drop_marked(admin, d->name, &problems) == 0)
             backend_gc_say(gc, "dropped database %s (run %s, dead process %ld)", d->name, d->run_id,
                            (long)d->pid);
-        } else {
+        else {
             backend_gc_say(gc, "could not drop database %s", d->name);
             gc->failures++;
         }
@@ -118,4 +158,59 @@ void pg_collect_container_garbage(backend_gc *gc)
     }
     pg_container_list_free(entries, count);
     diag_list_clear(&problems);
+}
+
+/* One progress line through `progress`. */
+static void say_to(void (*progress)(void *, const char *), void *context, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say_to(void (*progress)(void *, const char *), void *context, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    char *line = strbuf_vformat(fmt, args);
+    va_end(args);
+    if (line)
+        progress(context, line);
+    free(line);
+}
+
+/*
+ * A run on an existing server killed between CREATE DATABASE and its COMMENT
+ * left a database its record names but no marker: when it fits the run and
+ * holds nothing (pg_adopt_half_made), it is marked and dropped.
+ */
+void pg_finish_half_made(const backend_setup *setup, const backend_run *run,
+                         void (*progress)(void *context, const char *line), void *context)
+{
+    pg_source *source = pg_source_existing(setup->server_url);
+    char *admin_info = source ? source->ops->conninfo(source, NULL) : NULL;
+    char *database_info = source ? source->ops->conninfo(source, run->database) : NULL;
+    char *marker = pg_marker_text(run->run_id, NULL, false);
+    diag_list problems = DIAG_LIST_INIT;
+    PGconn *admin = admin_info && marker ? pgconn_connect(admin_info, &problems) : NULL;
+    diag_list absent = DIAG_LIST_INIT; /* a database that was never created cannot be reached */
+    PGconn *database = admin ? pgconn_connect(database_info, &absent) : NULL;
+    const char *why = NULL;
+    int adopted = admin ? pg_adopt_half_made(admin, database, run->database, run->run_id, marker,
+                                             &why, &problems)
+                        : -1;
+    if (adopted > 0 && pg_drop_marked(admin, run->database, &problems) == 0)
+        say_to(progress, context, "run %s: dropped its half-made database %s", run->run_id,
+               run->database);
+    else if (adopted == 0 && strcmp(why, "it does not exist") != 0)
+        say_to(progress, context, "left database %s: %s", run->database, why);
+    else if (adopted != 0) {
+        const diag *d = diag_list_last(&problems);
+        say_to(progress, context, "could not finish the half-made database %s: %s", run->database,
+               d ? d->message : "out of memory");
+    }
+    PQfinish(database);
+    PQfinish(admin);
+    diag_list_clear(&absent);
+    diag_list_clear(&problems);
+    free(marker);
+    free(admin_info);
+    free(database_info);
+    if (source)
+        source->ops->free(source);
 }
