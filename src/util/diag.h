@@ -35,6 +35,18 @@ typedef enum diag_kind {
     DIAG_ENGINE,        /* the database engine, server or container engine refused */
 } diag_kind;
 
+/*
+ * A row the database refused for a constraint, as data: the layer that knows
+ * the fixture files (src/fixtures/) turns it into file:line:column.
+ */
+typedef struct diag_violation {
+    char *table;      /* the table whose row broke the constraint */
+    char *constraint; /* its name, NULL when the engine does not say */
+    char *column;     /* the column holding `value` */
+    char *value;      /* the offending value as text */
+    long long row;    /* 1-based row of the data sent, 0 when unknown */
+} diag_violation;
+
 typedef struct diag {
     char *file;    /* path as the user should read it; NULL when none applies */
     int line;      /* 1-based; 0 when the problem is not on a line */
@@ -42,6 +54,7 @@ typedef struct diag {
     char *message; /* never NULL, no trailing newline */
     char *hint;    /* NULL or one sentence telling how to fix it */
     diag_kind kind;
+    diag_violation *violation; /* NULL unless a constraint violation (diag_set_violation) */
 } diag;
 
 typedef struct diag_list {
@@ -70,6 +83,13 @@ void diag_set_hint(diag *d, const char *fmt, ...) __attribute__((format(printf, 
 
 /* Sets the kind of `d`, which may be NULL; returns `d`. */
 diag *diag_set_kind(diag *d, diag_kind kind);
+
+/*
+ * Attaches a constraint violation to `d` (may be NULL); the strings are
+ * copied, `constraint` may be NULL. Sets the kind to DIAG_ENGINE.
+ */
+void diag_set_violation(diag *d, const char *table, const char *constraint, const char *column,
+                        const char *value, long long row);
 
 /* The kind of the last entry; DIAG_NONE when the list is empty. */
 diag_kind diag_list_last_kind(const diag_list *list);
