@@ -49,7 +49,8 @@ struct backend_gc {
     int failures;  /* incremented by the kind for each item it could not remove */
     /* One line of what gc did or would do. */
     void (*say)(backend_gc *gc, const char *line);
-    /* Whether a record of run `run_id` exists in the runtime directory (and was kept). */
+    /* Whether a record of run `run_id` exists in the runtime directory; *kept: it was kept,
+     * or its owner ran on another host, boot or PID namespace (its pids mean nothing here). */
     bool (*recorded)(backend_gc *gc, const char *run_id, bool *kept);
     /* Whether a record names the database file `name` belongs to (or its copies). */
     bool (*claimed)(backend_gc *gc, const char *name);

@@ -181,7 +181,9 @@ static bool gc_recorded(backend_gc *gc, const char *run_id, bool *kept)
     diag_list ignored = DIAG_LIST_INIT;
     run_record r;
     bool recorded = run_record_read(gc->setup->runtime_dir, run_id, &r, &ignored) == 0;
-    *kept = recorded && r.kept;
+    const char *why = NULL;
+    /* A pid (a container label's) means something only where the record's owner ran. */
+    *kept = recorded && (r.kept || run_record_owner(&r, &why) == RUN_OWNER_FOREIGN);
     if (recorded)
         run_record_free(&r);
     diag_list_clear(&ignored);

@@ -1,9 +1,11 @@
+# shellcheck shell=bash
 # faults_lib.sh — what the fault runners (faults_test.sh, faults_gc_test.sh) share:
 # assertions that count leftovers, helpers that start, watch and kill foster,
 # the shared PostgreSQL server, and the hooks of tests/harness.sh. Sourced by a
 # runner right after the harness; see faults_test.sh for the conventions.
 
 CASES=$DATA/faults
+# shellcheck disable=SC2034 # used by the runners
 EXAMPLE=$ROOT/foster.ini
 BIG_ROWS=300000
 # The summary's counts, kept by after_each.
@@ -80,6 +82,7 @@ wait_for_record() { # SECONDS
     for ((i = 0; i < limit; i++)); do
         record=$(find "$RUNTIME" -maxdepth 1 -name '*.run' | head -n 1)
         if [ -n "$record" ]; then
+            # shellcheck disable=SC2034 # read by the tests
             RUN_ID=$(basename "$record" .run)
             return 0
         fi

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "monotonic.h"
 #include "pgwait.h"
@@ -77,7 +78,8 @@ static PGconn *connect_until_not_busy(const char *conninfo, const pgconn_patienc
             free(line);
         }
         said = true;
-        unsigned jitter = (unsigned)rand() % 1000; /* spreads out runs that collided */
+        /* Spreads out runs that collided: differs between processes and between attempts. */
+        unsigned jitter = ((unsigned)getpid() * 2654435761u + (unsigned)(delay * 1e6)) % 1000;
         sleep_seconds(delay * (0.5 + jitter / 1000.0));
         delay = delay * 1.5 > 0.5 ? 0.5 : delay * 1.5;
     }
