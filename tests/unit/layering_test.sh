@@ -20,7 +20,7 @@ src/sql
 src/translate
 src/manifest
 src/backend
-src/backend/sqlite src/backend/postgres
+src/backend/sqlite src/backend/postgres src/backend/mysql
 src/backend/registry
 src/fixtures
 include/foster
