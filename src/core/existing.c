@@ -138,7 +138,13 @@ foster_result existing_tear_down(const foster_session *s, const run_record *r,
     backend *b = NULL;
     foster_result result = open_run(kind, &setup, &run, &b, problems);
     int rc = 0;
-    if (result == FOSTER_OK)
+    for (int i = 1; result == FOSTER_OK && i <= r->copies; i++) {
+        char suffix[16]; /* the workers' copies the run recorded (--jobs) */
+        snprintf(suffix, sizeof suffix, "%d", i);
+        if (b->ops->drop_copy(b, suffix, problems) < 0)
+            rc = -1;
+    }
+    if (result == FOSTER_OK && rc == 0)
         rc = b->ops->drop(b, problems);
     else if (result == FOSTER_ERROR_NOT_FOUND && b && kind->stop_server)
         kind->stop_server(b, problems);
