@@ -204,6 +204,33 @@ static bool is_postgres_url(const char *url)
            strchr(url, '=') != NULL;
 }
 
+char *foster_url_problem(const char *url, bool postgres)
+{
+    char *problem = NULL;
+    if ((!postgres && !is_postgres_url(url)) || pg_conninfo_check(url, &problem) == 0)
+        return NULL;
+    return problem ? problem : strdup("out of memory");
+}
+
+/* One diag for each server URL (options, [postgres] url at its line) libpq cannot read. */
+int session_check_urls(foster_session *s)
+{
+    const char *urls[] = {s->postgres_url, s->manifest.postgres_url};
+    int rc = 0;
+    for (size_t i = 0; i < 2; i++) {
+        char *problem = urls[i] ? foster_url_problem(urls[i], true) : NULL;
+        if (!problem)
+            continue;
+        diag *d = i == 0 ? diag_add(&s->problems, NULL, 0, 0, "server URL: %s", problem)
+                         : diag_add(&s->problems, s->manifest.path, s->manifest.postgres_url_line,
+                                    0, "url of [postgres]: %s", problem);
+        diag_set_hint(d, "expected postgresql://USER@HOST:PORT/DATABASE or key=value pairs");
+        free(problem);
+        rc = -1;
+    }
+    return rc;
+}
+
 foster_result foster_load(foster_session *s, const char *url, const char *const *files,
                           size_t file_count, bool force)
 {
@@ -219,6 +246,14 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
     backend *b = own                    ? s->backend
                  : is_postgres_url(url) ? backend_postgres_new(NULL)
                                         : backend_sqlite_new(NULL);
+    char *problem = own ? NULL : foster_url_problem(url, false);
+    if (problem) {
+        diag_add(&s->problems, NULL, 0, 0, "%s", problem);
+        free(problem);
+        if (b)
+            b->ops->free(b);
+        return session_fail(s, FOSTER_ERROR_MISUSE);
+    }
     if (!b)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     bool marked = own;

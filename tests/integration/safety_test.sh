@@ -303,6 +303,7 @@ test_unparsable_option_url_names_the_option() {
         run_foster -b postgres -u "$url" check
         assert_exit 2
         assert_matches "$ERR" "^foster: error: -u: " "check -u $url"
+        [[ $url == localhost:* ]] && continue # a SQLite path to load, not a server
         run_foster load --url "$url" fixtures/item.csv
         assert_exit 2
         assert_matches "$ERR" "^foster: error: --url: " "load --url $url"

@@ -59,4 +59,11 @@ pg_wait_result pg_wait(const char *conninfo, const pg_wait_options *options, dia
  */
 char *pg_redact_conninfo(const char *conninfo);
 
+/*
+ * Whether libpq can parse `conninfo` (a URL or key=value string): 0, or -1
+ * with *problem set to what libpq said is wrong, any password removed (a new
+ * string the caller frees; NULL when memory ran out).
+ */
+int pg_conninfo_check(const char *conninfo, char **problem);
+
 #endif
