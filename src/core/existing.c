@@ -260,8 +260,14 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
     foster_result result = FOSTER_OK;
     int opened = own ? 0 : b->ops->open_existing(b, url, &marked, &s->problems);
     if (opened != 0) {
+        bool postgres = is_postgres_url(url);
+        char *shown = opened > 0 && postgres ? pg_redact_conninfo(url) : NULL;
         if (opened > 0)
-            diag_add(&s->problems, NULL, 0, 0, "%s: no such database", url);
+            diag_add(&s->problems, NULL, 0, 0, "%s: no such database",
+                     !postgres ? url
+                     : shown   ? shown
+                               : "the database");
+        free(shown);
         result = opened > 0 ? FOSTER_ERROR_NOT_FOUND : FOSTER_ERROR_DATABASE;
     } else if (!marked && !(force && strstr(b->ops->database(b), "test"))) {
         /* Rule 1: only names made for tests may be loaded into without the marker. */

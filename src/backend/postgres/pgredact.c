@@ -280,6 +280,16 @@ char *pg_redact_scrub(const char *text, const pg_redact_secrets *secrets)
     return result;
 }
 
+char *pg_redact_message(const char *conninfo, const char *message)
+{
+    pg_redact_secrets secrets = {0};
+    char *redacted = pg_redact_conninfo_secrets(conninfo ? conninfo : "", &secrets);
+    char *clean = redacted && !secrets.failed ? pg_redact_scrub(message, &secrets) : NULL;
+    free(redacted);
+    pg_redact_secrets_free(&secrets);
+    return clean;
+}
+
 int pg_conninfo_check(const char *conninfo, char **problem)
 {
     char *error = NULL;
@@ -289,16 +299,12 @@ int pg_conninfo_check(const char *conninfo, char **problem)
         PQconninfoFree(parsed);
         return 0;
     }
-    pg_redact_secrets secrets = {0};
-    char *redacted = pg_redact_conninfo_secrets(conninfo, &secrets);
-    if (error && redacted && !secrets.failed) {
+    if (error) {
         size_t length = strlen(error);
         while (length && isspace((unsigned char)error[length - 1]))
             error[--length] = '\0'; /* libpq ends its messages with a newline */
-        *problem = pg_redact_scrub(error, &secrets);
+        *problem = pg_redact_message(conninfo, error);
     }
-    free(redacted);
-    pg_redact_secrets_free(&secrets);
     PQfreemem(error);
     return -1;
 }
