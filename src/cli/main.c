@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -524,7 +525,7 @@ static int command_wait(const cli *c)
     if (c->timeout) {
         char *end;
         timeout = strtod(c->timeout, &end);
-        if (*end || end == c->timeout || timeout < 0) {
+        if (*end || end == c->timeout || !isfinite(timeout) || timeout < 0) {
             usage_error("--timeout takes a number of seconds, not \"%s\"", c->timeout);
             return EXIT_USAGE;
         }

@@ -313,8 +313,11 @@ foster_result foster_wait(const char *url, double timeout, const foster_options 
     diag_list diags = DIAG_LIST_INIT;
     pg_wait_result result = pg_wait(url ? url : "", &wait, &diags);
     const diag *last = diag_list_last(&diags);
+    const char *said = result == PG_WAIT_READY         ? "ready"
+                       : result == PG_WAIT_INTERRUPTED ? "interrupted while waiting for the server"
+                                                       : "the server is not ready";
     if (message_size)
-        snprintf(message, message_size, "%s", last ? last->message : "ready");
+        snprintf(message, message_size, "%s", last ? last->message : said);
     diag_list_clear(&diags);
     switch (result) {
     case PG_WAIT_READY:
