@@ -449,7 +449,7 @@ test_fixture_linked_outside_the_project_is_refused() {
     assert_contains "$ERR" "outside the project"
     assert_no_secret "$OUT$ERR" "output of run"
     run_foster check
-    assert_exit 1
+    assert_exit 2
     assert_contains "$ERR" "outside the project"
     assert_no_secret "$OUT$ERR" "output of check"
     assert_runtime_empty
@@ -460,7 +460,7 @@ test_schema_linked_outside_the_project_is_refused() {
     printf 'CREATE TABLE item (id integer, %s text);\n' "$SECRET" >"$WORK/secret.sql"
     ln -sf "$WORK/secret.sql" schemas/item.sql
     run_foster check
-    assert_exit 1
+    assert_exit 2
     assert_contains "$ERR" "schemas/item.sql"
     assert_contains "$ERR" "outside the project"
     assert_no_secret "$OUT$ERR" "output of check"
