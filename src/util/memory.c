@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A number from the first line of `path` after `prefix` (times `unit`), or 0. */
@@ -84,4 +85,23 @@ memory_budget memory_available(void)
                          "free memory");
     }
     return budget;
+}
+
+int memory_check_file(int fd, unsigned factor, const char *name, const char *what, const char *hint,
+                      diag_list *diags)
+{
+    struct stat info;
+    if (fstat(fd, &info) < 0 || !S_ISREG(info.st_mode))
+        return 0;
+    unsigned long long needed = (unsigned long long)info.st_size * factor;
+    memory_budget budget = memory_available();
+    if (!budget.bytes || needed <= budget.bytes)
+        return 0;
+    diag *d = diag_add(diags, name, 0, 0,
+                       "%s of %llu MiB needs about %llu MiB of memory to load, more than the "
+                       "%llu MiB left (%s)",
+                       what, (unsigned long long)info.st_size >> 20, needed >> 20,
+                       budget.bytes >> 20, budget.source);
+    diag_set_hint(d, "%s", hint);
+    return -1;
 }
