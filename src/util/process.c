@@ -82,10 +82,13 @@ void process_child_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL); /* what was blocked across fork arrives now */
 }
 
-/* The terminal foster is the foreground job of (stdin), else -1. */
+/* The terminal (stdin, stdout or stderr) foster is the foreground job of, else -1. */
 static int foreground_terminal(void)
 {
-    return isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : -1;
+    for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+        if (isatty(fd) && tcgetpgrp(fd) == getpgrp())
+            return fd;
+    return -1;
 }
 
 /* Gives the terminal to `group`; SIGTTOU blocked, as the caller may be in the background. */
