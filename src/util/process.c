@@ -232,21 +232,26 @@ static void end_orphan(pid_t pid, int signo)
 static void end_leftovers(pid_t group, double grace)
 {
     double start = monotonic_seconds();
-    int signo = SIGTERM;
+    double next_term = start;
     for (;;) {
         while (waitpid(-group, NULL, WNOHANG) > 0)
             ; /* members that came back to foster and ended */
         bool group_left = kill(-group, 0) == 0;
+        for_new_children(&known_children, end_orphan, 0); /* reaps those that ended */
         size_t orphans = for_new_children(&known_children, NULL, 0);
         if (!group_left && !orphans)
             return;
-        double elapsed = monotonic_seconds() - start;
-        if (elapsed >= grace + 5)
+        double now = monotonic_seconds();
+        if (now - start >= grace + 5)
             return; /* a zombie whose parent will not reap it: nothing more to do */
-        if (signo == SIGTERM && elapsed >= grace)
-            signo = SIGKILL;
-        kill(-group, signo);
-        for_new_children(&known_children, end_orphan, signo);
+        /* SIGTERM once a second (to what is new too) until the grace ends, then SIGKILL */
+        int signo = now - start >= grace ? SIGKILL : now >= next_term ? SIGTERM : 0;
+        if (signo == SIGTERM)
+            next_term = now + 1;
+        if (signo) {
+            kill(-group, signo);
+            for_new_children(&known_children, end_orphan, signo);
+        }
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
 }

@@ -80,7 +80,8 @@ dead_pid() {
     echo "$pid"
 }
 
-# A run record as runstate.c writes it, for a database foster did not make.
+# A run record as runstate.c writes it (as faults_lib.sh forges one), for a database foster did
+# not make.
 forge_record() { # RUN_ID PID KEPT BACKEND DATABASE URL
     cat >"$RUNTIME/$1.run" <<EOF
 run_id=$1
@@ -93,6 +94,10 @@ url=$6
 server=
 server_pid=0
 started=$EPOCHREALTIME
+host=$(hostname)
+boot_id=$(cat /proc/sys/kernel/random/boot_id)
+pid_ns=$(readlink /proc/self/ns/pid)
+copies=0
 EOF
     chmod 600 "$RUNTIME/$1.run"
 }
