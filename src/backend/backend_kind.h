@@ -148,6 +148,9 @@ typedef struct backend_kind {
      */
     bool (*takes_url)(const char *url);
 
+    /* Optional. `url` without its password, for messages (a new string; NULL: no memory). */
+    char *(*redact)(const char *url);
+
     /* Optional. A new backend for a database given by URL only (foster_load). */
     backend *(*for_url)(void);
 

@@ -10,6 +10,7 @@
 
 #include "backend_kinds.h"
 #include "fixtures.h"
+#include "pgwait.h"
 #include "session.h"
 #include "strbuf.h"
 
@@ -255,6 +256,40 @@ foster_result foster_attach(foster_session *s, const char *run_id)
     return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);
 }
 
+/* Whether `url` is a server's (a kind that takes URLs claims it), not a file's. */
+static bool is_server_url(const char *url)
+{
+    const backend_kind *kind = backend_kind_for_url(url);
+    return kind && kind->takes_url;
+}
+
+char *foster_url_problem(const char *url, bool postgres)
+{
+    char *problem = NULL;
+    if ((!postgres && !is_server_url(url)) || pg_conninfo_check(url, &problem) == 0)
+        return NULL;
+    return problem ? problem : strdup("out of memory");
+}
+
+/* One diag for each server URL (options, [postgres] url at its line) libpq cannot read. */
+int session_check_urls(foster_session *s)
+{
+    const char *urls[] = {s->postgres_url, s->manifest.postgres_url};
+    int rc = 0;
+    for (size_t i = 0; i < 2; i++) {
+        char *problem = urls[i] ? foster_url_problem(urls[i], true) : NULL;
+        if (!problem)
+            continue;
+        diag *d = i == 0 ? diag_add(&s->problems, NULL, 0, 0, "server URL: %s", problem)
+                         : diag_add(&s->problems, s->manifest.path, s->manifest.postgres_url_line,
+                                    0, "url of [postgres]: %s", problem);
+        diag_set_hint(d, "expected postgresql://USER@HOST:PORT/DATABASE or key=value pairs");
+        free(problem);
+        rc = -1;
+    }
+    return rc;
+}
+
 foster_result foster_load(foster_session *s, const char *url, const char *const *files,
                           size_t file_count, bool force)
 {
@@ -269,15 +304,28 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
     }
     const backend_kind *kind = own ? NULL : backend_kind_for_url(url);
     backend *b = own ? s->backend : kind ? kind->for_url() : NULL;
+    char *problem = own ? NULL : foster_url_problem(url, false);
+    if (problem) {
+        diag_add(&s->problems, NULL, 0, 0, "%s", problem);
+        free(problem);
+        if (b)
+            b->ops->free(b);
+        return session_fail(s, FOSTER_ERROR_MISUSE);
+    }
     if (!b)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     bool marked = own;
     foster_result result = FOSTER_OK;
     diag_kind opened = own ? DIAG_NONE : b->ops->open_existing(b, url, &marked, &s->problems);
     if (opened != DIAG_NONE) {
+        char *shown = opened == DIAG_NOT_FOUND && kind && kind->redact ? kind->redact(url) : NULL;
         if (opened == DIAG_NOT_FOUND)
-            diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "%s: no such database", url),
+            diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "%s: no such database",
+                                   !kind || !kind->redact ? url
+                                   : shown                ? shown
+                                                          : "the database"),
                           DIAG_NOT_FOUND);
+        free(shown);
         result = opened == DIAG_NOT_FOUND ? FOSTER_ERROR_NOT_FOUND : FOSTER_ERROR_DATABASE;
     } else if (!marked && !(force && strstr(b->ops->database(b), "test"))) {
         /* Rule 1: only names made for tests may be loaded into without the marker. */
@@ -334,8 +382,12 @@ foster_result foster_wait(const char *url, double timeout, const foster_options 
     backend_wait_result result =
         kind ? kind->wait(url ? url : "", &wait, &diags) : BACKEND_WAIT_FAILED;
     const diag *last = diag_list_last(&diags);
+    const char *said = result == BACKEND_WAIT_READY ? "ready"
+                       : result == BACKEND_WAIT_INTERRUPTED
+                           ? "interrupted while waiting for the server"
+                           : "the server is not ready";
     if (message_size)
-        snprintf(message, message_size, "%s", last ? last->message : "ready");
+        snprintf(message, message_size, "%s", last ? last->message : said);
     diag_list_clear(&diags);
     switch (result) {
     case BACKEND_WAIT_READY:

@@ -59,6 +59,8 @@ bool session_usable(foster_session *s);
 const char *session_server_conninfo(const foster_session *s);
 /* What the session's kind is given to make or reach a backend (borrows from `s`). */
 backend_setup session_setup(const foster_session *s);
+/* One diag for each server URL (-u, [postgres] url) libpq cannot parse; 0 or -1. */
+int session_check_urls(foster_session *s);
 foster_result session_build_environment(foster_session *s);
 char *session_absolute_path(const char *path);
 /* fixtures_report_fn printing one progress line per fixture file. */

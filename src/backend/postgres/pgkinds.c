@@ -253,6 +253,7 @@ const backend_kind postgres_kind = {
     .collect_garbage = pg_collect_server_garbage,
     .takes_url = postgres_takes_url,
     .for_url = postgres_for_url,
+    .redact = pg_redact_conninfo,
     .wait = postgres_wait,
 };
 
