@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "csv.h"
@@ -16,7 +17,7 @@
 #include "sqlsplit.h"
 #include "strbuf.h"
 
-/* How many rows between two looks at *interrupt. */
+/* How many rows between two looks at *interrupt (and two progress ticks). */
 #define FIXTURES_INTERRUPT_EVERY 4096
 
 /* `check` lists at most this many problems of one fixture file. */
@@ -81,6 +82,7 @@ typedef struct csv_context {
     const ddl_table *table;
     bool deferred;
     bool skip_blank;
+    double started; /* monotonic_seconds() when the file began to load */
 } csv_context;
 
 /*
@@ -151,6 +153,8 @@ static int load_csv(csv_context *ctx, const char *path, long long *rows, diag_li
     csv_reader *reader = csv_open(path, path, diags);
     if (!reader)
         return -1;
+    struct stat file;
+    long long size = stat(path, &file) == 0 ? (long long)file.st_size : 0;
     header_copy header = {0};
     csv_row row;
     /* The database knows the columns; it names a wrong one in table_begin. */
@@ -171,7 +175,12 @@ static int load_csv(csv_context *ctx, const char *path, long long *rows, diag_li
             rc = -1;
             break;
         }
-        if (++*rows % FIXTURES_INTERRUPT_EVERY == 0 && loader->interrupt && *loader->interrupt) {
+        if (++*rows % FIXTURES_INTERRUPT_EVERY != 0)
+            continue;
+        if (loader->tick)
+            loader->tick(loader->report_context, ctx->table->name, path, *rows, csv_offset(reader),
+                         size, monotonic_seconds() - ctx->started);
+        if (loader->interrupt && *loader->interrupt) {
             loader->interrupted = true;
             diag_add(diags, path, row.line, 0, "interrupted while loading");
             rc = -1;
@@ -317,7 +326,7 @@ static int load_file(fixtures_loader *loader, long i, const char *path, diag_lis
         diag_add(diags, path, 0, 0, "no table definition to load this file into");
         rc = -1;
     } else if (str_has_suffix(path, ".csv")) {
-        csv_context ctx = {loader, table, set->cyclic[i], table->column_count > 1};
+        csv_context ctx = {loader, table, set->cyclic[i], table->column_count > 1, started};
         rc = load_csv(&ctx, path, &count, diags);
     } else if (str_has_suffix(path, ".json") && i >= 0) {
         rc = load_json(loader, set, (size_t)i, path, &count, diags);

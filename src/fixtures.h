@@ -22,11 +22,20 @@
 typedef void (*fixtures_report_fn)(void *context, const char *table, const char *file,
                                    long long rows, double seconds);
 
+/*
+ * Told every few thousand rows while a CSV file loads: how far it is, in rows
+ * and in bytes of the file (`bytes_total` its size, 0 when unknown), and the
+ * seconds since the file began.
+ */
+typedef void (*fixtures_tick_fn)(void *context, const char *table, const char *file, long long rows,
+                                 long long bytes_read, long long bytes_total, double seconds);
+
 typedef struct fixtures_loader {
     backend *backend;
     const schema_set *schemas;
-    fixtures_report_fn report; /* may be NULL */
-    void *report_context;
+    fixtures_report_fn report;              /* may be NULL */
+    fixtures_tick_fn tick;                  /* may be NULL */
+    void *report_context;                   /* for report and tick */
     const volatile sig_atomic_t *interrupt; /* may be NULL */
     bool interrupted;                       /* set when loading stopped for *interrupt */
 } fixtures_loader;

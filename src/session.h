@@ -43,8 +43,9 @@ struct foster_session {
     env_var *env;
     size_t env_count;
 
-    diag_list problems;   /* of the last failing call, or of foster_check */
-    char **problem_lines; /* foster_problem's formatted lines, made on demand */
+    diag_list problems;        /* of the last failing call, or of foster_check */
+    char **problem_lines;      /* foster_problem's formatted lines, made on demand */
+    double load_progress_told; /* seconds into the file at the last load_progress call */
     char *errmsg;
 };
 
@@ -60,7 +61,10 @@ const char *session_server_conninfo(const foster_session *s);
 bool session_is_cluster(const char *backend_name);
 foster_result session_build_environment(foster_session *s);
 char *session_absolute_path(const char *path);
-/* fixtures_report_fn printing one progress line per fixture file. */
+/* fixtures_loader.tick: tells foster_options.load_progress, about ten times a second. */
+void session_report_tick(void *context, const char *table, const char *file, long long rows,
+                         long long bytes_read, long long bytes_total, double seconds);
+/* fixtures_report_fn: one progress line per fixture file, and load_progress's last call. */
 void session_report_table(void *context, const char *table, const char *file, long long rows,
                           double seconds);
 foster_result session_make_copies(foster_session *s);
