@@ -88,9 +88,10 @@ static int run_command(const cli *c, foster_session *session)
 static void print_how_to_connect(const foster_session *session)
 {
     const char *url = foster_url(session);
-    if (strncmp(url, "sqlite://", 9) == 0) {
+    const char *sqlite_prefix = "sqlite:///"; /* then the absolute path */
+    if (strncmp(url, sqlite_prefix, strlen(sqlite_prefix)) == 0) {
         fputs("foster: connect with: sqlite3 ", stderr);
-        print_shell_quoted(stderr, url + 9);
+        print_shell_quoted(stderr, url + strlen(sqlite_prefix));
     } else {
         fputs("foster: connect with: psql ", stderr);
         print_shell_quoted(stderr, url);
