@@ -22,9 +22,11 @@ foster on PATH).
 
 This replaces pytest-django's django_db_modify_db_settings, which adds a
 suffix to the test database name for pytest-xdist and tox workers: one
-foster database is one database, so run without -n, or give each worker its
-own run (plain `pytest -n 2` without `foster run` does that: every worker
-runs `foster up` itself).
+foster database is one database. For pytest-xdist, either
+`foster run --jobs N -- pytest -n N` (foster makes N copies, and
+foster_django.database() gives worker gw<k> the copy DATABASE_URL_<k+1>), or
+plain `pytest -n N` without `foster run` (every worker runs `foster up`
+itself).
 
 `@pytest.mark.django_db` tests are rolled back like Django's TestCase.
 `django_db(transaction=True)` flushes the managed tables only, as
