@@ -6,7 +6,8 @@ Used by FosterRunner and the pytest plugin when the tests run outside
     binary:   the `binary` argument, else $FOSTER, else settings.FOSTER_BINARY,
               else `foster` on PATH
     manifest: the `config` argument, else settings.FOSTER_CONFIG, else foster's
-              own default ($FOSTER_CONFIG, else ./foster.ini)
+              own default ($FOSTER_CONFIG, else foster.ini in the working
+              directory or the nearest folder above it)
     backend:  the `backend` argument (-b), else the manifest's `backend`
 """
 

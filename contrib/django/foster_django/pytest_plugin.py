@@ -17,7 +17,7 @@ DATABASES = {"default": foster_django.database()}.
 
 Options: --foster-config FILE, --foster-backend NAME, --foster-binary PATH
 (defaults as for FosterRunner: settings.FOSTER_CONFIG / $FOSTER_CONFIG /
-./foster.ini, the manifest's backend, $FOSTER / settings.FOSTER_BINARY /
+foster.ini here or above, the manifest's backend, $FOSTER / settings.FOSTER_BINARY /
 foster on PATH).
 
 This replaces pytest-django's django_db_modify_db_settings, which adds a
@@ -41,7 +41,7 @@ def pytest_addoption(parser):
     group = parser.getgroup("foster", "foster test database (outside `foster run`)")
     group.addoption("--foster-config", metavar="FILE", default=None,
                     help="foster's manifest (default settings.FOSTER_CONFIG, $FOSTER_CONFIG, "
-                    "./foster.ini)")
+                    "foster.ini here or above)")
     group.addoption("--foster-backend", metavar="NAME", default=None,
                     help="sqlite, postgres, cluster or container (default: the manifest's)")
     group.addoption("--foster-binary", metavar="PATH", default=None,

@@ -43,7 +43,7 @@ class FosterRunner(DiscoverRunner):
                                           "`foster run`")
         group.add_argument("--foster-config", metavar="FILE",
                            help="foster's manifest (default settings.FOSTER_CONFIG, "
-                           "$FOSTER_CONFIG, ./foster.ini)")
+                           "$FOSTER_CONFIG, foster.ini here or above)")
         group.add_argument("--foster-backend", metavar="NAME",
                            help="foster's backend: sqlite, postgres, cluster or container "
                            "(default: the manifest's)")
