@@ -520,7 +520,7 @@ test_pytest_xdist_workers_without_jobs_are_told_to_use_jobs() {
     "$PYTHON" -c 'import xdist' 2>/dev/null || skip "pytest-xdist (python3-pytest-xdist) is not installed"
     in_example "$FOSTER_BIN" -q run -- "$PYTHON" -m pytest -q -n 2 pytest_tests
     [ "$STATUS" -ne 0 ] || fail "pytest -n 2 passed with both workers on one database"
-    assert_contains "$OUT" "needs a database of its own, but foster made none (no --jobs)"
+    assert_contains "$OUT" "needs a database of its own (DATABASE_URL_1), but foster ran without --jobs"
     assert_runtime_empty
 }
 

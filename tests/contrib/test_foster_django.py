@@ -97,16 +97,19 @@ class DatabaseTests(unittest.TestCase):
         with mock.patch.dict(os.environ, environ, clear=True):
             with self.assertRaises(foster_django.FosterUrlError) as caught:
                 foster_django.database()
-        self.assertIn("worker gw0 needs a database of its own, but foster made none (no --jobs)",
-                      str(caught.exception))
+        self.assertIn("worker gw0 needs a database of its own (DATABASE_URL_1), but foster ran "
+                      "without --jobs", str(caught.exception))
+        with mock.patch.dict(os.environ, dict(environ, PYTEST_XDIST_WORKER_COUNT="1"),
+                             clear=True):  # pytest -n 1: one worker, one database
+            self.assertEqual(foster_django.database()["NAME"], "/r/a.sqlite3")
         environ.update(PYTEST_XDIST_WORKER="gw2", FOSTER_JOBS="2",
                        DATABASE_URL_1="sqlite:////r/a_1.sqlite3",
                        DATABASE_URL_2="sqlite:////r/a_2.sqlite3")
         with mock.patch.dict(os.environ, environ, clear=True):
             with self.assertRaises(foster_django.FosterUrlError) as caught:
                 foster_django.database()
-        self.assertIn("foster made 2 copies (--jobs 2); run foster run --jobs N -- pytest -n N",
-                      str(caught.exception))
+        self.assertIn("(DATABASE_URL_3), but foster ran with --jobs 2; run foster run --jobs N "
+                      "-- pytest -n N", str(caught.exception))
 
     def test_a_database_url_without_foster_run_id_is_not_used(self):
         environ = {"DATABASE_URL": "postgresql://app@prod.example/app"}

@@ -84,14 +84,16 @@ def foster_url(environ=None):
     if not (worker.startswith("gw") and worker[2:].isdigit()):
         return environ.get("DATABASE_URL") or None
     number = int(worker[2:]) + 1
-    jobs = environ.get("FOSTER_JOBS", "")
     copy = environ.get("DATABASE_URL_%d" % number)
-    if not copy:
-        raise FosterUrlError(
-            "foster_django: pytest-xdist worker %s needs a database of its own, but foster made "
-            "%s; run foster run --jobs N -- pytest -n N (N copies for N workers)"
-            % (worker, "%s copies (--jobs %s)" % (jobs, jobs) if jobs else "none (no --jobs)"))
-    return copy
+    if copy:
+        return copy
+    if environ.get("PYTEST_XDIST_WORKER_COUNT") == "1":  # -n 1: nobody to share with
+        return environ.get("DATABASE_URL") or None
+    jobs = environ.get("FOSTER_JOBS")
+    raise FosterUrlError(
+        "foster_django: pytest-xdist worker %s needs a database of its own (DATABASE_URL_%d), "
+        "but foster ran %s; run foster run --jobs N -- pytest -n N (N copies for N workers)"
+        % (worker, number, "with --jobs %s" % jobs if jobs else "without --jobs"))
 
 
 def configure(entry, url, extra=None):
