@@ -88,7 +88,7 @@ foster_result foster_open(const foster_options *options, foster_session **out)
     if (failed)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     if (not_found) {
-        manifest_not_found(&s->problems);
+        session_manifest_not_found(&s->problems);
         return session_fail(s, FOSTER_ERROR_MANIFEST);
     }
 

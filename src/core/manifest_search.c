@@ -1,5 +1,5 @@
 /*
- * manifest_find.c — where the manifest is when nobody said: foster.ini in the
+ * manifest_search.c — where the manifest is when nobody said: foster.ini in the
  * working directory or the nearest of its parents, as git and pytest find
  * their roots, so that foster (and Django's manage.py, which calls it) works
  * from any folder of a project.
@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "manifest.h"
+#include "session.h"
 #include "strbuf.h"
 
 #define MANIFEST_NAME "foster.ini"
@@ -66,7 +66,7 @@ char *foster_find_manifest(void)
     return found;
 }
 
-void manifest_not_found(diag_list *problems)
+void session_manifest_not_found(diag_list *problems)
 {
     char *dir = getcwd(NULL, 0);
     strbuf places = STRBUF_INIT;

@@ -94,13 +94,6 @@ const manifest_table *manifest_find_table(const manifest *m, const char *name);
 void manifest_free(manifest *m);
 
 /*
- * Adds the problem "no foster.ini found" naming every folder
- * foster_find_manifest looked in (the working directory up to /), with a hint
- * naming -c and FOSTER_CONFIG.
- */
-void manifest_not_found(diag_list *diags);
-
-/*
  * Expands ${VAR} and ${VAR:-default} in `value`. Returns a new string, or
  * NULL with a diag at file:line for an unterminated reference or a bad name.
  * A ${VAR} whose variable is unset expands to the empty string.

@@ -61,6 +61,12 @@ const char *session_server_conninfo(const foster_session *s);
 bool session_is_cluster(const char *backend_name);
 foster_result session_build_environment(foster_session *s);
 char *session_absolute_path(const char *path);
+/*
+ * Adds the problem "no foster.ini found" naming every folder
+ * foster_find_manifest looked in (the working directory up to /), with a hint
+ * naming -c and FOSTER_CONFIG (manifest_search.c).
+ */
+void session_manifest_not_found(diag_list *diags);
 /* fixtures_loader.tick: tells foster_options.load_progress, about ten times a second. */
 void session_report_tick(void *context, const char *table, const char *file, long long rows,
                          long long bytes_read, long long bytes_total, double seconds);
