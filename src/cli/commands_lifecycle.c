@@ -93,7 +93,17 @@ static void print_how_to_connect(const foster_session *session)
         fputs("foster: connect with: sqlite3 ", stderr);
         print_shell_quoted(stderr, url + strlen(sqlite_prefix));
     } else {
-        fputs("foster: connect with: psql ", stderr);
+        fputs("foster: connect with: ", stderr);
+        for (size_t i = 0; i < foster_env_count(session); i++) {
+            const char *name, *value;
+            foster_env_get(session, i, &name, &value);
+            if (strcmp(name, "PGPASSFILE") == 0) { /* the password, kept out of sight */
+                fputs("PGPASSFILE=", stderr);
+                print_shell_quoted(stderr, value);
+                fputc(' ', stderr);
+            }
+        }
+        fputs("psql ", stderr);
         print_shell_quoted(stderr, url);
     }
     fprintf(stderr, "\nfoster: DATABASE_URL=%s\n", url);
