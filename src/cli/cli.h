@@ -158,8 +158,12 @@ foster_result open_session(const cli *c, bool in_memory, foster_session **sessio
  * stdout; closes the session. Returns exit_status_for(result).
  */
 int report_failure(const cli *c, foster_session *session, foster_result result);
+/* report_failure for down and reset: returns attach_exit_status(result). */
+int report_attach_failure(const cli *c, foster_session *session, foster_result result);
 /* Exit status for a failed call of a command other than `run`. */
 int exit_status_for(foster_result result);
+/* down and reset: a run id that is not one (foster_attach's MISUSE) is a usage error. */
+int attach_exit_status(foster_result result);
 
 int command_run(const cli *c);
 int command_up(const cli *c);

@@ -40,6 +40,11 @@ int exit_status_for(foster_result result)
     return result == FOSTER_ERROR_MANIFEST ? EXIT_USAGE : EXIT_PROBLEMS;
 }
 
+int attach_exit_status(foster_result result)
+{
+    return result == FOSTER_ERROR_MISUSE ? EXIT_USAGE : exit_status_for(result);
+}
+
 /* Signals reach the command and end foster's waits; -1 after a message. */
 static int catch_signals(void)
 {
@@ -192,6 +197,12 @@ int report_failure(const cli *c, foster_session *session, foster_result result)
     return exit_status_for(result);
 }
 
+int report_attach_failure(const cli *c, foster_session *session, foster_result result)
+{
+    report_failure(c, session, result);
+    return attach_exit_status(result);
+}
+
 int command_up(const cli *c)
 {
     if (c->arg_count) {
@@ -295,7 +306,7 @@ int command_down(const cli *c)
         result = foster_teardown(session);
     if (result != FOSTER_OK) {
         free(names);
-        return report_failure(c, session, result);
+        return report_attach_failure(c, session, result);
     }
     print_removed(c, attached[0] ? attached : NULL, names);
     free(names);

@@ -103,7 +103,7 @@ int command_reset(const cli *c)
     if (result == FOSTER_OK)
         result = foster_reset(session);
     if (result != FOSTER_OK)
-        return report_failure(c, session, result);
+        return report_attach_failure(c, session, result);
     if (c->json) {
         fputs("{\"run_id\": ", stdout);
         print_json_string(stdout, foster_run_id(session));
