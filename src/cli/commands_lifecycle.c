@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "process.h"
+#include "strbuf.h"
 
 /* Seconds a command has to exit after a forwarded signal before SIGKILL. */
 #define KILL_GRACE_SECONDS 10.0
@@ -226,20 +227,48 @@ int command_up(const cli *c)
     return 0;
 }
 
+/*
+ * The workers' copies `up --jobs N` exported into this shell: N when the
+ * shell's FOSTER_RUN_ID is the run torn down (the session, attached, knows
+ * the copies only as names it drops), else 0.
+ */
+static int shell_copies(const char *run_id)
+{
+    const char *shell_run = getenv("FOSTER_RUN_ID"), *jobs = getenv("FOSTER_JOBS");
+    if (!run_id || !shell_run || strcmp(shell_run, run_id) != 0 || !jobs)
+        return 0;
+    int count = atoi(jobs);
+    return count > 0 && count <= MAX_JOBS ? count : 0;
+}
+
 /* The names `up` exported for the run, as a NULL-terminated list the caller frees. */
-static const char **environment_names(const foster_session *session)
+static char **environment_names(const foster_session *session, const char *run_id)
 {
     size_t count = foster_env_count(session);
-    const char **names = calloc(count + 1, sizeof *names);
+    int copies = shell_copies(run_id);
+    char **names = calloc(count + (size_t)copies + 2, sizeof *names);
+    size_t n = 0;
     for (size_t i = 0; names && i < count; i++) {
-        const char *value;
-        foster_env_get(session, i, &names[i], &value);
+        const char *name, *value;
+        foster_env_get(session, i, &name, &value);
+        names[n++] = strdup(name);
     }
+    if (names && copies)
+        names[n++] = strdup("FOSTER_JOBS");
+    for (int i = 1; names && i <= copies; i++)
+        names[n++] = strbuf_format("DATABASE_URL_%d", i);
     return names;
 }
 
+static void free_names(char **names)
+{
+    for (size_t i = 0; names && names[i]; i++)
+        free(names[i]);
+    free(names);
+}
+
 /* What `down` removed: unset lines for a shell's eval, or one JSON object. */
-static void print_removed(const cli *c, const char *run_id, const char **names)
+static void print_removed(const cli *c, const char *run_id, char **names)
 {
     if (c->json) {
         fputs("{\"run_id\": ", stdout);
@@ -298,18 +327,18 @@ int command_down(const cli *c)
     result = foster_attach(session, run_id);
     if (result == FOSTER_ERROR_NOT_FOUND)
         return nothing_to_tear_down(c, session);
-    const char **names = result == FOSTER_OK ? environment_names(session) : NULL;
     char attached[64] = "";
     if (result == FOSTER_OK && foster_run_id(session))
         snprintf(attached, sizeof attached, "%s", foster_run_id(session));
+    char **names = result == FOSTER_OK ? environment_names(session, attached) : NULL;
     if (result == FOSTER_OK)
         result = foster_teardown(session);
     if (result != FOSTER_OK) {
-        free(names);
+        free_names(names);
         return report_attach_failure(c, session, result);
     }
     print_removed(c, attached[0] ? attached : NULL, names);
-    free(names);
+    free_names(names);
     foster_close(session);
     return 0;
 }

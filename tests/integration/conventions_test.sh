@@ -205,7 +205,7 @@ test_down_with_nothing_to_tear_down_exits_0_and_says_so() {
 
 test_eval_down_unsets_what_eval_up_exported() {
     local exported
-    exported=$("$FOSTER" -q -c "$VALID" up) || fail "foster up failed"
+    exported=$("$FOSTER" -q -c "$VALID" up --jobs 2) || fail "foster up failed"
     eval "$exported"
     local path=$FOSTER_SQLITE_PATH
     assert_file_exists "$path"
@@ -221,6 +221,8 @@ test_eval_down_unsets_what_eval_up_exported() {
     [ -z "${DATABASE_URL+x}" ] || fail "DATABASE_URL still set after eval \"\$(foster down)\""
     [ -z "${FOSTER_RUN_ID+x}" ] || fail "FOSTER_RUN_ID still set"
     [ -z "${FOSTER_SQLITE_PATH+x}" ] || fail "FOSTER_SQLITE_PATH still set"
+    [ -z "${DATABASE_URL_2+x}" ] || fail "DATABASE_URL_2 still set"
+    [ -z "${FOSTER_JOBS+x}" ] || fail "FOSTER_JOBS still set"
     assert_file_absent "$path"
     assert_runtime_empty
 }
