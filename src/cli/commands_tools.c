@@ -3,6 +3,7 @@
  * into it), `reset` (back to just provisioned), `check` (the inputs, no
  * server), `wait` (for a server), `gc` (what dead runs left) and `help`.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +162,7 @@ int command_wait(const cli *c)
     if (c->timeout) {
         char *end;
         timeout = strtod(c->timeout, &end);
-        if (*end || end == c->timeout || timeout < 0) {
+        if (*end || end == c->timeout || !isfinite(timeout) || timeout < 0) {
             usage_error(c, "--timeout takes a number of seconds, not \"%s\"", c->timeout);
             return EXIT_USAGE;
         }

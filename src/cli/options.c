@@ -172,6 +172,18 @@ static int check_options_fit(cli *c, cli_command_set given)
     return 0;
 }
 
+/* A URL option libpq cannot parse (-u always names a server): false after a message. */
+static bool url_option_valid(const char *option, const char *url, bool postgres)
+{
+    char *problem = url ? foster_url_problem(url, postgres) : NULL;
+    if (problem) {
+        print_error("%s: %s", option, problem);
+        fputs("hint: expected postgresql://USER@HOST:PORT/DATABASE or key=value pairs\n", stderr);
+    }
+    free(problem);
+    return !problem;
+}
+
 int options_parse(int argc, char **argv, cli *c)
 {
     c->command = COMMAND_NONE;
@@ -197,7 +209,11 @@ int options_parse(int argc, char **argv, cli *c)
         return rc;
     for (int i = first + optind; i < argc; i++) /* after "--", or run's command line */
         c->args[c->arg_count++] = argv[i];
-    return check_options_fit(c, given);
+    rc = check_options_fit(c, given);
+    if (rc == 0 && (!url_option_valid("-u", c->server_url, true) ||
+                    !url_option_valid("--url", c->load_url, false)))
+        rc = EXIT_USAGE;
+    return rc;
 }
 
 void options_free(cli *c)
