@@ -5,8 +5,6 @@
  */
 #include "foster.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,13 +14,12 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "backend_kind.h"
+#include "backend_kinds.h"
 #include "diag.h"
 #include "fixtures.h"
 #include "manifest.h"
 #include "monotonic.h"
-#include "pgconn.h"
-#include "pgsource.h"
-#include "pgwait.h"
 #include "runstate.h"
 #include "schema.h"
 #include "session.h"
@@ -39,42 +36,6 @@ void session_progress(foster_session *s, const char *fmt, ...)
     if (line)
         s->options.progress(s->options.progress_context, line);
     free(line);
-}
-
-static void forget_problem_lines(foster_session *s)
-{
-    for (size_t i = 0; s->problem_lines && i < s->problems.count; i++)
-        free(s->problem_lines[i]);
-    free(s->problem_lines);
-    s->problem_lines = NULL;
-}
-
-void session_clear_error(foster_session *s)
-{
-    forget_problem_lines(s);
-    diag_list_clear(&s->problems);
-    free(s->errmsg);
-    s->errmsg = NULL;
-}
-
-/* Turns the collected problems into the result; the first one is the message. */
-foster_result session_fail(foster_session *s, foster_result result)
-{
-    forget_problem_lines(s);
-    free(s->errmsg);
-    s->errmsg = NULL;
-    if (!s->problems.count)
-        diag_add(&s->problems, NULL, 0, 0, "%s",
-                 result == FOSTER_ERROR_NOMEM ? "out of memory" : "failed");
-    const diag *first = &s->problems.items[0];
-    char *text = diag_format(first);
-    if (text && first->hint) {
-        s->errmsg = strbuf_format("%s\nhint: %s", text, first->hint);
-        free(text);
-    } else {
-        s->errmsg = text;
-    }
-    return result;
 }
 
 void foster_options_init(foster_options *options)
@@ -97,12 +58,6 @@ static char *copy_option(const char *value, bool *failed)
     return copy;
 }
 
-static bool backend_known(const char *name)
-{
-    return strcmp(name, "sqlite") == 0 || strcmp(name, "postgres") == 0 ||
-           strcmp(name, "cluster") == 0 || strcmp(name, "container") == 0;
-}
-
 foster_result foster_open(const foster_options *options, foster_session **out)
 {
     foster_session *s = calloc(1, sizeof *s);
@@ -111,35 +66,43 @@ foster_result foster_open(const foster_options *options, foster_session **out)
         return FOSTER_ERROR_NOMEM;
     s->options = *options;
     const char *path = options->manifest_path;
-    if (!path)
-        path = getenv("FOSTER_CONFIG") && *getenv("FOSTER_CONFIG") ? getenv("FOSTER_CONFIG")
-                                                                   : "foster.ini";
+    if (!path && getenv("FOSTER_CONFIG") && *getenv("FOSTER_CONFIG"))
+        path = getenv("FOSTER_CONFIG");
     bool failed = false;
-    s->manifest_path = copy_option(path, &failed);
+    s->manifest_path = path ? copy_option(path, &failed) : foster_find_manifest();
+    bool not_found = !s->manifest_path && !failed;
+    if (not_found) /* the session still serves what needs no manifest (down RUN_ID, gc) */
+        s->manifest_path = copy_option("foster.ini", &failed);
     s->postgres_url = copy_option(options->postgres_url, &failed);
     s->options.manifest_path = s->manifest_path;
     s->options.postgres_url = s->postgres_url;
     s->options.backend = NULL;
     if (failed)
         return session_fail(s, FOSTER_ERROR_NOMEM);
+    if (not_found) {
+        session_manifest_not_found(&s->problems);
+        return session_fail(s, FOSTER_ERROR_MANIFEST);
+    }
 
     s->manifest_loaded = true;
     if (manifest_load(s->manifest_path, &s->manifest, &s->problems) < 0 ||
-        manifest_resolve(&s->manifest, &s->problems) < 0)
+        manifest_resolve(&s->manifest, &s->problems) < 0 || session_check_urls(s) < 0)
         return session_fail(s, FOSTER_ERROR_MANIFEST);
 
     s->backend_name =
         copy_option(options->backend ? options->backend : s->manifest.backend, &failed);
     if (failed || !s->backend_name)
-        s->backend_name = strdup("sqlite");
+        s->backend_name = strdup(backend_kind_name(0));
     if (!s->backend_name)
         return session_fail(s, FOSTER_ERROR_NOMEM);
-    if (!backend_known(s->backend_name)) {
+    if (!(s->kind = backend_kind_find(s->backend_name))) {
         diag *d = diag_add(&s->problems, NULL, 0, 0, "unknown backend \"%s\"", s->backend_name);
-        diag_set_hint(d, "choose sqlite, postgres, cluster or container");
+        char *names = backend_kind_names(", ", " or ");
+        diag_set_hint(d, "choose %s", names ? names : "a backend foster knows");
+        free(names);
         return session_fail(s, FOSTER_ERROR_MANIFEST);
     }
-    s->dialect = strcmp(s->backend_name, "sqlite") == 0 ? SCHEMA_SQLITE : SCHEMA_POSTGRES;
+    s->dialect = s->kind->dialect;
     s->schemas_loaded = true;
     if (schema_set_load(&s->manifest, s->dialect, &s->schemas, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_INPUT);
@@ -156,11 +119,6 @@ const char *session_server_conninfo(const foster_session *s)
     return "";
 }
 
-bool session_is_cluster(const char *backend_name)
-{
-    return strcmp(backend_name, "cluster") == 0;
-}
-
 /* -v: a connection had to wait for a busy server, and for how long at most. */
 static void report_busy(void *context, const char *line)
 {
@@ -169,48 +127,33 @@ static void report_busy(void *context, const char *line)
         session_progress(s, "%s", line);
 }
 
-void session_set_postgres_owner(foster_session *s, backend *b)
+backend_setup session_setup(const foster_session *s)
 {
-    pgconn_patience patience = {
-        .seconds = 0, .report = report_busy, .context = s, .interrupt = s->options.interrupt};
-    backend_postgres_set_owner(b, s->runtime_dir, &patience);
+    return (backend_setup){.manifest = &s->manifest,
+                           .server_url = session_server_conninfo(s),
+                           .runtime_dir = s->runtime_dir,
+                           .run_id = s->run_id,
+                           .interrupt = s->options.interrupt,
+                           .report = report_busy,
+                           .report_context = (void *)s};
 }
 
-/* The backend for this session's engine (run id known), not yet connected. */
+/* The backend for this session's kind (run id known), not yet connected. */
 static foster_result make_backend(foster_session *s)
 {
-    bool in_memory = s->options.sqlite_in_memory && s->dialect == SCHEMA_SQLITE;
+    bool in_memory = s->options.sqlite_in_memory && s->kind->in_memory;
     if (!in_memory && !s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
         return session_fail(s, FOSTER_ERROR_SYSTEM);
-    if (s->dialect == SCHEMA_SQLITE) {
-        s->backend = backend_sqlite_new(in_memory ? NULL : s->runtime_dir);
-        return s->backend ? FOSTER_OK : session_fail(s, FOSTER_ERROR_NOMEM);
-    }
-    pg_source *source = NULL;
-    if (session_is_cluster(s->backend_name)) {
-        char name[32];
-        snprintf(name, sizeof name, "cluster_%s", s->run_id);
-        source = pg_source_cluster(s->manifest.cluster_bindir, s->runtime_dir, name,
-                                   s->options.interrupt);
+    backend_setup setup = session_setup(s);
+    if (in_memory)
+        setup.runtime_dir = NULL;
+    char *server = NULL;
+    s->backend = s->kind->make(&setup, &server, &s->problems);
+    if (server) {
         /* Known before the server starts, so a killed run can be found. */
         free(s->record.server);
-        s->record.server = strbuf_format("%s/%s", s->runtime_dir, name);
-    } else if (strcmp(s->backend_name, "container") == 0) {
-        source = pg_source_container(s->manifest.container_engine, s->manifest.container_image,
-                                     s->run_id, s->options.interrupt);
-        free(s->record.server);
-        s->record.server = strbuf_format(
-            "%s/foster-%s", s->manifest.container_engine ? s->manifest.container_engine : "auto",
-            s->run_id);
-    } else {
-        source = pg_source_existing(session_server_conninfo(s));
+        s->record.server = server;
     }
-    s->backend = source ? backend_postgres_new(source) : NULL;
-    if (!s->backend && source)
-        source->ops->free(source);
-    if (s->backend)
-        session_set_postgres_owner(s, s->backend);
-    s->source = s->backend ? source : NULL;
     return s->backend ? FOSTER_OK : session_fail(s, FOSTER_ERROR_NOMEM);
 }
 
@@ -225,7 +168,14 @@ bool session_usable(foster_session *s)
 /* Loads everything into SQLite in memory: the whole load, without a server. */
 static int dry_run_in_memory(const schema_set *set, diag_list *problems)
 {
-    backend *b = backend_sqlite_new(NULL);
+    const backend_kind *kind = NULL;
+    for (size_t i = 0; !kind && backend_kind_at(i); i++)
+        if (backend_kind_at(i)->in_memory && backend_kind_at(i)->dialect == SCHEMA_SQLITE)
+            kind = backend_kind_at(i);
+    backend_setup in_memory = {.run_id = "check"};
+    char *server = NULL;
+    backend *b = kind ? kind->make(&in_memory, &server, problems) : NULL;
+    free(server);
     if (!b)
         return diag_add(problems, NULL, 0, 0, "out of memory"), -1;
     fixtures_loader loader = {.backend = b, .schemas = set};
@@ -273,22 +223,47 @@ char *session_absolute_path(const char *path)
     return resolved ? resolved : strdup(path);
 }
 
-static int write_record(foster_session *s)
+int session_write_record(foster_session *s)
 {
     if (!s->runtime_dir)
         return 0; /* in memory: nothing can outlive the process */
     return run_record_write(s->runtime_dir, &s->record, &s->problems);
 }
 
+/* Tells foster_options.load_progress where a file's load stands. */
+static void report_load(foster_session *s, const foster_load_status *status)
+{
+    if (s->options.load_progress)
+        s->options.load_progress(s->options.load_progress_context, status);
+}
+
+/* Seconds between two calls of foster_options.load_progress for one file. */
+#define LOAD_PROGRESS_EVERY_SECONDS 0.1
+
+void session_report_tick(void *context, const char *table, const char *file, long long rows,
+                         long long bytes_read, long long bytes_total, double seconds)
+{
+    foster_session *s = context;
+    if (seconds < s->load_progress_told + LOAD_PROGRESS_EVERY_SECONDS &&
+        seconds >= s->load_progress_told)
+        return;
+    s->load_progress_told = seconds;
+    report_load(s,
+                &(foster_load_status){table, file, rows, bytes_read, bytes_total, seconds, false});
+}
+
 void session_report_table(void *context, const char *table, const char *file, long long rows,
                           double seconds)
 {
     foster_session *s = context;
+    s->load_progress_told = 0;
+    report_load(s, &(foster_load_status){table, file, rows, 0, 0, seconds, true});
     if (table)
-        session_progress(s, "loaded %-24s %7lld rows from %s (%.1f ms)", table, rows, file,
-                         seconds * 1e3);
+        session_progress(s, "loaded %-24s %7lld %s from %s (%.1f ms)", table, rows,
+                         str_plural(rows, "row", "rows"), file, seconds * 1e3);
     else
-        session_progress(s, "ran %lld statements from %s (%.1f ms)", rows, file, seconds * 1e3);
+        session_progress(s, "ran %lld %s from %s (%.1f ms)", rows,
+                         str_plural(rows, "statement", "statements"), file, seconds * 1e3);
 }
 
 /* -v: the statements provisioning ran, each as "file:line: its first line". */
@@ -329,17 +304,19 @@ static bool interrupted(const foster_session *s)
  */
 static foster_result start_server(foster_session *s)
 {
-    if (!s->source)
+    if (!s->kind->start_server)
         return FOSTER_OK;
-    if (s->source->ops->start(s->source, &s->problems) < 0)
+    if (s->kind->start_server(s->backend, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
-    const char *location = s->source->ops->location(s->source);
+    pid_t server_pid = 0;
+    const char *location =
+        s->kind->server_location ? s->kind->server_location(s->backend, &server_pid) : NULL;
     if (!location)
         return FOSTER_OK;
     free(s->record.server);
     s->record.server = strdup(location);
-    s->record.server_pid = s->source->ops->server_pid(s->source);
-    return s->record.server && write_record(s) == 0 ? FOSTER_OK : FOSTER_ERROR_SYSTEM;
+    s->record.server_pid = server_pid;
+    return s->record.server && session_write_record(s) == 0 ? FOSTER_OK : FOSTER_ERROR_SYSTEM;
 }
 
 static foster_result provision_steps(foster_session *s)
@@ -355,7 +332,7 @@ static foster_result provision_steps(foster_session *s)
     s->state = SESSION_PROVISIONED;
     free(s->record.url);
     s->record.url = strdup(b->ops->url(b));
-    if (!s->record.url || write_record(s) < 0)
+    if (!s->record.url || session_write_record(s) < 0)
         return FOSTER_ERROR_SYSTEM;
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
 
@@ -365,13 +342,15 @@ static foster_result provision_steps(foster_session *s)
     strbuf names = STRBUF_INIT;
     for (size_t k = 0; k < s->schemas.count; k++)
         strbuf_appendf(&names, "%s%s", k ? ", " : "", s->manifest.tables[s->schemas.order[k]].name);
-    session_progress(s, "created %zu tables in %.1f ms: %s", s->schemas.count,
+    session_progress(s, "created %zu %s in %.1f ms: %s", s->schemas.count,
+                     str_plural((long long)s->schemas.count, "table", "tables"),
                      (monotonic_seconds() - step) * 1e3, strbuf_str(&names));
     strbuf_free(&names);
     if (s->options.verbose)
         report_statements(s);
     if (interrupted(s)) {
-        diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning");
+        diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning"),
+                      DIAG_INTERRUPTED);
         return FOSTER_ERROR_INTERRUPTED;
     }
 
@@ -379,6 +358,7 @@ static foster_result provision_steps(foster_session *s)
     fixtures_loader loader = {.backend = b,
                               .schemas = &s->schemas,
                               .report = session_report_table,
+                              .tick = session_report_tick,
                               .report_context = s,
                               .interrupt = s->options.interrupt};
     if (fixtures_load_manifest(&loader, &s->problems) < 0)
@@ -423,9 +403,8 @@ foster_result session_build_environment(foster_session *s)
 /* A server of foster's own that died explains the failure better than libpq's "closed". */
 static void say_if_server_died(foster_session *s)
 {
-    char *death = s->source && s->source->ops->describe_death
-                      ? s->source->ops->describe_death(s->source)
-                      : NULL;
+    char *death =
+        s->backend && s->kind->describe_death ? s->kind->describe_death(s->backend) : NULL;
     if (!death)
         return;
     diag_list first = DIAG_LIST_INIT;
@@ -465,7 +444,7 @@ foster_result foster_provision(foster_session *s)
         !s->record.database || run_record_set_identity(&s->record) < 0)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     /* The record comes first: a run killed from here on can be found and reaped. */
-    if (write_record(s) < 0)
+    if (session_write_record(s) < 0)
         return session_fail(s, FOSTER_ERROR_SYSTEM);
     if (s->runtime_dir)
         janitor_reap_dead_runs(s);
@@ -484,7 +463,6 @@ foster_result foster_provision(foster_session *s)
         diag_list_move(&s->problems, &teardown_problems);
         s->backend->ops->free(s->backend);
         s->backend = NULL;
-        s->source = NULL;
         s->state = SESSION_OPENED;
         if (s->runtime_dir)
             run_record_remove(s->runtime_dir, s->run_id, &s->problems);
@@ -521,7 +499,6 @@ foster_result foster_teardown(foster_session *s)
                      (monotonic_seconds() - started) * 1e3);
     s->backend->ops->free(s->backend);
     s->backend = NULL;
-    s->source = NULL;
     s->state = SESSION_GONE;
     s->kept = false;
     return FOSTER_OK;
@@ -546,37 +523,6 @@ void foster_env_get(const foster_session *s, size_t index, const char **name, co
 {
     *name = s->env[index].name;
     *value = s->env[index].value;
-}
-
-const char *foster_errmsg(const foster_session *s)
-{
-    if (!s)
-        return "out of memory";
-    return s->errmsg ? s->errmsg : "no error";
-}
-
-size_t foster_problem_count(const foster_session *s)
-{
-    return s ? s->problems.count : 0;
-}
-
-const char *foster_problem(const foster_session *s, size_t index)
-{
-    foster_session *mutable = (foster_session *)s; /* the cache is not part of the state */
-    if (!mutable->problem_lines) {
-        mutable->problem_lines = calloc(s->problems.count ? s->problems.count : 1, sizeof(char *));
-        if (!mutable->problem_lines)
-            return s->problems.items[index].message;
-    }
-    if (!mutable->problem_lines[index])
-        mutable->problem_lines[index] = diag_format(&s->problems.items[index]);
-    return mutable->problem_lines[index] ? mutable->problem_lines[index]
-                                         : s->problems.items[index].message;
-}
-
-const char *foster_problem_hint(const foster_session *s, size_t index)
-{
-    return s->problems.items[index].hint;
 }
 
 void foster_close(foster_session *s)
