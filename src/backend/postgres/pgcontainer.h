@@ -83,14 +83,6 @@ typedef struct pg_container_entry {
 pg_container_entry *pg_container_list(const char *engine, size_t *count, diag_list *diags);
 void pg_container_list_free(pg_container_entry *entries, size_t count);
 
-/*
- * Whether a diag of pg_container_attach says that the engine has no such
- * container (it was removed), rather than that the engine failed: podman's
- * "no such object", docker's "No such object" / "No such container" — not
- * "no such file or directory", which is podman's socket missing.
- */
-bool pg_container_diag_says_gone(const diag *d);
-
 /* Removes the container (`ENGINE rm -f NAME`): 0 (also when it was gone), or -1 with a diag. */
 int pg_container_stop(pg_container *container, diag_list *diags);
 

@@ -248,12 +248,6 @@ pg_container *pg_container_attach(const char *engine, const char *name, diag_lis
     return container;
 }
 
-bool pg_container_diag_says_gone(const diag *d)
-{
-    return d && (strcasestr(d->message, "no such container") ||
-                 strcasestr(d->message, "no such object"));
-}
-
 /* ---- listing ---- */
 
 void pg_container_list_free(pg_container_entry *entries, size_t count)
