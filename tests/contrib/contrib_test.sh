@@ -404,6 +404,107 @@ test_django_foster_runner_reports_a_failing_foster_up() {
     assert_runtime_empty
 }
 
+# A router sends the unmanaged (trading) models to a second alias, "trading",
+# which foster provisions too: the fixture rows are read through it, writes
+# through it are rolled back, the managed model stays on "default".
+write_router_project() {
+    mkdir -p "$WORK/router"
+    cat >"$WORK/router/router_settings.py" <<'EOF'
+from example_project.settings import *  # noqa
+import foster_django
+
+DATABASES = {
+    "default": foster_django.database(),
+    "trading": foster_django.database(TEST={"MIRROR": "default"}),
+}
+DATABASE_ROUTERS = ["router_settings.TradingRouter"]
+
+
+class TradingRouter:
+    def db_for_read(self, model, **hints):
+        return "trading" if model._meta.app_label == "trading" else None
+
+    db_for_write = db_for_read
+
+    def allow_relation(self, a, b, **hints):
+        return True
+
+    def allow_migrate(self, db, app_label, **hints):
+        return (db == "trading") == (app_label == "trading")
+EOF
+    cat >"$WORK/router/router_tests.py" <<'EOF'
+import datetime
+import os
+
+from django.db import connections
+from django.test import TestCase
+
+from desk.models import TradeNote
+from trading.models import Account
+
+
+class RouterTests(TestCase):
+    databases = {"default", "trading"}
+
+    def test_a_fixture_rows_are_read_through_the_second_alias(self):
+        accounts = list(Account.objects.order_by("id"))
+        self.assertEqual(len(accounts), 5)
+        self.assertEqual({a._state.db for a in accounts}, {"trading"})
+
+    def test_b_the_second_alias_is_fosters_database(self):
+        name = connections["trading"].settings_dict["NAME"]
+        self.assertEqual(name, os.environ.get("FOSTER_SQLITE_PATH") or os.environ["PGDATABASE"])
+        self.assertTrue(connections["trading"].settings_dict["ENGINE"].startswith("foster_django."))
+
+    def test_c_writes_through_the_second_alias(self):
+        Account.objects.filter(id=1).update(cash_balance=0)
+        Account.objects.create(id=99, user_id=2, name="X", cash_balance=1,
+                               opened_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc))
+        self.assertEqual(Account.objects.count(), 6)
+
+    def test_d_are_rolled_back(self):
+        self.assertEqual(Account.objects.count(), 5)
+        self.assertNotEqual(Account.objects.get(id=1).cash_balance, 0)
+
+
+
+# On SQLite the two aliases are two connections to one file: a class whose
+# tests wrote through one holds its write lock until the class ends.
+class ManagedModelTests(TestCase):
+    databases = {"default", "trading"}
+
+    def test_e_the_managed_model_stays_on_default(self):
+        note = TradeNote.objects.create(account=Account.objects.get(id=1), text="routed")
+        self.assertEqual(note._state.db, "default")
+        self.assertEqual(TradeNote.objects.using("default").count(), 1)
+EOF
+}
+
+run_router_tests() { # [manage.py test OPTIONS...]
+    write_router_project
+    FOSTER=$FOSTER_BIN PYTHONPATH=$WORK/router in_example "$PYTHON" manage.py test router_tests \
+        --settings=router_settings -v 2 "$@"
+    assert_django_ok 5
+    assert_contains "$OUT" "test_d_are_rolled_back (router_tests.RouterTests"
+    assert_runtime_empty
+}
+
+test_django_router_sends_unmanaged_models_to_a_second_foster_alias_on_sqlite() {
+    run_router_tests
+}
+
+test_django_router_sends_unmanaged_models_to_a_second_foster_alias_on_cluster() {
+    run_router_tests --foster-backend cluster
+}
+
+test_django_router_under_foster_run() {
+    write_router_project
+    PYTHONPATH=$WORK/router in_example "$FOSTER_BIN" run -- "$PYTHON" manage.py test router_tests \
+        --settings=router_settings
+    assert_django_ok 5
+    assert_runtime_empty
+}
+
 # Django fixtures: `manage.py dumpdata` output as foster's JSON fixtures
 # (manifest key `model`), in place of the CSV files of two tables; the example's
 # tests then see exactly the same rows.
