@@ -16,7 +16,7 @@
 # last line "N passed, M failed". Exit status 0 only when M is 0.
 #
 # Needs bash, make, Debian's python3 (/usr/bin/python3, or $PYTHON) with
-# python3-django, python3-psycopg2, python3-pytest, python3-pytest-django,
+# python3-django (or Django 4.2 from bookworm-backports: FOSTER_TEST_DJANGO_DIR), python3-psycopg2, python3-pytest, python3-pytest-django,
 # python3-yaml, python3-pip, python3-setuptools; and the PostgreSQL server
 # package for the cluster backend. No network.
 
@@ -705,8 +705,31 @@ EOF
 # ===========================================================================
 # The runner.
 
+# FOSTER_TEST_DJANGO_DIR: run on bookworm-backports' Django (4.2), unpacked
+# there by backports_django.sh, instead of the system's (3.2): $PYTHON becomes
+# a python3 with that Django first on its path.
 before_all() {
     [ -x "$PYTHON" ] || { echo "python3 not found: $PYTHON" >&2; exit 2; }
+    if [ -n "${FOSTER_TEST_DJANGO_DIR:-}" ]; then
+        local site
+        if ! site=$("$SCRIPT_DIR/backports_django.sh" "$FOSTER_TEST_DJANGO_DIR" 2>"$SUITE_TMP/why"); then
+            skip_all "no Django from bookworm-backports: $(cat "$SUITE_TMP/why")"
+        fi
+        printf '#!/bin/sh\nPYTHONPATH=%s${PYTHONPATH:+:$PYTHONPATH} exec %s "$@"\n' "$site" "$PYTHON" \
+            >"$SUITE_TMP/python3"
+        chmod +x "$SUITE_TMP/python3"
+        PYTHON=$SUITE_TMP/python3
+    fi
+    DJANGO_VERSION=$("$PYTHON" -c 'import django; print(django.get_version())') ||
+        { echo "Bail out! $PYTHON cannot import django"; exit 2; }
+    if [ -n "${FOSTER_TEST_DJANGO_DIR:-}" ] && [[ $DJANGO_VERSION != 4.2.* ]]; then
+        echo "Bail out! expected Django 4.2 from $FOSTER_TEST_DJANGO_DIR, got $DJANGO_VERSION"
+        exit 2
+    fi
+}
+
+describe_suite() {
+    echo "# Django $DJANGO_VERSION ($("$PYTHON" -c 'import django; print(django.__file__)'))"
 }
 
 prepare_environment() {
