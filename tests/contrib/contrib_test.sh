@@ -628,6 +628,59 @@ assert command.index("foster wait ") < command.index("foster run -b postgres "),
 assert services["tests"]["environment"]["FOSTER_SERVER"].startswith("postgresql://postgres@db:5432/")'
 }
 
+# Every package that building and installing foster needs (.ci/install-deps
+# --list build) is in each recipe's install step: a recipe that lacks one
+# cannot build foster (as libjansson-dev once was missing).
+recipe_install_lines() { # FILE: the apt-get install command(s), continuation lines joined
+    sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$1" | grep -E 'apt-get install'
+}
+
+test_ci_recipes_name_every_package_that_building_foster_needs() {
+    local packages package recipe lines
+    packages=$(sh "$ROOT/.ci/install-deps" --list build)
+    assert_contains "$packages" "libjansson-dev"
+    for recipe in "$CONTRIB/ci/github-actions.yml" "$CONTRIB/compose/Dockerfile"; do
+        lines=$(recipe_install_lines "$recipe")
+        [ -n "$lines" ] || fail "$recipe has no apt-get install"
+        for package in $packages; do
+            [[ " $lines " =~ [[:space:]]$package[[:space:]] ]] ||
+                fail "$recipe does not install $package (.ci/install-deps --list build needs it)"
+        done
+    done
+}
+
+# The GitHub recipe's "Install foster" step, run here: apt-get only checks that
+# each package it names is installed, sudo installs into a scratch root
+# (DESTDIR), and the repository is this one. The installed foster then runs
+# the recipe's test steps.
+test_github_actions_install_step_builds_and_installs_foster() {
+    mkdir -p "$WORK/shims" "$WORK/runner"
+    cat >"$WORK/shims/apt-get" <<'EOF'
+#!/bin/sh
+[ "$1" = install ] || exit 0
+shift
+for p in "$@"; do
+    case $p in -*) continue ;; esac
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        { echo "apt-get stand-in: $p is not installed here" >&2; exit 100; }
+done
+EOF
+    printf '#!/bin/sh\nDESTDIR=%s exec "$@"\n' "$WORK/root" >"$WORK/shims/sudo"
+    chmod +x "$WORK/shims/apt-get" "$WORK/shims/sudo"
+    local step
+    step=$("$PYTHON" -c '
+import sys, yaml
+job = yaml.safe_load(open(sys.argv[1]))["jobs"]["test"]
+print([s for s in job["steps"] if s.get("name") == "Install foster"][0]["run"])' "$CONTRIB/ci/github-actions.yml")
+    [ -d "$ROOT/.git" ] || [ -f "$ROOT/.git" ] || skip "the source tree is not a git repository to clone"
+    PATH=$WORK/shims:$PATH RUNNER_TEMP=$WORK/runner FOSTER_REPOSITORY=file://$ROOT run bash -ec "$step"
+    assert_exit 0
+    [ -x "$WORK/root/usr/local/bin/foster" ] || fail "the step installed no foster: $OUT"
+    run "$WORK/root/usr/local/bin/foster" -c "$ROOT/foster.ini" -q run -- true
+    assert_exit 0
+    assert_runtime_empty
+}
+
 # The commands of a recipe, run against a server: a foster cluster stands in
 # for the service container, `foster`, `python` and `python3` are on PATH.
 test_github_actions_recipe_commands_run_the_django_tests_against_a_server() {
