@@ -43,7 +43,7 @@
 EXAMPLE=$ROOT/foster.ini
 ENGINE_DIR=$ROOT/tests/container
 FAKE=$ENGINE_DIR/docker
-# The `ps` template foster gives docker (src/pgcontainer_attach.c), with a real tab.
+# The `ps` template foster gives docker (src/backend/postgres/pgcontainer_attach.c), with a real tab.
 DOCKER_PS_FORMAT=$'{{.Names}}\t{{.Label "foster.run"}}\t{{.Label "foster.pid"}}'
 TAB=$'\t'
 

@@ -1,4 +1,4 @@
-/* test_fixture_json.c — specification of Django dumpdata fixtures as rows (src/fixture_json.h). */
+/* test_fixture_json.c — specification of Django dumpdata fixtures as rows (fixture_json.h). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

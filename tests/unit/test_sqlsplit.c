@@ -1,4 +1,4 @@
-/* test_sqlsplit.c — specification of sql_split and sql_tokenize (src/sqlsplit.h). */
+/* test_sqlsplit.c — specification of sql_split and sql_tokenize (src/sql/sqlsplit.h). */
 #include <check.h>
 #include <stdbool.h>
 #include <stdio.h>

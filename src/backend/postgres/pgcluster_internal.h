@@ -10,7 +10,7 @@
  *     pgcluster_spawn.c    running them, as an account PostgreSQL accepts
  *     pgcluster_files.c    the small files: markers, pid lines, the log's tail
  *
- * Private to src/pgcluster*.c; the interface is pgcluster.h.
+ * Private to src/backend/postgres/pgcluster*.c; the interface is pgcluster.h.
  */
 #ifndef FOSTER_PGCLUSTER_INTERNAL_H
 #define FOSTER_PGCLUSTER_INTERNAL_H

@@ -18,7 +18,7 @@
  *     ps -a --filter label=foster=1 --format ...   name, run id, owner pid
  *     rm -f N
  *
- * Private to src/pgcontainer*.c; the interface is pgcontainer.h.
+ * Private to src/backend/postgres/pgcontainer*.c; the interface is pgcontainer.h.
  */
 #ifndef FOSTER_PGCONTAINER_INTERNAL_H
 #define FOSTER_PGCONTAINER_INTERNAL_H

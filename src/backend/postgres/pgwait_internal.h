@@ -4,7 +4,7 @@
  * (pgfailure.c) and the redaction that keeps passwords out of messages
  * (pgredact.c).
  *
- * Private to src/pgwait.c, src/pgfailure.c and src/pgredact.c; the
+ * Private to pgwait.c, pgfailure.c and pgredact.c (src/backend/postgres/); the
  * interface is pgwait.h.
  */
 #ifndef FOSTER_PGWAIT_INTERNAL_H

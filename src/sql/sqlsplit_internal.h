@@ -2,7 +2,7 @@
  * sqlsplit_internal.h — the lexer that the SQL splitter (sqlsplit.c) and the
  * tokenizer (sqltoken.c) share, implemented in sqllexer.c.
  *
- * Private to src/sqlsplit.c, src/sqltoken.c and src/sqllexer.c; the
+ * Private to sqlsplit.c, sqltoken.c and sqllexer.c (src/sql/); the
  * interface is sqlsplit.h.
  */
 #ifndef FOSTER_SQLSPLIT_INTERNAL_H

@@ -5,7 +5,7 @@
  * manifest_keys.c stores each key's value; manifest_expand.c and
  * manifest_resolve.c implement manifest_expand and manifest_resolve.
  *
- * Private to src/manifest*.c; the interface is manifest.h.
+ * Private to src/manifest/manifest*.c; the interface is manifest.h.
  */
 #ifndef FOSTER_MANIFEST_INTERNAL_H
 #define FOSTER_MANIFEST_INTERNAL_H

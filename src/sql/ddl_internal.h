@@ -3,7 +3,7 @@
  * (statements: kinds, names, references, files) and ddl_columns.c (the
  * columns of each table, from CREATE TABLE and the ALTER TABLEs after it).
  *
- * Private to src/ddl*.c; the interface is ddl.h.
+ * Private to src/sql/ddl*.c; the interface is ddl.h.
  */
 #ifndef FOSTER_DDL_INTERNAL_H
 #define FOSTER_DDL_INTERNAL_H

@@ -4,7 +4,7 @@
  * predicates. An expression is read into a list of pieces
  * (translate_expression.c), rewritten where PostgreSQL and SQLite spell a
  * thing differently (translate_rewrite.c), then checked and written out
- * (translate_expression.c). Private to src/translate_*.c.
+ * (translate_expression.c). Private to src/translate/translate_*.c.
  */
 #ifndef FOSTER_TRANSLATE_EXPRESSION_H
 #define FOSTER_TRANSLATE_EXPRESSION_H

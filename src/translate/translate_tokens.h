@@ -1,7 +1,7 @@
 /*
  * translate_tokens.h — how the SQLite translator reads the tokens of one
  * statement (a cursor over them, word and bracket tests, qualified names),
- * and writes names as SQLite reads them. Private to src/translate_*.c; the
+ * and writes names as SQLite reads them. Private to src/translate/translate_*.c; the
  * small tests are inline, the rest is in translate_tokens.c.
  */
 #ifndef FOSTER_TRANSLATE_TOKENS_H
