@@ -1,7 +1,7 @@
 /*
  * main.c — the foster command: argument parsing, one function per command,
  * printing. Each command is a few calls of foster.h; the exit codes are the
- * contract of DESIGN.md ("Exit codes").
+ * contract of docs/exit-codes.md.
  */
 #include <stdarg.h>
 #include <stdbool.h>

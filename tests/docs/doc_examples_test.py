@@ -44,6 +44,13 @@ import sys
 import tempfile
 
 TIMEOUT = 600
+# Pages the docs link to that other work in progress writes: while one is
+# missing, links to it are reported as a TODO, not a failure; once it exists,
+# its entry here must go (reported as a failure), so the list stays honest.
+PENDING_PAGES = {
+    "docs/safety.md": "the safety rules, written with the safety review (issue 10)",
+    "docs/container.md": "the container backend, written with issue 15",
+}
 PYTHON = "/usr/bin/python3"
 FENCE = re.compile(r"^```(\S*)(.*)$")
 
@@ -224,9 +231,19 @@ def link_problems(path, relative, root):
         if not target or re.match(r"[a-z]+:", target):
             continue
         resolved = os.path.normpath(os.path.join(os.path.dirname(path), target))
-        if not resolved.startswith(root + os.sep) or not os.path.exists(resolved):
+        if resolved.startswith(root + os.sep) and os.path.exists(resolved):
+            continue
+        pending = PENDING_PAGES.get(os.path.relpath(resolved, root))
+        if pending:
+            print("# TODO %s: link to %s, not written yet: %s" % (relative, target, pending))
+        else:
             problems.append("%s: link to %s: no such file in the repository" % (relative, target))
     return problems
+
+
+def pending_pages_written(root):
+    return ["%s exists now: remove it from PENDING_PAGES in %s" % (page, os.path.basename(__file__))
+            for page in PENDING_PAGES if os.path.exists(os.path.join(root, page))]
 
 
 def outside_references(root):
@@ -234,7 +251,7 @@ def outside_references(root):
     brief = "DESIGN" + ".md"
     shared = "../" + "shared"
     folder = "shared " + "folder"
-    listed = subprocess.run(["git", "-C", root, "grep", "-l", "-I", "-i", "-e", brief, "-e", shared,
+    listed = subprocess.run(["git", "-C", root, "grep", "-l", "-I", "-i", "-F", "-e", brief, "-e", shared,
                              "-e", folder], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     return [name for name in listed.stdout.decode().splitlines() if name]
 
@@ -254,6 +271,8 @@ def main(argv):
         path = os.path.join(root, relative)
         blocks.extend(find_blocks(path, relative))
         checks.append(("links in " + relative, link_problems(path, relative, root)))
+    checks.append(("pages linked before they were written are listed honestly",
+                   pending_pages_written(root)))
     referring = outside_references(root)
     checks.append(("no file refers to the brief outside the repository",
                    ["%s refers to it" % name for name in referring]))
