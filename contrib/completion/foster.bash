@@ -26,7 +26,7 @@ _foster() {
         COMPREPLY=($(compgen -W "$backends" -- "$cur"))
         return
         ;;
-    -u | --url | --timeout | --jobs)
+    -u | --url | --timeout | -j | --jobs)
         return
         ;;
     esac
@@ -36,7 +36,7 @@ _foster() {
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
         --) [ -n "$command" ] && after_dashes=$i && break ;;
-        -c | --config | -b | --backend | -u | --url | --timeout | --jobs) i=$((i + 1)) ;;
+        -c | --config | -b | --backend | -u | --url | --timeout | -j | --jobs) i=$((i + 1)) ;;
         -*) ;;
         *) [ -z "$command" ] && command=${words[i]} ;;
         esac
@@ -60,8 +60,8 @@ _foster() {
             COMPREPLY=($(compgen -W "$commands" -- "$cur"))
         fi
         return ;;
-    run) options="--keep --keep-on-failure --jobs --" ;;
-    up) options="--jobs" ;;
+    run) options="--keep --keep-on-failure -j --jobs --" ;;
+    up) options="-j --jobs" ;;
     down) options="--strict" ;;
     load) options="--url --force"
         [[ $cur != -* ]] && COMPREPLY=($(compgen -f -- "$cur")) && return ;;

@@ -54,7 +54,7 @@ test_the_man_pages_are_installed_and_render() {
     page=$(MANWIDTH=100 man -l "$TOP/share/man/man1/foster.1" 2>&1)
     assert_contains "$page" "foster - give a test suite the database tables it reads but does not own"
     assert_contains "$page" "EXIT STATUS"
-    assert_contains "$page" "foster run [--keep | --keep-on-failure] [--jobs N] -- CMD [ARGS...]"
+    assert_contains "$page" "foster run [--keep | --keep-on-failure] [--jobs N] [--] CMD [ARGS...]"
     page=$(MANWIDTH=100 man -l "$TOP/share/man/man5/foster.ini.5" 2>&1)
     assert_contains "$page" "foster.ini - the manifest of foster(1)"
     assert_contains "$page" "[table NAME]"
