@@ -89,6 +89,9 @@ test_foster_django_imports_from_the_installed_folder_alone() {
     got=$(cd "$WORK" && env -u PYTHONPATH PYTHONPATH="$SITE" "$PYTHON" -c \
         'import foster_django, foster_django.runner, foster_django.pytest_plugin; print(foster_django.__file__)')
     assert_eq "$SITE/foster_django/__init__.py" "$got" "foster_django imported from"
+    # Installed for real (no DESTDIR), the folder is one the system's Python reads.
+    "$PYTHON" -c 'import sys; sys.exit(0 if sys.argv[1] in sys.path else 1)' "${SITE#"$DEST"}" ||
+        fail "${SITE#"$DEST"} is not on $PYTHON's sys.path: $("$PYTHON" -c 'import sys; print(sys.path)')"
 }
 
 test_the_django_example_runs_on_the_installed_package_and_cli() {
