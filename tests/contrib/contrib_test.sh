@@ -629,8 +629,9 @@ assert services["tests"]["environment"]["FOSTER_SERVER"].startswith("postgresql:
 }
 
 # Every package that building and installing foster needs (.ci/install-deps
-# --list build) is in each recipe's install step: a recipe that lacks one
-# cannot build foster (as libjansson-dev once was missing).
+# --list build) is in each recipe's install step, and in README's install
+# line: a recipe that lacks one cannot build foster (as libjansson-dev once
+# was missing from the GitHub recipe).
 recipe_install_lines() { # FILE: the apt-get install command(s), continuation lines joined
     sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$1" | grep -E 'apt-get install'
 }
@@ -639,7 +640,7 @@ test_ci_recipes_name_every_package_that_building_foster_needs() {
     local packages package recipe lines
     packages=$(sh "$ROOT/.ci/install-deps" --list build)
     assert_contains "$packages" "libjansson-dev"
-    for recipe in "$CONTRIB/ci/github-actions.yml" "$CONTRIB/compose/Dockerfile"; do
+    for recipe in "$CONTRIB/ci/github-actions.yml" "$CONTRIB/compose/Dockerfile" "$ROOT/README.md"; do
         lines=$(recipe_install_lines "$recipe")
         [ -n "$lines" ] || fail "$recipe has no apt-get install"
         for package in $packages; do
