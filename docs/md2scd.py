@@ -11,7 +11,8 @@ time. So they use a small subset of Markdown, and anything outside it is an
 error naming the file and line rather than a page that silently says less:
 
     # Title               the file's title: left out (the page has its own)
-    ## Heading            a man section (upper-cased); ### a subsection
+    ## Heading            a man section (upper-cased); ### a subsection;
+                          SEE ALSO is moved to the end of the page
     paragraphs            `code` and **bold** become bold, *emphasis* underlined,
                           [text](target) becomes text (a page: its man name)
     - item / 1. item      lists; continuation lines indented by two or three spaces
@@ -162,6 +163,16 @@ def is_paragraph_line(line):
     return bool(line.strip()) and not re.match(r"(#|\||```|<!--|- |\d+\. | )", line)
 
 
+def see_also_last(lines):
+    """The SEE ALSO section moved to the end, where man pages keep it."""
+    try:
+        start = lines.index("# SEE ALSO")
+    except ValueError:
+        return lines
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("# ")), len(lines))
+    return lines[:start] + lines[end:] + [""] + lines[start:end]
+
+
 def main(argv):
     if len(argv) < 4:
         sys.stderr.write("usage: md2scd.py TITLE NAME_LINE FILE.md...\n")
@@ -176,6 +187,7 @@ def main(argv):
     except (MarkdownError, OSError) as error:
         sys.stderr.write("md2scd: %s\n" % error)
         return 1
+    out = see_also_last(out)
     text = "\n".join(out)
     text = re.sub(r"\n{3,}", "\n\n", text)
     sys.stdout.write(text.rstrip("\n") + "\n")

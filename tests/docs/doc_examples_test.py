@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """doc_examples_test.py: the examples in README.md and docs/*.md, run.
 
-    usage: doc_examples_test.py FOSTER_BINARY BUILD_DIR [NAME_REGEX]
+    usage: doc_examples_test.py FOSTER_BINARY BUILD_DIR [--sanitize=LIST] [NAME_REGEX]
 
 A fenced block whose info string has the word `runnable` is an example a
 reader can paste, and this test runs it, so that the docs cannot drift from
@@ -26,7 +26,9 @@ working directory, as in the README), with `foster` (the build's), `python3`
 and `python` (Debian's /usr/bin/python3) first on PATH, foster_django
 importable (contrib/django on PYTHONPATH), libfoster usable as installed
 (`meson install` into a scratch root once; PKG_CONFIG_PATH,
-PKG_CONFIG_SYSROOT_DIR and LD_LIBRARY_PATH point into it), and a private
+PKG_CONFIG_SYSROOT_DIR and LD_LIBRARY_PATH point into it; with
+--sanitize=LIST, meson's b_sanitize, `cc` on PATH adds -fsanitize=LIST, as
+the library was built), and a private
 FOSTER_RUNTIME_DIR that must be empty again when the block ends: an example
 may not leave a database behind.
 
@@ -112,9 +114,14 @@ def install_library(build, root):
     raise SystemExit("meson install put no foster.pc under %s" % root)
 
 
-def environment(work, repo, runtime, foster, installed):
+def environment(work, repo, runtime, foster, installed, sanitize):
     bin_dir = os.path.join(work, "bin")
     os.makedirs(bin_dir)
+    if sanitize:
+        # C examples linked against a library built with sanitizers need them too.
+        with open(os.path.join(bin_dir, "cc"), "w") as f:
+            f.write('#!/bin/sh\nexec /usr/bin/cc -fsanitize=%s "$@"\n' % sanitize)
+        os.chmod(os.path.join(bin_dir, "cc"), 0o755)
     os.symlink(foster, os.path.join(bin_dir, "foster"))
     os.symlink(PYTHON, os.path.join(bin_dir, "python3"))
     os.symlink(PYTHON, os.path.join(bin_dir, "python"))
@@ -259,10 +266,15 @@ def outside_references(root):
 
 def main(argv):
     if len(argv) < 3:
-        sys.stderr.write("usage: doc_examples_test.py FOSTER_BINARY BUILD_DIR [NAME_REGEX]\n")
+        sys.stderr.write("usage: doc_examples_test.py FOSTER_BINARY BUILD_DIR [--sanitize=LIST] [NAME_REGEX]\n")
         return 2
     foster, build = os.path.abspath(argv[1]), os.path.abspath(argv[2])
-    name_filter = re.compile(argv[3]) if len(argv) > 3 else None
+    rest = argv[3:]
+    sanitize = ""
+    if rest and rest[0].startswith("--sanitize="):
+        sanitize = rest.pop(0)[len("--sanitize="):]
+        sanitize = "" if sanitize == "none" else sanitize
+    name_filter = re.compile(rest[0]) if rest else None
     root = os.path.abspath(os.environ.get("FOSTER_SOURCE_ROOT") or
                            os.path.join(os.path.dirname(__file__), "..", ".."))
     files = ["README.md"] + sorted("docs/" + name for name in os.listdir(os.path.join(root, "docs"))
@@ -285,12 +297,12 @@ def main(argv):
     try:
         root_dir = os.path.join(scratch, "root")
         installed = (root_dir,) + install_library(build, root_dir)
-        return run_all(blocks, checks, root, foster, installed)
+        return run_all(blocks, checks, root, foster, installed, sanitize)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run_all(blocks, checks, root, foster, installed):
+def run_all(blocks, checks, root, foster, installed, sanitize):
     print("1..%d" % (len(blocks) + len(checks)))
     passed = failed = skipped = 0
     number = 0
@@ -318,7 +330,7 @@ def run_all(blocks, checks, root, foster, installed):
             copy_repository(root, repo)
             runtime = os.path.join(work, "runtime")
             os.makedirs(runtime, mode=0o700)
-            env = environment(work, repo, runtime, foster, installed)
+            env = environment(work, repo, runtime, foster, installed, sanitize)
             try:
                 ok, details = run_block(language, text, repo, env)
             except (subprocess.TimeoutExpired, ValueError) as error:

@@ -5,13 +5,18 @@
 # foster_django (with only the installed folder on PYTHONPATH) and libfoster
 # through pkg-config.
 #
-#   usage: install_test.sh FOSTER_BINARY BUILD_DIR
+#   usage: install_test.sh FOSTER_BINARY BUILD_DIR [SANITIZERS]
+#
+# SANITIZERS (meson's b_sanitize, e.g. address,undefined): the C program is
+# built with them, as the library was.
 #
 # Output: TAP, then "N passed, M failed"; exit status 0 only when M is 0.
 
 # shellcheck source=SCRIPTDIR/../harness.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../harness.sh" "$1"
 BUILD=$(cd "$2" && pwd)
+SANITIZE_CFLAGS=""
+[ "${3:-none}" = none ] || SANITIZE_CFLAGS="-fsanitize=$3"
 PYTHON=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1
 
@@ -125,7 +130,7 @@ test_a_c_program_builds_with_pkg_config_and_provisions() {
     pc=$(dirname "$(find "$DEST" -name foster.pc | head -n1)")
     [ -d "$pc" ] || fail "no foster.pc installed"
     PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$DEST \
-        cc -o "$WORK/example" "$DATA/library/example.c" \
+        cc $SANITIZE_CFLAGS -o "$WORK/example" "$DATA/library/example.c" \
         $(PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$DEST pkg-config --cflags --libs foster) -lsqlite3 ||
         fail "cc with pkg-config foster failed"
     local out
