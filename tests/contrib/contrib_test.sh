@@ -727,6 +727,13 @@ test_foster_django_unit_tests() {
     assert_contains "$OUT" "Ran 14 tests"
 }
 
+test_django_internals_foster_django_relies_on_exist() {
+    run "$PYTHON" "$SCRIPT_DIR/test_django_internals.py" -v
+    assert_exit 0
+    assert_contains "$OUT" "Django $DJANGO_VERSION"
+    assert_contains "$OUT" "Ran 4 tests"
+}
+
 test_foster_django_installs_with_pip_and_works_from_the_install() {
     cp -R "$CONTRIB/django" "$WORK/src"
     run "$PYTHON" -m pip install --no-deps --no-build-isolation --no-index --quiet \
