@@ -421,6 +421,8 @@ DATABASE_ROUTERS = ["router_settings.TradingRouter"]
 
 
 class TradingRouter:
+    """The trading app's unmanaged models live on the "trading" alias."""
+
     def db_for_read(self, model, **hints):
         return "trading" if model._meta.app_label == "trading" else None
 

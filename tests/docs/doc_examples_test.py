@@ -16,6 +16,11 @@ the tool:
                           line of only `…` for any number of lines
     ```ini runnable       a manifest: written as foster.ini, `foster check`
                           must accept it
+    ```python runnable excerpt=PATH
+                          code shown out of a file the tests run (settings,
+                          conftest.py): each line of the block, but blank lines
+                          and comment lines, is a line of PATH (both stripped,
+                          trailing `# comments` left out)
 
 Add `pending: REASON` to the info string for an example that documents
 behaviour not built yet: it is reported as skipped, with the reason
@@ -189,7 +194,29 @@ def check_transcript(output, steps):
     return None
 
 
-def run_block(language, text, repo, env):
+def code_lines(text):
+    """The stripped lines of code, without blank lines, comment lines or trailing comments."""
+    lines = []
+    for line in text.splitlines():
+        line = re.sub(r"\s+#\s.*$", "", line).strip()
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+def check_excerpt(text, path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            known = set(code_lines(f.read()))
+    except OSError as error:
+        return False, "excerpt of %s: %s" % (path, error)
+    missing = [line for line in code_lines(text) if line not in known]
+    if missing:
+        return False, "not in %s:\n%s" % (path, "\n".join(missing))
+    return True, ""
+
+
+def run_block(language, text, repo, env, info=""):
     """(passed, details)."""
     if language in ("sh", "bash"):
         completed = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", text], cwd=repo, env=env,
@@ -206,6 +233,9 @@ def run_block(language, text, repo, env):
                                    timeout=TIMEOUT)
         difference = check_transcript(completed.stdout.decode(errors="replace"), steps)
         return difference is None, difference or ""
+    excerpt = re.search(r"excerpt=(\S+)", info)
+    if excerpt:
+        return check_excerpt(text, os.path.join(repo, excerpt.group(1)))
     if language == "ini":
         with open(os.path.join(repo, "foster.ini"), "w") as f:
             f.write(text)
@@ -332,7 +362,7 @@ def run_all(blocks, checks, root, foster, installed, sanitize):
             os.makedirs(runtime, mode=0o700)
             env = environment(work, repo, runtime, foster, installed, sanitize)
             try:
-                ok, details = run_block(language, text, repo, env)
+                ok, details = run_block(language, text, repo, env, info)
             except (subprocess.TimeoutExpired, ValueError) as error:
                 ok, details = False, str(error)
             left = tear_down_leftovers(runtime, repo, env)
