@@ -113,6 +113,22 @@ typedef struct backend_ops {
     /* Removes the database, its snapshot and its next copy (all must carry the marker). */
     int (*drop)(backend *b, diag_list *diags);
 
+    /*
+     * Removes the workers' copy "_<suffix>" that an earlier process made
+     * (down, reaping: the run record lists the copies). It must carry the
+     * marker; one that is missing already is fine. 0, or -1 with a diag.
+     */
+    int (*drop_copy)(backend *b, const char *suffix, diag_list *diags);
+
+    /* Marks the database (and its siblings) as kept on purpose by `up`/--keep. 0 or -1. */
+    int (*mark_kept)(backend *b, diag_list *diags);
+
+    /*
+     * Closes the connections foster needs no more once provisioned, so a
+     * run holds none while its command runs; they reopen on use.
+     */
+    void (*release)(backend *b);
+
     /* The database's name (SQLite: its file name); valid while the backend lives. */
     const char *(*database)(const backend *b);
 
@@ -142,6 +158,15 @@ backend *backend_sqlite_new(const char *directory);
  */
 struct pg_source;
 backend *backend_postgres_new(struct pg_source *source);
+
+/*
+ * Who owns a PostgreSQL backend's databases: the runtime directory its
+ * marker names (made absolute), and how its connections wait out a busy
+ * server (copied; NULL: the default bound, silently).
+ */
+struct pgconn_patience;
+void backend_postgres_set_owner(backend *b, const char *runtime_dir,
+                                const struct pgconn_patience *patience);
 
 /* Appends {strdup(name), strdup(value)} to a growing array; -1 when memory ran out. */
 int env_list_add(env_var **vars, size_t *count, const char *name, const char *value);

@@ -223,6 +223,12 @@ static int exit_status_for(foster_result result)
     return result == FOSTER_ERROR_MANIFEST ? EXIT_USAGE : EXIT_PROBLEMS;
 }
 
+/* down and reset: a run id that is not one (foster_attach's MISUSE) is a usage error. */
+static int attach_exit_status(foster_result result)
+{
+    return result == FOSTER_ERROR_MISUSE ? EXIT_USAGE : exit_status_for(result);
+}
+
 /* 'value' quoted for a POSIX shell. */
 static void print_shell_quoted(FILE *out, const char *value)
 {
@@ -383,7 +389,7 @@ static int command_down(const cli *c)
     if (result != FOSTER_OK)
         print_problems(session, "error");
     foster_close(session);
-    return result == FOSTER_OK ? 0 : exit_status_for(result);
+    return result == FOSTER_OK ? 0 : attach_exit_status(result);
 }
 
 static int command_load(const cli *c)
@@ -437,7 +443,7 @@ static int command_reset(const cli *c)
     if (result != FOSTER_OK)
         print_problems(session, "error");
     foster_close(session);
-    return result == FOSTER_OK ? 0 : exit_status_for(result);
+    return result == FOSTER_OK ? 0 : attach_exit_status(result);
 }
 
 static void print_line(void *context, const char *line)

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "fixtures.h"
+#include "pgconn.h"
+#include "pgmarker.h"
 #include "pgwait.h"
 #include "session.h"
 #include "strbuf.h"
@@ -90,6 +92,8 @@ static foster_result open_recorded(foster_session *s)
         s->backend = backend_postgres_new(s->source);
         if (!s->backend)
             s->source->ops->free(s->source);
+        else
+            session_set_postgres_owner(s, s->backend);
         target = s->source->ops->conninfo(s->source, s->database_name);
     } else {
         diag_add(&s->problems, NULL, 0, 0,
@@ -118,6 +122,48 @@ static foster_result open_recorded(foster_session *s)
     return rc == 0 ? FOSTER_ERROR_NOT_MARKED : FOSTER_ERROR_DATABASE;
 }
 
+/*
+ * A run on an existing server killed between CREATE DATABASE and its COMMENT
+ * left a database its record names but no marker: when it fits the run and
+ * holds nothing (pg_adopt_half_made), it is marked and dropped. Says what it did.
+ */
+static void finish_half_made(foster_session *s)
+{
+    if (!s->record.backend || strcmp(s->record.backend, "postgres") != 0 || !s->record.database)
+        return;
+    pg_source *source = pg_source_existing(session_server_conninfo(s));
+    char *admin_info = source ? source->ops->conninfo(source, NULL) : NULL;
+    char *database_info = source ? source->ops->conninfo(source, s->record.database) : NULL;
+    char *marker = pg_marker_text(s->record.run_id, NULL, false);
+    diag_list problems = DIAG_LIST_INIT;
+    PGconn *admin = admin_info && marker ? pgconn_connect(admin_info, &problems) : NULL;
+    diag_list absent = DIAG_LIST_INIT; /* a database that was never created cannot be reached */
+    PGconn *database = admin ? pgconn_connect(database_info, &absent) : NULL;
+    const char *why = NULL;
+    int adopted = admin ? pg_adopt_half_made(admin, database, s->record.database, s->record.run_id,
+                                             marker, &why, &problems)
+                        : -1;
+    if (adopted > 0 && pg_drop_marked(admin, s->record.database, &problems) == 0)
+        session_progress(s, "run %s: dropped its half-made database %s", s->record.run_id,
+                         s->record.database);
+    else if (adopted == 0 && strcmp(why, "it does not exist") != 0)
+        session_progress(s, "left database %s: %s", s->record.database, why);
+    else if (adopted != 0) {
+        const diag *d = diag_list_last(&problems);
+        session_progress(s, "could not finish the half-made database %s: %s", s->record.database,
+                         d ? d->message : "out of memory");
+    }
+    PQfinish(database);
+    PQfinish(admin);
+    diag_list_clear(&absent);
+    diag_list_clear(&problems);
+    free(marker);
+    free(admin_info);
+    free(database_info);
+    if (source)
+        source->ops->free(source);
+}
+
 /* The server (container, cluster) a run recorded before it had a database. */
 static void stop_recorded_server(foster_session *s)
 {
@@ -140,6 +186,11 @@ foster_result foster_attach(foster_session *s, const char *run_id)
     session_clear_error(s);
     if (s->state == SESSION_PROVISIONED) {
         diag_add(&s->problems, NULL, 0, 0, "this session has a database already");
+        return session_fail(s, FOSTER_ERROR_MISUSE);
+    }
+    if (run_id && !runstate_valid_id(run_id)) {
+        diag *d = diag_add(&s->problems, NULL, 0, 0, "\"%s\" is not a run id", run_id);
+        diag_set_hint(d, "a run id is the 8 hex digits `foster up` prints (FOSTER_RUN_ID)");
         return session_fail(s, FOSTER_ERROR_MISUSE);
     }
     if (!s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
@@ -165,9 +216,10 @@ foster_result foster_attach(foster_session *s, const char *run_id)
         return session_fail(s, FOSTER_ERROR_NOT_FOUND);
     }
     if (!s->record.url) {
-        /* Killed before the database existed: only the record remains, and
-         * perhaps the server it was starting. */
+        /* Killed before the database was made and marked: the record remains,
+         * perhaps the server it was starting, perhaps a half-made database. */
         stop_recorded_server(s);
+        finish_half_made(s);
         run_record_remove(s->runtime_dir, s->record.run_id, &s->problems);
         diag_add(&s->problems, NULL, 0, 0, "run %s never created its database", s->record.run_id);
         return session_fail(s, FOSTER_ERROR_NOT_FOUND);

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "monotonic.h"
 #include "session.h"
@@ -21,6 +22,10 @@ foster_result session_make_copies(foster_session *s)
     for (int i = 1; i <= s->options.jobs; i++) {
         char suffix[16];
         snprintf(suffix, sizeof suffix, "%d", i);
+        /* Recorded before it exists: a run killed now leaves no copy that down and gc miss. */
+        s->record.copies = i;
+        if (s->runtime_dir && run_record_write(s->runtime_dir, &s->record, &s->problems) < 0)
+            return FOSTER_ERROR_SYSTEM;
         backend *copy = s->backend->ops->copy(s->backend, suffix, &s->problems);
         if (!copy)
             return FOSTER_ERROR_DATABASE;
@@ -40,6 +45,33 @@ void session_drop_copies(foster_session *s, diag_list *problems)
     free(s->copies);
     s->copies = NULL;
     s->copy_count = 0;
+}
+
+int session_drop_recorded_copies(foster_session *s)
+{
+    int rc = 0;
+    for (int i = (int)s->copy_count + 1; i <= s->record.copies; i++) {
+        char suffix[16];
+        snprintf(suffix, sizeof suffix, "%d", i);
+        if (s->backend->ops->drop_copy(s->backend, suffix, &s->problems) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+foster_result session_name_leftover(foster_session *s)
+{
+    const diag *last = diag_list_last(&s->problems);
+    char *why = last ? strdup(last->message) : NULL;
+    diag_list_clear(&s->problems);
+    diag *d = diag_add(&s->problems, NULL, 0, 0, "could not remove %s (run %s): %s",
+                       s->database_name, s->run_id, why ? why : "failed");
+    diag_set_hint(d,
+                  "remove it later with `foster gc` (same manifest and server options) or "
+                  "`foster down %s`; its record stays in %s",
+                  s->run_id, s->runtime_dir ? s->runtime_dir : "the runtime directory");
+    free(why);
+    return FOSTER_ERROR_DATABASE;
 }
 
 /* The session must have a database (provisioned or attached) for these. */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,10 +40,26 @@ static bool reachable_from(const foster_session *s, const run_record *r)
  * FOSTER_OK also when only the record was left (attach removed it); on
  * failure *why is the sibling's message (caller frees).
  */
-static foster_result tear_down_run(foster_session *s, const char *run_id, char **why)
+/* Where a sibling's lines about half-made databases go (the caller says the rest). */
+typedef struct sibling_report {
+    foster_progress_fn report;
+    void *context;
+} sibling_report;
+
+static void forward_half_made(void *context, const char *line)
+{
+    const sibling_report *to = context;
+    if (to->report && (strstr(line, "half-made") || strncmp(line, "left database ", 14) == 0))
+        to->report(to->context, line);
+}
+
+static foster_result tear_down_run(foster_session *s, const char *run_id, char **why,
+                                   foster_progress_fn report, void *context)
 {
     foster_options options = s->options;
-    options.progress = NULL; /* the caller says what happened, in one line */
+    sibling_report to = {report, context};
+    options.progress = forward_half_made;
+    options.progress_context = &to;
     foster_session *sibling = NULL;
     foster_result result = foster_open(&options, &sibling);
     if (result != FOSTER_ERROR_NOMEM)
@@ -56,9 +73,14 @@ static foster_result tear_down_run(foster_session *s, const char *run_id, char *
     return result;
 }
 
-/* Calls `visit` for the record of every run that was not kept and whose foster is dead. */
+/*
+ * Calls `visit` for the record of every run that was not kept and whose
+ * foster is dead; `foreign` (may be NULL) for those whose pid means nothing
+ * here (another host, boot or PID namespace), which are never reaped.
+ */
 static void for_each_dead_run(foster_session *s,
                               void (*visit)(foster_session *s, const run_record *r, void *context),
+                              void (*foreign)(const run_record *r, const char *why, void *context),
                               void *context)
 {
     diag_list ignored = DIAG_LIST_INIT;
@@ -67,8 +89,12 @@ static void for_each_dead_run(foster_session *s,
         run_record r;
         if (run_record_read(s->runtime_dir, ids[i], &r, &ignored) != 0)
             continue;
-        if (!r.kept && !run_record_owner_alive(&r))
+        const char *why = NULL;
+        run_owner_state owner = r.kept ? RUN_OWNER_ALIVE : run_record_owner(&r, &why);
+        if (owner == RUN_OWNER_DEAD)
             visit(s, &r, context);
+        else if (owner == RUN_OWNER_FOREIGN && foreign)
+            foreign(&r, why, context);
         run_record_free(&r);
     }
     run_record_ids_free(ids);
@@ -81,7 +107,7 @@ static void reap(foster_session *s, const run_record *r, void *context)
     if (strcmp(r->run_id, s->run_id) == 0 || !reachable_from(s, r))
         return;
     char *why = NULL;
-    if (tear_down_run(s, r->run_id, &why) == FOSTER_OK)
+    if (tear_down_run(s, r->run_id, &why, NULL, NULL) == FOSTER_OK)
         session_progress(s, "reaped run %s left by dead process %ld", r->run_id, (long)r->pid);
     else
         session_progress(s, "could not reap run %s left by dead process %ld: %s", r->run_id,
@@ -91,7 +117,7 @@ static void reap(foster_session *s, const run_record *r, void *context)
 
 void janitor_reap_dead_runs(foster_session *s)
 {
-    for_each_dead_run(s, reap, NULL);
+    for_each_dead_run(s, reap, NULL, NULL);
 }
 
 /* What gc says, one line an item. */
@@ -131,13 +157,21 @@ static void gc_run(foster_session *s, const run_record *r, void *context)
         return;
     }
     char *why = NULL;
-    if (tear_down_run(s, r->run_id, &why) == FOSTER_OK) {
+    if (tear_down_run(s, r->run_id, &why, gc->report, gc->context) == FOSTER_OK) {
         gc_say(gc, "removed run %s (%s), left by dead process %ld", r->run_id, what, (long)r->pid);
     } else {
         gc_say(gc, "could not remove run %s: %s", r->run_id, why ? why : "out of memory");
         gc->failures++;
     }
     free(why);
+}
+
+/* A record gc must not judge by its pid. */
+static void gc_foreign_run(const run_record *r, const char *why, void *context)
+{
+    gc_state *gc = context;
+    gc_say(gc, "left run %s: %s (host %s, PID namespace %s), so its pid %ld says nothing here",
+           r->run_id, why, r->host ? r->host : "?", r->pid_ns ? r->pid_ns : "?", (long)r->pid);
 }
 
 /* Whether a record still names the database `file` (or its copies and snapshot) belongs to. */
@@ -190,8 +224,44 @@ static void gc_orphan_files(gc_state *gc)
 }
 
 /*
- * The postgres backend's server: marked databases of this host whose
- * process is dead and whose run has no record here.
+ * Why gc must leave marked database `d` that no record here claims, or NULL
+ * when it is abandoned: named as foster names its run's databases, not kept,
+ * made by this runtime directory on this host, boot and PID namespace, by a
+ * process that is dead. Into `why` (a message of `size` bytes).
+ */
+static const char *cannot_prove_abandoned(const gc_state *gc, const pg_marked_database *d,
+                                          char *why, size_t size)
+{
+    process_identity me;
+    process_identity_get(&me);
+    char *directory = realpath(gc->session->runtime_dir, NULL);
+    if (!pg_marker_name_fits(d->name, d->run_id))
+        snprintf(why, size, "its name is not one foster gives run %s (renamed?)", d->run_id);
+    else if (d->kept)
+        snprintf(why, size, "kept by `foster up` (run %s, uid %ld, runtime directory %s)",
+                 d->run_id, d->uid, d->dir ? d->dir : "?");
+    else if (!d->dir || !d->boot || !d->pidns)
+        snprintf(why, size, "its marker (of an older foster) names no runtime directory");
+    else if (strcmp(d->host, me.host) != 0)
+        snprintf(why, size, "made on host %s", d->host);
+    else if (strcmp(d->pidns, me.pid_ns) != 0)
+        snprintf(why, size, "made in another PID namespace (%s)", d->pidns);
+    else if (strcmp(d->boot, me.boot_id) != 0)
+        snprintf(why, size, "made before this machine last booted");
+    else if (!directory || strcmp(d->dir, directory) != 0)
+        snprintf(why, size, "made by the runtime directory %s, not this one", d->dir);
+    else if (d->pid <= 0 || runstate_process_alive(d->pid))
+        snprintf(why, size, "its foster process %ld still runs", (long)d->pid);
+    else
+        why = NULL;
+    free(directory);
+    return why;
+}
+
+/*
+ * The postgres backend's server: marked databases no record here claims,
+ * dropped only when cannot_prove_abandoned finds nothing; the others are
+ * named with the reason they stay.
  */
 static void gc_server(gc_state *gc)
 {
@@ -208,24 +278,23 @@ static void gc_server(gc_state *gc)
         gc_say(gc, "could not look at the server: %s", d ? d->message : "failed");
         gc->failures++;
     }
-    char host[256] = "";
-    gethostname(host, sizeof host - 1);
     for (size_t i = 0; i < count; i++) {
         pg_marked_database *d = &databases[i];
         run_record r;
-        bool recorded = run_record_read(s->runtime_dir, d->run_id, &r, &problems) == 0;
-        if (recorded)
+        if (run_record_read(s->runtime_dir, d->run_id, &r, &problems) == 0) {
             run_record_free(&r);
-        bool dead = d->pid > 0 && !runstate_process_alive(d->pid);
-        if (recorded || strcmp(d->host, host) != 0 || !dead)
-            continue;
-        if (gc->dry_run) {
+            continue; /* its record decides: see gc_run */
+        }
+        char why[512];
+        if (cannot_prove_abandoned(gc, d, why, sizeof why))
+            gc_say(gc, "left database %s: %s", d->name, why);
+        else if (gc->dry_run)
             gc_say(gc, "would drop database %s (run %s, dead process %ld)", d->name, d->run_id,
                    (long)d->pid);
-        } else if (pg_drop_marked(admin, d->name, &problems) == 0) {
+        else if (pg_drop_marked(admin, d->name, &problems) == 0)
             gc_say(gc, "dropped database %s (run %s, dead process %ld)", d->name, d->run_id,
                    (long)d->pid);
-        } else {
+        else {
             gc_say(gc, "could not drop database %s", d->name);
             gc->failures++;
         }
@@ -263,7 +332,9 @@ static void gc_containers(gc_state *gc)
             continue;
         run_record r;
         bool recorded = e->run_id && run_record_read(s->runtime_dir, e->run_id, &r, &problems) == 0;
-        bool kept = recorded && r.kept;
+        const char *why = NULL;
+        /* The label's pid means something only where the record's owner ran. */
+        bool kept = recorded && (r.kept || run_record_owner(&r, &why) == RUN_OWNER_FOREIGN);
         if (recorded)
             run_record_free(&r);
         bool dead = e->owner_pid > 0 && !runstate_process_alive(e->owner_pid);
@@ -307,7 +378,7 @@ foster_result foster_gc(foster_session *s, bool dry_run, foster_progress_fn repo
     if (!s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
         return session_fail(s, FOSTER_ERROR_SYSTEM);
     gc_state gc = {s, dry_run, report, context, 0};
-    for_each_dead_run(s, gc_run, &gc);
+    for_each_dead_run(s, gc_run, gc_foreign_run, &gc);
     gc_orphan_files(&gc);
     gc_containers(&gc);
     if (s->manifest_loaded && s->backend_name)

@@ -83,9 +83,34 @@ int runstate_new_id(char out[9], diag_list *diags)
     return 0;
 }
 
+bool runstate_valid_id(const char *run_id)
+{
+    size_t length = run_id ? strlen(run_id) : 0;
+    for (size_t i = 0; i < length; i++)
+        if (!((run_id[i] >= '0' && run_id[i] <= '9') || (run_id[i] >= 'a' && run_id[i] <= 'f')))
+            return false;
+    return length == 8;
+}
+
+/* directory/<run_id>.run<suffix>; NULL (no memory, or a run id that could leave the directory). */
 static char *record_path(const char *directory, const char *run_id, const char *suffix)
 {
+    if (!runstate_valid_id(run_id))
+        return NULL;
     return strbuf_format("%s/%s.run%s", directory, run_id, suffix);
+}
+
+int run_record_set_identity(run_record *r)
+{
+    process_identity me;
+    process_identity_get(&me);
+    free(r->host);
+    free(r->boot_id);
+    free(r->pid_ns);
+    r->host = strdup(me.host);
+    r->boot_id = strdup(me.boot_id);
+    r->pid_ns = strdup(me.pid_ns);
+    return r->host && r->boot_id && r->pid_ns ? 0 : -1;
 }
 
 int run_record_write(const char *directory, const run_record *r, diag_list *diags)
@@ -94,7 +119,7 @@ int run_record_write(const char *directory, const run_record *r, diag_list *diag
     char *temporary = record_path(directory, r->run_id, ".tmp");
     int rc = -1;
     if (!path || !temporary) {
-        diag_add(diags, NULL, 0, 0, "out of memory");
+        diag_add(diags, NULL, 0, 0, "cannot write the record of run \"%s\"", r->run_id);
         goto out;
     }
     int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -107,10 +132,12 @@ int run_record_write(const char *directory, const run_record *r, diag_list *diag
     }
     fprintf(f,
             "run_id=%s\npid=%ld\nkept=%d\nmanifest=%s\nbackend=%s\ndatabase=%s\nurl=%s\n"
-            "server=%s\nserver_pid=%ld\nstarted=%.6f\n",
+            "server=%s\nserver_pid=%ld\nstarted=%.6f\nhost=%s\nboot_id=%s\npid_ns=%s\n"
+            "copies=%d\n",
             r->run_id, (long)r->pid, r->kept ? 1 : 0, r->manifest ? r->manifest : "",
             r->backend ? r->backend : "", r->database ? r->database : "", r->url ? r->url : "",
-            r->server ? r->server : "", (long)r->server_pid, r->started);
+            r->server ? r->server : "", (long)r->server_pid, r->started, r->host ? r->host : "",
+            r->boot_id ? r->boot_id : "", r->pid_ns ? r->pid_ns : "", r->copies);
     if (fclose(f) != 0 || rename(temporary, path) < 0) {
         diag_add(diags, path, 0, 0, "cannot write the run record: %s", strerror(errno));
         unlink(temporary);
@@ -138,6 +165,14 @@ static int set_field(run_record *r, const char *key, const char *value)
         target = &r->url;
     else if (strcmp(key, "server") == 0)
         target = &r->server;
+    else if (strcmp(key, "host") == 0)
+        target = &r->host;
+    else if (strcmp(key, "boot_id") == 0)
+        target = &r->boot_id;
+    else if (strcmp(key, "pid_ns") == 0)
+        target = &r->pid_ns;
+    else if (strcmp(key, "copies") == 0)
+        r->copies = (int)strtol(value, NULL, 10);
     else if (strcmp(key, "server_pid") == 0)
         r->server_pid = (pid_t)strtol(value, NULL, 10);
     else if (strcmp(key, "pid") == 0)
@@ -158,7 +193,7 @@ int run_record_read(const char *directory, const char *run_id, run_record *out, 
     memset(out, 0, sizeof *out);
     char *path = record_path(directory, run_id, "");
     if (!path)
-        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+        return diag_add(diags, NULL, 0, 0, "\"%s\" is not a run id", run_id), -1;
     FILE *f = fopen(path, "re");
     if (!f) {
         int missing = errno == ENOENT;
@@ -181,8 +216,8 @@ int run_record_read(const char *directory, const char *run_id, run_record *out, 
         }
     }
     fclose(f);
-    if (rc == 0 && !out->run_id) {
-        diag_add(diags, path, 0, 0, "not a foster run record (no run_id)");
+    if (rc == 0 && (!out->run_id || strcmp(out->run_id, run_id) != 0)) {
+        diag_add(diags, path, 0, 0, "not a foster run record (no run_id %s)", run_id);
         rc = -1;
     }
     free(path);
@@ -204,6 +239,10 @@ char **run_record_ids(const char *directory, diag_list *diags)
     while (ids && (entry = readdir(dir))) {
         size_t length = strlen(entry->d_name);
         if (length <= 4 || strcmp(entry->d_name + length - 4, ".run") != 0)
+            continue;
+        char id[16];
+        snprintf(id, sizeof id, "%.*s", (int)(length - 4), entry->d_name);
+        if (!runstate_valid_id(id))
             continue;
         char **grown = realloc(ids, (count + 2) * sizeof *ids);
         if (!grown || !(grown[count] = strndup(entry->d_name, length - 4))) {
@@ -251,9 +290,22 @@ bool runstate_process_alive(pid_t pid)
     return !is_zombie(pid);
 }
 
-bool run_record_owner_alive(const run_record *record)
+run_owner_state run_record_owner(const run_record *r, const char **why)
 {
-    return record->pid > 0 && runstate_process_alive(record->pid);
+    process_identity me;
+    process_identity_get(&me);
+    *why = NULL;
+    if (!r->host || !r->boot_id || !r->pid_ns)
+        *why = "recorded by an older foster, without its host and PID namespace";
+    else if (strcmp(r->host, me.host) != 0)
+        *why = "made on another host";
+    else if (strcmp(r->pid_ns, me.pid_ns) != 0)
+        *why = "made in another PID namespace";
+    else if (strcmp(r->boot_id, me.boot_id) != 0)
+        *why = "made before this machine last booted";
+    if (*why)
+        return RUN_OWNER_FOREIGN;
+    return r->pid > 0 && runstate_process_alive(r->pid) ? RUN_OWNER_ALIVE : RUN_OWNER_DEAD;
 }
 
 int run_record_find_kept(const char *directory, const char *manifest, run_record *out,
@@ -287,7 +339,7 @@ int run_record_remove(const char *directory, const char *run_id, diag_list *diag
 {
     char *path = record_path(directory, run_id, "");
     if (!path)
-        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+        return diag_add(diags, NULL, 0, 0, "\"%s\" is not a run id", run_id), -1;
     int rc = 0;
     if (unlink(path) < 0 && errno != ENOENT) {
         diag_add(diags, path, 0, 0, "cannot remove the run record: %s", strerror(errno));
@@ -305,5 +357,8 @@ void run_record_free(run_record *r)
     free(r->database);
     free(r->url);
     free(r->server);
+    free(r->host);
+    free(r->boot_id);
+    free(r->pid_ns);
     memset(r, 0, sizeof *r);
 }

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "diag.h"
+#include "identity.h"
 
 typedef struct run_record {
     char *run_id;
@@ -31,7 +32,33 @@ typedef struct run_record {
     char *server;     /* an ephemeral server's directory (cluster), or NULL */
     pid_t server_pid; /* its postmaster, once started */
     double started;   /* seconds since the epoch, with microseconds */
+    /* Where `pid` means something: a pid is only a pid on one host, in one
+     * boot, in one PID namespace (containers sharing /dev/shm have their own). */
+    char *host;    /* gethostname() */
+    char *boot_id; /* /proc/sys/kernel/random/boot_id */
+    char *pid_ns;  /* readlink /proc/self/ns/pid, e.g. "pid:[4026531836]" */
+    int copies;    /* workers' copies (--jobs) that may exist: each recorded before it is made */
 } run_record;
+
+/* Fills the record's host, boot_id and pid_ns with this process's. -1 when memory ran out. */
+int run_record_set_identity(run_record *record);
+
+/* Whether `run_id` is one foster makes: 8 lower-case hex digits (never a path). */
+bool runstate_valid_id(const char *run_id);
+
+typedef enum run_owner_state {
+    RUN_OWNER_ALIVE,   /* its foster process still lives (or its pid was reused) */
+    RUN_OWNER_DEAD,    /* it died: what it left may be removed */
+    RUN_OWNER_FOREIGN, /* another host, boot or PID namespace: its pid means nothing here */
+} run_owner_state;
+
+/*
+ * Judges a record's owner. FOREIGN (with *why, a static phrase such as "made
+ * in another PID namespace") when the record's host, boot id or PID namespace
+ * is not this process's or is missing (a record of an older foster): then
+ * nothing may be concluded from its pid, and nothing of it is reaped.
+ */
+run_owner_state run_record_owner(const run_record *record, const char **why);
 
 /*
  * Returns the runtime directory (created 0700 when missing), a new string
@@ -46,7 +73,8 @@ int runstate_new_id(char out[9], diag_list *diags);
 int run_record_write(const char *directory, const run_record *record, diag_list *diags);
 
 /*
- * Reads directory/<run_id>.run. 0, 1 when there is no such record (no diag),
+ * Reads directory/<run_id>.run (a run id that is not runstate_valid_id is
+ * -1 with a diag: never a path outside the directory). 0, 1 when there is no such record (no diag),
  * -1 with a diag when it exists but cannot be read.
  */
 int run_record_read(const char *directory, const char *run_id, run_record *out, diag_list *diags);
@@ -71,9 +99,6 @@ void run_record_ids_free(char **ids);
  * toward "alive", so nothing is removed by mistake.
  */
 bool runstate_process_alive(pid_t pid);
-
-/* Whether the process that owns a record still lives. */
-bool run_record_owner_alive(const run_record *record);
 
 /* Removes directory/<run_id>.run; a missing record is fine. */
 int run_record_remove(const char *directory, const char *run_id, diag_list *diags);

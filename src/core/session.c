@@ -20,6 +20,7 @@
 #include "fixtures.h"
 #include "manifest.h"
 #include "monotonic.h"
+#include "pgconn.h"
 #include "pgsource.h"
 #include "pgwait.h"
 #include "runstate.h"
@@ -160,6 +161,21 @@ bool session_is_cluster(const char *backend_name)
     return strcmp(backend_name, "cluster") == 0;
 }
 
+/* -v: a connection had to wait for a busy server, and for how long at most. */
+static void report_busy(void *context, const char *line)
+{
+    foster_session *s = context;
+    if (s->options.verbose)
+        session_progress(s, "%s", line);
+}
+
+void session_set_postgres_owner(foster_session *s, backend *b)
+{
+    pgconn_patience patience = {
+        .seconds = 0, .report = report_busy, .context = s, .interrupt = s->options.interrupt};
+    backend_postgres_set_owner(b, s->runtime_dir, &patience);
+}
+
 /* The backend for this session's engine (run id known), not yet connected. */
 static foster_result make_backend(foster_session *s)
 {
@@ -192,6 +208,8 @@ static foster_result make_backend(foster_session *s)
     s->backend = source ? backend_postgres_new(source) : NULL;
     if (!s->backend && source)
         source->ops->free(source);
+    if (s->backend)
+        session_set_postgres_owner(s, s->backend);
     s->source = s->backend ? source : NULL;
     return s->backend ? FOSTER_OK : session_fail(s, FOSTER_ERROR_NOMEM);
 }
@@ -303,20 +321,40 @@ static bool interrupted(const foster_session *s)
     return s->options.interrupt && *s->options.interrupt;
 }
 
+/*
+ * A server foster starts outlives a SIGKILL of foster: the record named its
+ * directory before it started (the intent); once it runs, the record says
+ * which process it is (the fact). Between the two, the server's own marker
+ * names it (see pgcluster.h), and gc finds it by that.
+ */
+static foster_result start_server(foster_session *s)
+{
+    if (!s->source)
+        return FOSTER_OK;
+    if (s->source->ops->start(s->source, &s->problems) < 0)
+        return FOSTER_ERROR_DATABASE;
+    const char *location = s->source->ops->location(s->source);
+    if (!location)
+        return FOSTER_OK;
+    free(s->record.server);
+    s->record.server = strdup(location);
+    s->record.server_pid = s->source->ops->server_pid(s->source);
+    return s->record.server && write_record(s) == 0 ? FOSTER_OK : FOSTER_ERROR_SYSTEM;
+}
+
 static foster_result provision_steps(foster_session *s)
 {
     backend *b = s->backend;
     double started = monotonic_seconds();
+    foster_result result = start_server(s);
+    if (result != FOSTER_OK)
+        return result;
+    /* The database's name is in the record already: a half-made one is found by it. */
     if (b->ops->create(b, s->database_name, s->run_id, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
     s->state = SESSION_PROVISIONED;
     free(s->record.url);
     s->record.url = strdup(b->ops->url(b));
-    if (s->source && s->source->ops->location(s->source)) {
-        free(s->record.server);
-        s->record.server = strdup(s->source->ops->location(s->source));
-        s->record.server_pid = s->source->ops->server_pid(s->source);
-    }
     if (!s->record.url || write_record(s) < 0)
         return FOSTER_ERROR_SYSTEM;
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
@@ -382,6 +420,22 @@ foster_result session_build_environment(foster_session *s)
     return FOSTER_OK;
 }
 
+/* A server of foster's own that died explains the failure better than libpq's "closed". */
+static void say_if_server_died(foster_session *s)
+{
+    char *death = s->source && s->source->ops->describe_death
+                      ? s->source->ops->describe_death(s->source)
+                      : NULL;
+    if (!death)
+        return;
+    diag_list first = DIAG_LIST_INIT;
+    diag_add(&first, NULL, 0, 0, "%s", death);
+    diag_list_move(&first, &s->problems);
+    diag_list_clear(&s->problems);
+    s->problems = first;
+    free(death);
+}
+
 foster_result foster_provision(foster_session *s)
 {
     session_clear_error(s);
@@ -408,7 +462,7 @@ foster_result foster_provision(foster_session *s)
     clock_gettime(CLOCK_REALTIME, &now);
     s->record.started = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
     if (!s->database_name || !s->record.run_id || !s->record.manifest || !s->record.backend ||
-        !s->record.database)
+        !s->record.database || run_record_set_identity(&s->record) < 0)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     /* The record comes first: a run killed from here on can be found and reaped. */
     if (write_record(s) < 0)
@@ -419,7 +473,10 @@ foster_result foster_provision(foster_session *s)
     result = provision_steps(s);
     if (result == FOSTER_OK)
         result = session_build_environment(s);
+    if (result == FOSTER_OK)
+        s->backend->ops->release(s->backend); /* no connection held while the tests run */
     if (result != FOSTER_OK) {
+        say_if_server_died(s);
         diag_list teardown_problems = DIAG_LIST_INIT;
         session_drop_copies(s, &teardown_problems);
         if (s->state == SESSION_PROVISIONED)
@@ -436,7 +493,7 @@ foster_result foster_provision(foster_session *s)
     return FOSTER_OK;
 }
 
-static char *passfile_path(const foster_session *s)
+char *session_passfile_path(const foster_session *s)
 {
     return strbuf_format("%s/%s.pgpass", s->runtime_dir, s->run_id);
 }
@@ -447,17 +504,19 @@ foster_result foster_teardown(foster_session *s)
     if (s->state != SESSION_PROVISIONED)
         return FOSTER_OK;
     double started = monotonic_seconds();
+    int rc = session_drop_recorded_copies(s); /* those an earlier process made */
     session_drop_copies(s, &s->problems);
-    int rc = s->backend->ops->drop(s->backend, &s->problems);
+    if (rc == 0)
+        rc = s->backend->ops->drop(s->backend, &s->problems);
     if (rc == 0 && s->runtime_dir) {
-        char *passfile = passfile_path(s);
+        char *passfile = session_passfile_path(s);
         if (passfile)
             unlink(passfile); /* written only when a kept run had a password */
         free(passfile);
         rc = run_record_remove(s->runtime_dir, s->run_id, &s->problems);
     }
     if (rc < 0)
-        return session_fail(s, FOSTER_ERROR_DATABASE);
+        return session_fail(s, session_name_leftover(s));
     session_progress(s, "teardown: removed %s (%.1f ms)", s->database_name,
                      (monotonic_seconds() - started) * 1e3);
     s->backend->ops->free(s->backend);
@@ -466,89 +525,6 @@ foster_result foster_teardown(foster_session *s)
     s->state = SESSION_GONE;
     s->kept = false;
     return FOSTER_OK;
-}
-
-/* One .pgpass field: ':' and '\\' are escaped with a backslash. */
-static void append_passfile_field(strbuf *sb, const char *value)
-{
-    for (const char *p = value; *p; p++) {
-        if (*p == ':' || *p == '\\')
-            strbuf_append_char(sb, '\\');
-        strbuf_append_char(sb, *p);
-    }
-}
-
-/*
- * A kept run's environment is printed (`up`), and a password must never be
- * (safety rule 3): it goes into a 0600 password file in the runtime directory
- * instead, named by PGPASSFILE, which libpq (and so psql, psycopg2, Django)
- * reads. Removed with the run.
- */
-static foster_result hide_password(foster_session *s)
-{
-    env_var *password = NULL;
-    const char *host = "*", *port = "*", *database = "*", *user = "*";
-    for (size_t i = 0; i < s->env_count; i++) {
-        env_var *v = &s->env[i];
-        if (strcmp(v->name, "PGPASSWORD") == 0)
-            password = v;
-        else if (strcmp(v->name, "PGHOST") == 0)
-            host = v->value;
-        else if (strcmp(v->name, "PGPORT") == 0)
-            port = v->value;
-        else if (strcmp(v->name, "PGDATABASE") == 0)
-            database = v->value;
-        else if (strcmp(v->name, "PGUSER") == 0)
-            user = v->value;
-    }
-    if (!password)
-        return FOSTER_OK;
-    strbuf line = STRBUF_INIT;
-    const char *fields[] = {host, port, database, user, password->value};
-    for (size_t i = 0; i < 5; i++) {
-        if (i)
-            strbuf_append_char(&line, ':');
-        append_passfile_field(&line, fields[i]);
-    }
-    strbuf_append_char(&line, '\n');
-    char *path = passfile_path(s);
-    char *name = strdup("PGPASSFILE");
-    int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
-    bool written =
-        fd >= 0 && !line.failed && write(fd, line.data, line.length) == (ssize_t)line.length;
-    if (fd >= 0)
-        close(fd);
-    explicit_bzero(line.data, line.length);
-    strbuf_free(&line);
-    if (!written || !name) {
-        diag_add(&s->problems, path, 0, 0, "cannot write the password file: %s", strerror(errno));
-        free(path);
-        free(name);
-        return FOSTER_ERROR_SYSTEM;
-    }
-    explicit_bzero(password->value, strlen(password->value));
-    free(password->name);
-    free(password->value);
-    password->name = name;
-    password->value = path;
-    return FOSTER_OK;
-}
-
-foster_result foster_keep(foster_session *s)
-{
-    session_clear_error(s);
-    if (s->state != SESSION_PROVISIONED || !s->runtime_dir) {
-        diag_add(&s->problems, NULL, 0, 0,
-                 s->runtime_dir ? "nothing provisioned to keep"
-                                : "an in-memory database cannot outlive its process");
-        return session_fail(s, FOSTER_ERROR_MISUSE);
-    }
-    s->record.kept = true;
-    if (write_record(s) < 0)
-        return session_fail(s, FOSTER_ERROR_SYSTEM);
-    s->kept = true;
-    foster_result result = hide_password(s);
-    return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);
 }
 
 const char *foster_run_id(const foster_session *s)

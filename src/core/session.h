@@ -65,6 +65,17 @@ void session_report_table(void *context, const char *table, const char *file, lo
                           double seconds);
 foster_result session_make_copies(foster_session *s);
 void session_drop_copies(foster_session *s, diag_list *problems);
+/* The copies the record lists that this session did not make (down, reaping). 0 or -1. */
+int session_drop_recorded_copies(foster_session *s);
+/*
+ * After a failed teardown: one problem naming what is left and how `foster gc`
+ * removes it (the record stays); returns FOSTER_ERROR_DATABASE.
+ */
+foster_result session_name_leftover(foster_session *s);
+/* <runtime>/<run id>.pgpass: a kept run's password file (keep.c); caller frees. */
+char *session_passfile_path(const foster_session *s);
+/* A PostgreSQL backend's owner (runtime directory) and its patience with a busy server (-v). */
+void session_set_postgres_owner(foster_session *s, backend *b);
 
 /*
  * Removes what every run whose foster process died left behind (records not

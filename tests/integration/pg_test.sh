@@ -147,6 +147,10 @@ url=postgresql://foster_app@127.0.0.1:$SERVER_PORT/$5
 server=
 server_pid=0
 started=$EPOCHREALTIME
+host=$(hostname)
+boot_id=$(cat /proc/sys/kernel/random/boot_id)
+pid_ns=$(readlink /proc/self/ns/pid)
+copies=0
 EOF
     chmod 600 "$RUNTIME/$1.run"
 }

@@ -14,6 +14,7 @@
 #include "backend_postgres.h"
 
 #include <libpq-fe.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,7 +66,7 @@ int pg_connect_database(pg_backend *p, diag_list *diags)
     char *conninfo = p->source->ops->conninfo(p->source, p->database);
     if (!conninfo)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    p->db = pgconn_connect(conninfo, diags);
+    p->db = pgconn_connect_patiently(conninfo, &p->patience, diags);
     free(conninfo);
     if (!p->db)
         return -1;
@@ -86,7 +87,7 @@ int pg_connect_admin(pg_backend *p, diag_list *diags)
     char *conninfo = p->source->ops->conninfo(p->source, NULL);
     if (!conninfo)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    p->admin = pgconn_connect(conninfo, diags);
+    p->admin = pgconn_connect_patiently(conninfo, &p->patience, diags);
     free(conninfo);
     if (!p->admin)
         return -1;
@@ -105,7 +106,7 @@ static int pg_create(backend *b, const char *database_name, const char *run_id, 
     if (p->source->ops->start(p->source, diags) < 0 || pg_connect_admin(p, diags) < 0)
         return -1;
     p->database = strdup(database_name);
-    p->marker = pg_marker_text(run_id);
+    p->marker = pg_marker_text(run_id, p->runtime_dir, false);
     if (!p->database || !p->marker)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     /* template0: nothing a site added to template1 leaks in. */
@@ -130,7 +131,7 @@ static int pg_open_existing(backend *b, const char *url, bool *marked, diag_list
             return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     }
     diag_list problems = DIAG_LIST_INIT;
-    p->db = pgconn_connect(url, &problems);
+    p->db = pgconn_connect_patiently(url, &p->patience, &problems);
     if (!p->db) {
         /* SQLSTATE 3D000 is not exposed for connections: the text is all there is. */
         const diag *d = diag_list_last(&problems);
@@ -556,6 +557,7 @@ static void pg_free(backend *b)
     if (p->source && !p->source_borrowed)
         p->source->ops->free(p->source);
     free(p->marker);
+    free(p->runtime_dir);
     free(p->database);
     free(p->url);
     free(p->host);
@@ -586,6 +588,9 @@ static const backend_ops pg_ops = {
     .test_end = pg_test_end,
     .connection = pg_connection,
     .drop = pg_drop,
+    .drop_copy = pg_drop_copy,
+    .mark_kept = pg_mark_kept,
+    .release = pg_release,
     .database = pg_database,
     .url = pg_url,
     .environment = pg_environment,

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "backend.h"
+#include "pgconn.h"
 #include "pgcopy.h"
 #include "pgsource.h"
 #include "strbuf.h"
@@ -28,6 +29,8 @@ typedef struct pg_backend {
     int pending_syncs;         /* its statements, each ended by a pipeline sync */
     char *marker;              /* the COMMENT every database of this run carries */
     const schema_set *schemas; /* given to load_begin: whose fixtures are whose */
+    char *runtime_dir;         /* absolute, named in the marker; NULL when unknown */
+    pgconn_patience patience;  /* how every connection waits out a busy server */
 
     /* The COPY in progress. */
     char *table, *file;
@@ -59,5 +62,10 @@ backend *pg_copy(backend *b, const char *suffix, diag_list *diags);
 int pg_test_begin(backend *b, diag_list *diags);
 int pg_test_end(backend *b, diag_list *diags);
 void *pg_connection(const backend *b);
+
+/* pgowner.c, as backend_ops. */
+int pg_drop_copy(backend *b, const char *suffix, diag_list *diags);
+int pg_mark_kept(backend *b, diag_list *diags);
+void pg_release(backend *b);
 
 #endif

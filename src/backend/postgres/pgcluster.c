@@ -194,6 +194,20 @@ int pg_cluster_stop(pg_cluster *cluster, diag_list *diags)
     return 0;
 }
 
+char *pg_cluster_describe_death(pg_cluster *cluster)
+{
+    if (!pg_cluster_server_died(cluster))
+        return NULL;
+    char *log = strbuf_format("%s/" CLUSTER_LOG, cluster->home);
+    char *tail = log ? pg_cluster_log_tail(log) : NULL;
+    char *text = strbuf_format("the PostgreSQL server (pid %ld) died; the end of its log %s "
+                               "(removed with the cluster):%s",
+                               (long)cluster->pid, log ? log : CLUSTER_LOG, tail ? tail : "");
+    free(log);
+    free(tail);
+    return text;
+}
+
 static bool valid_name(const char *name)
 {
     return name && *name && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
@@ -341,6 +355,13 @@ pg_cluster *pg_cluster_attach(const char *directory, pid_t pid, diag_list *diags
     bool marker_exists = marker && access(marker, F_OK) == 0;
     pid_t running = pid_file ? pg_cluster_read_pid_line(pid_file) : -1;
     free(marker);
+    /* A record that is behind (pid 0: killed before it said which server started) goes by
+     * the marker, else by the server's own postmaster.pid; stop checks that it is ours. */
+    if (pid == 0 && marked > 0)
+        pid = marked;
+    else if (pid == 0 && marked == 0 && running > 0)
+        pid = marked = running;
+    cluster->pid = pid;
     if (!cluster->directory || !cluster->data) {
         diag_add(diags, NULL, 0, 0, "out of memory");
     } else if (!marker_exists || marked < 0) {

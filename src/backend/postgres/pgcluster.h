@@ -83,12 +83,21 @@ pg_cluster *pg_cluster_start(const pg_cluster_options *options, diag_list *diags
 /*
  * Finds a cluster that an earlier process started (for `down` and `gc`):
  * `directory` is what pg_cluster_directory returned then, `pid` the server's
- * process id (0 for a cluster whose server never started: its marker says
- * 0). Returns NULL with a diag when the directory is not a foster cluster
- * (no marker, or a relocated home's symlink that dangles: then nothing is
- * left but the symlink, which the caller may unlink), or when `pid` is not
- * the one its marker and postmaster.pid name.
+ * process id as recorded, or 0 when the record is behind (killed before it
+ * said which server started): then the marker's pid counts, else that of
+ * the server's postmaster.pid, and pg_cluster_stop signals it only once it
+ * has checked that the process is this cluster's postmaster. Returns NULL with a diag when the
+ * directory is not a foster cluster (no marker, or a relocated home's symlink that dangles: then
+ * nothing is left but the symlink, which the caller may unlink), or when `pid` is not the one its
+ * marker and postmaster.pid name.
  */
+/*
+ * When the cluster's server has died (crashed, killed): "the PostgreSQL
+ * server (pid N) died; the end of its log <home>/postgres.log:" followed by
+ * its last lines, a new string the caller frees. NULL while it runs.
+ */
+char *pg_cluster_describe_death(pg_cluster *cluster);
+
 pg_cluster *pg_cluster_attach(const char *directory, pid_t pid, diag_list *diags);
 
 /*

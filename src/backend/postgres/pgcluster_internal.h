@@ -129,6 +129,9 @@ int pg_cluster_server_start(pg_cluster *cluster, const char *bindir,
 int pg_cluster_server_wait_ready(pg_cluster *cluster, const char *log_path,
                                  const volatile sig_atomic_t *interrupt, diag_list *diags);
 
+/* Whether the server this cluster started has exited (reaping it when it is our child). */
+bool pg_cluster_server_died(pg_cluster *cluster);
+
 /* Stops the server, if it still runs and is this cluster's, and removes the shared memory a
  * killed one left behind. 0, or -1 with a diag when it does not exit even after SIGKILL. */
 int pg_cluster_server_stop(pg_cluster *cluster, diag_list *diags);

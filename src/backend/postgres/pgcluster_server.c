@@ -55,6 +55,11 @@ static bool server_gone(pg_cluster *cluster)
     return zombie;
 }
 
+bool pg_cluster_server_died(pg_cluster *cluster)
+{
+    return cluster->pid > 0 && server_gone(cluster);
+}
+
 static bool wait_until_gone(pg_cluster *cluster, double seconds)
 {
     double deadline = monotonic_seconds() + seconds;

@@ -7,7 +7,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "monotonic.h"
 #include "pgwait.h"
 #include "strbuf.h"
 
@@ -37,9 +40,55 @@ void pgconn_add_error(diag_list *diags, PGconn *conn, const char *what)
     free(message);
 }
 
-PGconn *pgconn_connect(const char *conninfo, diag_list *diags)
+double pgconn_busy_timeout(void)
 {
-    PGconn *conn = PQconnectdb(conninfo);
+    const char *text = getenv("FOSTER_BUSY_TIMEOUT");
+    char *end = NULL;
+    double seconds = text && *text ? strtod(text, &end) : -1;
+    return end && *end == '\0' && seconds >= 0 && seconds < 86400 ? seconds : 60.0;
+}
+
+static void sleep_seconds(double seconds)
+{
+    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+/* Tries until connected, refused for good, or busy for longer than the bound. */
+static PGconn *connect_until_not_busy(const char *conninfo, const pgconn_patience *patience)
+{
+    double bound = patience && patience->seconds > 0 ? patience->seconds : pgconn_busy_timeout();
+    double deadline = monotonic_seconds() + bound;
+    double delay = 0.01;
+    bool said = false;
+    for (;;) {
+        PGconn *conn = PQconnectdb(conninfo);
+        if (!conn || PQstatus(conn) == CONNECTION_OK)
+            return conn;
+        const char *reason = pg_connect_busy_reason(PQerrorMessage(conn));
+        bool interrupted = patience && patience->interrupt && *patience->interrupt;
+        if (!reason || interrupted || monotonic_seconds() + delay > deadline)
+            return conn;
+        PQfinish(conn);
+        if (!said && patience && patience->report) {
+            char *line =
+                strbuf_format("server busy (%s); retrying for up to %.0f s", reason, bound);
+            if (line)
+                patience->report(patience->context, line);
+            free(line);
+        }
+        said = true;
+        /* Spreads out runs that collided: differs between processes and between attempts. */
+        unsigned jitter = ((unsigned)getpid() * 2654435761u + (unsigned)(delay * 1e6)) % 1000;
+        sleep_seconds(delay * (0.5 + jitter / 1000.0));
+        delay = delay * 1.5 > 0.5 ? 0.5 : delay * 1.5;
+    }
+}
+
+PGconn *pgconn_connect_patiently(const char *conninfo, const pgconn_patience *patience,
+                                 diag_list *diags)
+{
+    PGconn *conn = connect_until_not_busy(conninfo, patience);
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
         char *shown = pg_redact_conninfo(conninfo);
         char *message = pgconn_short_message(conn ? PQerrorMessage(conn) : NULL);
@@ -55,6 +104,11 @@ PGconn *pgconn_connect(const char *conninfo, diag_list *diags)
     }
     PQsetNoticeProcessor(conn, ignore_notice, NULL);
     return conn;
+}
+
+PGconn *pgconn_connect(const char *conninfo, diag_list *diags)
+{
+    return pgconn_connect_patiently(conninfo, NULL, diags);
 }
 
 /* Runs a command; -1 with a diag naming `what`. */

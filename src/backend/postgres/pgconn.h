@@ -6,6 +6,7 @@
 #define FOSTER_PGCONN_H
 
 #include <libpq-fe.h>
+#include <signal.h>
 
 #include "diag.h"
 #include "strbuf.h"
@@ -17,9 +18,31 @@ char *pgconn_short_message(const char *message);
 void pgconn_add_error(diag_list *diags, PGconn *conn, const char *what);
 
 /*
- * Connects to `conninfo` (URL or key=value); notices are silenced. NULL with
- * a diag naming the server (password redacted) and what libpq said.
+ * How long a connection waits out a busy server: one that has no free
+ * connection slot (SQLSTATE 53300, "too many clients") or is starting up
+ * (57P03). libpq gives no SQLSTATE for a refused connection, so these are
+ * recognised by the server's untranslated message texts (pg_connect_busy_reason).
  */
+typedef struct pgconn_patience {
+    double seconds;                                  /* <= 0: FOSTER_BUSY_TIMEOUT, else 60 */
+    void (*report)(void *context, const char *line); /* once, when it starts waiting; may be NULL */
+    void *context;
+    const volatile sig_atomic_t *interrupt; /* may be NULL */
+} pgconn_patience;
+
+/* The default bound in seconds: $FOSTER_BUSY_TIMEOUT when it is a number >= 0, else 60. */
+double pgconn_busy_timeout(void);
+
+/*
+ * Connects to `conninfo` (URL or key=value); notices are silenced. A busy
+ * server is retried with capped backoff (10 ms, x1.5, at most 500 ms, with
+ * jitter) for `patience` (NULL: the default bound, silently). NULL with a
+ * diag naming the server (password redacted) and what libpq said last.
+ */
+PGconn *pgconn_connect_patiently(const char *conninfo, const pgconn_patience *patience,
+                                 diag_list *diags);
+
+/* pgconn_connect_patiently with the default patience. */
 PGconn *pgconn_connect(const char *conninfo, diag_list *diags);
 
 /* Runs `sql`; 0, or -1 with the diag "what: <server message>". */

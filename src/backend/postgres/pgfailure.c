@@ -176,3 +176,21 @@ pg_failure_kind pg_failure_classify_sqlstate(const char *sqlstate)
             return PG_FAILURE_RETRY;
     return PG_FAILURE_FATAL;
 }
+
+const char *pg_connect_busy_reason(const char *message)
+{
+    static const struct {
+        const char *text;
+        const char *reason;
+    } busy[] = {
+        {"sorry, too many clients already", "too many clients"},         /* 53300 */
+        {"remaining connection slots are reserved", "too many clients"}, /* 53300 */
+        {"too many connections for", "too many clients"},                /* 53300: role, db */
+        {"the database system is starting up", "starting up"},           /* 57P03 */
+        {"the database system is not yet accepting connections", "starting up"}, /* 57P03 */
+    };
+    for (size_t i = 0; message && i < sizeof busy / sizeof busy[0]; i++)
+        if (strstr(message, busy[i].text))
+            return busy[i].reason;
+    return NULL;
+}

@@ -10,14 +10,35 @@
 #include <unistd.h>
 
 #include "pgconn.h"
+#include "identity.h"
 #include "strbuf.h"
 
-char *pg_marker_text(const char *run_id)
+char *pg_marker_text(const char *run_id, const char *runtime_dir, bool kept)
 {
-    char host[256] = "";
-    if (gethostname(host, sizeof host - 1) < 0)
-        host[0] = '\0';
-    return strbuf_format(PG_MARKER_PREFIX "%s; pid %ld; host %s", run_id, (long)getpid(), host);
+    process_identity me;
+    process_identity_get(&me);
+    return strbuf_format(PG_MARKER_PREFIX "%s; pid %ld; host %s; boot %s; pidns %s; uid %ld; "
+                                          "kept %d; dir %s",
+                         run_id, (long)getpid(), me.host, me.boot_id, me.pid_ns, (long)geteuid(),
+                         kept ? 1 : 0, runtime_dir ? runtime_dir : "");
+}
+
+bool pg_marker_name_fits(const char *name, const char *run_id)
+{
+    if (strncmp(name, "test_", 5) != 0 || strlen(run_id) != 8)
+        return false;
+    static const char *const suffixes[] = {"", "_tpl", "_next", "_old"};
+    for (const char *at = strstr(name + 5, run_id); at; at = strstr(at + 1, run_id)) {
+        if (at[-1] != '_' || at - 1 == name + 4)
+            continue;
+        const char *rest = at + 8;
+        for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+            if (strcmp(rest, suffixes[i]) == 0)
+                return true;
+        if (rest[0] == '_' && rest[1] && strspn(rest + 1, "0123456789") == strlen(rest + 1))
+            return true;
+    }
+    return false;
 }
 
 static bool is_marker(const char *comment)
@@ -123,19 +144,69 @@ int pg_drop_marked(PGconn *admin, const char *name, diag_list *diags)
     return rc;
 }
 
-/* "foster test database; run ID; pid N; host H" into its parts. */
+/* One "key value" field of a marker into `out`. */
+static int marker_field(pg_marked_database *out, const char *key, const char *value)
+{
+    char **target = NULL;
+    if (strcmp(key, "run") == 0)
+        target = &out->run_id;
+    else if (strcmp(key, "host") == 0)
+        target = &out->host;
+    else if (strcmp(key, "boot") == 0)
+        target = &out->boot;
+    else if (strcmp(key, "pidns") == 0)
+        target = &out->pidns;
+    else if (strcmp(key, "dir") == 0)
+        target = &out->dir;
+    else if (strcmp(key, "pid") == 0)
+        out->pid = (pid_t)strtol(value, NULL, 10);
+    else if (strcmp(key, "uid") == 0)
+        out->uid = strtol(value, NULL, 10);
+    else if (strcmp(key, "kept") == 0)
+        out->kept = strcmp(value, "1") == 0;
+    if (!target)
+        return 0;
+    free(*target);
+    *target = strdup(value);
+    return *target ? 0 : -1;
+}
+
+/* "foster test database; run ID; pid N; host H; ...; dir D" into its parts (dir is last). */
 static int parse_marker(const char *comment, pg_marked_database *out)
 {
-    char run_id[64] = "", host[256] = "";
-    long pid = 0;
-    int fields =
-        sscanf(comment, PG_MARKER_PREFIX "%63[^;]; pid %ld; host %255[^\n]", run_id, &pid, host);
-    if (fields < 2)
+    out->uid = -1;
+    const char *field = comment + strlen("foster test database; ");
+    while (*field) {
+        const char *space = strchr(field, ' ');
+        bool last = strncmp(field, "dir ", 4) == 0;
+        const char *end = last ? field + strlen(field) : strstr(field, "; ");
+        if (!end)
+            end = field + strlen(field);
+        if (!space || space > end)
+            return -1;
+        char *key = strndup(field, (size_t)(space - field));
+        char *value = strndup(space + 1, (size_t)(end - space - 1));
+        int rc = key && value ? marker_field(out, key, value) : -1;
+        free(key);
+        free(value);
+        if (rc < 0)
+            return -1;
+        field = *end ? end + 2 : end;
+    }
+    if (!out->host && !(out->host = strdup("")))
         return -1;
-    out->run_id = strdup(run_id);
-    out->host = strdup(host);
-    out->pid = (pid_t)pid;
-    return out->run_id && out->host ? 0 : -1;
+    return out->run_id && out->pid > 0 ? 0 : -1;
+}
+
+static void marked_database_free(pg_marked_database *d)
+{
+    free(d->name);
+    free(d->run_id);
+    free(d->host);
+    free(d->boot);
+    free(d->pidns);
+    free(d->dir);
+    memset(d, 0, sizeof *d);
 }
 
 int pg_marked_databases(PGconn *admin, pg_marked_database **out, size_t *count, diag_list *diags)
@@ -159,9 +230,7 @@ int pg_marked_databases(PGconn *admin, pg_marked_database **out, size_t *count, 
     for (int i = 0; *out && i < rows; i++) {
         pg_marked_database *d = &(*out)[*count];
         if (parse_marker(PQgetvalue(result, i, 1), d) < 0) {
-            free(d->run_id);
-            free(d->host);
-            memset(d, 0, sizeof *d);
+            marked_database_free(d);
             continue;
         }
         if (!(d->name = strdup(PQgetvalue(result, i, 0))))
@@ -176,10 +245,79 @@ int pg_marked_databases(PGconn *admin, pg_marked_database **out, size_t *count, 
 
 void pg_marked_databases_free(pg_marked_database *databases, size_t count)
 {
-    for (size_t i = 0; i < count; i++) {
-        free(databases[i].name);
-        free(databases[i].run_id);
-        free(databases[i].host);
-    }
+    for (size_t i = 0; i < count; i++)
+        marked_database_free(&databases[i]);
     free(databases);
+}
+
+int pg_remark_run(PGconn *admin, const char *name, const char *marker, diag_list *diags)
+{
+    char *pattern = strbuf_format("%s%%", name);
+    const char *params[] = {pattern, name};
+    PGresult *result =
+        pattern ? PQexecParams(admin,
+                               "SELECT datname FROM pg_database WHERE datname LIKE $1 AND "
+                               "shobj_description(oid, 'pg_database') = "
+                               "(SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                               "WHERE datname = $2)",
+                               2, NULL, params, NULL, NULL, 0)
+                : NULL;
+    int rc = PQresultStatus(result) == PGRES_TUPLES_OK ? 0 : -1;
+    if (rc < 0)
+        pgconn_add_error(diags, admin, "cannot list the run's databases");
+    for (int i = 0; rc == 0 && i < PQntuples(result); i++)
+        rc = pg_mark_database(admin, PQgetvalue(result, i, 0), marker, diags);
+    PQclear(result);
+    free(pattern);
+    return rc;
+}
+
+/* Whether the database `database` is connected to holds a table, view or sequence of its own. */
+static int holds_tables(PGconn *database, diag_list *diags)
+{
+    PGresult *result = PQexec(database, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON "
+                                        "n.oid = c.relnamespace WHERE n.nspname NOT IN "
+                                        "('pg_catalog', 'information_schema', 'pg_toast')");
+    int rc = -1;
+    if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1)
+        rc = strcmp(PQgetvalue(result, 0, 0), "0") != 0;
+    else
+        pgconn_add_error(diags, database, "cannot look into the half-made database");
+    PQclear(result);
+    return rc;
+}
+
+int pg_adopt_half_made(PGconn *admin, PGconn *database, const char *name, const char *run_id,
+                       const char *marker, const char **why, diag_list *diags)
+{
+    *why = NULL;
+    const char *params[] = {name};
+    PGresult *result = PQexecParams(admin,
+                                    "SELECT shobj_description(oid, 'pg_database') IS NULL "
+                                    "FROM pg_database WHERE datname = $1",
+                                    1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+        pgconn_add_error(diags, admin, "cannot look for the half-made database");
+        PQclear(result);
+        return -1;
+    }
+    bool exists = PQntuples(result) == 1;
+    bool uncommented = exists && strcmp(PQgetvalue(result, 0, 0), "t") == 0;
+    PQclear(result);
+    int tables = exists && uncommented && database ? holds_tables(database, diags) : 0;
+    if (!exists)
+        *why = "it does not exist";
+    else if (!pg_marker_name_fits(name, run_id))
+        *why = "its name is not one foster gives its run";
+    else if (!uncommented)
+        *why = "it carries a comment that is not foster's marker";
+    else if (!database)
+        *why = "it does not carry foster's marker and cannot be looked into";
+    else if (tables != 0)
+        *why = "it does not carry foster's marker and holds tables";
+    if (tables < 0)
+        return -1;
+    if (*why)
+        return 0;
+    return pg_mark_database(admin, name, marker, diags) == 0 ? 1 : -1;
 }

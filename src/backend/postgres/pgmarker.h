@@ -1,12 +1,16 @@
 /*
  * pgmarker.h — safety rule 1 on PostgreSQL: every database foster creates
- * carries a COMMENT ON DATABASE naming the run, the process and the host,
+ * carries a COMMENT ON DATABASE naming the run, its owner and where that
+ * owner's pid means something,
  *
- *     foster test database; run 1a2b3c4d; pid 4242; host ci-runner-7
+ *     foster test database; run 1a2b3c4d; pid 4242; host ci-runner-7;
+ *     boot 0e9c...; pidns pid:[4026531836]; uid 1000; kept 0; dir /run/user/1000/foster
  *
- * and foster drops, resets or loads into no database without it. All
- * functions work on an administrative connection (not to the database
- * itself) and add one diag when they fail.
+ * (one line), and foster drops, resets or loads into no database without
+ * it. `kept 1` says `foster up` or --keep left it on purpose; `dir` is the
+ * runtime directory holding its run record. All functions work on an
+ * administrative connection (not to the database itself) and add one diag
+ * when they fail.
  */
 #ifndef FOSTER_PGMARKER_H
 #define FOSTER_PGMARKER_H
@@ -20,8 +24,35 @@
 /* What every marker starts with. */
 #define PG_MARKER_PREFIX "foster test database; run "
 
-/* The marker for run `run_id` of this process on this host; caller frees. */
-char *pg_marker_text(const char *run_id);
+/*
+ * The marker for run `run_id` of this process, whose record lives in
+ * `runtime_dir` (absolute; NULL for none); caller frees.
+ */
+char *pg_marker_text(const char *run_id, const char *runtime_dir, bool kept);
+
+/*
+ * Whether `name` is a name foster gives a database of run `run_id`:
+ * test_<manifest name>_<run_id>, or that followed by _tpl, _next, _old or
+ * _<worker number>. A marked database renamed by hand is not one.
+ */
+bool pg_marker_name_fits(const char *name, const char *run_id);
+
+/*
+ * Re-marks every database of the run (`name` and its siblings that carry
+ * the run's marker) with `marker`: how `foster up` says "kept". 0, or -1.
+ */
+int pg_remark_run(PGconn *admin, const char *name, const char *marker, diag_list *diags);
+
+/*
+ * A database run `run_id` was creating when its foster died, between
+ * CREATE DATABASE and COMMENT: `name` must fit the run (pg_marker_name_fits),
+ * carry no comment at all, and hold no table (asked on `database`, a
+ * connection to it). Then it is marked with `marker`, so that
+ * pg_drop_marked removes it. 1 when marked, 0 when it is not such a
+ * database (*why says why, a static phrase), -1 on error with a diag.
+ */
+int pg_adopt_half_made(PGconn *admin, PGconn *database, const char *name, const char *run_id,
+                       const char *marker, const char **why, diag_list *diags);
 
 /*
  * Reads database `name`'s marker: *marked false when it has none or does not
@@ -55,7 +86,12 @@ typedef struct pg_marked_database {
     char *name;
     char *run_id;
     pid_t pid;
-    char *host; /* "" for markers older than the host field */
+    char *host;  /* "" for markers older than the host field */
+    char *boot;  /* NULL for markers older than these fields */
+    char *pidns; /* NULL ... */
+    char *dir;   /* NULL ... */
+    long uid;    /* -1 when unknown */
+    bool kept;
 } pg_marked_database;
 
 /* Every marked database of the server. 0, or -1 with a diag. */

@@ -234,6 +234,7 @@ backend *pg_copy(backend *b, const char *suffix, diag_list *diags)
         return diag_add(diags, NULL, 0, 0, "out of memory"), NULL;
     }
     c->source_borrowed = true;
+    c->patience = p->patience;
     int rc = pg_create_marked(p->admin, c->database, template, p->marker, diags);
     free(template);
     if (rc == 0) {

@@ -164,6 +164,12 @@ static pid_t cluster_pid(const pg_source *source)
     return c->cluster ? pg_cluster_pid(c->cluster) : 0;
 }
 
+static char *cluster_describe_death(pg_source *source)
+{
+    cluster_source *c = (cluster_source *)source;
+    return c->cluster ? pg_cluster_describe_death(c->cluster) : NULL;
+}
+
 static void cluster_free(pg_source *source)
 {
     cluster_source *c = (cluster_source *)source;
@@ -182,6 +188,7 @@ static const pg_source_ops cluster_ops = {
     .stop = cluster_stop,
     .location = cluster_location,
     .server_pid = cluster_pid,
+    .describe_death = cluster_describe_death,
     .free = cluster_free,
 };
 

@@ -29,6 +29,9 @@ typedef struct pg_source_ops {
     /* Where the server lives, for the run record: a cluster's directory, or NULL. */
     const char *(*location)(const pg_source *source);
     pid_t (*server_pid)(const pg_source *source); /* 0 when foster did not start it */
+    /* A server foster started that died: what happened and where its log is (caller
+     * frees); NULL while it runs, or when foster did not start it. May be NULL. */
+    char *(*describe_death)(pg_source *source);
     void (*free)(pg_source *source);
 } pg_source_ops;
 

@@ -59,4 +59,15 @@ pg_wait_result pg_wait(const char *conninfo, const pg_wait_options *options, dia
  */
 char *pg_redact_conninfo(const char *conninfo);
 
+/*
+ * Whether libpq's message for a refused connection says the server is busy
+ * in a way that passes: "too many clients" for SQLSTATE 53300 (no free
+ * connection slot, also "remaining connection slots are reserved" and
+ * "too many connections for role/database"), "starting up" for 57P03 (the
+ * database system is starting up / not yet accepting connections). Returns
+ * that static phrase, or NULL. Matched on the untranslated texts: a server
+ * whose lc_messages is not English is never recognised as busy.
+ */
+const char *pg_connect_busy_reason(const char *message);
+
 #endif

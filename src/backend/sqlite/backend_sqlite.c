@@ -209,11 +209,16 @@ static int copy_database(sqlite3 *from, sqlite3 *to, const char *what, const cha
     }
     sqlite3_backup_finish(backup);
     if (rc != SQLITE_DONE) {
+        bool locked = rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
         diag *d = diag_add(diags, path, 0, 0, "%s: %s", what,
-                           rc == SQLITE_BUSY || rc == SQLITE_LOCKED
-                               ? "the database stayed locked by another connection"
-                               : sqlite3_errmsg(to));
-        diag_set_hint(d, "finish or roll back open transactions before resetting");
+                           locked ? "the database stayed locked by another connection"
+                                  : sqlite3_errstr(rc));
+        if (locked)
+            diag_set_hint(d, "finish or roll back open transactions before resetting");
+        else if (rc == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+            diag_set_hint(d,
+                          "the file system holding it is full (or failing): free space there, or "
+                          "set FOSTER_RUNTIME_DIR to a directory with room");
         return -1;
     }
     return 0;
@@ -356,6 +361,43 @@ static int sqlite_drop(backend *b, diag_list *diags)
     return 0;
 }
 
+static int sqlite_drop_copy(backend *b, const char *suffix, diag_list *diags)
+{
+    sqlite_backend *s = as_sqlite(b);
+    if (!s->path)
+        return 0;
+    size_t stem = strlen(s->path) - strlen(".sqlite3");
+    char *path = strbuf_format("%.*s_%s.sqlite3", (int)stem, s->path, suffix);
+    if (!path)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    int rc = 0;
+    if (access(path, F_OK) == 0 && !sqlite_file_has_marker(path)) {
+        diag_add(diags, path, 0, 0, "refusing to remove a copy without foster's marker");
+        rc = -1;
+    } else if (unlink(path) == 0 || errno == ENOENT) {
+        remove_file(path, "-journal");
+        remove_file(path, "-wal");
+        remove_file(path, "-shm");
+    } else {
+        diag_add(diags, path, 0, 0, "cannot remove the copy: %s", strerror(errno));
+        rc = -1;
+    }
+    free(path);
+    return rc;
+}
+
+static int sqlite_mark_kept(backend *b, diag_list *diags)
+{
+    (void)b; /* the file lives in the runtime directory, beside its kept record */
+    (void)diags;
+    return 0;
+}
+
+static void sqlite_release(backend *b)
+{
+    (void)b; /* no server: an open file costs nobody a connection slot */
+}
+
 static const char *sqlite_database(const backend *b)
 {
     const char *path = ((const sqlite_backend *)b)->path;
@@ -409,6 +451,9 @@ static const backend_ops sqlite_ops = {
     .snapshot = sqlite_snapshot,
     .reset = sqlite_reset,
     .copy = sqlite_copy,
+    .drop_copy = sqlite_drop_copy,
+    .mark_kept = sqlite_mark_kept,
+    .release = sqlite_release,
     .test_begin = sqlite_test_begin,
     .test_end = sqlite_test_end,
     .connection = sqlite_connection,

@@ -1,0 +1,62 @@
+/*
+ * pgowner.c — who owns a PostgreSQL backend's databases, and what a run
+ * holds on its server: the runtime directory its marker names, the marker
+ * rewritten as "kept" by `up`, the copies an earlier process made (dropped
+ * by down and reaping), how its connections wait out a busy server, and
+ * letting go of the connections it no longer needs. See docs/safety.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "backend_postgres.h"
+#include "pgmarker.h"
+
+int pg_drop_copy(backend *b, const char *suffix, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    if (pg_connect_admin(p, diags) < 0)
+        return -1;
+    char *name = pg_sibling_name(p, suffix);
+    int rc = name ? pg_drop_marked(p->admin, name, diags) : -1;
+    free(name);
+    return rc;
+}
+
+/* The marker again, now saying "kept 1", on the database and every sibling of the run. */
+int pg_mark_kept(backend *b, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    char run_id[16] = "";
+    if (!p->marker || sscanf(p->marker, PG_MARKER_PREFIX "%8[0-9a-f]", run_id) != 1)
+        return 0; /* not a database this process marked: nothing to say */
+    char *marker = pg_marker_text(run_id, p->runtime_dir, true);
+    int rc = marker && pg_connect_admin(p, diags) == 0 ? 0 : -1;
+    if (rc == 0)
+        pg_finish_pending(p);
+    if (rc == 0 && (rc = pg_remark_run(p->admin, p->database, marker, diags)) == 0) {
+        free(p->marker);
+        p->marker = marker;
+        marker = NULL;
+    }
+    free(marker);
+    return rc;
+}
+
+void pg_release(backend *b)
+{
+    pg_backend *p = as_pg(b);
+    if (p->admin && !p->next_pending) {
+        PQfinish(p->admin);
+        p->admin = NULL;
+    }
+}
+
+void backend_postgres_set_owner(backend *b, const char *runtime_dir,
+                                const pgconn_patience *patience)
+{
+    pg_backend *p = as_pg(b);
+    free(p->runtime_dir);
+    p->runtime_dir = runtime_dir ? realpath(runtime_dir, NULL) : NULL;
+    if (patience)
+        p->patience = *patience;
+}
