@@ -20,7 +20,7 @@ src/sql
 src/translate
 src/manifest
 src/backend
-src/backend/sqlite src/backend/postgres
+src/backend/sqlite src/backend/postgres src/backend/mysql
 src/fixtures
 include/foster
 src/core
@@ -33,10 +33,11 @@ src/cli
 EXCEPTIONS='
 src/backend/backend.h csv.h
 src/backend/postgres/pgcopy.h csv.h
+src/backend/mysql/myload.h csv.h
 src/backend/sqlite/sqlite_load.c fixtures.h
 src/backend/postgres/backend_postgres.c fixtures.h
 '
-# - backend.h and pgcopy.h: the backend interface takes fixture rows as the
+# - backend.h, pgcopy.h and myload.h: the backend interface takes fixture rows as the
 #   CSV reader's csv_row/csv_field; item 4 (backends report data, fixtures/
 #   maps it) gives the interface its own row type.
 # - sqlite_load.c and backend_postgres.c: call fixtures_find_value to name the

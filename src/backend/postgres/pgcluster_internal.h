@@ -7,8 +7,9 @@
  *                          until it answers, stopping it
  *     pgcluster_cache.c    the cache of pristine data directories, and initdb
  *     pgcluster_bindir.c   finding the server programs (postgres, initdb)
- *     pgcluster_spawn.c    running them, as an account PostgreSQL accepts
- *     pgcluster_files.c    the small files: markers, pid lines, the log's tail
+ *     pgcluster_spawn.c    the account PostgreSQL accepts (running programs as
+ *                          it, and the small files, are util's server_account.h
+ *                          and smallfile.h)
  *
  * Private to src/backend/postgres/pgcluster*.c; the interface is pgcluster.h.
  */
@@ -22,10 +23,11 @@
 
 #include "diag.h"
 #include "pgcluster.h"
+#include "server_account.h"
+#include "smallfile.h"
 
 #define CLUSTER_SUPERUSER "postgres"
 #define CLUSTER_MARKER    "foster-cluster" /* in the home: the postmaster's pid, "0" before */
-#define MAX_SERVER_GROUPS 64
 
 struct pg_cluster {
     char *directory; /* what the caller named: the home, or (as root) a symlink to it */
@@ -41,58 +43,26 @@ static inline bool pg_cluster_interrupted(const volatile sig_atomic_t *interrupt
     return interrupt && *interrupt;
 }
 
-/* ---- the small files (pgcluster_files.c) ---- */
+/* ---- the small files and running the server programs (src/util) ---- */
 
-/* Reads a whole small file (at most about `limit` bytes) into a new string; NULL (errno set)
- * when it cannot. A symlink is not followed. */
-char *pg_cluster_read_small_file(const char *path, size_t limit);
-
-/* Writes `text` to `path` through a temporary file and rename, so readers see all or nothing.
- * 0, or -1 with errno set. */
-int pg_cluster_write_file_atomically(const char *path, const char *text);
-
-/* The pid written as the first line of `path`, 0 when absent, -1 when unreadable or malformed. */
-pid_t pg_cluster_read_pid_line(const char *path);
-
-/* The last lines of a log file, each on its own line indented by two spaces (for quoting in a
- * diag); "" when the file is empty or unreadable; NULL only when memory ran out. */
-char *pg_cluster_log_tail(const char *path);
-
-/* ---- running the server programs (pgcluster_spawn.c) ---- */
-
-/* Who initdb and the server run as: ourselves, or (when we are root) a system user. */
-typedef struct pg_cluster_account {
-    bool switch_user;
-    uid_t uid;
-    gid_t gid;
-    gid_t groups[MAX_SERVER_GROUPS];
-    int group_count;
-    char name[64];
-} pg_cluster_account;
+/*
+ * The generic halves live in util (smallfile.h, server_account.h), shared with
+ * MariaDB's mysql-cluster; these names keep the cluster's files as they were.
+ */
+typedef server_account pg_cluster_account;
+typedef server_spawn_spec pg_cluster_spawn_spec;
+#define pg_cluster_read_small_file       smallfile_read
+#define pg_cluster_write_file_atomically smallfile_write_atomically
+#define pg_cluster_read_pid_line         smallfile_read_pid_line
+#define pg_cluster_log_tail              smallfile_log_tail
+#define pg_cluster_account_can_traverse  server_account_can_traverse
+#define pg_cluster_spawn                 server_spawn
+#define pg_cluster_wait_child            server_wait_child
+#define pg_cluster_describe_status       server_describe_status
 
 /* Ourselves, or as root the `postgres` user, else `nobody`. 0, or -1 with a diag (root and
- * neither user exists). */
+ * neither user exists). (pgcluster_spawn.c) */
 int pg_cluster_account_resolve(pg_cluster_account *account, diag_list *diags);
-
-/* Whether the account can reach `path` (search permission on every directory on the way). */
-bool pg_cluster_account_can_traverse(const pg_cluster_account *account, const char *path);
-
-typedef struct pg_cluster_spawn_spec {
-    char *const *argv;                 /* argv[0] is a path */
-    const char *cwd;                   /* NULL: stay */
-    int output_fd;                     /* becomes stdout and stderr */
-    bool new_session;                  /* setsid: the server outlives us and ignores our terminal */
-    const pg_cluster_account *account; /* NULL: run as ourselves */
-} pg_cluster_spawn_spec;
-
-/* Forks and execs; returns the child's pid, or -1 with a diag. */
-pid_t pg_cluster_spawn(const pg_cluster_spawn_spec *spec, diag_list *diags);
-
-/* Waits for a child, through EINTR. Returns its wait status, or -1. */
-int pg_cluster_wait_child(pid_t pid);
-
-/* "exit status N", "signal N" or "wait status N"; a new string (NULL: no memory). */
-char *pg_cluster_describe_status(int status);
 
 /* ---- finding the server programs (pgcluster_bindir.c) ---- */
 

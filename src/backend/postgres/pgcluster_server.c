@@ -34,25 +34,7 @@ static void sleep_seconds(double seconds)
 /* Whether the postmaster is gone; reaps it when it is our child. */
 static bool server_gone(pg_cluster *cluster)
 {
-    if (cluster->child) {
-        int status;
-        pid_t done = waitpid(cluster->pid, &status, WNOHANG);
-        if (done == cluster->pid)
-            return true;
-        if (done == 0 || errno == EINTR)
-            return false;
-        cluster->child = false; /* somebody else reaped it: fall back to asking the kernel */
-    }
-    if (kill(cluster->pid, 0) < 0 && errno == ESRCH)
-        return true;
-    /* Not our child: a zombie waiting for its parent is as good as gone. */
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)cluster->pid);
-    char *stat_text = pg_cluster_read_small_file(path, 4096);
-    const char *state = stat_text ? strrchr(stat_text, ')') : NULL;
-    bool zombie = state && (state[1] == ' ') && (state[2] == 'Z' || state[2] == 'X');
-    free(stat_text);
-    return zombie;
+    return server_process_gone(cluster->pid, &cluster->child);
 }
 
 bool pg_cluster_server_died(pg_cluster *cluster)
@@ -62,15 +44,7 @@ bool pg_cluster_server_died(pg_cluster *cluster)
 
 static bool wait_until_gone(pg_cluster *cluster, double seconds)
 {
-    double deadline = monotonic_seconds() + seconds;
-    double delay = 0.0005;
-    while (!server_gone(cluster)) {
-        if (monotonic_seconds() > deadline)
-            return false;
-        sleep_seconds(delay);
-        delay = delay * 1.5 > 0.02 ? 0.02 : delay * 1.5;
-    }
-    return true;
+    return server_process_wait_gone(cluster->pid, &cluster->child, seconds);
 }
 
 /*
@@ -81,23 +55,11 @@ static bool wait_until_gone(pg_cluster *cluster, double seconds)
  */
 static bool server_is_ours(const pg_cluster *cluster)
 {
-    if (cluster->child)
-        return true; /* an unreaped child's pid cannot be reused */
     char *pid_file = strbuf_format("%s/postmaster.pid", cluster->data);
-    pid_t recorded = pid_file ? pg_cluster_read_pid_line(pid_file) : -1;
+    bool ours =
+        pid_file && server_process_is_ours(cluster->pid, cluster->child, pid_file, cluster->data);
     free(pid_file);
-    if (recorded != cluster->pid)
-        return false;
-    char link[64], cwd[PATH_MAX];
-    snprintf(link, sizeof link, "/proc/%ld/cwd", (long)cluster->pid);
-    ssize_t n = readlink(link, cwd, sizeof cwd - 1);
-    if (n < 0) /* gone, or another user's process; without /proc, postmaster.pid must do */
-        return access("/proc/self/cwd", F_OK) != 0;
-    cwd[n] = '\0';
-    char *data = realpath(cluster->data, NULL);
-    bool same = data && strcmp(cwd, data) == 0;
-    free(data);
-    return same;
+    return ours;
 }
 
 /*

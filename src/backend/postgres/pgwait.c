@@ -21,71 +21,42 @@
 #include <string.h>
 #include <time.h>
 
-#include "monotonic.h"
 #include "pgwait_internal.h"
 #include "strbuf.h"
+#include "waitloop.h"
 
-#define BACKOFF_FIRST_SECONDS  0.005
-#define BACKOFF_FACTOR         1.5
-#define BACKOFF_MAX_SECONDS    0.250
-#define SLICE_SECONDS          0.050 /* longest wait before looking at *interrupt again */
-#define PROGRESS_EVERY_SECONDS 1.0
 /* With timeout <= 0 the one attempt still needs a bound when the conninfo sets no
  * connect_timeout: a host that drops packets would otherwise hang it for minutes. */
 #define SINGLE_ATTEMPT_SECONDS 10.0
 
-typedef enum attempt_result {
-    ATTEMPT_READY,
-    ATTEMPT_NOT_READY,
-    ATTEMPT_FATAL,
-    ATTEMPT_INTERRUPTED,
-    ATTEMPT_NO_MEMORY,
-} attempt_result;
+/* One attempt's verdict (waitloop.h). */
+typedef wait_attempt_result attempt_result;
+#define ATTEMPT_READY       WAIT_ATTEMPT_READY
+#define ATTEMPT_NOT_READY   WAIT_ATTEMPT_NOT_READY
+#define ATTEMPT_FATAL       WAIT_ATTEMPT_FATAL
+#define ATTEMPT_INTERRUPTED WAIT_ATTEMPT_INTERRUPTED
+#define ATTEMPT_NO_MEMORY   WAIT_ATTEMPT_NO_MEMORY
 
 typedef struct waiter {
     const char *conninfo;
     const pg_wait_options *options;
     char *subject; /* the conninfo as messages show it */
     pg_redact_secrets secrets;
-    double start;
-    double next_progress;
-    char *last_reason; /* of the last failed attempt; NULL before the first */
+    wait_loop loop; /* the retrying, backoff and progress (waitloop.h) */
 } waiter;
-
-/* Runs between slices of every wait: true when the caller asked us to stop. */
-static bool waiter_tick(waiter *w)
-{
-    double now = monotonic_seconds();
-    if (w->options->progress && now >= w->next_progress) {
-        w->options->progress(w->options->progress_context, now - w->start,
-                             w->last_reason ? w->last_reason : "no answer yet");
-        w->next_progress = now + PROGRESS_EVERY_SECONDS;
-    }
-    return w->options->interrupt && *w->options->interrupt;
-}
 
 typedef enum wait_outcome { WAIT_DONE, WAIT_TIMED_OUT, WAIT_INTERRUPTED } wait_outcome;
 
 /* Waits until `socket` has `events` (socket < 0: just sleeps) or `until` comes. */
 static wait_outcome wait_until(waiter *w, int socket, short events, double until)
 {
-    for (;;) {
-        if (waiter_tick(w))
-            return WAIT_INTERRUPTED;
-        double remaining = until - monotonic_seconds();
-        if (remaining <= 0)
-            return socket < 0 ? WAIT_DONE : WAIT_TIMED_OUT;
-        double slice = remaining < SLICE_SECONDS ? remaining : SLICE_SECONDS;
-        int milliseconds = (int)(slice * 1000) + 1; /* never 0: that would spin */
-        if (socket < 0) {
-            struct timespec ts = {0, (long)(slice * 1e9)};
-            nanosleep(&ts, NULL);
-            continue;
-        }
-        struct pollfd pfd = {.fd = socket, .events = events};
-        int ready = poll(&pfd, 1, milliseconds);
-        if (ready > 0 || (ready < 0 && errno != EINTR))
-            return WAIT_DONE; /* errors too: libpq will say what went wrong */
+    switch (wait_loop_poll(&w->loop, socket, events, until)) {
+    case WAIT_POLL_INTERRUPTED:
+        return WAIT_INTERRUPTED;
+    case WAIT_POLL_TIMED_OUT:
+        return WAIT_TIMED_OUT;
+    default:
+        return WAIT_DONE;
     }
 }
 
@@ -185,8 +156,11 @@ static void describe_default_server(waiter *w, PGconn *conn)
 }
 
 /* One connection and SELECT 1, given up at `until` (`limit` seconds from now). */
-static attempt_result attempt_once(waiter *w, double until, double limit, char **reason)
+static attempt_result attempt_once(void *context, wait_loop *loop, double until, double limit,
+                                   char **reason)
 {
+    waiter *w = context;
+    (void)loop; /* w->loop */
     *reason = NULL;
     PGconn *conn = PQconnectStart(w->conninfo);
     if (!conn)
@@ -232,69 +206,31 @@ static pg_wait_result report(waiter *w, pg_wait_result result, const char *reaso
     return result;
 }
 
-static void remember_reason(waiter *w, char *reason)
+static pg_wait_result run_loop(waiter *w, double attempt_seconds, diag_list *diags)
 {
-    free(w->last_reason);
-    w->last_reason = reason;
-}
-
-static pg_wait_result wait_loop(waiter *w, double attempt_seconds, diag_list *diags)
-{
-    const pg_wait_options *options = w->options;
-    bool single = options->timeout <= 0;
-    double deadline = w->start + (single ? 0 : options->timeout);
-    int confirmations = options->confirmations < 1 ? 1 : options->confirmations;
-    int successes = 0;
-    double delay = BACKOFF_FIRST_SECONDS;
-    for (;;) {
-        double now = monotonic_seconds();
-        double until = single ? now + attempt_seconds : deadline;
-        if (attempt_seconds > 0 && now + attempt_seconds < until)
-            until = now + attempt_seconds;
-        char *reason = NULL;
-        attempt_result result = attempt_once(w, until, until - now, &reason);
-        switch (result) {
-        case ATTEMPT_INTERRUPTED:
-            free(reason);
-            return PG_WAIT_INTERRUPTED;
-        case ATTEMPT_NO_MEMORY:
-            free(reason);
-            return report(w, PG_WAIT_FATAL, NULL, diags);
-        case ATTEMPT_FATAL:
-            report(w, PG_WAIT_FATAL, reason, diags);
-            free(reason);
-            return PG_WAIT_FATAL;
-        case ATTEMPT_READY:
-            if (++successes >= confirmations)
-                return PG_WAIT_READY;
-            remember_reason(
-                w, strbuf_format("ready %d of %d times in a row so far", successes, confirmations));
-            break;
-        case ATTEMPT_NOT_READY:
-            successes = 0;
-            remember_reason(w, reason);
-            if (single)
-                return report(w, PG_WAIT_TIMEOUT, w->last_reason, diags);
-            break;
-        }
-        double wake = monotonic_seconds() + delay;
-        if (!single && wake > deadline)
-            wake = deadline;
-        if (wait_until(w, -1, 0, wake) == WAIT_INTERRUPTED)
-            return PG_WAIT_INTERRUPTED;
-        if (!single && monotonic_seconds() >= deadline)
-            return report(w, PG_WAIT_TIMEOUT, w->last_reason, diags);
-        delay = delay * BACKOFF_FACTOR > BACKOFF_MAX_SECONDS ? BACKOFF_MAX_SECONDS
-                                                             : delay * BACKOFF_FACTOR;
-    }
+    char *reason = NULL;
+    wait_loop_result result = wait_loop_run(&w->loop, attempt_seconds, attempt_once, w, &reason);
+    pg_wait_result outcome = PG_WAIT_READY;
+    if (result == WAIT_LOOP_INTERRUPTED)
+        outcome = PG_WAIT_INTERRUPTED;
+    else if (result == WAIT_LOOP_TIMEOUT)
+        outcome = report(w, PG_WAIT_TIMEOUT, reason, diags);
+    else if (result == WAIT_LOOP_FATAL)
+        outcome = report(w, PG_WAIT_FATAL, reason, diags);
+    free(reason);
+    return outcome;
 }
 
 pg_wait_result pg_wait(const char *conninfo, const pg_wait_options *options, diag_list *diags)
 {
     static const pg_wait_options defaults = {0};
     waiter w = {.conninfo = conninfo ? conninfo : "", .options = options ? options : &defaults};
-    w.start = monotonic_seconds();
-    w.next_progress = w.start + PROGRESS_EVERY_SECONDS;
+    w.loop = (wait_loop){.timeout = w.options->timeout,
+                         .confirmations = w.options->confirmations,
+                         .progress = w.options->progress,
+                         .progress_context = w.options->progress_context,
+                         .interrupt = w.options->interrupt};
+    wait_loop_begin(&w.loop);
     w.subject = pg_redact_conninfo_secrets(w.conninfo, &w.secrets);
     if (!w.subject || w.secrets.failed) {
         diag_add(diags, NULL, 0, 0, "out of memory");
@@ -315,11 +251,11 @@ pg_wait_result pg_wait(const char *conninfo, const pg_wait_options *options, dia
         double attempt_seconds = connect_timeout(parsed);
         if (w.options->timeout <= 0 && attempt_seconds == 0)
             attempt_seconds = SINGLE_ATTEMPT_SECONDS;
-        result = wait_loop(&w, attempt_seconds, diags);
+        result = run_loop(&w, attempt_seconds, diags);
     }
     PQconninfoFree(parsed);
     PQfreemem(error);
-    free(w.last_reason);
+    wait_loop_end(&w.loop);
     free(w.subject);
     pg_redact_secrets_free(&w.secrets);
     return result;

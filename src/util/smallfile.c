@@ -1,14 +1,17 @@
 /*
- * pgcluster_files.c — the small files of an ephemeral cluster: reading one
- * whole (markers, postmaster.pid, /proc entries), writing one atomically
- * (the foster-cluster marker, the cache's completion marker), the pid on
- * its first line, and the tail of postgres.log for quoting in a diag.
+ * smallfile.c — the small files of a server foster starts: reading one whole
+ * (markers, pid files, /proc entries), writing one atomically, the pid on its
+ * first line, and the tail of a log for quoting in a diag. See smallfile.h.
+ *
+ * The PostgreSQL cluster keeps its own copy (pgcluster_files.c) until it
+ * moves to this one (issue 11, item 7: one helper for running servers).
  */
-#include "pgcluster_internal.h"
+#include "smallfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,7 +21,7 @@
 #define LOG_TAIL_LINES 5
 
 /* Reads a whole small file into a new string; NULL (errno set) when it cannot. */
-char *pg_cluster_read_small_file(const char *path, size_t limit)
+char *smallfile_read(const char *path, size_t limit)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
@@ -45,7 +48,7 @@ char *pg_cluster_read_small_file(const char *path, size_t limit)
 }
 
 /* Writes `text` to `path` through a temporary file and rename, so readers see all or nothing. */
-int pg_cluster_write_file_atomically(const char *path, const char *text)
+int smallfile_write_atomically(const char *path, const char *text)
 {
     char *temporary = strbuf_format("%s.tmp", path);
     if (!temporary)
@@ -67,9 +70,9 @@ int pg_cluster_write_file_atomically(const char *path, const char *text)
 }
 
 /* The pid written as the first line of `path`, 0 when absent, -1 when unreadable or malformed. */
-pid_t pg_cluster_read_pid_line(const char *path)
+pid_t smallfile_read_pid_line(const char *path)
 {
-    char *text = pg_cluster_read_small_file(path, 4096);
+    char *text = smallfile_read(path, 4096);
     if (!text)
         return errno == ENOENT ? 0 : -1;
     char *end;
@@ -86,9 +89,9 @@ pid_t pg_cluster_read_pid_line(const char *path)
  * The last lines of a log file, each on its own line indented by two spaces
  * (for quoting in a diag); "" when the file is empty or unreadable.
  */
-char *pg_cluster_log_tail(const char *path)
+char *smallfile_log_tail(const char *path)
 {
-    char *text = pg_cluster_read_small_file(path, 1 << 20);
+    char *text = smallfile_read(path, 1 << 20);
     if (!text)
         return strdup("");
     size_t length = strlen(text);

@@ -1,0 +1,353 @@
+/*
+ * myload.c — fixture rows into MySQL/MariaDB tables. See myload.h.
+ */
+#include "myload.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "myconn.h"
+#include "strbuf.h"
+
+#define LOAD_DATA_PIECE_BYTES (4 * 1024 * 1024)
+#define INSERT_BATCH_BYTES    (1024 * 1024)
+#define STREAM_NAME           "foster-fixture"
+
+struct my_table_load {
+    MYSQL *mysql;
+    char *file;
+    my_load_method method; /* DATA_LOCAL or INSERTS once begun */
+    size_t columns;
+    strbuf prefix;   /* LOAD DATA …, or INSERT INTO … VALUES */
+    strbuf pending;  /* rows not sent yet: tab-separated, or the INSERT statement */
+    size_t handed;   /* LOAD DATA: bytes of pending the server has read */
+    int *lines;      /* the fixture line of each pending row */
+    size_t *offsets; /* INSERTs: where each pending row's "(...)" starts */
+    size_t count, capacity;
+    long long rows;
+};
+
+static int run(MYSQL *mysql, const char *sql, diag_list *diags)
+{
+    return my_conn_command(mysql, sql, sql, diags);
+}
+
+int my_load_begin(MYSQL *mysql, diag_list *diags)
+{
+    if (run(mysql,
+            "SET SESSION foreign_key_checks = 0, sql_mode = 'STRICT_ALL_TABLES,"
+            "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'",
+            diags) < 0)
+        return -1;
+    return run(mysql, "START TRANSACTION", diags);
+}
+
+int my_load_end(MYSQL *mysql, bool commit, diag_list *diags)
+{
+    int rc = run(mysql, commit ? "COMMIT" : "ROLLBACK", diags);
+    if (run(mysql, "SET SESSION foreign_key_checks = 1", diags) < 0)
+        rc = -1;
+    return rc;
+}
+
+/* ---- reporting the server's refusals ---- */
+
+/* "… at row N" in a server message: that pending row's fixture line, else 0. */
+static int line_in_message(const my_table_load *load, const char *message)
+{
+    const char *at = strstr(message, " at row ");
+    unsigned long row = at ? strtoul(at + 8, NULL, 10) : 0;
+    return row >= 1 && row <= load->count ? load->lines[row - 1] : 0;
+}
+
+static void add_refusal(const my_table_load *load, int line, const char *message, unsigned number,
+                        diag_list *diags)
+{
+    if (!line)
+        line = line_in_message(load, message);
+    diag_add(diags, load->file, line, 0, "%s (error %u)", message, number);
+}
+
+/* ---- LOAD DATA LOCAL INFILE, fed from memory ---- */
+
+static int stream_init(void **context, const char *filename, void *userdata)
+{
+    (void)filename;
+    *context = userdata;
+    return 0;
+}
+
+static int stream_read(void *context, char *buffer, unsigned int length)
+{
+    my_table_load *load = context;
+    size_t available = load->pending.length - load->handed;
+    size_t n = available < length ? available : length;
+    memcpy(buffer, load->pending.data + load->handed, n);
+    load->handed += n;
+    return (int)n;
+}
+
+static void stream_end(void *context)
+{
+    (void)context;
+}
+
+static int stream_error(void *context, char *message, unsigned int length)
+{
+    (void)context;
+    snprintf(message, length, "foster could not send the rows");
+    return 2027;
+}
+
+/* After a piece: the first warning fails the load. */
+static int check_warnings(my_table_load *load, diag_list *diags)
+{
+    if (mysql_warning_count(load->mysql) == 0)
+        return 0;
+    if (mysql_query(load->mysql, "SHOW WARNINGS LIMIT 1") != 0) {
+        add_refusal(load, 0, mysql_error(load->mysql), mysql_errno(load->mysql), diags);
+        return -1;
+    }
+    MYSQL_RES *result = mysql_store_result(load->mysql);
+    MYSQL_ROW row = result ? mysql_fetch_row(result) : NULL;
+    if (row && row[1] && row[2])
+        add_refusal(load, 0, row[2], (unsigned)strtoul(row[1], NULL, 10), diags);
+    else
+        diag_add(diags, load->file, 0, 0, "the server warned while loading");
+    if (result)
+        mysql_free_result(result);
+    return -1;
+}
+
+static int send_piece(my_table_load *load, diag_list *diags)
+{
+    load->handed = 0;
+    mysql_set_local_infile_handler(load->mysql, stream_init, stream_read, stream_end, stream_error,
+                                   load);
+    int rc = mysql_real_query(load->mysql, load->prefix.data, load->prefix.length);
+    mysql_set_local_infile_default(load->mysql);
+    if (rc != 0)
+        add_refusal(load, 0, mysql_error(load->mysql), mysql_errno(load->mysql), diags);
+    else
+        rc = check_warnings(load, diags);
+    return rc == 0 ? 0 : -1;
+}
+
+static void append_field(strbuf *sb, const csv_field *field)
+{
+    if (field->is_null) {
+        strbuf_append_str(sb, "\\N");
+        return;
+    }
+    const char *start = field->value;
+    for (size_t i = 0; i < field->length; i++) {
+        char c = field->value[i];
+        const char *escape = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : NULL;
+        if (escape) {
+            strbuf_append(sb, start, (size_t)(field->value + i - start));
+            strbuf_append_str(sb, escape);
+            start = field->value + i + 1;
+        }
+    }
+    strbuf_append(sb, start, (size_t)(field->value + field->length - start));
+}
+
+static void append_tab_row(my_table_load *load, const csv_row *row)
+{
+    for (size_t i = 0; i < row->count; i++) {
+        if (i > 0)
+            strbuf_append_char(&load->pending, '\t');
+        append_field(&load->pending, &row->fields[i]);
+    }
+    strbuf_append_char(&load->pending, '\n');
+}
+
+/* ---- multi-row INSERT ---- */
+
+/*
+ * A refused multi-row INSERT rarely says which row ("Column 'title' cannot be
+ * null"): roll back to the batch's savepoint and send its rows one at a time.
+ */
+static void find_refused_row(my_table_load *load, diag_list *diags)
+{
+    if (mysql_query(load->mysql, "ROLLBACK TO SAVEPOINT foster_batch") != 0)
+        return;
+    strbuf one = STRBUF_INIT;
+    for (size_t i = 0; i < load->count; i++) {
+        size_t end = i + 1 < load->count ? load->offsets[i + 1] - 1 : load->pending.length;
+        strbuf_reset(&one);
+        strbuf_append(&one, load->prefix.data, load->prefix.length);
+        strbuf_append(&one, load->pending.data + load->offsets[i], end - load->offsets[i]);
+        if (!one.failed && mysql_real_query(load->mysql, one.data, one.length) != 0) {
+            add_refusal(load, load->lines[i], mysql_error(load->mysql), mysql_errno(load->mysql),
+                        diags);
+            break;
+        }
+    }
+    strbuf_free(&one);
+}
+
+static int send_insert(my_table_load *load, diag_list *diags)
+{
+    int rc = mysql_query(load->mysql, "SAVEPOINT foster_batch");
+    if (rc == 0)
+        rc = mysql_real_query(load->mysql, load->pending.data, load->pending.length);
+    if (rc != 0) {
+        size_t before = diags->count;
+        if (!strstr(mysql_error(load->mysql), " at row "))
+            find_refused_row(load, diags);
+        if (diags->count == before)
+            add_refusal(load, 0, mysql_error(load->mysql), mysql_errno(load->mysql), diags);
+    }
+    return rc == 0 ? 0 : -1;
+}
+
+static void append_insert_row(my_table_load *load, const csv_row *row)
+{
+    strbuf *sql = &load->pending;
+    if (sql->length == 0)
+        strbuf_append(sql, load->prefix.data, load->prefix.length);
+    else
+        strbuf_append_char(sql, ',');
+    load->offsets[load->count - 1] = sql->length;
+    strbuf_append_char(sql, '(');
+    for (size_t i = 0; i < row->count; i++) {
+        if (i > 0)
+            strbuf_append_char(sql, ',');
+        if (row->fields[i].is_null)
+            strbuf_append_str(sql, "NULL");
+        else
+            my_conn_append_string(sql, load->mysql, row->fields[i].value, row->fields[i].length);
+    }
+    strbuf_append_char(sql, ')');
+}
+
+/* ---- the table's load ---- */
+
+static int flush(my_table_load *load, diag_list *diags)
+{
+    if (load->count == 0)
+        return 0;
+    int rc = load->method == MY_LOAD_INSERTS ? send_insert(load, diags) : send_piece(load, diags);
+    strbuf_reset(&load->pending);
+    load->count = 0;
+    return rc;
+}
+
+static int remember_line(my_table_load *load, int line)
+{
+    if (load->count == load->capacity) {
+        size_t capacity = load->capacity ? load->capacity * 2 : 1024;
+        int *lines = realloc(load->lines, capacity * sizeof *lines);
+        if (lines)
+            load->lines = lines;
+        size_t *offsets = lines ? realloc(load->offsets, capacity * sizeof *offsets) : NULL;
+        if (!offsets)
+            return -1;
+        load->offsets = offsets;
+        load->capacity = capacity;
+    }
+    load->lines[load->count++] = line;
+    return 0;
+}
+
+int my_table_load_row(my_table_load *load, const csv_row *row, diag_list *diags)
+{
+    if (row->count != load->columns) {
+        diag_add(diags, load->file, row->line, 1, "expected %zu fields (as the header), found %zu",
+                 load->columns, row->count);
+        return -1;
+    }
+    if (remember_line(load, row->line) < 0) {
+        diag_add(diags, load->file, row->line, 0, "out of memory");
+        return -1;
+    }
+    load->rows++;
+    if (load->method == MY_LOAD_INSERTS)
+        append_insert_row(load, row);
+    else
+        append_tab_row(load, row);
+    if (load->pending.failed) {
+        diag_add(diags, load->file, row->line, 0, "out of memory");
+        return -1;
+    }
+    size_t limit = load->method == MY_LOAD_INSERTS ? INSERT_BATCH_BYTES : LOAD_DATA_PIECE_BYTES;
+    return load->pending.length >= limit ? flush(load, diags) : 0;
+}
+
+int my_table_load_end(my_table_load *load, long long *rows, diag_list *diags)
+{
+    int rc = flush(load, diags);
+    if (rows)
+        *rows = rc == 0 ? load->rows : 0;
+    return rc;
+}
+
+void my_table_load_free(my_table_load *load)
+{
+    if (!load)
+        return;
+    free(load->file);
+    strbuf_free(&load->prefix);
+    strbuf_free(&load->pending);
+    free(load->lines);
+    free(load->offsets);
+    free(load);
+}
+
+/* Whether the server takes LOAD DATA LOCAL (local_infile; MySQL 8 has it off by default). */
+static int server_allows_local(MYSQL *mysql, diag_list *diags)
+{
+    bool found;
+    char *value = my_conn_query_value(mysql, "SELECT @@GLOBAL.local_infile", &found, diags);
+    if (!found)
+        return -1;
+    int allowed = strcmp(value, "1") == 0 || strcmp(value, "ON") == 0;
+    free(value);
+    return allowed;
+}
+
+static void build_prefix(my_table_load *load, const char *table, const csv_row *header)
+{
+    strbuf *sb = &load->prefix;
+    strbuf_append_str(sb, load->method == MY_LOAD_INSERTS ? "INSERT INTO "
+                                                          : "LOAD DATA LOCAL INFILE '" STREAM_NAME
+                                                            "' INTO TABLE ");
+    my_append_identifier(sb, table);
+    if (load->method != MY_LOAD_INSERTS)
+        strbuf_append_str(sb, " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY "
+                              "'\\\\' LINES TERMINATED BY '\\n'");
+    strbuf_append_str(sb, " (");
+    for (size_t i = 0; i < header->count; i++) {
+        if (i > 0)
+            strbuf_append_char(sb, ',');
+        my_append_identifier(sb, header->fields[i].value);
+    }
+    strbuf_append_str(sb, load->method == MY_LOAD_INSERTS ? ") VALUES " : ")");
+}
+
+my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const csv_row *header,
+                                   const char *file, my_load_method method, diag_list *diags)
+{
+    if (method == MY_LOAD_AUTO) {
+        int allowed = server_allows_local(mysql, diags);
+        if (allowed < 0)
+            return NULL;
+        method = allowed ? MY_LOAD_DATA_LOCAL : MY_LOAD_INSERTS;
+    }
+    my_table_load *load = calloc(1, sizeof *load);
+    if (load) {
+        load->mysql = mysql;
+        load->method = method;
+        load->columns = header->count;
+        load->file = strdup(file);
+        build_prefix(load, table, header);
+    }
+    if (!load || !load->file || load->prefix.failed) {
+        diag_add(diags, file, 0, 0, "out of memory");
+        my_table_load_free(load);
+        return NULL;
+    }
+    return load;
+}

@@ -1,0 +1,77 @@
+/*
+ * myload.h — loading fixture rows into a MySQL/MariaDB table, streamed, in
+ * the shape of the backend interface (backend.h: load_begin, table_begin,
+ * table_row..., table_end, load_end). The rows come from foster's own CSV
+ * reader (csv.h), so COPY's NULL rule holds (an unquoted empty field is
+ * NULL, "" the empty string) and every problem in the file is named
+ * file:line:column as on the other engines.
+ *
+ * Two ways to send the rows, both kept and measured against each other
+ * (tests/unit/test_mysql_db.c prints rows per second):
+ *   MY_LOAD_DATA_LOCAL  rows gathered into 4 MB pieces, each sent by one
+ *                       LOAD DATA LOCAL INFILE fed from memory through
+ *                       mysql_set_local_infile_handler (tab-separated,
+ *                       backslash escapes, \N for NULL): no file is written,
+ *                       nothing on disk is read by the server. LOCAL turns
+ *                       errors into warnings (the server cannot stop the
+ *                       client's stream), so the first warning fails the
+ *                       load and names the fixture line of the row it names.
+ *   MY_LOAD_INSERTS     multi-row INSERT statements of about 1 MB; a refused
+ *                       one is replayed row by row from its savepoint to name
+ *                       the line at fault.
+ *   MY_LOAD_AUTO        what foster uses: LOAD DATA LOCAL, and INSERTs when
+ *                       the server refuses LOCAL (local_infile=OFF, MySQL 8's
+ *                       default).
+ *
+ * my_load_begin sets the session up (foreign key checks off: foster checks
+ * keys itself after the load; strict mode: a value a column refuses is an
+ * error, not a truncation; NO_AUTO_VALUE_ON_ZERO) and starts the one
+ * transaction; my_load_end commits or rolls back. InnoDB moves AUTO_INCREMENT
+ * past the largest loaded key by itself (the tests assert the next key).
+ */
+#ifndef FOSTER_MYLOAD_H
+#define FOSTER_MYLOAD_H
+
+#include <mysql.h>
+#include <stdbool.h>
+
+#include "csv.h"
+#include "diag.h"
+
+typedef enum my_load_method {
+    MY_LOAD_DATA_LOCAL,
+    MY_LOAD_INSERTS,
+    MY_LOAD_AUTO,
+} my_load_method;
+
+/* Session settings and START TRANSACTION. 0, or -1 with a diag. */
+int my_load_begin(MYSQL *mysql, diag_list *diags);
+
+/* COMMIT (or ROLLBACK) and foreign key checks back on. 0, or -1 with a diag. */
+int my_load_end(MYSQL *mysql, bool commit, diag_list *diags);
+
+typedef struct my_table_load my_table_load;
+
+/*
+ * Starts loading rows of fixture `file` (as messages call it) into `table` of
+ * the connection's database, for the columns `header` names (copied). NULL
+ * with a diag when memory ran out.
+ */
+my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const csv_row *header,
+                                   const char *file, my_load_method method, diag_list *diags);
+
+/*
+ * Adds one row (as many fields as the header; a row with another count is an
+ * error at its line). Rows are sent in pieces, so a refusal may come from an
+ * earlier row: the diag names that row's line. 0, or -1 with a diag (the
+ * caller then rolls back with my_load_end).
+ */
+int my_table_load_row(my_table_load *load, const csv_row *row, diag_list *diags);
+
+/* Sends what is left; *rows (may be NULL) gets the count. 0, or -1 with a diag. */
+int my_table_load_end(my_table_load *load, long long *rows, diag_list *diags);
+
+/* Frees the load (after end, or instead of it after a failure). NULL is fine. */
+void my_table_load_free(my_table_load *load);
+
+#endif

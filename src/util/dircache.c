@@ -1,0 +1,200 @@
+/*
+ * dircache.c — the cache of pristine server data directories. See dircache.h.
+ */
+#include "dircache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fstree.h"
+#include "smallfile.h"
+#include "strbuf.h"
+
+#define CACHE_MARKER "foster-complete"
+
+typedef struct cache {
+    char *directory; /* NULL: no usable cache, build every time */
+    char *entry;
+    char *lock;
+    char *identity; /* the marker's content */
+} cache;
+
+static uint64_t fnv1a(const char *text)
+{
+    uint64_t hash = 14695981039346656037ULL;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        hash = (hash ^ *p) * 1099511628211ULL;
+    return hash;
+}
+
+static char *cache_base_directory(void)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    if (xdg && xdg[0] == '/')
+        return strbuf_format("%s/foster", xdg);
+    const char *home = getenv("HOME");
+    if (home && home[0] == '/')
+        return strbuf_format("%s/.cache/foster", home);
+    return NULL;
+}
+
+static void cache_free(cache *c)
+{
+    free(c->directory);
+    free(c->entry);
+    free(c->lock);
+    free(c->identity);
+}
+
+/* A cache we cannot make, or that belongs to another user (sudo keeping HOME), is not used. */
+static void cache_init(cache *c, const dircache_spec *spec)
+{
+    memset(c, 0, sizeof *c);
+    char *base = cache_base_directory();
+    char *real = realpath(spec->server_binary, NULL);
+    struct stat st, base_st;
+    if (base && real && stat(real, &st) == 0 && fstree_make_directories(base) == 0 &&
+        stat(base, &base_st) == 0 && base_st.st_uid == geteuid()) {
+        c->identity = strbuf_format("foster %s cache 1\nserver %s %ju:%ju %jd %jd.%09ld\n"
+                                    "flags %s\n",
+                                    spec->prefix, real, (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+                                    (intmax_t)st.st_size, (intmax_t)st.st_ctim.tv_sec,
+                                    st.st_ctim.tv_nsec, spec->flags_text);
+        unsigned long long key = c->identity ? (unsigned long long)fnv1a(c->identity) : 0;
+        c->entry = strbuf_format("%s/%s-%016llx", base, spec->prefix, key);
+        c->lock = strbuf_format("%s/%s-%016llx.lock", base, spec->prefix, key);
+        if (c->identity && c->entry && c->lock) {
+            c->directory = base;
+            base = NULL;
+        }
+    }
+    free(base);
+    free(real);
+}
+
+static bool entry_valid(const cache *c, const dircache_spec *spec)
+{
+    char *marker_path = strbuf_format("%s/" CACHE_MARKER, c->entry);
+    char *marker = marker_path ? smallfile_read(marker_path, 65536) : NULL;
+    bool valid = marker && strcmp(marker, c->identity) == 0;
+    for (const char *const *f = spec->required_files; valid && f && *f; f++) {
+        char *path = strbuf_format("%s/%s", c->entry, *f);
+        struct stat st;
+        valid = path && stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+        free(path);
+    }
+    free(marker);
+    free(marker_path);
+    return valid;
+}
+
+/* Removes leftovers of builds that died (<entry>.tmp-<pid>); the caller holds the lock. */
+static void remove_partial_builds(const cache *c)
+{
+    const char *entry_name = strrchr(c->entry, '/') + 1;
+    char *prefix = strbuf_format("%s.tmp-", entry_name);
+    DIR *dir = prefix ? opendir(c->directory) : NULL;
+    struct dirent *entry;
+    while (dir && (entry = readdir(dir)) != NULL) {
+        if (strncmp(entry->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        char *path = strbuf_format("%s/%s", c->directory, entry->d_name);
+        if (path)
+            fstree_remove(path);
+        free(path);
+    }
+    if (dir)
+        closedir(dir);
+    free(prefix);
+}
+
+/*
+ * Stores a freshly built directory: copied into a temporary directory,
+ * flushed, marked complete, renamed into place. Failing only costs the next
+ * run a build, so it is not an error.
+ */
+static void store(const cache *c, const char *built)
+{
+    char *temporary = strbuf_format("%s.tmp-%ld", c->entry, (long)getpid());
+    char *marker = temporary ? strbuf_format("%s/" CACHE_MARKER, temporary) : NULL;
+    bool stored = false;
+    if (marker && fstree_copy(built, temporary, false, 0, 0) == 0) {
+        int fd = open(temporary, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        bool synced = fd >= 0 && syncfs(fd) == 0;
+        if (fd >= 0)
+            close(fd);
+        stored = synced && smallfile_write_atomically(marker, c->identity) == 0 &&
+                 rename(temporary, c->entry) == 0;
+    }
+    if (!stored && temporary)
+        fstree_remove(temporary);
+    free(marker);
+    free(temporary);
+}
+
+static bool take_lock(int fd, int operation, const volatile sig_atomic_t *interrupt)
+{
+    while (flock(fd, operation) < 0) {
+        if (errno != EINTR || (interrupt && *interrupt))
+            return false;
+    }
+    return true;
+}
+
+static int copy_entry(const cache *c, const dircache_spec *spec, const char *target,
+                      diag_list *diags)
+{
+    if (fstree_copy(c->entry, target, spec->give_to_owner, spec->uid, spec->gid) < 0) {
+        diag_add(diags, NULL, 0, 0, "cannot copy the cached data directory %s to %s: %s", c->entry,
+                 target, strerror(errno));
+        return -1;
+    }
+    char *marker = strbuf_format("%s/" CACHE_MARKER, target); /* no part of the data */
+    int rc = marker && unlink(marker) == 0 ? 0 : -1;
+    if (rc < 0)
+        diag_add(diags, NULL, 0, 0, "cannot remove %s: %s", marker ? marker : target,
+                 strerror(errno));
+    free(marker);
+    return rc;
+}
+
+int dircache_fill(const dircache_spec *spec, const char *target, diag_list *diags)
+{
+    cache c;
+    cache_init(&c, spec);
+    int lock_fd = c.directory ? open(c.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+    int rc = -1;
+    bool shared = lock_fd >= 0 && take_lock(lock_fd, LOCK_SH, spec->interrupt);
+    bool exclusive = false;
+    bool copy = shared && entry_valid(&c, spec);
+    if (!copy && lock_fd >= 0 && (!shared || flock(lock_fd, LOCK_UN) == 0)) {
+        exclusive = take_lock(lock_fd, LOCK_EX, spec->interrupt);
+        copy = exclusive && entry_valid(&c, spec); /* someone built it meanwhile */
+    }
+    if (copy) {
+        rc = copy_entry(&c, spec, target, diags);
+    } else if (spec->interrupt && *spec->interrupt) {
+        diag_add(diags, NULL, 0, 0, "interrupted while %s",
+                 spec->purpose ? spec->purpose : "making a data directory");
+    } else {
+        if (exclusive) { /* nobody else reads or builds this entry: ours to replace */
+            fstree_remove(c.entry);
+            remove_partial_builds(&c);
+        }
+        rc = spec->build(spec->context, target, diags);
+        if (rc == 0 && exclusive)
+            store(&c, target);
+    }
+    if (lock_fd >= 0)
+        close(lock_fd); /* releases the lock */
+    cache_free(&c);
+    return rc;
+}

@@ -1,0 +1,253 @@
+/*
+ * server_account.c — running a server's programs (initdb, install-db, the
+ * server itself) as a child process, as an account the server accepts: when
+ * foster runs as root, as the server's own system user. See server_account.h.
+ *
+ * The PostgreSQL cluster keeps its own copy (pgcluster_spawn.c) until it
+ * moves to this one (issue 11, item 7: one process-spawning helper).
+ */
+#include "server_account.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <time.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "monotonic.h"
+#include "process.h"
+#include "smallfile.h"
+#include "strbuf.h"
+
+/* ---- the account ---- */
+
+int server_account_resolve(server_account *account, const char *const *candidates,
+                           const char *server, diag_list *diags)
+{
+    memset(account, 0, sizeof *account);
+    if (geteuid() != 0) {
+        account->uid = geteuid();
+        account->gid = getegid();
+        return 0;
+    }
+    for (size_t i = 0; candidates[i]; i++) {
+        char buffer[4096];
+        struct passwd entry, *found = NULL;
+        if (getpwnam_r(candidates[i], &entry, buffer, sizeof buffer, &found) != 0 || !found)
+            continue;
+        if (found->pw_uid == 0)
+            continue;
+        account->switch_user = true;
+        account->uid = found->pw_uid;
+        account->gid = found->pw_gid;
+        snprintf(account->name, sizeof account->name, "%s", found->pw_name);
+        int count = SERVER_ACCOUNT_MAX_GROUPS;
+        if (getgrouplist(found->pw_name, found->pw_gid, account->groups, &count) < 0) {
+            account->groups[0] = found->pw_gid; /* too many groups: the primary one will do */
+            count = 1;
+        }
+        account->group_count = count;
+        return 0;
+    }
+    diag *d = diag_add(diags, NULL, 0, 0,
+                       "%s cannot run as root, and there is no `%s` or `nobody` user to run it as",
+                       server, candidates[0]);
+    diag_set_hint(d, "create a system user named %s (useradd --system %s)", candidates[0],
+                  candidates[0]);
+    return -1;
+}
+
+/* Whether the server account can reach `path` (search permission on every directory on the way). */
+bool server_account_can_traverse(const server_account *account, const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (!real)
+        return false;
+    bool ok = true;
+    for (char *p = real + 1; ok; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        struct stat st;
+        if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            ok = false;
+        } else if (st.st_uid == account->uid) {
+            ok = (st.st_mode & S_IXUSR) != 0;
+        } else {
+            bool in_group = false;
+            for (int i = 0; i < account->group_count; i++)
+                in_group = in_group || account->groups[i] == st.st_gid;
+            ok = (st.st_mode & (in_group ? S_IXGRP : S_IXOTH)) != 0;
+        }
+        *p = saved;
+        if (saved == '\0')
+            break;
+    }
+    free(real);
+    return ok;
+}
+
+/* ---- running a program ---- */
+
+static void child_fail(const char *what)
+{
+    /* Only async-signal-safe calls here: we may have been forked from a threaded process. */
+    static const char prefix[] = "foster: cannot start the server program: ";
+    ssize_t ignored = write(STDERR_FILENO, prefix, sizeof prefix - 1);
+    ignored = write(STDERR_FILENO, what, strlen(what));
+    ignored = write(STDERR_FILENO, "\n", 1);
+    (void)ignored;
+    _exit(127);
+}
+
+static void child_exec(const server_spawn_spec *spec, int null_fd)
+{
+    process_child_signals();
+    if (spec->new_session && setsid() < 0)
+        child_fail("setsid");
+    if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(spec->output_fd, STDOUT_FILENO) < 0 ||
+        dup2(spec->output_fd, STDERR_FILENO) < 0)
+        child_fail("dup2");
+    if (close_range(3, ~0U, 0) < 0)
+        for (int fd = 3; fd < 1024; fd++)
+            close(fd);
+    if (spec->account && spec->account->switch_user) {
+        if (setgroups((size_t)spec->account->group_count, spec->account->groups) < 0)
+            child_fail("setgroups");
+        if (setgid(spec->account->gid) < 0)
+            child_fail("setgid");
+        if (setuid(spec->account->uid) < 0)
+            child_fail("setuid");
+    }
+    if (spec->cwd && chdir(spec->cwd) < 0)
+        child_fail("chdir");
+    execv(spec->argv[0], spec->argv);
+    child_fail(spec->argv[0]);
+}
+
+/* Forks and execs; returns the child's pid, or -1 with a diag. */
+pid_t server_spawn(const server_spawn_spec *spec, diag_list *diags)
+{
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0) {
+        diag_add(diags, NULL, 0, 0, "cannot open /dev/null: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid == 0)
+        child_exec(spec, null_fd);
+    int saved = errno;
+    close(null_fd);
+    if (pid < 0)
+        diag_add(diags, NULL, 0, 0, "cannot start %s: fork: %s", spec->argv[0], strerror(saved));
+    return pid;
+}
+
+/* Waits for a child, through EINTR. Returns its wait status, or -1. */
+int server_wait_child(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    return status;
+}
+
+char *server_describe_status(int status)
+{
+    if (WIFEXITED(status))
+        return strbuf_format("exit status %d", WEXITSTATUS(status));
+    if (WIFSIGNALED(status))
+        return strbuf_format("signal %d", WTERMSIG(status));
+    return strbuf_format("wait status %d", status);
+}
+
+#define SHM_MIN_FREE_BYTES (512LL * 1024 * 1024)
+
+char *server_make_relocated_home(const server_account *account, const char *name, diag_list *diags)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    const char *bases[] = {"/dev/shm", tmpdir && tmpdir[0] == '/' ? tmpdir : NULL, "/tmp"};
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        struct statvfs fs;
+        if (!bases[i] || !server_account_can_traverse(account, bases[i]))
+            continue;
+        if (i == 0 && (statvfs(bases[i], &fs) < 0 ||
+                       (long long)fs.f_bavail * (long long)fs.f_frsize < SHM_MIN_FREE_BYTES))
+            continue;
+        char *home = strbuf_format("%s/foster-%s-XXXXXX", bases[i], name);
+        if (home && mkdtemp(home))
+            return home;
+        free(home);
+    }
+    diag_add(diags, NULL, 0, 0,
+             "cannot make a directory for the server that user %s can reach "
+             "(tried /dev/shm, $TMPDIR and /tmp)",
+             account->name);
+    return NULL;
+}
+
+bool server_process_gone(pid_t pid, bool *child)
+{
+    if (*child) {
+        int status;
+        pid_t done = waitpid(pid, &status, WNOHANG);
+        if (done == pid)
+            return true;
+        if (done == 0 || errno == EINTR)
+            return false;
+        *child = false; /* somebody else reaped it: fall back to asking the kernel */
+    }
+    if (kill(pid, 0) < 0 && errno == ESRCH)
+        return true;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    char *stat_text = smallfile_read(path, 4096);
+    const char *state = stat_text ? strrchr(stat_text, ')') : NULL;
+    bool zombie = state && (state[1] == ' ') && (state[2] == 'Z' || state[2] == 'X');
+    free(stat_text);
+    return zombie;
+}
+
+bool server_process_is_ours(pid_t pid, bool child, const char *pid_file, const char *data_dir)
+{
+    if (child)
+        return true; /* an unreaped child's pid cannot be reused */
+    if (smallfile_read_pid_line(pid_file) != pid)
+        return false;
+    char link[64], cwd[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/%ld/cwd", (long)pid);
+    ssize_t n = readlink(link, cwd, sizeof cwd - 1);
+    if (n < 0) /* gone, or another user's process; without /proc, the pid file must do */
+        return access("/proc/self/cwd", F_OK) != 0;
+    cwd[n] = '\0';
+    char *data = realpath(data_dir, NULL);
+    bool same = data && strcmp(cwd, data) == 0;
+    free(data);
+    return same;
+}
+
+bool server_process_wait_gone(pid_t pid, bool *child, double seconds)
+{
+    double deadline = monotonic_seconds() + seconds;
+    double delay = 0.0005;
+    while (!server_process_gone(pid, child)) {
+        if (monotonic_seconds() > deadline)
+            return false;
+        struct timespec ts = {0, (long)(delay * 1e9)};
+        nanosleep(&ts, NULL);
+        delay = delay * 1.5 > 0.02 ? 0.02 : delay * 1.5;
+    }
+    return true;
+}

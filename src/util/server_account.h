@@ -1,0 +1,86 @@
+/*
+ * server_account.h — running the programs of a server foster starts itself
+ * (MariaDB's install-db and mariadbd; PostgreSQL's cluster has its own copy
+ * for now): which account they run as (ourselves, or as root the server's
+ * system user, since neither server runs as root), whether that account can
+ * reach a directory, a private directory it can reach when we are root, and
+ * spawning a program as it.
+ */
+#ifndef FOSTER_SERVER_ACCOUNT_H
+#define FOSTER_SERVER_ACCOUNT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "diag.h"
+
+#define SERVER_ACCOUNT_MAX_GROUPS 64
+
+typedef struct server_account {
+    bool switch_user;
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[SERVER_ACCOUNT_MAX_GROUPS];
+    int group_count;
+    char name[64];
+} server_account;
+
+/*
+ * Ourselves; or, when we are root, the first of the NULL-terminated
+ * `candidates` that exists and is not root. 0, or -1 with a diag naming
+ * `server` ("MariaDB cannot run as root, and there is no `mysql` or
+ * `nobody` user …").
+ */
+int server_account_resolve(server_account *account, const char *const *candidates,
+                           const char *server, diag_list *diags);
+
+/* Whether the account can reach `path` (search permission on every directory on the way). */
+bool server_account_can_traverse(const server_account *account, const char *path);
+
+/*
+ * For a server started by root: the runtime directory is 0700 root, which the
+ * server's user cannot enter, so its home is a fresh 0700 directory
+ * "foster-<name>-XXXXXX" that the account can reach: under /dev/shm when it
+ * has 512 MB free (memory), else $TMPDIR, else /tmp. A new string; NULL with
+ * a diag. The caller gives it to the account and links it from the runtime
+ * directory.
+ */
+char *server_make_relocated_home(const server_account *account, const char *name, diag_list *diags);
+
+typedef struct server_spawn_spec {
+    char *const *argv;             /* argv[0] is a path */
+    const char *cwd;               /* NULL: stay */
+    int output_fd;                 /* becomes stdout and stderr */
+    bool new_session;              /* setsid: the server outlives us and ignores our terminal */
+    const server_account *account; /* NULL: run as ourselves */
+} server_spawn_spec;
+
+/* Forks and execs; returns the child's pid, or -1 with a diag. */
+pid_t server_spawn(const server_spawn_spec *spec, diag_list *diags);
+
+/* Waits for a child, through EINTR. Returns its wait status, or -1. */
+int server_wait_child(pid_t pid);
+
+/* "exit status N", "signal N" or "wait status N"; a new string (NULL: no memory). */
+char *server_describe_status(int status);
+
+/*
+ * Whether server process `pid` is gone. When *child is set (we started it and
+ * nobody reaped it), it is reaped here; if somebody else reaped it, *child is
+ * cleared and the kernel is asked. A zombie waiting for another parent counts
+ * as gone.
+ */
+bool server_process_gone(pid_t pid, bool *child);
+
+/*
+ * Whether `pid` is still the server that works in `data_dir`, so that signals
+ * never reach a process that merely reuses the number: `pid_file` must name it
+ * and (where /proc tells) its working directory must be `data_dir`, as both
+ * postgres and mariadbd do. An unreaped child (`child`) always is.
+ */
+bool server_process_is_ours(pid_t pid, bool child, const char *pid_file, const char *data_dir);
+
+/* Waits up to `seconds` until server_process_gone; whether it went. */
+bool server_process_wait_gone(pid_t pid, bool *child, double seconds);
+
+#endif
