@@ -188,6 +188,15 @@ FOSTER_API foster_result foster_load(foster_session *session, const char *url,
                                      const char *const *files, size_t file_count, bool force);
 
 /*
+ * What is wrong with `url`, as foster_load and the postgres backend would take
+ * it: NULL when it can be used (or is a SQLite URL or path, unless `postgres`
+ * says it names a PostgreSQL server however it is written), else a new string
+ * (free() it) saying what libpq could not parse, without any password
+ * ("out of memory" when memory ran out; NULL only then if even that failed).
+ */
+FOSTER_API char *foster_url_problem(const char *url, bool postgres);
+
+/*
  * Waits until the PostgreSQL server `url` names (a URL or key=value string;
  * "" for libpq's PG* environment) accepts connections and answers a query,
  * retrying with a capped exponential backoff for up to `timeout` seconds.

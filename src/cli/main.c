@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,18 @@ static bool is_option(const char *arg, const char *short_name, const char *long_
             (arg[length] == '\0' || arg[length] == '='));
 }
 
+/* A URL option libpq cannot parse (-u always names a server): false after a message. */
+static bool url_option_valid(const char *option, const char *url, bool postgres)
+{
+    char *problem = url ? foster_url_problem(url, postgres) : NULL;
+    if (problem) {
+        print_error("%s: %s", option, problem);
+        fputs("hint: expected postgresql://USER@HOST:PORT/DATABASE or key=value pairs\n", stderr);
+    }
+    free(problem);
+    return !problem;
+}
+
 /* Returns 0, 1 when it printed help or the version, or EXIT_USAGE after a message. */
 static int parse_arguments(int argc, char **argv, cli *c)
 {
@@ -176,6 +189,9 @@ static int parse_arguments(int argc, char **argv, cli *c)
             return EXIT_USAGE;
         }
     }
+    if (!url_option_valid("-u", c->server_url, true) ||
+        !url_option_valid("--url", c->load_url, false))
+        return EXIT_USAGE;
     return 0;
 }
 
@@ -515,7 +531,7 @@ static int command_wait(const cli *c)
     if (c->timeout) {
         char *end;
         timeout = strtod(c->timeout, &end);
-        if (*end || end == c->timeout || timeout < 0) {
+        if (*end || end == c->timeout || !isfinite(timeout) || timeout < 0) {
             usage_error("--timeout takes a number of seconds, not \"%s\"", c->timeout);
             return EXIT_USAGE;
         }

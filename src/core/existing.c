@@ -256,6 +256,33 @@ static bool is_postgres_url(const char *url)
            strchr(url, '=') != NULL;
 }
 
+char *foster_url_problem(const char *url, bool postgres)
+{
+    char *problem = NULL;
+    if ((!postgres && !is_postgres_url(url)) || pg_conninfo_check(url, &problem) == 0)
+        return NULL;
+    return problem ? problem : strdup("out of memory");
+}
+
+/* One diag for each server URL (options, [postgres] url at its line) libpq cannot read. */
+int session_check_urls(foster_session *s)
+{
+    const char *urls[] = {s->postgres_url, s->manifest.postgres_url};
+    int rc = 0;
+    for (size_t i = 0; i < 2; i++) {
+        char *problem = urls[i] ? foster_url_problem(urls[i], true) : NULL;
+        if (!problem)
+            continue;
+        diag *d = i == 0 ? diag_add(&s->problems, NULL, 0, 0, "server URL: %s", problem)
+                         : diag_add(&s->problems, s->manifest.path, s->manifest.postgres_url_line,
+                                    0, "url of [postgres]: %s", problem);
+        diag_set_hint(d, "expected postgresql://USER@HOST:PORT/DATABASE or key=value pairs");
+        free(problem);
+        rc = -1;
+    }
+    return rc;
+}
+
 foster_result foster_load(foster_session *s, const char *url, const char *const *files,
                           size_t file_count, bool force)
 {
@@ -271,14 +298,28 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
     backend *b = own                    ? s->backend
                  : is_postgres_url(url) ? backend_postgres_new(NULL)
                                         : backend_sqlite_new(NULL);
+    char *problem = own ? NULL : foster_url_problem(url, false);
+    if (problem) {
+        diag_add(&s->problems, NULL, 0, 0, "%s", problem);
+        free(problem);
+        if (b)
+            b->ops->free(b);
+        return session_fail(s, FOSTER_ERROR_MISUSE);
+    }
     if (!b)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     bool marked = own;
     foster_result result = FOSTER_OK;
     int opened = own ? 0 : b->ops->open_existing(b, url, &marked, &s->problems);
     if (opened != 0) {
+        bool postgres = is_postgres_url(url);
+        char *shown = opened > 0 && postgres ? pg_redact_conninfo(url) : NULL;
         if (opened > 0)
-            diag_add(&s->problems, NULL, 0, 0, "%s: no such database", url);
+            diag_add(&s->problems, NULL, 0, 0, "%s: no such database",
+                     !postgres ? url
+                     : shown   ? shown
+                               : "the database");
+        free(shown);
         result = opened > 0 ? FOSTER_ERROR_NOT_FOUND : FOSTER_ERROR_DATABASE;
     } else if (!marked && !(force && strstr(b->ops->database(b), "test"))) {
         /* Rule 1: only names made for tests may be loaded into without the marker. */
@@ -324,8 +365,11 @@ foster_result foster_wait(const char *url, double timeout, const foster_options 
     diag_list diags = DIAG_LIST_INIT;
     pg_wait_result result = pg_wait(url ? url : "", &wait, &diags);
     const diag *last = diag_list_last(&diags);
+    const char *said = result == PG_WAIT_READY         ? "ready"
+                       : result == PG_WAIT_INTERRUPTED ? "interrupted while waiting for the server"
+                                                       : "the server is not ready";
     if (message_size)
-        snprintf(message, message_size, "%s", last ? last->message : "ready");
+        snprintf(message, message_size, "%s", last ? last->message : said);
     diag_list_clear(&diags);
     switch (result) {
     case PG_WAIT_READY:

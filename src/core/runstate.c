@@ -69,6 +69,15 @@ char *runstate_directory(diag_list *diags)
         free(path);
         return NULL;
     }
+    /* Relative (FOSTER_RUNTIME_DIR=rt): DATABASE_URL and the records must hold where it is. */
+    if (path[0] != '/') {
+        char *absolute = realpath(path, NULL);
+        if (!absolute)
+            diag_add(diags, path, 0, 0, "cannot resolve the runtime directory: %s",
+                     strerror(errno));
+        free(path);
+        path = absolute;
+    }
     return path;
 }
 

@@ -125,7 +125,7 @@ foster_result foster_open(const foster_options *options, foster_session **out)
 
     s->manifest_loaded = true;
     if (manifest_load(s->manifest_path, &s->manifest, &s->problems) < 0 ||
-        manifest_resolve(&s->manifest, &s->problems) < 0)
+        manifest_resolve(&s->manifest, &s->problems) < 0 || session_check_urls(s) < 0)
         return session_fail(s, FOSTER_ERROR_MANIFEST);
 
     s->backend_name =

@@ -58,6 +58,8 @@ bool session_usable(foster_session *s);
 /* The server the postgres backend uses: -u, the manifest's url, or libpq's PG*. */
 const char *session_server_conninfo(const foster_session *s);
 bool session_is_cluster(const char *backend_name);
+/* One diag for each server URL (-u, [postgres] url) libpq cannot parse; 0 or -1. */
+int session_check_urls(foster_session *s);
 foster_result session_build_environment(foster_session *s);
 char *session_absolute_path(const char *path);
 /* fixtures_report_fn printing one progress line per fixture file. */

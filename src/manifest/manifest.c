@@ -215,8 +215,15 @@ int manifest_load(const char *path, manifest *out, diag_list *diags)
     strbuf text = STRBUF_INIT;
     char chunk[4096];
     size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, file)) > 0)
+    while ((got = fread(chunk, 1, sizeof chunk, file)) > 0 && text.length <= MANIFEST_MAX_BYTES)
         strbuf_append(&text, chunk, got);
+    if (text.length > MANIFEST_MAX_BYTES) { /* /dev/zero, a log named by mistake */
+        fclose(file);
+        strbuf_free(&text);
+        diag_add(diags, path, 0, 0, "the manifest is larger than %d MiB; expected a small INI file",
+                 MANIFEST_MAX_BYTES >> 20);
+        return -1;
+    }
     int read_error = ferror(file) ? (errno ? errno : EIO) : 0;
     fclose(file);
     if (read_error || text.failed) {

@@ -58,6 +58,7 @@ typedef struct manifest {
     char *schemas_dir;      /* default "schemas", relative to directory */
     char *fixtures_dir;     /* default "fixtures" */
     char *postgres_url;     /* [postgres] url, expanded, or NULL */
+    int postgres_url_line;  /* its line, 0 when absent */
     char *container_engine; /* [container] engine, or NULL (auto) */
     char *container_image;  /* default "postgres:16" */
     char *cluster_bindir;   /* [cluster] bindir, or NULL */
@@ -77,7 +78,11 @@ typedef const char *(*manifest_getenv_fn)(const char *name, void *context);
 int manifest_parse(const char *text, const char *path, manifest_getenv_fn getenv_fn, void *context,
                    manifest *out, diag_list *diags);
 
-/* Reads `path` and parses it; -1 with a diag when it cannot be read. */
+/* The largest manifest manifest_load reads: a manifest is a few kilobytes. */
+#define MANIFEST_MAX_BYTES (1 << 20)
+
+/* Reads `path` and parses it; -1 with a diag when it cannot be read or is larger than
+ * MANIFEST_MAX_BYTES. */
 int manifest_load(const char *path, manifest *out, diag_list *diags);
 
 /*

@@ -126,6 +126,7 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
         field = &m->fixtures_dir;
     } else if (p->section == SECTION_POSTGRES) {
         field = &m->postgres_url;
+        m->postgres_url_line = p->line;
     } else if (p->section == SECTION_CONTAINER && strcmp(key, "engine") == 0) {
         field = &m->container_engine;
         if (*value && !(valid = is_one_of(value, engines)))

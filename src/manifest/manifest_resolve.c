@@ -48,18 +48,84 @@ static char *join_path(const char *directory, const char *folder, const char *fi
     return strbuf_detach(&out);
 }
 
+/* Whether "folder/file" stays in the project as written: relative, never above it by "..". */
+static bool written_inside(const char *folder, const char *file)
+{
+    if (folder[0] == '/' || file[0] == '/')
+        return false;
+    int depth = 0;
+    const char *parts[] = {folder, file};
+    for (size_t i = 0; i < 2; i++)
+        for (const char *p = parts[i]; *p;) {
+            size_t length = strcspn(p, "/");
+            if (length == 2 && p[0] == '.' && p[1] == '.')
+                depth--;
+            else if (length && !(length == 1 && p[0] == '.'))
+                depth++;
+            if (depth < 0)
+                return false;
+            p += length + (p[length] == '/');
+        }
+    return true;
+}
+
+/*
+ * Where a file the manifest places inside the project really is, when a
+ * symbolic link takes it outside (a fixture linked to ~/.aws/credentials would
+ * have its lines quoted in messages): a new string, else NULL. A file the
+ * manifest names outside the project (absolute, or through "..") is its choice.
+ */
+static char *linked_outside(const manifest *m, const char *folder, const char *file,
+                            const char *path)
+{
+    if (!written_inside(folder, file))
+        return NULL;
+    char *project = realpath(m->directory && *m->directory ? m->directory : ".", NULL);
+    char *target = realpath(path, NULL);
+    size_t length = project ? strlen(project) : 0;
+    bool inside = !project || !target ||
+                  (strncmp(target, project, length) == 0 &&
+                   (target[length] == '/' || strcmp(project, "/") == 0));
+    free(project);
+    if (inside) {
+        free(target);
+        return NULL;
+    }
+    return target;
+}
+
 static bool is_regular_file(const char *path)
 {
     struct stat info;
     return stat(path, &info) == 0 && S_ISREG(info.st_mode);
 }
 
-/* Checks that `path` is a readable regular file; a diag and -1 when it is not. */
+/* A file of the project linked outside it: a diag and -1. */
+static int refuse_link(const manifest *m, const manifest_table *table, const char *what,
+                       const char *path, char *target, int line, diag_list *diags)
+{
+    diag *d = diag_add(diags, m->path, line, 0,
+                       "%s file \"%s\" for [table %s] is a symbolic link to %s, outside the "
+                       "project; foster does not read it",
+                       what, path, table->written_name, target);
+    diag_set_hint(d, "copy the file into the project, or name it in the manifest by its own path");
+    free(target);
+    return -1;
+}
+
+/*
+ * Checks that `path` (folder/file in the manifest's directory) is a readable
+ * regular file of the project; a diag and -1 when it is not.
+ */
 static int check_file(const manifest *m, const manifest_table *table, const char *what,
-                      const char *key, const char *path, int line, diag_list *diags)
+                      const char *key, const char *folder, const char *file, const char *path,
+                      int line, diag_list *diags)
 {
     struct stat info;
     int error = stat(path, &info) == 0 ? 0 : errno;
+    char *target = error ? NULL : linked_outside(m, folder, file, path);
+    if (target)
+        return refuse_link(m, table, what, path, target, line, diags);
     diag *d;
     if (error == ENOENT || error == ENOTDIR)
         d = diag_add(diags, m->path, line, 0, "%s file \"%s\" for [table %s] not found", what, path,
@@ -95,24 +161,29 @@ static int resolve_schema(const manifest *m, manifest_table *table, const char *
     char *default_file = table->schema ? NULL : strbuf_format("%s.sql", stem);
     const char *file = table->schema ? table->schema : default_file;
     table->schema_path = file ? join_path(m->directory, m->schemas_dir, file) : NULL;
-    free(default_file);
-    if (!table->schema_path)
-        return -1;
-
     /* schemas/x.sql -> schemas/x.sqlite.sql */
-    size_t length = strlen(table->schema_path);
-    if (length >= 4 && strcmp(table->schema_path + length - 4, ".sql") == 0)
+    size_t length = file ? strlen(file) : 0;
+    if (length >= 4 && strcmp(file + length - 4, ".sql") == 0)
         length -= 4;
-    char *variant = strbuf_format("%.*s.sqlite.sql", (int)length, table->schema_path);
-    if (!variant)
-        return -1;
-    if (is_regular_file(variant))
-        table->sqlite_schema_path = variant;
-    else
-        free(variant);
-
+    char *variant_file = file ? strbuf_format("%.*s.sqlite.sql", (int)length, file) : NULL;
+    char *variant = variant_file ? join_path(m->directory, m->schemas_dir, variant_file) : NULL;
     int line = table->schema_line ? table->schema_line : table->line;
-    return check_file(m, table, "schema", "schema", table->schema_path, line, diags);
+    int rc = -1;
+    if (table->schema_path && variant) {
+        rc = check_file(m, table, "schema", "schema", m->schemas_dir, file, table->schema_path,
+                        line, diags);
+        if (is_regular_file(variant) && check_file(m, table, "schema", "schema", m->schemas_dir,
+                                                   variant_file, variant, line, diags) == 0) {
+            table->sqlite_schema_path = variant;
+            variant = NULL;
+        } else if (is_regular_file(variant)) {
+            rc = -1;
+        }
+    }
+    free(default_file);
+    free(variant_file);
+    free(variant);
+    return rc;
 }
 
 static int add_fixture_path(manifest_table *table, char *path)
@@ -132,24 +203,26 @@ static int add_fixture_path(manifest_table *table, char *path)
 static int resolve_fixtures(const manifest *m, manifest_table *table, const char *stem,
                             diag_list *diags)
 {
+    int line = table->fixtures_line ? table->fixtures_line : table->line;
     if (!table->fixtures_given) {
         char *file = strbuf_format("%s.csv", stem);
         char *path = file ? join_path(m->directory, m->fixtures_dir, file) : NULL;
+        int rc = path ? 0 : -1;
+        if (path && !is_regular_file(path))
+            free(path); /* no default fixture: the table starts empty */
+        else if (path && (rc = add_fixture_path(table, path)) == 0)
+            rc = check_file(m, table, "fixture", "fixtures", m->fixtures_dir, file, path, line,
+                            diags);
         free(file);
-        if (!path)
-            return -1;
-        if (is_regular_file(path))
-            return add_fixture_path(table, path);
-        free(path);
-        return 0;
+        return rc;
     }
     int rc = 0;
-    int line = table->fixtures_line ? table->fixtures_line : table->line;
     for (size_t i = 0; i < table->fixture_count; i++) {
         char *path = join_path(m->directory, m->fixtures_dir, table->fixtures[i]);
         if (add_fixture_path(table, path) < 0)
             return -1;
-        if (check_file(m, table, "fixture", "fixtures", path, line, diags) < 0)
+        if (check_file(m, table, "fixture", "fixtures", m->fixtures_dir, table->fixtures[i], path,
+                       line, diags) < 0)
             rc = -1;
     }
     return rc;

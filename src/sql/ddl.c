@@ -430,7 +430,9 @@ int ddl_load_file(const char *path, const char *display_name, ddl_file *out, dia
 {
     const char *name = display_name ? display_name : path;
     sql_script script = {0};
-    if (sql_split_file(path, name, &script, diags) < 0) {
+    if (sql_split_file(path, name, &script, diags) < 0 ||
+        sql_script_check_scope(&script, name, diags) < 0) {
+        sql_script_free(&script);
         out->display_name = strdup(name);
         return -1;
     }

@@ -46,6 +46,17 @@ int sql_split_file(const char *path, const char *display_name, sql_script *out, 
 
 void sql_script_free(sql_script *script);
 
+/*
+ * Refuses what a schema file or fixture must not run inside foster's load
+ * transaction: transaction control (BEGIN, START, COMMIT, END, ROLLBACK,
+ * ABORT, SAVEPOINT, RELEASE, PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED),
+ * statements on other databases or the server (CREATE/ALTER/DROP DATABASE
+ * and TABLESPACE, ALTER SYSTEM, REINDEX DATABASE/SYSTEM, ATTACH, DETACH,
+ * VACUUM, CHECKPOINT) and the meta-commands \c and \connect. One diag per
+ * such statement (file, line, column of its first word); 0 or -1.
+ */
+int sql_script_check_scope(const sql_script *script, const char *file, diag_list *diags);
+
 typedef enum sql_token_kind {
     SQL_TOKEN_WORD,      /* keyword or bare identifier: letters, digits, _, $ */
     SQL_TOKEN_QUOTED_ID, /* "identifier" */

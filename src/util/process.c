@@ -3,6 +3,14 @@
  *
  * The handler only records and forwards (kill(2) is async-signal-safe);
  * the waiting loop does the rest, including the SIGKILL escalation.
+ *
+ * The command runs in its own process group, which every signal goes to, so
+ * that its children end with it; on Linux foster is also the subreaper of
+ * what it starts, so that a grandchild that left the group (setsid) comes
+ * back to foster when its parent dies and is ended too. When foster is the
+ * foreground job of a terminal, the command's group gets the terminal (as a
+ * shell gives it to a job): it reads it, Ctrl-C and Ctrl-Z reach it, and
+ * foster takes the terminal back when it stops or ends.
  */
 #include "process.h"
 
@@ -12,11 +20,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "monotonic.h"
+
+#ifdef __linux__
+#include <dirent.h>
+#include <sys/prctl.h>
+#endif
 
 volatile sig_atomic_t process_interrupted;
 static volatile sig_atomic_t child_pid;        /* 0 when no command runs */
@@ -24,19 +39,17 @@ static volatile sig_atomic_t forwarded_signal; /* last signal passed to the comm
 
 static void on_signal(int signo, siginfo_t *info, void *context)
 {
+    (void)info;
     (void)context;
     if (!process_interrupted)
         process_interrupted = signo;
-    /* si_code > 0: the kernel sent it (terminal keys, hangup) to the whole
-     * process group, which the command is part of. */
-    bool from_process = !info || info->si_code <= 0;
-    if (child_pid > 0 && from_process) {
+    /* The command's group is not foster's: whatever foster gets, it passes on. */
+    if (child_pid > 0) {
         int saved = errno;
-        kill((pid_t)child_pid, signo);
+        kill(-(pid_t)child_pid, signo);
         errno = saved;
-    }
-    if (child_pid > 0)
         forwarded_signal = signo;
+    }
 }
 
 int process_catch_signals(diag_list *diags)
@@ -69,9 +82,34 @@ void process_child_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL); /* what was blocked across fork arrives now */
 }
 
-static void exec_child(char *const argv[], const char *const *names, const char *const *values,
-                       size_t env_count, int error_pipe)
+/* The terminal (stdin, stdout or stderr) foster is the foreground job of, else -1. */
+static int foreground_terminal(void)
 {
+    for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+        if (isatty(fd) && tcgetpgrp(fd) == getpgrp())
+            return fd;
+    return -1;
+}
+
+/* Gives the terminal to `group`; SIGTTOU blocked, as the caller may be in the background. */
+static void give_terminal(int terminal, pid_t group)
+{
+    if (terminal < 0)
+        return;
+    sigset_t ttou, previous;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    sigprocmask(SIG_BLOCK, &ttou, &previous);
+    tcsetpgrp(terminal, group);
+    sigprocmask(SIG_SETMASK, &previous, NULL);
+}
+
+/* In the child: its own group (and the terminal), restore what exec'd programs expect, exec. */
+static void exec_child(char *const argv[], const char *const *names, const char *const *values,
+                       size_t env_count, int terminal, int error_pipe)
+{
+    setpgid(0, 0);
+    give_terminal(terminal, getpid());
     process_child_signals();
     for (size_t i = 0; i < env_count; i++)
         if (setenv(names[i], values[i], 1) < 0)
@@ -83,12 +121,26 @@ static void exec_child(char *const argv[], const char *const *names, const char 
     _exit(PROCESS_CANNOT_EXECUTE);
 }
 
-/* Waits for `pid`, killing it `grace` seconds after a signal was passed on. */
-static int wait_for(pid_t pid, double grace, int *status)
+/* Ctrl-Z stopped the command: foster takes the terminal back, stops, and resumes it with itself. */
+static void suspend_with(pid_t group, int terminal)
+{
+    give_terminal(terminal, getpgrp());
+    raise(SIGSTOP);
+    give_terminal(terminal, group);
+    kill(-group, SIGCONT);
+}
+
+/* Waits for `pid`, killing its group `grace` seconds after a signal was passed on. */
+static int wait_for(pid_t pid, double grace, int terminal, int *status)
 {
     double deadline = 0;
     for (;;) {
-        pid_t done = waitpid(pid, status, forwarded_signal ? WNOHANG : 0);
+        pid_t done = waitpid(pid, status, (forwarded_signal ? WNOHANG : 0) | WUNTRACED);
+        if (done == pid && WIFSTOPPED(*status)) {
+            if (terminal >= 0)
+                suspend_with(pid, terminal);
+            continue;
+        }
         if (done == pid)
             return 0;
         if (done < 0 && errno != EINTR)
@@ -96,12 +148,111 @@ static int wait_for(pid_t pid, double grace, int *status)
         if (forwarded_signal && deadline == 0)
             deadline = monotonic_seconds() + grace;
         if (deadline > 0 && monotonic_seconds() >= deadline) {
-            kill(pid, SIGKILL);
+            kill(-pid, SIGKILL);
             deadline = -1; /* killed: now wait without a deadline */
             forwarded_signal = 0;
         }
         if (forwarded_signal)
             nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+}
+
+/* Up to this many children foster had before the command (a cluster's server). */
+#define PROCESS_KNOWN_CHILDREN 64
+
+typedef struct pid_set {
+    pid_t items[PROCESS_KNOWN_CHILDREN];
+    size_t count;
+} pid_set;
+
+/*
+ * Calls `fn` for each child of foster not in `known` (Linux: the orphans of
+ * the command's tree, which foster reaps as their subreaper). Returns how many.
+ */
+static size_t for_new_children(const pid_set *known, void (*fn)(pid_t pid, int signo), int signo)
+{
+    size_t found = 0;
+#ifdef __linux__
+    DIR *proc = opendir("/proc");
+    for (struct dirent *entry; proc && (entry = readdir(proc)) != NULL;) {
+        char path[64], line[512];
+        pid_t pid = (pid_t)atol(entry->d_name);
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+        FILE *f = fopen(path, "re");
+        size_t got = f ? fread(line, 1, sizeof line - 1, f) : 0;
+        if (f)
+            fclose(f);
+        line[got] = '\0';
+        const char *end = strrchr(line, ')'); /* after the command name, which may hold ')' */
+        char state;
+        long parent;
+        if (!end || sscanf(end + 1, " %c %ld", &state, &parent) != 2 || parent != getpid())
+            continue;
+        bool old = false;
+        for (size_t i = 0; known && i < known->count; i++)
+            old = old || known->items[i] == pid;
+        if (!old) {
+            found++;
+            if (fn)
+                fn(pid, signo);
+        }
+    }
+    if (proc)
+        closedir(proc);
+#else
+    (void)known, (void)fn, (void)signo;
+#endif
+    return found;
+}
+
+/* foster's children before the command started: never the command's to end. */
+static pid_set known_children;
+
+static void remember_child(pid_t pid, int signo)
+{
+    (void)signo;
+    if (known_children.count < PROCESS_KNOWN_CHILDREN)
+        known_children.items[known_children.count++] = pid;
+}
+
+/* Signals an orphan of the command's tree, or reaps it once it has ended. */
+static void end_orphan(pid_t pid, int signo)
+{
+    if (waitpid(pid, NULL, WNOHANG) != pid)
+        kill(pid, signo);
+}
+
+/*
+ * What the command left when it ended — the rest of its group, and (Linux)
+ * what left the group and came back to foster — gets SIGTERM, and SIGKILL
+ * `grace` seconds later, until none is left.
+ */
+static void end_leftovers(pid_t group, double grace)
+{
+    double start = monotonic_seconds();
+    double next_term = start;
+    for (;;) {
+        while (waitpid(-group, NULL, WNOHANG) > 0)
+            ; /* members that came back to foster and ended */
+        bool group_left = kill(-group, 0) == 0;
+        for_new_children(&known_children, end_orphan, 0); /* reaps those that ended */
+        size_t orphans = for_new_children(&known_children, NULL, 0);
+        if (!group_left && !orphans)
+            return;
+        double now = monotonic_seconds();
+        if (now - start >= grace + 5)
+            return; /* a zombie whose parent will not reap it: nothing more to do */
+        /* SIGTERM once a second (to what is new too) until the grace ends, then SIGKILL */
+        int signo = now - start >= grace ? SIGKILL : now >= next_term ? SIGTERM : 0;
+        if (signo == SIGTERM)
+            next_term = now + 1;
+        if (signo) {
+            kill(-group, signo);
+            for_new_children(&known_children, end_orphan, signo);
+        }
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
 }
 
@@ -114,6 +265,12 @@ int process_run(char *const argv[], const char *const *names, const char *const 
         return -1;
     }
     fflush(NULL);
+    known_children.count = 0;
+    for_new_children(NULL, remember_child, 0); /* a cluster's server is not the command's */
+#ifdef __linux__
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+    int terminal = foreground_terminal();
     /* Until the child has its default handlers back, a signal must wait:
      * delivered to foster's handler in the child, it would be lost. */
     sigset_t blocked, previous;
@@ -123,8 +280,11 @@ int process_run(char *const argv[], const char *const *names, const char *const 
     sigaddset(&blocked, SIGHUP);
     sigprocmask(SIG_BLOCK, &blocked, &previous);
     pid_t pid = fork();
-    if (pid != 0)
-        child_pid = pid > 0 ? pid : 0;
+    if (pid > 0) {
+        setpgid(pid, pid); /* as the child does: whichever runs first, the group exists */
+        give_terminal(terminal, pid);
+        child_pid = pid;
+    }
     if (pid != 0)
         sigprocmask(SIG_SETMASK, &previous, NULL);
     if (pid < 0) {
@@ -135,12 +295,12 @@ int process_run(char *const argv[], const char *const *names, const char *const 
     }
     if (pid == 0) {
         close(error_pipe[0]);
-        exec_child(argv, names, values, env_count, error_pipe[1]);
+        exec_child(argv, names, values, env_count, terminal, error_pipe[1]);
     }
     close(error_pipe[1]);
     /* A signal that came before child_pid was set was not forwarded: do it now. */
     if (process_interrupted && !forwarded_signal)
-        kill(pid, process_interrupted), forwarded_signal = process_interrupted;
+        kill(-pid, process_interrupted), forwarded_signal = process_interrupted;
 
     int exec_error = 0;
     ssize_t got;
@@ -150,10 +310,17 @@ int process_run(char *const argv[], const char *const *names, const char *const 
     close(error_pipe[0]);
 
     int status = 0;
-    int rc = wait_for(pid, grace, &status);
+    int rc = wait_for(pid, grace, terminal, &status);
+    int wait_error = errno;
+    give_terminal(terminal, getpgrp());
+    if (rc == 0)
+        end_leftovers(pid, grace);
     child_pid = 0;
+#ifdef __linux__
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+#endif
     if (rc < 0) {
-        diag_add(diags, NULL, 0, 0, "cannot wait for %s: %s", argv[0], strerror(errno));
+        diag_add(diags, NULL, 0, 0, "cannot wait for %s: %s", argv[0], strerror(wait_error));
         return -1;
     }
     if (got == (ssize_t)sizeof exec_error) {

@@ -6,11 +6,12 @@
  *
  * Signals: SIGINT, SIGTERM and SIGHUP are caught for the whole run. Before
  * the command starts they only set process_interrupted (provisioning polls it
- * and stops). While it runs, they are forwarded to it — except when the
- * kernel sent them to the whole foreground process group (Ctrl-C on a
- * terminal), where the command has received its own copy already. If the
- * command is still alive `grace` seconds after a forwarded SIGTERM/SIGHUP/
- * SIGINT, it gets SIGKILL, so that teardown always happens.
+ * and stops). While it runs, they are forwarded to its process group (the
+ * command runs in a group of its own, which has the terminal when foster is
+ * the terminal's foreground job). If anything of the group is alive `grace`
+ * seconds after a forwarded signal, the group gets SIGKILL, so that teardown
+ * always happens; what the command leaves running when it ends is ended too
+ * (on Linux also what left the group: foster is the subreaper of its tree).
  */
 #ifndef FOSTER_PROCESS_H
 #define FOSTER_PROCESS_H

@@ -324,6 +324,63 @@ static pg_wait_result wait_for(const char *conninfo, double timeout, diag_list *
     return result;
 }
 
+/* ---- pg_conninfo_check and pg_redact_message ------------------------------------------- */
+
+static void assert_conninfo_problem(const char *conninfo, const char *expected)
+{
+    char *problem = NULL;
+    ck_assert_int_eq(pg_conninfo_check(conninfo, &problem), -1);
+    ck_assert_ptr_nonnull(problem);
+    ck_assert_str_eq(problem, expected);
+    free(problem);
+}
+
+START_TEST(test_conninfo_check_says_what_libpq_found_wrong)
+{
+    char *problem = (char *)"untouched";
+    ck_assert_int_eq(pg_conninfo_check("postgresql://app:pw@db/app?sslmode=disable", &problem), 0);
+    ck_assert_ptr_null(problem);
+    ck_assert_int_eq(pg_conninfo_check("host=db dbname=app", &problem), 0);
+    assert_conninfo_problem("postgresql://db/app?bogus=1",
+                            "invalid URI query parameter: \"bogus\"");
+    assert_conninfo_problem("postgresql://db/app%", "invalid percent-encoded token: \"app%\"");
+    assert_conninfo_problem("localhost:5432/db",
+                            "missing \"=\" after \"localhost:5432/db\" in connection info string");
+    assert_conninfo_problem("host=db dbname='x",
+                            "unterminated quoted string in connection info string");
+}
+END_TEST
+
+START_TEST(test_conninfo_check_never_shows_the_password)
+{
+    char *problem = NULL;
+    ck_assert_int_eq(pg_conninfo_check("postgresql://app:Sw0rdfish9Q@[::1/db", &problem), -1);
+    ck_assert_ptr_nonnull(problem);
+    ck_assert_ptr_null(strstr(problem, "Sw0rdfish9Q"));
+    ck_assert_ptr_nonnull(strstr(problem, "***"));
+    free(problem);
+    ck_assert_int_eq(pg_conninfo_check("password=Sw0rdfish9Q host='x", &problem), -1);
+    ck_assert_ptr_null(strstr(problem, "Sw0rdfish9Q"));
+    free(problem);
+}
+END_TEST
+
+START_TEST(test_redact_message_removes_the_half_libpq_took_for_the_host)
+{
+    char *clean = pg_redact_message(
+        "postgresql://app:Sw0rd@fish9Q@localhost:1/db",
+        "could not translate host name \"fish9Q@localhost\" to address: Name or service not known");
+    ck_assert_ptr_nonnull(clean);
+    ck_assert_str_eq(clean,
+                     "could not translate host name \"***@localhost\" to address: Name or service "
+                     "not known");
+    free(clean);
+    clean = pg_redact_message("host=db password=Sw0rdfish9Q", "FATAL: no Sw0rdfish9Q here");
+    ck_assert_str_eq(clean, "FATAL: no *** here");
+    free(clean);
+}
+END_TEST
+
 /* ---- pg_redact_conninfo ---------------------------------------------------------------- */
 
 static void assert_redacted(const char *conninfo, const char *expected)
@@ -1145,6 +1202,9 @@ static Suite *pgwait_suite(void)
 
     TCase *redact = tcase_create("redact");
     tcase_add_test(redact, test_url_password_is_replaced_by_stars);
+    tcase_add_test(redact, test_conninfo_check_says_what_libpq_found_wrong);
+    tcase_add_test(redact, test_conninfo_check_never_shows_the_password);
+    tcase_add_test(redact, test_redact_message_removes_the_half_libpq_took_for_the_host);
     tcase_add_test(redact, test_postgres_scheme_in_any_case_is_a_url);
     tcase_add_test(redact, test_url_without_password_is_unchanged);
     tcase_add_test(redact, test_url_percent_encoded_password_is_replaced_whole);

@@ -91,10 +91,12 @@ PGconn *pgconn_connect_patiently(const char *conninfo, const pgconn_patience *pa
     PGconn *conn = connect_until_not_busy(conninfo, patience);
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
         char *shown = pg_redact_conninfo(conninfo);
-        char *message = pgconn_short_message(conn ? PQerrorMessage(conn) : NULL);
+        char *raw = pgconn_short_message(conn ? PQerrorMessage(conn) : NULL);
+        char *message = raw ? pg_redact_message(conninfo, raw) : NULL;
         diag *d = diag_add(diags, NULL, 0, 0, "cannot connect to %s: %s",
                            shown && *shown ? shown : "the server (PG* environment)",
                            message ? message : "out of memory");
+        free(raw);
         diag_set_hint(d, "give the server with -u URL, [postgres] url in the manifest, or "
                          "PGHOST/PGPORT/PGUSER; `foster wait URL` tells whether it is up");
         free(shown);

@@ -7,6 +7,7 @@
 #include "pgwait.h"
 
 #include <ctype.h>
+#include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -277,4 +278,33 @@ char *pg_redact_scrub(const char *text, const pg_redact_secrets *secrets)
         result = strbuf_detach(&sb);
     }
     return result;
+}
+
+char *pg_redact_message(const char *conninfo, const char *message)
+{
+    pg_redact_secrets secrets = {0};
+    char *redacted = pg_redact_conninfo_secrets(conninfo ? conninfo : "", &secrets);
+    char *clean = redacted && !secrets.failed ? pg_redact_scrub(message, &secrets) : NULL;
+    free(redacted);
+    pg_redact_secrets_free(&secrets);
+    return clean;
+}
+
+int pg_conninfo_check(const char *conninfo, char **problem)
+{
+    char *error = NULL;
+    PQconninfoOption *parsed = PQconninfoParse(conninfo, &error);
+    *problem = NULL;
+    if (parsed) {
+        PQconninfoFree(parsed);
+        return 0;
+    }
+    if (error) {
+        size_t length = strlen(error);
+        while (length && isspace((unsigned char)error[length - 1]))
+            error[--length] = '\0'; /* libpq ends its messages with a newline */
+        *problem = pg_redact_message(conninfo, error);
+    }
+    PQfreemem(error);
+    return -1;
 }

@@ -60,6 +60,21 @@ pg_wait_result pg_wait(const char *conninfo, const pg_wait_options *options, dia
 char *pg_redact_conninfo(const char *conninfo);
 
 /*
+ * `message` (from libpq, about `conninfo`) with every form of conninfo's
+ * passwords replaced by "***": libpq quotes the parts of a conninfo it
+ * rejects, and takes the rest of a password with an unencoded "@" for the
+ * host. A new string the caller frees (NULL when memory ran out).
+ */
+char *pg_redact_message(const char *conninfo, const char *message);
+
+/*
+ * Whether libpq can parse `conninfo` (a URL or key=value string): 0, or -1
+ * with *problem set to what libpq said is wrong, any password removed (a new
+ * string the caller frees; NULL when memory ran out).
+ */
+int pg_conninfo_check(const char *conninfo, char **problem);
+
+/*
  * Whether libpq's message for a refused connection says the server is busy
  * in a way that passes: "too many clients" for SQLSTATE 53300 (no free
  * connection slot, also "remaining connection slots are reserved" and

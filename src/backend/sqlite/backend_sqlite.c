@@ -12,7 +12,9 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "strbuf.h"
@@ -40,18 +42,6 @@ int sqlite_exec(sqlite_backend *s, const char *sql, diag_list *diags)
         return -1;
     }
     return 0;
-}
-
-static int read_application_id(sqlite_backend *s, int *id)
-{
-    sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &stmt, NULL) != SQLITE_OK)
-        return -1;
-    int rc = sqlite3_step(stmt) == SQLITE_ROW ? 0 : -1;
-    if (rc == 0)
-        *id = sqlite3_column_int(stmt, 0);
-    sqlite3_finalize(stmt);
-    return rc;
 }
 
 /* Tuning for a throwaway database: nothing here needs to survive a crash. */
@@ -115,23 +105,44 @@ static const char *path_of_url(const char *url)
 static char *pristine_path_of(const char *path);
 
 /*
- * The database was removed by hand: its pristine copy, if one is left and
- * carries the marker, goes too, so that forgetting the run leaves nothing.
+ * What the 100-byte header of the file at `path` says, read with read(2):
+ * no SQLite connection opens it, so checking a file foster then refuses
+ * changes nothing (a read-write connection would checkpoint a WAL file and
+ * a journal_mode pragma would take it out of WAL mode; even a read-only one
+ * leaves -wal and -shm files beside it). Returns 0 with *id set to PRAGMA
+ * application_id (0 for an empty file), 1 when the file does not exist, -1
+ * when it is not a SQLite database (errno set when it could not be read).
  */
+static int read_marker(const char *path, int *id)
+{
+    static const char magic[16] = "SQLite format 3";
+    unsigned char header[100];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return errno == ENOENT ? 1 : -1;
+    struct stat info;
+    ssize_t got = fstat(fd, &info) == 0 && S_ISREG(info.st_mode) ? read(fd, header, sizeof header)
+                                                                 : (errno = EINVAL, -1);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    *id = 0;
+    if (got == 0)
+        return 0;
+    if (got != (ssize_t)sizeof header || memcmp(header, magic, sizeof magic) != 0) {
+        errno = got < 0 ? errno : 0;
+        return -1;
+    }
+    /* offset 68: the application id, a big-endian 32-bit integer */
+    *id = (int)((uint32_t)header[68] << 24 | (uint32_t)header[69] << 16 |
+                (uint32_t)header[70] << 8 | (uint32_t)header[71]);
+    return 0;
+}
+
 bool sqlite_file_has_marker(const char *path)
 {
-    sqlite3 *db = NULL;
     int id = 0;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        sqlite3_stmt *stmt;
-        if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &stmt, NULL) == SQLITE_OK) {
-            if (sqlite3_step(stmt) == SQLITE_ROW)
-                id = sqlite3_column_int(stmt, 0);
-            sqlite3_finalize(stmt);
-        }
-    }
-    sqlite3_close(db);
-    return id == FOSTER_SQLITE_APPLICATION_ID;
+    return read_marker(path, &id) == 0 && id == FOSTER_SQLITE_APPLICATION_ID;
 }
 
 static void remove_orphan_pristine(sqlite_backend *s)
@@ -142,6 +153,11 @@ static void remove_orphan_pristine(sqlite_backend *s)
     free(pristine);
 }
 
+/*
+ * The marker is read from the file itself before any connection opens it;
+ * a file without it is opened only when asked to load anyway (--force), and
+ * then with nothing changed but the connection's own settings.
+ */
 static int sqlite_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
@@ -149,22 +165,24 @@ static int sqlite_open_existing(backend *b, const char *url, bool *marked, diag_
     s->url = strbuf_format("sqlite:///%s", s->path ? s->path : "");
     if (!s->path || !s->url)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    if (access(s->path, F_OK) < 0 && errno == ENOENT) {
+    int id = 0;
+    int found = read_marker(s->path, &id);
+    if (found > 0) {
         remove_orphan_pristine(s);
         return 1;
     }
+    if (found < 0) {
+        diag_add(diags, s->path, 0, 0, "%s", errno ? strerror(errno) : "not a SQLite database");
+        return -1;
+    }
+    s->marked = *marked = id == FOSTER_SQLITE_APPLICATION_ID;
     /* No SQLITE_OPEN_CREATE: a typo must not create an empty database. */
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         sqlite_add_error(s, diags, s->path, 0, "cannot open the database");
         return -1;
     }
-    int id = 0;
-    if (read_application_id(s, &id) < 0) {
-        sqlite_add_error(s, diags, s->path, 0, "not a SQLite database");
-        return -1;
-    }
-    s->marked = *marked = id == FOSTER_SQLITE_APPLICATION_ID;
-    return configure(s, diags);
+    /* Not foster's: only settings of this connection, none stored in the file. */
+    return s->marked ? configure(s, diags) : sqlite_exec(s, "PRAGMA foreign_keys = ON", diags);
 }
 
 static int sqlite_create_tables(backend *b, const schema_set *schemas, diag_list *diags)
