@@ -43,10 +43,11 @@ test-db-up:
 	@mv '$(FOSTER_ENV_FILE).tmp' '$(FOSTER_ENV_FILE)'
 	@echo "foster.mk: test database up; load it with: . $(FOSTER_ENV)" >&2
 
+# down prints unset lines for a shell's eval: not for make's output.
 test-db-down:
 	@if [ -e '$(FOSTER_ENV_FILE)' ]; then \
 	    run_id=$$(sed -n "s/^export FOSTER_RUN_ID='\(.*\)'$$/\1/p" '$(FOSTER_ENV_FILE)'); \
-	    $(FOSTER_COMMAND) down $$run_id && rm -f '$(FOSTER_ENV_FILE)'; \
+	    $(FOSTER_COMMAND) down $$run_id >/dev/null && rm -f '$(FOSTER_ENV_FILE)'; \
 	else \
-	    $(FOSTER_COMMAND) down; \
+	    $(FOSTER_COMMAND) down >/dev/null; \
 	fi

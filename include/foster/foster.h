@@ -56,8 +56,26 @@ typedef enum foster_result {
 /* Where progress lines go; `line` has no newline and is valid during the call. */
 typedef void (*foster_progress_fn)(void *context, const char *line);
 
+/*
+ * Where a fixture file's load stands, for a live progress display. `table` is
+ * NULL for a .sql file (then `rows` counts statements); `bytes_total` is the
+ * file's size and `bytes_read` how much of it was read (both 0 when unknown,
+ * as for JSON). Valid during the call only.
+ */
+typedef struct foster_load_status {
+    const char *table;
+    const char *file;
+    long long rows;
+    long long bytes_read;
+    long long bytes_total;
+    double seconds; /* since this file began to load */
+    bool done;      /* the file is loaded (the last call for it) */
+} foster_load_status;
+
+typedef void (*foster_load_fn)(void *context, const foster_load_status *status);
+
 typedef struct foster_options {
-    const char *manifest_path; /* default: $FOSTER_CONFIG, else "foster.ini" */
+    const char *manifest_path; /* default: $FOSTER_CONFIG, else foster_find_manifest() */
     const char *backend;       /* NULL: the manifest's backend */
     const char *postgres_url;  /* NULL: the manifest's [postgres] url, else libpq's PG* */
     /*
@@ -81,9 +99,26 @@ typedef struct foster_options {
      * a signal handler sets it.
      */
     const volatile sig_atomic_t *interrupt;
+    /*
+     * When not NULL, told about every fixture file as it loads: about ten
+     * times a second while a CSV file loads (done false), and once when a
+     * file is loaded (done true). The `progress` lines are told as well.
+     */
+    foster_load_fn load_progress;
+    void *load_progress_context;
 } foster_options;
 
 typedef struct foster_session foster_session;
+
+/*
+ * The manifest a session reads when foster_options.manifest_path is NULL and
+ * $FOSTER_CONFIG is unset or empty: foster.ini in the working directory or the
+ * nearest of its parents, as git and pytest find their roots. Returns a new
+ * string the caller frees ("foster.ini" itself when it is in the working
+ * directory, else an absolute path), or NULL when there is none (or memory
+ * ran out); foster_open then fails naming the folders it looked in.
+ */
+FOSTER_API char *foster_find_manifest(void);
 
 /* Fills `options` with the defaults above. */
 FOSTER_API void foster_options_init(foster_options *options);
@@ -228,6 +263,14 @@ FOSTER_API const char *foster_errmsg(const foster_session *session);
 FOSTER_API size_t foster_problem_count(const foster_session *session);
 FOSTER_API const char *foster_problem(const foster_session *session, size_t index);
 FOSTER_API const char *foster_problem_hint(const foster_session *session, size_t index);
+/*
+ * The parts of problem `index`, for machine-readable output: its message alone
+ * (no place, no hint), and where it is: *file NULL, *line 0 or *column 0 when
+ * unknown. Strings are owned by the session.
+ */
+FOSTER_API const char *foster_problem_message(const foster_session *session, size_t index);
+FOSTER_API void foster_problem_location(const foster_session *session, size_t index,
+                                        const char **file, int *line, int *column);
 
 /* Tears down (unless kept) and frees everything. NULL is fine. */
 FOSTER_API void foster_close(foster_session *session);

@@ -333,6 +333,7 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
         fixtures_loader loader = {.backend = b,
                                   .schemas = &s->schemas,
                                   .report = session_report_table,
+                                  .tick = session_report_tick,
                                   .report_context = s,
                                   .interrupt = s->options.interrupt};
         if (fixtures_load_files(&loader, files, file_count, &s->problems) < 0)

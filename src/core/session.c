@@ -41,42 +41,6 @@ void session_progress(foster_session *s, const char *fmt, ...)
     free(line);
 }
 
-static void forget_problem_lines(foster_session *s)
-{
-    for (size_t i = 0; s->problem_lines && i < s->problems.count; i++)
-        free(s->problem_lines[i]);
-    free(s->problem_lines);
-    s->problem_lines = NULL;
-}
-
-void session_clear_error(foster_session *s)
-{
-    forget_problem_lines(s);
-    diag_list_clear(&s->problems);
-    free(s->errmsg);
-    s->errmsg = NULL;
-}
-
-/* Turns the collected problems into the result; the first one is the message. */
-foster_result session_fail(foster_session *s, foster_result result)
-{
-    forget_problem_lines(s);
-    free(s->errmsg);
-    s->errmsg = NULL;
-    if (!s->problems.count)
-        diag_add(&s->problems, NULL, 0, 0, "%s",
-                 result == FOSTER_ERROR_NOMEM ? "out of memory" : "failed");
-    const diag *first = &s->problems.items[0];
-    char *text = diag_format(first);
-    if (text && first->hint) {
-        s->errmsg = strbuf_format("%s\nhint: %s", text, first->hint);
-        free(text);
-    } else {
-        s->errmsg = text;
-    }
-    return result;
-}
-
 void foster_options_init(foster_options *options)
 {
     memset(options, 0, sizeof *options);
@@ -111,17 +75,23 @@ foster_result foster_open(const foster_options *options, foster_session **out)
         return FOSTER_ERROR_NOMEM;
     s->options = *options;
     const char *path = options->manifest_path;
-    if (!path)
-        path = getenv("FOSTER_CONFIG") && *getenv("FOSTER_CONFIG") ? getenv("FOSTER_CONFIG")
-                                                                   : "foster.ini";
+    if (!path && getenv("FOSTER_CONFIG") && *getenv("FOSTER_CONFIG"))
+        path = getenv("FOSTER_CONFIG");
     bool failed = false;
-    s->manifest_path = copy_option(path, &failed);
+    s->manifest_path = path ? copy_option(path, &failed) : foster_find_manifest();
+    bool not_found = !s->manifest_path && !failed;
+    if (not_found) /* the session still serves what needs no manifest (down RUN_ID, gc) */
+        s->manifest_path = copy_option("foster.ini", &failed);
     s->postgres_url = copy_option(options->postgres_url, &failed);
     s->options.manifest_path = s->manifest_path;
     s->options.postgres_url = s->postgres_url;
     s->options.backend = NULL;
     if (failed)
         return session_fail(s, FOSTER_ERROR_NOMEM);
+    if (not_found) {
+        session_manifest_not_found(&s->problems);
+        return session_fail(s, FOSTER_ERROR_MANIFEST);
+    }
 
     s->manifest_loaded = true;
     if (manifest_load(s->manifest_path, &s->manifest, &s->problems) < 0 ||
@@ -280,15 +250,40 @@ static int write_record(foster_session *s)
     return run_record_write(s->runtime_dir, &s->record, &s->problems);
 }
 
+/* Tells foster_options.load_progress where a file's load stands. */
+static void report_load(foster_session *s, const foster_load_status *status)
+{
+    if (s->options.load_progress)
+        s->options.load_progress(s->options.load_progress_context, status);
+}
+
+/* Seconds between two calls of foster_options.load_progress for one file. */
+#define LOAD_PROGRESS_EVERY_SECONDS 0.1
+
+void session_report_tick(void *context, const char *table, const char *file, long long rows,
+                         long long bytes_read, long long bytes_total, double seconds)
+{
+    foster_session *s = context;
+    if (seconds < s->load_progress_told + LOAD_PROGRESS_EVERY_SECONDS &&
+        seconds >= s->load_progress_told)
+        return;
+    s->load_progress_told = seconds;
+    report_load(s,
+                &(foster_load_status){table, file, rows, bytes_read, bytes_total, seconds, false});
+}
+
 void session_report_table(void *context, const char *table, const char *file, long long rows,
                           double seconds)
 {
     foster_session *s = context;
+    s->load_progress_told = 0;
+    report_load(s, &(foster_load_status){table, file, rows, 0, 0, seconds, true});
     if (table)
-        session_progress(s, "loaded %-24s %7lld rows from %s (%.1f ms)", table, rows, file,
-                         seconds * 1e3);
+        session_progress(s, "loaded %-24s %7lld %s from %s (%.1f ms)", table, rows,
+                         str_plural(rows, "row", "rows"), file, seconds * 1e3);
     else
-        session_progress(s, "ran %lld statements from %s (%.1f ms)", rows, file, seconds * 1e3);
+        session_progress(s, "ran %lld %s from %s (%.1f ms)", rows,
+                         str_plural(rows, "statement", "statements"), file, seconds * 1e3);
 }
 
 /* -v: the statements provisioning ran, each as "file:line: its first line". */
@@ -365,7 +360,8 @@ static foster_result provision_steps(foster_session *s)
     strbuf names = STRBUF_INIT;
     for (size_t k = 0; k < s->schemas.count; k++)
         strbuf_appendf(&names, "%s%s", k ? ", " : "", s->manifest.tables[s->schemas.order[k]].name);
-    session_progress(s, "created %zu tables in %.1f ms: %s", s->schemas.count,
+    session_progress(s, "created %zu %s in %.1f ms: %s", s->schemas.count,
+                     str_plural((long long)s->schemas.count, "table", "tables"),
                      (monotonic_seconds() - step) * 1e3, strbuf_str(&names));
     strbuf_free(&names);
     if (s->options.verbose)
@@ -379,6 +375,7 @@ static foster_result provision_steps(foster_session *s)
     fixtures_loader loader = {.backend = b,
                               .schemas = &s->schemas,
                               .report = session_report_table,
+                              .tick = session_report_tick,
                               .report_context = s,
                               .interrupt = s->options.interrupt};
     if (fixtures_load_manifest(&loader, &s->problems) < 0)
@@ -546,37 +543,6 @@ void foster_env_get(const foster_session *s, size_t index, const char **name, co
 {
     *name = s->env[index].name;
     *value = s->env[index].value;
-}
-
-const char *foster_errmsg(const foster_session *s)
-{
-    if (!s)
-        return "out of memory";
-    return s->errmsg ? s->errmsg : "no error";
-}
-
-size_t foster_problem_count(const foster_session *s)
-{
-    return s ? s->problems.count : 0;
-}
-
-const char *foster_problem(const foster_session *s, size_t index)
-{
-    foster_session *mutable = (foster_session *)s; /* the cache is not part of the state */
-    if (!mutable->problem_lines) {
-        mutable->problem_lines = calloc(s->problems.count ? s->problems.count : 1, sizeof(char *));
-        if (!mutable->problem_lines)
-            return s->problems.items[index].message;
-    }
-    if (!mutable->problem_lines[index])
-        mutable->problem_lines[index] = diag_format(&s->problems.items[index]);
-    return mutable->problem_lines[index] ? mutable->problem_lines[index]
-                                         : s->problems.items[index].message;
-}
-
-const char *foster_problem_hint(const foster_session *s, size_t index)
-{
-    return s->problems.items[index].hint;
 }
 
 void foster_close(foster_session *s)

@@ -43,8 +43,9 @@ struct foster_session {
     env_var *env;
     size_t env_count;
 
-    diag_list problems;   /* of the last failing call, or of foster_check */
-    char **problem_lines; /* foster_problem's formatted lines, made on demand */
+    diag_list problems;        /* of the last failing call, or of foster_check */
+    char **problem_lines;      /* foster_problem's formatted lines, made on demand */
+    double load_progress_told; /* seconds into the file at the last load_progress call */
     char *errmsg;
 };
 
@@ -62,7 +63,16 @@ bool session_is_cluster(const char *backend_name);
 int session_check_urls(foster_session *s);
 foster_result session_build_environment(foster_session *s);
 char *session_absolute_path(const char *path);
-/* fixtures_report_fn printing one progress line per fixture file. */
+/*
+ * Adds the problem "no foster.ini found" naming every folder
+ * foster_find_manifest looked in (the working directory up to /), with a hint
+ * naming -c and FOSTER_CONFIG (manifest_search.c).
+ */
+void session_manifest_not_found(diag_list *diags);
+/* fixtures_loader.tick: tells foster_options.load_progress, about ten times a second. */
+void session_report_tick(void *context, const char *table, const char *file, long long rows,
+                         long long bytes_read, long long bytes_total, double seconds);
+/* fixtures_report_fn: one progress line per fixture file, and load_progress's last call. */
 void session_report_table(void *context, const char *table, const char *file, long long rows,
                           double seconds);
 foster_result session_make_copies(foster_session *s);

@@ -126,3 +126,8 @@ bool str_has_suffix(const char *s, const char *suffix)
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
+
+const char *str_plural(long long count, const char *one, const char *many)
+{
+    return count == 1 ? one : many;
+}

@@ -46,6 +46,9 @@ void strbuf_free(strbuf *sb);
 /* Whether `s` ends with `suffix`. */
 bool str_has_suffix(const char *s, const char *suffix);
 
+/* `one` when `count` is 1, else `many`: "1 row", "2 rows", "0 rows". */
+const char *str_plural(long long count, const char *one, const char *many);
+
 /* printf into a new string the caller frees; NULL when memory ran out. */
 char *strbuf_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *strbuf_vformat(const char *fmt, va_list args) __attribute__((format(printf, 1, 0)));

@@ -16,7 +16,8 @@
 # last line "N passed, M failed". Exit status 0 only when M is 0.
 #
 # Needs bash, make, Debian's python3 (/usr/bin/python3, or $PYTHON) with
-# python3-django (or Django 4.2 from bookworm-backports: FOSTER_TEST_DJANGO_DIR), python3-psycopg2, python3-pytest, python3-pytest-django,
+# python3-django (or Django 4.2 from bookworm-backports: FOSTER_TEST_DJANGO_DIR),
+# python3-psycopg2, python3-pytest, python3-pytest-django, python3-pytest-xdist,
 # python3-yaml, python3-pip, python3-setuptools; and the PostgreSQL server
 # package for the cluster backend. No network.
 
@@ -592,6 +593,54 @@ test_pytest_on_cluster_under_foster_run() {
     assert_runtime_empty
 }
 
+# pytest-xdist under `foster run --jobs 2`: each worker on its own copy
+# (foster_django.database() picks DATABASE_URL_<k+1> for worker gw<k>).
+# --dist each: both workers run every test, the example's and
+# tests/contrib/xdist_probe.py's, which records each worker's database.
+test_pytest_xdist_workers_get_a_database_each_under_foster_run_jobs() {
+    "$PYTHON" -c 'import xdist' 2>/dev/null || skip "pytest-xdist (python3-pytest-xdist) is not installed"
+    export FOSTER_XDIST_RECORD=$WORK/record
+    in_example "$FOSTER_BIN" -q run --jobs 2 -- "$PYTHON" -m pytest -q -n 2 --dist each \
+        pytest_tests "$SCRIPT_DIR/xdist_probe.py"
+    assert_exit 0
+    assert_contains "$OUT" "$((2 * (PYTEST_TESTS + 3))) passed"
+    local worker name url1 url2 main companies databases=""
+    while read -r worker name url1 url2 main companies; do
+        case $worker in
+        gw0) assert_eq "${url1#sqlite:///}" "$name" "database of worker gw0" ;;
+        gw1) assert_eq "${url2#sqlite:///}" "$name" "database of worker gw1" ;;
+        *) fail "unexpected worker $worker" ;;
+        esac
+        [ "$name" != "$main" ] || fail "worker $worker used foster's main database $main"
+        assert_eq 5 "$companies" "fixture rows in $worker's database"
+        databases+="$worker $name"$'\n'
+    done <"$WORK/record"
+    assert_eq 2 "$(printf '%s' "$databases" | sort -u | wc -l)" "distinct (worker, database) pairs"
+    assert_eq 2 "$(printf '%s' "$databases" | cut -d' ' -f2 | sort -u | wc -l)" "distinct databases"
+    assert_runtime_empty
+}
+
+test_pytest_xdist_workers_without_jobs_are_told_to_use_jobs() {
+    "$PYTHON" -c 'import xdist' 2>/dev/null || skip "pytest-xdist (python3-pytest-xdist) is not installed"
+    in_example "$FOSTER_BIN" -q run -- "$PYTHON" -m pytest -q -n 2 pytest_tests
+    [ "$STATUS" -ne 0 ] || fail "pytest -n 2 passed with both workers on one database"
+    assert_contains "$OUT" "needs a database of its own (DATABASE_URL_1), but foster ran without --jobs"
+    assert_runtime_empty
+}
+
+# manage.py test from a subfolder of the project: foster finds foster.ini above.
+test_django_manage_py_test_from_a_subfolder_finds_the_manifest() {
+    cp -R "$EXAMPLE" "$WORK/example"
+    cd "$WORK/example/trading" || fail "cannot enter the app folder"
+    # settings.FOSTER_CONFIG would name the manifest: without it, foster searches.
+    sed -i 's/^FOSTER_CONFIG = .*$//' "$WORK/example/example_project/settings.py"
+    sed -i -e "s|^schemas .*|schemas = $ROOT/schemas|" -e "s|^fixtures .*|fixtures = $ROOT/fixtures|" \
+        "$WORK/example/foster.ini"
+    FOSTER=$FOSTER_BIN PYTHONPATH=$CONTRIB/django run "$PYTHON" ../manage.py test tests
+    assert_django_ok "$DJANGO_TESTS"
+    assert_runtime_empty
+}
+
 # ===========================================================================
 # CI and compose recipes.
 
@@ -726,7 +775,7 @@ print(command.replace("$$", "$"))  # compose interpolation' "$CONTRIB/compose/do
 test_foster_django_unit_tests() {
     run "$PYTHON" "$SCRIPT_DIR/test_foster_django.py" -v
     assert_exit 0
-    assert_contains "$OUT" "Ran 14 tests"
+    assert_contains "$OUT" "Ran 16 tests"
 }
 
 test_django_internals_foster_django_relies_on_exist() {

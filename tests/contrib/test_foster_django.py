@@ -78,6 +78,39 @@ class DatabaseTests(unittest.TestCase):
         self.assertTrue(foster_django.is_foster(entry))
         self.assertFalse(foster_django.needs_provisioning(entry))
 
+    def test_an_xdist_worker_gets_its_own_copy_under_foster_run_jobs(self):
+        environ = {"DATABASE_URL": "sqlite:////r/test_t_1.sqlite3", "FOSTER_RUN_ID": "1",
+                   "FOSTER_JOBS": "2", "DATABASE_URL_1": "sqlite:////r/test_t_1_1.sqlite3",
+                   "DATABASE_URL_2": "sqlite:////r/test_t_1_2.sqlite3"}
+        names = []
+        for worker in ("gw0", "gw1"):
+            with mock.patch.dict(os.environ, dict(environ, PYTEST_XDIST_WORKER=worker),
+                                 clear=True):
+                names.append(foster_django.database()["NAME"])
+        self.assertEqual(names, ["/r/test_t_1_1.sqlite3", "/r/test_t_1_2.sqlite3"])
+        with mock.patch.dict(os.environ, environ, clear=True):  # not a worker
+            self.assertEqual(foster_django.database()["NAME"], "/r/test_t_1.sqlite3")
+
+    def test_xdist_workers_without_a_copy_each_are_refused(self):
+        environ = {"DATABASE_URL": "sqlite:////r/a.sqlite3", "FOSTER_RUN_ID": "1",
+                   "PYTEST_XDIST_WORKER": "gw0"}
+        with mock.patch.dict(os.environ, environ, clear=True):
+            with self.assertRaises(foster_django.FosterUrlError) as caught:
+                foster_django.database()
+        self.assertIn("worker gw0 needs a database of its own (DATABASE_URL_1), but foster ran "
+                      "without --jobs", str(caught.exception))
+        with mock.patch.dict(os.environ, dict(environ, PYTEST_XDIST_WORKER_COUNT="1"),
+                             clear=True):  # pytest -n 1: one worker, one database
+            self.assertEqual(foster_django.database()["NAME"], "/r/a.sqlite3")
+        environ.update(PYTEST_XDIST_WORKER="gw2", FOSTER_JOBS="2",
+                       DATABASE_URL_1="sqlite:////r/a_1.sqlite3",
+                       DATABASE_URL_2="sqlite:////r/a_2.sqlite3")
+        with mock.patch.dict(os.environ, environ, clear=True):
+            with self.assertRaises(foster_django.FosterUrlError) as caught:
+                foster_django.database()
+        self.assertIn("(DATABASE_URL_3), but foster ran with --jobs 2; run foster run --jobs N "
+                      "-- pytest -n N", str(caught.exception))
+
     def test_a_database_url_without_foster_run_id_is_not_used(self):
         environ = {"DATABASE_URL": "postgresql://app@prod.example/app"}
         with mock.patch.dict(os.environ, environ, clear=True):

@@ -512,15 +512,26 @@ test_csv_empty_field_is_null_and_quoted_empty_is_empty_string() {
     assert_runtime_empty
 }
 
-test_down_without_up_exits_1() {
+test_down_without_up_says_nothing_to_tear_down_and_exits_0() {
     run_foster -c "$CASES/valid/foster.ini" down
+    assert_exit 0
+    assert_eq "foster: nothing to tear down: $CASES/valid/foster.ini: no database left by \`foster up\` for this manifest" "$ERR"
+    assert_eq "" "$OUT" "stdout (no unset lines: nothing was torn down)"
+    assert_runtime_empty
+}
+
+test_down_strict_without_up_exits_1() {
+    run_foster -c "$CASES/valid/foster.ini" down --strict
     assert_exit 1
     assert_contains "$ERR" "foster: error: $CASES/valid/foster.ini: no database left by \`foster up\` for this manifest"
     assert_runtime_empty
 }
 
-test_down_unknown_run_id_exits_1() {
+test_down_unknown_run_id_exits_0_and_strict_exits_1() {
     run_foster -c "$CASES/valid/foster.ini" down 0badc0de
+    assert_exit 0
+    assert_eq "foster: nothing to tear down: no run 0badc0de" "$ERR"
+    run_foster -c "$CASES/valid/foster.ini" --strict down 0badc0de
     assert_exit 1
     assert_contains "$ERR" "foster: error: no run 0badc0de"
 }
@@ -543,7 +554,7 @@ test_two_ups_then_two_downs_remove_both() {
     run_foster -q -c "$CASES/valid/foster.ini" down
     assert_exit 0
     assert_runtime_empty
-    run_foster -q -c "$CASES/valid/foster.ini" down
+    run_foster -q -c "$CASES/valid/foster.ini" down --strict
     assert_exit 1
 }
 
@@ -570,7 +581,8 @@ test_down_leaves_other_manifests_databases_alone() {
     local example_database
     example_database=$(export_value "$OUT" FOSTER_SQLITE_PATH)
     run_foster -c "$CASES/valid/foster.ini" down
-    assert_exit 1
+    assert_exit 0
+    assert_contains "$ERR" "foster: nothing to tear down: "
     assert_file_exists "$example_database"
     run_foster -q -c "$EXAMPLE" down
     assert_exit 0
@@ -849,9 +861,11 @@ test_check_json_lists_every_problem() {
     local messages
     messages=$(python3 -c 'import json, sys
 for p in json.load(open(sys.argv[1]))["problems"]:
-    print(p["message"])' "$WORK/check.json") || fail "stdout of check --json is not JSON: [$OUT]"
-    assert_eq 5 "$(count_lines "$messages" "foster.ini:")" "problems in the JSON"
-    assert_contains "$messages" 'foster.ini:10: duplicate key "owner"'
+    assert sorted(p) == ["column", "file", "hint", "line", "message"], p
+    print("%s|%s|%s|%s|%s" % (p["file"], p["line"], p["column"], p["message"], p["hint"]))' \
+        "$WORK/check.json") || fail "stdout of check --json is not JSON objects: [$OUT]"
+    assert_eq 5 "$(count_lines "$messages" "foster.ini|")" "problems in the JSON"
+    assert_contains "$messages" 'foster.ini|10|None|duplicate key "owner" in [table person]; the first is on line 9|None'
 }
 
 test_check_schema_file_without_its_table() {
@@ -1026,7 +1040,8 @@ test_help_prints_usage_on_stdout() {
     assert_eq "" "$ERR" "stderr"
     assert_contains "$OUT" "usage: foster [OPTIONS] COMMAND [ARGS]"
     local command
-    for command in "run [--keep] [--jobs N] -- CMD" "up [--jobs N]" "down [RUN_ID]" "load [--url URL] [--force] FILE" "check "; do
+    for command in "run [--keep | --keep-on-failure] [--jobs N] [--] CMD" "up [--jobs N]" \
+        "down [--strict] [--json] [RUN_ID]" "load [--url URL] [--force] [--json] FILE" "check "; do
         assert_contains "$OUT" "  $command" "help text"
     done
     run_foster --help
@@ -1060,9 +1075,19 @@ test_relative_manifest_path_finds_files_beside_it() {
 }
 
 test_missing_manifest_exits_2() {
+    mkdir -p "$WORK/a/b"
+    cd "$WORK/a/b" || fail "cannot enter $WORK/a/b"
+    local expected="" dir
+    dir=$(pwd -P)
+    while :; do
+        expected+="${expected:+, }$dir"
+        [ "$dir" == / ] && break
+        dir=$(dirname "$dir")
+    done
     run_foster check
     assert_exit 2
-    assert_contains "$ERR" "foster: error: foster.ini: cannot read manifest: No such file or directory"
+    assert_eq "foster: error: no foster.ini found; looked in $expected
+hint: run foster in the project's folder (or below it), give the manifest with -c FILE, or set FOSTER_CONFIG to its path" "$ERR"
 }
 
 test_unknown_backend_option_exits_2() {

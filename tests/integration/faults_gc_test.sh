@@ -390,7 +390,13 @@ test_teardown_on_a_saturated_server_names_leftover_and_gc() {
     use_small_item
     write_saturate_script
     fault "every connection slot taken while the command runs, longer than the bound"
-    FOSTER_BUSY_TIMEOUT=1 run_foster -b postgres -u "$(shared_url)" run -- "$WORK/saturate.sh" 4
+    # The slots are taken from here, not by the command: foster ends what its command leaves.
+    FOSTER_BUSY_TIMEOUT=1 start_foster -b postgres -u "$(shared_url)" run -- \
+        sh -c "touch '$WORK/go'; while [ ! -e '$WORK/full' ]; do sleep 0.05; done"
+    wait_for_file "$WORK/go" 60
+    "$WORK/saturate.sh" 4 || fail "the server did not fill up: $(cat "$WORK/.probe")"
+    touch "$WORK/full"
+    wait_for_exit "$FOSTER_PID" 60
     assert_exit 125
     local id
     id=$(any_run_line_id)

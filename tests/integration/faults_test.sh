@@ -49,7 +49,7 @@ signal_during_load() { # BACKEND SIGNAL STATUS
     use_big_item
     fault "SIG$2 during a $BIG_ROWS-row load on $1"
     start_foster -b "$1" run -- true
-    wait_for_stderr '^foster: created 1 tables' 60
+    wait_for_stderr '^foster: created 1 table ' 60
     wait_for_record 1
     local id=$RUN_ID database
     if [ "$1" == cluster ]; then
@@ -98,7 +98,7 @@ signal_during_provisioning() { # BACKEND SIGNAL STATUS
     assert_not_contains "$ERR" "database ready" "stderr (provisioning was not interrupted)"
     assert_not_contains "$ERR" "loaded item" "stderr (the load had finished)"
     if [ "$1" == cluster ]; then
-        assert_not_contains "$ERR" "created 1 tables" "stderr (the server had started)"
+        assert_not_contains "$ERR" "created 1 table " "stderr (the server had started)"
         assert_cluster_of_run_gone "$id"
     else
         assert_gone "$RUNTIME/test_faultitem_$id.sqlite3"

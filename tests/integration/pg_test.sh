@@ -535,6 +535,23 @@ test_password_in_url_never_in_verbose_output_or_record() {
     assert_runtime_empty
 }
 
+test_keep_on_failure_says_how_to_connect_without_showing_the_password() {
+    foster_pg -c "$CASES/basic/foster.ini" run --keep-on-failure -- false
+    assert_exit 1
+    assert_no_password "$ERR" "stderr of run --keep-on-failure"
+    local connect id
+    connect=$(printf '%s\n' "$ERR" | sed -n 's/^foster: connect with: //p')
+    assert_matches "$connect" "^PGPASSFILE='$RUNTIME/[0-9a-f]{8}\.pgpass' psql 'postgresql://foster_app@"
+    id=$(printf '%s\n' "$ERR" | sed -n 's/^foster: remove it with: foster down //p')
+    # The command as printed, with this machine's psql, reaches the kept database.
+    assert_eq "Ada" "$(eval "${connect/ psql / \"\$PSQL\" } -XAtc 'SELECT name FROM person WHERE id = 1'")" \
+        "psql as foster said"
+    foster_pg -c "$CASES/basic/foster.ini" down "$id"
+    assert_exit 0
+    assert_database_absent "test_pgbasic_$id"
+    assert_runtime_empty
+}
+
 test_password_from_pgpassword_never_in_output() {
     cat >"$WORK/probe.sh" <<'EOF'
 #!/bin/sh

@@ -195,6 +195,66 @@ START_TEST(test_missing_manifest_names_the_file)
 }
 END_TEST
 
+START_TEST(test_problem_parts_give_file_line_and_message_apart)
+{
+    foster_options options;
+    foster_options_init(&options);
+    options.manifest_path = "/nonexistent/foster.ini";
+    foster_session *session = NULL;
+    ck_assert_int_eq(foster_open(&options, &session), FOSTER_ERROR_MANIFEST);
+    const char *file = NULL;
+    int line = -1, column = -1;
+    foster_problem_location(session, 0, &file, &line, &column);
+    ck_assert_str_eq(file, "/nonexistent/foster.ini");
+    ck_assert_int_eq(line, 0);
+    ck_assert_int_eq(column, 0);
+    ck_assert_str_eq(foster_problem_message(session, 0),
+                     "cannot read manifest: No such file or directory");
+    foster_close(session);
+}
+END_TEST
+
+/* Without manifest_path and $FOSTER_CONFIG: foster.ini here or in the nearest parent. */
+START_TEST(test_manifest_is_found_in_the_nearest_parent)
+{
+    char *project = strbuf_format("%s/project", runtime_dir);
+    char *deep = strbuf_format("%s/a/b", project);
+    char *command = strbuf_format(
+        "mkdir -p '%s' && printf '[foster]\\nname = p\\n' > '%s/foster.ini'", deep, project);
+    ck_assert_int_eq(system(command), 0);
+    char *saved = getcwd(NULL, 0);
+    ck_assert_int_eq(chdir(deep), 0);
+    unsetenv("FOSTER_CONFIG");
+    char *found = foster_find_manifest();
+    ck_assert_str_eq(found, "../../foster.ini");
+    free(found);
+    foster_options options;
+    foster_options_init(&options);
+    foster_session *session = NULL;
+    ck_assert_int_eq(foster_open(&options, &session), FOSTER_OK);
+    foster_close(session);
+    ck_assert_int_eq(chdir(project), 0);
+    found = foster_find_manifest();
+    ck_assert_str_eq(found, "foster.ini");
+    free(found);
+    unlink("foster.ini");
+    ck_assert_int_eq(chdir(deep), 0);
+    ck_assert_ptr_null(foster_find_manifest());
+    ck_assert_int_eq(foster_open(&options, &session), FOSTER_ERROR_MANIFEST);
+    ck_assert_ptr_nonnull(strstr(foster_errmsg(session), "no foster.ini found; looked in "));
+    ck_assert_ptr_nonnull(strstr(foster_errmsg(session), "FOSTER_CONFIG"));
+    foster_close(session);
+    ck_assert_int_eq(chdir(saved), 0);
+    free(command);
+    command = strbuf_format("rm -r '%s'", project);
+    ck_assert_int_eq(system(command), 0);
+    free(command);
+    free(saved);
+    free(deep);
+    free(project);
+}
+END_TEST
+
 START_TEST(test_check_passes_on_the_example)
 {
     foster_session *session = open_example(true);
@@ -318,6 +378,8 @@ static Suite *session_suite(void)
     tcase_add_test(tc, test_kept_run_is_found_by_attach_and_removed);
     tcase_add_test(tc, test_attach_refuses_a_database_without_marker);
     tcase_add_test(tc, test_missing_manifest_names_the_file);
+    tcase_add_test(tc, test_problem_parts_give_file_line_and_message_apart);
+    tcase_add_test(tc, test_manifest_is_found_in_the_nearest_parent);
     tcase_add_test(tc, test_check_passes_on_the_example);
     tcase_add_test(tc, test_interrupt_stops_provisioning_and_leaves_nothing);
     tcase_add_test(tc, test_reset_restores_deleted_and_inserted_rows_in_memory);

@@ -10,7 +10,9 @@ test machinery:
     The ``DATABASES['default']`` dict for the database foster provisioned
     (SQLite or PostgreSQL), marked so that Django's test setup uses it as it
     is: never creates, empties or destroys it, and still migrates the
-    project's own managed apps into it.
+    project's own managed apps into it. In a pytest-xdist worker under
+    ``foster run --jobs N -- pytest -n N``, the worker's own copy
+    (``foster_url()``).
 
 ``FosterRunner``
     A ``DiscoverRunner`` for ``TEST_RUNNER``. Under ``foster run`` it uses the
@@ -30,7 +32,8 @@ Only ``database()`` is imported eagerly: settings modules import this package
 before Django is set up, so the runner and the test cases load on first use.
 """
 
-from .databases import FOSTER_ENGINES, PENDING_ENGINE, database, is_foster, needs_provisioning
+from .databases import (FOSTER_ENGINES, PENDING_ENGINE, database, foster_url, is_foster,
+                        needs_provisioning)
 from .urls import FosterUrlError, parse_database_url
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "TestCase",
     "TransactionTestCase",
     "database",
+    "foster_url",
     "is_foster",
     "needs_provisioning",
     "parse_database_url",

@@ -15,7 +15,7 @@ Nothing here opens a connection or runs foster.
 import copy
 import os
 
-from .urls import parse_database_url
+from .urls import FosterUrlError, parse_database_url
 
 FOSTER_ENGINES = {
     "sqlite": "foster_django.backends.sqlite3",
@@ -31,10 +31,12 @@ MARK = "FOSTER"
 def database(url=None, *, fallback=None, **extra):
     """The DATABASES entry for foster's database.
 
-    url: the database; default $DATABASE_URL when $FOSTER_RUN_ID is set too,
-        that is under `foster run` or after `eval "$(foster up)"`. A
-        DATABASE_URL without FOSTER_RUN_ID is never used: it is more likely
-        your real database than a throwaway one.
+    url: the database; default foster_url(): $DATABASE_URL when
+        $FOSTER_RUN_ID is set too, that is under `foster run` or after
+        `eval "$(foster up)"` -- or, in a pytest-xdist worker under
+        `foster run --jobs N`, that worker's own copy. A DATABASE_URL without
+        FOSTER_RUN_ID is never used: it is more likely your real database
+        than a throwaway one.
     fallback: the entry to use when there is no foster database (for
         runserver, makemigrations, shell, ...). FosterRunner and the pytest
         plugin still replace it with a foster database for the tests.
@@ -48,8 +50,8 @@ def database(url=None, *, fallback=None, **extra):
     Returns a new dict. Raises foster_django.FosterUrlError when the URL is
     neither sqlite:/// nor postgresql://.
     """
-    if url is None and os.environ.get("FOSTER_RUN_ID"):
-        url = os.environ.get("DATABASE_URL") or None
+    if url is None:
+        url = foster_url()
     if url:
         entry = {}
         configure(entry, url, extra)
@@ -60,6 +62,39 @@ def database(url=None, *, fallback=None, **extra):
         entry = {"ENGINE": PENDING_ENGINE, "NAME": ""}
     entry.setdefault("TEST", {})[MARK] = {"extra": copy.deepcopy(extra)}
     return entry
+
+
+def foster_url(environ=None):
+    """The URL of foster's database for this process, or None outside foster.
+
+    Under `foster run` (or after `eval "$(foster up)"`): $DATABASE_URL. In a
+    pytest-xdist worker (PYTEST_XDIST_WORKER=gw<k>) when foster made copies
+    for parallel workers (`foster run --jobs N -- pytest -n N`, which exports
+    FOSTER_JOBS=N and DATABASE_URL_1..N): DATABASE_URL_<k+1>, so that every
+    worker has a database of its own.
+
+    Raises FosterUrlError when xdist workers would share one database
+    (foster ran without --jobs) or outnumber foster's copies: pytest-django
+    reads the settings before any conftest.py could fix that, and workers
+    sharing one database fail in confusing ways.
+    """
+    environ = os.environ if environ is None else environ
+    if not environ.get("FOSTER_RUN_ID"):
+        return None
+    worker = environ.get("PYTEST_XDIST_WORKER", "")
+    if not (worker.startswith("gw") and worker[2:].isdigit()):
+        return environ.get("DATABASE_URL") or None
+    number = int(worker[2:]) + 1
+    copy = environ.get("DATABASE_URL_%d" % number)
+    if copy:
+        return copy
+    if environ.get("PYTEST_XDIST_WORKER_COUNT") == "1":  # -n 1: nobody to share with
+        return environ.get("DATABASE_URL") or None
+    jobs = environ.get("FOSTER_JOBS")
+    raise FosterUrlError(
+        "foster_django: pytest-xdist worker %s needs a database of its own (DATABASE_URL_%d), "
+        "but foster ran %s; run foster run --jobs N -- pytest -n N (N copies for N workers)"
+        % (worker, number, "with --jobs %s" % jobs if jobs else "without --jobs"))
 
 
 def configure(entry, url, extra=None):

@@ -6,7 +6,8 @@ Used by FosterRunner and the pytest plugin when the tests run outside
     binary:   the `binary` argument, else $FOSTER, else settings.FOSTER_BINARY,
               else `foster` on PATH
     manifest: the `config` argument, else settings.FOSTER_CONFIG, else foster's
-              own default ($FOSTER_CONFIG, else ./foster.ini)
+              own default ($FOSTER_CONFIG, else foster.ini in the working
+              directory or the nearest folder above it)
     backend:  the `backend` argument (-b), else the manifest's `backend`
 """
 
@@ -76,7 +77,8 @@ def up(binary=None, config=None, backend=None, quiet=False):
 def down(run_id, binary=None, config=None, quiet=False):
     """Runs `foster down RUN_ID`. Raises FosterError when it fails."""
     argv = foster_command(binary, config, None, quiet) + ["down", run_id]
-    completed = subprocess.run(argv, stdin=subprocess.DEVNULL)
+    # stdout holds `unset NAME` lines for a shell's eval: not for the test output.
+    completed = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     if completed.returncode != 0:
         raise FosterError("foster_django: `foster down %s` failed with exit status %d"
                           % (run_id, completed.returncode))

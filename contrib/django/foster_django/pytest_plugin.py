@@ -17,14 +17,16 @@ DATABASES = {"default": foster_django.database()}.
 
 Options: --foster-config FILE, --foster-backend NAME, --foster-binary PATH
 (defaults as for FosterRunner: settings.FOSTER_CONFIG / $FOSTER_CONFIG /
-./foster.ini, the manifest's backend, $FOSTER / settings.FOSTER_BINARY /
+foster.ini here or above, the manifest's backend, $FOSTER / settings.FOSTER_BINARY /
 foster on PATH).
 
 This replaces pytest-django's django_db_modify_db_settings, which adds a
 suffix to the test database name for pytest-xdist and tox workers: one
-foster database is one database, so run without -n, or give each worker its
-own run (plain `pytest -n 2` without `foster run` does that: every worker
-runs `foster up` itself).
+foster database is one database. For pytest-xdist, either
+`foster run --jobs N -- pytest -n N` (foster makes N copies, and
+foster_django.database() gives worker gw<k> the copy DATABASE_URL_<k+1>), or
+plain `pytest -n N` without `foster run` (every worker runs `foster up`
+itself).
 
 `@pytest.mark.django_db` tests are rolled back like Django's TestCase.
 `django_db(transaction=True)` flushes the managed tables only, as
@@ -39,7 +41,7 @@ def pytest_addoption(parser):
     group = parser.getgroup("foster", "foster test database (outside `foster run`)")
     group.addoption("--foster-config", metavar="FILE", default=None,
                     help="foster's manifest (default settings.FOSTER_CONFIG, $FOSTER_CONFIG, "
-                    "./foster.ini)")
+                    "foster.ini here or above)")
     group.addoption("--foster-backend", metavar="NAME", default=None,
                     help="sqlite, postgres, cluster or container (default: the manifest's)")
     group.addoption("--foster-binary", metavar="PATH", default=None,

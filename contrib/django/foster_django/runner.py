@@ -12,6 +12,15 @@
   them down — also when the tests fail, setup fails, or the run is
   interrupted (Ctrl-C, SIGTERM, SIGHUP).
 
+Parallel tests: `python3 manage.py test --parallel N` works as in Django:
+Django clones foster's database once per worker (SQLite: files beside it;
+PostgreSQL: databases copied from it) and removes the clones at the end;
+foster's own database is kept as the template and torn down as usual. No
+`--jobs` is needed for Django's own --parallel (that is for pytest-xdist: see
+foster_django.foster_url). On PostgreSQL, let FosterRunner provision (plain
+`manage.py test --parallel N`): under `foster run`, foster's own session on
+the database stops CREATE DATABASE ... TEMPLATE.
+
 Options (manage.py test --help): --foster-config FILE, --foster-backend NAME
 (sqlite, postgres, cluster, container), --foster-binary PATH; see
 foster_django.provision for the defaults.
@@ -43,7 +52,7 @@ class FosterRunner(DiscoverRunner):
                                           "`foster run`")
         group.add_argument("--foster-config", metavar="FILE",
                            help="foster's manifest (default settings.FOSTER_CONFIG, "
-                           "$FOSTER_CONFIG, ./foster.ini)")
+                           "$FOSTER_CONFIG, foster.ini here or above)")
         group.add_argument("--foster-backend", metavar="NAME",
                            help="foster's backend: sqlite, postgres, cluster or container "
                            "(default: the manifest's)")

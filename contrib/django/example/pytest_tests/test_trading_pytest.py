@@ -21,6 +21,11 @@ from trading.services import transfer_shares
 def test_the_database_is_the_one_foster_provisioned():
     expected = os.environ["FOSTER_SQLITE_PATH"] if connection.vendor == "sqlite" \
         else os.environ["PGDATABASE"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and os.environ.get("FOSTER_JOBS"):  # foster run --jobs N -- pytest -n N
+        copy = os.environ["DATABASE_URL_%d" % (int(worker[2:]) + 1)]
+        expected = copy.split("?")[0].rsplit("/", 1)[1] if connection.vendor != "sqlite" \
+            else copy[len("sqlite:///"):]
     assert connection.settings_dict["NAME"] == expected
     assert "desk_tradenote" in connection.introspection.table_names()
 
