@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "csv.h"
+#include "backend_row.h"
 #include "diag.h"
 #include "schema.h"
 #include "sqlsplit.h"
@@ -39,9 +39,10 @@ typedef struct backend_ops {
 
     /*
      * Opens an existing database by URL; `*marked` tells whether it carries
-     * foster's marker. Returns 1 (no diag) when the database does not exist.
+     * foster's marker. Returns DIAG_NONE, DIAG_NOT_FOUND (no diag) when the
+     * database does not exist, or another kind with a diag.
      */
-    int (*open_existing)(backend *b, const char *url, bool *marked, diag_list *diags);
+    diag_kind (*open_existing)(backend *b, const char *url, bool *marked, diag_list *diags);
 
     /* Creates every table of `schemas` (already in dependency order). */
     int (*create_tables)(backend *b, const schema_set *schemas, diag_list *diags);
@@ -58,9 +59,9 @@ typedef struct backend_ops {
      * `deferred`: the table references itself or is in a cycle, so its foreign
      * keys are checked by check_deferred rather than row by row.
      */
-    int (*table_begin)(backend *b, const char *schema, const char *table, const csv_row *header,
+    int (*table_begin)(backend *b, const char *schema, const char *table, const backend_row *header,
                        const char *file, bool deferred, diag_list *diags);
-    int (*table_row)(backend *b, const csv_row *row, diag_list *diags);
+    int (*table_row)(backend *b, const backend_row *row, diag_list *diags);
     int (*table_end)(backend *b, diag_list *diags);
 
     /*

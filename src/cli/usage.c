@@ -5,8 +5,10 @@
  * to be checked against.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "backend_kinds.h"
 #include "cli.h"
 
 #define ONLY(command) (1u << (command))
@@ -38,7 +40,7 @@ const cli_option_doc cli_options[] = {
     /* Common options. */
     {'c', 'c', "config", "FILE", "manifest (default $FOSTER_CONFIG, else nearest foster.ini)",
      COMMANDS_ALL},
-    {'b', 'b', "backend", "NAME", "sqlite, postgres, cluster or container", COMMANDS_ALL},
+    {'b', 'b', "backend", "NAME", NULL /* the registry's kinds */, COMMANDS_ALL},
     {'u', 'u', NULL, "URL", "the PostgreSQL server for the postgres backend", COMMANDS_ALL},
     {'q', 'q', "quiet", NULL, "no progress lines", COMMANDS_ALL},
     {'v', 'v', "verbose", NULL, "more detail (every schema statement run)", COMMANDS_ALL},
@@ -149,7 +151,9 @@ static void print_option(FILE *out, const cli_option_doc *option)
     cli_option_spelling(option, spelling, sizeof spelling);
     snprintf(left, sizeof left, "%s%s%s", spelling, option->value ? " " : "",
              option->value ? option->value : "");
-    print_two_columns(out, left, option->help);
+    char *kinds = option->help ? NULL : backend_kind_names(", ", " or ");
+    print_two_columns(out, left, option->help ? option->help : kinds ? kinds : "");
+    free(kinds);
 }
 
 static void print_options(FILE *out, cli_command_set commands, bool common)

@@ -3,182 +3,186 @@
  * or --keep (foster_attach, for down and reset), any test database by URL
  * (foster_load), and a PostgreSQL server that may not be up yet (foster_wait).
  */
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "backend_kinds.h"
 #include "fixtures.h"
-#include "pgconn.h"
-#include "pgmarker.h"
 #include "pgwait.h"
 #include "session.h"
 #include "strbuf.h"
 
-/* Host and port a connection string leads to, with libpq's defaults filled in. */
-static void server_of(const char *conninfo, char *host, size_t host_size, char *port,
-                      size_t port_size)
+/* The fields of the session's run record that its kind reads. */
+static backend_run recorded_run(const foster_session *s)
 {
-    const char *h = getenv("PGHOST"), *p = getenv("PGPORT");
-    PQconninfoOption *options = PQconninfoParse(conninfo, NULL);
-    for (PQconninfoOption *o = options; o && o->keyword; o++) {
-        if (o->val && *o->val && strcmp(o->keyword, "host") == 0)
-            h = o->val;
-        if (o->val && *o->val && strcmp(o->keyword, "port") == 0)
-            p = o->val;
-    }
-    snprintf(host, host_size, "%s", h && *h ? h : "/var/run/postgresql");
-    snprintf(port, port_size, "%s", p && *p ? p : "5432");
-    PQconninfoFree(options);
+    return (backend_run){.run_id = s->run_id,
+                         .database = s->database_name,
+                         .url = s->record.url,
+                         .server = s->record.server,
+                         .server_pid = s->record.server_pid};
 }
 
 /*
- * A database missing from the server foster points at now is gone only if
- * that is the server the run used: -u (or the manifest) may have changed
- * since, and the database may be alive elsewhere.
+ * Opens the database of `run` through `kind` into *out, and checks its
+ * marker. FOSTER_ERROR_NOT_FOUND when it is gone (*out may be set: the
+ * server it was on), FOSTER_ERROR_NOT_MARKED (*out freed) when not foster's.
  */
-static bool recorded_on_this_server(foster_session *s)
+static foster_result open_run(const backend_kind *kind, const backend_setup *setup,
+                              const backend_run *run, backend **out, diag_list *problems)
 {
-    char recorded_host[512], recorded_port[32], host[512], port[32];
-    server_of(s->record.url, recorded_host, sizeof recorded_host, recorded_port,
-              sizeof recorded_port);
-    server_of(session_server_conninfo(s), host, sizeof host, port, sizeof port);
-    if (strcmp(recorded_host, host) == 0 && strcmp(recorded_port, port) == 0)
-        return true;
-    diag *d = diag_add(&s->problems, NULL, 0, 0,
-                       "run %s was made on the server at %s:%s, not on %s:%s where foster "
-                       "looks now",
-                       s->run_id, recorded_host, recorded_port, host, port);
-    diag_set_hint(d, "give that server with -u URL (or [postgres] url) to remove the run");
-    return false;
+    char *target = NULL;
+    size_t problems_before = problems->count;
+    backend_attach_result attached = kind->attach(setup, run, out, &target, problems);
+    if (attached == BACKEND_GONE)
+        return FOSTER_ERROR_NOT_FOUND;
+    if (attached == BACKEND_FAILED)
+        return problems->count > problems_before ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOMEM;
+    bool marked = false;
+    diag_kind opened = *out && target ? (*out)->ops->open_existing(*out, target, &marked, problems)
+                                      : DIAG_OUT_OF_MEMORY;
+    free(target);
+    if (opened == DIAG_NONE && marked)
+        return FOSTER_OK;
+    if (opened == DIAG_NOT_FOUND && kind->database_gone &&
+        !kind->database_gone(setup, run, problems))
+        return FOSTER_ERROR_INPUT;
+    if (opened == DIAG_NOT_FOUND)
+        return FOSTER_ERROR_NOT_FOUND; /* the database is gone: see foster_attach */
+    if (opened == DIAG_NONE)
+        diag_set_kind(diag_add(problems, NULL, 0, 0,
+                               "%s does not carry foster's marker; leaving it alone",
+                               run->database),
+                      DIAG_NOT_MARKED);
+    if (*out)
+        (*out)->ops->free(*out);
+    *out = NULL;
+    return opened == DIAG_NONE            ? FOSTER_ERROR_NOT_MARKED
+           : opened == DIAG_OUT_OF_MEMORY ? FOSTER_ERROR_NOMEM
+                                          : FOSTER_ERROR_DATABASE;
+}
+
+static void say_nothing(void *context, const char *line)
+{
+    (void)context;
+    (void)line;
+}
+
+/* progress callback of a kind's finish_half_made */
+static void say_progress(void *context, const char *line)
+{
+    session_progress(context, "%s", line);
+}
+
+/* The kind a record names; NULL with a diag when this foster has none of that name. */
+static const backend_kind *recorded_kind(const run_record *r, diag_list *problems)
+{
+    const char *name = r->backend ? r->backend : "";
+    const backend_kind *kind = backend_kind_find(name);
+    if (!kind)
+        diag_add(problems, NULL, 0, 0, "run %s used the %s backend, which this foster cannot reach",
+                 r->run_id, name);
+    return kind;
 }
 
 /*
- * Opens the database of the run in s->record through the backend it was
- * made with, and checks its marker. For a PostgreSQL server that was not
- * foster's own, the way in (and any password) comes from this session's
- * options and manifest, as when it was created: records hold no passwords.
+ * Opens the database of the run in s->record through the kind it was made
+ * with. For a server that was not foster's own, the way in (and any
+ * password) comes from this session's options and manifest, as when it was
+ * created: records hold no passwords.
  */
 static foster_result open_recorded(foster_session *s)
 {
-    const char *kind = s->record.backend ? s->record.backend : "";
-    char *target = NULL;
-    if (strcmp(kind, "sqlite") == 0) {
-        s->backend = backend_sqlite_new(s->runtime_dir);
-        target = strdup(s->record.url);
-    } else if (strcmp(kind, "postgres") == 0 || session_is_cluster(kind) ||
-               strcmp(kind, "container") == 0) {
-        if (session_is_cluster(kind) && (!s->record.server || access(s->record.server, F_OK) < 0))
-            return FOSTER_ERROR_NOT_FOUND; /* the whole server is gone */
-        if (strcmp(kind, "container") == 0) {
-            diag_list attach_problems = DIAG_LIST_INIT;
-            s->source = pg_source_container_attach(s->record.server, &attach_problems);
-            /* removed by the engine (a restart removes --rm containers): gone */
-            const diag *d = diag_list_last(&attach_problems);
-            bool gone = !s->source && d && strcasestr(d->message, "no such");
-            diag_list_move(&s->problems, &attach_problems);
-            if (gone) {
-                diag_list_clear(&s->problems);
-                return FOSTER_ERROR_NOT_FOUND;
-            }
-        } else if (session_is_cluster(kind))
-            s->source =
-                pg_source_cluster_attach(s->record.server, s->record.server_pid, &s->problems);
-        else
-            s->source = pg_source_existing(session_server_conninfo(s));
-        if (!s->source)
-            return s->problems.count ? FOSTER_ERROR_DATABASE : FOSTER_ERROR_NOMEM;
-        s->backend = backend_postgres_new(s->source);
-        if (!s->backend)
-            s->source->ops->free(s->source);
-        else
-            session_set_postgres_owner(s, s->backend);
-        target = s->source->ops->conninfo(s->source, s->database_name);
-    } else {
-        diag_add(&s->problems, NULL, 0, 0,
-                 "run %s used the %s backend, which this foster cannot reach", s->run_id, kind);
+    const backend_kind *kind = recorded_kind(&s->record, &s->problems);
+    if (!kind)
         return FOSTER_ERROR_INPUT;
-    }
-    if (!s->backend || !target) {
-        free(target);
-        return FOSTER_ERROR_NOMEM;
-    }
-    bool marked = false;
-    int rc = s->backend->ops->open_existing(s->backend, target, &marked, &s->problems);
-    free(target);
-    if (rc == 0 && marked)
+    s->kind = kind;
+    backend_setup setup = session_setup(s);
+    backend_run run = recorded_run(s);
+    return open_run(kind, &setup, &run, &s->backend, &s->problems);
+}
+
+/* Removes a torn-down run's password file (kept runs only) and record. */
+static int forget_run(const char *runtime_dir, const char *run_id, diag_list *problems)
+{
+    char *passfile = strbuf_format("%s/%s.pgpass", runtime_dir, run_id);
+    if (passfile)
+        unlink(passfile);
+    free(passfile);
+    return run_record_remove(runtime_dir, run_id, problems);
+}
+
+foster_result existing_tear_down(const foster_session *s, const run_record *r,
+                                 foster_progress_fn progress, void *context, diag_list *problems)
+{
+    const backend_kind *kind = recorded_kind(r, problems);
+    if (!kind)
+        return FOSTER_ERROR_INPUT;
+    backend_setup setup = session_setup(s);
+    setup.run_id = r->run_id;
+    backend_run run = {.run_id = r->run_id,
+                       .database = r->database ? r->database : r->url,
+                       .url = r->url,
+                       .server = r->server,
+                       .server_pid = r->server_pid};
+    if (!r->url || !run.database) {
+        /* died before making and marking its database: perhaps a half-made one,
+         * perhaps a server it was starting */
+        if (kind->finish_half_made && r->database)
+            kind->finish_half_made(&setup, &run, progress ? progress : say_nothing, context);
+        if (kind->stop_recorded_server)
+            kind->stop_recorded_server(&run);
+        run_record_remove(s->runtime_dir, r->run_id, problems);
         return FOSTER_OK;
-    if (rc > 0 && strcmp(kind, "postgres") == 0 && !recorded_on_this_server(s))
-        return FOSTER_ERROR_INPUT;
-    if (rc > 0)
-        return FOSTER_ERROR_NOT_FOUND; /* the database is gone: see foster_attach */
-    if (rc == 0)
-        diag_add(&s->problems, NULL, 0, 0, "%s does not carry foster's marker; leaving it alone",
-                 s->database_name);
-    s->backend->ops->free(s->backend);
-    s->backend = NULL;
-    s->source = NULL;
-    return rc == 0 ? FOSTER_ERROR_NOT_MARKED : FOSTER_ERROR_DATABASE;
+    }
+    backend *b = NULL;
+    foster_result result = open_run(kind, &setup, &run, &b, problems);
+    int rc = 0;
+    for (int i = 1; result == FOSTER_OK && i <= r->copies; i++) {
+        char suffix[16]; /* the workers' copies the run recorded (--jobs) */
+        snprintf(suffix, sizeof suffix, "%d", i);
+        if (b->ops->drop_copy(b, suffix, problems) < 0)
+            rc = -1;
+    }
+    if (result == FOSTER_OK && rc == 0)
+        rc = b->ops->drop(b, problems);
+    else if (result == FOSTER_ERROR_NOT_FOUND && b && kind->stop_server)
+        kind->stop_server(b, problems);
+    if (result == FOSTER_OK || result == FOSTER_ERROR_NOT_FOUND)
+        rc = rc == 0 ? forget_run(s->runtime_dir, r->run_id, problems) : rc;
+    if (b)
+        b->ops->free(b);
+    if (result == FOSTER_ERROR_NOT_FOUND)
+        result = FOSTER_OK;
+    return result == FOSTER_OK && rc < 0 ? FOSTER_ERROR_DATABASE : result;
 }
 
 /*
- * A run on an existing server killed between CREATE DATABASE and its COMMENT
- * left a database its record names but no marker: when it fits the run and
- * holds nothing (pg_adopt_half_made), it is marked and dropped. Says what it did.
+ * A run killed between creating its database and marking it may have left a
+ * half-made database: its kind finishes it (PostgreSQL: marks and drops it
+ * when it fits the run and holds nothing). Says what it did.
  */
 static void finish_half_made(foster_session *s)
 {
-    if (!s->record.backend || strcmp(s->record.backend, "postgres") != 0 || !s->record.database)
+    const backend_kind *kind = backend_kind_find(s->record.backend ? s->record.backend : "");
+    if (!kind || !kind->finish_half_made || !s->record.database)
         return;
-    pg_source *source = pg_source_existing(session_server_conninfo(s));
-    char *admin_info = source ? source->ops->conninfo(source, NULL) : NULL;
-    char *database_info = source ? source->ops->conninfo(source, s->record.database) : NULL;
-    char *marker = pg_marker_text(s->record.run_id, NULL, false);
-    diag_list problems = DIAG_LIST_INIT;
-    PGconn *admin = admin_info && marker ? pgconn_connect(admin_info, &problems) : NULL;
-    diag_list absent = DIAG_LIST_INIT; /* a database that was never created cannot be reached */
-    PGconn *database = admin ? pgconn_connect(database_info, &absent) : NULL;
-    const char *why = NULL;
-    int adopted = admin ? pg_adopt_half_made(admin, database, s->record.database, s->record.run_id,
-                                             marker, &why, &problems)
-                        : -1;
-    if (adopted > 0 && pg_drop_marked(admin, s->record.database, &problems) == 0)
-        session_progress(s, "run %s: dropped its half-made database %s", s->record.run_id,
-                         s->record.database);
-    else if (adopted == 0 && strcmp(why, "it does not exist") != 0)
-        session_progress(s, "left database %s: %s", s->record.database, why);
-    else if (adopted != 0) {
-        const diag *d = diag_list_last(&problems);
-        session_progress(s, "could not finish the half-made database %s: %s", s->record.database,
-                         d ? d->message : "out of memory");
-    }
-    PQfinish(database);
-    PQfinish(admin);
-    diag_list_clear(&absent);
-    diag_list_clear(&problems);
-    free(marker);
-    free(admin_info);
-    free(database_info);
-    if (source)
-        source->ops->free(source);
+    backend_setup setup = session_setup(s);
+    backend_run run = recorded_run(s);
+    run.run_id = s->record.run_id;
+    run.database = s->record.database;
+    kind->finish_half_made(&setup, &run, say_progress, s);
 }
 
 /* The server (container, cluster) a run recorded before it had a database. */
 static void stop_recorded_server(foster_session *s)
 {
-    const char *kind = s->record.backend ? s->record.backend : "";
-    diag_list ignored = DIAG_LIST_INIT;
-    pg_source *source = NULL;
-    if (s->record.server && strcmp(kind, "container") == 0)
-        source = pg_source_container_attach(s->record.server, &ignored);
-    else if (s->record.server && session_is_cluster(kind) && access(s->record.server, F_OK) == 0)
-        source = pg_source_cluster_attach(s->record.server, s->record.server_pid, &ignored);
-    if (source) {
-        source->ops->stop(source, &ignored);
-        source->ops->free(source);
-    }
-    diag_list_clear(&ignored);
+    const backend_kind *kind = backend_kind_find(s->record.backend ? s->record.backend : "");
+    backend_run run = recorded_run(s);
+    run.run_id = s->record.run_id;
+    if (kind && kind->stop_recorded_server)
+        kind->stop_recorded_server(&run);
 }
 
 foster_result foster_attach(foster_session *s, const char *run_id)
@@ -212,7 +216,7 @@ foster_result foster_attach(foster_session *s, const char *run_id)
         diag *d = run_id ? diag_add(&s->problems, NULL, 0, 0, "no run %s", run_id)
                          : diag_add(&s->problems, s->manifest_path, 0, 0,
                                     "no database left by `foster up` for this manifest");
-        diag_set_hint(d, "runs are recorded in %s", s->runtime_dir);
+        diag_set_hint(diag_set_kind(d, DIAG_NOT_FOUND), "runs are recorded in %s", s->runtime_dir);
         return session_fail(s, FOSTER_ERROR_NOT_FOUND);
     }
     if (!s->record.url) {
@@ -221,7 +225,9 @@ foster_result foster_attach(foster_session *s, const char *run_id)
         stop_recorded_server(s);
         finish_half_made(s);
         run_record_remove(s->runtime_dir, s->record.run_id, &s->problems);
-        diag_add(&s->problems, NULL, 0, 0, "run %s never created its database", s->record.run_id);
+        diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "run %s never created its database",
+                               s->record.run_id),
+                      DIAG_NOT_FOUND);
         return session_fail(s, FOSTER_ERROR_NOT_FOUND);
     }
     snprintf(s->run_id, sizeof s->run_id, "%s", s->record.run_id);
@@ -233,8 +239,8 @@ foster_result foster_attach(foster_session *s, const char *run_id)
     if (result == FOSTER_ERROR_NOT_FOUND) {
         /* Removed by hand, or its server went away: only the record is left; and
          * an ephemeral server that still runs goes with it. */
-        if (s->source && s->source->ephemeral)
-            s->source->ops->stop(s->source, &s->problems);
+        if (s->backend && s->kind->stop_server)
+            s->kind->stop_server(s->backend, &s->problems);
         session_progress(s, "run %s: %s is already gone; removing its record", s->run_id,
                          s->database_name);
         s->state = SESSION_GONE;
@@ -250,16 +256,17 @@ foster_result foster_attach(foster_session *s, const char *run_id)
     return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);
 }
 
-static bool is_postgres_url(const char *url)
+/* Whether `url` is a server's (a kind that takes URLs claims it), not a file's. */
+static bool is_server_url(const char *url)
 {
-    return strncmp(url, "postgresql:", 11) == 0 || strncmp(url, "postgres:", 9) == 0 ||
-           strchr(url, '=') != NULL;
+    const backend_kind *kind = backend_kind_for_url(url);
+    return kind && kind->takes_url;
 }
 
 char *foster_url_problem(const char *url, bool postgres)
 {
     char *problem = NULL;
-    if ((!postgres && !is_postgres_url(url)) || pg_conninfo_check(url, &problem) == 0)
+    if ((!postgres && !is_server_url(url)) || pg_conninfo_check(url, &problem) == 0)
         return NULL;
     return problem ? problem : strdup("out of memory");
 }
@@ -295,9 +302,8 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
         diag_add(&s->problems, NULL, 0, 0, "no database to load into: give a URL");
         return session_fail(s, FOSTER_ERROR_MISUSE);
     }
-    backend *b = own                    ? s->backend
-                 : is_postgres_url(url) ? backend_postgres_new(NULL)
-                                        : backend_sqlite_new(NULL);
+    const backend_kind *kind = own ? NULL : backend_kind_for_url(url);
+    backend *b = own ? s->backend : kind ? kind->for_url() : NULL;
     char *problem = own ? NULL : foster_url_problem(url, false);
     if (problem) {
         diag_add(&s->problems, NULL, 0, 0, "%s", problem);
@@ -310,17 +316,17 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
         return session_fail(s, FOSTER_ERROR_NOMEM);
     bool marked = own;
     foster_result result = FOSTER_OK;
-    int opened = own ? 0 : b->ops->open_existing(b, url, &marked, &s->problems);
-    if (opened != 0) {
-        bool postgres = is_postgres_url(url);
-        char *shown = opened > 0 && postgres ? pg_redact_conninfo(url) : NULL;
-        if (opened > 0)
-            diag_add(&s->problems, NULL, 0, 0, "%s: no such database",
-                     !postgres ? url
-                     : shown   ? shown
-                               : "the database");
+    diag_kind opened = own ? DIAG_NONE : b->ops->open_existing(b, url, &marked, &s->problems);
+    if (opened != DIAG_NONE) {
+        char *shown = opened == DIAG_NOT_FOUND && kind && kind->redact ? kind->redact(url) : NULL;
+        if (opened == DIAG_NOT_FOUND)
+            diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "%s: no such database",
+                                   !kind || !kind->redact ? url
+                                   : shown                ? shown
+                                                          : "the database"),
+                          DIAG_NOT_FOUND);
         free(shown);
-        result = opened > 0 ? FOSTER_ERROR_NOT_FOUND : FOSTER_ERROR_DATABASE;
+        result = opened == DIAG_NOT_FOUND ? FOSTER_ERROR_NOT_FOUND : FOSTER_ERROR_DATABASE;
     } else if (!marked && !(force && strstr(b->ops->database(b), "test"))) {
         /* Rule 1: only names made for tests may be loaded into without the marker. */
         diag *d = diag_add(&s->problems, NULL, 0, 0,
@@ -353,10 +359,19 @@ static void report_wait(void *context, double elapsed, const char *reason)
     free(line);
 }
 
+/* The kind that waits for `url`: the one that takes it, else the first that can wait. */
+static const backend_kind *waiting_kind(const char *url)
+{
+    const backend_kind *kind = backend_kind_for_url(url);
+    for (size_t i = 0; !(kind && kind->wait) && backend_kind_at(i); i++)
+        kind = backend_kind_at(i);
+    return kind && kind->wait ? kind : NULL;
+}
+
 foster_result foster_wait(const char *url, double timeout, const foster_options *options,
                           char *message, size_t message_size)
 {
-    pg_wait_options wait = {.timeout = timeout, .confirmations = 1};
+    backend_wait_options wait = {.timeout = timeout, .confirmations = 1};
     if (options && options->progress) {
         wait.progress = report_wait;
         wait.progress_context = (void *)options;
@@ -364,20 +379,23 @@ foster_result foster_wait(const char *url, double timeout, const foster_options 
     if (options)
         wait.interrupt = options->interrupt;
     diag_list diags = DIAG_LIST_INIT;
-    pg_wait_result result = pg_wait(url ? url : "", &wait, &diags);
+    const backend_kind *kind = waiting_kind(url ? url : "");
+    backend_wait_result result =
+        kind ? kind->wait(url ? url : "", &wait, &diags) : BACKEND_WAIT_FAILED;
     const diag *last = diag_list_last(&diags);
-    const char *said = result == PG_WAIT_READY         ? "ready"
-                       : result == PG_WAIT_INTERRUPTED ? "interrupted while waiting for the server"
-                                                       : "the server is not ready";
+    const char *said = result == BACKEND_WAIT_READY ? "ready"
+                       : result == BACKEND_WAIT_INTERRUPTED
+                           ? "interrupted while waiting for the server"
+                           : "the server is not ready";
     if (message_size)
         snprintf(message, message_size, "%s", last ? last->message : said);
     diag_list_clear(&diags);
     switch (result) {
-    case PG_WAIT_READY:
+    case BACKEND_WAIT_READY:
         return FOSTER_OK;
-    case PG_WAIT_TIMEOUT:
+    case BACKEND_WAIT_TIMEOUT:
         return FOSTER_ERROR_TIMEOUT;
-    case PG_WAIT_INTERRUPTED:
+    case BACKEND_WAIT_INTERRUPTED:
         return FOSTER_ERROR_INTERRUPTED;
     default:
         return FOSTER_ERROR_DATABASE;

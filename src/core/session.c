@@ -5,8 +5,6 @@
  */
 #include "foster.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,13 +14,12 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "backend_kind.h"
+#include "backend_kinds.h"
 #include "diag.h"
 #include "fixtures.h"
 #include "manifest.h"
 #include "monotonic.h"
-#include "pgconn.h"
-#include "pgsource.h"
-#include "pgwait.h"
 #include "runstate.h"
 #include "schema.h"
 #include "session.h"
@@ -61,12 +58,6 @@ static char *copy_option(const char *value, bool *failed)
     return copy;
 }
 
-static bool backend_known(const char *name)
-{
-    return strcmp(name, "sqlite") == 0 || strcmp(name, "postgres") == 0 ||
-           strcmp(name, "cluster") == 0 || strcmp(name, "container") == 0;
-}
-
 foster_result foster_open(const foster_options *options, foster_session **out)
 {
     foster_session *s = calloc(1, sizeof *s);
@@ -101,15 +92,17 @@ foster_result foster_open(const foster_options *options, foster_session **out)
     s->backend_name =
         copy_option(options->backend ? options->backend : s->manifest.backend, &failed);
     if (failed || !s->backend_name)
-        s->backend_name = strdup("sqlite");
+        s->backend_name = strdup(backend_kind_name(0));
     if (!s->backend_name)
         return session_fail(s, FOSTER_ERROR_NOMEM);
-    if (!backend_known(s->backend_name)) {
+    if (!(s->kind = backend_kind_find(s->backend_name))) {
         diag *d = diag_add(&s->problems, NULL, 0, 0, "unknown backend \"%s\"", s->backend_name);
-        diag_set_hint(d, "choose sqlite, postgres, cluster or container");
+        char *names = backend_kind_names(", ", " or ");
+        diag_set_hint(d, "choose %s", names ? names : "a backend foster knows");
+        free(names);
         return session_fail(s, FOSTER_ERROR_MANIFEST);
     }
-    s->dialect = strcmp(s->backend_name, "sqlite") == 0 ? SCHEMA_SQLITE : SCHEMA_POSTGRES;
+    s->dialect = s->kind->dialect;
     s->schemas_loaded = true;
     if (schema_set_load(&s->manifest, s->dialect, &s->schemas, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_INPUT);
@@ -126,11 +119,6 @@ const char *session_server_conninfo(const foster_session *s)
     return "";
 }
 
-bool session_is_cluster(const char *backend_name)
-{
-    return strcmp(backend_name, "cluster") == 0;
-}
-
 /* -v: a connection had to wait for a busy server, and for how long at most. */
 static void report_busy(void *context, const char *line)
 {
@@ -139,48 +127,33 @@ static void report_busy(void *context, const char *line)
         session_progress(s, "%s", line);
 }
 
-void session_set_postgres_owner(foster_session *s, backend *b)
+backend_setup session_setup(const foster_session *s)
 {
-    pgconn_patience patience = {
-        .seconds = 0, .report = report_busy, .context = s, .interrupt = s->options.interrupt};
-    backend_postgres_set_owner(b, s->runtime_dir, &patience);
+    return (backend_setup){.manifest = &s->manifest,
+                           .server_url = session_server_conninfo(s),
+                           .runtime_dir = s->runtime_dir,
+                           .run_id = s->run_id,
+                           .interrupt = s->options.interrupt,
+                           .report = report_busy,
+                           .report_context = (void *)s};
 }
 
-/* The backend for this session's engine (run id known), not yet connected. */
+/* The backend for this session's kind (run id known), not yet connected. */
 static foster_result make_backend(foster_session *s)
 {
-    bool in_memory = s->options.sqlite_in_memory && s->dialect == SCHEMA_SQLITE;
+    bool in_memory = s->options.sqlite_in_memory && s->kind->in_memory;
     if (!in_memory && !s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
         return session_fail(s, FOSTER_ERROR_SYSTEM);
-    if (s->dialect == SCHEMA_SQLITE) {
-        s->backend = backend_sqlite_new(in_memory ? NULL : s->runtime_dir);
-        return s->backend ? FOSTER_OK : session_fail(s, FOSTER_ERROR_NOMEM);
-    }
-    pg_source *source = NULL;
-    if (session_is_cluster(s->backend_name)) {
-        char name[32];
-        snprintf(name, sizeof name, "cluster_%s", s->run_id);
-        source = pg_source_cluster(s->manifest.cluster_bindir, s->runtime_dir, name,
-                                   s->options.interrupt);
+    backend_setup setup = session_setup(s);
+    if (in_memory)
+        setup.runtime_dir = NULL;
+    char *server = NULL;
+    s->backend = s->kind->make(&setup, &server, &s->problems);
+    if (server) {
         /* Known before the server starts, so a killed run can be found. */
         free(s->record.server);
-        s->record.server = strbuf_format("%s/%s", s->runtime_dir, name);
-    } else if (strcmp(s->backend_name, "container") == 0) {
-        source = pg_source_container(s->manifest.container_engine, s->manifest.container_image,
-                                     s->run_id, s->options.interrupt);
-        free(s->record.server);
-        s->record.server = strbuf_format(
-            "%s/foster-%s", s->manifest.container_engine ? s->manifest.container_engine : "auto",
-            s->run_id);
-    } else {
-        source = pg_source_existing(session_server_conninfo(s));
+        s->record.server = server;
     }
-    s->backend = source ? backend_postgres_new(source) : NULL;
-    if (!s->backend && source)
-        source->ops->free(source);
-    if (s->backend)
-        session_set_postgres_owner(s, s->backend);
-    s->source = s->backend ? source : NULL;
     return s->backend ? FOSTER_OK : session_fail(s, FOSTER_ERROR_NOMEM);
 }
 
@@ -195,7 +168,14 @@ bool session_usable(foster_session *s)
 /* Loads everything into SQLite in memory: the whole load, without a server. */
 static int dry_run_in_memory(const schema_set *set, diag_list *problems)
 {
-    backend *b = backend_sqlite_new(NULL);
+    const backend_kind *kind = NULL;
+    for (size_t i = 0; !kind && backend_kind_at(i); i++)
+        if (backend_kind_at(i)->in_memory && backend_kind_at(i)->dialect == SCHEMA_SQLITE)
+            kind = backend_kind_at(i);
+    backend_setup in_memory = {.run_id = "check"};
+    char *server = NULL;
+    backend *b = kind ? kind->make(&in_memory, &server, problems) : NULL;
+    free(server);
     if (!b)
         return diag_add(problems, NULL, 0, 0, "out of memory"), -1;
     fixtures_loader loader = {.backend = b, .schemas = set};
@@ -243,7 +223,7 @@ char *session_absolute_path(const char *path)
     return resolved ? resolved : strdup(path);
 }
 
-static int write_record(foster_session *s)
+int session_write_record(foster_session *s)
 {
     if (!s->runtime_dir)
         return 0; /* in memory: nothing can outlive the process */
@@ -324,17 +304,19 @@ static bool interrupted(const foster_session *s)
  */
 static foster_result start_server(foster_session *s)
 {
-    if (!s->source)
+    if (!s->kind->start_server)
         return FOSTER_OK;
-    if (s->source->ops->start(s->source, &s->problems) < 0)
+    if (s->kind->start_server(s->backend, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
-    const char *location = s->source->ops->location(s->source);
+    pid_t server_pid = 0;
+    const char *location =
+        s->kind->server_location ? s->kind->server_location(s->backend, &server_pid) : NULL;
     if (!location)
         return FOSTER_OK;
     free(s->record.server);
     s->record.server = strdup(location);
-    s->record.server_pid = s->source->ops->server_pid(s->source);
-    return s->record.server && write_record(s) == 0 ? FOSTER_OK : FOSTER_ERROR_SYSTEM;
+    s->record.server_pid = server_pid;
+    return s->record.server && session_write_record(s) == 0 ? FOSTER_OK : FOSTER_ERROR_SYSTEM;
 }
 
 static foster_result provision_steps(foster_session *s)
@@ -350,7 +332,7 @@ static foster_result provision_steps(foster_session *s)
     s->state = SESSION_PROVISIONED;
     free(s->record.url);
     s->record.url = strdup(b->ops->url(b));
-    if (!s->record.url || write_record(s) < 0)
+    if (!s->record.url || session_write_record(s) < 0)
         return FOSTER_ERROR_SYSTEM;
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
 
@@ -367,7 +349,8 @@ static foster_result provision_steps(foster_session *s)
     if (s->options.verbose)
         report_statements(s);
     if (interrupted(s)) {
-        diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning");
+        diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning"),
+                      DIAG_INTERRUPTED);
         return FOSTER_ERROR_INTERRUPTED;
     }
 
@@ -420,9 +403,8 @@ foster_result session_build_environment(foster_session *s)
 /* A server of foster's own that died explains the failure better than libpq's "closed". */
 static void say_if_server_died(foster_session *s)
 {
-    char *death = s->source && s->source->ops->describe_death
-                      ? s->source->ops->describe_death(s->source)
-                      : NULL;
+    char *death =
+        s->backend && s->kind->describe_death ? s->kind->describe_death(s->backend) : NULL;
     if (!death)
         return;
     diag_list first = DIAG_LIST_INIT;
@@ -462,7 +444,7 @@ foster_result foster_provision(foster_session *s)
         !s->record.database || run_record_set_identity(&s->record) < 0)
         return session_fail(s, FOSTER_ERROR_NOMEM);
     /* The record comes first: a run killed from here on can be found and reaped. */
-    if (write_record(s) < 0)
+    if (session_write_record(s) < 0)
         return session_fail(s, FOSTER_ERROR_SYSTEM);
     if (s->runtime_dir)
         janitor_reap_dead_runs(s);
@@ -481,7 +463,6 @@ foster_result foster_provision(foster_session *s)
         diag_list_move(&s->problems, &teardown_problems);
         s->backend->ops->free(s->backend);
         s->backend = NULL;
-        s->source = NULL;
         s->state = SESSION_OPENED;
         if (s->runtime_dir)
             run_record_remove(s->runtime_dir, s->run_id, &s->problems);
@@ -518,7 +499,6 @@ foster_result foster_teardown(foster_session *s)
                      (monotonic_seconds() - started) * 1e3);
     s->backend->ops->free(s->backend);
     s->backend = NULL;
-    s->source = NULL;
     s->state = SESSION_GONE;
     s->kept = false;
     return FOSTER_OK;

@@ -6,10 +6,10 @@
 #define FOSTER_SESSION_H
 
 #include "backend.h"
+#include "backend_kind.h"
 #include "diag.h"
 #include "foster.h"
 #include "manifest.h"
-#include "pgsource.h"
 #include "runstate.h"
 #include "schema.h"
 
@@ -23,6 +23,7 @@ struct foster_session {
     foster_options options;
     char *manifest_path;
     char *backend_name;
+    const backend_kind *kind; /* backend_name's, from the registry */
     char *postgres_url;
     manifest manifest;
     bool manifest_loaded;
@@ -32,7 +33,6 @@ struct foster_session {
 
     session_state state;
     backend *backend;
-    pg_source *source; /* PostgreSQL: where the server comes from (owned by backend) */
     bool kept;
     char run_id[9];
     char *runtime_dir;
@@ -58,7 +58,8 @@ foster_result session_fail(foster_session *s, foster_result result);
 bool session_usable(foster_session *s);
 /* The server the postgres backend uses: -u, the manifest's url, or libpq's PG*. */
 const char *session_server_conninfo(const foster_session *s);
-bool session_is_cluster(const char *backend_name);
+/* What the session's kind is given to make or reach a backend (borrows from `s`). */
+backend_setup session_setup(const foster_session *s);
 /* One diag for each server URL (-u, [postgres] url) libpq cannot parse; 0 or -1. */
 int session_check_urls(foster_session *s);
 foster_result session_build_environment(foster_session *s);
@@ -76,6 +77,8 @@ void session_report_tick(void *context, const char *table, const char *file, lon
 void session_report_table(void *context, const char *table, const char *file, long long rows,
                           double seconds);
 foster_result session_make_copies(foster_session *s);
+/* Writes the run record (nothing for an in-memory database). 0 or -1 with a diag. */
+int session_write_record(foster_session *s);
 void session_drop_copies(foster_session *s, diag_list *problems);
 /* The copies the record lists that this session did not make (down, reaping). 0 or -1. */
 int session_drop_recorded_copies(foster_session *s);
@@ -86,8 +89,16 @@ int session_drop_recorded_copies(foster_session *s);
 foster_result session_name_leftover(foster_session *s);
 /* <runtime>/<run id>.pgpass: a kept run's password file (keep.c); caller frees. */
 char *session_passfile_path(const foster_session *s);
-/* A PostgreSQL backend's owner (runtime directory) and its patience with a busy server (-v). */
-void session_set_postgres_owner(foster_session *s, backend *b);
+
+/*
+ * Tears down the recorded run `r` (not this session's) through its kind, as
+ * `down` would: drops its database (checking the marker) and removes its
+ * record; FOSTER_OK also when only the record was left. The way to a server
+ * that was not foster's own comes from `s`'s options and manifest. Lines
+ * about a half-made database go to `progress` (may be NULL).
+ */
+foster_result existing_tear_down(const foster_session *s, const run_record *r,
+                                 foster_progress_fn progress, void *context, diag_list *problems);
 
 /*
  * Removes what every run whose foster process died left behind (records not

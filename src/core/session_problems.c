@@ -34,8 +34,9 @@ foster_result session_fail(foster_session *s, foster_result result)
     free(s->errmsg);
     s->errmsg = NULL;
     if (!s->problems.count)
-        diag_add(&s->problems, NULL, 0, 0, "%s",
-                 result == FOSTER_ERROR_NOMEM ? "out of memory" : "failed");
+        diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "%s",
+                               result == FOSTER_ERROR_NOMEM ? "out of memory" : "failed"),
+                      result == FOSTER_ERROR_NOMEM ? DIAG_OUT_OF_MEMORY : DIAG_ERROR);
     const diag *first = &s->problems.items[0];
     char *text = diag_format(first);
     if (text && first->hint) {

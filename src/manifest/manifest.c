@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_kinds.h"
 #include "manifest_internal.h"
 #include "strbuf.h"
 
@@ -180,7 +181,7 @@ int manifest_parse(const char *text, const char *path, manifest_getenv_fn getenv
     };
     out->path = strdup(path);
     out->directory = directory_of(path);
-    out->backend = strdup("sqlite");
+    out->backend = strdup(backend_kind_name(0)); /* the default kind */
     out->schemas_dir = strdup("schemas");
     out->fixtures_dir = strdup("fixtures");
     out->container_image = strdup("postgres:16");

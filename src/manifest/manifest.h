@@ -54,7 +54,7 @@ typedef struct manifest {
     char *name;             /* [foster] name; default: the directory's base name
                                (of the real directory for "." and ".."), reduced
                                to [a-z0-9_], at most 30 characters */
-    char *backend;          /* sqlite | postgres | cluster | container; default sqlite */
+    char *backend;          /* a kind of the registry (backend_kinds.h); default its first */
     char *schemas_dir;      /* default "schemas", relative to directory */
     char *fixtures_dir;     /* default "fixtures" */
     char *postgres_url;     /* [postgres] url, expanded, or NULL */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_kinds.h"
 #include "ddl.h"
 #include "manifest_internal.h"
 #include "strbuf.h"
@@ -100,7 +101,6 @@ static bool is_valid_model(const char *value)
 /* Stores a value of [foster], [postgres], [container] or [cluster]; takes `value`. */
 static void apply_setting(manifest_parser *p, const char *key, char *value)
 {
-    static const char *const backends[] = {"sqlite", "postgres", "cluster", "container", NULL};
     static const char *const engines[] = {"docker", "podman", NULL};
     manifest *m = p->m;
     char **field = NULL;
@@ -115,11 +115,12 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
                 value, PROJECT_NAME_MAX_LENGTH);
     } else if (p->section == SECTION_FOSTER && strcmp(key, "backend") == 0) {
         field = &m->backend;
-        if (*value && !(valid = is_one_of(value, backends)))
-            manifest_parser_error(p, p->line,
-                                  "unknown backend \"%s\" in [foster]; expected sqlite, postgres, "
-                                  "cluster or container",
-                                  value);
+        if (*value && !(valid = backend_kind_find(value) != NULL)) {
+            char *names = backend_kind_names(", ", " or ");
+            manifest_parser_error(p, p->line, "unknown backend \"%s\" in [foster]; expected %s",
+                                  value, names ? names : "a backend foster knows");
+            free(names);
+        }
     } else if (p->section == SECTION_FOSTER && strcmp(key, "schemas") == 0) {
         field = &m->schemas_dir;
     } else if (p->section == SECTION_FOSTER) {

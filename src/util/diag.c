@@ -31,7 +31,54 @@ diag *diag_addv(diag_list *list, const char *file, int line, int column, const c
     d->column = column;
     d->message = message;
     d->hint = NULL;
+    d->kind = DIAG_ERROR;
+    d->violation = NULL;
     return d;
+}
+
+static void violation_free(diag_violation *v)
+{
+    if (!v)
+        return;
+    free(v->table);
+    free(v->constraint);
+    free(v->column);
+    free(v->value);
+    free(v);
+}
+
+void diag_set_violation(diag *d, const char *table, const char *constraint, const char *column,
+                        const char *value, long long row)
+{
+    if (!d)
+        return;
+    diag_violation *v = calloc(1, sizeof *v);
+    if (!v)
+        return;
+    v->table = copy_or_null(table);
+    v->constraint = copy_or_null(constraint);
+    v->column = copy_or_null(column);
+    v->value = copy_or_null(value);
+    v->row = row;
+    if ((table && !v->table) || (column && !v->column) || (value && !v->value)) {
+        violation_free(v);
+        return;
+    }
+    violation_free(d->violation);
+    d->violation = v;
+    d->kind = DIAG_ENGINE;
+}
+
+diag *diag_set_kind(diag *d, diag_kind kind)
+{
+    if (d)
+        d->kind = kind;
+    return d;
+}
+
+diag_kind diag_list_last_kind(const diag_list *list)
+{
+    return list->count ? list->items[list->count - 1].kind : DIAG_NONE;
 }
 
 diag *diag_add(diag_list *list, const char *file, int line, int column, const char *fmt, ...)
@@ -62,6 +109,10 @@ void diag_list_move(diag_list *to, diag_list *from)
         diag *d = diag_add(to, src->file, src->line, src->column, "%s", src->message);
         if (d && src->hint)
             d->hint = strdup(src->hint);
+        diag_set_kind(d, src->kind);
+        if (d && src->violation)
+            diag_set_violation(d, src->violation->table, src->violation->constraint,
+                               src->violation->column, src->violation->value, src->violation->row);
     }
     diag_list_clear(from);
 }
@@ -103,6 +154,7 @@ void diag_list_clear(diag_list *list)
         free(list->items[i].file);
         free(list->items[i].message);
         free(list->items[i].hint);
+        violation_free(list->items[i].violation);
     }
     free(list->items);
     list->items = NULL;

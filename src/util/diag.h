@@ -17,12 +17,44 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/*
+ * What kind of problem a diag is, for code that must act on it (attach
+ * treats a database that is gone differently from one it may not touch):
+ * set where the fact is known (an errno, a SQLSTATE, an engine's answer),
+ * never guessed from message text, which libpq translates.
+ */
+typedef enum diag_kind {
+    DIAG_NONE = 0,      /* no problem: what a function returns when it succeeded */
+    DIAG_ERROR,         /* not classified further (the default of diag_add) */
+    DIAG_BAD_INPUT,     /* the user's files or arguments */
+    DIAG_NOT_FOUND,     /* the database, server, container or record does not exist */
+    DIAG_NOT_MARKED,    /* exists, but foster did not create it */
+    DIAG_INTERRUPTED,   /* a signal asked foster to stop */
+    DIAG_OUT_OF_MEMORY, /* an allocation failed */
+    DIAG_SYSTEM,        /* a system call failed (errno) */
+    DIAG_ENGINE,        /* the database engine, server or container engine refused */
+} diag_kind;
+
+/*
+ * A row the database refused for a constraint, as data: the layer that knows
+ * the fixture files (src/fixtures/) turns it into file:line:column.
+ */
+typedef struct diag_violation {
+    char *table;      /* the table whose row broke the constraint */
+    char *constraint; /* its name, NULL when the engine does not say */
+    char *column;     /* the column holding `value` */
+    char *value;      /* the offending value as text */
+    long long row;    /* 1-based row of the data sent, 0 when unknown */
+} diag_violation;
+
 typedef struct diag {
     char *file;    /* path as the user should read it; NULL when none applies */
     int line;      /* 1-based; 0 when the problem is not on a line */
     int column;    /* 1-based; 0 when unknown */
     char *message; /* never NULL, no trailing newline */
     char *hint;    /* NULL or one sentence telling how to fix it */
+    diag_kind kind;
+    diag_violation *violation; /* NULL unless a constraint violation (diag_set_violation) */
 } diag;
 
 typedef struct diag_list {
@@ -48,6 +80,19 @@ diag *diag_addv(diag_list *list, const char *file, int line, int column, const c
 
 /* Sets (replacing) the hint of `d`, which may be NULL (then nothing happens). */
 void diag_set_hint(diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Sets the kind of `d`, which may be NULL; returns `d`. */
+diag *diag_set_kind(diag *d, diag_kind kind);
+
+/*
+ * Attaches a constraint violation to `d` (may be NULL); the strings are
+ * copied, `constraint` may be NULL. Sets the kind to DIAG_ENGINE.
+ */
+void diag_set_violation(diag *d, const char *table, const char *constraint, const char *column,
+                        const char *value, long long row);
+
+/* The kind of the last entry; DIAG_NONE when the list is empty. */
+diag_kind diag_list_last_kind(const diag_list *list);
 
 /* Moves every entry of `from` to the end of `to`; `from` is left empty. */
 void diag_list_move(diag_list *to, diag_list *from);

@@ -21,6 +21,7 @@ src/translate
 src/manifest
 src/backend
 src/backend/sqlite src/backend/postgres src/backend/mysql
+src/backend/registry
 src/fixtures
 include/foster
 src/core
@@ -31,18 +32,14 @@ src/cli
 # issue 11 that removes it, and each listed one must still exist (so that the
 # list shrinks as they go).
 EXCEPTIONS='
-src/backend/backend.h csv.h
-src/backend/postgres/pgcopy.h csv.h
-src/backend/mysql/myload.h csv.h
-src/backend/sqlite/sqlite_load.c fixtures.h
-src/backend/postgres/backend_postgres.c fixtures.h
+src/manifest/manifest.c backend_kinds.h
+src/manifest/manifest_keys.c backend_kinds.h
 '
-# - backend.h, pgcopy.h and myload.h: the backend interface takes fixture rows as the
-#   CSV reader's csv_row/csv_field; item 4 (backends report data, fixtures/
-#   maps it) gives the interface its own row type.
-# - sqlite_load.c and backend_postgres.c: call fixtures_find_value to name the
-#   fixture line of a rejected row, reading the manifest's fixture files;
-#   item 4 ("No backend reads the manifest's fixture paths").
+# - manifest.c and manifest_keys.c: the manifest validates `backend =` and
+#   takes its default from the registry of kinds (src/backend/registry), the
+#   one list of engine names; backend_kinds.h declares only functions on an
+#   incomplete type. Removed when the manifest hands the name to the session
+#   unchecked, or the kinds declare their own manifest sections.
 
 cd "$root" || exit 2
 

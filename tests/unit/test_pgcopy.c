@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h" /* csv_field: the fixture rows pgcopy.h takes (backend_field) */
 #include "pgcopy.h"
 
 static const char *encode(const char *value, size_t length, bool is_null)

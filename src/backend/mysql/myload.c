@@ -134,7 +134,7 @@ static int send_piece(my_table_load *load, diag_list *diags)
     return rc == 0 ? 0 : -1;
 }
 
-static void append_field(strbuf *sb, const csv_field *field)
+static void append_field(strbuf *sb, const backend_field *field)
 {
     if (field->is_null) {
         strbuf_append_str(sb, "\\N");
@@ -153,7 +153,7 @@ static void append_field(strbuf *sb, const csv_field *field)
     strbuf_append(sb, start, (size_t)(field->value + field->length - start));
 }
 
-static void append_tab_row(my_table_load *load, const csv_row *row)
+static void append_tab_row(my_table_load *load, const backend_row *row)
 {
     for (size_t i = 0; i < row->count; i++) {
         if (i > 0)
@@ -203,7 +203,7 @@ static int send_insert(my_table_load *load, diag_list *diags)
     return rc == 0 ? 0 : -1;
 }
 
-static void append_insert_row(my_table_load *load, const csv_row *row)
+static void append_insert_row(my_table_load *load, const backend_row *row)
 {
     strbuf *sql = &load->pending;
     if (sql->length == 0)
@@ -252,7 +252,7 @@ static int remember_line(my_table_load *load, int line)
     return 0;
 }
 
-int my_table_load_row(my_table_load *load, const csv_row *row, diag_list *diags)
+int my_table_load_row(my_table_load *load, const backend_row *row, diag_list *diags)
 {
     if (row->count != load->columns) {
         diag_add(diags, load->file, row->line, 1, "expected %zu fields (as the header), found %zu",
@@ -308,7 +308,7 @@ static int server_allows_local(MYSQL *mysql, diag_list *diags)
     return allowed;
 }
 
-static void build_prefix(my_table_load *load, const char *table, const csv_row *header)
+static void build_prefix(my_table_load *load, const char *table, const backend_row *header)
 {
     strbuf *sb = &load->prefix;
     strbuf_append_str(sb, load->method == MY_LOAD_INSERTS ? "INSERT INTO "
@@ -327,7 +327,7 @@ static void build_prefix(my_table_load *load, const char *table, const csv_row *
     strbuf_append_str(sb, load->method == MY_LOAD_INSERTS ? ") VALUES " : ")");
 }
 
-my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const csv_row *header,
+my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const backend_row *header,
                                    const char *file, my_load_method method, diag_list *diags)
 {
     if (method == MY_LOAD_AUTO) {

@@ -35,7 +35,7 @@
 #include <mysql.h>
 #include <stdbool.h>
 
-#include "csv.h"
+#include "backend_row.h"
 #include "diag.h"
 
 typedef enum my_load_method {
@@ -57,7 +57,7 @@ typedef struct my_table_load my_table_load;
  * the connection's database, for the columns `header` names (copied). NULL
  * with a diag when memory ran out.
  */
-my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const csv_row *header,
+my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const backend_row *header,
                                    const char *file, my_load_method method, diag_list *diags);
 
 /*
@@ -66,7 +66,7 @@ my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const csv_ro
  * earlier row: the diag names that row's line. 0, or -1 with a diag (the
  * caller then rolls back with my_load_end).
  */
-int my_table_load_row(my_table_load *load, const csv_row *row, diag_list *diags);
+int my_table_load_row(my_table_load *load, const backend_row *row, diag_list *diags);
 
 /* Sends what is left; *rows (may be NULL) gets the count. 0, or -1 with a diag. */
 int my_table_load_end(my_table_load *load, long long *rows, diag_list *diags);

@@ -19,7 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fixtures.h"
 #include "pgconn.h"
 #include "pgcopy.h"
 #include "pgmarker.h"
@@ -122,32 +121,30 @@ static int pg_create(backend *b, const char *database_name, const char *run_id, 
     return pg_connect_database(p, diags);
 }
 
-static int pg_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
+static diag_kind pg_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
     if (!p->source) {
         p->source = pg_source_existing(url);
         if (!p->source)
-            return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+            return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
     }
     diag_list problems = DIAG_LIST_INIT;
     p->db = pgconn_connect_patiently(url, &p->patience, &problems);
     if (!p->db) {
-        /* SQLSTATE 3D000 is not exposed for connections: the text is all there is. */
-        const diag *d = diag_list_last(&problems);
-        bool gone = d && strstr(d->message, "database \"") && strstr(d->message, "does not exist");
+        bool gone = pg_database_listed(p, url) == 0;
         if (!gone)
             diag_list_move(diags, &problems);
         diag_list_clear(&problems);
-        return gone ? 1 : -1;
+        return gone ? DIAG_NOT_FOUND : DIAG_ENGINE;
     }
     p->database = strdup(PQdb(p->db));
     if (!p->database || describe_connection(p) < 0)
-        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+        return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
     if (pg_marker_read(p->db, p->database, marked, &p->marker, diags) < 0)
-        return -1;
+        return DIAG_ENGINE;
     p->marked = *marked;
-    return 0;
+    return DIAG_NONE;
 }
 
 /* Positions in a statement's text become file lines and columns. */
@@ -284,8 +281,9 @@ static void forget_copy(pg_backend *p)
     strbuf_reset(&p->copy_buffer);
 }
 
-static int pg_table_begin(backend *b, const char *schema, const char *table, const csv_row *header,
-                          const char *file, bool deferred, diag_list *diags)
+static int pg_table_begin(backend *b, const char *schema, const char *table,
+                          const backend_row *header, const char *file, bool deferred,
+                          diag_list *diags)
 {
     pg_backend *p = as_pg(b);
     (void)deferred; /* deferral is per constraint here: see pg_load_begin */
@@ -334,7 +332,7 @@ static int flush_copy(pg_backend *p, diag_list *diags)
     return 0;
 }
 
-static int pg_table_row(backend *b, const csv_row *row, diag_list *diags)
+static int pg_table_row(backend *b, const backend_row *row, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
     for (size_t i = 0; i < row->count; i++) {
@@ -358,28 +356,27 @@ static int header_column(const pg_backend *p, const char *column)
 }
 
 /*
- * Turns a failed COPY or constraint check into a diag at the fixture's line.
- * `files` are where the offending row may be: the file being copied, or all
- * fixtures of the table a deferred check names.
+ * Turns a failed COPY or constraint check into a diag: at the fixture's line
+ * when COPY names the record, else with the violation as data (table,
+ * constraint, key column and value) for src/fixtures/ to find the line.
+ * `file`: the file being copied, NULL for a deferred check.
  */
-static void add_load_error(pg_backend *p, PGresult *result, char *const *files, size_t file_count,
-                           diag_list *diags)
+static void add_load_error(pg_backend *p, PGresult *result, const char *file, diag_list *diags)
 {
     char *message = pgconn_short_message(PQresultErrorMessage(result));
     const char *detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
     char column[128];
     long long record =
         pg_copy_context_record(PQresultErrorField(result, PG_DIAG_CONTEXT), column, sizeof column);
-    const char *file = file_count ? files[0] : NULL;
     int line = record > 0 ? pg_copy_line_of_record(&p->lines, record) : 0;
-    int field_column = 0;
+    diag *d = diag_add(diags, file, line, 0, "%s%s%s", message ? message : "failed",
+                       detail ? ": " : "", detail ? detail : "");
+    /* The key of a unique or foreign key violation: PostgreSQL's DETAIL format. */
     char key_column[128], key_value[256];
     if (!line && detail && sscanf(detail, "Key (%127[^)])=(%255[^)])", key_column, key_value) == 2)
-        for (size_t f = 0; f < file_count && !line; f++)
-            if ((line = fixtures_find_value(files[f], key_column, key_value, &field_column)))
-                file = files[f];
-    diag *d = diag_add(diags, file, line, field_column, "%s%s%s", message ? message : "failed",
-                       detail ? ": " : "", detail ? detail : "");
+        diag_set_violation(d, PQresultErrorField(result, PG_DIAG_TABLE_NAME),
+                           PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME), key_column,
+                           key_value, record > 0 ? record : 0);
     if (d && column[0] && record > 0) {
         int index = header_column(p, column);
         if (index)
@@ -399,7 +396,7 @@ static int pg_table_end(backend *b, diag_list *diags)
     PGresult *result;
     while ((result = PQgetResult(p->db))) {
         if (PQresultStatus(result) != PGRES_COMMAND_OK && rc == 0) {
-            add_load_error(p, result, &p->file, 1, diags);
+            add_load_error(p, result, p->file, diags);
             rc = -1;
         }
         PQclear(result);
@@ -417,16 +414,7 @@ static int check_constraints(pg_backend *p, diag_list *diags)
     PGresult *result = PQexec(p->db, "SET CONSTRAINTS ALL IMMEDIATE");
     int rc = 0;
     if (PQresultStatus(result) != PGRES_COMMAND_OK) {
-        const char *table = PQresultErrorField(result, PG_DIAG_TABLE_NAME);
-        const manifest_table *owner = NULL;
-        const schema_set *schemas = p->schemas;
-        for (size_t i = 0; schemas && table && i < schemas->count && !owner; i++) {
-            const ddl_table *t = schema_set_table(schemas, i);
-            if (t && strcmp(t->bare_name, table) == 0)
-                owner = &schemas->manifest->tables[i];
-        }
-        add_load_error(p, result, owner ? owner->fixture_paths : NULL,
-                       owner ? owner->fixture_path_count : 0, diags);
+        add_load_error(p, result, NULL, diags);
         rc = -1;
     }
     PQclear(result);

@@ -42,6 +42,12 @@ typedef struct pg_backend {
 
 pg_backend *as_pg(backend *b);
 
+/*
+ * Whether the server lists the database `url` names: 1, 0, or -1 when that
+ * cannot be told (pgowner.c; a failed connection carries no SQLSTATE).
+ */
+int pg_database_listed(pg_backend *p, const char *url);
+
 /* Connects the backend to its test database / to the server's administrative database. */
 int pg_connect_database(pg_backend *p, diag_list *diags);
 int pg_connect_admin(pg_backend *p, diag_list *diags);

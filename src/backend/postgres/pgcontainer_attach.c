@@ -182,6 +182,7 @@ static int read_inspection(pg_container *container, const char *text, diag_list 
                            "container %s is not one of foster's: it lacks the labels foster=1 "
                            "and foster.run",
                            container->name);
+        diag_set_kind(d, DIAG_NOT_MARKED);
         diag_set_hint(d, "foster only stops containers it started");
     } else {
         static const char prefix[] = PG_ENGINE_PASSWORD_VARIABLE "=";
@@ -232,7 +233,9 @@ pg_container *pg_container_attach(const char *engine, const char *name, diag_lis
     int rc = -1;
     if (reply.status != 0) {
         char *what = strbuf_format("cannot find container %s: `%s inspect`", name, known);
-        pg_engine_add_failure(diags, known, &reply, what ? what : "inspect");
+        diag *d = pg_engine_add_failure(diags, known, &reply, what ? what : "inspect");
+        /* the engine's own words (not translated), read in one place: pgengine.c */
+        diag_set_kind(d, pg_engine_says_no_such_container(&reply) ? DIAG_NOT_FOUND : DIAG_ENGINE);
         free(what);
     } else {
         rc = read_inspection(container, reply.out, diags);

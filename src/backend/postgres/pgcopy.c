@@ -48,7 +48,7 @@ void pg_copy_lines_free(pg_copy_lines *lines)
     memset(lines, 0, sizeof *lines);
 }
 
-void pg_copy_append_field(strbuf *sb, const csv_field *f)
+void pg_copy_append_field(strbuf *sb, const backend_field *f)
 {
     if (f->is_null)
         return;

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "csv.h"
+#include "backend_row.h"
 #include "strbuf.h"
 
 /*
@@ -36,7 +36,7 @@ void pg_copy_lines_free(pg_copy_lines *lines);
  * Appends one field in COPY's CSV form: a NULL as nothing, a value quoted
  * when it must be (empty, separators, quotes, line ends, the \. end marker).
  */
-void pg_copy_append_field(strbuf *sb, const csv_field *field);
+void pg_copy_append_field(strbuf *sb, const backend_field *field);
 
 /*
  * Reads the record number (and the column, into `column`, "" when none)

@@ -116,6 +116,12 @@ static int marker_state(PGconn *admin, const char *name, char **comment, diag_li
     return state;
 }
 
+int pg_database_exists(PGconn *admin, const char *name, diag_list *diags)
+{
+    int state = marker_state(admin, name, NULL, diags);
+    return state < 0 ? -1 : state > 0;
+}
+
 int pg_marker_read(PGconn *admin, const char *name, bool *marked, char **comment, diag_list *diags)
 {
     int state = marker_state(admin, name, comment, diags);

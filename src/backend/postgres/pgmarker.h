@@ -59,6 +59,9 @@ int pg_adopt_half_made(PGconn *admin, PGconn *database, const char *name, const 
  * exist; the whole comment into *comment (caller frees) when `comment` is not
  * NULL and it is marked. 0, or -1 with a diag.
  */
+/* 1 when the server lists database `name`, 0 when not, -1 with a diag on error. */
+int pg_database_exists(PGconn *admin, const char *name, diag_list *diags);
+
 int pg_marker_read(PGconn *admin, const char *name, bool *marked, char **comment, diag_list *diags);
 
 /*

@@ -7,8 +7,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "backend_postgres.h"
+#include "pgconn.h"
 #include "pgmarker.h"
 
 int pg_drop_copy(backend *b, const char *suffix, diag_list *diags)
@@ -59,4 +61,28 @@ void backend_postgres_set_owner(backend *b, const char *runtime_dir,
     p->runtime_dir = runtime_dir ? realpath(runtime_dir, NULL) : NULL;
     if (patience)
         p->patience = *patience;
+}
+
+/*
+ * Whether the server lists the database `url` names: 1, 0, or -1 when that
+ * cannot be told. A failed connection carries no SQLSTATE (3D000) and its
+ * message is translated, so the catalog is asked, from the server's
+ * administrative database.
+ */
+int pg_database_listed(pg_backend *p, const char *url)
+{
+    PQconninfoOption *options = PQconninfoParse(url, NULL);
+    const char *name = NULL;
+    for (PQconninfoOption *o = options; o && o->keyword; o++)
+        if (strcmp(o->keyword, "dbname") == 0 && o->val && *o->val)
+            name = o->val;
+    char *conninfo = name ? p->source->ops->conninfo(p->source, "postgres") : NULL;
+    diag_list ignored = DIAG_LIST_INIT;
+    PGconn *admin = conninfo ? pgconn_connect(conninfo, &ignored) : NULL;
+    int listed = admin ? pg_database_exists(admin, name, &ignored) : -1;
+    PQfinish(admin);
+    free(conninfo);
+    PQconninfoFree(options);
+    diag_list_clear(&ignored);
+    return listed;
 }

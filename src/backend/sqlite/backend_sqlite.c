@@ -158,31 +158,32 @@ static void remove_orphan_pristine(sqlite_backend *s)
  * a file without it is opened only when asked to load anyway (--force), and
  * then with nothing changed but the connection's own settings.
  */
-static int sqlite_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
+static diag_kind sqlite_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
     s->path = strdup(path_of_url(url));
     s->url = strbuf_format("sqlite:///%s", s->path ? s->path : "");
     if (!s->path || !s->url)
-        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+        return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
     int id = 0;
     int found = read_marker(s->path, &id);
     if (found > 0) {
         remove_orphan_pristine(s);
-        return 1;
+        return DIAG_NOT_FOUND;
     }
     if (found < 0) {
         diag_add(diags, s->path, 0, 0, "%s", errno ? strerror(errno) : "not a SQLite database");
-        return -1;
+        return DIAG_BAD_INPUT;
     }
     s->marked = *marked = id == FOSTER_SQLITE_APPLICATION_ID;
     /* No SQLITE_OPEN_CREATE: a typo must not create an empty database. */
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         sqlite_add_error(s, diags, s->path, 0, "cannot open the database");
-        return -1;
+        return DIAG_ENGINE;
     }
     /* Not foster's: only settings of this connection, none stored in the file. */
-    return s->marked ? configure(s, diags) : sqlite_exec(s, "PRAGMA foreign_keys = ON", diags);
+    int rc = s->marked ? configure(s, diags) : sqlite_exec(s, "PRAGMA foreign_keys = ON", diags);
+    return rc == 0 ? DIAG_NONE : DIAG_ENGINE;
 }
 
 static int sqlite_create_tables(backend *b, const schema_set *schemas, diag_list *diags)

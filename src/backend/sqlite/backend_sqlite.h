@@ -59,9 +59,9 @@ bool sqlite_file_has_marker(const char *path);
 
 /* Loading (sqlite_load.c), as backend_ops. */
 int sqlite_load_begin(backend *b, const schema_set *schemas, diag_list *diags);
-int sqlite_table_begin(backend *b, const char *schema, const char *table, const csv_row *header,
+int sqlite_table_begin(backend *b, const char *schema, const char *table, const backend_row *header,
                        const char *file, bool deferred, diag_list *diags);
-int sqlite_table_row(backend *b, const csv_row *row, diag_list *diags);
+int sqlite_table_row(backend *b, const backend_row *row, diag_list *diags);
 int sqlite_table_end(backend *b, diag_list *diags);
 int sqlite_check_deferred(backend *b, diag_list *diags);
 int sqlite_exec_sql(backend *b, const sql_statement *statement, const char *file, diag_list *diags);

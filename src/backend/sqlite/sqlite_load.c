@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "backend_sqlite.h"
-#include "fixtures.h"
 #include "strbuf.h"
 
 int sqlite_load_begin(backend *b, const schema_set *schemas, diag_list *diags)
@@ -33,7 +32,7 @@ void sqlite_forget_table(sqlite_backend *s)
 }
 
 /* "table t has no column named x": point at x in the header. */
-static int header_column_of_error(sqlite_backend *s, const csv_row *header)
+static int header_column_of_error(sqlite_backend *s, const backend_row *header)
 {
     const char *message = sqlite3_errmsg(s->db);
     const char *named = strstr(message, "no column named ");
@@ -65,7 +64,7 @@ static bool has_deferred_foreign_keys(sqlite_backend *s, const char *table)
     return found;
 }
 
-int sqlite_table_begin(backend *b, const char *schema, const char *table, const csv_row *header,
+int sqlite_table_begin(backend *b, const char *schema, const char *table, const backend_row *header,
                        const char *file, bool deferred, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
@@ -131,7 +130,7 @@ static void describe_violation(diag *d, const char *column, const char *value, c
  * SQLite says only "FOREIGN KEY constraint failed". Find which foreign key
  * the row breaks, so the message can name the column and the missing parent.
  */
-static void explain_foreign_key(sqlite_backend *s, const csv_row *row, diag *d)
+static void explain_foreign_key(sqlite_backend *s, const backend_row *row, diag *d)
 {
     sqlite3_stmt *list;
     char *sql = sqlite3_mprintf("PRAGMA foreign_key_list(\"%w\")", s->table);
@@ -144,7 +143,7 @@ static void explain_foreign_key(sqlite_backend *s, const csv_row *row, diag *d)
         const char *parent = (const char *)sqlite3_column_text(list, 2);
         const char *from = (const char *)sqlite3_column_text(list, 3);
         const char *to = (const char *)sqlite3_column_text(list, 4);
-        const csv_field *value = NULL;
+        const backend_field *value = NULL;
         for (size_t i = 0; i < s->column_count && i < row->count; i++)
             if (strcmp(s->columns[i], from) == 0)
                 value = &row->fields[i];
@@ -182,8 +181,8 @@ static void explain_foreign_key(sqlite_backend *s, const csv_row *row, diag *d)
  * "UNIQUE constraint failed: t.c" and "NOT NULL constraint failed: t.c" name
  * the column; find its field in the row.
  */
-static const csv_field *field_of_constraint_error(const sqlite_backend *s, const csv_row *row,
-                                                  const char *message)
+static const backend_field *field_of_constraint_error(const sqlite_backend *s,
+                                                      const backend_row *row, const char *message)
 {
     const char *failed = strstr(message, "constraint failed: ");
     if (!failed)
@@ -199,11 +198,11 @@ static const csv_field *field_of_constraint_error(const sqlite_backend *s, const
     return NULL;
 }
 
-int sqlite_table_row(backend *b, const csv_row *row, diag_list *diags)
+int sqlite_table_row(backend *b, const backend_row *row, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
     for (size_t i = 0; i < row->count; i++) {
-        const csv_field *f = &row->fields[i];
+        const backend_field *f = &row->fields[i];
         if (f->is_null)
             sqlite3_bind_null(s->insert, (int)i + 1);
         else
@@ -214,7 +213,7 @@ int sqlite_table_row(backend *b, const csv_row *row, diag_list *diags)
     if (rc == SQLITE_DONE)
         return 0;
     const char *message = sqlite3_errmsg(s->db);
-    const csv_field *field = field_of_constraint_error(s, row, message);
+    const backend_field *field = field_of_constraint_error(s, row, message);
     diag *d = diag_add(diags, s->file, field ? field->line : row->line, field ? field->column : 0,
                        "cannot load row into \"%s\": %s", s->table, message);
     if (d && sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
@@ -264,9 +263,10 @@ static void foreign_key_columns(sqlite_backend *s, const char *table, int id, ch
 }
 
 /*
- * One row of PRAGMA foreign_key_check: find the fixture line that holds the
- * row's value (re-reading the table's fixtures: costs nothing until a row
- * fails, unlike remembering the line of every row).
+ * One row of PRAGMA foreign_key_check, reported as data (table, column,
+ * value): src/fixtures/ finds the fixture line that holds the value
+ * (re-reading the table's fixtures costs nothing until a row fails, unlike
+ * remembering the line of every row).
  */
 static void report_violation(sqlite_backend *s, const char *table, sqlite3_int64 rowid,
                              const char *parent, int id, diag_list *diags)
@@ -274,18 +274,13 @@ static void report_violation(sqlite_backend *s, const char *table, sqlite3_int64
     char *from, *to;
     foreign_key_columns(s, table, id, &from, &to);
     char *value = from ? value_in_row(s, table, from, rowid) : NULL;
-    const char *file = NULL;
-    int line = 0, column = 0;
-    for (size_t p = 0; value && !line && p < s->pending_count; p++)
-        if (strcmp(s->pending[p].table, table) == 0) {
-            file = s->pending[p].file;
-            line = fixtures_find_value(file, from, value, &column);
-        }
-    diag *d = diag_add(diags, file, line, column,
+    diag *d = diag_add(diags, NULL, 0, 0,
                        "row of \"%s\" references a missing \"%s\" row (foreign key violation)",
                        table, parent);
-    if (from && value)
+    if (from && value) {
         describe_violation(d, from, value, parent, to);
+        diag_set_violation(d, table, NULL, from, value, 0);
+    }
     free(from);
     free(to);
     free(value);

@@ -1,0 +1,25 @@
+/*
+ * pgkinds.h — the PostgreSQL backend kinds (backend_kind.h), one per place a
+ * server comes from: `postgres` (an existing server), `cluster` (one foster
+ * starts with initdb) and `container` (one foster runs in docker/podman).
+ * Listed in the registry. pgkinds_gc.c holds their garbage collection.
+ */
+#ifndef FOSTER_PGKINDS_H
+#define FOSTER_PGKINDS_H
+
+#include "backend_kind.h"
+
+extern const backend_kind postgres_kind;
+extern const backend_kind cluster_kind;
+extern const backend_kind container_kind;
+
+/* gc (pgkinds_gc.c): marked databases of dead runs on the postgres kind's server. */
+void pg_collect_server_garbage(backend_gc *gc);
+/* gc (pgkinds_gc.c): containers of dead, unkept runs recorded here. */
+void pg_collect_container_garbage(backend_gc *gc);
+
+/* (pgkinds_gc.c): the half-made database of a run killed before marking it. */
+void pg_finish_half_made(const backend_setup *setup, const backend_run *run,
+                         void (*progress)(void *context, const char *line), void *context);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+ * pgkinds_gc.c — what `foster gc` removes for the PostgreSQL kinds: marked
+ * databases of dead processes of this host on the postgres kind's server,
+ * and the containers of dead, unkept runs recorded here.
+ */
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "identity.h"
+#include "pgconn.h"
+#include "pgcontainer.h"
+#include "pgkinds.h"
+#include "pgmarker.h"
+#include "pgsource.h"
+#include "strbuf.h"
+
+/*
+ * Why gc must leave marked database `d` that no record here claims, or NULL
+ * when it is abandoned: named as foster names its run's databases, not kept,
+ * made by this runtime directory on this host, boot and PID namespace, by a
+ * process that is dead. Into `why` (a message of `size` bytes).
+ */
+static const char *cannot_prove_abandoned(const backend_gc *gc, const pg_marked_database *d,
+                                          char *why, size_t size)
+{
+    process_identity me;
+    process_identity_get(&me);
+    char *directory = realpath(gc->setup->runtime_dir, NULL);
+    if (!pg_marker_name_fits(d->name, d->run_id))
+        snprintf(why, size, "its name is not one foster gives run %s (renamed?)", d->run_id);
+    else if (d->kept)
+        snprintf(why, size, "kept by `foster up` (run %s, uid %ld, runtime directory %s)",
+                 d->run_id, d->uid, d->dir ? d->dir : "?");
+    else if (!d->dir || !d->boot || !d->pidns)
+        snprintf(why, size, "its marker (of an older foster) names no runtime directory");
+    else if (strcmp(d->host, me.host) != 0)
+        snprintf(why, size, "made on host %s", d->host);
+    else if (strcmp(d->pidns, me.pid_ns) != 0)
+        snprintf(why, size, "made in another PID namespace (%s)", d->pidns);
+    else if (strcmp(d->boot, me.boot_id) != 0)
+        snprintf(why, size, "made before this machine last booted");
+    else if (!directory || strcmp(d->dir, directory) != 0)
+        snprintf(why, size, "made by the runtime directory %s, not this one", d->dir);
+    else if (d->pid <= 0 || gc->alive(d->pid))
+        snprintf(why, size, "its foster process %ld still runs", (long)d->pid);
+    else
+        why = NULL;
+    free(directory);
+    return why;
+}
+
+/*
+ * The postgres kind's server: marked databases no record here claims,
+ * dropped only when cannot_prove_abandoned finds nothing; the others are
+ * named with the reason they stay. Only for the session's own kind: its
+ * manifest names the server.
+ */
+void pg_collect_server_garbage(backend_gc *gc)
+{
+    if (!gc->own_kind)
+        return;
+    diag_list problems = DIAG_LIST_INIT;
+    PGconn *admin = pgconn_connect(gc->setup->server_url, &problems);
+    pg_marked_database *databases = NULL;
+    size_t count = 0;
+    if (!admin || pg_marked_databases(admin, &databases, &count, &problems) < 0) {
+        const diag *d = diag_list_last(&problems);
+        backend_gc_say(gc, "could not look at the server: %s", d ? d->message : "failed");
+        gc->failures++;
+    }
+    for (size_t i = 0; i < count; i++) {
+        pg_marked_database *d = &databases[i];
+        bool kept = false;
+        if (gc->recorded(gc, d->run_id, &kept))
+            continue; /* its record decides: see the janitor's gc of runs */
+        char why[512];
+        if (cannot_prove_abandoned(gc, d, why, sizeof why))
+            backend_gc_say(gc, "left database %s: %s", d->name, why);
+        else if (gc->dry_run)
+            backend_gc_say(gc, "would drop database %s (run %s, dead process %ld)", d->name,
+                           d->run_id, (long)d->pid);
+        else if (pg_drop_marked(admin, d->name, &problems) == 0)
+            backend_gc_say(gc, "dropped database %s (run %s, dead process %ld)", d->name, d->run_id,
+                           (long)d->pid);
+        else {
+            backend_gc_say(gc, "could not drop database %s", d->name);
+            gc->failures++;
+        }
+    }
+    pg_marked_databases_free(databases, count);
+    PQfinish(admin);
+    diag_list_clear(&problems);
+}
+
+/* Whether an earlier entry of the list names the same container (podman-docker shares a store). */
+static bool listed_before(const pg_container_entry *entries, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(entries[j].name, entries[i].name) == 0)
+            return true;
+    return false;
+}
+
+/* Removes one container of a dead run recorded here, and then its record. */
+static void remove_container(backend_gc *gc, const pg_container_entry *e, const char *run)
+{
+    diag_list problems = DIAG_LIST_INIT;
+    pg_container *container = pg_container_attach(e->engine, e->name, &problems);
+    bool already_gone = !container && diag_list_last_kind(&problems) == DIAG_NOT_FOUND;
+    if (already_gone || (container && pg_container_stop(container, &problems) == 0)) {
+        backend_gc_say(gc, "removed container %s (%s, run %s, dead process %ld)", e->name,
+                       e->engine, run, (long)e->owner_pid);
+        gc->forget(gc, e->run_id);
+    } else {
+        backend_gc_say(gc, "could not remove container %s", e->name);
+        gc->failures++;
+    }
+    pg_container_free(container);
+    diag_list_clear(&problems);
+}
+
+/*
+ * Containers labelled foster=1 whose run has a record here that was not kept
+ * and whose foster process is dead. A container with no record here may be
+ * another user's, or another runtime directory's kept run: it is named and
+ * left alone (a label cannot say "kept": `up` decides after the container
+ * started). Such containers are removed with the engine's own tools.
+ */
+void pg_collect_container_garbage(backend_gc *gc)
+{
+    diag_list problems = DIAG_LIST_INIT;
+    size_t count = 0;
+    pg_container_entry *entries = pg_container_list(NULL, &count, &problems);
+    for (size_t i = 0; entries && i < count; i++) {
+        pg_container_entry *e = &entries[i];
+        if (listed_before(entries, i))
+            continue;
+        bool kept = false;
+        bool recorded = e->run_id && gc->recorded(gc, e->run_id, &kept);
+        bool dead = e->owner_pid > 0 && !gc->alive(e->owner_pid);
+        if (kept || !dead)
+            continue;
+        const char *run = e->run_id ? e->run_id : "?";
+        if (!recorded)
+            backend_gc_say(gc,
+                           "left container %s (%s, run %s): no run record here claims it; "
+                           "remove it with `%s rm -f %s` if it is yours",
+                           e->name, e->engine, run, e->engine, e->name);
+        else if (gc->dry_run)
+            backend_gc_say(gc, "would remove container %s (%s, run %s, dead process %ld)", e->name,
+                           e->engine, run, (long)e->owner_pid);
+        else
+            remove_container(gc, e, run);
+    }
+    pg_container_list_free(entries, count);
+    diag_list_clear(&problems);
+}
+
+/* One progress line through `progress`. */
+static void say_to(void (*progress)(void *, const char *), void *context, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say_to(void (*progress)(void *, const char *), void *context, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    char *line = strbuf_vformat(fmt, args);
+    va_end(args);
+    if (line)
+        progress(context, line);
+    free(line);
+}
+
+/*
+ * A run on an existing server killed between CREATE DATABASE and its COMMENT
+ * left a database its record names but no marker: when it fits the run and
+ * holds nothing (pg_adopt_half_made), it is marked and dropped.
+ */
+void pg_finish_half_made(const backend_setup *setup, const backend_run *run,
+                         void (*progress)(void *context, const char *line), void *context)
+{
+    pg_source *source = pg_source_existing(setup->server_url);
+    char *admin_info = source ? source->ops->conninfo(source, NULL) : NULL;
+    char *database_info = source ? source->ops->conninfo(source, run->database) : NULL;
+    char *marker = pg_marker_text(run->run_id, NULL, false);
+    diag_list problems = DIAG_LIST_INIT;
+    PGconn *admin = admin_info && marker ? pgconn_connect(admin_info, &problems) : NULL;
+    diag_list absent = DIAG_LIST_INIT; /* a database that was never created cannot be reached */
+    PGconn *database = admin ? pgconn_connect(database_info, &absent) : NULL;
+    const char *why = NULL;
+    int adopted = admin ? pg_adopt_half_made(admin, database, run->database, run->run_id, marker,
+                                             &why, &problems)
+                        : -1;
+    if (adopted > 0 && pg_drop_marked(admin, run->database, &problems) == 0)
+        say_to(progress, context, "run %s: dropped its half-made database %s", run->run_id,
+               run->database);
+    else if (adopted == 0 && strcmp(why, "it does not exist") != 0)
+        say_to(progress, context, "left database %s: %s", run->database, why);
+    else if (adopted != 0) {
+        const diag *d = diag_list_last(&problems);
+        say_to(progress, context, "could not finish the half-made database %s: %s", run->database,
+               d ? d->message : "out of memory");
+    }
+    PQfinish(database);
+    PQfinish(admin);
+    diag_list_clear(&absent);
+    diag_list_clear(&problems);
+    free(marker);
+    free(admin_info);
+    free(database_info);
+    if (source)
+        source->ops->free(source);
+}

@@ -1,0 +1,77 @@
+/*
+ * sqlite_kind.c — the `sqlite` backend kind: makes and reaches file-backed
+ * (or in-memory) SQLite databases, and collects the files of dead runs.
+ */
+#include "sqlite_kind.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend_sqlite.h"
+#include "strbuf.h"
+
+static backend *sqlite_make(const backend_setup *setup, char **server, diag_list *diags)
+{
+    (void)diags;
+    *server = NULL;
+    return backend_sqlite_new(setup->runtime_dir);
+}
+
+static backend_attach_result sqlite_attach(const backend_setup *setup, const backend_run *run,
+                                           backend **out, char **target, diag_list *diags)
+{
+    (void)diags;
+    *out = backend_sqlite_new(setup->runtime_dir);
+    *target = strdup(run->url);
+    return BACKEND_ATTACHED;
+}
+
+/* SQLite files in the runtime directory that no record claims any more. */
+static void sqlite_collect_garbage(backend_gc *gc)
+{
+    const char *directory = gc->setup->runtime_dir;
+    DIR *dir = opendir(directory);
+    struct dirent *entry;
+    while (dir && (entry = readdir(dir))) {
+        const char *name = entry->d_name;
+        if (!str_has_suffix(name, ".sqlite3") && !str_has_suffix(name, ".sqlite3.pristine"))
+            continue;
+        if (gc->claimed(gc, name))
+            continue;
+        char *path = strbuf_format("%s/%s", directory, name);
+        if (!path)
+            continue;
+        if (!sqlite_file_has_marker(path)) {
+            backend_gc_say(gc, "left %s: it does not carry foster's marker", path);
+        } else if (gc->dry_run) {
+            backend_gc_say(gc, "would remove %s (no run record claims it)", path);
+        } else if (unlink(path) == 0) {
+            backend_gc_say(gc, "removed %s (no run record claimed it)", path);
+        } else {
+            backend_gc_say(gc, "could not remove %s: %s", path, strerror(errno));
+            gc->failures++;
+        }
+        free(path);
+    }
+    if (dir)
+        closedir(dir);
+}
+
+static backend *sqlite_for_url(void)
+{
+    return backend_sqlite_new(NULL);
+}
+
+const backend_kind sqlite_kind = {
+    .name = "sqlite",
+    .dialect = SCHEMA_SQLITE,
+    .in_memory = true,
+    .make = sqlite_make,
+    .attach = sqlite_attach,
+    .collect_garbage = sqlite_collect_garbage,
+    /* no takes_url: a file name, whatever no server kind claims */
+    .for_url = sqlite_for_url,
+};
