@@ -204,7 +204,7 @@ FOSTER_API const char *foster_run_id(const foster_session *session);
 FOSTER_API const char *foster_url(const foster_session *session);
 
 /*
- * The environment a command run against the database needs (DESIGN.md:
+ * The environment a command run against the database needs (docs/environment.md:
  * DATABASE_URL, FOSTER_BACKEND, FOSTER_RUN_ID, ...), as `count` name/value
  * pairs owned by the session; 0 before provisioning.
  */

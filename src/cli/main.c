@@ -1,7 +1,7 @@
 /*
  * main.c — the foster command: reads the arguments (options.c), runs one
  * command (commands_*.c) and exits with its status; the exit codes are the
- * contract of docs/commands.md ("Exit status"), and usage.c's table the
+ * contract of docs/exit-codes.md, and usage.c's table the
  * usage of every command.
  */
 #include <stdio.h>

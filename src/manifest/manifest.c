@@ -1,5 +1,5 @@
 /*
- * manifest.c — reads foster.ini (see manifest.h and DESIGN.md, "Manifest").
+ * manifest.c — reads foster.ini (see manifest.h and docs/manifest.md).
  *
  * inih splits the "key = value" lines. A line reader in front of it does the
  * rest, because the Debian build of inih has no line number in its handler,

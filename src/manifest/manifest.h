@@ -1,6 +1,6 @@
 /*
  * manifest.h — reads foster.ini, the list of tables a project reads but
- * another system owns (format in DESIGN.md, "Manifest").
+ * another system owns (format in docs/manifest.md).
  *
  * Parsed with inih. Every problem is reported with the file and line: unknown
  * sections and keys, duplicate keys or tables, bad values (backend, engine,

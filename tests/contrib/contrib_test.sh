@@ -16,8 +16,9 @@
 # last line "N passed, M failed". Exit status 0 only when M is 0.
 #
 # Needs bash, make, Debian's python3 (/usr/bin/python3, or $PYTHON) with
-# python3-django, python3-psycopg2, python3-pytest, python3-pytest-django,
-# python3-pytest-xdist, python3-yaml, python3-pip, python3-setuptools; and the PostgreSQL server
+# python3-django (or Django 4.2 from bookworm-backports: FOSTER_TEST_DJANGO_DIR),
+# python3-psycopg2, python3-pytest, python3-pytest-django, python3-pytest-xdist,
+# python3-yaml, python3-pip, python3-setuptools; and the PostgreSQL server
 # package for the cluster backend. No network.
 
 # shellcheck source=SCRIPTDIR/../harness.sh
@@ -404,6 +405,109 @@ test_django_foster_runner_reports_a_failing_foster_up() {
     assert_runtime_empty
 }
 
+# A router sends the unmanaged (trading) models to a second alias, "trading",
+# which foster provisions too: the fixture rows are read through it, writes
+# through it are rolled back, the managed model stays on "default".
+write_router_project() {
+    mkdir -p "$WORK/router"
+    cat >"$WORK/router/router_settings.py" <<'EOF'
+from example_project.settings import *  # noqa
+import foster_django
+
+DATABASES = {
+    "default": foster_django.database(),
+    "trading": foster_django.database(TEST={"MIRROR": "default"}),
+}
+DATABASE_ROUTERS = ["router_settings.TradingRouter"]
+
+
+class TradingRouter:
+    """The trading app's unmanaged models live on the "trading" alias."""
+
+    def db_for_read(self, model, **hints):
+        return "trading" if model._meta.app_label == "trading" else None
+
+    db_for_write = db_for_read
+
+    def allow_relation(self, a, b, **hints):
+        return True
+
+    def allow_migrate(self, db, app_label, **hints):
+        return (db == "trading") == (app_label == "trading")
+EOF
+    cat >"$WORK/router/router_tests.py" <<'EOF'
+import datetime
+import os
+
+from django.db import connections
+from django.test import TestCase
+
+from desk.models import TradeNote
+from trading.models import Account
+
+
+class RouterTests(TestCase):
+    databases = {"default", "trading"}
+
+    def test_a_fixture_rows_are_read_through_the_second_alias(self):
+        accounts = list(Account.objects.order_by("id"))
+        self.assertEqual(len(accounts), 5)
+        self.assertEqual({a._state.db for a in accounts}, {"trading"})
+
+    def test_b_the_second_alias_is_fosters_database(self):
+        name = connections["trading"].settings_dict["NAME"]
+        self.assertEqual(name, os.environ.get("FOSTER_SQLITE_PATH") or os.environ["PGDATABASE"])
+        self.assertTrue(connections["trading"].settings_dict["ENGINE"].startswith("foster_django."))
+
+    def test_c_writes_through_the_second_alias(self):
+        Account.objects.filter(id=1).update(cash_balance=0)
+        Account.objects.create(id=99, user_id=2, name="X", cash_balance=1,
+                               opened_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc))
+        self.assertEqual(Account.objects.count(), 6)
+
+    def test_d_are_rolled_back(self):
+        self.assertEqual(Account.objects.count(), 5)
+        self.assertNotEqual(Account.objects.get(id=1).cash_balance, 0)
+
+
+
+# On SQLite the two aliases are two connections to one file: a class whose
+# tests wrote through one holds its write lock until the class ends.
+class ManagedModelTests(TestCase):
+    databases = {"default", "trading"}
+
+    def test_e_the_managed_model_stays_on_default(self):
+        note = TradeNote.objects.create(account=Account.objects.get(id=1), text="routed")
+        self.assertEqual(note._state.db, "default")
+        self.assertEqual(TradeNote.objects.using("default").count(), 1)
+EOF
+}
+
+run_router_tests() { # [manage.py test OPTIONS...]
+    write_router_project
+    FOSTER=$FOSTER_BIN PYTHONPATH=$WORK/router in_example "$PYTHON" manage.py test router_tests \
+        --settings=router_settings -v 2 "$@"
+    assert_django_ok 5
+    assert_contains "$OUT" "test_d_are_rolled_back (router_tests.RouterTests"
+    assert_runtime_empty
+}
+
+test_django_router_sends_unmanaged_models_to_a_second_foster_alias_on_sqlite() {
+    run_router_tests
+}
+
+test_django_router_sends_unmanaged_models_to_a_second_foster_alias_on_cluster() {
+    run_router_tests --foster-backend cluster
+}
+
+test_django_router_under_foster_run() {
+    write_router_project
+    PYTHONPATH=$WORK/router in_example "$FOSTER_BIN" run -- "$PYTHON" manage.py test router_tests \
+        --settings=router_settings
+    assert_django_ok 5
+    assert_runtime_empty
+}
+
 # Django fixtures: `manage.py dumpdata` output as foster's JSON fixtures
 # (manifest key `model`), in place of the CSV files of two tables; the example's
 # tests then see exactly the same rows.
@@ -575,6 +679,60 @@ assert command.index("foster wait ") < command.index("foster run -b postgres "),
 assert services["tests"]["environment"]["FOSTER_SERVER"].startswith("postgresql://postgres@db:5432/")'
 }
 
+# Every package that building and installing foster needs (.ci/install-deps
+# --list build) is in each recipe's install step, and in README's install
+# line: a recipe that lacks one cannot build foster (as libjansson-dev once
+# was missing from the GitHub recipe).
+recipe_install_lines() { # FILE: the apt-get install command(s), continuation lines joined
+    sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$1" | grep -E 'apt-get install'
+}
+
+test_ci_recipes_name_every_package_that_building_foster_needs() {
+    local packages package recipe lines
+    packages=$(sh "$ROOT/.ci/install-deps" --list build)
+    assert_contains "$packages" "libjansson-dev"
+    for recipe in "$CONTRIB/ci/github-actions.yml" "$CONTRIB/compose/Dockerfile" "$ROOT/README.md"; do
+        lines=$(recipe_install_lines "$recipe")
+        [ -n "$lines" ] || fail "$recipe has no apt-get install"
+        for package in $packages; do
+            [[ " $lines " =~ [[:space:]]$package[[:space:]] ]] ||
+                fail "$recipe does not install $package (.ci/install-deps --list build needs it)"
+        done
+    done
+}
+
+# The GitHub recipe's "Install foster" step, run here: apt-get only checks that
+# each package it names is installed, sudo installs into a scratch root
+# (DESTDIR), and the repository is this one. The installed foster then runs
+# the recipe's test steps.
+test_github_actions_install_step_builds_and_installs_foster() {
+    mkdir -p "$WORK/shims" "$WORK/runner"
+    cat >"$WORK/shims/apt-get" <<'EOF'
+#!/bin/sh
+[ "$1" = install ] || exit 0
+shift
+for p in "$@"; do
+    case $p in -*) continue ;; esac
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        { echo "apt-get stand-in: $p is not installed here" >&2; exit 100; }
+done
+EOF
+    printf '#!/bin/sh\nDESTDIR=%s exec "$@"\n' "$WORK/root" >"$WORK/shims/sudo"
+    chmod +x "$WORK/shims/apt-get" "$WORK/shims/sudo"
+    local step
+    step=$("$PYTHON" -c '
+import sys, yaml
+job = yaml.safe_load(open(sys.argv[1]))["jobs"]["test"]
+print([s for s in job["steps"] if s.get("name") == "Install foster"][0]["run"])' "$CONTRIB/ci/github-actions.yml")
+    [ -d "$ROOT/.git" ] || [ -f "$ROOT/.git" ] || skip "the source tree is not a git repository to clone"
+    PATH=$WORK/shims:$PATH RUNNER_TEMP=$WORK/runner FOSTER_REPOSITORY=file://$ROOT run bash -ec "$step"
+    assert_exit 0
+    [ -x "$WORK/root/usr/local/bin/foster" ] || fail "the step installed no foster: $OUT"
+    run "$WORK/root/usr/local/bin/foster" -c "$ROOT/foster.ini" -q run -- true
+    assert_exit 0
+    assert_runtime_empty
+}
+
 # The commands of a recipe, run against a server: a foster cluster stands in
 # for the service container, `foster`, `python` and `python3` are on PATH.
 test_github_actions_recipe_commands_run_the_django_tests_against_a_server() {
@@ -620,6 +778,13 @@ test_foster_django_unit_tests() {
     assert_contains "$OUT" "Ran 16 tests"
 }
 
+test_django_internals_foster_django_relies_on_exist() {
+    run "$PYTHON" "$SCRIPT_DIR/test_django_internals.py" -v
+    assert_exit 0
+    assert_contains "$OUT" "Django $DJANGO_VERSION"
+    assert_contains "$OUT" "Ran 4 tests"
+}
+
 test_foster_django_installs_with_pip_and_works_from_the_install() {
     cp -R "$CONTRIB/django" "$WORK/src"
     run "$PYTHON" -m pip install --no-deps --no-build-isolation --no-index --quiet \
@@ -652,8 +817,31 @@ EOF
 # ===========================================================================
 # The runner.
 
+# FOSTER_TEST_DJANGO_DIR: run on bookworm-backports' Django (4.2), unpacked
+# there by backports_django.sh, instead of the system's (3.2): $PYTHON becomes
+# a python3 with that Django first on its path.
 before_all() {
     [ -x "$PYTHON" ] || { echo "python3 not found: $PYTHON" >&2; exit 2; }
+    if [ -n "${FOSTER_TEST_DJANGO_DIR:-}" ]; then
+        local site
+        if ! site=$("$SCRIPT_DIR/backports_django.sh" "$FOSTER_TEST_DJANGO_DIR" 2>"$SUITE_TMP/why"); then
+            skip_all "no Django from bookworm-backports: $(cat "$SUITE_TMP/why")"
+        fi
+        printf '#!/bin/sh\nPYTHONPATH=%s${PYTHONPATH:+:$PYTHONPATH} exec %s "$@"\n' "$site" "$PYTHON" \
+            >"$SUITE_TMP/python3"
+        chmod +x "$SUITE_TMP/python3"
+        PYTHON=$SUITE_TMP/python3
+    fi
+    DJANGO_VERSION=$("$PYTHON" -c 'import django; print(django.get_version())') ||
+        { echo "Bail out! $PYTHON cannot import django"; exit 2; }
+    if [ -n "${FOSTER_TEST_DJANGO_DIR:-}" ] && [[ $DJANGO_VERSION != 4.2.* ]]; then
+        echo "Bail out! expected Django 4.2 from $FOSTER_TEST_DJANGO_DIR, got $DJANGO_VERSION"
+        exit 2
+    fi
+}
+
+describe_suite() {
+    echo "# Django $DJANGO_VERSION ($("$PYTHON" -c 'import django; print(django.__file__)'))"
 }
 
 prepare_environment() {

@@ -3,7 +3,7 @@
 #
 #   usage: cli_test.sh FOSTER_BINARY [NAME_REGEX]
 #
-# Each test_* function below is one behaviour of DESIGN.md, named after it.
+# Each test_* function below is one behaviour of the contract in docs/, named after it.
 # It runs in a subshell, in a fresh temporary directory ($WORK, also HOME and
 # TMPDIR), with FOSTER_RUNTIME_DIR set to a fresh private directory
 # ($RUNTIME, mode 0700). After every test that directory must be empty: no

@@ -13,7 +13,7 @@
 # $SUPER_PW) and foster_app (LOGIN CREATEDB, password $APP_PW, no superuser:
 # what foster connects as, so that skipped OWNER TO and GRANT are real tests).
 #
-# Each test_* function is one behaviour of DESIGN.md, named after it, run in a
+# Each test_* function is one behaviour of the contract in docs/, named after it, run in a
 # subshell in a fresh temporary directory ($WORK, with HOME and TMPDIR inside)
 # with FOSTER_RUNTIME_DIR set to a fresh private directory ($RUNTIME, short,
 # under /tmp: a normal user's cluster puts its socket there) and

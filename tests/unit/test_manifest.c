@@ -77,7 +77,7 @@ static void parse_project(const char *text, manifest *m)
     free(path);
 }
 
-/* ---- The DESIGN.md example and defaults ---- */
+/* ---- The docs/manifest.md example and defaults ---- */
 
 static const char design_example[] =
     "; foster.ini: tables this project reads but another system owns\n"

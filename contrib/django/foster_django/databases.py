@@ -44,7 +44,8 @@ def database(url=None, *, fallback=None, **extra):
         that says how to get a database.
     extra: Django settings applied over what the URL gives (OPTIONS,
         CONN_MAX_AGE, ATOMIC_REQUESTS, TIME_ZONE, ...); OPTIONS are merged
-        with the URL's query parameters.
+        with the URL's query parameters, TEST (MIRROR, MIGRATE, ...) with
+        what foster sets there.
 
     Returns a new dict. Raises foster_django.FosterUrlError when the URL is
     neither sqlite:/// nor postgresql://.
@@ -124,8 +125,10 @@ def configure(entry, url, extra=None):
         PORT=parsed["PORT"],
         OPTIONS=options,
     )
+    extra_test = extra.pop("TEST", None) or {}
     entry.update(extra)
     test = dict(test)
+    test.update(extra_test)  # MIRROR, MIGRATE, ... given to database()
     test["NAME"] = parsed["NAME"]
     test[MARK] = {"extra": recorded}
     entry["TEST"] = test

@@ -120,11 +120,12 @@ def _sync(alias, entry):
     if settings.DATABASES.get(alias) is not entry:
         settings.DATABASES[alias].clear()
         settings.DATABASES[alias].update(copy.deepcopy(entry))
-    # A connection object, when one exists, was built for the old ENGINE.
-    existing = getattr(connections._connections, alias, None)
-    if existing is not None:
-        existing.close()
-        del connections[alias]
+    # A connection object, when one exists, was built for the old ENGINE:
+    # close it and let the next use build one for the new entry. (Getting it
+    # makes one when there is none; closing a connection never opened is
+    # nothing.)
+    connections[alias].close()
+    del connections[alias]
 
 
 def close_all():

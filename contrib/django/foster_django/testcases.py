@@ -49,14 +49,29 @@ class TransactionTestCase(DjangoTransactionTestCase):
         super().setUpClass()
         cls._foster_snapshots = []
         try:
-            for alias in sorted(cls._databases_names(include_mirrors=False)):
-                connection = connections[alias]
-                if is_foster(connection.settings_dict):
-                    cls._foster_snapshots.append(Snapshot.take(connection))
+            for alias in cls._foster_aliases():
+                cls._foster_snapshots.append(Snapshot.take(connections[alias]))
         except BaseException:
             cls._drop_foster_snapshots()
             super().tearDownClass()
             raise
+
+    @classmethod
+    def _foster_aliases(cls):
+        """The aliases of this class's `databases` that are foster's, one per
+        database: a mirror, or a second alias of the same database (a router's),
+        is left out."""
+        aliases = connections if cls.databases == "__all__" else cls.databases
+        seen, chosen = set(), []
+        for alias in sorted(aliases):
+            entry = connections[alias].settings_dict
+            if not is_foster(entry) or (connections.settings[alias].get("TEST") or {}).get("MIRROR"):
+                continue
+            database = (entry.get("NAME"), entry.get("HOST"), entry.get("PORT"))
+            if database not in seen:
+                seen.add(database)
+                chosen.append(alias)
+        return chosen
 
     @classmethod
     def tearDownClass(cls):

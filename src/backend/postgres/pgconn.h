@@ -56,7 +56,7 @@ char *pgconn_quote_table(PGconn *conn, const char *schema, const char *table);
 
 /*
  * postgresql://user@host:port/database, or for a unix socket directory
- * postgresql://user@/database?host=/dir&port=N (DESIGN.md); no password ever.
+ * postgresql://user@/database?host=/dir&port=N (docs/environment.md); no password ever.
  * Caller frees; NULL when memory ran out.
  */
 char *pgconn_url(const char *user, const char *host, const char *port, const char *database);
