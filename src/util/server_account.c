@@ -198,6 +198,39 @@ char *server_make_relocated_home(const server_account *account, const char *name
     return NULL;
 }
 
+int server_make_home(const server_account *account, const char *runtime, const char *name,
+                     char **directory, char **home, diag_list *diags)
+{
+    char *in_runtime = strbuf_format("%s/%s", runtime, name);
+    char *made = NULL;
+    if (in_runtime && !account->switch_user) {
+        if (mkdir(in_runtime, 0700) == 0 && !(made = strdup(in_runtime)))
+            rmdir(in_runtime);
+    } else if (in_runtime) {
+        made = server_make_relocated_home(account, name, diags);
+        if (!made) {
+            free(in_runtime);
+            return -1;
+        }
+        if (chown(made, account->uid, account->gid) < 0 || symlink(made, in_runtime) < 0) {
+            int saved = errno;
+            rmdir(made);
+            free(made);
+            made = NULL;
+            errno = saved;
+        }
+    }
+    if (!made) {
+        diag_add(diags, NULL, 0, 0, "cannot create the cluster directory %s/%s: %s", runtime, name,
+                 in_runtime ? strerror(errno) : "out of memory");
+        free(in_runtime);
+        return -1;
+    }
+    *directory = in_runtime;
+    *home = made;
+    return 0;
+}
+
 bool server_process_gone(pid_t pid, bool *child)
 {
     if (*child) {

@@ -47,6 +47,17 @@ bool server_account_can_traverse(const server_account *account, const char *path
  */
 char *server_make_relocated_home(const server_account *account, const char *name, diag_list *diags);
 
+/*
+ * A server's home for `name`: "<runtime>/<name>" itself when the account is
+ * foster's own user, else a relocated home (above) given to the account and
+ * linked from "<runtime>/<name>". On success 0, *directory = the path in the
+ * runtime directory and *home = the real folder (new strings, the caller's to
+ * free and to remove). On failure -1 with a diag, nothing left behind and
+ * nothing set.
+ */
+int server_make_home(const server_account *account, const char *runtime, const char *name,
+                     char **directory, char **home, diag_list *diags);
+
 typedef struct server_spawn_spec {
     char *const *argv;             /* argv[0] is a path */
     const char *cwd;               /* NULL: stay */

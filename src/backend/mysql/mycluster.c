@@ -67,31 +67,9 @@ static int set_paths(my_cluster *cluster, char *home)
 static int make_home(my_cluster *cluster, const char *runtime, const char *name,
                      const server_account *account, diag_list *diags)
 {
-    char *directory = strbuf_format("%s/%s", runtime, name);
-    char *home = NULL;
-    if (directory && !account->switch_user) {
-        if (mkdir(directory, 0700) == 0 && !(home = strdup(directory)))
-            rmdir(directory);
-    } else if (directory) {
-        home = server_make_relocated_home(account, name, diags);
-        if (!home) {
-            free(directory);
-            return -1;
-        }
-        if (chown(home, account->uid, account->gid) < 0 || symlink(home, directory) < 0) {
-            int saved = errno;
-            rmdir(home);
-            free(home);
-            home = NULL;
-            errno = saved;
-        }
-    }
-    if (!home) {
-        diag_add(diags, NULL, 0, 0, "cannot create the cluster directory %s/%s: %s", runtime, name,
-                 directory ? strerror(errno) : "out of memory");
-        free(directory);
+    char *directory = NULL, *home = NULL;
+    if (server_make_home(account, runtime, name, &directory, &home, diags) < 0)
         return -1;
-    }
     cluster->directory = directory;
     char *marker = strbuf_format("%s/" MY_CLUSTER_MARKER, home);
     int rc =

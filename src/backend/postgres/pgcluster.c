@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "fstree.h"
@@ -29,10 +28,9 @@
 #include "pgconn.h"
 #include "strbuf.h"
 
-#define CLUSTER_PORT       5432
-#define CLUSTER_LOG        "postgres.log"
-#define SOCKET_PATH_MAX    107 /* sizeof(sun_path) - 1 */
-#define SHM_MIN_FREE_BYTES (512LL * 1024 * 1024)
+#define CLUSTER_PORT    5432
+#define CLUSTER_LOG     "postgres.log"
+#define SOCKET_PATH_MAX 107 /* sizeof(sun_path) - 1 */
 
 static void cluster_free_fields(pg_cluster *cluster)
 {
@@ -86,42 +84,6 @@ char *pg_cluster_conninfo(const pg_cluster *cluster, const char *database)
 }
 
 /*
- * Picks where a root-started cluster lives. The runtime directory is 0700
- * root, and the server user must reach its own data directory and socket.
- * Opening the runtime directory to everybody (0711) would work, but it would
- * also let every local user probe the names in it, and runstate rightly
- * refuses a runtime directory with any group or other bits. So the cluster
- * instead gets a fresh mkdtemp directory (0700, then given to the server
- * user) under a sticky, world-traversable directory: /dev/shm when it has
- * room (memory: a copy there is 10x faster than on a virtual disk), else
- * $TMPDIR, else /tmp. The caller's name becomes a symlink to it, so the
- * runtime directory still says where every cluster is.
- */
-static char *make_relocated_home(const pg_cluster_account *account, const char *name,
-                                 diag_list *diags)
-{
-    const char *tmpdir = getenv("TMPDIR");
-    const char *bases[] = {"/dev/shm", tmpdir && tmpdir[0] == '/' ? tmpdir : NULL, "/tmp"};
-    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
-        struct statvfs fs;
-        if (!bases[i] || !pg_cluster_account_can_traverse(account, bases[i]))
-            continue;
-        if (i == 0 && (statvfs(bases[i], &fs) < 0 ||
-                       (long long)fs.f_bavail * (long long)fs.f_frsize < SHM_MIN_FREE_BYTES))
-            continue;
-        char *home = strbuf_format("%s/foster-%s-XXXXXX", bases[i], name);
-        if (home && mkdtemp(home))
-            return home;
-        free(home);
-    }
-    diag_add(diags, NULL, 0, 0,
-             "cannot make a directory for the PostgreSQL server that user %s can reach "
-             "(tried /dev/shm, $TMPDIR and /tmp)",
-             account->name);
-    return NULL;
-}
-
-/*
  * Creates the cluster's home inside the (absolute) runtime directory, or
  * relocated with a symlink there; then its marker. On failure nothing that
  * make_home did not create is touched: cluster->directory and ->home are set
@@ -130,31 +92,9 @@ static char *make_relocated_home(const pg_cluster_account *account, const char *
 static int make_home(pg_cluster *cluster, const char *runtime, const char *name,
                      const pg_cluster_account *account, diag_list *diags)
 {
-    char *directory = strbuf_format("%s/%s", runtime, name);
-    char *home = NULL;
-    if (directory && !account->switch_user) {
-        if (mkdir(directory, 0700) == 0 && !(home = strdup(directory)))
-            rmdir(directory);
-    } else if (directory) {
-        home = make_relocated_home(account, name, diags);
-        if (!home) {
-            free(directory);
-            return -1;
-        }
-        if (chown(home, account->uid, account->gid) < 0 || symlink(home, directory) < 0) {
-            int saved = errno;
-            rmdir(home);
-            free(home);
-            home = NULL;
-            errno = saved;
-        }
-    }
-    if (!home) {
-        diag_add(diags, NULL, 0, 0, "cannot create the cluster directory %s/%s: %s", runtime, name,
-                 directory ? strerror(errno) : "out of memory");
-        free(directory);
+    char *directory = NULL, *home = NULL;
+    if (server_make_home(account, runtime, name, &directory, &home, diags) < 0)
         return -1;
-    }
     cluster->directory = directory;
     cluster->home = home;
     cluster->data = strbuf_format("%s/data", home);
