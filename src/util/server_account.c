@@ -198,6 +198,20 @@ char *server_make_relocated_home(const server_account *account, const char *name
     return NULL;
 }
 
+int server_write_marker(const char *home, const char *marker_name, long pid, const char *directory,
+                        diag_list *diags)
+{
+    char *marker = strbuf_format("%s/%s", home, marker_name);
+    char *text = strbuf_format("%ld\n", pid);
+    int rc = marker && text ? smallfile_write_atomically(marker, text) : -1;
+    if (rc < 0)
+        diag_add(diags, NULL, 0, 0, "cannot write the marker of cluster %s: %s", directory,
+                 marker && text ? strerror(errno) : "out of memory");
+    free(marker);
+    free(text);
+    return rc;
+}
+
 int server_make_home(const server_account *account, const char *runtime, const char *name,
                      char **directory, char **home, diag_list *diags)
 {

@@ -55,6 +55,14 @@ char *server_make_relocated_home(const server_account *account, const char *name
  * free and to remove). On failure -1 with a diag, nothing left behind and
  * nothing set.
  */
+/*
+ * Writes "<pid>\n" (0 before the server runs) to home/marker_name, atomically:
+ * the marker that says the folder is a server foster made and which process
+ * serves it. 0; -1 with a diag naming `directory`.
+ */
+int server_write_marker(const char *home, const char *marker_name, long pid, const char *directory,
+                        diag_list *diags);
+
 int server_make_home(const server_account *account, const char *runtime, const char *name,
                      char **directory, char **home, diag_list *diags);
 

@@ -71,14 +71,11 @@ static int make_home(my_cluster *cluster, const char *runtime, const char *name,
     if (server_make_home(account, runtime, name, &directory, &home, diags) < 0)
         return -1;
     cluster->directory = directory;
-    char *marker = strbuf_format("%s/" MY_CLUSTER_MARKER, home);
-    int rc =
-        set_paths(cluster, home) == 0 && marker ? smallfile_write_atomically(marker, "0\n") : -1;
-    if (rc < 0)
-        diag_add(diags, NULL, 0, 0, "cannot write the marker of cluster %s: %s", directory,
-                 strerror(errno));
-    free(marker);
-    return rc;
+    if (set_paths(cluster, home) < 0) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    return server_write_marker(home, MY_CLUSTER_MARKER, 0, directory, diags);
 }
 
 static int remove_home(const my_cluster *cluster, diag_list *diags)

@@ -221,15 +221,8 @@ int my_cluster_server_start(my_cluster *cluster, const my_programs *programs,
         return -1;
     cluster->pid = pid;
     cluster->child = true;
-    char *marker = strbuf_format("%s/" MY_CLUSTER_MARKER, cluster->home);
-    char *text = strbuf_format("%ld\n", (long)pid);
-    int rc = marker && text ? smallfile_write_atomically(marker, text) : -1;
-    if (rc < 0)
-        diag_add(diags, NULL, 0, 0, "cannot write the marker of cluster %s: %s", cluster->directory,
-                 strerror(errno));
-    free(marker);
-    free(text);
-    return rc;
+    return server_write_marker(cluster->home, MY_CLUSTER_MARKER, (long)pid, cluster->directory,
+                               diags);
 }
 
 static void sleep_seconds(double seconds)

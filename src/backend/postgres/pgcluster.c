@@ -98,13 +98,11 @@ static int make_home(pg_cluster *cluster, const char *runtime, const char *name,
     cluster->directory = directory;
     cluster->home = home;
     cluster->data = strbuf_format("%s/data", home);
-    char *marker = strbuf_format("%s/" CLUSTER_MARKER, home);
-    int rc = marker && cluster->data ? pg_cluster_write_file_atomically(marker, "0\n") : -1;
-    if (rc < 0)
-        diag_add(diags, NULL, 0, 0, "cannot write the marker of cluster %s: %s", directory,
-                 strerror(errno));
-    free(marker);
-    return rc;
+    if (!cluster->data) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    return server_write_marker(home, CLUSTER_MARKER, 0, directory, diags);
 }
 
 /* Removes what make_home made: the home and, when relocated, the caller's symlink. */

@@ -266,13 +266,5 @@ int pg_cluster_server_start(pg_cluster *cluster, const char *bindir,
         return -1;
     cluster->pid = pid;
     cluster->child = true;
-    char *marker = strbuf_format("%s/" CLUSTER_MARKER, cluster->home);
-    char *text = strbuf_format("%ld\n", (long)pid);
-    int rc = marker && text ? pg_cluster_write_file_atomically(marker, text) : -1;
-    if (rc < 0)
-        diag_add(diags, NULL, 0, 0, "cannot write the marker of cluster %s: %s", cluster->directory,
-                 strerror(errno));
-    free(marker);
-    free(text);
-    return rc;
+    return server_write_marker(cluster->home, CLUSTER_MARKER, (long)pid, cluster->directory, diags);
 }
