@@ -303,7 +303,7 @@ test_server_dying_during_load_is_named_with_its_log() {
     use_big_item
     fault "SIGKILL to the cluster's postmaster during a $BIG_ROWS-row load"
     start_foster -b cluster run -- true
-    wait_for_stderr '^foster: created 1 tables' 60
+    wait_for_stderr '^foster: created 1 table ' 60
     wait_for_record 1
     local id=$RUN_ID home pm
     home=$(readlink -f "$RUNTIME/cluster_$id")

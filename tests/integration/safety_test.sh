@@ -479,7 +479,7 @@ test_fixture_linked_inside_the_project_loads() {
     ln -s ../data/item.csv fixtures/item.csv
     run_foster run -- true
     assert_exit 0
-    assert_contains "$ERR" "loaded item                           1 rows"
+    assert_contains "$ERR" "loaded item                           1 row from"
     assert_runtime_empty
 }
 
