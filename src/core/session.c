@@ -531,6 +531,10 @@ void foster_close(foster_session *s)
         return;
     if (s->state == SESSION_PROVISIONED && !s->kept)
         foster_teardown(s);
+    /* Copies still here were kept with the database: free their handles, not the databases. */
+    for (size_t i = 0; i < s->copy_count; i++)
+        s->copies[i]->ops->free(s->copies[i]);
+    free(s->copies);
     if (s->backend)
         s->backend->ops->free(s->backend);
     env_list_free(s->env, s->env_count);

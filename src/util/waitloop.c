@@ -113,7 +113,11 @@ wait_loop_result wait_loop_run(wait_loop *loop, double attempt_seconds, wait_att
             break;
         case WAIT_ATTEMPT_NOT_READY:
             successes = 0;
-            remember(loop, why);
+            /* An attempt the deadline cut short says less than the last answer the server gave. */
+            if (!single && loop->last_reason && monotonic_seconds() >= deadline)
+                free(why);
+            else
+                remember(loop, why);
             if (single)
                 return finish(loop, WAIT_LOOP_TIMEOUT, reason);
             break;
