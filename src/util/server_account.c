@@ -212,6 +212,21 @@ int server_write_marker(const char *home, const char *marker_name, long pid, con
     return rc;
 }
 
+int server_open_log(const char *home, const char *log_name, const server_account *account,
+                    char **path, diag_list *diags)
+{
+    *path = strbuf_format("%s/%s", home, log_name);
+    int fd = *path ? open(*path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+    if (fd >= 0 && account->switch_user && fchown(fd, account->uid, account->gid) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0)
+        diag_add(diags, NULL, 0, 0, "cannot create the server log %s: %s", *path ? *path : home,
+                 strerror(errno));
+    return fd;
+}
+
 int server_make_home(const server_account *account, const char *runtime, const char *name,
                      char **directory, char **home, diag_list *diags)
 {

@@ -63,6 +63,14 @@ char *server_make_relocated_home(const server_account *account, const char *name
 int server_write_marker(const char *home, const char *marker_name, long pid, const char *directory,
                         diag_list *diags);
 
+/*
+ * Opens home/log_name for appending (0600, never through a symlink), owned by
+ * the server account, which appends to it. A descriptor, *path = the file's
+ * path (a new string, also on failure when it could be made); -1 with a diag.
+ */
+int server_open_log(const char *home, const char *log_name, const server_account *account,
+                    char **path, diag_list *diags);
+
 int server_make_home(const server_account *account, const char *runtime, const char *name,
                      char **directory, char **home, diag_list *diags);
 

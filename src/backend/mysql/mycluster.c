@@ -102,21 +102,6 @@ int my_cluster_stop(my_cluster *cluster, diag_list *diags)
     return remove_home(cluster, diags);
 }
 
-static int open_log(const my_cluster *cluster, const server_account *account, char **path,
-                    diag_list *diags)
-{
-    *path = strbuf_format("%s/" MY_CLUSTER_LOG, cluster->home);
-    int fd = *path ? open(*path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
-    if (fd >= 0 && account->switch_user && fchown(fd, account->uid, account->gid) < 0) {
-        close(fd);
-        fd = -1;
-    }
-    if (fd < 0)
-        diag_add(diags, NULL, 0, 0, "cannot create the server log %s: %s",
-                 *path ? *path : cluster->home, strerror(errno));
-    return fd;
-}
-
 static bool interrupted(const my_cluster_options *options, diag_list *diags)
 {
     if (!options->interrupt || !*options->interrupt)
@@ -139,7 +124,7 @@ static int start_in_home(my_cluster *cluster, const my_cluster_options *options,
         return -1;
     }
     char *log_path = NULL;
-    int log_fd = open_log(cluster, account, &log_path, diags);
+    int log_fd = server_open_log(cluster->home, MY_CLUSTER_LOG, account, &log_path, diags);
     int rc = log_fd < 0 ? -1 : 0;
     if (rc == 0)
         rc = my_cluster_make_data(cluster, programs, account, log_fd, log_path, options->interrupt,

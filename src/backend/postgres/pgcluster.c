@@ -152,22 +152,6 @@ static bool valid_name(const char *name)
            strcmp(name, "..") != 0 && strlen(name) <= 64;
 }
 
-/* Opens the cluster's log file (owned by the server account, which appends to it). */
-static int open_log(const pg_cluster *cluster, const pg_cluster_account *account, char **path,
-                    diag_list *diags)
-{
-    *path = strbuf_format("%s/" CLUSTER_LOG, cluster->home);
-    int fd = *path ? open(*path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
-    if (fd >= 0 && account->switch_user && fchown(fd, account->uid, account->gid) < 0) {
-        close(fd);
-        fd = -1;
-    }
-    if (fd < 0)
-        diag_add(diags, NULL, 0, 0, "cannot create the server log %s: %s",
-                 *path ? *path : cluster->home, strerror(errno));
-    return fd;
-}
-
 pg_cluster *pg_cluster_start(const pg_cluster_options *options, diag_list *diags)
 {
     if (!valid_name(options->name)) {
@@ -210,7 +194,8 @@ pg_cluster *pg_cluster_start(const pg_cluster_options *options, diag_list *diags
         diag_set_hint(d, "set FOSTER_RUNTIME_DIR to a shorter directory");
         rc = -1;
     }
-    if (rc == 0 && (log_fd = open_log(cluster, &account, &log_path, diags)) < 0)
+    if (rc == 0 &&
+        (log_fd = server_open_log(cluster->home, CLUSTER_LOG, &account, &log_path, diags)) < 0)
         rc = -1;
     if (rc == 0)
         rc = pg_cluster_cache_make_data_directory(cluster, bindir, &account, log_fd, log_path,
