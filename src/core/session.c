@@ -58,6 +58,15 @@ static char *copy_option(const char *value, bool *failed)
     return copy;
 }
 
+int session_read_manifest(foster_session *s)
+{
+    s->manifest_loaded = true;
+    if (manifest_load(s->manifest_path, &s->manifest, &s->problems) < 0 ||
+        manifest_resolve(&s->manifest, &s->problems) < 0 || session_check_urls(s) < 0)
+        return -1;
+    return 0;
+}
+
 foster_result foster_open(const foster_options *options, foster_session **out)
 {
     foster_session *s = calloc(1, sizeof *s);
@@ -83,10 +92,9 @@ foster_result foster_open(const foster_options *options, foster_session **out)
         session_manifest_not_found(&s->problems);
         return session_fail(s, FOSTER_ERROR_MANIFEST);
     }
-
-    s->manifest_loaded = true;
-    if (manifest_load(s->manifest_path, &s->manifest, &s->problems) < 0 ||
-        manifest_resolve(&s->manifest, &s->problems) < 0 || session_check_urls(s) < 0)
+    if (options->record_only)
+        return FOSTER_OK; /* a recorded run needs no schema; see session_read_manifest */
+    if (session_read_manifest(s) < 0)
         return session_fail(s, FOSTER_ERROR_MANIFEST);
 
     s->backend_name =

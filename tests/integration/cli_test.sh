@@ -654,6 +654,34 @@ down_example() {
     assert_runtime_empty
 }
 
+# `reset` works from the run's record alone: it reads neither the manifest nor
+# the schema files (here both are FIFOs nobody writes: reading one would
+# block until the timeout).
+test_reset_reads_only_the_run_record() {
+    use_case valid
+    run_foster -q up
+    assert_exit 0
+    eval "$OUT"
+    python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).executescript(sys.argv[2])' \
+        "$FOSTER_SQLITE_PATH" 'DELETE FROM pet; DELETE FROM person'
+    rm schemas/person.sql foster.ini
+    mkfifo schemas/person.sql foster.ini
+    local id=$FOSTER_RUN_ID
+    unset FOSTER_RUN_ID # the last `up` of this manifest, found by its path
+    timeout 20 "$FOSTER" reset >"$WORK/.stdout" 2>"$WORK/.stderr"
+    STATUS=$? ERR=$(<"$WORK/.stderr")
+    assert_exit 0
+    assert_matches "$ERR" "^foster: reset test_cli_$id in [0-9.]+ ms$"
+    assert_eq "4|2" "$(sql "$FOSTER_SQLITE_PATH" 'SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM pet)')" \
+        "rows after reset"
+    rm schemas/person.sql foster.ini
+    cp "$CASES/valid/foster.ini" foster.ini
+    run_foster -q down "$id"
+    assert_exit 0
+    unset DATABASE_URL FOSTER_SQLITE_PATH
+    assert_runtime_empty
+}
+
 test_load_into_up_database_adds_rows() {
     up_example
     run_foster -c "$EXAMPLE" load "$CASES/load/more/auth_user.csv"
