@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "order.h"
+#include "schema_source.h"
 
 /* The manifest index of the file that creates `name`, or -1. */
 static long owning_file(const schema_set *set, const char *name)
@@ -82,7 +83,8 @@ static int load_files(schema_set *set, schema_dialect dialect, diag_list *diags)
             rc = -1; /* manifest_resolve reported it */
             continue;
         }
-        if (ddl_load_file(path, path, &set->files[i], diags) < 0) {
+        if (schema_read_file(set->manifest, path, path == table->sqlite_schema_path, dialect,
+                             &set->files[i], diags) < 0) {
             rc = -1;
             continue;
         }

@@ -15,9 +15,17 @@
 #include "manifest.h"
 #include "translate_sqlite.h"
 
+/*
+ * What the backend runs (the target). The schema files' own dialect (the
+ * source, sqldialect.h) is [foster] dialect or told from each file; a
+ * PostgreSQL file runs on PostgreSQL, a MySQL file on MySQL/MariaDB, both on
+ * SQLite (translated). Any other pairing is an error naming the file.
+ */
 typedef enum schema_dialect {
-    SCHEMA_POSTGRES, /* the owner's DDL as written */
+    SCHEMA_POSTGRES, /* the owner's PostgreSQL DDL as written */
     SCHEMA_SQLITE,   /* translated, or <table>.sqlite.sql where one exists */
+    SCHEMA_MYSQL,    /* the owner's MySQL DDL as written (myddl.h: statement texts run as
+                        they are; DDL_SKIP ones are not run) */
 } schema_dialect;
 
 typedef struct schema_set {
