@@ -112,7 +112,7 @@ static int translate(schema_set *set, diag_list *diags)
         if (!set->manifest->tables[i].sqlite_schema_path)
             to_translate[n++] = &set->files[i];
     }
-    int rc = translate_sqlite(to_translate, n, &set->sqlite, diags);
+    int rc = schema_translate_sqlite(to_translate, n, &set->sqlite, &set->notes, diags);
     free(to_translate);
     if (rc < 0)
         return -1;
@@ -183,5 +183,6 @@ void schema_set_free(schema_set *set)
     free(set->order);
     free(set->cyclic);
     sqlite_script_free(&set->sqlite);
+    translate_notes_clear(&set->notes);
     memset(set, 0, sizeof *set);
 }

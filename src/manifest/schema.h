@@ -13,6 +13,7 @@
 #include "ddl.h"
 #include "diag.h"
 #include "manifest.h"
+#include "translate_mysql.h"
 #include "translate_sqlite.h"
 
 /*
@@ -32,9 +33,10 @@ typedef struct schema_set {
     const manifest *manifest; /* borrowed; must outlive the set */
     ddl_file *files;          /* one per manifest table, in manifest order */
     size_t count;
-    size_t *order;        /* manifest indexes, each table after those it references */
-    bool *cyclic;         /* by manifest index: references itself or sits in a cycle */
-    sqlite_script sqlite; /* SCHEMA_SQLITE: the statements to run, in order */
+    size_t *order;         /* manifest indexes, each table after those it references */
+    bool *cyclic;          /* by manifest index: references itself or sits in a cycle */
+    sqlite_script sqlite;  /* SCHEMA_SQLITE: the statements to run, in order */
+    translate_notes notes; /* SCHEMA_SQLITE: what the translation of MySQL DDL left out */
 } schema_set;
 
 /*

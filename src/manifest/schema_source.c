@@ -80,3 +80,43 @@ int schema_read_file(const manifest *m, const char *path, bool sqlite_file, sche
     free(text);
     return rc;
 }
+
+/* Moves the statements of `more` to the end of `out`; -1 when memory ran out. */
+static int append_script(sqlite_script *out, sqlite_script *more)
+{
+    sqlite_statement *items = realloc(out->items, (out->count + more->count + 1) * sizeof *items);
+    if (!items)
+        return -1;
+    out->items = items;
+    for (size_t i = 0; i < more->count; i++) {
+        out->items[out->count++] = more->items[i];
+        more->items[i].sql = NULL;
+    }
+    return 0;
+}
+
+int schema_translate_sqlite(const ddl_file *const *files, size_t count, sqlite_script *out,
+                            translate_notes *notes, diag_list *diags)
+{
+    const ddl_file **mysql = calloc(count ? count : 1, sizeof *mysql);
+    const ddl_file **postgres = calloc(count ? count : 1, sizeof *postgres);
+    size_t mysql_count = 0, postgres_count = 0;
+    int rc = mysql && postgres ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        if (files[i]->dialect == SQL_DIALECT_MYSQL)
+            mysql[mysql_count++] = files[i];
+        else
+            postgres[postgres_count++] = files[i];
+    }
+    if (rc == 0)
+        rc = translate_sqlite(postgres, postgres_count, out, diags);
+    sqlite_script more = {0};
+    if (mysql_count && translate_mysql_sqlite(mysql, mysql_count, &more, notes, diags) < 0)
+        rc = -1;
+    if (rc == 0 && append_script(out, &more) < 0)
+        rc = -1;
+    sqlite_script_free(&more);
+    free(mysql);
+    free(postgres);
+    return rc;
+}

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "manifest.h"
 #include "schema.h"
+#include "translate_mysql.h"
 #include "translate_sqlite.h"
 
 /*
@@ -27,5 +28,16 @@
  */
 int schema_read_file(const manifest *m, const char *path, bool sqlite_file, schema_dialect target,
                      ddl_file *out, diag_list *diags);
+
+/*
+ * Translates `count` files to SQLite, each by its dialect's translator
+ * (translate_sqlite.h for PostgreSQL, translate_mysql.h for MySQL), into one
+ * script: the PostgreSQL files' statements, then the MySQL files' (each
+ * part in the order given; SQLite does not look for a foreign key's table
+ * when it creates one). What was left out goes to `notes`. Same returns as
+ * translate_sqlite.
+ */
+int schema_translate_sqlite(const ddl_file *const *files, size_t count, sqlite_script *out,
+                            translate_notes *notes, diag_list *diags);
 
 #endif
