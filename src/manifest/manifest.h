@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "sqldialect.h"
 
 typedef struct manifest_table {
     char *name;         /* normalised (ddl_normalize_name) */
@@ -62,6 +63,8 @@ typedef struct manifest {
     char *container_engine; /* [container] engine, or NULL (auto) */
     char *container_image;  /* default "postgres:16" */
     char *cluster_bindir;   /* [cluster] bindir, or NULL */
+    sql_dialect dialect;    /* [foster] dialect of the schema files; UNKNOWN: told from each file */
+    int dialect_line;       /* its line, 0 when absent */
     manifest_table *tables; /* in file order */
     size_t table_count;
 } manifest;
