@@ -252,7 +252,7 @@ START_TEST(test_unknown_section_is_an_error)
 {
     assert_single_error("[foster]\nname = x\n\n[foo]\nbar = 1\n", 4,
                         "unknown section [foo]; expected [foster], [postgres], [container], "
-                        "[cluster] or [table NAME]");
+                        "[cluster], [mysql], [mysql-cluster] or [table NAME]");
 }
 END_TEST
 
