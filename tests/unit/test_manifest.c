@@ -338,9 +338,9 @@ END_TEST
 
 START_TEST(test_unknown_backend_is_an_error)
 {
-    assert_single_error("[foster]\nbackend = mysql\n", 2,
-                        "unknown backend \"mysql\" in [foster]; expected sqlite, postgres, "
-                        "cluster or container");
+    assert_single_error("[foster]\nbackend = oracle\n", 2,
+                        "unknown backend \"oracle\" in [foster]; expected sqlite, postgres, "
+                        "cluster, container, mysql or mysql-cluster");
 }
 END_TEST
 
