@@ -153,11 +153,25 @@ static const char *cluster_location(backend *b, pid_t *server_pid)
     return my_cluster_directory(m->cluster);
 }
 
+/* Whether process `pid` lives (a zombie does not: it only waits for its parent). */
+static bool server_lives(pid_t pid)
+{
+    if (pid <= 0 || kill(pid, 0) < 0)
+        return false;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    char *stat = smallfile_read(path, 4096);
+    const char *end = stat ? strrchr(stat, ')') : NULL;
+    bool zombie = end && end[1] == ' ' && end[2] == 'Z';
+    free(stat);
+    return !zombie;
+}
+
 static char *cluster_describe_death(backend *b)
 {
     my_backend *m = as_my(b);
     pid_t pid = m->cluster ? my_cluster_pid(m->cluster) : 0;
-    if (pid <= 0 || kill(pid, 0) == 0)
+    if (pid <= 0 || server_lives(pid))
         return NULL;
     return strbuf_format("foster's MariaDB server (pid %ld) died", (long)pid);
 }
@@ -188,6 +202,11 @@ static backend_attach_result cluster_attach(const backend_setup *setup, const ba
     my_cluster *cluster = recorded_cluster(run, diags);
     if (!cluster)
         return BACKEND_FAILED;
+    if (!server_lives(my_cluster_pid(cluster))) { /* killed: its databases died with it */
+        int rc = my_cluster_stop(cluster, diags);
+        my_cluster_free(cluster);
+        return rc == 0 ? BACKEND_GONE : BACKEND_FAILED;
+    }
     *out = backend_mysql_on_cluster(cluster);
     *target = run->url ? strdup(run->url) : NULL;
     if (!*out || !*target) {
