@@ -189,9 +189,9 @@ env_value() { # NAME
 
 test_mysql_run_provisions_loads_and_removes() {
     make_project
-    foster_my run -- sh -c 'env >"$0"; mariadb --no-defaults -h "$MYSQL_HOST" -P "$MYSQL_TCP_PORT" \
-        -u app -p"$1" -N -B -e "SELECT id, title, note IS NULL, note FROM book ORDER BY id" \
-        "$MYSQL_DATABASE" >"$0.rows"' "$WORK/env" "$APP_PW"
+    MYSQL_PWD=$APP_PW foster_my run -- sh -c 'env >"$0"; mariadb --no-defaults -h "$MYSQL_HOST" \
+        -P "$MYSQL_TCP_PORT" -u app -N -B -e "SELECT id, title, note IS NULL, note FROM book ORDER BY id" \
+        "$MYSQL_DATABASE" >"$0.rows"' "$WORK/env"
     assert_exit 0
     local database
     database=$(env_value MYSQL_DATABASE)
@@ -207,6 +207,7 @@ test_mysql_run_provisions_loads_and_removes() {
     assert_eq 0 "$(database_count "$database")" "databases named $database after the run"
     assert_eq 0 "$(database_count "${database}_tpl")" "its pristine copy after the run"
     assert_no_password "$OUT$ERR" "run's output"
+    assert_no_password "$(foster_my -v run -- true; echo "$OUT$ERR")" "run -v's output"
 }
 
 test_mysql_marker_names_run_pid_host() {
@@ -283,9 +284,9 @@ test_mysql_bad_value_names_fixture_line() {
 
 test_mysql_auto_increment_past_loaded_keys() {
     make_project
-    foster_my run -- sh -c 'mariadb --no-defaults -h "$MYSQL_HOST" -P "$MYSQL_TCP_PORT" -u app -p"$1" \
-        -N -B -e "INSERT INTO book (author_id, title) VALUES (2, \"New\"); SELECT LAST_INSERT_ID()" \
-        "$MYSQL_DATABASE" >"$0"' "$WORK/next" "$APP_PW"
+    MYSQL_PWD=$APP_PW foster_my run -- sh -c 'mariadb --no-defaults -h "$MYSQL_HOST" -P "$MYSQL_TCP_PORT" \
+        -u app -N -B -e "INSERT INTO book (author_id, title) VALUES (2, \"New\"); SELECT LAST_INSERT_ID()" \
+        "$MYSQL_DATABASE" >"$0"' "$WORK/next"
     assert_exit 0
     assert_eq 4 "$(cat "$WORK/next")" "the next key after rows 1..3"
 }
