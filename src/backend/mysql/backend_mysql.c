@@ -11,8 +11,6 @@
  */
 #include "backend_mysql.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,51 +112,6 @@ int my_backend_describe(my_backend *m)
     return m->url && m->url_secret ? 0 : -1;
 }
 
-/* `up`'s client option file: [client] with everything the mariadb client needs. */
-static char *option_file_path(const my_backend *m)
-{
-    return m->runtime_dir && m->run_id ? strbuf_format("%s/%s.my.cnf", m->runtime_dir, m->run_id)
-                                       : NULL;
-}
-
-static int write_option_file(my_backend *m, diag_list *diags)
-{
-    char *path = option_file_path(m);
-    if (!path)
-        return 0;
-    my_url url = server_url(m);
-    strbuf text = STRBUF_INIT;
-    strbuf_append_str(&text, "# foster: the test database of run ");
-    strbuf_appendf(&text, "%s (removed with it)\n[client]\n", m->run_id);
-    if (url.user)
-        strbuf_appendf(&text, "user=\"%s\"\n", url.user);
-    if (url.password)
-        strbuf_appendf(&text, "password=\"%s\"\n", url.password);
-    if (url.unix_socket)
-        strbuf_appendf(&text, "socket=\"%s\"\n", url.unix_socket);
-    else
-        strbuf_appendf(&text, "host=\"%s\"\nport=%u\nprotocol=TCP\n",
-                       url.host ? url.host : "localhost", url.port ? url.port : 3306);
-    strbuf_appendf(&text, "database=\"%s\"\n", m->database);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    bool written =
-        fd >= 0 && !text.failed && write(fd, text.data, text.length) == (ssize_t)text.length;
-    int saved = errno;
-    if (fd >= 0)
-        close(fd);
-    explicit_bzero(text.data, text.length);
-    strbuf_free(&text);
-    if (!written) {
-        diag_add(diags, path, 0, 0, "cannot write the client option file: %s", strerror(saved));
-        unlink(path);
-        free(path);
-        return -1;
-    }
-    free(m->option_file);
-    m->option_file = path;
-    return 0;
-}
-
 static void close_connections(my_backend *m);
 
 static int create_marked(my_backend *m, const char *database_name, const char *run_id,
@@ -219,6 +172,7 @@ static diag_kind my_open_existing(backend *b, const char *url, bool *marked, dia
     if (state == MY_MARKER_ERROR)
         return DIAG_ENGINE;
     *marked = m->marked = state == MY_MARKED;
+    m->hide_password = true; /* a run reached again: its environment may be printed */
     if (my_backend_describe(m) < 0)
         return out_of_memory(diags), DIAG_OUT_OF_MEMORY;
     if (m->marked && !(m->db = my_backend_connect(m, m->database, diags)))
@@ -370,10 +324,6 @@ static int my_drop(backend *b, diag_list *diags)
     if (m->admin)
         mysql_close(m->admin);
     m->admin = NULL;
-    char *path = m->borrowed ? NULL : option_file_path(m);
-    if (path)
-        unlink(path);
-    free(path);
     if (m->cluster && !m->borrowed && my_cluster_stop(m->cluster, diags) < 0)
         rc = -1;
     return rc;
@@ -400,10 +350,10 @@ static const char *my_url_op(const backend *b)
 }
 
 /*
- * DATABASE_URL (with the password: the command connects with it; a kept run's
- * has none, and the option file holds it), then what the mariadb and mysql
- * clients read: MYSQL_UNIX_PORT or MYSQL_HOST and MYSQL_TCP_PORT, and the
- * database's name.
+ * DATABASE_URL (with the password: the command connects with it; a kept or
+ * reached run's has none, and the option file of mysql_write_secret holds
+ * it), then what the mariadb and mysql clients read: MYSQL_UNIX_PORT or
+ * MYSQL_HOST and MYSQL_TCP_PORT, MYSQL_PWD, and the database's name.
  */
 static int my_environment(const backend *b, env_var **vars, size_t *count)
 {
@@ -411,7 +361,7 @@ static int my_environment(const backend *b, env_var **vars, size_t *count)
     my_url url = server_url(m);
     char port[16];
     snprintf(port, sizeof port, "%u", url.port ? url.port : 3306);
-    const char *database_url = m->option_file ? m->url : m->url_secret;
+    const char *database_url = m->hide_password ? m->url : m->url_secret;
     if (env_list_add(vars, count, "DATABASE_URL", database_url ? database_url : m->url) < 0 ||
         env_list_add(vars, count, "MYSQL_DATABASE", m->database) < 0)
         return -1;
@@ -423,7 +373,7 @@ static int my_environment(const backend *b, env_var **vars, size_t *count)
         return -1;
     if (url.user && env_list_add(vars, count, "MYSQL_USER", url.user) < 0)
         return -1;
-    if (m->option_file && env_list_add(vars, count, "FOSTER_MYSQL_OPTION_FILE", m->option_file) < 0)
+    if (url.password && env_list_add(vars, count, "MYSQL_PWD", url.password) < 0)
         return -1;
     return 0;
 }
@@ -452,7 +402,6 @@ static void my_free(backend *b)
     free(m->marker);
     free(m->url);
     free(m->url_secret);
-    free(m->option_file);
     free(m->load_table);
     free(m);
 }
@@ -472,9 +421,7 @@ int my_mark_kept(backend *b, diag_list *diags)
     free(tpl);
     free(m->marker);
     m->marker = marker;
-    /* kept: the printed environment holds no password; the option file does */
-    if (rc == 0)
-        rc = write_option_file(m, diags);
+    m->hide_password = true; /* kept: its environment is printed (the kind's secret file) */
     return rc;
 }
 

@@ -5,7 +5,9 @@
  *     backend_mysql.c   create, open, tables, fixtures, drop, environment
  *     mycopy.c          snapshot, reset, --jobs copies, savepoints, kept marker
  *     mykeys.c          foreign keys checked by foster after the load
- *     mykinds.c         the `mysql` and `mysql-cluster` kinds, gc
+ *     mykinds.c         the `mysql` and `mysql-cluster` kinds
+ *     mygc.c            gc of dead runs' databases on the `mysql` kind's server
+ *     myclient.c        how a user reaches a kept database: option file, client
  *
  * A test database is a new database on a server (an existing one, or foster's
  * own mysql-cluster server), carrying foster's marker (mydb.h) with the run,
@@ -38,10 +40,10 @@ typedef struct my_backend {
     bool borrowed; /* a --jobs copy: the server and siblings are its parent's */
     MYSQL *admin, *db;
     char *database, *run_id, *runtime_dir, *marker;
-    char *url;         /* DATABASE_URL without the password */
-    char *url_secret;  /* DATABASE_URL with it (handed to the command only) */
-    char *option_file; /* `up`'s 0600 client option file, or NULL */
+    char *url;        /* DATABASE_URL without the password */
+    char *url_secret; /* DATABASE_URL with it (handed to the command only) */
     bool created, marked;
+    bool hide_password; /* kept or reached again: DATABASE_URL without the password */
     const schema_set *schemas;
     my_table_load *load;
     char *load_table;

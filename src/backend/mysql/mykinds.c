@@ -245,6 +245,10 @@ const backend_kind mysql_kind = {
     .redact = my_url_redact,
     .url_problem = mysql_url_problem,
     .wait = mysql_wait,
+    .secret_suffix = MY_SECRET_SUFFIX,
+    .secret_variable = MY_SECRET_VARIABLE,
+    .write_secret = my_write_secret,
+    .client_command = my_client_command,
 };
 
 const backend_kind mysql_cluster_kind = {
@@ -257,4 +261,8 @@ const backend_kind mysql_cluster_kind = {
     .describe_death = cluster_describe_death,
     .server_location = cluster_location,
     .stop_server = cluster_stop,
+    .secret_suffix = MY_SECRET_SUFFIX,
+    .secret_variable = MY_SECRET_VARIABLE,
+    .write_secret = my_write_secret,
+    .client_command = my_client_command,
 };

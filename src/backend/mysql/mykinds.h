@@ -15,6 +15,12 @@
 extern const backend_kind mysql_kind;
 extern const backend_kind mysql_cluster_kind;
 
+/* A kept run's password: a client option file (myclient.c). */
+#define MY_SECRET_SUFFIX   ".my.cnf"
+#define MY_SECRET_VARIABLE "FOSTER_MYSQL_OPTION_FILE"
+long my_write_secret(const env_var *env, size_t count, strbuf *content);
+char *my_client_command(const char *url, const env_var *env, size_t count);
+
 /* gc on the mysql kind's server: marked databases of dead runs of this directory (mygc.c). */
 void my_collect_server_garbage(backend_gc *gc);
 

@@ -267,6 +267,10 @@ const backend_kind postgres_kind = {
     .url_problem = postgres_url_problem,
     .redact = pg_redact_conninfo,
     .wait = postgres_wait,
+    .secret_suffix = ".pgpass",
+    .secret_variable = "PGPASSFILE",
+    .write_secret = pg_write_secret,
+    .client_command = pg_client_command,
 };
 
 const backend_kind cluster_kind = {
@@ -279,6 +283,10 @@ const backend_kind cluster_kind = {
     .describe_death = pg_describe_death,
     .server_location = pg_server_location,
     .stop_server = pg_stop_server,
+    .secret_suffix = ".pgpass",
+    .secret_variable = "PGPASSFILE",
+    .write_secret = pg_write_secret,
+    .client_command = pg_client_command,
 };
 
 const backend_kind container_kind = {
@@ -292,4 +300,8 @@ const backend_kind container_kind = {
     .server_location = pg_server_location,
     .stop_server = pg_stop_server,
     .collect_garbage = pg_collect_container_garbage,
+    .secret_suffix = ".pgpass",
+    .secret_variable = "PGPASSFILE",
+    .write_secret = pg_write_secret,
+    .client_command = pg_client_command,
 };
