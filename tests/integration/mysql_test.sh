@@ -291,6 +291,34 @@ test_mysql_auto_increment_past_loaded_keys() {
     assert_eq 4 "$(cat "$WORK/next")" "the next key after rows 1..3"
 }
 
+# A trigger that fills another table: created after the data, so the fixture rows of
+# that table are not doubled; it fires for the tests' rows, also after a reset.
+test_mysql_triggers_are_created_after_the_data() {
+    make_project
+    cat >schemas/book_log.sql <<'EOF'
+CREATE TABLE book_log (id integer PRIMARY KEY AUTO_INCREMENT, book_id integer NOT NULL);
+
+CREATE TRIGGER book_logged AFTER INSERT ON book FOR EACH ROW INSERT INTO book_log (book_id) VALUES (NEW.id);
+EOF
+    printf 'id,book_id\n1,1\n2,2\n3,3\n' >fixtures/book_log.csv
+    printf '[foster]\nname = shop\n[table author]\n[table book]\n[table book_log]\ndepends = book\n' >foster.ini
+    foster_my up
+    assert_exit 0
+    local database
+    database=$(export_value "$OUT" MYSQL_DATABASE)
+    assert_eq 3 "$(my_admin "SELECT COUNT(*) FROM book_log" "$database")" "book_log rows after provisioning"
+    my_admin "INSERT INTO book (author_id, title) VALUES (1, 'New')" "$database"
+    assert_eq "1 2 3 4" "$(my_admin "SELECT GROUP_CONCAT(book_id ORDER BY id SEPARATOR ' ') FROM book_log" "$database")" \
+        "book_log after an insert (the trigger fired)"
+    FOSTER_RUN_ID=$(export_value "$OUT" FOSTER_RUN_ID) foster_my reset
+    assert_exit 0
+    assert_eq 3 "$(my_admin "SELECT COUNT(*) FROM book_log" "$database")" "book_log rows after reset"
+    my_admin "INSERT INTO book (author_id, title) VALUES (2, 'Again')" "$database"
+    assert_eq 4 "$(my_admin "SELECT COUNT(*) FROM book_log" "$database")" "book_log after an insert after reset"
+    foster_my down
+    assert_exit 0
+}
+
 test_mysql_reset_returns_to_the_loaded_rows() {
     make_project
     foster_my up

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "identity.h"
@@ -196,6 +197,49 @@ static int run_statement(my_backend *m, const sql_statement *st, const char *fil
     return -1;
 }
 
+/* Whether `text` is CREATE [DEFINER = …] TRIGGER: a word TRIGGER before the first ( or ON. */
+static bool is_create_trigger(const char *text)
+{
+    while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+        text++;
+    if (strncasecmp(text, "create", 6) != 0)
+        return false;
+    for (const char *p = text + 6; *p && *p != '(' && *p != ';'; p++) {
+        bool starts = p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n' || p[-1] == '`';
+        if (starts && strncasecmp(p, "on", 2) == 0 && (p[2] == ' ' || p[2] == '\n'))
+            return false;
+        if (starts && strncasecmp(p, "trigger", 7) == 0 &&
+            (p[7] == ' ' || p[7] == '\t' || p[7] == '\n' || p[7] == '`'))
+            return true;
+    }
+    return false;
+}
+
+/* Keeps a trigger for after the data, as mysqldump orders them. 0, or -1 (memory). */
+static int defer_trigger(my_backend *m, const sql_statement *st, const char *file)
+{
+    const sql_statement **grown = realloc(m->triggers, (m->trigger_count + 1) * sizeof *grown);
+    if (grown)
+        m->triggers = grown;
+    const char **files = realloc(m->trigger_files, (m->trigger_count + 1) * sizeof *files);
+    if (files)
+        m->trigger_files = files;
+    if (!grown || !files)
+        return -1;
+    m->triggers[m->trigger_count] = st;
+    m->trigger_files[m->trigger_count++] = file;
+    return 0;
+}
+
+/* The triggers, once the rows are in (none fires on a fixture row). */
+static int create_triggers(my_backend *m, diag_list *diags)
+{
+    for (size_t i = 0; i < m->trigger_count; i++)
+        if (run_statement(m, m->triggers[i], m->trigger_files[i], diags) < 0)
+            return -1;
+    return 0;
+}
+
 static int my_create_tables(backend *b, const schema_set *schemas, diag_list *diags)
 {
     my_backend *m = as_my(b);
@@ -208,8 +252,14 @@ static int my_create_tables(backend *b, const schema_set *schemas, diag_list *di
         const ddl_file *file = &schemas->files[schemas->order[k]];
         for (size_t s = 0; s < file->statement_count; s++) {
             const ddl_statement *st = &file->statements[s];
-            if (st->kind != DDL_SKIP && run_statement(m, st->source, file->display_name, diags) < 0)
+            if (st->kind == DDL_SKIP)
+                continue;
+            if (is_create_trigger(st->source->text)) {
+                if (defer_trigger(m, st->source, file->display_name) < 0)
+                    return out_of_memory(diags);
+            } else if (run_statement(m, st->source, file->display_name, diags) < 0) {
                 return -1;
+            }
         }
     }
     return my_conn_command(m->db, "SET SESSION foreign_key_checks = 1", "after the DDL", diags);
@@ -273,7 +323,7 @@ static int my_load_end_op(backend *b, bool commit, diag_list *diags)
     my_backend *m = as_my(b);
     forget_load(m);
     if (commit && my_check_foreign_keys(m->db, diags) == 0)
-        return my_load_end(m->db, true, diags);
+        return my_load_end(m->db, true, diags) == 0 ? create_triggers(m, diags) : -1;
     diag_list ignored = DIAG_LIST_INIT;
     my_load_end(m->db, false, &ignored);
     diag_list_clear(&ignored);
@@ -403,6 +453,8 @@ static void my_free(backend *b)
     free(m->url);
     free(m->url_secret);
     free(m->load_table);
+    free(m->triggers);
+    free(m->trigger_files);
     free(m);
 }
 
