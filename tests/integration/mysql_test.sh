@@ -459,6 +459,119 @@ test_mysql_wait_ready_and_refusals() {
 }
 
 # ---------------------------------------------------------------------------
+# Faults: signals at each phase, 16 concurrent runs.
+
+# Waits until the run record exists; sets RUN_ID.
+wait_for_record() { # SECONDS
+    local i record
+    for ((i = 0; i < $1 * 100; i++)); do
+        record=$(ls "$RUNTIME"/*.run 2>/dev/null | head -n 1)
+        if [ -n "$record" ]; then
+            RUN_ID=$(basename "$record" .run)
+            return 0
+        fi
+        kill -0 "$FOSTER_PID" 2>/dev/null || fail "foster exited before its run record appeared"
+        sleep 0.01
+    done
+    fail "no run record after $1 s"
+}
+
+# Waits until foster's stderr has a line matching ERE.
+wait_for_stderr() { # ERE SECONDS
+    local i
+    for ((i = 0; i < $2 * 100; i++)); do
+        grep -Eq -- "$1" "$WORK/.stderr" 2>/dev/null && return 0
+        kill -0 "$FOSTER_PID" 2>/dev/null || fail "foster exited before printing /$1/"
+        sleep 0.01
+    done
+    fail "no /$1/ on stderr after $2 s"
+}
+
+# A project with one table `item` and ROWS generated rows.
+make_big_project() { # ROWS [BACKEND]
+    mkdir -p "$WORK/big/schemas" "$WORK/big/fixtures" && cd "$WORK/big" || fail "no project"
+    printf '[foster]\nname = big\n%s\n[table item]\n' "${2:+backend = $2}" >foster.ini
+    echo 'CREATE TABLE item (id integer PRIMARY KEY, label varchar(40) NOT NULL);' >schemas/item.sql
+    awk -v n="$1" 'BEGIN { print "id,label"; for (i = 1; i <= n; i++) printf "%d,item number %d\n", i, i }' \
+        >fixtures/item.csv
+}
+
+signal_during_load() { # SIGNAL STATUS
+    make_big_project 400000
+    start_foster -b mysql -u "$APP_URL" -v run -- true
+    wait_for_stderr '^foster: created 1 table ' 60
+    wait_for_record 1
+    local database=test_big_$RUN_ID
+    assert_eq 1 "$(database_count "$database")" "the database while it loads"
+    kill -"$1" "$FOSTER_PID"
+    wait_for_exit "$FOSTER_PID" 60
+    assert_exit "$2"
+    assert_not_contains "$ERR" "database ready" "stderr (the load was not interrupted)"
+    assert_eq 0 "$(database_count "$database")" "the database after the signal"
+    assert_runtime_empty
+}
+
+test_mysql_sigint_during_load_exits_130_leaves_nothing() { signal_during_load INT 130; }
+test_mysql_sigterm_during_load_exits_143_leaves_nothing() { signal_during_load TERM 143; }
+
+# On mysql-cluster, as soon as the record exists: while the server starts.
+signal_while_cluster_starts() { # SIGNAL STATUS
+    make_big_project 10 mysql-cluster
+    start_foster run -- true
+    wait_for_record 60
+    local id=$RUN_ID
+    kill -"$1" "$FOSTER_PID"
+    wait_for_exit "$FOSTER_PID" 60
+    assert_exit "$2"
+    assert_not_contains "$ERR" "database ready" "stderr (provisioning was not interrupted)"
+    local home
+    for home in /dev/shm/foster-mysql_"$id"-* "$RUNTIME/mysql_$id"; do
+        [ ! -e "$home" ] || fail "the cluster's directory $home is still there"
+    done
+    [ -z "$(grep -l -F "foster-mysql_$id" /proc/[0-9]*/cmdline 2>/dev/null)" ] ||
+        fail "a process of the cluster of run $id still runs"
+    assert_runtime_empty
+}
+
+test_mysql_sigint_while_cluster_starts_leaves_nothing() { signal_while_cluster_starts INT 130; }
+test_mysql_sigterm_while_cluster_starts_leaves_nothing() { signal_while_cluster_starts TERM 143; }
+test_mysql_sighup_while_cluster_starts_leaves_nothing() { signal_while_cluster_starts HUP 129; }
+
+test_mysql_sigterm_to_the_command_tears_down() {
+    make_project
+    start_foster -b mysql -u "$APP_URL" run -- sleep 60
+    wait_for_stderr '^foster: running' 60
+    wait_for_record 1
+    kill -TERM "$FOSTER_PID"
+    wait_for_exit "$FOSTER_PID" 30
+    assert_exit 143
+    assert_eq 0 "$(database_count "test_shop_$RUN_ID")" "the database after SIGTERM"
+    assert_runtime_empty
+}
+
+test_mysql_sixteen_concurrent_runs_on_one_server() {
+    make_project
+    local i pids=()
+    for ((i = 1; i <= 16; i++)); do
+        "$FOSTER" -q -b mysql -u "$APP_URL" run -- sh -c \
+            'mariadb --no-defaults -h "$MYSQL_HOST" -P "$MYSQL_TCP_PORT" -u app -N -B \
+             -e "SELECT COUNT(*) FROM book" "$MYSQL_DATABASE" >"$0"' "$WORK/count.$i" \
+            >"$WORK/out.$i" 2>&1 &
+        pids+=($!)
+    done
+    local failed=0
+    for ((i = 0; i < 16; i++)); do
+        wait "${pids[i]}" || failed=$((failed + 1)) # the clients use foster's MYSQL_PWD
+    done
+    assert_eq 0 "$failed" "runs that failed ($(cat "$WORK"/out.* | head -n 5))"
+    for ((i = 1; i <= 16; i++)); do
+        assert_eq 3 "$(cat "$WORK/count.$i" 2>/dev/null)" "rows seen by run $i"
+    done
+    assert_eq "" "$(comm -13 <(echo "$BASE_DATABASES") <(databases))" "databases after 16 runs"
+    assert_runtime_empty
+}
+
+# ---------------------------------------------------------------------------
 # The mysql-cluster backend.
 
 test_mysql_cluster_run_and_nothing_left() {
