@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "ddl_phase.h"
 #include "identity.h"
 #include "myconn.h"
 #include "mydb.h"
@@ -215,54 +216,69 @@ static bool is_create_trigger(const char *text)
     return false;
 }
 
-/* Keeps a trigger for after the data, as mysqldump orders them. 0, or -1 (memory). */
-static int defer_trigger(my_backend *m, const sql_statement *st, const char *file)
+/* The phase of a schema statement; CREATE DEFINER=… TRIGGER is a trigger too. */
+static ddl_phase phase_of(const ddl_statement *st)
 {
-    const sql_statement **grown = realloc(m->triggers, (m->trigger_count + 1) * sizeof *grown);
-    if (grown)
-        m->triggers = grown;
-    const char **files = realloc(m->trigger_files, (m->trigger_count + 1) * sizeof *files);
-    if (files)
-        m->trigger_files = files;
-    if (!grown || !files)
-        return -1;
-    m->triggers[m->trigger_count] = st;
-    m->trigger_files[m->trigger_count++] = file;
+    if (st->kind == DDL_SKIP)
+        return DDL_PHASE_NONE;
+    return is_create_trigger(st->source->text) ? DDL_PHASE_TRIGGERS : ddl_statement_phase(st);
+}
+
+/* Runs the statements of `phase`, in dependency order; *count (may be NULL) gets how many. */
+static int run_phase(my_backend *m, const schema_set *schemas, ddl_phase phase, size_t *count,
+                     diag_list *diags)
+{
+    for (size_t k = 0; k < schemas->count; k++) {
+        const ddl_file *file = &schemas->files[schemas->order[k]];
+        for (size_t s = 0; s < file->statement_count; s++) {
+            const ddl_statement *st = &file->statements[s];
+            if (phase_of(st) != phase)
+                continue;
+            if (run_statement(m, st->source, file->display_name, diags) < 0)
+                return -1;
+            if (count)
+                ++*count;
+        }
+    }
     return 0;
 }
 
-/* The triggers, once the rows are in (none fires on a fixture row). */
-static int create_triggers(my_backend *m, diag_list *diags)
+/* Every phase runs with foreign_key_checks off: cycles can be created, keys added cheaply. */
+static int run_unchecked(my_backend *m, const schema_set *schemas, ddl_phase phase, size_t *count,
+                         diag_list *diags)
 {
-    for (size_t i = 0; i < m->trigger_count; i++)
-        if (run_statement(m, m->triggers[i], m->trigger_files[i], diags) < 0)
-            return -1;
-    return 0;
-}
-
-static int my_create_tables(backend *b, const schema_set *schemas, diag_list *diags)
-{
-    my_backend *m = as_my(b);
     if (!m->db && !(m->db = my_backend_connect(m, m->database, diags)))
         return -1;
     if (my_conn_command(m->db, "SET SESSION foreign_key_checks = 0", "preparing the DDL", diags) <
         0)
         return -1;
-    for (size_t k = 0; k < schemas->count; k++) {
-        const ddl_file *file = &schemas->files[schemas->order[k]];
-        for (size_t s = 0; s < file->statement_count; s++) {
-            const ddl_statement *st = &file->statements[s];
-            if (st->kind == DDL_SKIP)
-                continue;
-            if (is_create_trigger(st->source->text)) {
-                if (defer_trigger(m, st->source, file->display_name) < 0)
-                    return out_of_memory(diags);
-            } else if (run_statement(m, st->source, file->display_name, diags) < 0) {
-                return -1;
-            }
-        }
-    }
-    return my_conn_command(m->db, "SET SESSION foreign_key_checks = 1", "after the DDL", diags);
+    int rc = run_phase(m, schemas, phase, count, diags);
+    diag_list ignored = DIAG_LIST_INIT;
+    my_conn_command(m->db, "SET SESSION foreign_key_checks = 1", "after the DDL", &ignored);
+    diag_list_clear(&ignored);
+    return rc;
+}
+
+static int my_create_tables(backend *b, const schema_set *schemas, diag_list *diags)
+{
+    return run_unchecked(as_my(b), schemas, DDL_PHASE_PRE_DATA, NULL, diags);
+}
+
+/*
+ * After the commit: indexes and the keys ALTER TABLE adds (foster checks the
+ * foreign keys over the rows itself, naming fixture lines, as MySQL does not
+ * when its checks are off), then the triggers, so that none fires on a
+ * fixture row.
+ */
+static int my_finish_schema(backend *b, const schema_set *schemas, diag_list *diags)
+{
+    my_backend *m = as_my(b);
+    size_t post = 0;
+    if (run_unchecked(m, schemas, DDL_PHASE_POST_DATA, &post, diags) < 0)
+        return -1;
+    if (post && my_check_foreign_keys(m->db, diags) < 0)
+        return -1;
+    return run_unchecked(m, schemas, DDL_PHASE_TRIGGERS, NULL, diags);
 }
 
 static int my_load_begin_op(backend *b, const schema_set *schemas, diag_list *diags)
@@ -323,7 +339,7 @@ static int my_load_end_op(backend *b, bool commit, diag_list *diags)
     my_backend *m = as_my(b);
     forget_load(m);
     if (commit && my_check_foreign_keys(m->db, diags) == 0)
-        return my_load_end(m->db, true, diags) == 0 ? create_triggers(m, diags) : -1;
+        return my_load_end(m->db, true, diags);
     diag_list ignored = DIAG_LIST_INIT;
     my_load_end(m->db, false, &ignored);
     diag_list_clear(&ignored);
@@ -453,8 +469,6 @@ static void my_free(backend *b)
     free(m->url);
     free(m->url_secret);
     free(m->load_table);
-    free(m->triggers);
-    free(m->trigger_files);
     free(m);
 }
 
@@ -482,6 +496,7 @@ static const backend_ops my_ops = {
     .create = my_create,
     .open_existing = my_open_existing,
     .create_tables = my_create_tables,
+    .finish_schema = my_finish_schema,
     .load_begin = my_load_begin_op,
     .table_begin = my_table_begin,
     .table_row = my_table_row,

@@ -46,10 +46,6 @@ typedef struct my_backend {
     bool hide_password; /* kept or reached again: DATABASE_URL without the password */
     const schema_set *schemas;
     my_table_load *load;
-    /* the schema files' CREATE TRIGGER statements, run after the data (borrowed) */
-    const sql_statement **triggers;
-    const char **trigger_files;
-    size_t trigger_count;
     char *load_table;
     int savepoints;
 } my_backend;
