@@ -255,6 +255,7 @@ const backend_kind postgres_kind = {
     .for_url = postgres_for_url,
     .redact = pg_redact_conninfo,
     .wait = postgres_wait,
+    .dump_schema = pg_dump_schema,
 };
 
 const backend_kind cluster_kind = {
