@@ -102,8 +102,21 @@ int snapshot_compare(const char *path, const char *table, const char *text, snap
     return 0;
 }
 
+/* The folder of `path`, made when it is missing (the schemas folder of a new project). */
+static void make_parent(const char *path)
+{
+    char *parent = strdup(path);
+    char *slash = parent ? strrchr(parent, '/') : NULL;
+    if (slash && slash != parent) {
+        *slash = '\0';
+        mkdir(parent, 0777);
+    }
+    free(parent);
+}
+
 int snapshot_write(const char *path, const char *text, diag_list *diags)
 {
+    make_parent(path);
     if (smallfile_write_atomically(path, text) < 0) {
         diag_add(diags, path, 0, 0, "cannot write the schema file: %s", strerror(errno));
         return -1;

@@ -38,7 +38,10 @@ typedef enum snapshot_state {
 int snapshot_compare(const char *path, const char *table, const char *text, snapshot_state *state,
                      diag_list *diags);
 
-/* Writes `text` to `path` (through a temporary file and rename; mode 0666 less the umask). */
+/*
+ * Writes `text` to `path` (through a temporary file and rename; mode 0666
+ * less the umask), making its folder when that is missing.
+ */
 int snapshot_write(const char *path, const char *text, diag_list *diags);
 
 #endif

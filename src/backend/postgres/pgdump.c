@@ -3,7 +3,9 @@
  * dump_schema): `pg_dump --schema-only`, for some tables (`-t`, one exact
  * name each) or the whole database. pg_dump reads in one REPEATABLE READ,
  * READ ONLY transaction; PGOPTIONS makes every transaction of its session
- * read-only too, so nothing it runs can write to the owner's database.
+ * read-only too, so nothing it runs can write to the owner's database. A
+ * table the database lacks gives no DDL (not an error): callers look for
+ * the CREATE TABLE they need.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +70,17 @@ int pg_dump_schema(const char *url, const char *const *tables, size_t table_coun
     char **argv = dump_argv(url, tables, table_count, &count);
     if (!argv)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    const char *names[] = {"PGOPTIONS"};
-    const char *values[] = {"-c default_transaction_read_only=on"};
+    /* Messages in English: a table the database lacks is told by pg_dump's words alone. */
+    const char *names[] = {"PGOPTIONS", "LC_MESSAGES", "LC_ALL"};
+    const char *values[] = {"-c default_transaction_read_only=on", "C", ""};
     char *out = NULL, *err = NULL;
-    int status = capture_run(argv, names, values, 1, &out, &err, diags);
+    int status = capture_run(argv, names, values, 3, &out, &err, diags);
     free_argv(argv, count);
+    if (status == 1 && table_count && err && strstr(err, "no matching tables were found")) {
+        free(out);
+        out = strdup(""); /* none of the tables exists: no DDL, as for a part of them */
+        status = out ? 0 : -1;
+    }
     if (status == 0) {
         *sql = out;
         free(err);
