@@ -75,6 +75,10 @@ before_all() {
     fi
     unset_pg_environment
     start_server || { echo "Bail out! cannot start the test PostgreSQL server"; exit 1; }
+    # Each test's owner database is a copy of this one.
+    psql_owner "CREATE DATABASE owner_template" postgres >/dev/null &&
+        psql_owner "$(cat "$CASES/owner.sql")" owner_template >/dev/null ||
+        { echo "Bail out! cannot build the owner database"; exit 1; }
 }
 
 describe_suite() {
@@ -91,8 +95,7 @@ after_all() {
 before_each() {
     RUNTIME=$(mktemp -d "$WORK/runtime.XXXXXX")
     OWNER_DB=owner_$(basename "$WORK" | tr -dc 'a-z0-9' | tail -c 12)
-    psql_owner "CREATE DATABASE $OWNER_DB" postgres >/dev/null
-    psql_owner "$(cat "$CASES/owner.sql")" >/dev/null
+    psql_owner "CREATE DATABASE $OWNER_DB TEMPLATE owner_template" postgres >/dev/null
 }
 
 prepare_environment() {
