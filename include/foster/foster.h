@@ -106,6 +106,14 @@ typedef struct foster_options {
      */
     foster_load_fn load_progress;
     void *load_progress_context;
+    /*
+     * true: foster_open reads neither the manifest nor any schema file; the
+     * session only reaches a recorded run (foster_attach, then foster_reset,
+     * foster_teardown, the environment), from its record. The manifest's path
+     * still finds the last `up`; a run on a server only the manifest names
+     * (its [postgres] url) reads the manifest then, never the schemas.
+     */
+    bool record_only;
 } foster_options;
 
 typedef struct foster_session foster_session;
@@ -202,6 +210,15 @@ FOSTER_API const char *foster_backend(const foster_session *session);
 /* The run id, the database URL (no password), or NULL before provisioning. */
 FOSTER_API const char *foster_run_id(const foster_session *session);
 FOSTER_API const char *foster_url(const foster_session *session);
+
+/*
+ * The shell command that opens the engine's own client on the database
+ * ("sqlite3 '/path'", "PGPASSFILE='…' psql 'postgresql://…'"), quoted for a
+ * POSIX shell and never holding a password; a new string (free() it), or
+ * NULL before provisioning, when the engine has no client foster knows, or
+ * when memory ran out.
+ */
+FOSTER_API char *foster_client_command(const foster_session *session);
 
 /*
  * The environment a command run against the database needs (docs/environment.md:

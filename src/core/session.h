@@ -60,6 +60,12 @@ bool session_usable(foster_session *s);
 const char *session_server_conninfo(const foster_session *s);
 /* What the session's kind is given to make or reach a backend (borrows from `s`). */
 backend_setup session_setup(const foster_session *s);
+/*
+ * Reads and resolves the manifest at s->manifest_path (not its schema files)
+ * and checks its URLs: foster_open's first step, or a record-only session's
+ * when the recorded kind needs its own manifest. 0, or -1 with diags.
+ */
+int session_read_manifest(foster_session *s);
 /* One diag for each server URL (-u, [postgres] url) libpq cannot parse; 0 or -1. */
 int session_check_urls(foster_session *s);
 foster_result session_build_environment(foster_session *s);
@@ -87,8 +93,12 @@ int session_drop_recorded_copies(foster_session *s);
  * removes it (the record stays); returns FOSTER_ERROR_DATABASE.
  */
 foster_result session_name_leftover(foster_session *s);
-/* <runtime>/<run id>.pgpass: a kept run's password file (keep.c); caller frees. */
-char *session_passfile_path(const foster_session *s);
+/*
+ * <runtime>/<run id><the kind's secret_suffix>: a kept run's password file
+ * (keep.c); a new string, NULL when the kind keeps no secret (or no memory).
+ */
+char *session_secret_path(const foster_session *s);
+char *session_secret_file(const backend_kind *kind, const char *runtime_dir, const char *run_id);
 
 /*
  * Tears down the recorded run `r` (not this session's) through its kind, as

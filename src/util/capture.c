@@ -12,27 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "process.h"
+#include "spawner.h"
 #include "strbuf.h"
-
-static void exec_child(char *const argv[], const char *const *names, const char *const *values,
-                       size_t env_count, int out_fd, int err_fd)
-{
-    process_child_signals();
-    int null = open("/dev/null", O_RDONLY);
-    if (null >= 0)
-        dup2(null, STDIN_FILENO);
-    dup2(out_fd, STDOUT_FILENO);
-    dup2(err_fd, STDERR_FILENO);
-    for (size_t i = 0; i < env_count; i++)
-        setenv(names[i], values[i], 1);
-    execvp(argv[0], argv);
-    const char *why = errno == ENOENT ? ": command not found\n" : ": cannot execute\n";
-    if (write(STDERR_FILENO, argv[0], strlen(argv[0])) < 0 ||
-        write(STDERR_FILENO, why, strlen(why)) < 0)
-        _exit(127);
-    _exit(errno == ENOENT ? 127 : 126);
-}
 
 /* Reads both pipes until both are closed. */
 static void drain(int out_fd, int err_fd, strbuf *out, strbuf *err)
@@ -67,30 +48,46 @@ static void drain(int out_fd, int err_fd, strbuf *out, strbuf *err)
 int capture_run(char *const argv[], const char *const *names, const char *const *values,
                 size_t env_count, char **out, char **err, diag_list *diags)
 {
-    int out_pipe[2], err_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) < 0)
-        return diag_add(diags, NULL, 0, 0, "cannot create a pipe: %s", strerror(errno)), -1;
-    if (pipe2(err_pipe, O_CLOEXEC) < 0) {
-        diag_add(diags, NULL, 0, 0, "cannot create a pipe: %s", strerror(errno));
-        close(out_pipe[0]), close(out_pipe[1]);
+    int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+    char **envp = spawn_environment(names, values, env_count);
+    if (!envp)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
+        diag_add(diags, NULL, 0, 0, "cannot run %s: pipe: %s", argv[0], strerror(errno));
+        for (int i = 0; i < 2; i++)
+            if (out_pipe[i] >= 0)
+                close(out_pipe[i]);
+        spawn_environment_free(envp);
         return -1;
     }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0)
-        exec_child(argv, names, values, env_count, out_pipe[1], err_pipe[1]);
+    spawn_spec spec = SPAWN_SPEC_INIT;
+    spec.argv = argv;
+    spec.search_path = true;
+    spec.envp = envp;
+    spec.in = SPAWN_DEV_NULL;
+    spec.out = out_pipe[1];
+    spec.err = err_pipe[1];
+    spec.close_others = true;
+    int spawn_error = 0;
+    pid_t pid = spawn_start(&spec, &spawn_error);
     close(out_pipe[1]);
     close(err_pipe[1]);
-    if (pid < 0) {
-        diag_add(diags, NULL, 0, 0, "cannot fork: %s", strerror(errno));
-        close(out_pipe[0]), close(err_pipe[0]);
-        return -1;
-    }
+    spawn_environment_free(envp);
     strbuf o = STRBUF_INIT, e = STRBUF_INIT;
-    drain(out_pipe[0], err_pipe[0], &o, &e);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    if (pid < 0) {
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        strbuf_appendf(&e, "%s: %s\n", argv[0],
+                       spawn_error == ENOENT ? "command not found" : strerror(spawn_error));
+        status = spawn_error == ENOENT ? 127 : 126;
+    } else {
+        drain(out_pipe[0], err_pipe[0], &o, &e);
+        int wstatus = 0;
+        while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+            ;
+        status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+    }
     strbuf_append_str(&o, "");
     strbuf_append_str(&e, "");
     if (o.failed || e.failed) {
@@ -100,5 +97,5 @@ int capture_run(char *const argv[], const char *const *names, const char *const 
     }
     *out = strbuf_detach(&o);
     *err = strbuf_detach(&e);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return status;
 }

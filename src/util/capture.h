@@ -11,8 +11,9 @@
 #include "diag.h"
 
 /*
- * Runs argv[0] (looked up in PATH) with `env_count` NAME=VALUE pairs added
- * to foster's environment and stdin from /dev/null. *out and *err get what it
+ * Runs argv[0] (looked up in PATH; spawner.h starts it) with foster's
+ * environment, each names[i] set to values[i] (or dropped when that is NULL),
+ * stdin from /dev/null, no other descriptor of foster's. *out and *err get what it
  * wrote (new strings, never NULL on success). Returns its exit status (128+N
  * for signal N, 127 when it was not found, with *err saying so), or -1 with a
  * diag when foster could not run it (pipe, fork, memory).

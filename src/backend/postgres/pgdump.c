@@ -72,7 +72,7 @@ int pg_dump_schema(const char *url, const char *const *tables, size_t table_coun
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     /* Messages in English: a table the database lacks is told by pg_dump's words alone. */
     const char *names[] = {"PGOPTIONS", "LC_MESSAGES", "LC_ALL"};
-    const char *values[] = {"-c default_transaction_read_only=on", "C", ""};
+    const char *values[] = {"-c default_transaction_read_only=on", "C", NULL};
     char *out = NULL, *err = NULL;
     int status = capture_run(argv, names, values, 3, &out, &err, diags);
     free_argv(argv, count);
