@@ -717,6 +717,18 @@ test_django_foster_check_models_passes_on_the_example_project() {
     assert_contains "$OUT" "System check identified no issues"
 }
 
+test_django_foster_check_models_step_of_the_drift_recipe_passes_on_the_example() {
+    local command
+    command=$("$PYTHON" -c 'import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+print(doc["jobs"]["models"]["steps"][-1]["run"])' "$CONTRIB/ci/schema-drift.yml")
+    assert_eq "python manage.py foster_check_models" "$command" "the recipe's step"
+    put_tools_on_path
+    PYTHONPATH=$CONTRIB/django in_example bash -c "$command"
+    assert_exit 0
+    assert_eq "foster_check_models: every model agrees with the schema files" "$OUT"
+}
+
 test_django_foster_check_models_without_foster_exits_2_and_says_how_to_find_it() {
     cp -R "$MODELS_PROJECT" "$WORK/models"
     (cd "$WORK/models" && FOSTER=$WORK/no-such-foster PYTHONPATH=$CONTRIB/django "$PYTHON" \

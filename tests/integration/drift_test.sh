@@ -427,6 +427,54 @@ test_diff_of_an_unreadable_schema_file_exits_125() {
 }
 
 # ===========================================================================
+# The CI recipe and the make targets
+
+test_make_schema_drift_target_fails_on_drift_and_snapshot_target_fixes_it() {
+    snapshot
+    printf 'include %s/contrib/foster.mk\n' "$ROOT" >Makefile
+    run_make() { make --no-print-directory FOSTER="$FOSTER" FOSTER_OWNER_URL="$OWNER_URL" "$@" >"$WORK/.out" 2>&1; STATUS=$?; OUT=$(cat "$WORK/.out"); }
+    run_make schema-drift
+    assert_eq 0 "$STATUS" "make schema-drift on a fresh snapshot"
+    psql_owner "ALTER TABLE auth_user ADD COLUMN nickname text" >/dev/null
+    run_make schema-drift
+    assert_eq 2 "$STATUS" "make schema-drift after a change on the owner"
+    assert_contains "$OUT" " column nickname: only in the owner's database (schemas/auth_user.sql:"
+    run_make schema-snapshot
+    assert_eq 0 "$STATUS" "make schema-snapshot"
+    run_make schema-drift
+    assert_eq 0 "$STATUS" "make schema-drift after the snapshot"
+    make --no-print-directory FOSTER="$FOSTER" schema-drift >"$WORK/.out" 2>&1
+    assert_contains "$(cat "$WORK/.out")" "set FOSTER_OWNER_URL"
+}
+
+test_github_actions_drift_recipe_runs_diff_nightly_against_the_owner() {
+    python3 -c 'import yaml' 2>/dev/null || skip "no python3-yaml"
+    local recipe=$ROOT/contrib/ci/schema-drift.yml command
+    command=$(python3 - "$recipe" <<'PY'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+on = doc.get("on", doc.get(True))
+assert "push" in on and on["schedule"][0]["cron"], on
+drift = doc["jobs"]["owner-drift"]
+assert drift["if"] == "github.event_name != 'push'", drift["if"]
+assert drift["steps"][-1]["env"]["FOSTER_OWNER_URL"] == "${{ secrets.FOSTER_OWNER_URL }}"
+assert "if" not in doc["jobs"]["models"]
+assert doc["jobs"]["models"]["steps"][-1]["run"] == "python manage.py foster_check_models"
+print(drift["steps"][-1]["run"])
+PY
+) || fail "the recipe's structure: $command"
+    assert_eq 'foster diff --against "$FOSTER_OWNER_URL"' "$command" "the nightly step"
+    snapshot
+    mkdir bin && ln -s "$FOSTER" bin/foster
+    PATH=$WORK/bin:$PATH FOSTER_OWNER_URL=$OWNER_URL bash -c "$command" >"$WORK/.out" 2>&1
+    assert_eq 0 "$?" "the step on a fresh snapshot"
+    psql_owner "ALTER TABLE trading_account DROP COLUMN quantity" >/dev/null
+    PATH=$WORK/bin:$PATH FOSTER_OWNER_URL=$OWNER_URL bash -c "$command" >"$WORK/.out" 2>&1
+    assert_eq 1 "$?" "the step after a change on the owner"
+    assert_contains "$(cat "$WORK/.out")" " column quantity: only in our files (schemas/trading_account.sql:"
+}
+
+# ===========================================================================
 # schema --json: what model checkers read
 
 test_schema_json_gives_each_columns_facts_and_line() {
