@@ -361,6 +361,7 @@ static foster_result provision_steps(foster_session *s)
                      str_plural((long long)s->schemas.count, "table", "tables"),
                      (monotonic_seconds() - step) * 1e3, strbuf_str(&names));
     strbuf_free(&names);
+    session_report_notes(s);
     if (s->options.verbose)
         report_statements(s);
     if (interrupted(s))

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "sqldialect.h"
 
 typedef struct manifest_table {
     char *name;         /* normalised (ddl_normalize_name) */
@@ -65,6 +66,9 @@ typedef struct manifest {
     char *mysql_url;            /* [mysql] url, expanded, or NULL */
     int mysql_url_line;         /* its line, 0 when absent */
     char *mysql_cluster_bindir; /* [mysql-cluster] bindir, or NULL */
+    sql_dialect dialect;        /* [foster] dialect of the schema files; UNKNOWN: told from each
+                                   file */
+    int dialect_line;           /* its line, 0 when absent */
     manifest_table *tables;     /* in file order */
     size_t table_count;
 } manifest;

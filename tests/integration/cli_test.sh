@@ -875,7 +875,7 @@ test_check_reports_every_manifest_problem() {
     check_case many_manifest_problems 2
     assert_error_count 5
     assert_eq 'foster: error: foster.ini:3: unknown backend "oracle" in [foster]; expected sqlite, postgres, cluster, container, mysql or mysql-cluster
-foster: error: foster.ini:4: unknown key "colour" in [foster]; expected name, backend, schemas or fixtures
+foster: error: foster.ini:4: unknown key "colour" in [foster]; expected name, backend, schemas, fixtures or dialect
 foster: error: foster.ini:6: unknown section [schedule]; expected [foster], [postgres], [container], [cluster], [mysql], [mysql-cluster] or [table NAME]
 foster: error: foster.ini:10: duplicate key "owner" in [table person]; the first is on line 9
 foster: error: foster.ini:11: unknown table "nowhere" in depends of [table person]; expected a table that has a [table NAME] section in this manifest' "$ERR"
