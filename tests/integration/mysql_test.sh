@@ -392,6 +392,28 @@ test_mysql_jobs_copies_hold_the_rows() {
     assert_eq 0 "$(database_count "$copy")" "the copy after down"
 }
 
+test_mysql_load_adds_rows_to_a_marked_database() {
+    make_project
+    foster_my up
+    assert_exit 0
+    local database
+    database=$(export_value "$OUT" MYSQL_DATABASE)
+    printf 'id,name\n3,Cy\n' >"$WORK/more.csv"
+    cp "$WORK/more.csv" fixtures/author.csv
+    foster_my load --url "mysql://app:$APP_PW_URL@127.0.0.1:$SERVER_PORT/$database" fixtures/author.csv
+    assert_exit 0
+    assert_no_password "$OUT$ERR" "load's output"
+    assert_eq "Ann Bob Cy" "$(my_admin "SELECT GROUP_CONCAT(name ORDER BY id SEPARATOR ' ') FROM author" "$database")" \
+        "authors after load"
+    printf 'id,name\n4,Ann\n' >fixtures/author.csv
+    foster_my load --url "mysql://app:$APP_PW_URL@127.0.0.1:$SERVER_PORT/$database" fixtures/author.csv
+    assert_exit 1
+    assert_contains "$ERR" "fixtures/author.csv:2"
+    assert_eq 3 "$(my_admin "SELECT COUNT(*) FROM author" "$database")" "authors after a refused load (rolled back)"
+    foster_my down
+    assert_exit 0
+}
+
 # ---- unmarked databases
 
 make_unmarked() { # NAME
