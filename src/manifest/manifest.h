@@ -66,7 +66,8 @@ typedef struct manifest {
     char *mysql_url;            /* [mysql] url, expanded, or NULL */
     int mysql_url_line;         /* its line, 0 when absent */
     char *mysql_cluster_bindir; /* [mysql-cluster] bindir, or NULL */
-    sql_dialect dialect;        /* [foster] dialect of the schema files; UNKNOWN: told from each file */
+    sql_dialect dialect;        /* [foster] dialect of the schema files; UNKNOWN: told from each
+                                   file */
     int dialect_line;           /* its line, 0 when absent */
     manifest_table *tables;     /* in file order */
     size_t table_count;
