@@ -48,7 +48,7 @@ typedef struct cli {
     const char *load_url;   /* load --url: the target database */
     const char *timeout;    /* wait --timeout: seconds */
     const char *jobs;       /* run/up --jobs: parallel workers' copies */
-    bool quiet, json, keep, keep_on_failure, strict, force, dry_run, all, help;
+    bool quiet, json, keep, keep_on_failure, strict, force, dry_run, all, help, no_cache;
     int verbose;
     char **args; /* positional arguments after the command (run: the command line) */
     int arg_count;
@@ -85,6 +85,7 @@ enum {
     OPTION_URL,
     OPTION_TIMEOUT,
     OPTION_ALL,
+    OPTION_NO_CACHE,
 };
 
 extern const cli_option_doc cli_options[];

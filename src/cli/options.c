@@ -92,6 +92,8 @@ static bool *flag_target(cli *c, int id)
         return &c->dry_run;
     case OPTION_ALL:
         return &c->all;
+    case OPTION_NO_CACHE:
+        return &c->no_cache;
     default:
         return NULL;
     }

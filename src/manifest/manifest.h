@@ -62,6 +62,7 @@ typedef struct manifest {
     char *container_engine; /* [container] engine, or NULL (auto) */
     char *container_image;  /* default "postgres:16" */
     char *cluster_bindir;   /* [cluster] bindir, or NULL */
+    bool cache;             /* [foster] cache: templates reused across runs (default true) */
     manifest_table *tables; /* in file order */
     size_t table_count;
 } manifest;
