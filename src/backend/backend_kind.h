@@ -149,6 +149,12 @@ typedef struct backend_kind {
      */
     bool (*takes_url)(const char *url);
 
+    /*
+     * Optional. Why `url`, one of this kind's (takes_url), cannot be read: a new
+     * string naming no password; NULL when it can.
+     */
+    char *(*url_problem)(const char *url);
+
     /* Optional. `url` without its password, for messages (a new string; NULL: no memory). */
     char *(*redact)(const char *url);
 
@@ -178,6 +184,15 @@ typedef struct backend_kind {
     /* Optional. Waits until the server at `url` accepts connections. */
     backend_wait_result (*wait)(const char *url, const backend_wait_options *options,
                                 diag_list *diags);
+
+    /*
+     * Optional. The DDL of `tables` (normalised names; the whole database when
+     * `table_count` is 0) at `url`, as the engine's own dump tool writes it,
+     * read without writing anything (a read-only transaction): a new string
+     * in *sql. 0, or -1 with a diag (the tool missing: DIAG_NOT_FOUND).
+     */
+    int (*dump_schema)(const char *url, const char *const *tables, size_t table_count, char **sql,
+                       diag_list *diags);
 } backend_kind;
 
 /* Formats one gc line and hands it to gc->say. */

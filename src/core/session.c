@@ -351,6 +351,7 @@ static foster_result build_from_inputs(foster_session *s, double *step)
                      str_plural((long long)s->schemas.count, "table", "tables"),
                      (monotonic_seconds() - *step) * 1e3, strbuf_str(&names));
     strbuf_free(&names);
+    session_report_notes(s);
     if (s->options.verbose)
         report_statements(s);
     if (interrupted(s))

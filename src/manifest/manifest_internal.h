@@ -25,11 +25,13 @@ typedef enum section_kind {
     SECTION_POSTGRES,
     SECTION_CONTAINER,
     SECTION_CLUSTER,
+    SECTION_MYSQL,
+    SECTION_MYSQL_CLUSTER,
     SECTION_TABLE,
     SECTION_IGNORED, /* after a header already reported as wrong: its keys are skipped */
 } section_kind;
 
-#define SECTION_KEYS_MAX 5
+#define SECTION_KEYS_MAX 8
 
 typedef struct manifest_parser {
     manifest *m;

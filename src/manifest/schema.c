@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "order.h"
+#include "schema_source.h"
 
 /* The manifest index of the file that creates `name`, or -1. */
 static long owning_file(const schema_set *set, const char *name)
@@ -82,7 +83,8 @@ static int load_files(schema_set *set, schema_dialect dialect, diag_list *diags)
             rc = -1; /* manifest_resolve reported it */
             continue;
         }
-        if (ddl_load_file(path, path, &set->files[i], diags) < 0) {
+        if (schema_read_file(set->manifest, path, path == table->sqlite_schema_path, dialect,
+                             &set->files[i], diags) < 0) {
             rc = -1;
             continue;
         }
@@ -110,7 +112,7 @@ static int translate(schema_set *set, diag_list *diags)
         if (!set->manifest->tables[i].sqlite_schema_path)
             to_translate[n++] = &set->files[i];
     }
-    int rc = translate_sqlite(to_translate, n, &set->sqlite, diags);
+    int rc = schema_translate_sqlite(to_translate, n, &set->sqlite, &set->notes, diags);
     free(to_translate);
     if (rc < 0)
         return -1;
@@ -181,5 +183,6 @@ void schema_set_free(schema_set *set)
     free(set->order);
     free(set->cyclic);
     sqlite_script_free(&set->sqlite);
+    translate_notes_clear(&set->notes);
     memset(set, 0, sizeof *set);
 }

@@ -13,20 +13,30 @@
 #include "ddl.h"
 #include "diag.h"
 #include "manifest.h"
+#include "translate_mysql.h"
 #include "translate_sqlite.h"
 
+/*
+ * What the backend runs (the target). The schema files' own dialect (the
+ * source, sqldialect.h) is [foster] dialect or told from each file; a
+ * PostgreSQL file runs on PostgreSQL, a MySQL file on MySQL/MariaDB, both on
+ * SQLite (translated). Any other pairing is an error naming the file.
+ */
 typedef enum schema_dialect {
-    SCHEMA_POSTGRES, /* the owner's DDL as written */
+    SCHEMA_POSTGRES, /* the owner's PostgreSQL DDL as written */
     SCHEMA_SQLITE,   /* translated, or <table>.sqlite.sql where one exists */
+    SCHEMA_MYSQL,    /* the owner's MySQL DDL as written (myddl.h: statement texts run as
+                        they are; DDL_SKIP ones are not run) */
 } schema_dialect;
 
 typedef struct schema_set {
     const manifest *manifest; /* borrowed; must outlive the set */
     ddl_file *files;          /* one per manifest table, in manifest order */
     size_t count;
-    size_t *order;        /* manifest indexes, each table after those it references */
-    bool *cyclic;         /* by manifest index: references itself or sits in a cycle */
-    sqlite_script sqlite; /* SCHEMA_SQLITE: the statements to run, in order */
+    size_t *order;         /* manifest indexes, each table after those it references */
+    bool *cyclic;          /* by manifest index: references itself or sits in a cycle */
+    sqlite_script sqlite;  /* SCHEMA_SQLITE: the statements to run, in order */
+    translate_notes notes; /* SCHEMA_SQLITE: what the translation of MySQL DDL left out */
 } schema_set;
 
 /*
