@@ -114,6 +114,12 @@ typedef struct foster_options {
      * (its [postgres] url) reads the manifest then, never the schemas.
      */
     bool record_only;
+    /*
+     * true: no template cache for this provisioning (as `cache = false` in
+     * the manifest): the database is made from the schema and fixtures even
+     * when a template made from the very same inputs is cached.
+     */
+    bool no_cache;
 } foster_options;
 
 typedef struct foster_session foster_session;

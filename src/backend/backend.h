@@ -110,6 +110,24 @@ typedef struct backend_ops {
     int (*snapshot)(backend *b, diag_list *diags);
 
     /*
+     * The template cache (both optional; NULL: the engine keeps none).
+     * template_restore, right after create: fills the database from the
+     * entry `key` of the directory `cache_dir` when that entry was made for
+     * exactly `identity` (the text `key` hashes), and sets *hit, so that
+     * create_tables, the load and finish_schema are skipped; *hit false and
+     * no diag when there is no such entry. 0, or -1 with a diag.
+     * template_store, after snapshot on a miss: keeps the snapshot as entry
+     * `key` (atomically: a reader sees all of an entry or none of it), then
+     * evicts the least recently used beyond the cache's count and age
+     * limits. 0, or -1 with a diag (the caller goes on: the cache is
+     * optional).
+     */
+    int (*template_restore)(backend *b, const char *cache_dir, const char *key,
+                            const char *identity, bool *hit, diag_list *diags);
+    int (*template_store)(backend *b, const char *cache_dir, const char *key, const char *identity,
+                          diag_list *diags);
+
+    /*
      * Returns the database to its snapshot. Other SQLite connections see the
      * new content at their next statement; PostgreSQL connections to the
      * database are ended (clients reconnect). `keep_next_ready`: PostgreSQL

@@ -54,7 +54,7 @@ typedef struct cli {
     const char *from_url;    /* snapshot --from: the owner's database */
     const char *against_url; /* diff --against: the owner's database */
     const char *against_dir; /* diff --against-dir: another snapshot's folder */
-    bool quiet, json, keep, keep_on_failure, strict, force, dry_run, all, help, check;
+    bool quiet, json, keep, keep_on_failure, strict, force, dry_run, all, help, check, no_cache;
     int verbose;
     char **args; /* positional arguments after the command (run: the command line) */
     int arg_count;
@@ -95,6 +95,7 @@ enum {
     OPTION_CHECK,
     OPTION_AGAINST,
     OPTION_AGAINST_DIR,
+    OPTION_NO_CACHE,
 };
 
 extern const cli_option_doc cli_options[];

@@ -26,6 +26,7 @@ void session_options(const cli *c, bool in_memory, foster_options *options)
     options->verbose = c->verbose;
     options->interrupt = &process_interrupted;
     options->jobs = c->jobs ? atoi(c->jobs) : 0;
+    options->no_cache = c->no_cache;
     progress_setup(c, options);
 }
 

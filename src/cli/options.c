@@ -100,6 +100,8 @@ static bool *flag_target(cli *c, int id)
         return &c->all;
     case OPTION_CHECK:
         return &c->check;
+    case OPTION_NO_CACHE:
+        return &c->no_cache;
     default:
         return NULL;
     }

@@ -55,6 +55,8 @@ const cli_option_doc cli_options[] = {
      "the server (a PostgreSQL or MySQL URL) of a backend on an existing server", COMMANDS_ALL},
     {'q', 'q', "quiet", NULL, "no progress lines", COMMANDS_ALL},
     {'v', 'v', "verbose", NULL, "more detail (every schema statement run)", COMMANDS_ALL},
+    {OPTION_NO_CACHE, 0, "no-cache", NULL, "build the database, not from a cached template",
+     COMMANDS_ALL},
     {'h', 'h', "help", NULL, "this usage (of the command, after one)", COMMANDS_ALL},
     {OPTION_VERSION, 0, "version", NULL, "print foster's version", COMMANDS_ALL},
 };

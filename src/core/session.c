@@ -24,6 +24,7 @@
 #include "schema.h"
 #include "session.h"
 #include "strbuf.h"
+#include "template_cache.h"
 
 void session_progress(foster_session *s, const char *fmt, ...)
 {
@@ -334,6 +335,40 @@ static foster_result start_server(foster_session *s)
     return s->record.server && session_write_record(s) == 0 ? FOSTER_OK : FOSTER_ERROR_SYSTEM;
 }
 
+/*
+ * Creates the tables and loads the fixtures (the database made from its
+ * inputs, not from a cached template). *step: when loading began.
+ */
+static foster_result build_from_inputs(foster_session *s, double *step)
+{
+    backend *b = s->backend;
+    if (b->ops->create_tables(b, &s->schemas, &s->problems) < 0)
+        return FOSTER_ERROR_DATABASE;
+    strbuf names = STRBUF_INIT;
+    for (size_t k = 0; k < s->schemas.count; k++)
+        strbuf_appendf(&names, "%s%s", k ? ", " : "", s->manifest.tables[s->schemas.order[k]].name);
+    session_progress(s, "created %zu %s in %.1f ms: %s", s->schemas.count,
+                     str_plural((long long)s->schemas.count, "table", "tables"),
+                     (monotonic_seconds() - *step) * 1e3, strbuf_str(&names));
+    strbuf_free(&names);
+    session_report_notes(s);
+    if (s->options.verbose)
+        report_statements(s);
+    if (interrupted(s))
+        return stop_interrupted(s);
+    *step = monotonic_seconds();
+    fixtures_loader loader = {.backend = b,
+                              .schemas = &s->schemas,
+                              .report = session_report_table,
+                              .tick = session_report_tick,
+                              .report_context = s,
+                              .interrupt = s->options.interrupt,
+                              .finish_schema = true};
+    if (fixtures_load_manifest(&loader, &s->problems) < 0)
+        return loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
+    return FOSTER_OK;
+}
+
 static foster_result provision_steps(foster_session *s)
 {
     backend *b = s->backend;
@@ -352,42 +387,34 @@ static foster_result provision_steps(foster_session *s)
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
 
     double step = monotonic_seconds();
-    if (b->ops->create_tables(b, &s->schemas, &s->problems) < 0)
-        return FOSTER_ERROR_DATABASE;
-    strbuf names = STRBUF_INIT;
-    for (size_t k = 0; k < s->schemas.count; k++)
-        strbuf_appendf(&names, "%s%s", k ? ", " : "", s->manifest.tables[s->schemas.order[k]].name);
-    session_progress(s, "created %zu %s in %.1f ms: %s", s->schemas.count,
-                     str_plural((long long)s->schemas.count, "table", "tables"),
-                     (monotonic_seconds() - step) * 1e3, strbuf_str(&names));
-    strbuf_free(&names);
-    session_report_notes(s);
-    if (s->options.verbose)
-        report_statements(s);
-    if (interrupted(s))
-        return stop_interrupted(s);
-
-    step = monotonic_seconds();
-    fixtures_loader loader = {.backend = b,
-                              .schemas = &s->schemas,
-                              .report = session_report_table,
-                              .tick = session_report_tick,
-                              .report_context = s,
-                              .interrupt = s->options.interrupt,
-                              .finish_schema = true};
-    if (fixtures_load_manifest(&loader, &s->problems) < 0)
-        return loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
+    template_cache cache;
+    bool hit = false;
+    result = template_cache_fill(s, &cache, &hit);
+    if (result == FOSTER_OK && !hit)
+        result = build_from_inputs(s, &step);
+    if (result != FOSTER_OK) {
+        template_cache_close(&cache);
+        return result;
+    }
     double loaded = monotonic_seconds();
-    if (b->ops->snapshot(b, &s->problems) < 0)
-        return FOSTER_ERROR_DATABASE;
-    if (interrupted(s))
-        return stop_interrupted(s);
-    session_progress(
-        s,
-        "loaded fixtures in %.1f ms, kept a pristine copy in %.1f ms; database ready in "
-        "%.1f ms",
-        (loaded - step) * 1e3, (monotonic_seconds() - loaded) * 1e3,
-        (monotonic_seconds() - started) * 1e3);
+    if (b->ops->snapshot(b, &s->problems) < 0 || interrupted(s)) {
+        template_cache_close(&cache);
+        return interrupted(s) ? stop_interrupted(s) : FOSTER_ERROR_DATABASE;
+    }
+    if (!hit)
+        template_cache_store(s, &cache);
+    template_cache_close(&cache);
+    if (hit)
+        session_progress(s, "kept a pristine copy in %.1f ms; database ready in %.1f ms",
+                         (monotonic_seconds() - loaded) * 1e3,
+                         (monotonic_seconds() - started) * 1e3);
+    else
+        session_progress(
+            s,
+            "loaded fixtures in %.1f ms, kept a pristine copy in %.1f ms; database ready in "
+            "%.1f ms",
+            (loaded - step) * 1e3, (monotonic_seconds() - loaded) * 1e3,
+            (monotonic_seconds() - started) * 1e3);
     return session_make_copies(s);
 }
 

@@ -182,6 +182,7 @@ int manifest_parse(const char *text, const char *path, manifest_getenv_fn getenv
     out->path = strdup(path);
     out->directory = directory_of(path);
     out->backend = strdup(backend_kind_name(0)); /* the default kind */
+    out->cache = true;
     out->schemas_dir = strdup("schemas");
     out->fixtures_dir = strdup("fixtures");
     out->container_image = strdup("postgres:16");

@@ -69,6 +69,7 @@ typedef struct manifest {
     sql_dialect dialect;        /* [foster] dialect of the schema files; UNKNOWN: told from each
                                    file */
     int dialect_line;           /* its line, 0 when absent */
+    bool cache;                 /* [foster] cache: templates reused across runs (default true) */
     manifest_table *tables;     /* in file order */
     size_t table_count;
 } manifest;

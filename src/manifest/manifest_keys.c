@@ -14,7 +14,7 @@
 #include "strbuf.h"
 
 static const char *const section_keys[][SECTION_KEYS_MAX + 1] = {
-    [SECTION_FOSTER] = {"name", "backend", "schemas", "fixtures", "dialect", NULL},
+    [SECTION_FOSTER] = {"name", "backend", "schemas", "fixtures", "dialect", "cache", NULL},
     [SECTION_POSTGRES] = {"url", NULL},
     [SECTION_CONTAINER] = {"engine", "image", NULL},
     [SECTION_CLUSTER] = {"bindir", NULL},
@@ -137,6 +137,14 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
                                   value, names ? names : "a backend foster knows");
             free(names);
         }
+    } else if (p->section == SECTION_FOSTER && strcmp(key, "cache") == 0) {
+        if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
+            m->cache = strcmp(value, "true") == 0;
+        else if (*value)
+            manifest_parser_error(
+                p, p->line, "invalid cache \"%s\" in [foster]; expected true or false", value);
+        free(value);
+        return;
     } else if (p->section == SECTION_FOSTER && strcmp(key, "schemas") == 0) {
         field = &m->schemas_dir;
     } else if (p->section == SECTION_FOSTER && strcmp(key, "dialect") == 0) {

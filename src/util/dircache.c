@@ -35,7 +35,7 @@ static uint64_t fnv1a(const char *text)
     return hash;
 }
 
-static char *cache_base_directory(void)
+char *dircache_base_directory(void)
 {
     const char *xdg = getenv("XDG_CACHE_HOME");
     if (xdg && xdg[0] == '/')
@@ -58,7 +58,7 @@ static void cache_free(cache *c)
 static void cache_init(cache *c, const dircache_spec *spec)
 {
     memset(c, 0, sizeof *c);
-    char *base = cache_base_directory();
+    char *base = dircache_base_directory();
     char *real = realpath(spec->server_binary, NULL);
     struct stat st, base_st;
     if (base && real && stat(real, &st) == 0 && fstree_make_directories(base) == 0 &&

@@ -48,4 +48,11 @@ typedef struct dircache_spec {
  */
 int dircache_fill(const dircache_spec *spec, const char *target, diag_list *diags);
 
+/*
+ * foster's cache directory, $XDG_CACHE_HOME/foster or ~/.cache/foster (not
+ * made here); NULL when neither is an absolute path or memory ran out.
+ * Caller frees. The template cache keeps its entries there too.
+ */
+char *dircache_base_directory(void);
+
 #endif

@@ -682,6 +682,47 @@ test_reset_reads_only_the_run_record() {
     assert_runtime_empty
 }
 
+# The template cache: the second run from the same inputs copies the database
+# the first one built; a changed fixture is a new key (never stale);
+# --no-cache and `cache = false` build from the inputs.
+count_people() {
+    # shellcheck disable=SC2016 # the command's own variable
+    run_foster "$@" run -- sh -c 'python3 -c "import sqlite3, sys; print(*sqlite3.connect(sys.argv[1]).execute(\"SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM pet)\").fetchone())" "$FOSTER_SQLITE_PATH"'
+    assert_exit 0
+}
+
+test_template_cache_serves_same_inputs_and_never_stale_ones() {
+    use_case valid
+    count_people -v
+    assert_eq "4 2" "$(grep -v '^foster: ' <<<"$OUT")" "rows of the first run"
+    assert_contains "$ERR" "foster: template cache: miss (no template made from these inputs yet, key "
+    assert_contains "$ERR" "foster: loaded person"
+    local templates=$HOME/.cache/foster/templates
+    assert_eq 1 "$(find "$templates" -mindepth 1 -maxdepth 1 | wc -l)" "cache entries"
+    assert_matches "$(find "$templates" -mindepth 1 | LC_ALL=C sort | sed "s|$templates/||")" \
+        '^sqlite-[0-9.]+-[0-9a-f]{32}
+sqlite-[0-9.]+-[0-9a-f]{32}/identity
+sqlite-[0-9.]+-[0-9a-f]{32}/template\.sqlite3$' "the entry"
+    count_people
+    assert_eq "4 2" "$(grep -v '^foster: ' <<<"$OUT")" "rows of the run from the template"
+    assert_matches "$ERR" "foster: copied the cached template [0-9a-f]{32} \\(2 tables with their fixtures\\) in [0-9.]+ ms"
+    assert_not_contains "$ERR" "foster: loaded person"
+    printf '5,Edsger,\n' >>fixtures/person.csv
+    count_people -v
+    assert_eq "5 2" "$(grep -v '^foster: ' <<<"$OUT")" "rows after the fixture changed"
+    assert_contains "$ERR" "foster: template cache: miss"
+    assert_contains "$ERR" "foster: loaded person"
+    assert_eq 2 "$(find "$templates" -mindepth 1 -maxdepth 1 | wc -l)" "cache entries"
+    count_people -v --no-cache
+    assert_contains "$ERR" "foster: template cache: off (--no-cache)"
+    assert_contains "$ERR" "foster: loaded person"
+    sed -i 's/^\[foster\]$/[foster]\ncache = false/' foster.ini
+    count_people -v
+    assert_contains "$ERR" "foster: template cache: off (cache = false in the manifest)"
+    assert_contains "$ERR" "foster: loaded person"
+    assert_runtime_empty
+}
+
 test_load_into_up_database_adds_rows() {
     up_example
     run_foster -c "$EXAMPLE" load "$CASES/load/more/auth_user.csv"
@@ -875,7 +916,7 @@ test_check_reports_every_manifest_problem() {
     check_case many_manifest_problems 2
     assert_error_count 5
     assert_eq 'foster: error: foster.ini:3: unknown backend "oracle" in [foster]; expected sqlite, postgres, cluster, container, mysql or mysql-cluster
-foster: error: foster.ini:4: unknown key "colour" in [foster]; expected name, backend, schemas, fixtures or dialect
+foster: error: foster.ini:4: unknown key "colour" in [foster]; expected name, backend, schemas, fixtures, dialect or cache
 foster: error: foster.ini:6: unknown section [schedule]; expected [foster], [postgres], [container], [cluster], [mysql], [mysql-cluster] or [table NAME]
 foster: error: foster.ini:10: duplicate key "owner" in [table person]; the first is on line 9
 foster: error: foster.ini:11: unknown table "nowhere" in depends of [table person]; expected a table that has a [table NAME] section in this manifest' "$ERR"

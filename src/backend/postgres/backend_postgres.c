@@ -34,13 +34,17 @@ pg_backend *as_pg(backend *b)
     return (pg_backend *)b;
 }
 
-/* Remembers how to reach the test database, for the URL and PG* variables. */
-static int describe_connection(pg_backend *p)
+/*
+ * Remembers how to reach the test database, for the URL and PG* variables,
+ * from a connection to its server (`conn`: to it, or to the server's
+ * administrative database, with the same host, port and user).
+ */
+static int describe_connection(pg_backend *p, PGconn *conn)
 {
-    const char *host = PQhost(p->db);
-    const char *port = PQport(p->db);
-    const char *user = PQuser(p->db);
-    const char *password = PQpass(p->db);
+    const char *host = PQhost(conn);
+    const char *port = PQport(conn);
+    const char *user = PQuser(conn);
+    const char *password = PQpass(conn);
     free(p->host); /* a reset reconnects: describe again */
     free(p->port);
     free(p->user);
@@ -65,7 +69,7 @@ int pg_connect_database(pg_backend *p, diag_list *diags)
     free(conninfo);
     if (!p->db)
         return -1;
-    if (describe_connection(p) < 0)
+    if (describe_connection(p, p->db) < 0)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     return 0;
 }
@@ -117,14 +121,49 @@ static int pg_create(backend *b, const char *database_name, const char *run_id, 
     return pg_connect_database(p, diags);
 }
 
+/* The dbname a conninfo or URL names (caller frees), or NULL. */
+static char *conninfo_database(const char *url)
+{
+    PQconninfoOption *options = PQconninfoParse(url, NULL);
+    char *name = NULL;
+    for (PQconninfoOption *o = options; o && o->keyword; o++)
+        if (strcmp(o->keyword, "dbname") == 0 && o->val && *o->val)
+            name = strdup(o->val);
+    PQconninfoFree(options);
+    return name;
+}
+
+/*
+ * A recorded run's database (its kind gave the source): the catalog, read on
+ * the one connection to the server's administrative database, says whether
+ * it exists and carries the marker. No session is opened on the database
+ * itself: a reset would have to wait for that session to end.
+ */
+static diag_kind open_recorded(pg_backend *p, const char *url, bool *marked, diag_list *diags)
+{
+    free(p->database);
+    if (!(p->database = conninfo_database(url)))
+        return diag_add(diags, NULL, 0, 0, "no database named in the run's URL"), DIAG_BAD_INPUT;
+    if (pg_connect_admin(p, diags) < 0)
+        return DIAG_ENGINE;
+    int exists = pg_database_exists(p->admin, p->database, diags);
+    if (exists <= 0)
+        return exists < 0 ? DIAG_ENGINE : DIAG_NOT_FOUND;
+    if (describe_connection(p, p->admin) < 0)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
+    if (pg_marker_read(p->admin, p->database, marked, &p->marker, diags) < 0)
+        return DIAG_ENGINE;
+    p->marked = *marked;
+    return DIAG_NONE;
+}
+
 static diag_kind pg_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
-    if (!p->source) {
-        p->source = pg_source_existing(url);
-        if (!p->source)
-            return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
-    }
+    if (p->source)
+        return open_recorded(p, url, marked, diags);
+    if (!(p->source = pg_source_existing(url)))
+        return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
     diag_list problems = DIAG_LIST_INIT;
     p->db = pgconn_connect_patiently(url, &p->patience, &problems);
     if (!p->db) {
@@ -135,7 +174,7 @@ static diag_kind pg_open_existing(backend *b, const char *url, bool *marked, dia
         return gone ? DIAG_NOT_FOUND : DIAG_ENGINE;
     }
     p->database = strdup(PQdb(p->db));
-    if (!p->database || describe_connection(p) < 0)
+    if (!p->database || describe_connection(p, p->db) < 0)
         return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
     if (pg_marker_read(p->db, p->database, marked, &p->marker, diags) < 0)
         return DIAG_ENGINE;
@@ -384,6 +423,7 @@ static int pg_drop(backend *b, diag_list *diags)
     forget_copy(p);
     PQfinish(p->db);
     p->db = NULL;
+    pg_wait_for_helper(p, true); /* the next copy's helper: done, its lock file gone */
     int rc = 0;
     /* An ephemeral server goes with everything in it: no need to drop first. */
     if (!p->source->ephemeral || p->source_borrowed)

@@ -81,6 +81,19 @@ diag *pg_add_load_error(pg_backend *p, PGresult *result, const char *file, diag_
 int pg_create_tables(backend *b, const schema_set *schemas, diag_list *diags);
 int pg_finish_schema(backend *b, const schema_set *schemas, diag_list *diags);
 
+/*
+ * pgnext.c: the next reset's copy made by a detached helper, for a process
+ * that does not live on (a one-shot `foster reset`). Starts the helper that
+ * drops `old` (NULL: none; it must carry the marker) and creates `next` from
+ * `template`, marked, and returns without waiting. 0, or -1 when no helper
+ * could start (no runtime directory, no lock, no fork).
+ */
+int pg_prepare_next_detached(pg_backend *p, const char *old, const char *next,
+                             const char *template);
+
+/* Waits (bounded) for the run's helper to finish; `remove`: also removes its lock file. */
+void pg_wait_for_helper(pg_backend *p, bool remove);
+
 /* pgreset.c, as backend_ops. */
 int pg_snapshot(backend *b, diag_list *diags);
 int pg_reset(backend *b, bool keep_next_ready, diag_list *diags);

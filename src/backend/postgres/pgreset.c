@@ -171,9 +171,10 @@ static int swap_in_next(pg_backend *p, const char *next, const char *old, diag_l
 /*
  * Returns the database to the template's state, once the sessions on it have
  * ended. With a copy made ahead of time: swap the copy in by two renames (one round
- * trip), and — in a process that lives on — drop the old database and make
- * the next copy in the background (a pipeline nobody waits for until the
- * next reset). Without one: drop, and copy the template.
+ * trip), then drop the old database and make the next copy in the background:
+ * in a process that lives on, a pipeline nobody waits for until the next
+ * reset; else a detached helper (pgnext.c). Without one: drop, and copy the
+ * template.
  */
 int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
 {
@@ -181,6 +182,7 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
     if (pg_connect_admin(p, diags) < 0)
         return -1;
     pg_finish_pending(p);
+    pg_wait_for_helper(p, false);
     end_sessions(p);
     char *next = pg_sibling_name(p, "next");
     char *template = pg_sibling_name(p, "tpl");
@@ -202,7 +204,7 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
         rc = swap_in_next(p, next, old, diags);
         if (rc == 0 && keep_next_ready)
             prepare_next(p, next, template, quoted_old);
-        else if (rc == 0)
+        else if (rc == 0 && pg_prepare_next_detached(p, old, next, template) < 0)
             rc = pg_drop_marked(p->admin, old, diags);
     } else if (rc == 0) {
         rc = pg_drop_marked(p->admin, p->database, diags);
@@ -210,6 +212,8 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
             rc = pg_create_marked(p->admin, p->database, template, p->marker, diags);
         if (rc == 0 && keep_next_ready)
             prepare_next(p, next, template, NULL);
+        else if (rc == 0)
+            pg_prepare_next_detached(p, NULL, next, template); /* else the next reset copies */
     }
     free(next);
     free(template);

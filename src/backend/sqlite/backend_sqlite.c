@@ -227,7 +227,7 @@ static void remove_file(const char *path, const char *suffix)
 }
 
 /* Copies every page of `from` into `to`, waiting out other connections' locks. */
-static int copy_database(sqlite3 *from, sqlite3 *to, const char *what, const char *path,
+int sqlite_copy_database(sqlite3 *from, sqlite3 *to, const char *what, const char *path,
                          diag_list *diags)
 {
     sqlite3_backup *backup = sqlite3_backup_init(to, "main", from, "main");
@@ -259,7 +259,7 @@ static int copy_database(sqlite3 *from, sqlite3 *to, const char *what, const cha
 }
 
 /* Creates (0600, O_EXCL) and opens a new database file, or memory for NULL. */
-static sqlite3 *open_new(const char *path, diag_list *diags)
+sqlite3 *sqlite_open_new(const char *path, diag_list *diags)
 {
     if (path) {
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -293,10 +293,10 @@ static int sqlite_snapshot(backend *b, diag_list *diags)
     sqlite_backend *s = as_sqlite(b);
     if (s->path && !(s->pristine_path = pristine_path_of(s->path)))
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    if (!(s->pristine = open_new(s->pristine_path, diags)))
+    if (!(s->pristine = sqlite_open_new(s->pristine_path, diags)))
         return -1;
-    return copy_database(s->db, s->pristine, "cannot keep a pristine copy", s->pristine_path,
-                         diags);
+    return sqlite_copy_database(s->db, s->pristine, "cannot keep a pristine copy", s->pristine_path,
+                                diags);
 }
 
 /* A database foster opened by URL (reset from another process): find its snapshot. */
@@ -321,7 +321,8 @@ static int sqlite_reset(backend *b, bool keep_next_ready, diag_list *diags)
     (void)keep_next_ready; /* a page copy is all there is to it */
     if (open_pristine(s, diags) < 0)
         return -1;
-    return copy_database(s->pristine, s->db, "cannot reset the test database", s->path, diags);
+    return sqlite_copy_database(s->pristine, s->db, "cannot reset the test database", s->path,
+                                diags);
 }
 
 static int sqlite_drop(backend *b, diag_list *diags);
@@ -341,8 +342,9 @@ static backend *sqlite_copy(backend *b, const char *suffix, diag_list *diags)
     }
     c->created = c->marked = true;
     c->url = strbuf_format("sqlite:///%s", c->path ? c->path : ":memory:");
-    if (!c->url || !(c->db = open_new(c->path, diags)) || open_pristine(s, diags) < 0 ||
-        copy_database(s->pristine, c->db, "cannot copy the test database", c->path, diags) < 0 ||
+    if (!c->url || !(c->db = sqlite_open_new(c->path, diags)) || open_pristine(s, diags) < 0 ||
+        sqlite_copy_database(s->pristine, c->db, "cannot copy the test database", c->path, diags) <
+            0 ||
         configure(c, diags) < 0) {
         if (c->db)
             sqlite_drop(&c->base, diags);
@@ -484,6 +486,8 @@ static const backend_ops sqlite_ops = {
     .exec_sql = sqlite_exec_sql,
     .load_end = sqlite_load_end,
     .snapshot = sqlite_snapshot,
+    .template_restore = sqlite_template_restore,
+    .template_store = sqlite_template_store,
     .reset = sqlite_reset,
     .copy = sqlite_copy,
     .drop_copy = sqlite_drop_copy,

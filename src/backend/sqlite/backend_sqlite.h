@@ -57,6 +57,19 @@ void sqlite_add_error(sqlite_backend *s, diag_list *diags, const char *file, int
 /* Runs `sql` (several statements allowed); -1 with a diag on failure. */
 int sqlite_exec(sqlite_backend *s, const char *sql, diag_list *diags);
 
+/* Copies every page of `from` into `to`, waiting out other connections' locks; 0 or -1. */
+int sqlite_copy_database(sqlite3 *from, sqlite3 *to, const char *what, const char *path,
+                         diag_list *diags);
+
+/* Creates (0600, O_EXCL) and opens a new database file, or memory for NULL; NULL with a diag. */
+sqlite3 *sqlite_open_new(const char *path, diag_list *diags);
+
+/* The template cache (sqlite_template.c), as backend_ops. */
+int sqlite_template_restore(backend *b, const char *cache_dir, const char *key,
+                            const char *identity, bool *hit, diag_list *diags);
+int sqlite_template_store(backend *b, const char *cache_dir, const char *key, const char *identity,
+                          diag_list *diags);
+
 /* Whether the SQLite file at `path` carries foster's marker (false when unreadable). */
 bool sqlite_file_has_marker(const char *path);
 

@@ -1,0 +1,43 @@
+/*
+ * template_cache.h — what decides a provisioned database's content, as one
+ * text and its key, for the engines' template caches (backend.h:
+ * template_restore, template_store): foster's version, the backend kind,
+ * the manifest, every schema file, every fixture (their content, not their
+ * dates), and the statements the engine runs (the translation for SQLite).
+ * A change in any of them is a new key: a changed fixture or schema file is
+ * never served stale.
+ */
+#ifndef FOSTER_TEMPLATE_CACHE_H
+#define FOSTER_TEMPLATE_CACHE_H
+
+#include "session.h"
+
+/* The cache in effect for this provisioning: its directory, identity and key. */
+typedef struct template_cache {
+    char *directory; /* made 0700 when missing; NULL: no cache */
+    char *identity;
+    char key[33]; /* 32 hex digits of the identity's SHA-256 */
+} template_cache;
+
+/*
+ * Fills `cache` for session `s` about to provision, or leaves it off
+ * (directory NULL) saying why in *why (a static phrase): turned off
+ * (--no-cache, `cache = false`), an engine without a cache, no usable cache
+ * directory, an input that cannot be read (provisioning then says so).
+ */
+void template_cache_open(foster_session *s, template_cache *cache, const char **why);
+
+void template_cache_close(template_cache *cache);
+
+/*
+ * Right after the database is created: fills it from the cached template of
+ * these inputs when there is one (*hit; one progress line says so), else
+ * leaves `cache` ready for template_cache_store. -v says why there was no
+ * hit. FOSTER_OK, or the failure of a template that could not be copied.
+ */
+foster_result template_cache_fill(foster_session *s, template_cache *cache, bool *hit);
+
+/* After the snapshot of a database built from its inputs: keeps it for the next run. */
+void template_cache_store(foster_session *s, template_cache *cache);
+
+#endif

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# bench_phases.sh — provisioning against the scripts a user would write
+# instead, on an owner schema of realistic shape: 11 tables with primary and
+# foreign keys and indexes as pg_dump writes them (ALTER TABLE ... ADD
+# CONSTRAINT, CREATE INDEX), 15,050 rows of CSV fixtures. A benchmark, not a
+# test: each command runs once (no loops: the machine is shared), the
+# figures and ratios are printed with PASS/MISS against the targets, and it
+# exits 0 whatever they are; 1 when something failed to run, 2 on bad usage.
+#
+#   bench_phases.sh FOSTER
+#
+# Baselines measured in the same run, on the same server and files:
+#   psql     createdb -T template0; psql -f (the CREATE TABLEs, one \copy per
+#            CSV, then the keys and indexes, in one transaction); dropdb
+#   sqlite3  the sqlite3 shell creating the same tables (keys inline, as the
+#            translation makes them) and .import-ing the same CSVs, then the
+#            indexes
+# foster's figures: the wall time of `foster -q run --no-cache -- true` (cold),
+# of `foster -q run -- true` from a cached template (warm, sqlite), and of a
+# one-shot `foster reset` against `foster up` of the same project.
+# Targets (issue 14): cold <= 0.7x the baseline; warm sqlite <= 0.2x cold;
+# CLI reset <= 0.05x up. The server is foster's own cluster (`foster -b
+# cluster up` of this project), under a private folder in /dev/shm removed
+# on exit. Needs bash 5, awk, psql/createdb/dropdb and sqlite3.
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+    echo "usage: $0 FOSTER" >&2
+    exit 2
+fi
+FOSTER=$(readlink -f "$1")
+PGBIN=${BENCH_PG_BINDIR:-$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
+for tool in "$PGBIN/psql" "$PGBIN/createdb" "$PGBIN/dropdb"; do
+    [[ -x $tool ]] || { echo "bench_phases: no $tool" >&2; exit 1; }
+done
+command -v sqlite3 >/dev/null || { echo "bench_phases: no sqlite3 shell" >&2; exit 1; }
+
+work=$(mktemp -d /dev/shm/foster-bench-phases.XXXXXX)
+export FOSTER_RUNTIME_DIR=$work/runtime XDG_CACHE_HOME=$work/cache
+mkdir -m 700 "$FOSTER_RUNTIME_DIR"
+cleanup() {
+    (cd "$work/proj" 2>/dev/null && "$FOSTER" -q down >/dev/null 2>&1) || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ---- the project: 11 tables, 15,050 rows -------------------------------------
+mkdir -p "$work/proj/schemas" "$work/proj/fixtures"
+cd "$work/proj"
+# name rows parent(s): each table has id, a text and an integer column, and a
+# foreign key to each parent (values spread over the parent's ids).
+tables=(region:20: customer:1500:region supplier:200:region category:30:
+        product:800:category,supplier warehouse:30:region stock:2400:product,warehouse
+        purchase:3000:customer payment:2500:purchase line:4500:purchase,product
+        review:70:product,customer)
+declare -A count
+printf '[foster]\nname = bench\n' >foster.ini
+for spec in "${tables[@]}"; do
+    IFS=: read -r name rows parents <<<"$spec"
+    count[$name]=$rows
+    printf '\n[table %s]\n' "$name" >>foster.ini
+    {
+        printf 'CREATE TABLE public.%s (\n    id integer NOT NULL,\n    label text NOT NULL,\n    amount integer NOT NULL' "$name"
+        for parent in ${parents//,/ }; do printf ',\n    %s_id integer NOT NULL' "$parent"; done
+        printf '\n);\n\nALTER TABLE ONLY public.%s\n    ADD CONSTRAINT %s_pkey PRIMARY KEY (id);\n' "$name" "$name"
+        printf '\nCREATE INDEX %s_amount_idx ON public.%s USING btree (amount);\n' "$name" "$name"
+        for parent in ${parents//,/ }; do
+            printf '\nCREATE INDEX %s_%s_id_idx ON public.%s USING btree (%s_id);\n' "$name" "$parent" "$name" "$parent"
+            printf '\nALTER TABLE ONLY public.%s\n    ADD CONSTRAINT %s_%s_id_fkey FOREIGN KEY (%s_id) REFERENCES public.%s(id);\n' \
+                "$name" "$name" "$parent" "$parent" "$parent"
+        done
+    } >"schemas/$name.sql"
+    parent_counts=""
+    header="id,label,amount"
+    for parent in ${parents//,/ }; do
+        header+=",${parent}_id"
+        parent_counts+=" ${count[$parent]}"
+    done
+    awk -v rows="$rows" -v header="$header" -v parents="$parent_counts" -v name="$name" 'BEGIN {
+        n = split(parents, p, " ")
+        print header
+        for (i = 1; i <= rows; i++) {
+            line = i "," name " number " i "," (i * 7919) % 10007
+            for (j = 1; j <= n; j++) line = line "," (i * 31 + j) % p[j] + 1
+            print line
+        }
+    }' >"fixtures/$name.csv"
+done
+total=$(cat fixtures/*.csv | wc -l)
+total=$((total - ${#tables[@]}))
+
+ms_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "PASS" : "MISS") }'; }
+report() { # WHAT FOSTER_MS BASELINE_MS TARGET
+    local r
+    r=$(ratio "$2" "$3")
+    printf '%-44s foster %6d ms  baseline %6d ms  ratio %sx  (target <= %sx: %s)\n' \
+        "$1" "$2" "$3" "$r" "$4" "$(verdict "$r" "$4")"
+}
+
+# ---- the server -------------------------------------------------------------
+eval "$("$FOSTER" -q -b cluster up)"
+admin="postgresql:///postgres?host=$PGHOST&port=$PGPORT&user=$PGUSER"
+export PGDATABASE=postgres
+
+# ---- PostgreSQL: the hand-written script ------------------------------------
+{
+    echo 'BEGIN;'
+    for spec in "${tables[@]}"; do
+        name=${spec%%:*}
+        sed -n '/^CREATE TABLE/,/^);/p' "schemas/$name.sql"
+    done
+    for spec in "${tables[@]}"; do
+        name=${spec%%:*}
+        echo "\\copy $name FROM 'fixtures/$name.csv' WITH (FORMAT csv, HEADER)"
+    done
+    for spec in "${tables[@]}"; do
+        name=${spec%%:*}
+        awk '{
+                 if ($0 ~ /^ALTER TABLE/ || $0 ~ /^CREATE INDEX/) statement = $0
+                 else if (statement != "") statement = statement "\n" $0
+                 if ($0 ~ /;$/ && statement != "") {
+                     if (statement ~ /FOREIGN KEY/) fks = fks statement "\n"
+                     else print statement
+                     statement = ""
+                 }
+             }
+             END { printf "%s", fks > "/dev/stderr" }' "schemas/$name.sql" 2>>"$work/fks.sql"
+    done
+    cat "$work/fks.sql"
+    echo 'COMMIT;'
+} >"$work/script.sql"
+start=$EPOCHREALTIME
+"$PGBIN/createdb" -T template0 bench_baseline
+"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d bench_baseline -f "$work/script.sql"
+"$PGBIN/dropdb" bench_baseline
+psql_ms=$(ms_since "$start")
+
+start=$EPOCHREALTIME
+"$FOSTER" -q -b postgres -u "$admin" run --no-cache -- true
+foster_pg_ms=$(ms_since "$start")
+
+# ---- SQLite: the sqlite3 shell ----------------------------------------------
+{
+    for spec in "${tables[@]}"; do
+        IFS=: read -r name rows parents <<<"$spec"
+        printf 'CREATE TABLE %s (id INTEGER PRIMARY KEY, label TEXT NOT NULL, amount INTEGER NOT NULL' "$name"
+        for parent in ${parents//,/ }; do printf ', %s_id INTEGER NOT NULL REFERENCES %s (id)' "$parent" "$parent"; done
+        printf ');\n'
+    done
+    echo '.mode csv'
+    for spec in "${tables[@]}"; do
+        name=${spec%%:*}
+        echo ".import --skip 1 fixtures/$name.csv $name"
+    done
+    for spec in "${tables[@]}"; do
+        name=${spec%%:*}
+        grep -h '^CREATE INDEX' "schemas/$name.sql" | sed 's/ public\./ /; s/ USING btree//'
+    done
+} >"$work/sqlite.sql"
+start=$EPOCHREALTIME
+sqlite3 "$work/baseline.sqlite3" <"$work/sqlite.sql"
+rm -f "$work/baseline.sqlite3"
+sqlite_shell_ms=$(ms_since "$start")
+
+start=$EPOCHREALTIME
+"$FOSTER" -q -b sqlite run --no-cache -- true
+foster_sqlite_ms=$(ms_since "$start")
+"$FOSTER" -q -b sqlite run -- true # builds the template
+start=$EPOCHREALTIME
+"$FOSTER" -q -b sqlite run -- true
+warm_sqlite_ms=$(ms_since "$start")
+
+# ---- CLI reset against up ---------------------------------------------------
+reset_vs_up() { # BACKEND: sets up_ms and reset_ms
+    local before=$EPOCHREALTIME
+    eval "$("$FOSTER" -q -b "$1" --no-cache up)"
+    up_ms=$(ms_since "$before")
+    sleep 1 # what a test would take; PostgreSQL's next copy is made meanwhile
+    before=$EPOCHREALTIME
+    "$FOSTER" -q reset
+    reset_ms=$(ms_since "$before")
+    "$FOSTER" -q down "$FOSTER_RUN_ID" >/dev/null
+}
+reset_vs_up sqlite
+sqlite_up_ms=$up_ms sqlite_reset_ms=$reset_ms
+pg_server=$FOSTER_RUN_ID # the cluster up above: its own `down` at exit
+reset_vs_up cluster
+cluster_up_ms=$up_ms cluster_reset_ms=$reset_ms
+export FOSTER_RUN_ID=$pg_server
+
+echo "bench_phases: ${#tables[@]} tables, $total rows; each command once; $(date -u +%F)"
+report "cold, postgres (psql script)" "$foster_pg_ms" "$psql_ms" 0.7
+report "cold, sqlite (sqlite3 shell .import)" "$foster_sqlite_ms" "$sqlite_shell_ms" 0.7
+report "warm sqlite run (cached template) vs cold" "$warm_sqlite_ms" "$foster_sqlite_ms" 0.2
+report "CLI reset vs up, sqlite" "$sqlite_reset_ms" "$sqlite_up_ms" 0.05
+report "CLI reset vs up, cluster" "$cluster_reset_ms" "$cluster_up_ms" 0.05
