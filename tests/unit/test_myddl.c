@@ -287,6 +287,40 @@ START_TEST(dialect_told_from_the_file)
 }
 END_TEST
 
+START_TEST(one_table_out_of_a_whole_dump)
+{
+    ddl_file dump;
+    load_ok("mysql/shop_dump.sql", &dump); /* mariadb-dump --no-data --triggers shop */
+    ck_assert_uint_eq(dump.table_count, 3);
+    size_t *picked = NULL, count = 0;
+    diag_list diags = DIAG_LIST_INIT;
+    ck_assert_int_eq(my_ddl_select_table(&dump, "album", "foster.ini", 3, &picked, &count, &diags),
+                     0);
+    ck_assert_uint_eq(count, 3); /* the CREATE TABLE and both triggers, in the dump's order */
+    ck_assert_int_eq(dump.statements[picked[0]].kind, DDL_CREATE_TABLE);
+    ck_assert_int_eq(dump.statements[picked[0]].source->line, 26);
+    ck_assert_int_eq(dump.statements[picked[1]].kind, DDL_CREATE_TRIGGER);
+    ck_assert_int_eq(dump.statements[picked[2]].kind, DDL_CREATE_TRIGGER);
+    ck_assert_int_lt(picked[1], picked[2]);
+    free(picked);
+    ck_assert_int_eq(my_ddl_select_table(&dump, "artist", "foster.ini", 3, &picked, &count, &diags),
+                     0);
+    ck_assert_uint_eq(count, 1);
+    ck_assert_str_eq(dump.statements[picked[0]].table, "artist");
+    free(picked);
+    ck_assert_int_eq(my_ddl_select_table(&dump, "label", "foster.ini", 7, &picked, &count, &diags),
+                     -1);
+    ck_assert_uint_eq(count, 0);
+    ck_assert_uint_eq(diags.count, 1);
+    ck_assert_str_eq(diags.items[0].file, "foster.ini");
+    ck_assert_int_eq(diags.items[0].line, 7);
+    ck_assert_str_eq(diags.items[0].message, "mysql/shop_dump.sql does not create table \"label\"");
+    free(picked);
+    diag_list_clear(&diags);
+    ddl_file_free(&dump);
+}
+END_TEST
+
 /* ---- schema_set_load: the reader chosen by the file, the target checked ---- */
 
 static void load_manifest(const char *relative, manifest *m)
@@ -383,6 +417,7 @@ int main(void)
     tcase_add_test(reader, bad_input_names_file_line_column_and_what_was_expected);
     tcase_add_test(reader, backslash_escapes_and_backquotes);
     tcase_add_test(reader, dialect_told_from_the_file);
+    tcase_add_test(reader, one_table_out_of_a_whole_dump);
     suite_add_tcase(suite, reader);
     TCase *schema = tcase_create("schema_set");
     tcase_add_test(schema, schema_set_for_a_mysql_server);
