@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ddl.h"
+#include "ddl_phase.h"
 #include "manifest.h"
 #include "myddl.h"
 #include "schema.h"
@@ -130,6 +131,14 @@ START_TEST(mariadb_dump_of_a_table_with_triggers)
                       strstr(trigger->source->text, "VALUES (NEW.id, 'insert');\nEND"),
                   "%s", trigger->source->text);
     ck_assert_int_eq(trigger->source->column, 10); /* after the versioned comment's mark */
+    /* load phases: the table before the rows, the triggers after them, the rest not run */
+    for (size_t i = 0; i < file.statement_count; i++) {
+        ddl_kind kind = file.statements[i].kind;
+        ddl_phase expected = kind == DDL_CREATE_TABLE     ? DDL_PHASE_PRE_DATA
+                             : kind == DDL_CREATE_TRIGGER ? DDL_PHASE_TRIGGERS
+                                                          : DDL_PHASE_NONE;
+        ck_assert_int_eq(ddl_statement_phase(&file.statements[i]), expected);
+    }
     ddl_file_free(&file);
 }
 END_TEST
