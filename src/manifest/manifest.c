@@ -286,5 +286,7 @@ void manifest_free(manifest *m)
     free(m->container_engine);
     free(m->container_image);
     free(m->cluster_bindir);
+    free(m->mysql_url);
+    free(m->mysql_cluster_bindir);
     *m = (manifest){0};
 }

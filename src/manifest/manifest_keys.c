@@ -18,6 +18,8 @@ static const char *const section_keys[][SECTION_KEYS_MAX + 1] = {
     [SECTION_POSTGRES] = {"url", NULL},
     [SECTION_CONTAINER] = {"engine", "image", NULL},
     [SECTION_CLUSTER] = {"bindir", NULL},
+    [SECTION_MYSQL] = {"url", NULL},
+    [SECTION_MYSQL_CLUSTER] = {"bindir", NULL},
     [SECTION_TABLE] = {"owner", "schema", "fixtures", "depends", "model", NULL},
 };
 
@@ -153,6 +155,11 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
                                   value);
     } else if (p->section == SECTION_CONTAINER) {
         field = &m->container_image;
+    } else if (p->section == SECTION_MYSQL) {
+        field = &m->mysql_url;
+        m->mysql_url_line = p->line;
+    } else if (p->section == SECTION_MYSQL_CLUSTER) {
+        field = &m->mysql_cluster_bindir;
     } else {
         field = &m->cluster_bindir;
     }
