@@ -243,22 +243,16 @@ static int analyze_statement(analysis *a, ddl_statement *st)
 
 /* ---- files ---- */
 
-int my_ddl_analyze_text(const char *text, size_t length, const char *display_name, ddl_file *out,
-                        diag_list *diags)
+int my_ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags)
 {
-    sql_script script = {0};
     out->dialect = SQL_DIALECT_MYSQL;
+    out->script = *script;
+    script->items = NULL;
+    script->count = 0;
+    size_t count = out->script.count;
     out->display_name = display_name ? strdup(display_name) : NULL;
-    if (display_name && !out->display_name) {
-        diag_add(diags, display_name, 0, 0, "out of memory while reading the schema");
-        return -1;
-    }
-    if (my_sql_split_keep_layout(text, length, display_name, 0, &script, diags) < 0)
-        return -1;
-    out->script = script;
-    size_t count = script.count;
     out->statements = calloc(count ? count : 1, sizeof *out->statements);
-    if (!out->statements) {
+    if ((display_name && !out->display_name) || !out->statements) {
         diag_add(diags, display_name, 0, 0, "out of memory while reading the schema");
         return -1;
     }
@@ -273,6 +267,18 @@ int my_ddl_analyze_text(const char *text, size_t length, const char *display_nam
             rc = -1;
     }
     return rc;
+}
+
+int my_ddl_analyze_text(const char *text, size_t length, const char *display_name, ddl_file *out,
+                        diag_list *diags)
+{
+    sql_script script = {0};
+    if (my_sql_split_keep_layout(text, length, display_name, 0, &script, diags) < 0) {
+        out->dialect = SQL_DIALECT_MYSQL;
+        out->display_name = display_name ? strdup(display_name) : NULL;
+        return -1;
+    }
+    return my_ddl_analyze(&script, display_name, out, diags);
 }
 
 int my_ddl_load_file(const char *path, const char *display_name, ddl_file *out, diag_list *diags)

@@ -54,6 +54,13 @@
 int my_ddl_analyze_text(const char *text, size_t length, const char *display_name, ddl_file *out,
                         diag_list *diags);
 
+/*
+ * Analyses statements already split by my_sql_split_keep_layout (or copied
+ * out of such a file, lines kept), as ddl_analyze does for PostgreSQL:
+ * ownership of `script` moves into `out`, even on failure. Same returns.
+ */
+int my_ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags);
+
 /* Reads `path` and analyses it. Same returns; -1 with a diag when it cannot be read. */
 int my_ddl_load_file(const char *path, const char *display_name, ddl_file *out, diag_list *diags);
 

@@ -312,6 +312,21 @@ START_TEST(one_table_out_of_a_whole_dump)
     ck_assert_int_eq(dump.statements[picked[1]].kind, DDL_CREATE_TRIGGER);
     ck_assert_int_eq(dump.statements[picked[2]].kind, DDL_CREATE_TRIGGER);
     ck_assert_int_lt(picked[1], picked[2]);
+    /* the picked statements, copied, read as a file of their own (lines kept) */
+    sql_script copies = {calloc(count, sizeof *copies.items), count};
+    for (size_t k = 0; k < count; k++) {
+        copies.items[k] = *dump.statements[picked[k]].source;
+        copies.items[k].text = strdup(copies.items[k].text);
+    }
+    ddl_file album;
+    memset(&album, 0, sizeof album);
+    ck_assert_int_eq(my_ddl_analyze(&copies, "mysql/shop_dump.sql", &album, &diags), 0);
+    ck_assert_int_eq(album.dialect, SQL_DIALECT_MYSQL);
+    ck_assert_uint_eq(album.statement_count, 3);
+    ck_assert_uint_eq(ddl_file_table(&album, "album")->column_count, 12);
+    ck_assert_int_eq(album.statements[0].source->line, 26);
+    ck_assert_int_eq(album.statements[2].kind, DDL_CREATE_TRIGGER);
+    ddl_file_free(&album);
     free(picked);
     ck_assert_int_eq(my_ddl_select_table(&dump, "artist", "foster.ini", 3, &picked, &count, &diags),
                      0);
