@@ -411,6 +411,30 @@ START_TEST(a_dump_of_the_other_dialect_is_refused)
 }
 END_TEST
 
+START_TEST(dialect_key_reads_a_file_that_does_not_tell)
+{
+    manifest m;
+    load_manifest("mysql/declared/foster.ini", &m); /* dialect = mysql; "it\"s" a string */
+    schema_set set = {0};
+    diag_list diags = DIAG_LIST_INIT;
+    ck_assert_int_eq(schema_set_load(&m, SCHEMA_SQLITE, &set, &diags), 0);
+    ck_assert_int_eq(set.files[0].dialect, SQL_DIALECT_MYSQL);
+    ck_assert_uint_eq(set.sqlite.count, 1);
+    ck_assert_msg(strstr(set.sqlite.items[0].sql, "\"name\" VARCHAR(20) DEFAULT 'it\"s'"), "%s",
+                  set.sqlite.items[0].sql);
+    schema_set_free(&set);
+    ck_assert_int_eq(schema_set_load(&m, SCHEMA_POSTGRES, &set, &diags), -1);
+    ck_assert_uint_eq(diags.count, 1);
+    ck_assert_msg(strstr(diags.items[0].file, "declared/foster.ini") && diags.items[0].line == 3,
+                  "%s:%d", diags.items[0].file, diags.items[0].line);
+    ck_assert_str_eq(diags.items[0].message,
+                     "[foster] dialect is MySQL, but the backend runs PostgreSQL DDL");
+    schema_set_free(&set);
+    diag_list_clear(&diags);
+    manifest_free(&m);
+}
+END_TEST
+
 START_TEST(dialect_key_overrides_detection)
 {
     const char *ini = "[foster]\ndialect = mysql\n[table t]\n";
@@ -449,6 +473,7 @@ int main(void)
     tcase_add_test(schema, schema_set_for_a_mysql_server);
     tcase_add_test(schema, a_dump_of_the_other_dialect_is_refused);
     tcase_add_test(schema, dialect_key_overrides_detection);
+    tcase_add_test(schema, dialect_key_reads_a_file_that_does_not_tell);
     suite_add_tcase(suite, schema);
     SRunner *runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
