@@ -51,11 +51,21 @@ static void advance(splitter *s)
     s->at++;
 }
 
+/* The 1-based column of the cursor in characters (UTF-8 continuation bytes not counted), as
+ * the tokenizer counts them. */
+static int current_column(const splitter *s)
+{
+    int column = 1;
+    for (size_t i = s->line_start; i < s->at; i++)
+        column += ((unsigned char)s->text[i] & 0xC0) != 0x80;
+    return column;
+}
+
 static void copy_byte(splitter *s)
 {
     if (!s->statement_line && !isspace((unsigned char)s->text[s->at])) {
         s->statement_line = s->line;
-        s->statement_column = (int)(s->at - s->line_start) + 1;
+        s->statement_column = current_column(s);
     }
     strbuf_append_char(&s->statement, s->text[s->at]);
     advance(s);
@@ -115,7 +125,7 @@ static int finish_statement(splitter *s)
 static int copy_quoted(splitter *s)
 {
     char quote = s->text[s->at];
-    int line = s->line, column = (int)(s->at - s->line_start) + 1;
+    int line = s->line, column = current_column(s);
     copy_byte(s);
     while (s->at < s->length) {
         char c = s->text[s->at];
@@ -156,7 +166,7 @@ static int enter_comment(splitter *s)
             return 0;
         }
     }
-    int line = s->line, column = (int)(s->at - s->line_start) + 1;
+    int line = s->line, column = current_column(s);
     for (drop_byte(s), drop_byte(s); s->at < s->length; drop_byte(s)) {
         if (s->text[s->at] == '*' && peek(s, 1) == '/') {
             drop_byte(s);

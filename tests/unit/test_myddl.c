@@ -224,6 +224,7 @@ START_TEST(bad_input_names_file_line_column_and_what_was_expected)
         {"CREATE TABLE `t` (`a` text DEFAULT 'it\\'s;\n", 1, 36,
          "a string opened here is never closed"},
         {"CREATE TABLE `t` (`a` int) /* open", 1, 28, "comment opened here is never closed"},
+        {"/* \xc3\xa9t\xc3\xa9 */ CREATE TABLE `t`;", 1, 24, "expected \"(\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ddl_file file;
