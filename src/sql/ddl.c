@@ -146,7 +146,7 @@ static int out_of_memory(analysis *a, const sql_statement *source)
     return -1;
 }
 
-static int add_table(ddl_file *file, ddl_table *table)
+int ddl_add_table(ddl_file *file, ddl_table *table)
 {
     ddl_table *tables = realloc(file->tables, (file->table_count + 1) * sizeof *tables);
     if (!tables)
@@ -156,7 +156,7 @@ static int add_table(ddl_file *file, ddl_table *table)
     return 0;
 }
 
-static void table_free(ddl_table *table)
+void ddl_table_free(ddl_table *table)
 {
     free(table->name);
     free(table->schema);
@@ -199,7 +199,7 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
     table.line = st->source->line;
     ddl_name_parts_free(&name);
     if (!table.name || (schema && !table.schema) || !table.bare_name) {
-        table_free(&table);
+        ddl_table_free(&table);
         return out_of_memory(a, st->source);
     }
     size_t close = punct_at(t, i, '(') ? ddl_closing_bracket(t, i, t->count) : t->count;
@@ -213,11 +213,11 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
                       "foster needs the columns written out: CREATE TABLE %s (column type, "
                       "...)",
                       table.name);
-        table_free(&table);
+        ddl_table_free(&table);
         return -1;
     }
-    if (ddl_read_column_list(&table, t, i, close) < 0 || add_table(a->file, &table) < 0) {
-        table_free(&table);
+    if (ddl_read_column_list(&table, t, i, close) < 0 || ddl_add_table(a->file, &table) < 0) {
+        ddl_table_free(&table);
         return out_of_memory(a, st->source);
     }
     return 0;
@@ -282,7 +282,7 @@ static int analyze_sequence(analysis *a, ddl_statement *st, const sql_tokens *t)
     return 0;
 }
 
-static int add_reference(ddl_statement *st, char *name)
+int ddl_add_reference(ddl_statement *st, char *name)
 {
     for (size_t i = 0; i < st->reference_count; i++) {
         if (strcmp(st->references[i], name) == 0) {
@@ -311,7 +311,7 @@ static int collect_references(analysis *a, ddl_statement *st, const sql_tokens *
         int rc = ddl_read_name(t, &at, &name);
         char *normalized = rc > 0 ? normalized_name(name.part, name.count) : NULL;
         ddl_name_parts_free(&name);
-        if (rc < 0 || (rc > 0 && (!normalized || add_reference(st, normalized) < 0)))
+        if (rc < 0 || (rc > 0 && (!normalized || ddl_add_reference(st, normalized) < 0)))
             return out_of_memory(a, st->source);
     }
     return 0;
@@ -450,7 +450,7 @@ void ddl_file_free(ddl_file *file)
     }
     free(file->statements);
     for (size_t i = 0; i < file->table_count; i++)
-        table_free(&file->tables[i]);
+        ddl_table_free(&file->tables[i]);
     free(file->tables);
     sql_script_free(&file->script);
     free(file->display_name);

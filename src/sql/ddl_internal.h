@@ -61,6 +61,17 @@ size_t ddl_alter_table_name_index(const sql_tokens *t);
 /* The table named `name` (normalised) in `file`, or NULL. */
 ddl_table *ddl_find_table(ddl_file *file, const char *name);
 
+/* ---- building a ddl_file (ddl.c; the MySQL reader, myddl.c, too) ---- */
+
+/* Appends `table` (moved, not copied) to `file`'s tables; -1 when memory ran out. */
+int ddl_add_table(ddl_file *file, ddl_table *table);
+
+/* Frees what `table` holds (not the table itself). */
+void ddl_table_free(ddl_table *table);
+
+/* Adds `name` (taken, freed when already there) to `st`'s references; -1 out of memory. */
+int ddl_add_reference(ddl_statement *st, char *name);
+
 /* ---- columns (ddl_columns.c) ---- */
 
 /*

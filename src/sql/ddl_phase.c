@@ -68,6 +68,8 @@ ddl_phase ddl_statement_phase(const ddl_statement *statement)
         return DDL_PHASE_NONE;
     case DDL_CREATE_INDEX:
         return DDL_PHASE_POST_DATA;
+    case DDL_CREATE_TRIGGER: /* MySQL's (myddl.h), DELIMITER blocks included */
+        return DDL_PHASE_TRIGGERS;
     case DDL_CREATE_TABLE:
     case DDL_CREATE_SEQUENCE:
     case DDL_ALTER_SEQUENCE:
