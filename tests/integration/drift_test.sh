@@ -397,6 +397,41 @@ test_diff_against_dir_compares_two_snapshots_without_a_server() {
     assert_contains "$(differences)" "trading_account|table||extra|"
 }
 
+test_diff_finds_no_drift_between_hand_written_ddl_and_the_owners_dump() {
+    snapshot
+    mkdir hand
+    cat >hand/auth_user.sql <<'SQL'
+-- The same table as the owner's, written by hand: other spellings, inline keys.
+CREATE TABLE auth_user (
+    id serial PRIMARY KEY,
+    username VARCHAR(150) NOT NULL UNIQUE,
+    email TEXT
+);
+SQL
+    cp schemas/trading_account.sql hand/
+    run_foster diff --against-dir hand
+    assert_exit 0
+    assert_eq "foster: diff: no drift" "$ERR"
+    sed -i 's/VARCHAR(150)/VARCHAR(160)/' hand/auth_user.sql
+    run_foster diff --against-dir hand --json
+    assert_exit 1
+    assert_eq "auth_user|column|username|changed|type|schemas/auth_user.sql:$(line_of schemas/auth_user.sql '^    username ')" \
+        "$(differences)"
+    assert_contains "$OUT" '"their_file": "hand/auth_user.sql", "their_line": 4'
+}
+
+test_diff_without_pg_dump_exits_125_and_says_what_to_install() {
+    snapshot
+    mkdir empty-bin
+    PATH=$WORK/empty-bin run_foster diff --against "$OWNER_URL"
+    assert_exit 125
+    assert_contains "$ERR" "pg_dump: command not found"
+    assert_contains "$ERR" "hint: install PostgreSQL's client programs (Debian: postgresql-client)"
+    PATH=$WORK/empty-bin run_foster diff --against "$OWNER_URL" --json
+    assert_exit 125
+    assert_contains "$OUT" '{"problems": [{"file": null, "line": 0, "column": 0, "message": "pg_dump of '
+}
+
 test_diff_usage_errors_exit_2() {
     run_foster diff
     assert_exit 2
