@@ -260,6 +260,25 @@ test_snapshot_and_diff_never_write_to_the_owner() {
     assert_contains "$OUT" "read-only transaction"
 }
 
+test_snapshot_gives_pg_dump_the_password_in_its_environment_not_its_arguments() {
+    mkdir bin
+    local real
+    real=$(command -v pg_dump)
+    # pg_dump as foster runs it, recorded: its arguments, and what PGPASSWORD and PGOPTIONS hold.
+    printf '#!/bin/sh\necho "args: $*" >>"%s/pg_dump.log"\necho "PGPASSWORD=$PGPASSWORD PGOPTIONS=$PGOPTIONS" >>"%s/pg_dump.log"\nexec %s "$@"\n' \
+        "$WORK" "$WORK" "$real" >bin/pg_dump
+    chmod +x bin/pg_dump
+    local url="postgresql://postgres:pw-s3cret@/$OWNER_DB?host=$SERVER_DIR&port=$SERVER_PORT"
+    PATH=$WORK/bin:$PATH run_foster snapshot --from "$url" auth_user
+    assert_exit 0
+    local log
+    log=$(cat pg_dump.log)
+    assert_contains "$log" "args: --schema-only --no-password --dbname user='postgres' dbname='$OWNER_DB' host='$SERVER_DIR' port='$SERVER_PORT' -t \"auth_user\""
+    assert_contains "$log" "PGPASSWORD=pw-s3cret PGOPTIONS=-c default_transaction_read_only=on"
+    assert_not_contains "$(grep '^args' pg_dump.log)" "s3cret" "pg_dump's arguments"
+    assert_not_contains "$OUT$ERR$(cat schemas/auth_user.sql)" "s3cret" "foster's output and the file"
+}
+
 test_snapshot_without_from_is_a_usage_error() {
     run_foster snapshot
     assert_exit 2
