@@ -165,6 +165,18 @@ bool session_usable(foster_session *s)
     return false;
 }
 
+/* What was taken from a dump and why (-v), and what SQLite leaves out (notes). */
+static void report_schema_choices(foster_session *s, const schema_set *set)
+{
+    for (size_t i = 0; s->options.verbose && i < set->taken_count; i++)
+        session_progress(s, "taken from %s", set->taken[i]);
+    for (size_t i = 0; i < set->notes.count; i++) {
+        const diag *d = &set->notes.items[i];
+        session_progress(s, "note: %s:%d:%d: %s", d->file ? d->file : "", d->line, d->column,
+                         d->message);
+    }
+}
+
 /* Loads everything into SQLite in memory: the whole load, without a server. */
 static int dry_run_in_memory(const schema_set *set, diag_list *problems)
 {
@@ -196,6 +208,8 @@ foster_result foster_check(foster_session *s)
     if (fixtures_check(&s->schemas, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_INPUT);
     if (s->dialect == SCHEMA_SQLITE)
+        report_schema_choices(s, &s->schemas);
+    if (s->dialect == SCHEMA_SQLITE)
         return dry_run_in_memory(&s->schemas, &s->problems) == 0
                    ? FOSTER_OK
                    : session_fail(s, FOSTER_ERROR_INPUT);
@@ -207,9 +221,10 @@ foster_result foster_check(foster_session *s)
     schema_set translated = {0};
     diag_list untranslatable = DIAG_LIST_INIT;
     int rc = 0;
-    if (schema_set_load(&s->manifest, SCHEMA_SQLITE, &translated, &untranslatable) == 0)
+    if (schema_set_load(&s->manifest, SCHEMA_SQLITE, &translated, &untranslatable) == 0) {
+        report_schema_choices(s, &translated);
         rc = dry_run_in_memory(&translated, &s->problems);
-    else
+    } else
         session_progress(s, "check: the schema does not translate to SQLite, so foreign keys "
                             "and unique rows of the fixtures were not tried without a server");
     diag_list_clear(&untranslatable);
@@ -276,6 +291,13 @@ static void report_statement(foster_session *s, const char *file, int line, cons
 static void report_statements(foster_session *s)
 {
     const schema_set *set = &s->schemas;
+    report_schema_choices(s, set);
+    for (size_t k = 0; s->dialect != SCHEMA_SQLITE && k < set->prelude_count; k++)
+        for (size_t i = 0; i < set->preludes[k].statement_count; i++)
+            if (set->preludes[k].statements[i].kind != DDL_SKIP)
+                report_statement(s, set->preludes[k].display_name,
+                                 set->preludes[k].statements[i].source->line,
+                                 set->preludes[k].statements[i].source->text);
     if (s->dialect == SCHEMA_SQLITE) {
         for (size_t i = 0; i < set->sqlite.count; i++)
             report_statement(s, set->sqlite.items[i].file, set->sqlite.items[i].line,

@@ -29,7 +29,7 @@ typedef enum section_kind {
     SECTION_IGNORED, /* after a header already reported as wrong: its keys are skipped */
 } section_kind;
 
-#define SECTION_KEYS_MAX 5
+#define SECTION_KEYS_MAX 10
 
 typedef struct manifest_parser {
     manifest *m;

@@ -71,12 +71,14 @@ typedef struct sqlite_script {
  * (with the constraints later ALTERs add folded in) in the order the files are
  * given, then every CREATE INDEX. An ALTER TABLE may add constraints to a
  * table created in another of the files. The hint for an untranslatable
- * construct names "<stem>.sqlite.sql" beside the file. Returns 0, or -1 after adding one diag per
- * untranslatable construct (every problem, not only the first; `out` is then
- * empty). `out` must be zeroed; free it with sqlite_script_free.
+ * construct names "<stem>.sqlite.sql" beside the file. What the copy leaves
+ * out but a test can do without (functions, triggers, extensions, policies,
+ * rules) is added to `notes` (NULL: not told), one per statement. Returns 0, or -1 after adding one
+ * diag per untranslatable construct (every problem, not only the first; `out` is then empty). `out`
+ * must be zeroed; free it with sqlite_script_free.
  */
 int translate_sqlite(const ddl_file *const *files, size_t file_count, sqlite_script *out,
-                     diag_list *diags);
+                     diag_list *notes, diag_list *diags);
 
 void sqlite_script_free(sqlite_script *script);
 

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (analysed == 0) {
         const ddl_file *files[] = {&file};
         sqlite_script translated = {0};
-        (void)translate_sqlite(files, 1, &translated, &diags);
+        (void)translate_sqlite(files, 1, &translated, NULL, &diags);
         sqlite_script_free(&translated);
     }
     ddl_file_free(&file);

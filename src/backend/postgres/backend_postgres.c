@@ -216,9 +216,53 @@ static int create_schemas(pg_backend *p, const schema_set *schemas, diag_list *d
     return 0;
 }
 
+static bool word_is_create(const ddl_statement *st)
+{
+    return strncasecmp(st->source->text, "CREATE", 6) == 0;
+}
+
+/* CREATE EXTENSION of one the server lacks: -1 and a diag naming it and its package. */
+static int check_extension(pg_backend *p, const ddl_statement *st, const char *file,
+                           diag_list *diags)
+{
+    if (st->object != DDL_OBJECT_EXTENSION || !st->object_name || !word_is_create(st))
+        return 0;
+    const char *values[] = {st->object_name};
+    PGresult *result =
+        PQexecParams(p->db, "SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = $1", 1,
+                     NULL, values, NULL, NULL, 0);
+    bool missing = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 0;
+    PQclear(result);
+    if (!missing)
+        return 0;
+    diag *d = diag_add(diags, file, st->source->line, st->source->column,
+                       "the server has no extension \"%s\" (PostgreSQL %d)", st->object_name,
+                       PQserverVersion(p->db) / 10000);
+    diag_set_hint(d, "install the package that provides it on the server: %s",
+                  ddl_extension_package(st->object_name));
+    return -1;
+}
+
+/* The preludes (types, domains, functions... tables need), as written, before any table. */
+static int run_preludes(pg_backend *p, const schema_set *schemas, diag_list *diags)
+{
+    for (size_t k = 0; k < schemas->prelude_count; k++) {
+        const ddl_file *file = &schemas->preludes[k];
+        for (size_t s = 0; s < file->statement_count; s++)
+            if (file->statements[s].kind != DDL_SKIP &&
+                (check_extension(p, &file->statements[s], file->display_name, diags) < 0 ||
+                 run_statement(p, file->statements[s].source->text, file->statements[s].source,
+                               file->display_name, diags) < 0))
+                return -1;
+    }
+    return 0;
+}
+
 /* Pass 1: all but foreign keys; pass 2: the foreign keys. */
 static int run_pass(pg_backend *p, const schema_set *schemas, bool foreign_keys, diag_list *diags)
 {
+    if (!foreign_keys && run_preludes(p, schemas, diags) < 0)
+        return -1;
     for (size_t k = 0; k < schemas->count; k++) {
         size_t i = schemas->order[k];
         const ddl_file *file = &schemas->files[i];
@@ -436,22 +480,32 @@ static int pg_exec_sql(backend *b, const sql_statement *statement, const char *f
 }
 
 /*
- * After loading: every sequence owned by a column (serial, identity) is
- * moved past the largest value loaded, as Django's sqlsequencereset does.
+ * After loading: every sequence owned by a column (serial, identity) or named
+ * by a column's default (nextval of a sequence the table does not own, maybe
+ * shared by several tables) is moved past the largest value loaded, as
+ * Django's sqlsequencereset does; a shared sequence ends past the largest of
+ * its columns.
  */
 static const char reset_sequences_sql[] =
-    "DO $foster$ DECLARE r record; m bigint; BEGIN "
+    "DO $foster$ DECLARE r record; m bigint; cur bigint; called boolean; BEGIN "
     "FOR r IN SELECT c.oid::regclass AS tbl, a.attname AS col, "
     "  pg_get_serial_sequence(c.oid::regclass::text, a.attname) AS seq "
     "  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
     "  JOIN pg_namespace n ON n.oid = c.relnamespace "
     "  WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
     "  AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-    "  AND n.nspname NOT LIKE 'pg_toast%' LOOP "
+    "  AND n.nspname NOT LIKE 'pg_toast%' "
+    "  UNION SELECT c.oid::regclass, a.attname, s.oid::regclass::text "
+    "  FROM pg_attrdef d JOIN pg_depend dep ON dep.classid = 'pg_attrdef'::regclass "
+    "  AND dep.objid = d.oid AND dep.refclassid = 'pg_class'::regclass "
+    "  JOIN pg_class s ON s.oid = dep.refobjid AND s.relkind = 'S' "
+    "  JOIN pg_class c ON c.oid = d.adrelid AND c.relkind = 'r' "
+    "  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.adnum LOOP "
     "  CONTINUE WHEN r.seq IS NULL; "
     "  EXECUTE format('SELECT max(%I)::bigint FROM %s', r.col, r.tbl) INTO m; "
+    "  EXECUTE format('SELECT last_value, is_called FROM %s', r.seq) INTO cur, called; "
     "  IF m IS NOT NULL AND m >= (SELECT seqmin FROM pg_sequence "
-    "      WHERE seqrelid = r.seq::regclass) THEN "
+    "      WHERE seqrelid = r.seq::regclass) AND (NOT called OR m > cur) THEN "
     "    PERFORM setval(r.seq, m, true); END IF; "
     "END LOOP; END $foster$";
 
