@@ -204,6 +204,15 @@ FOSTER_API const char *foster_run_id(const foster_session *session);
 FOSTER_API const char *foster_url(const foster_session *session);
 
 /*
+ * The shell command that opens the engine's own client on the database
+ * ("sqlite3 '/path'", "PGPASSFILE='…' psql 'postgresql://…'"), quoted for a
+ * POSIX shell and never holding a password; a new string (free() it), or
+ * NULL before provisioning, when the engine has no client foster knows, or
+ * when memory ran out.
+ */
+FOSTER_API char *foster_client_command(const foster_session *session);
+
+/*
  * The environment a command run against the database needs (docs/environment.md:
  * DATABASE_URL, FOSTER_BACKEND, FOSTER_RUN_ID, ...), as `count` name/value
  * pairs owned by the session; 0 before provisioning.

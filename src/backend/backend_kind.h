@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "manifest.h"
 #include "schema.h"
+#include "strbuf.h"
 
 /* What a kind is given to make or reach a backend. */
 typedef struct backend_setup {
@@ -153,6 +154,26 @@ typedef struct backend_kind {
 
     /* Optional. A new backend for a database given by URL only (foster_load). */
     backend *(*for_url)(void);
+
+    /*
+     * Optional. A kept run's environment is printed, its password never
+     * (docs/safety.md): the password goes into a 0600 file that the engine's
+     * clients read, "<runtime>/<run><secret_suffix>", which the session
+     * writes and removes with the run. write_secret fills *content with the
+     * file from the run's environment and returns the index of the variable
+     * to replace by secret_variable=<the file>; -1 when there is no password.
+     */
+    const char *secret_suffix;
+    const char *secret_variable;
+    long (*write_secret)(const env_var *env, size_t count, strbuf *content);
+
+    /*
+     * Optional. The shell command that opens the engine's client on the
+     * database at `url` with the run's environment `env` (its secret file
+     * named, never the password), quoted for a POSIX shell; a new string,
+     * NULL when memory ran out. Without it, `up` names DATABASE_URL only.
+     */
+    char *(*client_command)(const char *url, const env_var *env, size_t count);
 
     /* Optional. Waits until the server at `url` accepts connections. */
     backend_wait_result (*wait)(const char *url, const backend_wait_options *options,

@@ -90,29 +90,14 @@ static int run_command(const cli *c, foster_session *session)
     return status;
 }
 
-/* How to reach a kept database: the client for its URL. */
+/* How to reach a kept database: the engine's client, and its URL. */
 static void print_how_to_connect(const foster_session *session)
 {
-    const char *url = foster_url(session);
-    const char *sqlite_prefix = "sqlite:///"; /* then the absolute path */
-    if (strncmp(url, sqlite_prefix, strlen(sqlite_prefix)) == 0) {
-        fputs("foster: connect with: sqlite3 ", stderr);
-        print_shell_quoted(stderr, url + strlen(sqlite_prefix));
-    } else {
-        fputs("foster: connect with: ", stderr);
-        for (size_t i = 0; i < foster_env_count(session); i++) {
-            const char *name, *value;
-            foster_env_get(session, i, &name, &value);
-            if (strcmp(name, "PGPASSFILE") == 0) { /* the password, kept out of sight */
-                fputs("PGPASSFILE=", stderr);
-                print_shell_quoted(stderr, value);
-                fputc(' ', stderr);
-            }
-        }
-        fputs("psql ", stderr);
-        print_shell_quoted(stderr, url);
-    }
-    fprintf(stderr, "\nfoster: DATABASE_URL=%s\n", url);
+    char *command = foster_client_command(session);
+    if (command)
+        fprintf(stderr, "foster: connect with: %s\n", command);
+    free(command);
+    fprintf(stderr, "foster: DATABASE_URL=%s\n", foster_url(session));
 }
 
 /* --keep, or --keep-on-failure after a failure: the database stays for `down`. */

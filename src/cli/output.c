@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "strbuf.h"
 
 void print_error(const char *fmt, ...)
 {
@@ -127,11 +128,8 @@ void print_message_json(const char *message, const char *hint)
 
 void print_shell_quoted(FILE *out, const char *value)
 {
-    fputc('\'', out);
-    for (const char *p = value; *p; p++)
-        if (*p == '\'')
-            fputs("'\\''", out);
-        else
-            fputc(*p, out);
-    fputc('\'', out);
+    strbuf quoted = STRBUF_INIT;
+    strbuf_append_shell_quoted(&quoted, value);
+    fputs(quoted.failed ? "''" : strbuf_str(&quoted), out);
+    strbuf_free(&quoted);
 }

@@ -104,12 +104,13 @@ static foster_result open_recorded(foster_session *s)
 }
 
 /* Removes a torn-down run's password file (kept runs only) and record. */
-static int forget_run(const char *runtime_dir, const char *run_id, diag_list *problems)
+static int forget_run(const backend_kind *kind, const char *runtime_dir, const char *run_id,
+                      diag_list *problems)
 {
-    char *passfile = strbuf_format("%s/%s.pgpass", runtime_dir, run_id);
-    if (passfile)
-        unlink(passfile);
-    free(passfile);
+    char *secret = session_secret_file(kind, runtime_dir, run_id);
+    if (secret)
+        unlink(secret);
+    free(secret);
     return run_record_remove(runtime_dir, run_id, problems);
 }
 
@@ -150,7 +151,7 @@ foster_result existing_tear_down(const foster_session *s, const run_record *r,
     else if (result == FOSTER_ERROR_NOT_FOUND && b && kind->stop_server)
         kind->stop_server(b, problems);
     if (result == FOSTER_OK || result == FOSTER_ERROR_NOT_FOUND)
-        rc = rc == 0 ? forget_run(s->runtime_dir, r->run_id, problems) : rc;
+        rc = rc == 0 ? forget_run(kind, s->runtime_dir, r->run_id, problems) : rc;
     if (b)
         b->ops->free(b);
     if (result == FOSTER_ERROR_NOT_FOUND)

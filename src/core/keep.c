@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend_kind.h"
 #include "session.h"
 #include "strbuf.h"
 
@@ -18,58 +19,34 @@ static int write_record(foster_session *s)
     return run_record_write(s->runtime_dir, &s->record, &s->problems);
 }
 
-/* One .pgpass field: ':' and '\\' are escaped with a backslash. */
-static void append_passfile_field(strbuf *sb, const char *value)
-{
-    for (const char *p = value; *p; p++) {
-        if (*p == ':' || *p == '\\')
-            strbuf_append_char(sb, '\\');
-        strbuf_append_char(sb, *p);
-    }
-}
-
 /*
  * A kept run's environment is printed (`up`), and a password must never be
- * (safety rule 3): it goes into a 0600 password file in the runtime directory
- * instead, named by PGPASSFILE, which libpq (and so psql, psycopg2, Django)
- * reads. Removed with the run.
+ * (safety rule 3): the kind writes it into a 0600 file in the runtime
+ * directory that its clients read (PostgreSQL: a password file named by
+ * PGPASSFILE), which replaces the variable. Removed with the run.
  */
 static foster_result hide_password(foster_session *s)
 {
-    env_var *password = NULL;
-    const char *host = "*", *port = "*", *database = "*", *user = "*";
-    for (size_t i = 0; i < s->env_count; i++) {
-        env_var *v = &s->env[i];
-        if (strcmp(v->name, "PGPASSWORD") == 0)
-            password = v;
-        else if (strcmp(v->name, "PGHOST") == 0)
-            host = v->value;
-        else if (strcmp(v->name, "PGPORT") == 0)
-            port = v->value;
-        else if (strcmp(v->name, "PGDATABASE") == 0)
-            database = v->value;
-        else if (strcmp(v->name, "PGUSER") == 0)
-            user = v->value;
-    }
-    if (!password)
+    const backend_kind *kind = s->kind;
+    if (!kind->write_secret)
         return FOSTER_OK;
-    strbuf line = STRBUF_INIT;
-    const char *fields[] = {host, port, database, user, password->value};
-    for (size_t i = 0; i < 5; i++) {
-        if (i)
-            strbuf_append_char(&line, ':');
-        append_passfile_field(&line, fields[i]);
+    strbuf content = STRBUF_INIT;
+    long index = kind->write_secret(s->env, s->env_count, &content);
+    if (index < 0) {
+        strbuf_free(&content);
+        return FOSTER_OK;
     }
-    strbuf_append_char(&line, '\n');
-    char *path = session_passfile_path(s);
-    char *name = strdup("PGPASSFILE");
+    env_var *password = &s->env[index];
+    char *path = session_secret_path(s);
+    char *name = strdup(kind->secret_variable);
     int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
-    bool written =
-        fd >= 0 && !line.failed && write(fd, line.data, line.length) == (ssize_t)line.length;
+    bool written = fd >= 0 && !content.failed &&
+                   write(fd, content.data, content.length) == (ssize_t)content.length;
     if (fd >= 0)
         close(fd);
-    explicit_bzero(line.data, line.length);
-    strbuf_free(&line);
+    if (content.data)
+        explicit_bzero(content.data, content.length);
+    strbuf_free(&content);
     if (!written || !name) {
         diag_add(&s->problems, path, 0, 0, "cannot write the password file: %s", strerror(errno));
         free(path);
@@ -82,6 +59,14 @@ static foster_result hide_password(foster_session *s)
     password->name = name;
     password->value = path;
     return FOSTER_OK;
+}
+
+char *foster_client_command(const foster_session *s)
+{
+    const char *url = foster_url(s);
+    if (!url || !s->kind->client_command)
+        return NULL;
+    return s->kind->client_command(url, s->env, s->env_count);
 }
 
 foster_result foster_keep(foster_session *s)

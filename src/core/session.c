@@ -493,9 +493,16 @@ foster_result foster_provision(foster_session *s)
     return FOSTER_OK;
 }
 
-char *session_passfile_path(const foster_session *s)
+char *session_secret_path(const foster_session *s)
 {
-    return strbuf_format("%s/%s.pgpass", s->runtime_dir, s->run_id);
+    return session_secret_file(s->kind, s->runtime_dir, s->run_id);
+}
+
+char *session_secret_file(const backend_kind *kind, const char *runtime_dir, const char *run_id)
+{
+    if (!kind->secret_suffix)
+        return NULL;
+    return strbuf_format("%s/%s%s", runtime_dir, run_id, kind->secret_suffix);
 }
 
 foster_result foster_teardown(foster_session *s)
@@ -509,10 +516,10 @@ foster_result foster_teardown(foster_session *s)
     if (rc == 0)
         rc = s->backend->ops->drop(s->backend, &s->problems);
     if (rc == 0 && s->runtime_dir) {
-        char *passfile = session_passfile_path(s);
-        if (passfile)
-            unlink(passfile); /* written only when a kept run had a password */
-        free(passfile);
+        char *secret = session_secret_path(s);
+        if (secret)
+            unlink(secret); /* written only when a kept run had a password */
+        free(secret);
         rc = run_record_remove(s->runtime_dir, s->run_id, &s->problems);
     }
     if (rc < 0)

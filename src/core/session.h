@@ -87,8 +87,12 @@ int session_drop_recorded_copies(foster_session *s);
  * removes it (the record stays); returns FOSTER_ERROR_DATABASE.
  */
 foster_result session_name_leftover(foster_session *s);
-/* <runtime>/<run id>.pgpass: a kept run's password file (keep.c); caller frees. */
-char *session_passfile_path(const foster_session *s);
+/*
+ * <runtime>/<run id><the kind's secret_suffix>: a kept run's password file
+ * (keep.c); a new string, NULL when the kind keeps no secret (or no memory).
+ */
+char *session_secret_path(const foster_session *s);
+char *session_secret_file(const backend_kind *kind, const char *runtime_dir, const char *run_id);
 
 /*
  * Tears down the recorded run `r` (not this session's) through its kind, as

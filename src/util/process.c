@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "monotonic.h"
+#include "spawner.h"
 
 #ifdef __linux__
 #include <dirent.h>
@@ -68,20 +69,6 @@ int process_catch_signals(diag_list *diags)
     return 0;
 }
 
-/* In the child: restore what exec'd programs expect, set the environment, exec. */
-void process_child_signals(void)
-{
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = SIG_DFL;
-    static const int reset[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGUSR1};
-    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
-        sigaction(reset[i], &action, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL); /* what was blocked across fork arrives now */
-}
-
 /* The terminal (stdin, stdout or stderr) foster is the foreground job of, else -1. */
 static int foreground_terminal(void)
 {
@@ -102,23 +89,6 @@ static void give_terminal(int terminal, pid_t group)
     sigprocmask(SIG_BLOCK, &ttou, &previous);
     tcsetpgrp(terminal, group);
     sigprocmask(SIG_SETMASK, &previous, NULL);
-}
-
-/* In the child: its own group (and the terminal), restore what exec'd programs expect, exec. */
-static void exec_child(char *const argv[], const char *const *names, const char *const *values,
-                       size_t env_count, int terminal, int error_pipe)
-{
-    setpgid(0, 0);
-    give_terminal(terminal, getpid());
-    process_child_signals();
-    for (size_t i = 0; i < env_count; i++)
-        if (setenv(names[i], values[i], 1) < 0)
-            break;
-    execvp(argv[0], argv);
-    int error = errno;
-    ssize_t ignored = write(error_pipe, &error, sizeof error);
-    (void)ignored;
-    _exit(PROCESS_CANNOT_EXECUTE);
 }
 
 /* Ctrl-Z stopped the command: foster takes the terminal back, stops, and resumes it with itself. */
@@ -259,9 +229,9 @@ static void end_leftovers(pid_t group, double grace)
 int process_run(char *const argv[], const char *const *names, const char *const *values,
                 size_t env_count, double grace, diag_list *diags)
 {
-    int error_pipe[2];
-    if (pipe2(error_pipe, O_CLOEXEC) < 0) {
-        diag_add(diags, NULL, 0, 0, "cannot create a pipe: %s", strerror(errno));
+    char **envp = spawn_environment(names, values, env_count);
+    if (!envp) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
         return -1;
     }
     fflush(NULL);
@@ -271,43 +241,37 @@ int process_run(char *const argv[], const char *const *names, const char *const 
     prctl(PR_SET_CHILD_SUBREAPER, 1);
 #endif
     int terminal = foreground_terminal();
-    /* Until the child has its default handlers back, a signal must wait:
-     * delivered to foster's handler in the child, it would be lost. */
+    spawn_spec spec = SPAWN_SPEC_INIT;
+    spec.argv = argv;
+    spec.search_path = true;
+    spec.envp = envp;
+    spec.group = SPAWN_NEW_GROUP;
+    spec.terminal = terminal;
+    /* Until child_pid is set, the handler cannot forward a signal: it waits. */
     sigset_t blocked, previous;
     sigemptyset(&blocked);
     sigaddset(&blocked, SIGINT);
     sigaddset(&blocked, SIGTERM);
     sigaddset(&blocked, SIGHUP);
     sigprocmask(SIG_BLOCK, &blocked, &previous);
-    pid_t pid = fork();
-    if (pid > 0) {
-        setpgid(pid, pid); /* as the child does: whichever runs first, the group exists */
-        give_terminal(terminal, pid);
+    int spawn_error = 0;
+    pid_t pid = spawn_start(&spec, &spawn_error);
+    if (pid > 0)
         child_pid = pid;
-    }
-    if (pid != 0)
-        sigprocmask(SIG_SETMASK, &previous, NULL);
+    sigprocmask(SIG_SETMASK, &previous, NULL);
+    spawn_environment_free(envp);
     if (pid < 0) {
-        diag_add(diags, NULL, 0, 0, "cannot fork: %s", strerror(errno));
-        close(error_pipe[0]);
-        close(error_pipe[1]);
-        return -1;
+#ifdef __linux__
+        prctl(PR_SET_CHILD_SUBREAPER, 0);
+#endif
+        bool missing = spawn_error == ENOENT;
+        diag_add(diags, NULL, 0, 0, "%s: %s", argv[0],
+                 missing ? "command not found" : strerror(spawn_error));
+        return missing ? PROCESS_NOT_FOUND : PROCESS_CANNOT_EXECUTE;
     }
-    if (pid == 0) {
-        close(error_pipe[0]);
-        exec_child(argv, names, values, env_count, terminal, error_pipe[1]);
-    }
-    close(error_pipe[1]);
     /* A signal that came before child_pid was set was not forwarded: do it now. */
     if (process_interrupted && !forwarded_signal)
         kill(-pid, process_interrupted), forwarded_signal = process_interrupted;
-
-    int exec_error = 0;
-    ssize_t got;
-    do
-        got = read(error_pipe[0], &exec_error, sizeof exec_error);
-    while (got < 0 && errno == EINTR);
-    close(error_pipe[0]);
 
     int status = 0;
     int rc = wait_for(pid, grace, terminal, &status);
@@ -322,12 +286,6 @@ int process_run(char *const argv[], const char *const *names, const char *const 
     if (rc < 0) {
         diag_add(diags, NULL, 0, 0, "cannot wait for %s: %s", argv[0], strerror(wait_error));
         return -1;
-    }
-    if (got == (ssize_t)sizeof exec_error) {
-        bool missing = exec_error == ENOENT;
-        diag_add(diags, NULL, 0, 0, "%s: %s", argv[0],
-                 missing ? "command not found" : strerror(exec_error));
-        return missing ? PROCESS_NOT_FOUND : PROCESS_CANNOT_EXECUTE;
     }
     if (WIFEXITED(status))
         return WEXITSTATUS(status);

@@ -27,12 +27,6 @@ extern volatile sig_atomic_t process_interrupted;
 /* Installs the handlers; returns 0 or -1 with a diag. */
 int process_catch_signals(diag_list *diags);
 
-/*
- * In a forked child before exec: the signals foster catches or ignores go
- * back to their defaults and none stays blocked. Async-signal-safe.
- */
-void process_child_signals(void);
-
 /* Exit statuses of a command that could not be started (as env(1) uses). */
 #define PROCESS_CANNOT_EXECUTE 126
 #define PROCESS_NOT_FOUND      127

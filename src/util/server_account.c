@@ -2,9 +2,8 @@
  * server_account.c — running a server's programs (initdb, install-db, the
  * server itself) as a child process, as an account the server accepts: when
  * foster runs as root, as the server's own system user. See server_account.h.
- *
- * The PostgreSQL cluster keeps its own copy (pgcluster_spawn.c) until it
- * moves to this one (issue 11, item 7: one process-spawning helper).
+ * Both clusters (PostgreSQL's and MariaDB's) start their programs here, through
+ * spawner.h.
  */
 #include "server_account.h"
 
@@ -26,6 +25,7 @@
 #include "monotonic.h"
 #include "process.h"
 #include "smallfile.h"
+#include "spawner.h"
 #include "strbuf.h"
 
 /* ---- the account ---- */
@@ -99,57 +99,26 @@ bool server_account_can_traverse(const server_account *account, const char *path
 
 /* ---- running a program ---- */
 
-static void child_fail(const char *what)
-{
-    /* Only async-signal-safe calls here: we may have been forked from a threaded process. */
-    static const char prefix[] = "foster: cannot start the server program: ";
-    ssize_t ignored = write(STDERR_FILENO, prefix, sizeof prefix - 1);
-    ignored = write(STDERR_FILENO, what, strlen(what));
-    ignored = write(STDERR_FILENO, "\n", 1);
-    (void)ignored;
-    _exit(127);
-}
-
-static void child_exec(const server_spawn_spec *spec, int null_fd)
-{
-    process_child_signals();
-    if (spec->new_session && setsid() < 0)
-        child_fail("setsid");
-    if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(spec->output_fd, STDOUT_FILENO) < 0 ||
-        dup2(spec->output_fd, STDERR_FILENO) < 0)
-        child_fail("dup2");
-    if (close_range(3, ~0U, 0) < 0)
-        for (int fd = 3; fd < 1024; fd++)
-            close(fd);
-    if (spec->account && spec->account->switch_user) {
-        if (setgroups((size_t)spec->account->group_count, spec->account->groups) < 0)
-            child_fail("setgroups");
-        if (setgid(spec->account->gid) < 0)
-            child_fail("setgid");
-        if (setuid(spec->account->uid) < 0)
-            child_fail("setuid");
-    }
-    if (spec->cwd && chdir(spec->cwd) < 0)
-        child_fail("chdir");
-    execv(spec->argv[0], spec->argv);
-    child_fail(spec->argv[0]);
-}
-
-/* Forks and execs; returns the child's pid, or -1 with a diag. */
+/* Starts the program; returns the child's pid, or -1 with a diag. */
 pid_t server_spawn(const server_spawn_spec *spec, diag_list *diags)
 {
-    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null_fd < 0) {
-        diag_add(diags, NULL, 0, 0, "cannot open /dev/null: %s", strerror(errno));
-        return -1;
+    spawn_spec run = SPAWN_SPEC_INIT;
+    run.argv = spec->argv;
+    run.in = SPAWN_DEV_NULL;
+    run.out = run.err = spec->output_fd;
+    run.close_others = true;
+    run.cwd = spec->cwd;
+    run.group = spec->new_session ? SPAWN_NEW_SESSION : SPAWN_SAME_GROUP;
+    spawn_user user;
+    if (spec->account && spec->account->switch_user) {
+        user = (spawn_user){spec->account->uid, spec->account->gid, spec->account->groups,
+                            (size_t)spec->account->group_count};
+        run.user = &user;
     }
-    pid_t pid = fork();
-    if (pid == 0)
-        child_exec(spec, null_fd);
-    int saved = errno;
-    close(null_fd);
+    int error = 0;
+    pid_t pid = spawn_start(&run, &error);
     if (pid < 0)
-        diag_add(diags, NULL, 0, 0, "cannot start %s: fork: %s", spec->argv[0], strerror(saved));
+        diag_add(diags, NULL, 0, 0, "cannot start %s: %s", spec->argv[0], strerror(error));
     return pid;
 }
 

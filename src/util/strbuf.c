@@ -68,6 +68,14 @@ int strbuf_append_identifier(strbuf *sb, const char *identifier)
     return rc == 0 ? strbuf_append_char(sb, '"') : rc;
 }
 
+int strbuf_append_shell_quoted(strbuf *sb, const char *value)
+{
+    int rc = strbuf_append_char(sb, '\'');
+    for (const char *p = value; *p && rc == 0; p++)
+        rc = *p == '\'' ? strbuf_append(sb, "'\\''", 4) : strbuf_append_char(sb, *p);
+    return rc == 0 ? strbuf_append_char(sb, '\'') : rc;
+}
+
 char *strbuf_detach(strbuf *sb)
 {
     if (sb->failed) {

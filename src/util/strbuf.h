@@ -31,6 +31,9 @@ int strbuf_appendf(strbuf *sb, const char *fmt, ...) __attribute__((format(print
 /* Appends `identifier` as a double-quoted SQL identifier ("a""b"). */
 int strbuf_append_identifier(strbuf *sb, const char *identifier);
 
+/* Appends `value` in single quotes for a POSIX shell ('\'' for a quote). */
+int strbuf_append_shell_quoted(strbuf *sb, const char *value);
+
 /*
  * Returns the string (never NULL on success: "" for an empty buffer) and
  * leaves `sb` empty; the caller frees it. Returns NULL when an append failed.

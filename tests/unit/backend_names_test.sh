@@ -27,8 +27,6 @@ cd "$root" || exit 2
 # - manifest_sections.c: [postgres], [container] and [cluster] are sections of
 #   the manifest's grammar (server settings) that happen to share the kinds'
 #   names; they go when the kinds declare their own manifest sections.
-# - commands_lifecycle.c "sqlite:///": `up`'s "connect with" hint picks the
-#   client by URL; it becomes a kind's hook (how to connect) next.
 # - manifest.c "postgres:16": [container] image's default, an image name of
 #   the manifest's contract (which rule 2 takes for a URL scheme).
 ALLOWED='
@@ -36,7 +34,6 @@ src/manifest/manifest_sections.c "postgres"
 src/manifest/manifest_sections.c "container"
 src/manifest/manifest_sections.c "cluster"
 src/manifest/manifest.c "postgres:16"
-src/cli/commands_lifecycle.c "sqlite:///"
 src/manifest/manifest_sections.c "unknown section [%.*s]; expected [foster], [postgres], [container], "
 '
 

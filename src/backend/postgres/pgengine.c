@@ -27,10 +27,8 @@
 #include <unistd.h>
 
 #include "monotonic.h"
-#include "process.h"
+#include "spawner.h"
 #include "strbuf.h"
-
-extern char **environ;
 
 #define INFO_TIMEOUT_SECONDS    20.0
 #define KILL_GRACE_SECONDS      1.0
@@ -86,59 +84,6 @@ static char **engine_argv(const pg_engine_call *call)
     for (size_t i = 0; i < count; i++)
         argv[i + 1] = (char *)call->arguments[i];
     return argv;
-}
-
-/*
- * Our environment without any POSTGRES_PASSWORD, plus ours when `password`
- * is set. The array and that one entry are new (*owned is the entry to free).
- */
-static char **engine_environment(const char *password, char **owned)
-{
-    static const char prefix[] = PG_ENGINE_PASSWORD_VARIABLE "=";
-    size_t count = 0;
-    while (environ && environ[count])
-        count++;
-    char **envp = calloc(count + 2, sizeof *envp);
-    *owned = password ? strbuf_format("%s%s", prefix, password) : NULL;
-    if (!envp || (password && !*owned)) {
-        free(envp);
-        free(*owned);
-        *owned = NULL;
-        return NULL;
-    }
-    size_t used = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (strncmp(environ[i], prefix, sizeof prefix - 1) != 0)
-            envp[used++] = environ[i];
-    }
-    if (*owned)
-        envp[used++] = *owned;
-    return envp;
-}
-
-/* In the child: only async-signal-safe calls. Reports exec's errno through `report_fd`. */
-static void engine_child(const char *path, char **argv, char **envp, int out_fd, int err_fd,
-                         int report_fd)
-{
-    process_child_signals();
-    int null_fd = open("/dev/null", O_RDONLY);
-    if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
-        dup2(err_fd, STDERR_FILENO) < 0) {
-        int error = errno;
-        ssize_t ignored = write(report_fd, &error, sizeof error);
-        (void)ignored;
-        _exit(127);
-    }
-    /* Nothing else of ours reaches the engine (nor what it leaves running). */
-    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-        for (int fd = 3; fd < 1024; fd++)
-            fcntl(fd, F_SETFD, FD_CLOEXEC);
-    }
-    execve(path, argv, envp);
-    int error = errno;
-    ssize_t ignored = write(report_fd, &error, sizeof error);
-    (void)ignored;
-    _exit(127);
 }
 
 /* Ends a child that outstayed its welcome: SIGTERM, then SIGKILL after a grace time. */
@@ -246,41 +191,37 @@ int pg_engine_command(const pg_engine_call *call, pg_engine_reply *reply, diag_l
         diag_set_hint(d, "install Docker or Podman, or use -b cluster");
         return -1;
     }
-    char *owned_entry = NULL;
+    /* Our environment without any POSTGRES_PASSWORD, plus the call's when it has one. */
+    const char *password_name = PG_ENGINE_PASSWORD_VARIABLE;
     char **argv = engine_argv(call);
-    char **envp = engine_environment(call->password, &owned_entry);
-    int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, report_pipe[2] = {-1, -1};
+    char **envp = spawn_environment(&password_name, &call->password, 1);
+    int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
     int rc = -1;
     if (!argv || !envp) {
         diag_add(diags, NULL, 0, 0, "out of memory");
         goto done;
     }
-    if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0 ||
-        pipe2(report_pipe, O_CLOEXEC) < 0) {
+    if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
         diag_add(diags, NULL, 0, 0, "cannot run %s: pipe: %s", path, strerror(errno));
         goto done;
     }
-    pid_t pid = fork();
-    if (pid == 0)
-        engine_child(path, argv, envp, out_pipe[1], err_pipe[1], report_pipe[1]);
-    if (pid < 0) {
-        diag_add(diags, NULL, 0, 0, "cannot run %s: fork: %s", path, strerror(errno));
-        goto done;
-    }
+    /* Nothing else of ours reaches the engine (nor what it leaves running). */
+    spawn_spec spec = SPAWN_SPEC_INIT;
+    spec.argv = argv;
+    spec.envp = envp;
+    spec.in = SPAWN_DEV_NULL;
+    spec.out = out_pipe[1];
+    spec.err = err_pipe[1];
+    spec.close_others = true;
+    spec.path = path;
+    int spawn_error = 0;
+    pid_t pid = spawn_start(&spec, &spawn_error);
     close(out_pipe[1]);
     close(err_pipe[1]);
-    close(report_pipe[1]);
-    out_pipe[1] = err_pipe[1] = report_pipe[1] = -1;
-
-    int exec_error = 0;
-    ssize_t got;
-    while ((got = read(report_pipe[0], &exec_error, sizeof exec_error)) < 0 && errno == EINTR)
-        ;
-    if (got == (ssize_t)sizeof exec_error) {
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-            ;
+    out_pipe[1] = err_pipe[1] = -1;
+    if (pid < 0) {
         diag_add(diags, NULL, 0, 0, "%s: cannot run %s: %s", call->engine, path,
-                 strerror(exec_error));
+                 strerror(spawn_error));
         goto done;
     }
     fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
@@ -306,11 +247,8 @@ done:
             close(out_pipe[i]);
         if (err_pipe[i] >= 0)
             close(err_pipe[i]);
-        if (report_pipe[i] >= 0)
-            close(report_pipe[i]);
     }
-    free(owned_entry);
-    free(envp);
+    spawn_environment_free(envp);
     free(argv);
     free(path);
     return rc;

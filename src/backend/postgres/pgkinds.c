@@ -255,6 +255,10 @@ const backend_kind postgres_kind = {
     .for_url = postgres_for_url,
     .redact = pg_redact_conninfo,
     .wait = postgres_wait,
+    .secret_suffix = ".pgpass",
+    .secret_variable = "PGPASSFILE",
+    .write_secret = pg_write_secret,
+    .client_command = pg_client_command,
 };
 
 const backend_kind cluster_kind = {
@@ -267,6 +271,10 @@ const backend_kind cluster_kind = {
     .describe_death = pg_describe_death,
     .server_location = pg_server_location,
     .stop_server = pg_stop_server,
+    .secret_suffix = ".pgpass",
+    .secret_variable = "PGPASSFILE",
+    .write_secret = pg_write_secret,
+    .client_command = pg_client_command,
 };
 
 const backend_kind container_kind = {
@@ -280,4 +288,8 @@ const backend_kind container_kind = {
     .server_location = pg_server_location,
     .stop_server = pg_stop_server,
     .collect_garbage = pg_collect_container_garbage,
+    .secret_suffix = ".pgpass",
+    .secret_variable = "PGPASSFILE",
+    .write_secret = pg_write_secret,
+    .client_command = pg_client_command,
 };

@@ -22,4 +22,8 @@ void pg_collect_container_garbage(backend_gc *gc);
 void pg_finish_half_made(const backend_setup *setup, const backend_run *run,
                          void (*progress)(void *context, const char *line), void *context);
 
+/* (pgclient.c): a kept run's password into a libpq password file; psql as its client. */
+long pg_write_secret(const env_var *env, size_t count, strbuf *content);
+char *pg_client_command(const char *url, const env_var *env, size_t count);
+
 #endif

@@ -65,6 +65,20 @@ static backend *sqlite_for_url(void)
     return backend_sqlite_new(NULL);
 }
 
+/* "sqlite3 '/path'": the file the URL names. */
+static char *sqlite_client_command(const char *url, const env_var *env, size_t count)
+{
+    (void)env;
+    (void)count;
+    static const char prefix[] = "sqlite:///"; /* then the absolute path */
+    if (strncmp(url, prefix, sizeof prefix - 1) == 0)
+        url += sizeof prefix - 1;
+    strbuf command = STRBUF_INIT;
+    strbuf_append_str(&command, "sqlite3 ");
+    strbuf_append_shell_quoted(&command, url);
+    return strbuf_detach(&command);
+}
+
 const backend_kind sqlite_kind = {
     .name = "sqlite",
     .dialect = SCHEMA_SQLITE,
@@ -74,4 +88,5 @@ const backend_kind sqlite_kind = {
     .collect_garbage = sqlite_collect_garbage,
     /* no takes_url: a file name, whatever no server kind claims */
     .for_url = sqlite_for_url,
+    .client_command = sqlite_client_command,
 };
