@@ -127,6 +127,45 @@ static int load_files(schema_set *set, schema_dialect dialect, diag_list *diags)
     return rc;
 }
 
+/* The manifest index of the table taken from the dump whose statement is at `line`, or -1. */
+static long dump_table_at(const schema_set *set, int line)
+{
+    long found = -1;
+    int best = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        const ddl_file *file = &set->files[i];
+        if (!set->manifest->tables[i].from_dump)
+            continue;
+        for (size_t s = 0; s < file->statement_count; s++) {
+            int at = file->statements[s].source->line;
+            if (at <= line && at > best) {
+                best = at;
+                found = (long)i;
+            }
+        }
+    }
+    return found;
+}
+
+/* A problem in the dump: the SQLite file to write is the table's, not the dump's. */
+static void hint_for_dump(const schema_set *set, diag *d)
+{
+    const manifest *m = set->manifest;
+    if (!d->file || !m->schema_dump_path || strcmp(d->file, m->schema_dump_path) != 0)
+        return;
+    long table = dump_table_at(set, d->line);
+    if (table < 0)
+        diag_set_hint(d,
+                      "write <table>.sqlite.sql in %s for the tables that need this; foster "
+                      "uses it instead of the dump on SQLite",
+                      m->schemas_dir);
+    else
+        diag_set_hint(d,
+                      "write a SQLite version of table %s in %s/%s.sqlite.sql; foster uses it "
+                      "instead of the dump on SQLite",
+                      m->tables[table].name, m->schemas_dir, m->tables[table].name);
+}
+
 /* SQLite: translate the owner's DDL; a .sqlite.sql file runs as written. */
 static int translate(schema_set *set, diag_list *diags)
 {
@@ -142,7 +181,10 @@ static int translate(schema_set *set, diag_list *diags)
         if (!set->manifest->tables[i].sqlite_schema_path)
             to_translate[n++] = &set->files[i];
     }
+    size_t reported = diags->count;
     int rc = translate_sqlite(to_translate, n, &set->sqlite, &set->notes, diags);
+    for (size_t i = reported; i < diags->count; i++)
+        hint_for_dump(set, &diags->items[i]);
     if (rc == 0 && set->manifest->strict && set->notes.count) {
         for (size_t i = 0; i < set->notes.count; i++)
             diag_set_hint(&set->notes.items[i],

@@ -231,6 +231,21 @@ test_check_shows_notes_and_strict_makes_them_errors() {
     assert_runtime_empty
 }
 
+test_untranslatable_table_of_the_dump_names_its_place_and_sqlite_file() {
+    make_project "schema_dump = dump.sql" $'[table film]\n[table actor]\n[table booking]'
+    local line
+    line=$(($(wc -l <schemas/dump.sql) + 1))
+    printf 'CREATE TABLE public.booking (room integer, during tsrange,\n    CONSTRAINT booking_excl EXCLUDE USING gist (during WITH &&));\n' >>schemas/dump.sql
+    run_foster -c foster.ini check
+    assert_exit 1
+    assert_contains "$ERR" "error: schemas/dump.sql:$((line + 1)):29: cannot translate \"EXCLUDE\" constraint to SQLite"
+    assert_contains "$ERR" "hint: write a SQLite version of table booking in schemas/booking.sqlite.sql; foster uses it instead of the dump on SQLite"
+    printf 'CREATE TABLE booking (room integer, during text);\n' >schemas/booking.sqlite.sql
+    run_foster -c foster.ini check
+    assert_exit 0
+    assert_runtime_empty
+}
+
 test_missing_extension_is_named_with_its_package() {
     make_project $'schema_dump = dump.sql\nprelude = needs_postgis.sql' "$FOUR_TABLES"
     printf 'CREATE EXTENSION IF NOT EXISTS postgis;\n' >"$PROJECT/schemas/needs_postgis.sql"
