@@ -106,6 +106,14 @@ typedef struct foster_options {
      */
     foster_load_fn load_progress;
     void *load_progress_context;
+    /*
+     * true: foster_open reads neither the manifest nor any schema file; the
+     * session only reaches a recorded run (foster_attach, then foster_reset,
+     * foster_teardown, the environment), from its record. The manifest's path
+     * still finds the last `up`; a run on a server only the manifest names
+     * (its [postgres] url) reads the manifest then, never the schemas.
+     */
+    bool record_only;
 } foster_options;
 
 typedef struct foster_session foster_session;

@@ -4,8 +4,12 @@
  * the session never ask which engine they talk to; they call these functions.
  *
  * Life of a backend: backend_*_new -> create (empty database carrying the
- * marker) -> create_tables -> load_begin -> (table_begin, table_row...,
- * table_end | exec_sql)... -> load_end(commit) -> ... -> drop -> free.
+ * marker) -> create_tables (pre-data) -> load_begin -> (table_begin,
+ * table_row..., table_end | exec_sql)... -> load_end(commit) ->
+ * finish_schema (post-data, then triggers) -> snapshot -> ... -> drop -> free.
+ * This is pg_restore's order (src/sql/ddl_phase.h says which statement is
+ * which): indexes and keys are built once over the loaded rows, foreign keys
+ * validated by one join each, and no owner's trigger fires on a fixture row.
  * Or, for a database that exists already: backend_*_new -> open_existing
  * (checks the marker) -> load... / drop -> free.
  *
@@ -44,8 +48,28 @@ typedef struct backend_ops {
      */
     diag_kind (*open_existing)(backend *b, const char *url, bool *marked, diag_list *diags);
 
-    /* Creates every table of `schemas` (already in dependency order). */
+    /*
+     * Runs the pre-data statements of `schemas` (DDL_PHASE_PRE_DATA: types,
+     * sequences, every CREATE TABLE with what is inline in it), in dependency
+     * order. The fixtures then load into tables without the keys and indexes
+     * finish_schema adds; foreign keys written inline (REFERENCES in CREATE
+     * TABLE) are in place already and checked row by row.
+     */
     int (*create_tables)(backend *b, const schema_set *schemas, diag_list *diags);
+
+    /*
+     * After the load has committed: runs the post-data statements of
+     * `schemas` (indexes, then the primary, unique and foreign keys ALTER
+     * TABLE adds; SQLite: its indexes, then PRAGMA foreign_key_check once),
+     * then the triggers. A key the loaded rows break is reported as data
+     * (diag_set_violation: table, constraint, column, value; `duplicate` for
+     * a repeated unique key), which src/fixtures/ maps to the fixture's
+     * file:line:column; the engine's wording is kept ("duplicate key value
+     * violates unique constraint ... already exists", "insert or update on
+     * table ... violates foreign key constraint"). Called only when
+     * create_tables was (provisioning, check), never by `load`.
+     */
+    int (*finish_schema)(backend *b, const schema_set *schemas, diag_list *diags);
 
     /*
      * Starts the one transaction all fixtures load in, foreign keys enforced.

@@ -89,7 +89,10 @@ int command_reset(const cli *c)
         return EXIT_USAGE;
     }
     foster_session *session = NULL;
-    foster_result result = open_session(c, false, &session);
+    foster_options options;
+    session_options(c, false, &options);
+    options.record_only = true; /* the run's record is all a reset needs */
+    foster_result result = foster_open(&options, &session);
     if (result != FOSTER_ERROR_NOMEM) {
         const char *run_id = getenv("FOSTER_RUN_ID");
         result = foster_attach(session, run_id && *run_id ? run_id : NULL);

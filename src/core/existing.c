@@ -98,6 +98,9 @@ static foster_result open_recorded(foster_session *s)
     if (!kind)
         return FOSTER_ERROR_INPUT;
     s->kind = kind;
+    /* A record-only session reads the manifest only for the server it names. */
+    if (kind->needs_own_manifest && !s->manifest_loaded && session_read_manifest(s) < 0)
+        return FOSTER_ERROR_MANIFEST;
     backend_setup setup = session_setup(s);
     backend_run run = recorded_run(s);
     return open_run(kind, &setup, &run, &s->backend, &s->problems);

@@ -58,6 +58,15 @@ static char *copy_option(const char *value, bool *failed)
     return copy;
 }
 
+int session_read_manifest(foster_session *s)
+{
+    s->manifest_loaded = true;
+    if (manifest_load(s->manifest_path, &s->manifest, &s->problems) < 0 ||
+        manifest_resolve(&s->manifest, &s->problems) < 0 || session_check_urls(s) < 0)
+        return -1;
+    return 0;
+}
+
 foster_result foster_open(const foster_options *options, foster_session **out)
 {
     foster_session *s = calloc(1, sizeof *s);
@@ -83,10 +92,9 @@ foster_result foster_open(const foster_options *options, foster_session **out)
         session_manifest_not_found(&s->problems);
         return session_fail(s, FOSTER_ERROR_MANIFEST);
     }
-
-    s->manifest_loaded = true;
-    if (manifest_load(s->manifest_path, &s->manifest, &s->problems) < 0 ||
-        manifest_resolve(&s->manifest, &s->problems) < 0 || session_check_urls(s) < 0)
+    if (options->record_only)
+        return FOSTER_OK; /* a recorded run needs no schema; see session_read_manifest */
+    if (session_read_manifest(s) < 0)
         return session_fail(s, FOSTER_ERROR_MANIFEST);
 
     s->backend_name =
@@ -190,7 +198,7 @@ static int dry_run_in_memory(const schema_set *set, diag_list *problems)
     free(server);
     if (!b)
         return diag_add(problems, NULL, 0, 0, "out of memory"), -1;
-    fixtures_loader loader = {.backend = b, .schemas = set};
+    fixtures_loader loader = {.backend = b, .schemas = set, .finish_schema = true};
     int rc = b->ops->create(b, "check", "check", problems);
     if (rc == 0)
         rc = b->ops->create_tables(b, set, problems);
@@ -318,6 +326,13 @@ static bool interrupted(const foster_session *s)
     return s->options.interrupt && *s->options.interrupt;
 }
 
+static foster_result stop_interrupted(foster_session *s)
+{
+    diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning"),
+                  DIAG_INTERRUPTED);
+    return FOSTER_ERROR_INTERRUPTED;
+}
+
 /*
  * A server foster starts outlives a SIGKILL of foster: the record named its
  * directory before it started (the intent); once it runs, the record says
@@ -370,11 +385,8 @@ static foster_result provision_steps(foster_session *s)
     strbuf_free(&names);
     if (s->options.verbose)
         report_statements(s);
-    if (interrupted(s)) {
-        diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning"),
-                      DIAG_INTERRUPTED);
-        return FOSTER_ERROR_INTERRUPTED;
-    }
+    if (interrupted(s))
+        return stop_interrupted(s);
 
     step = monotonic_seconds();
     fixtures_loader loader = {.backend = b,
@@ -382,12 +394,15 @@ static foster_result provision_steps(foster_session *s)
                               .report = session_report_table,
                               .tick = session_report_tick,
                               .report_context = s,
-                              .interrupt = s->options.interrupt};
+                              .interrupt = s->options.interrupt,
+                              .finish_schema = true};
     if (fixtures_load_manifest(&loader, &s->problems) < 0)
         return loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
     double loaded = monotonic_seconds();
     if (b->ops->snapshot(b, &s->problems) < 0)
         return FOSTER_ERROR_DATABASE;
+    if (interrupted(s))
+        return stop_interrupted(s);
     session_progress(
         s,
         "loaded fixtures in %.1f ms, kept a pristine copy in %.1f ms; database ready in "

@@ -60,6 +60,12 @@ bool session_usable(foster_session *s);
 const char *session_server_conninfo(const foster_session *s);
 /* What the session's kind is given to make or reach a backend (borrows from `s`). */
 backend_setup session_setup(const foster_session *s);
+/*
+ * Reads and resolves the manifest at s->manifest_path (not its schema files)
+ * and checks its URLs: foster_open's first step, or a record-only session's
+ * when the recorded kind needs its own manifest. 0, or -1 with diags.
+ */
+int session_read_manifest(foster_session *s);
 /* One diag for each server URL (-u, [postgres] url) libpq cannot parse; 0 or -1. */
 int session_check_urls(foster_session *s);
 foster_result session_build_environment(foster_session *s);

@@ -113,6 +113,8 @@ void diag_list_move(diag_list *to, diag_list *from)
         if (d && src->violation)
             diag_set_violation(d, src->violation->table, src->violation->constraint,
                                src->violation->column, src->violation->value, src->violation->row);
+        if (d && d->violation && src->violation)
+            d->violation->duplicate = src->violation->duplicate;
     }
     diag_list_clear(from);
 }

@@ -13,6 +13,7 @@
 #ifndef FOSTER_DIAG_H
 #define FOSTER_DIAG_H
 
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -45,6 +46,8 @@ typedef struct diag_violation {
     char *column;     /* the column holding `value` */
     char *value;      /* the offending value as text */
     long long row;    /* 1-based row of the data sent, 0 when unknown */
+    bool duplicate;   /* a unique key `value` breaks by appearing again: the row at
+                         fault is the value's second occurrence, not its first */
 } diag_violation;
 
 typedef struct diag {

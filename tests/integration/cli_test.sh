@@ -654,6 +654,34 @@ down_example() {
     assert_runtime_empty
 }
 
+# `reset` works from the run's record alone: it reads neither the manifest nor
+# the schema files (here both are FIFOs nobody writes: reading one would
+# block until the timeout).
+test_reset_reads_only_the_run_record() {
+    use_case valid
+    run_foster -q up
+    assert_exit 0
+    eval "$OUT"
+    python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).executescript(sys.argv[2])' \
+        "$FOSTER_SQLITE_PATH" 'DELETE FROM pet; DELETE FROM person'
+    rm schemas/person.sql foster.ini
+    mkfifo schemas/person.sql foster.ini
+    local id=$FOSTER_RUN_ID
+    unset FOSTER_RUN_ID # the last `up` of this manifest, found by its path
+    timeout 20 "$FOSTER" reset >"$WORK/.stdout" 2>"$WORK/.stderr"
+    STATUS=$? ERR=$(<"$WORK/.stderr")
+    assert_exit 0
+    assert_matches "$ERR" "^foster: reset test_cli_$id in [0-9.]+ ms$"
+    assert_eq "4|2" "$(sql "$FOSTER_SQLITE_PATH" 'SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM pet)')" \
+        "rows after reset"
+    rm schemas/person.sql foster.ini
+    cp "$CASES/valid/foster.ini" foster.ini
+    run_foster -q down "$id"
+    assert_exit 0
+    unset DATABASE_URL FOSTER_SQLITE_PATH
+    assert_runtime_empty
+}
+
 test_load_into_up_database_adds_rows() {
     up_example
     run_foster -c "$EXAMPLE" load "$CASES/load/more/auth_user.csv"
@@ -976,6 +1004,35 @@ test_check_two_table_cycle_passes() {
 test_check_unique_violation_names_line_and_column() {
     check_case unique_violation 1
     assert_matches "$ERR" '^foster: error: fixtures/person\.csv:3:9: cannot load row into "person": UNIQUE constraint failed: person\.email$'
+}
+
+# Indexes are built after the rows are in; a unique one still names the row
+# that repeats a value (by its line: a key may span several columns).
+test_check_unique_index_built_after_rows_names_repeating_line() {
+    check_case unique_index_after_data 1
+    assert_eq 'foster: error: fixtures/item.csv:5: cannot load row into "item": UNIQUE constraint failed: item.code' "$ERR"
+}
+
+test_run_builds_the_indexes_of_the_schema() {
+    use_case unique_index_after_data
+    sed -i 's/^4,B-2,9$/4,E-5,9/' fixtures/item.csv
+    cat >"$WORK/probe.py" <<'EOF'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+print(" ".join(r[0] for r in con.execute(
+    "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")))
+print(con.execute("SELECT count(*) FROM item").fetchone()[0])
+try:
+    con.execute("INSERT INTO item VALUES (9, 'A-1', 1)")
+except sqlite3.IntegrityError as e:
+    print(e)
+EOF
+    # shellcheck disable=SC2016 # the command's own variable
+    run_foster -q run -- sh -c 'python3 "$1" "$FOSTER_SQLITE_PATH"' probe "$WORK/probe.py"
+    assert_exit 0
+    assert_eq 'item_code_idx item_qty_idx
+5
+UNIQUE constraint failed: item.code' "$OUT" "indexes, rows, a repeated code refused"
 }
 
 test_check_unknown_fixture_extension() {

@@ -722,6 +722,66 @@ insert or update on table "member" violates foreign key constraint "member_team_
     assert_runtime_empty
 }
 
+# pg_restore's order: tables, rows, then keys and indexes, then triggers. The
+# owner's trigger (it notes every new account) exists afterwards and fires
+# for the command's row, but did not fire for the fixture rows.
+test_keys_indexes_and_triggers_come_after_the_rows() {
+    cat >"$WORK/probe.sql" <<'EOF'
+SELECT count(*) FROM account_audit;
+SELECT string_agg(conname || ':' || contype::text, ' ' ORDER BY conname) FROM pg_constraint
+ WHERE conrelid IN ('account'::regclass, 'entry'::regclass);
+SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public';
+SELECT string_agg(tgname, ' ') FROM pg_trigger WHERE NOT tgisinternal;
+SELECT (SELECT count(*) FROM account) || ' ' || (SELECT count(*) FROM entry);
+INSERT INTO account VALUES (4, 'loan');
+SELECT string_agg(account_id::text, ' ') FROM account_audit;
+EOF
+    use_case phases
+    # shellcheck disable=SC2016 # the command's own $1
+    PATH=$PGBIN:$PATH foster_pg -q run -- sh -c 'psql -XAtq -v ON_ERROR_STOP=1 -f "$1" &&
+        psql -XAtq -c "INSERT INTO entry VALUES (9, 99, 1)" 2>&1 | sed -n "s/^ERROR: *//p"' \
+        probe "$WORK/probe.sql"
+    assert_exit 0
+    assert_eq '0
+account_name_check:c account_name_key:u account_pkey:p entry_account_id_fkey:f entry_pkey:p
+account_name_key account_pkey entry_account_id_idx entry_pkey
+account_noted
+3 4
+4
+insert or update on table "entry" violates foreign key constraint "entry_account_id_fkey"' \
+        "$(grep -v '^INSERT ' <<<"$OUT")" "audit rows, keys, indexes, trigger, rows, audit after insert"
+    assert_eq "" "$(extra_databases)" "databases on the server"
+    assert_runtime_empty
+}
+
+# A unique key built over the loaded rows names the row that repeats it, in
+# the words PostgreSQL uses for a row refused on arrival.
+test_unique_key_added_after_the_rows_names_the_repeating_line() {
+    use_case phases
+    printf 'id,name\n1,cash\n2,bank\n3,bank\n' >fixtures/account.csv
+    foster_pg run -- true
+    printf 'id,name\n1,cash\n2,bank\n3,card\n' >fixtures/account.csv
+    assert_exit 125
+    assert_contains "$ERR" 'foster: error: fixtures/account.csv:4: duplicate key value violates unique constraint "account_name_key": Key (name)=(bank) already exists.'
+    assert_eq "" "$(extra_databases)" "databases on the server"
+    assert_runtime_empty
+}
+
+# A foreign key validated after the rows (one join) names the row at fault,
+# here in the second of the table's two fixture files.
+test_foreign_key_added_after_the_rows_names_file_line_and_column() {
+    use_case phases
+    printf 'id,account_id,amount\n5,2,1.00\n6,8,2.00\n' >fixtures/entry_more.csv
+    sed -i 's/^\[table entry\]$/[table entry]\nfixtures = entry.csv, entry_more.csv/' foster.ini
+    foster_pg run -- true
+    sed -i '/^fixtures = entry.csv, entry_more.csv$/d' foster.ini
+    rm -f fixtures/entry_more.csv
+    assert_exit 125
+    assert_contains "$ERR" 'foster: error: fixtures/entry_more.csv:3:3: insert or update on table "entry" violates foreign key constraint "entry_account_id_fkey": Key (account_id)=(8) is not present in table "account".'
+    assert_eq "" "$(extra_databases)" "databases on the server"
+    assert_runtime_empty
+}
+
 test_sequences_and_identities_continue_after_loaded_keys() {
     PATH=$PGBIN:$PATH foster_pg -q -c "$CASES/sequences/foster.ini" run -- psql -XAtq -v ON_ERROR_STOP=1 \
         -c "INSERT INTO ticket (title) VALUES ('new') RETURNING id" \

@@ -3,13 +3,9 @@
  *
  * A test database is a new database on a server that a pg_source provides,
  * marked with a COMMENT ON DATABASE naming the run. The owner's DDL runs as
- * written (minus what ddl.c says a throwaway copy skips), in two passes:
- * everything but foreign keys, file by file in dependency order, then the
- * foreign keys, so that cycles can be created at all. Foreign keys of tables
- * in a cycle are made DEFERRABLE (still INITIALLY IMMEDIATE, so the
- * application sees the owner's behaviour) and deferred while loading.
- * Fixtures go through COPY ... FROM STDIN in CSV form, streamed; the server's
- * "line N" is mapped back to the fixture's own line.
+ * pgschema.c says, in pg_restore's phases around the load. Fixtures go
+ * through COPY ... FROM STDIN in CSV form, streamed; the server's "line N" is
+ * mapped back to the fixture's own line.
  */
 #include "backend_postgres.h"
 
@@ -147,159 +143,6 @@ static diag_kind pg_open_existing(backend *b, const char *url, bool *marked, dia
     return DIAG_NONE;
 }
 
-/* Positions in a statement's text become file lines and columns. */
-static void position_in_statement(const sql_statement *st, int offset, int *line, int *column)
-{
-    *line = st->line;
-    *column = st->column;
-    for (int i = 0; i + 1 < offset && st->text[i]; i++) {
-        if (st->text[i] == '\n') {
-            ++*line;
-            *column = 1;
-        } else {
-            ++*column;
-        }
-    }
-}
-
-static int run_statement(pg_backend *p, const char *sql, const sql_statement *source,
-                         const char *file, diag_list *diags)
-{
-    PGresult *result = PQexec(p->db, sql);
-    ExecStatusType status = PQresultStatus(result);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-        PQclear(result);
-        return 0;
-    }
-    const char *position = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
-    int line = source->line, column = 0;
-    if (position && sql == source->text)
-        position_in_statement(source, atoi(position), &line, &column);
-    char *message = pgconn_short_message(PQresultErrorMessage(result));
-    diag *d = diag_add(diags, file, line, column, "PostgreSQL rejected the statement: %s",
-                       message ? message : "failed");
-    const char *hint = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT);
-    if (hint)
-        diag_set_hint(d, "%s", hint);
-    free(message);
-    PQclear(result);
-    return -1;
-}
-
-static bool is_foreign_key_statement(const ddl_statement *st)
-{
-    return st->kind == DDL_ALTER_TABLE && st->reference_count > 0;
-}
-
-/* Foreign keys of a table in a cycle: DEFERRABLE, so the load can defer them. */
-static char *deferrable_version(const char *sql)
-{
-    if (strcasestr(sql, "deferrable"))
-        return strdup(sql);
-    return strbuf_format("%s DEFERRABLE INITIALLY IMMEDIATE", sql);
-}
-
-static int create_schemas(pg_backend *p, const schema_set *schemas, diag_list *diags)
-{
-    for (size_t i = 0; i < schemas->count; i++) {
-        const ddl_table *table = schema_set_table(schemas, i);
-        if (!table || !table->schema)
-            continue;
-        char *name = pgconn_quote_identifier(p->db, table->schema);
-        char *sql = name ? strbuf_format("CREATE SCHEMA IF NOT EXISTS %s", name) : NULL;
-        int rc = sql ? pgconn_command(p->db, sql, "cannot create schema", diags) : -1;
-        free(name);
-        free(sql);
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static bool word_is_create(const ddl_statement *st)
-{
-    return strncasecmp(st->source->text, "CREATE", 6) == 0;
-}
-
-/* CREATE EXTENSION of one the server lacks: -1 and a diag naming it and its package. */
-static int check_extension(pg_backend *p, const ddl_statement *st, const char *file,
-                           diag_list *diags)
-{
-    if (st->object != DDL_OBJECT_EXTENSION || !st->object_name || !word_is_create(st))
-        return 0;
-    const char *values[] = {st->object_name};
-    PGresult *result =
-        PQexecParams(p->db, "SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = $1", 1,
-                     NULL, values, NULL, NULL, 0);
-    bool missing = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 0;
-    PQclear(result);
-    if (!missing)
-        return 0;
-    diag *d = diag_add(diags, file, st->source->line, st->source->column,
-                       "the server has no extension \"%s\" (PostgreSQL %d)", st->object_name,
-                       PQserverVersion(p->db) / 10000);
-    diag_set_hint(d, "install the package that provides it on the server: %s",
-                  ddl_extension_package(st->object_name));
-    return -1;
-}
-
-/* The preludes (types, domains, functions... tables need), as written, before any table. */
-static int run_preludes(pg_backend *p, const schema_set *schemas, diag_list *diags)
-{
-    for (size_t k = 0; k < schemas->prelude_count; k++) {
-        const ddl_file *file = &schemas->preludes[k];
-        for (size_t s = 0; s < file->statement_count; s++)
-            if (file->statements[s].kind != DDL_SKIP &&
-                (check_extension(p, &file->statements[s], file->display_name, diags) < 0 ||
-                 run_statement(p, file->statements[s].source->text, file->statements[s].source,
-                               file->display_name, diags) < 0))
-                return -1;
-    }
-    return 0;
-}
-
-/* Pass 1: all but foreign keys; pass 2: the foreign keys. */
-static int run_pass(pg_backend *p, const schema_set *schemas, bool foreign_keys, diag_list *diags)
-{
-    if (!foreign_keys && run_preludes(p, schemas, diags) < 0)
-        return -1;
-    for (size_t k = 0; k < schemas->count; k++) {
-        size_t i = schemas->order[k];
-        const ddl_file *file = &schemas->files[i];
-        for (size_t s = 0; s < file->statement_count; s++) {
-            const ddl_statement *st = &file->statements[s];
-            if (st->kind == DDL_SKIP || is_foreign_key_statement(st) != foreign_keys)
-                continue;
-            char *sql = NULL;
-            if (foreign_keys && schemas->cyclic[i] && !(sql = deferrable_version(st->source->text)))
-                return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-            int rc = run_statement(p, sql ? sql : st->source->text, st->source, file->display_name,
-                                   diags);
-            free(sql);
-            if (rc < 0)
-                return -1;
-        }
-    }
-    return 0;
-}
-
-static int pg_create_tables(backend *b, const schema_set *schemas, diag_list *diags)
-{
-    pg_backend *p = as_pg(b);
-    /* pg_dump files empty the search_path; the fixtures' names need public. */
-    if (pgconn_command(p->db, "BEGIN", "cannot start a transaction", diags) < 0)
-        return -1;
-    int rc = create_schemas(p, schemas, diags);
-    if (rc == 0)
-        rc = run_pass(p, schemas, false, diags);
-    if (rc == 0)
-        rc = run_pass(p, schemas, true, diags);
-    if (rc == 0)
-        return pgconn_command(p->db, "COMMIT", "cannot commit the tables", diags);
-    pgconn_command(p->db, "ROLLBACK", "rollback", &(diag_list)DIAG_LIST_INIT);
-    return -1;
-}
-
 static int pg_load_begin(backend *b, const schema_set *schemas, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
@@ -405,7 +248,7 @@ static int header_column(const pg_backend *p, const char *column)
  * constraint, key column and value) for src/fixtures/ to find the line.
  * `file`: the file being copied, NULL for a deferred check.
  */
-static void add_load_error(pg_backend *p, PGresult *result, const char *file, diag_list *diags)
+diag *pg_add_load_error(pg_backend *p, PGresult *result, const char *file, diag_list *diags)
 {
     char *message = pgconn_short_message(PQresultErrorMessage(result));
     const char *detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
@@ -427,6 +270,7 @@ static void add_load_error(pg_backend *p, PGresult *result, const char *file, di
             diag_set_hint(d, "column %d of the header, \"%s\"", index, column);
     }
     free(message);
+    return d;
 }
 
 static int pg_table_end(backend *b, diag_list *diags)
@@ -440,7 +284,7 @@ static int pg_table_end(backend *b, diag_list *diags)
     PGresult *result;
     while ((result = PQgetResult(p->db))) {
         if (PQresultStatus(result) != PGRES_COMMAND_OK && rc == 0) {
-            add_load_error(p, result, p->file, diags);
+            pg_add_load_error(p, result, p->file, diags);
             rc = -1;
         }
         PQclear(result);
@@ -458,7 +302,7 @@ static int check_constraints(pg_backend *p, diag_list *diags)
     PGresult *result = PQexec(p->db, "SET CONSTRAINTS ALL IMMEDIATE");
     int rc = 0;
     if (PQresultStatus(result) != PGRES_COMMAND_OK) {
-        add_load_error(p, result, NULL, diags);
+        pg_add_load_error(p, result, NULL, diags);
         rc = -1;
     }
     PQclear(result);
@@ -476,7 +320,7 @@ static int pg_check_deferred(backend *b, diag_list *diags)
 static int pg_exec_sql(backend *b, const sql_statement *statement, const char *file,
                        diag_list *diags)
 {
-    return run_statement(as_pg(b), statement->text, statement, file, diags);
+    return pg_run_statement(as_pg(b), statement->text, statement, file, diags);
 }
 
 /*
@@ -616,6 +460,7 @@ static const backend_ops pg_ops = {
     .create = pg_create,
     .open_existing = pg_open_existing,
     .create_tables = pg_create_tables,
+    .finish_schema = pg_finish_schema,
     .load_begin = pg_load_begin,
     .table_begin = pg_table_begin,
     .table_row = pg_table_row,

@@ -61,6 +61,30 @@ char *pg_sibling_name(const pg_backend *p, const char *suffix);
 /* Collects the CREATE DATABASE of the next copy, if one is under way. */
 void pg_finish_pending(pg_backend *p);
 
+/*
+ * Runs `sql` (`source`'s text, or a version of it) for the file `file`; a
+ * refusal is a diag at the statement's line (and the column PostgreSQL
+ * names, when `sql` is the text itself). 0 or -1.
+ */
+int pg_run_statement(pg_backend *p, const char *sql, const sql_statement *source, const char *file,
+                     diag_list *diags);
+
+/*
+ * A failed COPY or constraint check as a diag: at the fixture's line when
+ * COPY names the record, else with the violation as data (table, constraint,
+ * key column and value) for src/fixtures/ to find the line. `file`: the file
+ * being copied, NULL otherwise. Returns the diag (NULL when memory ran out).
+ */
+diag *pg_add_load_error(pg_backend *p, PGresult *result, const char *file, diag_list *diags);
+
+/* pgschema.c, as backend_ops: the pre-data statements, then after the load the rest. */
+/* Runs the statements of the schema set's preludes (pgprelude.c) whose load phase
+ * (ddl_phase) is `phase`, in order; a missing extension is named with its package. */
+int pg_run_preludes(pg_backend *p, const schema_set *schemas, int phase, diag_list *diags);
+
+int pg_create_tables(backend *b, const schema_set *schemas, diag_list *diags);
+int pg_finish_schema(backend *b, const schema_set *schemas, diag_list *diags);
+
 /* pgreset.c, as backend_ops. */
 int pg_snapshot(backend *b, diag_list *diags);
 int pg_reset(backend *b, bool keep_next_ready, diag_list *diags);

@@ -186,21 +186,36 @@ static diag_kind sqlite_open_existing(backend *b, const char *url, bool *marked,
     return rc == 0 ? DIAG_NONE : DIAG_ENGINE;
 }
 
-static int sqlite_create_tables(backend *b, const schema_set *schemas, diag_list *diags)
+int sqlite_run_phase(sqlite_backend *s, const schema_set *schemas, ddl_phase phase,
+                     diag_list *diags)
 {
-    sqlite_backend *s = as_sqlite(b);
     for (size_t i = 0; i < schemas->sqlite.count; i++) {
         const sqlite_statement *st = &schemas->sqlite.items[i];
+        if (ddl_text_phase(st->sql) != phase)
+            continue;
         char *error = NULL;
-        if (sqlite3_exec(s->db, st->sql, NULL, NULL, &error) != SQLITE_OK) {
+        if (sqlite3_exec(s->db, st->sql, NULL, NULL, &error) == SQLITE_OK)
+            continue;
+        if (phase == DDL_PHASE_POST_DATA &&
+            sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
+            sqlite_report_duplicate(s, error, diags);
+        } else {
             diag *d = diag_add(diags, st->file, st->line, 0, "SQLite rejected the statement: %s",
                                error ? error : "unknown error");
             diag_set_hint(d, "foster ran: %s", st->sql);
-            sqlite3_free(error);
-            return -1;
         }
+        sqlite3_free(error);
+        return -1;
     }
     return 0;
+}
+
+/* Pre-data: the tables, with what is inline in them; indexes wait for the data. */
+static int sqlite_create_tables(backend *b, const schema_set *schemas, diag_list *diags)
+{
+    sqlite_backend *s = as_sqlite(b);
+    s->schema_unfinished = true;
+    return sqlite_run_phase(s, schemas, DDL_PHASE_PRE_DATA, diags);
 }
 
 static void remove_file(const char *path, const char *suffix)
@@ -460,6 +475,7 @@ static const backend_ops sqlite_ops = {
     .create = sqlite_create,
     .open_existing = sqlite_open_existing,
     .create_tables = sqlite_create_tables,
+    .finish_schema = sqlite_finish_schema,
     .load_begin = sqlite_load_begin,
     .table_begin = sqlite_table_begin,
     .table_row = sqlite_table_row,

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "backend.h"
+#include "ddl_phase.h"
 
 /* "fost" — the value of PRAGMA application_id in every database foster creates. */
 #define FOSTER_SQLITE_APPLICATION_ID 0x666f7374
@@ -25,7 +26,9 @@ typedef struct sqlite_backend {
     char *directory; /* NULL: in memory */
     char *path;      /* the database file, or NULL in memory */
     char *url;
-    bool created; /* this backend made the database (and may drop it) */
+    bool created;           /* this backend made the database (and may drop it) */
+    bool schema_unfinished; /* create_tables ran, finish_schema not yet: rows load
+                               with foreign keys off, checked once at the end */
     bool marked;
     sqlite3 *db;
     sqlite3 *pristine;   /* the snapshot (a file beside the database, or memory) */
@@ -56,6 +59,24 @@ int sqlite_exec(sqlite_backend *s, const char *sql, diag_list *diags);
 
 /* Whether the SQLite file at `path` carries foster's marker (false when unreadable). */
 bool sqlite_file_has_marker(const char *path);
+
+/*
+ * Runs the statements of `schemas->sqlite` in `phase` (ddl_text_phase), in
+ * order. A unique index the loaded rows break is reported as a violation
+ * (sqlite_report_duplicate). 0, or -1 with a diag.
+ */
+int sqlite_run_phase(sqlite_backend *s, const schema_set *schemas, ddl_phase phase,
+                     diag_list *diags);
+
+/*
+ * "UNIQUE constraint failed: t.c" while building a unique index over loaded
+ * rows: a diag in the words of a row refused on arrival, carrying the first
+ * repeated value as a duplicate violation (src/fixtures/ finds its line).
+ */
+void sqlite_report_duplicate(sqlite_backend *s, const char *error, diag_list *diags);
+
+/* After the load (sqlite_load.c, as backend_ops): indexes, foreign keys checked once, triggers. */
+int sqlite_finish_schema(backend *b, const schema_set *schemas, diag_list *diags);
 
 /* Loading (sqlite_load.c), as backend_ops. */
 int sqlite_load_begin(backend *b, const schema_set *schemas, diag_list *diags);

@@ -2,8 +2,10 @@
  * sqlite_load.c — fixture rows into SQLite: one prepared INSERT per table
  * inside the load's transaction; foreign keys enforced row by row, except for
  * tables in a cycle and tables whose keys are DEFERRABLE INITIALLY DEFERRED,
- * which are checked once their rows (or their whole cycle) are in. Every
- * rejected row is named by its fixture file, line and column.
+ * which are checked once their rows (or their whole cycle) are in. When
+ * provisioning, foreign keys are off while rows arrive and checked once
+ * after, with the indexes built over the loaded rows (sqlite_finish_schema).
+ * Every rejected row is named by its fixture file, line and column.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +15,12 @@
 
 int sqlite_load_begin(backend *b, const schema_set *schemas, diag_list *diags)
 {
+    sqlite_backend *s = as_sqlite(b);
     (void)schemas;
-    return sqlite_exec(as_sqlite(b), "BEGIN", diags);
+    /* Provisioning: foreign keys are checked once, by sqlite_finish_schema. */
+    if (s->schema_unfinished && sqlite_exec(s, "PRAGMA foreign_keys = OFF", diags) < 0)
+        return -1;
+    return sqlite_exec(s, "BEGIN", diags);
 }
 
 void sqlite_forget_table(sqlite_backend *s)
@@ -102,6 +108,8 @@ int sqlite_table_begin(backend *b, const char *schema, const char *table, const 
     for (size_t i = 0; i < header->count; i++)
         if (!(s->columns[s->column_count++] = strdup(header->fields[i].value)))
             return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    if (s->schema_unfinished)
+        return 0; /* foreign keys are off: sqlite_finish_schema checks them all */
     s->in_cycle = deferred;
     s->check_later = deferred || has_deferred_foreign_keys(s, table);
     if (deferred)
@@ -380,4 +388,88 @@ int sqlite_load_end(backend *b, bool commit, diag_list *diags)
         return -1;
     }
     return 0;
+}
+
+/* The first column a "UNIQUE constraint failed: t.a[, t.b]" message names, split. */
+static bool unique_column_of(const char *error, char **table, char **column)
+{
+    const char *failed = error ? strstr(error, "constraint failed: ") : NULL;
+    *table = *column = NULL;
+    if (!failed)
+        return false;
+    failed += strlen("constraint failed: ");
+    const char *dot = strchr(failed, '.');
+    if (!dot || strncmp(failed, "index ", 6) == 0)
+        return false;
+    *table = strndup(failed, (size_t)(dot - failed));
+    *column = strndup(dot + 1, strcspn(dot + 1, ", "));
+    return *table && *column;
+}
+
+/* The text of a value `column` of `table` holds more than once, or NULL. */
+static char *repeated_value(sqlite_backend *s, const char *table, const char *column)
+{
+    sqlite3_stmt *stmt;
+    char *sql = sqlite3_mprintf("SELECT CAST(\"%w\" AS TEXT) FROM \"%w\" WHERE \"%w\" IS NOT NULL "
+                                "GROUP BY \"%w\" HAVING count(*) > 1 LIMIT 1",
+                                column, table, column, column);
+    char *value = NULL;
+    if (sql && sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+        if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+            value = strdup((const char *)sqlite3_column_text(stmt, 0));
+        sqlite3_finalize(stmt);
+    }
+    sqlite3_free(sql);
+    return value;
+}
+
+void sqlite_report_duplicate(sqlite_backend *s, const char *error, diag_list *diags)
+{
+    char *table, *column;
+    bool named = unique_column_of(error, &table, &column);
+    diag *d = diag_add(diags, NULL, 0, 0, "cannot load row into \"%s\": %s", named ? table : "?",
+                       error ? error : "UNIQUE constraint failed");
+    char *value = named ? repeated_value(s, table, column) : NULL;
+    if (d && value) {
+        diag_set_violation(d, table, NULL, column, value, 0);
+        if (d->violation)
+            d->violation->duplicate = true;
+    }
+    free(value);
+    free(table);
+    free(column);
+}
+
+/* PRAGMA foreign_key_check over every table, in order; stops at the first table at fault. */
+static int check_all_foreign_keys(sqlite_backend *s, const schema_set *schemas, diag_list *diags)
+{
+    for (size_t k = 0; k < schemas->count; k++) {
+        const ddl_table *table = schema_set_table(schemas, schemas->order[k]);
+        if (table && report_violations(s, table->bare_name, diags) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int sqlite_finish_schema(backend *b, const schema_set *schemas, diag_list *diags)
+{
+    sqlite_backend *s = as_sqlite(b);
+    s->schema_unfinished = false;
+    int rc = sqlite_exec(s, "BEGIN", diags);
+    if (rc == 0)
+        rc = sqlite_run_phase(s, schemas, DDL_PHASE_POST_DATA, diags);
+    if (rc == 0)
+        rc = check_all_foreign_keys(s, schemas, diags);
+    if (rc == 0)
+        rc = sqlite_run_phase(s, schemas, DDL_PHASE_TRIGGERS, diags);
+    if (rc == 0)
+        rc = sqlite_exec(s, "COMMIT", diags);
+    else
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    /* From here on (load, the tests) every row is checked as it arrives. */
+    diag_list ignored = DIAG_LIST_INIT;
+    if (sqlite_exec(s, "PRAGMA foreign_keys = ON", rc == 0 ? diags : &ignored) < 0)
+        rc = -1;
+    diag_list_clear(&ignored);
+    return rc;
 }
