@@ -15,7 +15,7 @@ _foster() {
 
     local commands="run up down reset load check wait gc help"
     local common="-c --config -b --backend -u -q --quiet -v --verbose --json -h --help --version"
-    local backends="sqlite postgres cluster container"
+    local backends="sqlite postgres cluster container mysql mysql-cluster"
 
     case $prev in
     -c | --config)

@@ -149,6 +149,12 @@ typedef struct backend_kind {
      */
     bool (*takes_url)(const char *url);
 
+    /*
+     * Optional. Why `url`, one of this kind's (takes_url), cannot be read: a new
+     * string naming no password; NULL when it can.
+     */
+    char *(*url_problem)(const char *url);
+
     /* Optional. `url` without its password, for messages (a new string; NULL: no memory). */
     char *(*redact)(const char *url);
 

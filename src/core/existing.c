@@ -270,24 +270,37 @@ static bool is_server_url(const char *url)
 char *foster_url_problem(const char *url, bool postgres)
 {
     char *problem = NULL;
-    if ((!postgres && !is_server_url(url)) || pg_conninfo_check(url, &problem) == 0)
+    if (!postgres && !is_server_url(url))
+        return NULL;
+    /* The kind whose URL it is reads it; what no kind claims is taken for libpq's. */
+    const backend_kind *kind = backend_kind_for_url(url);
+    if (kind && kind->takes_url && kind->url_problem)
+        return kind->url_problem(url);
+    if (pg_conninfo_check(url, &problem) == 0)
         return NULL;
     return problem ? problem : strdup("out of memory");
 }
 
-/* One diag for each server URL (options, [postgres] url at its line) libpq cannot read. */
+/*
+ * One diag for each server URL (options, [postgres] and [mysql] url at their
+ * lines) its kind cannot read.
+ */
 int session_check_urls(foster_session *s)
 {
-    const char *urls[] = {s->postgres_url, s->manifest.postgres_url};
+    const char *urls[] = {s->postgres_url, s->manifest.postgres_url, s->manifest.mysql_url};
+    const int lines[] = {0, s->manifest.postgres_url_line, s->manifest.mysql_url_line};
     int rc = 0;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < 3; i++) {
         char *problem = urls[i] ? foster_url_problem(urls[i], true) : NULL;
         if (!problem)
             continue;
-        diag *d = i == 0 ? diag_add(&s->problems, NULL, 0, 0, "server URL: %s", problem)
-                         : diag_add(&s->problems, s->manifest.path, s->manifest.postgres_url_line,
-                                    0, "url of [postgres]: %s", problem);
-        diag_set_hint(d, "expected postgresql://USER@HOST:PORT/DATABASE or key=value pairs");
+        static const char *const formats[] = {"server URL: %s", "url of [postgres]: %s",
+                                              "url of [mysql]: %s"};
+        diag *d =
+            diag_add(&s->problems, i ? s->manifest.path : NULL, lines[i], 0, formats[i], problem);
+        diag_set_hint(d, i == 2 ? "expected mysql://USER:PASSWORD@HOST:PORT/"
+                                : "expected postgresql://USER@HOST:PORT/DATABASE or key=value "
+                                  "pairs");
         free(problem);
         rc = -1;
     }

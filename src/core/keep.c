@@ -84,6 +84,9 @@ foster_result foster_keep(foster_session *s)
     if (s->backend->ops->mark_kept(s->backend, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_DATABASE);
     s->kept = true;
+    /* A kept database's environment may differ (no password in a printed URL). */
+    if (session_build_environment(s) != FOSTER_OK)
+        return session_fail(s, FOSTER_ERROR_NOMEM);
     foster_result result = hide_password(s);
     return result == FOSTER_OK ? FOSTER_OK : session_fail(s, result);
 }

@@ -173,15 +173,16 @@ bool session_usable(foster_session *s)
     return false;
 }
 
-/* What was taken from a dump and why (-v), and what SQLite leaves out (notes). */
-static void report_schema_choices(foster_session *s, const schema_set *set)
+/* What was taken from a dump and why (-v), and with `notes` what SQLite leaves out. */
+static void report_schema_choices(foster_session *s, const schema_set *set, bool notes)
 {
     for (size_t i = 0; s->options.verbose && i < set->taken_count; i++)
         session_progress(s, "taken from %s", set->taken[i]);
-    for (size_t i = 0; i < set->notes.count; i++) {
-        const diag *d = &set->notes.items[i];
-        session_progress(s, "note: %s:%d:%d: %s", d->file ? d->file : "", d->line, d->column,
-                         d->message);
+    for (size_t i = 0; notes && i < set->notes.notes.count; i++) {
+        char *line = diag_format(&set->notes.notes.items[i]);
+        if (line)
+            session_progress(s, "note: %s", line);
+        free(line);
     }
 }
 
@@ -216,7 +217,7 @@ foster_result foster_check(foster_session *s)
     if (fixtures_check(&s->schemas, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_INPUT);
     if (s->dialect == SCHEMA_SQLITE)
-        report_schema_choices(s, &s->schemas);
+        report_schema_choices(s, &s->schemas, true);
     if (s->dialect == SCHEMA_SQLITE)
         return dry_run_in_memory(&s->schemas, &s->problems) == 0
                    ? FOSTER_OK
@@ -230,7 +231,7 @@ foster_result foster_check(foster_session *s)
     diag_list untranslatable = DIAG_LIST_INIT;
     int rc = 0;
     if (schema_set_load(&s->manifest, SCHEMA_SQLITE, &translated, &untranslatable) == 0) {
-        report_schema_choices(s, &translated);
+        report_schema_choices(s, &translated, true);
         rc = dry_run_in_memory(&translated, &s->problems);
     } else
         session_progress(s, "check: the schema does not translate to SQLite, so foreign keys "
@@ -299,7 +300,7 @@ static void report_statement(foster_session *s, const char *file, int line, cons
 static void report_statements(foster_session *s)
 {
     const schema_set *set = &s->schemas;
-    report_schema_choices(s, set);
+    report_schema_choices(s, set, false);
     for (size_t k = 0; s->dialect != SCHEMA_SQLITE && k < set->prelude_count; k++)
         for (size_t i = 0; i < set->preludes[k].statement_count; i++)
             if (set->preludes[k].statements[i].kind != DDL_SKIP)
@@ -383,6 +384,7 @@ static foster_result provision_steps(foster_session *s)
                      str_plural((long long)s->schemas.count, "table", "tables"),
                      (monotonic_seconds() - step) * 1e3, strbuf_str(&names));
     strbuf_free(&names);
+    session_report_notes(s);
     if (s->options.verbose)
         report_statements(s);
     if (interrupted(s))

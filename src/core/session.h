@@ -50,6 +50,9 @@ struct foster_session {
 };
 
 /* Shared by the files behind foster.h (session.c, existing.c, isolation.c). */
+/* Prints what the SQLite translation left out: notes always, details with -v. */
+void session_report_notes(foster_session *s);
+
 void session_progress(foster_session *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void session_clear_error(foster_session *s);

@@ -294,5 +294,7 @@ void manifest_free(manifest *m)
     }
     free(m->preludes);
     free(m->prelude_paths);
+    free(m->mysql_url);
+    free(m->mysql_cluster_bindir);
     *m = (manifest){0};
 }

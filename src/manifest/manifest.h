@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "sqldialect.h"
 
 typedef struct manifest_table {
     char *name;         /* normalised (ddl_normalize_name) */
@@ -50,21 +51,26 @@ typedef struct manifest_table {
 } manifest_table;
 
 typedef struct manifest {
-    char *path;             /* the file as given */
-    char *directory;        /* its directory, relative paths are taken from here */
-    char *name;             /* [foster] name; default: the directory's base name
-                               (of the real directory for "." and ".."), reduced
-                               to [a-z0-9_], at most 30 characters */
-    char *backend;          /* a kind of the registry (backend_kinds.h); default its first */
-    char *schemas_dir;      /* default "schemas", relative to directory */
-    char *fixtures_dir;     /* default "fixtures" */
-    char *postgres_url;     /* [postgres] url, expanded, or NULL */
-    int postgres_url_line;  /* its line, 0 when absent */
-    char *container_engine; /* [container] engine, or NULL (auto) */
-    char *container_image;  /* default "postgres:16" */
-    char *cluster_bindir;   /* [cluster] bindir, or NULL */
-    char *schema_dump;      /* [foster] schema_dump: the owner's whole dump (plain SQL or
-                               pg_dump -Fc), relative to the schemas folder, or NULL */
+    char *path;                 /* the file as given */
+    char *directory;            /* its directory, relative paths are taken from here */
+    char *name;                 /* [foster] name; default: the directory's base name
+                                   (of the real directory for "." and ".."), reduced
+                                   to [a-z0-9_], at most 30 characters */
+    char *backend;              /* a kind of the registry (backend_kinds.h); default its first */
+    char *schemas_dir;          /* default "schemas", relative to directory */
+    char *fixtures_dir;         /* default "fixtures" */
+    char *postgres_url;         /* [postgres] url, expanded, or NULL */
+    int postgres_url_line;      /* its line, 0 when absent */
+    char *container_engine;     /* [container] engine, or NULL (auto) */
+    char *container_image;      /* default "postgres:16" */
+    char *cluster_bindir;       /* [cluster] bindir, or NULL */
+    char *mysql_url;            /* [mysql] url, expanded, or NULL */
+    int mysql_url_line;         /* its line, 0 when absent */
+    char *mysql_cluster_bindir; /* [mysql-cluster] bindir, or NULL */
+    sql_dialect dialect; /* [foster] dialect of the schema files; UNKNOWN: told from each file */
+    int dialect_line;    /* its line, 0 when absent */
+    char *schema_dump;   /* [foster] schema_dump: the owner's whole dump (plain SQL or
+                            pg_dump -Fc), relative to the schemas folder, or NULL */
     int schema_dump_line;
     char **preludes; /* [foster] prelude: files run before any table, as written */
     size_t prelude_count;

@@ -25,6 +25,8 @@ typedef enum section_kind {
     SECTION_POSTGRES,
     SECTION_CONTAINER,
     SECTION_CLUSTER,
+    SECTION_MYSQL,
+    SECTION_MYSQL_CLUSTER,
     SECTION_TABLE,
     SECTION_IGNORED, /* after a header already reported as wrong: its keys are skipped */
 } section_kind;

@@ -10,14 +10,17 @@
 #include "backend_kinds.h"
 #include "ddl.h"
 #include "manifest_internal.h"
+#include "sqldialect.h"
 #include "strbuf.h"
 
 static const char *const section_keys[][SECTION_KEYS_MAX + 1] = {
-    [SECTION_FOSTER] = {"name", "backend", "schemas", "fixtures", "schema_dump", "prelude",
-                        "strict", NULL},
+    [SECTION_FOSTER] = {"name", "backend", "schemas", "fixtures", "dialect", "schema_dump",
+                        "prelude", "strict", NULL},
     [SECTION_POSTGRES] = {"url", NULL},
     [SECTION_CONTAINER] = {"engine", "image", NULL},
     [SECTION_CLUSTER] = {"bindir", NULL},
+    [SECTION_MYSQL] = {"url", NULL},
+    [SECTION_MYSQL_CLUSTER] = {"bindir", NULL},
     [SECTION_TABLE] = {"owner", "schema", "fixtures", "depends", "model", NULL},
 };
 
@@ -98,6 +101,19 @@ static bool is_valid_model(const char *value)
     return true;
 }
 
+/* [foster] dialect: the source dialect of every schema file (sqldialect.h); takes `value`. */
+static void apply_dialect(manifest_parser *p, char *value)
+{
+    sql_dialect dialect = sql_dialect_parse(value);
+    if (*value && dialect == SQL_DIALECT_UNKNOWN)
+        manifest_parser_error(
+            p, p->line, "unknown dialect \"%s\" in [foster]; expected postgresql or mysql", value);
+    else if (*value)
+        p->m->dialect = dialect;
+    p->m->dialect_line = p->line;
+    free(value);
+}
+
 /* Stores a value of [foster], [postgres], [container] or [cluster]; takes `value`. */
 static void apply_setting(manifest_parser *p, const char *key, char *value)
 {
@@ -123,6 +139,9 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
         }
     } else if (p->section == SECTION_FOSTER && strcmp(key, "schemas") == 0) {
         field = &m->schemas_dir;
+    } else if (p->section == SECTION_FOSTER && strcmp(key, "dialect") == 0) {
+        apply_dialect(p, value);
+        return;
     } else if (p->section == SECTION_FOSTER && strcmp(key, "schema_dump") == 0) {
         field = &m->schema_dump;
         m->schema_dump_line = p->line;
@@ -152,6 +171,11 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
                                   value);
     } else if (p->section == SECTION_CONTAINER) {
         field = &m->container_image;
+    } else if (p->section == SECTION_MYSQL) {
+        field = &m->mysql_url;
+        m->mysql_url_line = p->line;
+    } else if (p->section == SECTION_MYSQL_CLUSTER) {
+        field = &m->mysql_cluster_bindir;
     } else {
         field = &m->cluster_bindir;
     }

@@ -1,6 +1,7 @@
 /*
  * manifest_sections.c — the [section] headers of foster.ini: [foster],
- * [postgres], [container], [cluster] and [table NAME], each at most once,
+ * [postgres], [container], [cluster], [mysql], [mysql-cluster] and
+ * [table NAME], each at most once,
  * and the syntax of the table names they and `depends` give.
  */
 #include <ctype.h>
@@ -9,10 +10,12 @@
 
 #include "ddl.h"
 #include "manifest_internal.h"
+#include "strbuf.h"
 
 const char *const manifest_section_titles[SECTION_TABLE + 1] = {
     [SECTION_FOSTER] = "foster",       [SECTION_POSTGRES] = "postgres",
     [SECTION_CONTAINER] = "container", [SECTION_CLUSTER] = "cluster",
+    [SECTION_MYSQL] = "mysql",         [SECTION_MYSQL_CLUSTER] = "mysql-cluster",
     [SECTION_TABLE] = "table",
 };
 
@@ -181,8 +184,11 @@ void manifest_read_section_header(manifest_parser *p, const char *line, size_t l
         p->section = kind;
         return;
     }
-    manifest_parser_error(p, p->line,
-                          "unknown section [%.*s]; expected [foster], [postgres], [container], "
-                          "[cluster] or [table NAME]",
-                          (int)inside_length, inside);
+    strbuf expected = STRBUF_INIT;
+    for (section_kind kind = SECTION_FOSTER; kind < SECTION_TABLE; kind++)
+        strbuf_appendf(&expected, "%s[%s]", kind == SECTION_FOSTER ? "" : ", ",
+                       manifest_section_titles[kind]);
+    manifest_parser_error(p, p->line, "unknown section [%.*s]; expected %s or [table NAME]",
+                          (int)inside_length, inside, expected.failed ? "" : strbuf_str(&expected));
+    strbuf_free(&expected);
 }

@@ -9,6 +9,7 @@
 
 #include "order.h"
 #include "schema_internal.h"
+#include "schema_source.h"
 
 /* The manifest index of the file that creates `name`, or -1. */
 static long owning_file(const schema_set *set, const char *name)
@@ -89,7 +90,7 @@ static int load_preludes(schema_set *set, diag_list *diags)
     int rc = 0;
     for (size_t i = 0; i < m->prelude_count; i++) {
         ddl_file *file = m->prelude_paths[i] ? schema_add_prelude(set, diags) : NULL;
-        if (!file || ddl_load_file(m->prelude_paths[i], m->prelude_paths[i], file, diags) < 0)
+        if (!file || schema_read_file(m, m->prelude_paths[i], false, set->dialect, file, diags) < 0)
             rc = -1;
     }
     return rc;
@@ -107,9 +108,9 @@ static int load_files(schema_set *set, schema_dialect dialect, diag_list *diags)
         }
         if (dialect == SCHEMA_SQLITE && table->sqlite_schema_path) {
             path = table->sqlite_schema_path;
-            if (ddl_load_file(path, path, &set->files[i], diags) < 0)
+            if (schema_read_file(set->manifest, path, true, dialect, &set->files[i], diags) < 0)
                 rc = -1;
-        } else if (schema_pick_table(set, i, diags) < 0) {
+        } else if (schema_take_table(set, i, diags) < 0) {
             rc = -1;
             continue;
         }
@@ -182,15 +183,15 @@ static int translate(schema_set *set, diag_list *diags)
             to_translate[n++] = &set->files[i];
     }
     size_t reported = diags->count;
-    int rc = translate_sqlite(to_translate, n, &set->sqlite, &set->notes, diags);
+    int rc = schema_translate_sqlite(to_translate, n, &set->sqlite, &set->notes, diags);
     for (size_t i = reported; i < diags->count; i++)
         hint_for_dump(set, &diags->items[i]);
-    if (rc == 0 && set->manifest->strict && set->notes.count) {
-        for (size_t i = 0; i < set->notes.count; i++)
-            diag_set_hint(&set->notes.items[i],
+    if (rc == 0 && set->manifest->strict && set->notes.notes.count) {
+        for (size_t i = 0; i < set->notes.notes.count; i++)
+            diag_set_hint(&set->notes.notes.items[i],
                           "strict = true in [foster] makes what SQLite leaves out an error; "
                           "remove it, or give a <table>.sqlite.sql");
-        diag_list_move(diags, &set->notes);
+        diag_list_move(diags, &set->notes.notes);
         rc = -1;
     }
     free(to_translate);
@@ -272,10 +273,10 @@ void schema_set_free(schema_set *set)
     for (size_t i = 0; i < set->taken_count; i++)
         free(set->taken[i]);
     free(set->taken);
-    diag_list_clear(&set->notes);
     free(set->files);
     free(set->order);
     free(set->cyclic);
     sqlite_script_free(&set->sqlite);
+    translate_notes_clear(&set->notes);
     memset(set, 0, sizeof *set);
 }

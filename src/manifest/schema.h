@@ -13,11 +13,20 @@
 #include "ddl.h"
 #include "diag.h"
 #include "manifest.h"
+#include "translate_mysql.h"
 #include "translate_sqlite.h"
 
+/*
+ * What the backend runs (the target). The schema files' own dialect (the
+ * source, sqldialect.h) is [foster] dialect or told from each file; a
+ * PostgreSQL file runs on PostgreSQL, a MySQL file on MySQL/MariaDB, both on
+ * SQLite (translated). Any other pairing is an error naming the file.
+ */
 typedef enum schema_dialect {
-    SCHEMA_POSTGRES, /* the owner's DDL as written */
+    SCHEMA_POSTGRES, /* the owner's PostgreSQL DDL as written */
     SCHEMA_SQLITE,   /* translated, or <table>.sqlite.sql where one exists */
+    SCHEMA_MYSQL,    /* the owner's MySQL DDL as written (myddl.h: statement texts run as
+                        they are; DDL_SKIP ones are not run) */
 } schema_dialect;
 
 typedef struct schema_set {
@@ -35,8 +44,8 @@ typedef struct schema_set {
     char **taken;         /* "file: function f: named by trigger t on x", what was taken
                              from a dump or a file of several tables and why (for -v) */
     size_t taken_count;
-    diag_list notes; /* SCHEMA_SQLITE: what the copy leaves out (triggers, functions...);
-                        errors instead when the manifest says strict = true */
+    translate_notes notes; /* SCHEMA_SQLITE: what the copy leaves out (triggers, functions,
+                              extensions...); errors instead when strict = true */
 
     /* Private to schema*.c: each multi-table source read once. */
     ddl_file *sources;

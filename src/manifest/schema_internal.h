@@ -18,6 +18,13 @@ ddl_file *schema_add_prelude(schema_set *set, diag_list *diags);
  */
 int schema_pick_table(schema_set *set, size_t index, diag_list *diags);
 
+/*
+ * Fills set->files[index] for a table whose schema is not a <table>.sqlite.sql:
+ * its file read as written when it creates that table only (or is MySQL DDL),
+ * else through schema_pick_table. 0, or -1 after a diag.
+ */
+int schema_take_table(schema_set *set, size_t index, diag_list *diags);
+
 /* A copy of every statement of `source` into `out` (zeroed). 0, or -1 after a diag. */
 int schema_copy_whole(const ddl_file *source, ddl_file *out, diag_list *diags);
 

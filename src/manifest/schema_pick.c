@@ -17,6 +17,7 @@
 #include "ddl_select.h"
 #include "process.h"
 #include "schema_internal.h"
+#include "schema_source.h"
 #include "strbuf.h"
 
 /* pg_dump -Fc archives start with these five bytes. */
@@ -83,8 +84,9 @@ static ddl_file *source_file(schema_set *set, const char *path, diag_list *diags
     ddl_file *file = &set->sources[set->source_count];
     memset(file, 0, sizeof *file);
     set->source_support[set->source_count++] = NULL;
-    int rc = is_custom_archive(path) ? read_custom_archive(path, file, diags)
-                                     : ddl_load_file(path, path, file, diags);
+    int rc = is_custom_archive(path)
+                 ? read_custom_archive(path, file, diags)
+                 : schema_read_file(set->manifest, path, false, set->dialect, file, diags);
     if (!file->display_name)
         file->display_name = strdup(path);
     if (rc < 0)
@@ -188,6 +190,20 @@ int schema_pick_table(schema_set *set, size_t index, diag_list *diags)
     free(own);
     ddl_selection_free(&picked);
     return rc;
+}
+
+int schema_take_table(schema_set *set, size_t index, diag_list *diags)
+{
+    const manifest_table *table = &set->manifest->tables[index];
+    if (table->from_dump)
+        return schema_pick_table(set, index, diags);
+    ddl_file *file = &set->files[index];
+    if (schema_read_file(set->manifest, table->schema_path, false, set->dialect, file, diags) < 0)
+        return -1;
+    if (file->dialect == SQL_DIALECT_MYSQL || file->table_count <= 1)
+        return 0; /* one table: all of it, as written */
+    ddl_file_free(file);
+    return schema_pick_table(set, index, diags);
 }
 
 int schema_copy_whole(const ddl_file *source, ddl_file *out, diag_list *diags)

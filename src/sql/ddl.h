@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "sqldialect.h"
 #include "sqlsplit.h"
 
 typedef enum ddl_kind {
@@ -33,6 +34,7 @@ typedef enum ddl_kind {
                             how later DDL is read; its text says SET LOCAL, so it lasts as
                             long as the transaction that creates the tables */
     DDL_OTHER,           /* anything else (CREATE SCHEMA, CREATE TYPE, CREATE FUNCTION...) */
+    DDL_CREATE_TRIGGER,  /* MySQL's CREATE TRIGGER ... ON table (myddl.h); PostgreSQL's is OTHER */
 } ddl_kind;
 
 /* What a statement creates (or, for ALTER, changes), whatever its ddl_kind. */
@@ -93,6 +95,8 @@ typedef struct ddl_table {
 
 typedef struct ddl_file {
     char *display_name;        /* as messages name the file */
+    sql_dialect dialect;       /* what it was read as: myddl.h sets MYSQL; 0 (UNKNOWN) is
+                                  PostgreSQL's reader, here, unless the caller records it */
     sql_script script;         /* owned */
     ddl_statement *statements; /* one per script item, same order */
     size_t statement_count;

@@ -33,6 +33,7 @@ typedef struct splitter {
     strbuf statement;
     int statement_line, statement_column; /* 0: no code byte yet */
     bool in_versioned; /* inside a versioned comment: its closing mark is dropped */
+    bool keep_layout;  /* what is dropped becomes spaces and line breaks (see mysplit.h) */
     unsigned long server_version;
 } splitter;
 
@@ -58,6 +59,30 @@ static void copy_byte(splitter *s)
     }
     strbuf_append_char(&s->statement, s->text[s->at]);
     advance(s);
+}
+
+/*
+ * Drops the byte at the cursor from the statement; with keep_layout it leaves
+ * a line break for a line break and one space for each other character (not
+ * for a UTF-8 continuation byte: columns count characters).
+ */
+static void drop_byte(splitter *s)
+{
+    unsigned char c = (unsigned char)s->text[s->at];
+    if (s->keep_layout && c == '\n')
+        strbuf_append_char(&s->statement, '\n');
+    else if (s->keep_layout && (c & 0xC0) != 0x80)
+        strbuf_append_char(&s->statement, ' ');
+    advance(s);
+}
+
+/* Drops `count` bytes of marks; without keep_layout they leave one space in their place. */
+static void drop_marks(splitter *s, size_t count)
+{
+    if (!s->keep_layout)
+        strbuf_append_char(&s->statement, ' ');
+    while (count-- > 0)
+        drop_byte(s);
 }
 
 static int finish_statement(splitter *s)
@@ -90,7 +115,7 @@ static int finish_statement(splitter *s)
 static int copy_quoted(splitter *s)
 {
     char quote = s->text[s->at];
-    int line = s->line;
+    int line = s->line, column = (int)(s->at - s->line_start) + 1;
     copy_byte(s);
     while (s->at < s->length) {
         char c = s->text[s->at];
@@ -107,8 +132,9 @@ static int copy_quoted(splitter *s)
             copy_byte(s);
         }
     }
-    diag_add(s->diags, s->file, line, 0, "%s opened here is never closed",
-             quote == '`' ? "a `name`" : "a string");
+    diag_set_kind(diag_add(s->diags, s->file, line, column, "%s opened here is never closed",
+                           quote == '`' ? "a `name`" : "a string"),
+                  DIAG_BAD_INPUT);
     return -1;
 }
 
@@ -125,29 +151,29 @@ static int enter_comment(splitter *s)
             version = version * 10 + (unsigned long)(peek(s, mark) - '0');
         unsigned long newest = s->server_version ? s->server_version : NEWEST_VERSION;
         if (digits == 0 || version <= newest) { /* as the server does: code for it */
-            for (size_t i = 0; i < mark; i++)
-                advance(s);
-            strbuf_append_char(&s->statement, ' ');
+            drop_marks(s, mark);
             s->in_versioned = true;
             return 0;
         }
     }
-    int line = s->line;
-    for (advance(s), advance(s); s->at < s->length; advance(s)) {
+    int line = s->line, column = (int)(s->at - s->line_start) + 1;
+    for (drop_byte(s), drop_byte(s); s->at < s->length; drop_byte(s)) {
         if (s->text[s->at] == '*' && peek(s, 1) == '/') {
-            advance(s);
-            advance(s);
+            drop_byte(s);
+            drop_byte(s);
             return 0;
         }
     }
-    diag_add(s->diags, s->file, line, 0, "a /* comment opened here is never closed");
+    diag_set_kind(
+        diag_add(s->diags, s->file, line, column, "a /* comment opened here is never closed"),
+        DIAG_BAD_INPUT);
     return -1;
 }
 
 static void skip_to_line_end(splitter *s)
 {
     while (s->at < s->length && s->text[s->at] != '\n')
-        advance(s);
+        drop_byte(s);
 }
 
 /* "DELIMITER x" at the start of a statement: the new delimiter; the line is no statement. */
@@ -191,10 +217,8 @@ static int step(splitter *s)
     if (taken)
         return 0;
     if (s->in_versioned && c == '*' && peek(s, 1) == '/') {
-        advance(s);
-        advance(s);
+        drop_marks(s, 2);
         s->in_versioned = false;
-        strbuf_append_char(&s->statement, ' ');
         return 0;
     }
     if (c == '/' && peek(s, 1) == '*')
@@ -215,10 +239,11 @@ static int step(splitter *s)
     return 0;
 }
 
-int my_sql_split(const char *text, size_t length, const char *file, unsigned long server_version,
-                 sql_script *out, diag_list *diags)
+static int split(const char *text, size_t length, const char *file, unsigned long server_version,
+                 bool keep_layout, sql_script *out, diag_list *diags)
 {
     splitter s = {.text = text,
+                  .keep_layout = keep_layout,
                   .length = length,
                   .line = 1,
                   .file = file,
@@ -235,4 +260,16 @@ int my_sql_split(const char *text, size_t length, const char *file, unsigned lon
     if (rc < 0)
         sql_script_free(out);
     return rc;
+}
+
+int my_sql_split(const char *text, size_t length, const char *file, unsigned long server_version,
+                 sql_script *out, diag_list *diags)
+{
+    return split(text, length, file, server_version, false, out, diags);
+}
+
+int my_sql_split_keep_layout(const char *text, size_t length, const char *file,
+                             unsigned long server_version, sql_script *out, diag_list *diags)
+{
+    return split(text, length, file, server_version, true, out, diags);
 }

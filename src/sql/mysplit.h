@@ -44,4 +44,25 @@
 int my_sql_split(const char *text, size_t length, const char *file, unsigned long server_version,
                  sql_script *out, diag_list *diags);
 
+/*
+ * As my_sql_split, but each statement's text keeps the layout of the file:
+ * comments and the marks of versioned comments become spaces (their line
+ * breaks stay), so that a token's line and column in the text, counted from
+ * the statement's line and column, are its place in the file. The statements
+ * are the same and run the same. Used by the schema reader (myddl.h), whose
+ * messages name lines and columns.
+ */
+int my_sql_split_keep_layout(const char *text, size_t length, const char *file,
+                             unsigned long server_version, sql_script *out, diag_list *diags);
+
+/*
+ * Tokenizes one statement my_sql_split cut out, as sql_tokenize does
+ * (sqlsplit.h) but reading MySQL: `backquoted names` are QUOTED_ID tokens
+ * (sql_token_identifier unquotes them), 'strings' and "strings" take
+ * backslash escapes, # starts a comment, and there are no dollar quotes.
+ * Same returns as sql_tokenize.
+ */
+int my_sql_tokenize(const sql_statement *statement, const char *file, sql_tokens *out,
+                    diag_list *diags);
+
 #endif

@@ -24,6 +24,7 @@ void sql_lexer_init(sql_lexer *lx, const char *text, size_t length, int line, in
     lx->column = column;
     lx->at_line_start = true;
     lx->meta_allowed = true;
+    lx->mysql = false;
     lx->file = file;
     lx->diags = diags;
 }
@@ -233,13 +234,39 @@ static int scan_word_or_prefixed(sql_lexer *lx, sql_lexeme *lex)
     return 0;
 }
 
-/* A maximal run of operator characters that stops before a comment start. */
+/* A maximal run of operator characters that stops before a comment start (and, in MySQL,
+ * before a `name`: DEFINER=`root`@`localhost`). */
 static void scan_operator(sql_lexer *lx)
 {
     do {
         advance(lx);
     } while (is_operator_char(peek(lx, 0)) && !(peek(lx, 0) == '-' && peek(lx, 1) == '-') &&
-             !(peek(lx, 0) == '/' && peek(lx, 1) == '*'));
+             !(peek(lx, 0) == '/' && peek(lx, 1) == '*') &&
+             !(lx->mysql && (peek(lx, 0) == '`' || peek(lx, 0) == '#')));
+}
+
+/*
+ * MySQL's quoted runs: `names` (doubled backquotes), and 'strings' and
+ * "strings" (a double quote is a string unless ANSI_QUOTES, which dumps do
+ * not set) with backslash escapes. 1 when the lexeme at the current position
+ * is one of these (rc in *rc), 0 when not.
+ */
+static int scan_mysql_quoted(sql_lexer *lx, sql_lexeme *lex, int *rc)
+{
+    char c = peek(lx, 0);
+    if (c == '#') {
+        while (lx->pos < lx->length && peek(lx, 0) != '\n')
+            advance(lx);
+        lex->kind = SQL_LEXEME_COMMENT;
+        *rc = 0;
+        return 1;
+    }
+    if (c != '`' && c != '\'' && c != '"')
+        return 0;
+    advance(lx);
+    lex->kind = c == '`' ? SQL_TOKEN_QUOTED_ID : SQL_TOKEN_STRING;
+    *rc = scan_quoted(lx, lex, c, c != '`', c == '`' ? "`name`" : "quoted string");
+    return 1;
 }
 
 /* Everything except white space, which sql_lexer_next handles before. */
@@ -247,6 +274,16 @@ static int scan_lexeme(sql_lexer *lx, sql_lexeme *lex)
 {
     char c = peek(lx, 0);
     char next = peek(lx, 1);
+    int rc;
+    if (lx->mysql && scan_mysql_quoted(lx, lex, &rc))
+        return rc;
+    if (lx->mysql && (c == '$' || (is_identifier_start(c) && next == '\''))) {
+        /* no dollar quotes and no E'' prefixes: x'..' and b'..' are words then strings */
+        while (is_identifier_char(peek(lx, 0)))
+            advance(lx);
+        lex->kind = SQL_TOKEN_WORD;
+        return 0;
+    }
     if (c == '-' && next == '-') {
         while (lx->pos < lx->length && peek(lx, 0) != '\n')
             advance(lx);

@@ -143,11 +143,12 @@ out_of_memory:
     return -1;
 }
 
-int sql_split_file(const char *path, const char *display_name, sql_script *out, diag_list *diags)
+int sql_read_file(const char *path, const char *display_name, char **text_out, size_t *length_out,
+                  diag_list *diags)
 {
     const char *name = display_name ? display_name : path;
-    out->items = NULL;
-    out->count = 0;
+    *text_out = NULL;
+    *length_out = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
         diag_add(diags, name, 0, 0, "cannot open file: %s", strerror(errno));
@@ -169,7 +170,7 @@ int sql_split_file(const char *path, const char *display_name, sql_script *out, 
             text = grown;
             capacity = new_capacity;
         }
-        size_t n = fread(text + length, 1, capacity - length, f);
+        size_t n = fread(text + length, 1, capacity - length - 1, f);
         length += n;
         if (n == 0) {
             if (ferror(f)) {
@@ -180,8 +181,26 @@ int sql_split_file(const char *path, const char *display_name, sql_script *out, 
         }
     }
     fclose(f);
-    if (rc == 0)
-        rc = sql_split(text, length, name, out, diags);
+    if (rc < 0) {
+        free(text);
+        return -1;
+    }
+    text[length] = '\0';
+    *text_out = text;
+    *length_out = length;
+    return 0;
+}
+
+int sql_split_file(const char *path, const char *display_name, sql_script *out, diag_list *diags)
+{
+    const char *name = display_name ? display_name : path;
+    out->items = NULL;
+    out->count = 0;
+    char *text;
+    size_t length;
+    if (sql_read_file(path, name, &text, &length, diags) < 0)
+        return -1;
+    int rc = sql_split(text, length, name, out, diags);
     free(text);
     return rc;
 }

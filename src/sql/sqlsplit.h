@@ -41,6 +41,14 @@ typedef struct sql_script {
  */
 int sql_split(const char *text, size_t length, const char *file, sql_script *out, diag_list *diags);
 
+/*
+ * Reads the whole of `path` into a new NUL-terminated buffer (*text, the
+ * caller frees; *length bytes, the NUL not counted). 0, or -1 with a diag
+ * naming `display_name` (else `path`) when it cannot be opened or read.
+ */
+int sql_read_file(const char *path, const char *display_name, char **text, size_t *length,
+                  diag_list *diags);
+
 /* Reads `path` and splits it; -1 with a diag when the file cannot be read. */
 int sql_split_file(const char *path, const char *display_name, sql_script *out, diag_list *diags);
 
@@ -59,7 +67,7 @@ int sql_script_check_scope(const sql_script *script, const char *file, diag_list
 
 typedef enum sql_token_kind {
     SQL_TOKEN_WORD,      /* keyword or bare identifier: letters, digits, _, $ */
-    SQL_TOKEN_QUOTED_ID, /* "identifier" */
+    SQL_TOKEN_QUOTED_ID, /* "identifier" (MySQL: `name`) */
     SQL_TOKEN_STRING,    /* 'string', E'string', $$string$$, B'..', X'..' */
     SQL_TOKEN_NUMBER,    /* 42, 3.14, 1e10 */
     SQL_TOKEN_PUNCT,     /* ( ) , ; . [ ] */
@@ -96,7 +104,8 @@ bool sql_token_is(const sql_token *token, const char *word);
 
 /*
  * The identifier a WORD or QUOTED_ID token names, as PostgreSQL folds it:
- * bare words lower-cased, quoted ones unquoted with "" made ". Caller frees;
+ * bare words lower-cased, quoted ones unquoted with "" made " (a MySQL
+ * `name` unquoted with `` made `). Caller frees;
  * NULL when memory ran out or the token is not an identifier.
  */
 char *sql_token_identifier(const sql_token *token);

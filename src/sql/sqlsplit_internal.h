@@ -29,6 +29,8 @@ typedef struct sql_lexer {
     int column;         /* of text[pos] */
     bool at_line_start; /* only white space since the last newline (or the start) */
     bool meta_allowed;  /* recognise psql backslash commands */
+    bool mysql;         /* MySQL's lexemes: `names`, "strings" and '...' with backslash
+                           escapes, # comments, no dollar quotes (sql_lexer_init: false) */
     const char *file;   /* for messages */
     diag_list *diags;
 } sql_lexer;

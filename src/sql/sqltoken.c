@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mysplit.h"
 #include "sqlsplit_internal.h"
 
 typedef struct token_builder {
@@ -52,8 +53,8 @@ static int tokenize_meta(const sql_statement *statement, token_builder *builder)
     return 0;
 }
 
-int sql_tokenize(const sql_statement *statement, const char *file, sql_tokens *out,
-                 diag_list *diags)
+static int tokenize(const sql_statement *statement, const char *file, bool mysql, sql_tokens *out,
+                    diag_list *diags)
 {
     token_builder builder = {out, 0};
     out->items = NULL;
@@ -67,6 +68,7 @@ int sql_tokenize(const sql_statement *statement, const char *file, sql_tokens *o
     sql_lexer_init(&lx, statement->text, strlen(statement->text), statement->line,
                    statement->column, file, diags);
     lx.meta_allowed = false; /* the splitter has already taken meta-commands out */
+    lx.mysql = mysql;
     sql_lexeme lex;
     int rc;
     while ((rc = sql_lexer_next(&lx, &lex)) > 0) {
@@ -87,6 +89,18 @@ out_of_memory:
     sql_tokens_free(out);
     diag_add(diags, file, statement->line, statement->column, "out of memory while tokenizing SQL");
     return -1;
+}
+
+int sql_tokenize(const sql_statement *statement, const char *file, sql_tokens *out,
+                 diag_list *diags)
+{
+    return tokenize(statement, file, false, out, diags);
+}
+
+int my_sql_tokenize(const sql_statement *statement, const char *file, sql_tokens *out,
+                    diag_list *diags)
+{
+    return tokenize(statement, file, true, out, diags);
 }
 
 void sql_tokens_free(sql_tokens *tokens)
@@ -119,17 +133,18 @@ char *sql_token_identifier(const sql_token *token)
         return NULL;
     const char *p = token->start;
     const char *end = token->start + token->length;
+    char quote = *p == '`' ? '`' : '"'; /* MySQL's `name` */
     if (p < end && (*p == 'u' || *p == 'U'))
         p += 2; /* U& */
     p++;        /* opening quote */
-    if (end > p && end[-1] == '"')
+    if (end > p && end[-1] == quote)
         end--;
     char *name = malloc((size_t)(end - p) + 1);
     if (!name)
         return NULL;
     size_t n = 0;
     while (p < end) {
-        if (*p == '"' && p + 1 < end && p[1] == '"')
+        if (*p == quote && p + 1 < end && p[1] == quote)
             p++;
         name[n++] = *p++;
     }

@@ -245,6 +245,37 @@ test_django_on_cluster_plain_manage_py_test_with_foster_backend_option() {
     assert_runtime_empty
 }
 
+# ---- Django on MySQL/MariaDB: tests/data/django_mysql (unmanaged tables, a managed
+# model with a foreign key to one of them), on foster's own MariaDB server.
+
+# Copies the MySQL project to $WORK/django_mysql and runs a command in it.
+in_mysql_project() {
+    "$PYTHON" -c 'import MySQLdb' 2>/dev/null || skip "mysqlclient (python3-mysqldb) is not installed"
+    [ -x /usr/sbin/mariadbd ] || skip "no MariaDB server (mariadb-server)"
+    cp -R "$DATA/django_mysql" "$WORK/django_mysql" || fail "cannot copy the MySQL project"
+    (cd "$WORK/django_mysql" && "$@") >"$WORK/.out" 2>&1
+    STATUS=$?
+    OUT=$(cat "$WORK/.out")
+}
+
+test_django_on_mysql_cluster_under_foster_run() {
+    in_mysql_project "$FOSTER_BIN" run -- "$PYTHON" manage.py test
+    assert_django_ok 7
+    assert_contains "$OUT" "mysql database mysql://root@localhost/test_shop_"
+    assert_contains "$OUT" "Using existing test database for alias 'default'"
+    assert_contains "$OUT" "foster: teardown: removed test_shop_"
+    assert_runtime_empty
+}
+
+test_django_on_mysql_cluster_plain_manage_py_test_through_foster_runner() {
+    FOSTER=$FOSTER_BIN in_mysql_project "$PYTHON" manage.py test -v 2 --foster-backend mysql-cluster
+    assert_django_ok 7
+    assert_contains "$OUT" "Applying shop.0001_initial... OK"
+    assert_contains "$OUT" "test_managed_model_with_foreign_key_to_unmanaged_table"
+    assert_contains "$OUT" "foster: teardown: removed test_shop_"
+    assert_runtime_empty
+}
+
 test_django_parallel_on_sqlite_runs_on_clones_of_fosters_database() {
     FOSTER=$FOSTER_BIN in_example "$PYTHON" manage.py test --parallel 2
     assert_django_ok "$DJANGO_TESTS"
@@ -775,7 +806,7 @@ print(command.replace("$$", "$"))  # compose interpolation' "$CONTRIB/compose/do
 test_foster_django_unit_tests() {
     run "$PYTHON" "$SCRIPT_DIR/test_foster_django.py" -v
     assert_exit 0
-    assert_contains "$OUT" "Ran 16 tests"
+    assert_contains "$OUT" "Ran 19 tests"
 }
 
 test_django_internals_foster_django_relies_on_exist() {

@@ -57,9 +57,29 @@ class ParseDatabaseUrlTests(unittest.TestCase):
 
     def test_unknown_scheme_is_refused_without_showing_the_password(self):
         with self.assertRaises(foster_django.FosterUrlError) as caught:
-            foster_django.parse_database_url("mysql://root:hunter2@db/app")
+            foster_django.parse_database_url("oracle://root:hunter2@db/app")
         self.assertEqual(str(caught.exception),
-                         "mysql://root:***@db/app: expected a sqlite:/// or postgresql:// URL")
+                         "oracle://root:***@db/app: expected a sqlite:///, postgresql:// or "
+                         "mysql:// URL")
+
+    def test_mysql_socket_url_puts_the_socket_in_options(self):
+        parsed = foster_django.parse_database_url(
+            "mysql://root@localhost/test_shop_0738a400?unix_socket=/dev/shm/f/mysqld.sock")
+        self.assertEqual(parsed, {"vendor": "mysql", "NAME": "test_shop_0738a400",
+                                  "USER": "root", "PASSWORD": "", "HOST": "localhost",
+                                  "PORT": "", "OPTIONS": {"unix_socket": "/dev/shm/f/mysqld.sock"}})
+
+    def test_mysql_tcp_url_with_encoded_password(self):
+        parsed = foster_django.parse_database_url(
+            "mysql://app:S3cr3t%3Ap%40ss%2Fw@127.0.0.1:3307/test_shop_1")
+        self.assertEqual((parsed["vendor"], parsed["USER"], parsed["PASSWORD"], parsed["HOST"],
+                          parsed["PORT"], parsed["NAME"]),
+                         ("mysql", "app", "S3cr3t:p@ss/w", "127.0.0.1", "3307", "test_shop_1"))
+
+    def test_mysql_entry_uses_fosters_mysql_engine(self):
+        entry = foster_django.database("mysql://root@localhost/test_shop_1?unix_socket=/s")
+        self.assertEqual(entry["ENGINE"], "foster_django.backends.mysql")
+        self.assertEqual(entry["OPTIONS"], {"unix_socket": "/s"})
 
     def test_postgres_url_without_database_is_refused(self):
         with self.assertRaises(foster_django.FosterUrlError) as caught:

@@ -6,7 +6,7 @@
 # usage: regressions_test.sh DATA_DIR REGRESSIONS_DIR fuzz_<name>_regress...
 #
 # Each program fuzz_<name>_regress gets REGRESSIONS_DIR/<name> and the files
-# of DATA_DIR its parser reads (manifest: *.ini; ddl: *.sql; csv: *.csv,
+# of DATA_DIR its parser reads (manifest: *.ini; ddl, myddl: *.sql; csv: *.csv,
 # *.tsv; json: *.json). Prints TAP, one line per program; exits 1 when any
 # of them crashed.
 set -u
@@ -30,7 +30,7 @@ for exe in "$@"; do
     name=${name%_regress}
     case $name in
     manifest) patterns='*.ini' ;;
-    ddl) patterns='*.sql' ;;
+    ddl | myddl) patterns='*.sql' ;;
     csv) patterns='*.csv *.tsv' ;;
     json) patterns='*.json' ;;
     *) echo "not ok $number - unknown program $exe"; failed=1; continue ;;

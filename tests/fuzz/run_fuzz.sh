@@ -48,7 +48,7 @@ for exe in "$@"; do
     mkdir -p "$work/corpus" "$work/crashes" "$regressions_dir/$name"
     case $name in
     manifest) seed "$work/corpus" '*.ini' ;;
-    ddl) seed "$work/corpus" '*.sql' ;;
+    ddl | myddl) seed "$work/corpus" '*.sql' ;;
     csv) seed "$work/corpus" '*.csv' '*.tsv' ;;
     json) seed "$work/corpus" '*.json' ;;
     *) echo "fuzz: unknown target $exe" >&2; exit 2 ;;

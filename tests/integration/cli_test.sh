@@ -836,7 +836,7 @@ test_check_unterminated_section_header_names_line() {
 
 test_check_unknown_section_names_line() {
     check_case ini_unknown_section 2
-    assert_eq 'foster: error: foster.ini:4: unknown section [database]; expected [foster], [postgres], [container], [cluster] or [table NAME]' "$ERR"
+    assert_eq 'foster: error: foster.ini:4: unknown section [database]; expected [foster], [postgres], [container], [cluster], [mysql], [mysql-cluster] or [table NAME]' "$ERR"
 }
 
 test_check_unknown_key_lists_expected_keys() {
@@ -851,7 +851,7 @@ test_check_duplicate_table_names_both_lines() {
 
 test_check_bad_backend_value_names_line() {
     check_case ini_bad_backend 2
-    assert_eq 'foster: error: foster.ini:3: unknown backend "mysql" in [foster]; expected sqlite, postgres, cluster or container' "$ERR"
+    assert_eq 'foster: error: foster.ini:3: unknown backend "oracle" in [foster]; expected sqlite, postgres, cluster, container, mysql or mysql-cluster' "$ERR"
 }
 
 test_check_missing_schema_file_names_table_line() {
@@ -874,9 +874,9 @@ test_check_depends_on_unknown_table_names_line() {
 test_check_reports_every_manifest_problem() {
     check_case many_manifest_problems 2
     assert_error_count 5
-    assert_eq 'foster: error: foster.ini:3: unknown backend "oracle" in [foster]; expected sqlite, postgres, cluster or container
-foster: error: foster.ini:4: unknown key "colour" in [foster]; expected name, backend, schemas, fixtures, schema_dump, prelude or strict
-foster: error: foster.ini:6: unknown section [schedule]; expected [foster], [postgres], [container], [cluster] or [table NAME]
+    assert_eq 'foster: error: foster.ini:3: unknown backend "oracle" in [foster]; expected sqlite, postgres, cluster, container, mysql or mysql-cluster
+foster: error: foster.ini:4: unknown key "colour" in [foster]; expected name, backend, schemas, fixtures, dialect, schema_dump, prelude or strict
+foster: error: foster.ini:6: unknown section [schedule]; expected [foster], [postgres], [container], [cluster], [mysql], [mysql-cluster] or [table NAME]
 foster: error: foster.ini:10: duplicate key "owner" in [table person]; the first is on line 9
 foster: error: foster.ini:11: unknown table "nowhere" in depends of [table person]; expected a table that has a [table NAME] section in this manifest' "$ERR"
 }

@@ -252,7 +252,7 @@ START_TEST(test_unknown_section_is_an_error)
 {
     assert_single_error("[foster]\nname = x\n\n[foo]\nbar = 1\n", 4,
                         "unknown section [foo]; expected [foster], [postgres], [container], "
-                        "[cluster] or [table NAME]");
+                        "[cluster], [mysql], [mysql-cluster] or [table NAME]");
 }
 END_TEST
 
@@ -268,7 +268,7 @@ START_TEST(test_unknown_key_in_foster_lists_its_keys)
 {
     assert_single_error("[foster]\nbackends = sqlite\n", 2,
                         "unknown key \"backends\" in [foster]; expected name, backend, schemas, "
-                        "fixtures, schema_dump, prelude or strict");
+                        "fixtures, dialect, schema_dump, prelude or strict");
 }
 END_TEST
 
@@ -338,9 +338,9 @@ END_TEST
 
 START_TEST(test_unknown_backend_is_an_error)
 {
-    assert_single_error("[foster]\nbackend = mysql\n", 2,
-                        "unknown backend \"mysql\" in [foster]; expected sqlite, postgres, "
-                        "cluster or container");
+    assert_single_error("[foster]\nbackend = oracle\n", 2,
+                        "unknown backend \"oracle\" in [foster]; expected sqlite, postgres, "
+                        "cluster, container, mysql or mysql-cluster");
 }
 END_TEST
 

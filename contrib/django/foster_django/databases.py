@@ -20,6 +20,7 @@ from .urls import FosterUrlError, parse_database_url
 FOSTER_ENGINES = {
     "sqlite": "foster_django.backends.sqlite3",
     "postgresql": "foster_django.backends.postgresql",
+    "mysql": "foster_django.backends.mysql",
 }
 # An entry waiting for a database: outside `foster run`, until FosterRunner or
 # the pytest plugin provisions one. Any use of it fails with a message that

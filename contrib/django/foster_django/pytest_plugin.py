@@ -43,7 +43,8 @@ def pytest_addoption(parser):
                     help="foster's manifest (default settings.FOSTER_CONFIG, $FOSTER_CONFIG, "
                     "foster.ini here or above)")
     group.addoption("--foster-backend", metavar="NAME", default=None,
-                    help="sqlite, postgres, cluster or container (default: the manifest's)")
+                    help="sqlite, postgres, cluster, container, mysql or mysql-cluster "
+                         "(default: the manifest's)")
     group.addoption("--foster-binary", metavar="PATH", default=None,
                     help="the foster program (default $FOSTER, settings.FOSTER_BINARY, PATH)")
 

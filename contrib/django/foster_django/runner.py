@@ -54,7 +54,8 @@ class FosterRunner(DiscoverRunner):
                            help="foster's manifest (default settings.FOSTER_CONFIG, "
                            "$FOSTER_CONFIG, foster.ini here or above)")
         group.add_argument("--foster-backend", metavar="NAME",
-                           help="foster's backend: sqlite, postgres, cluster or container "
+                           help="foster's backend: sqlite, postgres, cluster, container, mysql "
+                           "or mysql-cluster "
                            "(default: the manifest's)")
         group.add_argument("--foster-binary", metavar="PATH",
                            help="the foster program (default $FOSTER, settings.FOSTER_BINARY, "

@@ -114,6 +114,12 @@ def references(connection, tables):
             if connection.vendor == "sqlite":
                 cursor.execute("PRAGMA foreign_key_list(%s)" % connection.ops.quote_name(table))
                 targets = {row[2] for row in cursor.fetchall()}
+            elif connection.vendor == "mysql":
+                cursor.execute(
+                    "SELECT REFERENCED_TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE "
+                    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s "
+                    "AND REFERENCED_TABLE_NAME IS NOT NULL", [table])
+                targets = {row[0] for row in cursor.fetchall()}
             else:
                 cursor.execute(
                     "SELECT confrelid::regclass::text FROM pg_catalog.pg_constraint "
@@ -171,11 +177,15 @@ class Snapshot:
                 cursor.execute("PRAGMA defer_foreign_keys = ON")
             elif connection.vendor == "postgresql":
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            elif connection.vendor == "mysql":
+                cursor.execute("SET foreign_key_checks = 0")
             for table, _ in reversed(self.tables):
                 cursor.execute("DELETE FROM %s" % quote(table))
             for table, copy in self.tables:
                 cursor.execute("INSERT INTO %s%s SELECT * FROM %s" % (quote(table), overriding,
                                                                     quote(copy)))
+            if connection.vendor == "mysql":  # MySQL checks no rows when this comes back on
+                cursor.execute("SET foreign_key_checks = 1")
 
     def drop(self):
         connection = connections[self.alias]

@@ -5,6 +5,8 @@ Pure: text in, a dict out, nothing opened. foster writes two forms:
     sqlite:////abs/path/test_trading_1a2b3c4d.sqlite3
     postgresql://user@host:5432/db
     postgresql://user@/db?host=%2Frun%2Fsocket%2Fdir&port=5432     (unix socket)
+    mysql://user:password@host:3306/db                             (MySQL, MariaDB)
+    mysql://root@localhost/db?unix_socket=/path/mysqld.sock        (unix socket)
 
 The PostgreSQL form is a libpq URI: user, password, host and database are
 percent-encoded; other query parameters (sslmode, ...) become OPTIONS. The
@@ -21,6 +23,7 @@ class FosterUrlError(ValueError):
 
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_SCHEMES = ("postgresql", "postgres")
+MYSQL_SCHEMES = ("mysql", "mariadb")
 
 
 def parse_database_url(url):
@@ -42,8 +45,11 @@ def parse_database_url(url):
         return {"vendor": "sqlite", "NAME": path, "USER": "", "PASSWORD": "", "HOST": "",
                 "PORT": "", "OPTIONS": {}}
     parts = urlsplit(url)
+    if parts.scheme in MYSQL_SCHEMES:
+        return _mysql_settings(url, parts)
     if parts.scheme not in POSTGRES_SCHEMES:
-        raise FosterUrlError("%s: expected a sqlite:/// or postgresql:// URL" % _redacted(url))
+        raise FosterUrlError("%s: expected a sqlite:///, postgresql:// or mysql:// URL"
+                             % _redacted(url))
     name = unquote(parts.path[1:]) if parts.path.startswith("/") else ""
     user = unquote(parts.username) if parts.username else ""
     password = unquote(parts.password) if parts.password else ""
@@ -71,6 +77,22 @@ def parse_database_url(url):
         raise FosterUrlError("%s: no database name" % _redacted(url))
     return {"vendor": "postgresql", "NAME": name, "USER": user, "PASSWORD": password,
             "HOST": host, "PORT": port, "OPTIONS": options}
+
+
+def _mysql_settings(url, parts):
+    """mysql://user:password@host:port/db?unix_socket=PATH&charset=C, as mysqlclient takes it."""
+    name = unquote(parts.path[1:]) if parts.path.startswith("/") else ""
+    try:
+        port = str(parts.port) if parts.port is not None else ""
+    except ValueError as error:
+        raise FosterUrlError("%s: bad port (%s)" % (_redacted(url), error)) from None
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if not name:
+        raise FosterUrlError("%s: no database name" % _redacted(url))
+    return {"vendor": "mysql", "NAME": name,
+            "USER": unquote(parts.username) if parts.username else "",
+            "PASSWORD": unquote(parts.password) if parts.password else "",
+            "HOST": unquote(parts.hostname or ""), "PORT": port, "OPTIONS": options}
 
 
 def _redacted(url):

@@ -129,9 +129,13 @@ static int run_install_db(void *context, const char *target, diag_list *diags)
 {
     const install_context *c = context;
     char *datadir = strbuf_format("--datadir=%s", target);
-    char *argv[] = {c->programs->install_db, "--no-defaults",      datadir,
+    /* its bootstrap server's temporary files: $TMPDIR may be the caller's private directory */
+    char *tmpdir = strbuf_format("--tmpdir=%s", c->cluster->home);
+    char *argv[] = {c->programs->install_db, "--no-defaults",      datadir, tmpdir,
                     INSTALL_FLAGS,           c->programs->basedir, NULL};
-    if (!datadir) {
+    if (!datadir || !tmpdir) {
+        free(datadir);
+        free(tmpdir);
         diag_add(diags, NULL, 0, 0, "out of memory");
         return -1;
     }
@@ -141,6 +145,7 @@ static int run_install_db(void *context, const char *target, diag_list *diags)
     if (pid >= 0 && status != 0)
         add_failure(diags, c->programs->install_db, status, c->log_path);
     free(datadir);
+    free(tmpdir);
     return pid >= 0 && status == 0 ? 0 : -1;
 }
 

@@ -72,22 +72,31 @@ static int create_marker_table(MYSQL *admin, const char *name, const char *marke
 int my_db_create(MYSQL *admin, const char *name, const char *run_id, my_marker_place place,
                  diag_list *diags)
 {
+    char *marker = my_db_marker_text(run_id);
+    if (!marker)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    int rc = my_db_create_marked(admin, name, marker, place, diags);
+    free(marker);
+    return rc;
+}
+
+int my_db_create_marked(MYSQL *admin, const char *name, const char *marker, my_marker_place place,
+                        diag_list *diags)
+{
     int comment = place == MY_MARKER_COMMENT;
     if (place == MY_MARKER_AUTO && (comment = server_has_schema_comments(admin, diags)) < 0)
         return -1;
-    char *marker = my_db_marker_text(run_id);
     strbuf sb = STRBUF_INIT;
     strbuf_append_str(&sb, "CREATE DATABASE ");
     my_append_identifier(&sb, name);
     strbuf_append_str(&sb, " CHARACTER SET utf8mb4");
-    if (comment && marker) {
+    if (comment) {
         strbuf_append_str(&sb, " COMMENT ");
         my_conn_append_string(&sb, admin, marker, strlen(marker));
     }
     char *what = strbuf_format("creating database %s", name);
-    int rc =
-        marker && what && !sb.failed ? my_conn_command(admin, strbuf_str(&sb), what, diags) : -1;
-    if (!marker || !what || sb.failed)
+    int rc = what && !sb.failed ? my_conn_command(admin, strbuf_str(&sb), what, diags) : -1;
+    if (!what || sb.failed)
         diag_add(diags, NULL, 0, 0, "out of memory");
     if (rc == 0 && !comment && create_marker_table(admin, name, marker, diags) < 0) {
         strbuf_reset(&sb);
@@ -99,8 +108,29 @@ int my_db_create(MYSQL *admin, const char *name, const char *run_id, my_marker_p
         rc = -1;
     }
     strbuf_free(&sb);
-    free(marker);
     free(what);
+    return rc;
+}
+
+int my_db_set_marker(MYSQL *admin, const char *name, const char *marker, diag_list *diags)
+{
+    int comments = server_has_schema_comments(admin, diags);
+    if (comments < 0)
+        return -1;
+    strbuf sb = STRBUF_INIT;
+    if (comments) {
+        strbuf_append_str(&sb, "ALTER DATABASE ");
+        my_append_identifier(&sb, name);
+        strbuf_append_str(&sb, " COMMENT ");
+    } else {
+        strbuf_append_str(&sb, "UPDATE ");
+        my_append_identifier(&sb, name);
+        strbuf_append_str(&sb, "." MY_MARKER_TABLE " SET marker = ");
+    }
+    my_conn_append_string(&sb, admin, marker, strlen(marker));
+    int rc = sb.failed ? diag_add(diags, NULL, 0, 0, "out of memory"),
+        -1             : my_conn_command(admin, strbuf_str(&sb), "marking the database", diags);
+    strbuf_free(&sb);
     return rc;
 }
 

@@ -53,6 +53,13 @@ char *my_db_marker_text(const char *run_id);
 int my_db_create(MYSQL *admin, const char *name, const char *run_id, my_marker_place place,
                  diag_list *diags);
 
+/* The same with the caller's marker text (it must start with MY_MARKER_PREFIX "<run>;"). */
+int my_db_create_marked(MYSQL *admin, const char *name, const char *marker, my_marker_place place,
+                        diag_list *diags);
+
+/* Replaces the marker of database `name` (where it keeps it). 0, or -1 with a diag. */
+int my_db_set_marker(MYSQL *admin, const char *name, const char *marker, diag_list *diags);
+
 typedef enum my_marker_state {
     MY_MARKED,
     MY_NOT_MARKED,   /* exists without foster's marker */

@@ -209,8 +209,19 @@ static int pg_stop_server(backend *b, diag_list *diags)
 
 static bool postgres_takes_url(const char *url)
 {
-    return strncmp(url, "postgresql:", 11) == 0 || strncmp(url, "postgres:", 9) == 0 ||
-           strchr(url, '=') != NULL;
+    if (strncmp(url, "postgresql:", 11) == 0 || strncmp(url, "postgres:", 9) == 0)
+        return true;
+    /* key=value pairs; not another scheme's URL with a query (mysql://h/?unix_socket=…) */
+    size_t scheme = strspn(url, "abcdefghijklmnopqrstuvwxyz0123456789+.-");
+    return strchr(url, '=') != NULL && !(scheme > 0 && strncmp(url + scheme, "://", 3) == 0);
+}
+
+static char *postgres_url_problem(const char *url)
+{
+    char *problem = NULL;
+    if (pg_conninfo_check(url, &problem) == 0)
+        return NULL;
+    return problem ? problem : strdup("out of memory");
 }
 
 static backend *postgres_for_url(void)
@@ -253,6 +264,7 @@ const backend_kind postgres_kind = {
     .collect_garbage = pg_collect_server_garbage,
     .takes_url = postgres_takes_url,
     .for_url = postgres_for_url,
+    .url_problem = postgres_url_problem,
     .redact = pg_redact_conninfo,
     .wait = postgres_wait,
     .secret_suffix = ".pgpass",

@@ -6,16 +6,14 @@
 #include <string.h>
 
 #include "backend_kind.h"
+#include "mykinds.h"
 #include "pgkinds.h"
 #include "sqlite_kind.h"
 #include "strbuf.h"
 
 /* One line per kind; the first is the default. */
 static const backend_kind *const kinds[] = {
-    &sqlite_kind,
-    &postgres_kind,
-    &cluster_kind,
-    &container_kind,
+    &sqlite_kind, &postgres_kind, &cluster_kind, &container_kind, &mysql_kind, &mysql_cluster_kind,
 };
 
 const backend_kind *backend_kind_at(size_t index)

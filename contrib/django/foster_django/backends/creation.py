@@ -76,6 +76,32 @@ class SqliteFosterCreationMixin(FosterCreationMixin):
         return row[0] if row and row[0] == SQLITE_APPLICATION_ID else None
 
 
+class MysqlFosterCreationMixin(FosterCreationMixin):
+    def read_foster_marker(self):
+        """The schema comment (MariaDB >= 10.5), else the _foster_marker table (MySQL 8)."""
+        marker = None
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                "'information_schema' AND TABLE_NAME = 'SCHEMATA' AND COLUMN_NAME = "
+                "'SCHEMA_COMMENT'")
+            if cursor.fetchone()[0]:
+                cursor.execute("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA "
+                               "WHERE SCHEMA_NAME = DATABASE()")
+                row = cursor.fetchone()
+                marker = row[0] if row else None
+            if not (marker and marker.startswith(POSTGRES_MARKER_PREFIX)):
+                cursor.execute("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                               "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '_foster_marker'")
+                marker = None
+                if cursor.fetchone()[0]:
+                    cursor.execute("SELECT marker FROM _foster_marker LIMIT 1")
+                    row = cursor.fetchone()
+                    marker = row[0] if row else None
+        self.connection.close()
+        return marker if marker and marker.startswith(POSTGRES_MARKER_PREFIX) else None
+
+
 class PostgresFosterCreationMixin(FosterCreationMixin):
     def read_foster_marker(self):
         with self.connection.cursor() as cursor:

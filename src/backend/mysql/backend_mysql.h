@@ -1,0 +1,90 @@
+/*
+ * backend_mysql.h — the MySQL/MariaDB implementation of backend.h, shared by
+ * its files (private to src/backend/mysql/):
+ *
+ *     backend_mysql.c   create, open, tables, fixtures, drop, environment
+ *     mycopy.c          snapshot, reset, --jobs copies, savepoints, kept marker
+ *     mykeys.c          foreign keys checked by foster after the load
+ *     mykinds.c         the `mysql` and `mysql-cluster` kinds
+ *     mygc.c            gc of dead runs' databases on the `mysql` kind's server
+ *     myclient.c        how a user reaches a kept database: option file, client
+ *
+ * A test database is a new database on a server (an existing one, or foster's
+ * own mysql-cluster server), carrying foster's marker (mydb.h) with the run,
+ * pid, host, boot, PID namespace, uid, runtime directory and whether it is kept.
+ * Its siblings "<database>_tpl" (the pristine copy reset restores) and
+ * "<database>_<n>" (the workers' copies) carry the same marker.
+ */
+#ifndef FOSTER_BACKEND_MYSQL_H
+#define FOSTER_BACKEND_MYSQL_H
+
+#include <mysql.h>
+#include <signal.h>
+#include <stdbool.h>
+
+#include "backend.h"
+#include "mycluster.h"
+#include "myload.h"
+#include "myurl.h"
+
+typedef struct my_backend {
+    backend base;
+    my_url server;     /* the server (admin connection); database ignored */
+    char *server_text; /* the URL as given, parsed at create/open (NULL: parsed already) */
+    int server_line;   /* its line in the manifest, 0 for -u */
+    const char *manifest_path;
+    /* mysql-cluster: foster's own server */
+    my_cluster *cluster;
+    char *bindir, *cluster_name;
+    const volatile sig_atomic_t *interrupt;
+    bool borrowed; /* a --jobs copy: the server and siblings are its parent's */
+    MYSQL *admin, *db;
+    char *database, *run_id, *runtime_dir, *marker;
+    char *url;        /* DATABASE_URL without the password */
+    char *url_secret; /* DATABASE_URL with it (handed to the command only) */
+    bool created, marked;
+    bool hide_password; /* kept or reached again: DATABASE_URL without the password */
+    const schema_set *schemas;
+    my_table_load *load;
+    char *load_table;
+    int savepoints;
+} my_backend;
+
+my_backend *as_my(backend *b);
+
+/* A new backend: on the server `url` names (copied; parsed at create), or on its own cluster. */
+backend *backend_mysql_new(const char *url, const char *manifest_path, int url_line);
+backend *backend_mysql_cluster_new(const char *bindir, const char *runtime_dir, const char *name,
+                                   const volatile sig_atomic_t *interrupt);
+/* Reaching a cluster an earlier process started (taken over). */
+backend *backend_mysql_on_cluster(my_cluster *cluster);
+void backend_mysql_set_owner(backend *b, const char *runtime_dir, const char *run_id);
+
+/* Parses the server URL when not yet done. 0, or -1 with a diag. */
+int my_backend_parse_server(my_backend *m, diag_list *diags);
+/* The admin connection (no database), opened on first use. 0, or -1 with a diag. */
+int my_backend_admin(my_backend *m, diag_list *diags);
+/* A connection to database `name` (NULL: none) on the backend's server; NULL with a diag. */
+MYSQL *my_backend_connect(my_backend *m, const char *name, diag_list *diags);
+/* Describes the database (url, url_secret) after its name is known. 0 or -1 (memory). */
+int my_backend_describe(my_backend *m);
+/* The marker text for this backend's run, `kept` or not; caller frees. */
+char *my_backend_marker(const my_backend *m, bool kept);
+/* "<database>_<suffix>"; caller frees. */
+char *my_sibling_name(const my_backend *m, const char *suffix);
+
+/* mycopy.c: the backend_ops entries. */
+int my_snapshot(backend *b, diag_list *diags);
+int my_reset(backend *b, bool keep_next_ready, diag_list *diags);
+backend *my_copy(backend *b, const char *suffix, diag_list *diags);
+int my_drop_copy(backend *b, const char *suffix, diag_list *diags);
+int my_test_begin(backend *b, diag_list *diags);
+int my_test_end(backend *b, diag_list *diags);
+int my_mark_kept(backend *b, diag_list *diags);
+/* Copies database `from` (tables with their keys, rows, triggers) into the empty `to`. */
+int my_copy_database(MYSQL *admin, const char *from, const char *to, diag_list *diags);
+
+/* mykeys.c: every foreign key of the connection's database holds; else a diag per key. */
+int my_check_foreign_keys(MYSQL *db, diag_list *diags);
+
+#endif

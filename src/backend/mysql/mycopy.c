@@ -1,0 +1,337 @@
+/*
+ * mycopy.c — isolation on MySQL/MariaDB: the pristine copy, reset, --jobs
+ * copies and per-test savepoints. See backend_mysql.h.
+ *
+ * MySQL has no template databases. The snapshot is a marked sibling database
+ * "<database>_tpl" made right after the load; reset drops the test database
+ * and builds it again from the snapshot: each table from its SHOW CREATE
+ * TABLE (keys, foreign keys and AUTO_INCREMENT included), its rows by INSERT
+ * … SELECT (generated columns left to the server), then the triggers, so that
+ * none fires on the copied rows. Connections to the database are ended first
+ * (an open transaction would hold DROP DATABASE on its metadata lock).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_mysql.h"
+#include "myconn.h"
+#include "mydb.h"
+#include "strbuf.h"
+
+static int out_of_memory(diag_list *diags)
+{
+    diag_add(diags, NULL, 0, 0, "out of memory");
+    return -1;
+}
+
+/* Runs `sql` built in `sb` (freed) on `mysql`. */
+static int run_built(MYSQL *mysql, strbuf *sb, const char *what, diag_list *diags)
+{
+    int rc =
+        sb->failed ? out_of_memory(diags) : my_conn_command(mysql, strbuf_str(sb), what, diags);
+    strbuf_free(sb);
+    return rc;
+}
+
+/* The rows of a one-column query on `schema` (appended as "= 'schema'"), as strings. */
+static char **list_names(MYSQL *mysql, const char *sql_before, const char *schema,
+                         const char *sql_after, size_t *count, diag_list *diags)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_append_str(&sb, sql_before);
+    my_conn_append_string(&sb, mysql, schema, strlen(schema));
+    strbuf_append_str(&sb, sql_after);
+    *count = 0;
+    if (sb.failed || mysql_query(mysql, strbuf_str(&sb)) != 0) {
+        if (!sb.failed)
+            diag_add(diags, NULL, 0, 0, "listing %s: %s (error %u)", schema, mysql_error(mysql),
+                     mysql_errno(mysql));
+        strbuf_free(&sb);
+        return NULL;
+    }
+    strbuf_free(&sb);
+    MYSQL_RES *result = mysql_store_result(mysql);
+    size_t rows = result ? (size_t)mysql_num_rows(result) : 0;
+    char **names = calloc(rows + 1, sizeof *names);
+    MYSQL_ROW row;
+    while (names && result && (row = mysql_fetch_row(result)))
+        names[(*count)++] = strdup(row[0] ? row[0] : "");
+    mysql_free_result(result);
+    if (!names)
+        out_of_memory(diags);
+    return names;
+}
+
+static void free_names(char **names, size_t count)
+{
+    for (size_t i = 0; names && i < count; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Column `column` of the one row of `sql`; NULL with a diag. */
+static char *show_column(MYSQL *mysql, strbuf *sql, unsigned column, diag_list *diags)
+{
+    char *value = NULL;
+    if (!sql->failed && mysql_query(mysql, strbuf_str(sql)) == 0) {
+        MYSQL_RES *result = mysql_store_result(mysql);
+        MYSQL_ROW row = result ? mysql_fetch_row(result) : NULL;
+        if (row && mysql_num_fields(result) > column && row[column])
+            value = strdup(row[column]);
+        mysql_free_result(result);
+    }
+    if (!value)
+        diag_add(diags, NULL, 0, 0, "%s: %s (error %u)", strbuf_str(sql), mysql_error(mysql),
+                 mysql_errno(mysql));
+    strbuf_free(sql);
+    return value;
+}
+
+/* One table: its definition, then its stored columns' rows. */
+static int copy_table(MYSQL *admin, const char *from, const char *to, const char *table,
+                      diag_list *diags)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_append_str(&sb, "SHOW CREATE TABLE ");
+    my_append_identifier(&sb, from);
+    strbuf_append_char(&sb, '.');
+    my_append_identifier(&sb, table);
+    char *create = show_column(admin, &sb, 1, diags);
+    if (!create || my_conn_command(admin, create, "copying a table", diags) < 0) {
+        free(create);
+        return -1;
+    }
+    free(create);
+    size_t count = 0;
+    strbuf filter = STRBUF_INIT;
+    strbuf_append_str(&filter, " AND TABLE_NAME = ");
+    my_conn_append_string(&filter, admin, table, strlen(table));
+    strbuf_append_str(&filter, " AND COALESCE(GENERATION_EXPRESSION, '') = '' "
+                               "ORDER BY ORDINAL_POSITION");
+    char **columns = filter.failed
+                         ? NULL
+                         : list_names(admin,
+                                      "SELECT COLUMN_NAME FROM information_schema.COLUMNS "
+                                      "WHERE TABLE_SCHEMA = ",
+                                      from, strbuf_str(&filter), &count, diags);
+    strbuf_free(&filter);
+    if (!columns)
+        return -1;
+    strbuf list = STRBUF_INIT;
+    for (size_t i = 0; i < count; i++) {
+        if (i)
+            strbuf_append_str(&list, ", ");
+        my_append_identifier(&list, columns[i]);
+    }
+    free_names(columns, count);
+    strbuf_append_str(&sb, "INSERT INTO ");
+    my_append_identifier(&sb, to);
+    strbuf_append_char(&sb, '.');
+    my_append_identifier(&sb, table);
+    strbuf_appendf(&sb, " (%s) SELECT %s FROM ", strbuf_str(&list), strbuf_str(&list));
+    my_append_identifier(&sb, from);
+    strbuf_append_char(&sb, '.');
+    my_append_identifier(&sb, table);
+    strbuf_free(&list);
+    return count ? run_built(admin, &sb, "copying rows", diags) : (strbuf_free(&sb), 0);
+}
+
+static int copy_trigger(MYSQL *admin, const char *from, const char *trigger, diag_list *diags)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_append_str(&sb, "SHOW CREATE TRIGGER ");
+    my_append_identifier(&sb, from);
+    strbuf_append_char(&sb, '.');
+    my_append_identifier(&sb, trigger);
+    char *create = show_column(admin, &sb, 2, diags);
+    int rc = create ? my_conn_command(admin, create, "copying a trigger", diags) : -1;
+    free(create);
+    return rc;
+}
+
+int my_copy_database(MYSQL *admin, const char *from, const char *to, diag_list *diags)
+{
+    if (my_conn_command(admin,
+                        "SET SESSION foreign_key_checks = 0, unique_checks = 0, sql_mode = "
+                        "'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'",
+                        "preparing the copy", diags) < 0)
+        return -1;
+    if (mysql_select_db(admin, to) != 0) {
+        diag_add(diags, NULL, 0, 0, "using %s: %s", to, mysql_error(admin));
+        return -1;
+    }
+    size_t tables = 0, triggers = 0;
+    char **table_names = list_names(
+        admin, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ", from,
+        " AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> '" MY_MARKER_TABLE
+        "' ORDER BY TABLE_NAME",
+        &tables, diags);
+    char **trigger_names =
+        table_names
+            ? list_names(admin,
+                         "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
+                         "TRIGGER_SCHEMA = ",
+                         from, " ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER", &triggers, diags)
+            : NULL;
+    int rc = trigger_names ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < tables; i++)
+        rc = copy_table(admin, from, to, table_names[i], diags);
+    for (size_t i = 0; rc == 0 && i < triggers; i++)
+        rc = copy_trigger(admin, from, trigger_names[i], diags);
+    free_names(table_names, tables);
+    free_names(trigger_names, triggers);
+    diag_list ignored = DIAG_LIST_INIT;
+    my_conn_command(admin, "SET SESSION foreign_key_checks = 1, unique_checks = 1",
+                    "after the copy", &ignored);
+    diag_list_clear(&ignored);
+    return rc;
+}
+
+/* A new marked database `to` filled from `from`; dropped again when the copy fails. */
+static int make_copy(my_backend *m, const char *from, const char *to, diag_list *diags)
+{
+    if (my_backend_admin(m, diags) < 0 ||
+        my_db_create_marked(m->admin, to, m->marker, MY_MARKER_AUTO, diags) < 0)
+        return -1;
+    if (my_copy_database(m->admin, from, to, diags) == 0)
+        return 0;
+    diag_list ignored = DIAG_LIST_INIT;
+    my_db_drop(m->admin, to, m->run_id, &ignored);
+    diag_list_clear(&ignored);
+    return -1;
+}
+
+int my_snapshot(backend *b, diag_list *diags)
+{
+    my_backend *m = as_my(b);
+    char *tpl = my_sibling_name(m, "tpl");
+    int rc = tpl ? make_copy(m, m->database, tpl, diags) : out_of_memory(diags);
+    free(tpl);
+    return rc;
+}
+
+/* Ends the other connections working in database `name` (ours included: it reconnects). */
+static void end_connections(MYSQL *admin, const char *name)
+{
+    diag_list ignored = DIAG_LIST_INIT;
+    size_t count = 0;
+    char **ids =
+        list_names(admin, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ", name,
+                   " AND ID <> CONNECTION_ID()", &count, &ignored);
+    for (size_t i = 0; ids && i < count; i++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "KILL CONNECTION %lld", atoll(ids[i]));
+        my_conn_command(admin, sql, "ending a connection", &ignored);
+    }
+    free_names(ids, count);
+    diag_list_clear(&ignored);
+}
+
+int my_reset(backend *b, bool keep_next_ready, diag_list *diags)
+{
+    my_backend *m = as_my(b);
+    (void)keep_next_ready; /* nothing to prepare ahead: the copy is made from _tpl */
+    if (m->db)
+        mysql_close(m->db);
+    m->db = NULL;
+    if (my_backend_admin(m, diags) < 0)
+        return -1;
+    char *tpl = my_sibling_name(m, "tpl");
+    if (!tpl)
+        return out_of_memory(diags);
+    diag_list absent = DIAG_LIST_INIT;
+    my_marker_state state = my_db_read_marker(m->admin, tpl, NULL, &absent);
+    diag_list_clear(&absent);
+    int rc = 0;
+    if (state != MY_MARKED) {
+        diag_add(diags, NULL, 0, 0, "database %s has no pristine copy to reset to", m->database);
+        rc = -1;
+    }
+    if (rc == 0) {
+        end_connections(m->admin, m->database);
+        rc = my_db_drop(m->admin, m->database, m->run_id, diags);
+    }
+    if (rc == 0)
+        rc = make_copy(m, tpl, m->database, diags);
+    free(tpl);
+    return rc;
+}
+
+backend *my_copy(backend *b, const char *suffix, diag_list *diags)
+{
+    my_backend *m = as_my(b);
+    my_backend *c = calloc(1, sizeof *c);
+    char *name = my_sibling_name(m, suffix);
+    char *server = m->cluster ? NULL : my_url_format(&m->server, NULL, true);
+    if (!c || !name || (!m->cluster && !server)) {
+        free(c);
+        free(name);
+        free(server);
+        out_of_memory(diags);
+        return NULL;
+    }
+    c->base.ops = b->ops;
+    c->borrowed = true;
+    c->cluster = m->cluster;
+    c->server_text = server;
+    c->database = name;
+    c->run_id = strdup(m->run_id);
+    c->marker = strdup(m->marker);
+    c->runtime_dir = m->runtime_dir ? strdup(m->runtime_dir) : NULL;
+    char *tpl = my_sibling_name(m, "tpl");
+    int rc = c->run_id && c->marker && tpl ? 0 : out_of_memory(diags);
+    if (rc == 0)
+        rc = my_backend_parse_server(c, diags);
+    if (rc == 0)
+        rc = make_copy(c, tpl, name, diags);
+    free(tpl);
+    c->created = c->marked = rc == 0;
+    if (rc == 0 && my_backend_describe(c) < 0)
+        rc = out_of_memory(diags);
+    if (rc == 0) {
+        mysql_close(c->admin);
+        c->admin = NULL;
+        return &c->base;
+    }
+    b->ops->free(&c->base);
+    return NULL;
+}
+
+int my_drop_copy(backend *b, const char *suffix, diag_list *diags)
+{
+    my_backend *m = as_my(b);
+    char *name = my_sibling_name(m, suffix);
+    if (!name)
+        return out_of_memory(diags);
+    int rc = my_backend_admin(m, diags);
+    diag_list absent = DIAG_LIST_INIT;
+    if (rc == 0 && my_db_read_marker(m->admin, name, NULL, &absent) != MY_NOT_FOUND)
+        rc = my_db_drop(m->admin, name, m->run_id, diags);
+    diag_list_clear(&absent);
+    free(name);
+    return rc;
+}
+
+static int ensure_database(my_backend *m, diag_list *diags)
+{
+    if (!m->db)
+        m->db = my_backend_connect(m, m->database, diags);
+    return m->db ? 0 : -1;
+}
+
+int my_test_begin(backend *b, diag_list *diags)
+{
+    my_backend *m = as_my(b);
+    if (ensure_database(m, diags) < 0 ||
+        my_conn_command(m->db, "START TRANSACTION", "cannot begin the test", diags) < 0)
+        return -1;
+    return my_conn_command(m->db, "SAVEPOINT foster_test", "cannot begin the test", diags);
+}
+
+int my_test_end(backend *b, diag_list *diags)
+{
+    my_backend *m = as_my(b);
+    if (ensure_database(m, diags) < 0)
+        return -1;
+    return my_conn_command(m->db, "ROLLBACK", "cannot roll the test back", diags);
+}

@@ -1,0 +1,27 @@
+/*
+ * mykinds.h — the MySQL/MariaDB backend kinds of the registry:
+ *
+ *     mysql          a new marked database on an existing server (-u, [mysql] url)
+ *     mysql-cluster  a MariaDB server foster starts for the run ([mysql-cluster] bindir)
+ */
+#ifndef FOSTER_MYKINDS_H
+#define FOSTER_MYKINDS_H
+
+#include "backend_kind.h"
+
+/* The DDL the kinds take: the owner's, run as written. */
+#define MY_KIND_DIALECT SCHEMA_POSTGRES
+
+extern const backend_kind mysql_kind;
+extern const backend_kind mysql_cluster_kind;
+
+/* A kept run's password: a client option file (myclient.c). */
+#define MY_SECRET_SUFFIX   ".my.cnf"
+#define MY_SECRET_VARIABLE "FOSTER_MYSQL_OPTION_FILE"
+long my_write_secret(const env_var *env, size_t count, strbuf *content);
+char *my_client_command(const char *url, const env_var *env, size_t count);
+
+/* gc on the mysql kind's server: marked databases of dead runs of this directory (mygc.c). */
+void my_collect_server_garbage(backend_gc *gc);
+
+#endif

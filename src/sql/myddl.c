@@ -1,0 +1,329 @@
+/*
+ * myddl.c — reads a MySQL/MariaDB schema file the way foster needs it: what
+ * kind each statement is, which table it is about, which tables it
+ * references, and what it must not run. The columns of each CREATE TABLE
+ * are read by myddl_table.c. See myddl.h.
+ *
+ * Like ddl.c, a reader of dumps rather than a SQL parser: it looks at the
+ * first words of each statement and at the top level of a column list.
+ */
+#include "myddl.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ddl_internal.h"
+#include "myddl_internal.h"
+#include "mysplit.h"
+#include "strbuf.h"
+
+typedef struct analysis {
+    ddl_file *file;
+    diag_list *diags;
+} analysis;
+
+static int out_of_memory(analysis *a, const sql_statement *source)
+{
+    diag_set_kind(diag_add(a->diags, a->file->display_name, source->line, source->column,
+                           "out of memory while reading the schema"),
+                  DIAG_OUT_OF_MEMORY);
+    return -1;
+}
+
+/* Adds a bad-input diag at token `i` (or the statement's last token). */
+static diag *report(analysis *a, const sql_tokens *t, size_t i, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static diag *report(analysis *a, const sql_tokens *t, size_t i, const char *fmt, ...)
+{
+    const sql_token *at = i < t->count ? &t->items[i] : &t->items[t->count - 1];
+    va_list args;
+    va_start(args, fmt);
+    diag *d = diag_addv(a->diags, a->file->display_name, at->line, at->column, fmt, args);
+    va_end(args);
+    return diag_set_kind(d, DIAG_BAD_INPUT);
+}
+
+/* "t", or "db.t" for a qualified name. */
+static char *joined_name(const name_parts *name)
+{
+    if (name->count >= 2)
+        return strbuf_format("%s.%s", name->part[name->count - 2], name->part[name->count - 1]);
+    return strdup(name->part[0]);
+}
+
+/* The name at *i as "t" or "db.t" in *out (NULL when there is none); -1 out of memory. */
+static int read_table_name(const sql_tokens *t, size_t *i, char **out)
+{
+    name_parts name = {{NULL}, 0};
+    *out = NULL;
+    int rc = ddl_read_name(t, i, &name);
+    if (rc > 0 && !(*out = joined_name(&name)))
+        rc = -1;
+    ddl_name_parts_free(&name);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- kinds ---- */
+
+/* What a schema file must not run; NULL when the statement is not one of those. */
+static const char *refused_statement(const sql_tokens *t)
+{
+    static const char *const first_words[] = {
+        "START", "BEGIN", "COMMIT",   "ROLLBACK", "SAVEPOINT", "RELEASE",  "XA",
+        "USE",   "FLUSH", "SHUTDOWN", "KILL",     "INSTALL",   "UNINSTALL"};
+    for (size_t k = 0; k < sizeof first_words / sizeof first_words[0]; k++) {
+        if (word_at(t, 0, first_words[k]))
+            return first_words[k];
+    }
+    if ((word_at(t, 0, "CREATE") || word_at(t, 0, "ALTER") || word_at(t, 0, "DROP")) &&
+        (word_at(t, 1, "DATABASE") || word_at(t, 1, "SCHEMA")))
+        return word_at(t, 1, "DATABASE") ? "DATABASE" : "SCHEMA";
+    return NULL;
+}
+
+/* The index of `word` among the first `limit` tokens after CREATE (DEFINER=... skipped), or 0. */
+static size_t create_word(const sql_tokens *t, const char *word, size_t limit)
+{
+    for (size_t i = 1; i < t->count && i <= limit; i++) {
+        if (word_at(t, i, word))
+            return i;
+        if (punct_at(t, i, '('))
+            return 0;
+    }
+    return 0;
+}
+
+static ddl_kind classify(const sql_tokens *t)
+{
+    if (t->count == 0 || word_at(t, 0, "SET") || word_at(t, 0, "LOCK") || word_at(t, 0, "UNLOCK") ||
+        word_at(t, 0, "GRANT") || word_at(t, 0, "REVOKE"))
+        return DDL_SKIP;
+    if (word_at(t, 0, "DROP"))
+        return word_at(t, 2, "IF") || word_at(t, 3, "IF") ? DDL_SKIP : DDL_OTHER;
+    if (word_at(t, 0, "ALTER")) {
+        size_t table = create_word(t, "TABLE", 3);
+        if (!table)
+            return DDL_OTHER;
+        bool keys = (word_at(t, t->count - 2, "DISABLE") || word_at(t, t->count - 2, "ENABLE")) &&
+                    word_at(t, t->count - 1, "KEYS");
+        return keys ? DDL_SKIP : DDL_ALTER_TABLE;
+    }
+    if (!word_at(t, 0, "CREATE"))
+        return DDL_OTHER;
+    size_t i = word_at(t, 1, "OR") && word_at(t, 2, "REPLACE") ? 3 : 1;
+    if (word_at(t, i, "TEMPORARY"))
+        i++;
+    if (word_at(t, i, "TABLE"))
+        return DDL_CREATE_TABLE;
+    if (word_at(t, i, "UNIQUE") || word_at(t, i, "FULLTEXT") || word_at(t, i, "SPATIAL"))
+        i++;
+    if (word_at(t, i, "INDEX"))
+        return DDL_CREATE_INDEX;
+    return create_word(t, "TRIGGER", 12) ? DDL_CREATE_TRIGGER : DDL_OTHER;
+}
+
+/* ---- CREATE TABLE ---- */
+
+static int add_table(ddl_file *file, ddl_table *table)
+{
+    ddl_table *tables = realloc(file->tables, (file->table_count + 1) * sizeof *tables);
+    if (!tables)
+        return -1;
+    file->tables = tables;
+    file->tables[file->table_count++] = *table;
+    return 0;
+}
+
+static void table_free(ddl_table *table)
+{
+    free(table->name);
+    free(table->schema);
+    free(table->bare_name);
+    for (size_t i = 0; i < table->column_count; i++)
+        ddl_column_free(&table->columns[i]);
+    free(table->columns);
+}
+
+size_t my_create_table_open(const sql_tokens *t, size_t *name_at)
+{
+    size_t i = create_word(t, "TABLE", 3);
+    if (!i)
+        return SIZE_MAX;
+    i++;
+    if (word_at(t, i, "IF") && word_at(t, i + 1, "NOT") && word_at(t, i + 2, "EXISTS"))
+        i += 3;
+    *name_at = i;
+    name_parts name = {{NULL}, 0};
+    int rc = ddl_read_name(t, &i, &name);
+    ddl_name_parts_free(&name);
+    return rc > 0 && punct_at(t, i, '(') ? i : SIZE_MAX;
+}
+
+static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens *t)
+{
+    size_t name_at = 0;
+    size_t open = my_create_table_open(t, &name_at);
+    size_t at = name_at;
+    if (read_table_name(t, &at, &st->table) < 0)
+        return out_of_memory(a, st->source);
+    if (!st->table) {
+        report(a, t, name_at, "expected a table name after CREATE TABLE");
+        return -1;
+    }
+    size_t close = open == SIZE_MAX ? t->count : ddl_closing_bracket(t, open, t->count);
+    if (close == t->count) {
+        diag *d = report(a, t, open == SIZE_MAX ? at : open,
+                         open == SIZE_MAX ? "expected \"(\" and the columns of table %s"
+                                          : "the column list of table %s is not closed",
+                         st->table);
+        diag_set_hint(d, "foster reads CREATE TABLE %s (`column` type, ...) as mysqldump writes it",
+                      st->table);
+        return -1;
+    }
+    ddl_table table = {.line = st->source->line};
+    const sql_token *last = &t->items[at - 1];
+    table.name = strdup(st->table);
+    table.bare_name = sql_token_identifier(last);
+    if (!table.name || !table.bare_name || ddl_read_my_column_list(&table, t, open, close) < 0 ||
+        add_table(a->file, &table) < 0) {
+        table_free(&table);
+        return out_of_memory(a, st->source);
+    }
+    return 0;
+}
+
+/* ---- the other statements ---- */
+
+/* CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX name [USING x] ON table, or
+ * CREATE ... TRIGGER name {BEFORE|AFTER} event ON table: the table after ON. */
+static int analyze_on_table(analysis *a, ddl_statement *st, const sql_tokens *t, size_t from)
+{
+    for (size_t i = from; i < t->count && i < from + 8; i++) {
+        if (word_at(t, i, "ON")) {
+            size_t at = i + 1;
+            if (read_table_name(t, &at, &st->table) < 0)
+                return out_of_memory(a, st->source);
+            break;
+        }
+    }
+    if (!st->table) {
+        report(a, t, from, "expected ON and the table of this %s",
+               st->kind == DDL_CREATE_INDEX ? "index" : "trigger");
+        return -1;
+    }
+    return 0;
+}
+
+static int add_reference(ddl_statement *st, char *name)
+{
+    for (size_t i = 0; i < st->reference_count; i++) {
+        if (strcmp(st->references[i], name) == 0) {
+            free(name);
+            return 0;
+        }
+    }
+    char **references = realloc(st->references, (st->reference_count + 1) * sizeof *references);
+    if (!references) {
+        free(name);
+        return -1;
+    }
+    st->references = references;
+    st->references[st->reference_count++] = name;
+    return 0;
+}
+
+static int collect_references(analysis *a, ddl_statement *st, const sql_tokens *t)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        if (!word_at(t, i, "REFERENCES"))
+            continue;
+        size_t at = i + 1;
+        char *name = NULL;
+        if (read_table_name(t, &at, &name) < 0 || (name && add_reference(st, name) < 0))
+            return out_of_memory(a, st->source);
+    }
+    return 0;
+}
+
+static int analyze_statement(analysis *a, ddl_statement *st)
+{
+    sql_tokens t = {0};
+    if (my_sql_tokenize(st->source, a->file->display_name, &t, a->diags) < 0)
+        return -1;
+    const char *refused = refused_statement(&t);
+    int rc = 0;
+    if (refused) {
+        diag *d = report(a, &t, 0, "a schema file must not run %s statements", refused);
+        diag_set_hint(d, "foster runs the tables' DDL inside a database of its own: dump one "
+                         "database, without --databases, and no transaction control");
+        sql_tokens_free(&t);
+        return -1;
+    }
+    st->kind = classify(&t);
+    if (st->kind == DDL_CREATE_TABLE) {
+        rc = analyze_create_table(a, st, &t);
+    } else if (st->kind == DDL_ALTER_TABLE) {
+        size_t at = create_word(&t, "TABLE", 3) + 1;
+        rc = read_table_name(&t, &at, &st->table) < 0 ? out_of_memory(a, st->source) : 0;
+    } else if (st->kind == DDL_CREATE_INDEX) {
+        rc = analyze_on_table(a, st, &t, create_word(&t, "INDEX", 4));
+    } else if (st->kind == DDL_CREATE_TRIGGER) {
+        rc = analyze_on_table(a, st, &t, create_word(&t, "TRIGGER", 12));
+    }
+    if (rc == 0 && (st->kind == DDL_CREATE_TABLE || st->kind == DDL_ALTER_TABLE))
+        rc = collect_references(a, st, &t);
+    sql_tokens_free(&t);
+    return rc;
+}
+
+/* ---- files ---- */
+
+int my_ddl_analyze_text(const char *text, size_t length, const char *display_name, ddl_file *out,
+                        diag_list *diags)
+{
+    sql_script script = {0};
+    out->dialect = SQL_DIALECT_MYSQL;
+    out->display_name = display_name ? strdup(display_name) : NULL;
+    if (display_name && !out->display_name) {
+        diag_add(diags, display_name, 0, 0, "out of memory while reading the schema");
+        return -1;
+    }
+    if (my_sql_split_keep_layout(text, length, display_name, 0, &script, diags) < 0)
+        return -1;
+    out->script = script;
+    size_t count = script.count;
+    out->statements = calloc(count ? count : 1, sizeof *out->statements);
+    if (!out->statements) {
+        diag_add(diags, display_name, 0, 0, "out of memory while reading the schema");
+        return -1;
+    }
+    out->statement_count = count;
+    analysis a = {out, diags};
+    int rc = 0;
+    for (size_t i = 0; i < count; i++) {
+        ddl_statement *st = &out->statements[i];
+        st->source = &out->script.items[i];
+        st->kind = DDL_OTHER;
+        if (analyze_statement(&a, st) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+int my_ddl_load_file(const char *path, const char *display_name, ddl_file *out, diag_list *diags)
+{
+    const char *name = display_name ? display_name : path;
+    char *text;
+    size_t length;
+    if (sql_read_file(path, name, &text, &length, diags) < 0) {
+        out->dialect = SQL_DIALECT_MYSQL;
+        out->display_name = strdup(name);
+        return -1;
+    }
+    int rc = my_ddl_analyze_text(text, length, name, out, diags);
+    free(text);
+    return rc;
+}
