@@ -6,6 +6,8 @@
 #     make test-with-db     provision, run $(TEST_CMD), tear down (however it ends)
 #     make test-db-up       provision and keep it; the environment goes to $(FOSTER_ENV_FILE)
 #     make test-db-down     tear down what test-db-up made
+#     make schema-drift     the schema files against $(FOSTER_OWNER_URL): exit 1 on drift
+#     make schema-snapshot  rewrite the schema files from $(FOSTER_OWNER_URL)
 #
 # Between test-db-up and test-db-down, load the environment into your shell
 # with `. ./.foster.env` (DATABASE_URL, FOSTER_RUN_ID, ...) and run tests as
@@ -51,3 +53,18 @@ test-db-down:
 	else \
 	    $(FOSTER_COMMAND) down >/dev/null; \
 	fi
+
+# Schema drift (`make schema-drift`, `make schema-snapshot`): the schema files
+# against the owner's live database, read with pg_dump in a read-only
+# transaction; set FOSTER_OWNER_URL (a read-only role's URL) first.
+FOSTER_OWNER_URL ?= $(error foster.mk: set FOSTER_OWNER_URL to the owner's database (read-only))
+
+.PHONY: schema-drift schema-snapshot
+
+# Fails (exit 1) when the schema files and the owner differ, listing each difference.
+schema-drift:
+	$(FOSTER_COMMAND) diff --against '$(FOSTER_OWNER_URL)'
+
+# Rewrites the schema files from the owner (only those that change).
+schema-snapshot:
+	$(FOSTER_COMMAND) snapshot --from '$(FOSTER_OWNER_URL)'

@@ -13,7 +13,7 @@ _foster() {
         cword=$COMP_CWORD
     fi
 
-    local commands="run up down reset load check wait gc help"
+    local commands="run up down reset load check wait gc snapshot diff schema help"
     local common="-c --config -b --backend -u -q --quiet -v --verbose --json -h --help --version"
     local backends="sqlite postgres cluster container mysql mysql-cluster"
 
@@ -26,7 +26,11 @@ _foster() {
         COMPREPLY=($(compgen -W "$backends" -- "$cur"))
         return
         ;;
-    -u | --url | --timeout | -j | --jobs)
+    -u | --url | --timeout | -j | --jobs | --from | --against)
+        return
+        ;;
+    --against-dir)
+        COMPREPLY=($(compgen -d -- "$cur"))
         return
         ;;
     esac
@@ -36,7 +40,7 @@ _foster() {
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
         --) [ -n "$command" ] && after_dashes=$i && break ;;
-        -c | --config | -b | --backend | -u | --url | --timeout | -j | --jobs) i=$((i + 1)) ;;
+        -c | --config | -b | --backend | -u | --url | --timeout | -j | --jobs | --from | --against | --against-dir) i=$((i + 1)) ;;
         -*) ;;
         *) [ -z "$command" ] && command=${words[i]} ;;
         esac
@@ -67,6 +71,9 @@ _foster() {
         [[ $cur != -* ]] && COMPREPLY=($(compgen -f -- "$cur")) && return ;;
     wait) options="--timeout" ;;
     gc) options="--dry-run" ;;
+    snapshot) options="--from --check" ;;
+    diff) options="--against --against-dir --strict" ;;
+    schema) options="" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur"))
         return ;;
     esac

@@ -184,6 +184,15 @@ typedef struct backend_kind {
     /* Optional. Waits until the server at `url` accepts connections. */
     backend_wait_result (*wait)(const char *url, const backend_wait_options *options,
                                 diag_list *diags);
+
+    /*
+     * Optional. The DDL of `tables` (normalised names; the whole database when
+     * `table_count` is 0) at `url`, as the engine's own dump tool writes it,
+     * read without writing anything (a read-only transaction): a new string
+     * in *sql. 0, or -1 with a diag (the tool missing: DIAG_NOT_FOUND).
+     */
+    int (*dump_schema)(const char *url, const char *const *tables, size_t table_count, char **sql,
+                       diag_list *diags);
 } backend_kind;
 
 /* Formats one gc line and hands it to gc->say. */

@@ -31,6 +31,9 @@ typedef enum cli_command {
     COMMAND_CHECK,
     COMMAND_WAIT,
     COMMAND_GC,
+    COMMAND_SNAPSHOT,
+    COMMAND_DIFF,
+    COMMAND_SCHEMA,
     COMMAND_HELP,
     COMMAND_COUNT
 } cli_command;
@@ -44,11 +47,14 @@ typedef struct cli {
     const char *command_name; /* as typed */
     const char *manifest;
     const char *backend;
-    const char *server_url; /* -u: the PostgreSQL server */
-    const char *load_url;   /* load --url: the target database */
-    const char *timeout;    /* wait --timeout: seconds */
-    const char *jobs;       /* run/up --jobs: parallel workers' copies */
-    bool quiet, json, keep, keep_on_failure, strict, force, dry_run, all, help;
+    const char *server_url;  /* -u: the PostgreSQL server */
+    const char *load_url;    /* load --url: the target database */
+    const char *timeout;     /* wait --timeout: seconds */
+    const char *jobs;        /* run/up --jobs: parallel workers' copies */
+    const char *from_url;    /* snapshot --from: the owner's database */
+    const char *against_url; /* diff --against: the owner's database */
+    const char *against_dir; /* diff --against-dir: another snapshot's folder */
+    bool quiet, json, keep, keep_on_failure, strict, force, dry_run, all, help, check;
     int verbose;
     char **args; /* positional arguments after the command (run: the command line) */
     int arg_count;
@@ -85,6 +91,10 @@ enum {
     OPTION_URL,
     OPTION_TIMEOUT,
     OPTION_ALL,
+    OPTION_FROM,
+    OPTION_CHECK,
+    OPTION_AGAINST,
+    OPTION_AGAINST_DIR,
 };
 
 extern const cli_option_doc cli_options[];
@@ -174,5 +184,14 @@ int command_check(const cli *c);
 int command_wait(const cli *c);
 int command_gc(const cli *c);
 int command_help(const cli *c);
+
+/* ---- commands_drift.c: the owner's schema (snapshot, diff, schema) ---- */
+
+/* diff's exit status when foster itself failed (the owner unreachable, a file unreadable). */
+#define EXIT_DRIFT_ERROR 125
+
+int command_snapshot(const cli *c);
+int command_diff(const cli *c);
+int command_schema(const cli *c);
 
 #endif

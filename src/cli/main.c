@@ -11,9 +11,12 @@
 typedef int (*command_fn)(const cli *c);
 
 static const command_fn commands[COMMAND_COUNT] = {
-    [COMMAND_RUN] = command_run,   [COMMAND_UP] = command_up,       [COMMAND_DOWN] = command_down,
-    [COMMAND_LOAD] = command_load, [COMMAND_RESET] = command_reset, [COMMAND_CHECK] = command_check,
-    [COMMAND_WAIT] = command_wait, [COMMAND_GC] = command_gc,       [COMMAND_HELP] = command_help,
+    [COMMAND_RUN] = command_run,     [COMMAND_UP] = command_up,
+    [COMMAND_DOWN] = command_down,   [COMMAND_LOAD] = command_load,
+    [COMMAND_RESET] = command_reset, [COMMAND_CHECK] = command_check,
+    [COMMAND_WAIT] = command_wait,   [COMMAND_GC] = command_gc,
+    [COMMAND_HELP] = command_help,   [COMMAND_SNAPSHOT] = command_snapshot,
+    [COMMAND_DIFF] = command_diff,   [COMMAND_SCHEMA] = command_schema,
 };
 
 int main(int argc, char **argv)

@@ -66,6 +66,12 @@ static const char **value_target(cli *c, int id)
         return &c->load_url;
     case OPTION_TIMEOUT:
         return &c->timeout;
+    case OPTION_FROM:
+        return &c->from_url;
+    case OPTION_AGAINST:
+        return &c->against_url;
+    case OPTION_AGAINST_DIR:
+        return &c->against_dir;
     default:
         return NULL;
     }
@@ -92,6 +98,8 @@ static bool *flag_target(cli *c, int id)
         return &c->dry_run;
     case OPTION_ALL:
         return &c->all;
+    case OPTION_CHECK:
+        return &c->check;
     default:
         return NULL;
     }

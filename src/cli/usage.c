@@ -16,7 +16,8 @@
 /* Commands that report, and so take --json. */
 #define REPORTING                                                                                  \
     (ONLY(COMMAND_UP) | ONLY(COMMAND_DOWN) | ONLY(COMMAND_LOAD) | ONLY(COMMAND_RESET) |            \
-     ONLY(COMMAND_CHECK) | ONLY(COMMAND_WAIT) | ONLY(COMMAND_GC))
+     ONLY(COMMAND_CHECK) | ONLY(COMMAND_WAIT) | ONLY(COMMAND_GC) | ONLY(COMMAND_SNAPSHOT) |        \
+     ONLY(COMMAND_DIFF) | ONLY(COMMAND_SCHEMA))
 
 const cli_option_doc cli_options[] = {
     /* The command's own options. */
@@ -26,8 +27,17 @@ const cli_option_doc cli_options[] = {
      ONLY(COMMAND_RUN)},
     {'j', 'j', "jobs", "N", "N more copies for parallel workers (DATABASE_URL_1..N)",
      ONLY(COMMAND_RUN) | ONLY(COMMAND_UP)},
-    {OPTION_STRICT, 0, "strict", NULL, "exit 1 when there is nothing to tear down",
-     ONLY(COMMAND_DOWN)},
+    {OPTION_STRICT, 0, "strict", NULL,
+     "down: exit 1 when there is nothing to tear down; diff: also owners, grants, comments",
+     ONLY(COMMAND_DOWN) | ONLY(COMMAND_DIFF)},
+    {OPTION_FROM, 0, "from", "URL", "the owner's database, read in a read-only transaction",
+     ONLY(COMMAND_SNAPSHOT)},
+    {OPTION_CHECK, 0, "check", NULL, "write nothing; exit 1 when a file would change",
+     ONLY(COMMAND_SNAPSHOT)},
+    {OPTION_AGAINST, 0, "against", "URL", "the owner's database, read in a read-only transaction",
+     ONLY(COMMAND_DIFF)},
+    {OPTION_AGAINST_DIR, 0, "against-dir", "DIR", "another snapshot's schemas folder",
+     ONLY(COMMAND_DIFF)},
     {OPTION_URL, 0, "url", "URL", "the database (default $DATABASE_URL, else the last up)",
      ONLY(COMMAND_LOAD)},
     {OPTION_FORCE, 0, "force", NULL, "also into an unmarked database named *test*",
@@ -105,6 +115,41 @@ const cli_command_doc cli_commands[COMMAND_COUNT] = {
                     "Removes the test databases, clusters, containers and files of runs whose\n"
                     "foster process died. Runs kept by `up` or --keep are left for `down`.\n",
                     exit_status_other},
+    [COMMAND_SNAPSHOT] =
+        {"snapshot", "--from URL [--check] [--json] [TABLE...]",
+         "write the schema files from the owner's live database",
+         "Writes the schema file of each table of the manifest (or of each TABLE\n"
+         "named) from the owner's database at URL, as `pg_dump --schema-only -t\n"
+         "TABLE` prints it, under a header saying foster wrote it; enum types and\n"
+         "domains a table uses go into the file of the first table using them. It\n"
+         "never writes to the owner's database: pg_dump reads in a read-only\n"
+         "transaction, and its session is read-only (default_transaction_read_only).\n"
+         "Only the files whose contents change are written; a file foster did not\n"
+         "write (nor pg_dump) is never overwritten. --check writes nothing.\n",
+         "0 written or unchanged; 1 with --check, a file would change; 2 usage or\n"
+         "manifest errors, or a file foster will not overwrite; 125 the owner's\n"
+         "database could not be read, or a file written.\n"},
+    [COMMAND_DIFF] =
+        {"diff", "--against URL | --against-dir DIR [--strict] [--json]",
+         "compare the schema files with the owner's live database",
+         "Compares the manifest's schema files, as foster reads them, with the owner's\n"
+         "database at URL (its pg_dump --schema-only, read-only, read by the same\n"
+         "reader) or with the files of another snapshot in DIR, table by table:\n"
+         "missing or extra tables and columns, column types, nullability and\n"
+         "defaults, primary, unique and foreign keys, checks, indexes, enum values\n"
+         "and domains. Ownership, grants and comments count only with --strict.\n"
+         "Prints each difference like a unified diff (- our files, + the owner),\n"
+         "naming the table, the object and our file:line; --json for tools.\n",
+         "0 no drift; 1 drift found; 2 usage or manifest errors; 125 the owner's\n"
+         "database or a schema file could not be read.\n"},
+    [COMMAND_SCHEMA] = {"schema", "[--json] [TABLE...]",
+                        "print the tables as foster reads their schema files",
+                        "Prints each table of the manifest (or each TABLE named) as foster reads\n"
+                        "its schema file: columns with their type, type family, length,\n"
+                        "precision, nullability and default, keys, checks and indexes, each\n"
+                        "with its file:line. --json for tools (foster_check_models uses it).\n",
+                        "0 printed; 2 usage or manifest errors; 125 a schema file could not be\n"
+                        "read.\n"},
     [COMMAND_HELP] = {"help", "[--all] [COMMAND]", "print the usage of foster or of COMMAND",
                       "Prints the usage of COMMAND, else foster's; --all prints every command's.\n",
                       "0; 2 when COMMAND is not one of foster's.\n"},

@@ -673,6 +673,104 @@ test_django_manage_py_test_from_a_subfolder_finds_the_manifest() {
 }
 
 # ===========================================================================
+# foster_check_models: models against the schema files as foster reads them.
+
+MODELS_PROJECT=$ROOT/tests/data/django_models
+
+# Runs manage.py of the test project with deliberate mismatches (from a copy).
+in_models_project() { # ARGS...
+    cp -R "$MODELS_PROJECT" "$WORK/models"
+    (cd "$WORK/models" && FOSTER=$FOSTER_BIN PYTHONPATH=$CONTRIB/django "$PYTHON" manage.py "$@") \
+        >"$WORK/.out" 2>"$WORK/.err"
+    STATUS=$?
+    OUT=$(cat "$WORK/.out")
+    ERR=$(cat "$WORK/.err")
+}
+
+test_django_foster_check_models_lists_each_kind_of_mismatch_with_its_line() {
+    in_models_project foster_check_models
+    assert_exit 1
+    assert_eq "shop.Customer.email: model says max_length=200, schema says character varying(254) (schemas/shop_customer.sql:4)
+shop.Customer.nickname: model says null=False, schema says NULL (schemas/shop_customer.sql:5)
+shop.Customer.code: model says column customer_code, schema says table shop_customer has no column customer_code (schemas/shop_customer.sql:2)
+shop.Customer.joined: model says timestamp, schema says date (schemas/shop_customer.sql:7)
+shop.Customer.score: model says unique=True, schema says not unique (schemas/shop_customer.sql:8)
+shop.Order.customer: model says foreign key to shop_customer(score), schema says foreign key to shop_customer(id) (schemas/shop_order.sql:4)
+shop.Order.total: model says decimal(12,2), schema says decimal(10,2) (schemas/shop_order.sql:5)
+shop.Order.reference: model says primary_key=True, schema says not the primary key (schemas/shop_order.sql:6)
+notes.Note.by_code: model says foreign key to shop_customer(customer_code), schema says table shop_customer has no column customer_code (schemas/shop_customer.sql:2)" \
+        "$OUT" "the mismatches"
+    assert_eq "foster_check_models: 9 mismatches" "$ERR" "stderr"
+    assert_eq "$(grep -c MISMATCH: "$MODELS_PROJECT/shop/models.py" "$MODELS_PROJECT/notes/models.py" |
+        awk -F: '{ n += $2 } END { print n }')" "9" "mismatches marked in the models"
+}
+
+test_django_foster_check_models_runs_as_the_system_check_tagged_foster() {
+    in_models_project check --tag foster
+    assert_exit 1
+    assert_contains "$ERR" "shop.Order: (foster.E001) shop.Order.total: model says decimal(12,2), schema says decimal(10,2) (schemas/shop_order.sql:5)"
+    assert_contains "$ERR" "System check identified 9 issues"
+}
+
+test_django_foster_check_models_passes_once_the_schema_agrees() {
+    cp -R "$MODELS_PROJECT" "$WORK/models"
+    cat >"$WORK/models/schemas/shop_customer.sql" <<'SQL'
+CREATE TABLE shop_customer (
+    id integer PRIMARY KEY,
+    email varchar(200) NOT NULL UNIQUE,
+    nickname varchar(30) NOT NULL,
+    customer_code text NOT NULL UNIQUE,
+    joined timestamptz NOT NULL,
+    score integer NOT NULL UNIQUE
+);
+SQL
+    cat >"$WORK/models/schemas/shop_order.sql" <<'SQL'
+CREATE TABLE shop_order (
+    customer_id integer NOT NULL REFERENCES shop_customer (score),
+    total numeric(12, 2) NOT NULL,
+    reference varchar(20) PRIMARY KEY
+);
+SQL
+    (cd "$WORK/models" && FOSTER=$FOSTER_BIN PYTHONPATH=$CONTRIB/django "$PYTHON" manage.py \
+        foster_check_models) >"$WORK/.out" 2>&1
+    STATUS=$?
+    OUT=$(cat "$WORK/.out")
+    assert_exit 0
+    assert_eq "foster_check_models: every model agrees with the schema files" "$OUT"
+}
+
+test_django_foster_check_models_passes_on_the_example_project() {
+    FOSTER=$FOSTER_BIN PYTHONPATH=$CONTRIB/django in_example "$PYTHON" manage.py foster_check_models
+    assert_exit 0
+    assert_eq "foster_check_models: every model agrees with the schema files" "$OUT"
+    FOSTER=$FOSTER_BIN PYTHONPATH=$CONTRIB/django in_example "$PYTHON" manage.py check --tag foster
+    assert_exit 0
+    assert_contains "$OUT" "System check identified no issues"
+}
+
+test_django_foster_check_models_step_of_the_drift_recipe_passes_on_the_example() {
+    local command
+    command=$("$PYTHON" -c 'import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+print(doc["jobs"]["models"]["steps"][-1]["run"])' "$CONTRIB/ci/schema-drift.yml")
+    assert_eq "python manage.py foster_check_models" "$command" "the recipe's step"
+    put_tools_on_path
+    PYTHONPATH=$CONTRIB/django in_example bash -c "$command"
+    assert_exit 0
+    assert_eq "foster_check_models: every model agrees with the schema files" "$OUT"
+}
+
+test_django_foster_check_models_without_foster_exits_2_and_says_how_to_find_it() {
+    cp -R "$MODELS_PROJECT" "$WORK/models"
+    (cd "$WORK/models" && FOSTER=$WORK/no-such-foster PYTHONPATH=$CONTRIB/django "$PYTHON" \
+        manage.py foster_check_models) >"$WORK/.out" 2>&1
+    STATUS=$?
+    OUT=$(cat "$WORK/.out")
+    assert_exit 2
+    assert_contains "$OUT" "foster_django: cannot run foster"
+}
+
+# ===========================================================================
 # CI and compose recipes.
 
 yaml_check() { # FILE PYTHON_ASSERTIONS (on `doc`)

@@ -43,9 +43,11 @@ check program_built_with_pkgconfig_runs_against_shared_library \
            LD_LIBRARY_PATH='$(dirname "$(find "$scratch/root" -name 'libfoster.so' | head -n1)")' \
            '$scratch/shared' '$root/foster.ini' | grep -q 'sqlite:///:memory: has 4 users'"
 
+# The archive itself, then (shared) the libraries foster.pc says it needs (Requires.private).
 check program_built_static_runs \
     sh -c "cc $cflags -o '$scratch/static' '$root/tests/data/library/example.c' $(pkg --cflags foster) \
-           $(find "$scratch/root" -name libfoster.a | head -n1) -lsqlite3 -lpq -linih -ljansson &&
+           $(find "$scratch/root" -name libfoster.a | head -n1) \
+           $(pkg-config --libs $(pkg --print-requires-private foster)) &&
            '$scratch/static' '$root/foster.ini' | grep -q 'has 4 users'"
 
 echo "$passed passed, $failed failed"

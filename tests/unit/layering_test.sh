@@ -19,6 +19,7 @@ src/util
 src/sql
 src/translate
 src/manifest
+src/drift
 src/backend
 src/backend/sqlite src/backend/postgres src/backend/mysql
 src/backend/registry

@@ -10,7 +10,7 @@
 #include "backend_kind.h"
 
 /* The DDL the kinds take: the owner's, run as written. */
-#define MY_KIND_DIALECT SCHEMA_POSTGRES
+#define MY_KIND_DIALECT SCHEMA_MYSQL
 
 extern const backend_kind mysql_kind;
 extern const backend_kind mysql_cluster_kind;

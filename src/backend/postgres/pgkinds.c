@@ -271,6 +271,7 @@ const backend_kind postgres_kind = {
     .secret_variable = "PGPASSFILE",
     .write_secret = pg_write_secret,
     .client_command = pg_client_command,
+    .dump_schema = pg_dump_schema,
 };
 
 const backend_kind cluster_kind = {

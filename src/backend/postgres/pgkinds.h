@@ -13,6 +13,10 @@ extern const backend_kind postgres_kind;
 extern const backend_kind cluster_kind;
 extern const backend_kind container_kind;
 
+/* dump_schema (pgdump.c): pg_dump --schema-only of `tables` (all when none), read-only. */
+int pg_dump_schema(const char *url, const char *const *tables, size_t table_count, char **sql,
+                   diag_list *diags);
+
 /* gc (pgkinds_gc.c): marked databases of dead runs on the postgres kind's server. */
 void pg_collect_server_garbage(backend_gc *gc);
 /* gc (pgkinds_gc.c): containers of dead, unkept runs recorded here. */

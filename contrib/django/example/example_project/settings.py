@@ -25,6 +25,7 @@ ALLOWED_HOSTS = []
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
+    "foster_django",  # foster_check_models, and the system check tag "foster"
     "trading",
     "desk",
 ]

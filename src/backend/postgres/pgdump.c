@@ -1,0 +1,106 @@
+/*
+ * pgdump.c — the owner's DDL as pg_dump writes it (backend_kind's
+ * dump_schema): `pg_dump --schema-only`, for some tables (`-t`, one exact
+ * name each) or the whole database. pg_dump reads in one REPEATABLE READ,
+ * READ ONLY transaction; PGOPTIONS makes every transaction of its session
+ * read-only too, so nothing it runs can write to the owner's database. A
+ * table the database lacks gives no DDL (not an error): callers look for
+ * the CREATE TABLE they need.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "pgkinds.h"
+#include "pgwait.h"
+#include "strbuf.h"
+
+/* `-t` pattern for one normalised name: each part double-quoted, so it matches exactly. */
+static char *exact_pattern(const char *name)
+{
+    strbuf sb = STRBUF_INIT;
+    const char *dot = strchr(name, '.');
+    if (dot) {
+        char *schema = strndup(name, (size_t)(dot - name));
+        if (!schema)
+            return NULL;
+        strbuf_append_identifier(&sb, schema);
+        strbuf_append_char(&sb, '.');
+        free(schema);
+        name = dot + 1;
+    }
+    strbuf_append_identifier(&sb, name);
+    return sb.failed ? (strbuf_free(&sb), NULL) : strbuf_detach(&sb);
+}
+
+static void free_argv(char **argv, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(argv[i]);
+    free(argv);
+}
+
+/* pg_dump's arguments: the options, then -t PATTERN per table. */
+static char **dump_argv(const char *url, const char *const *tables, size_t table_count,
+                        size_t *count)
+{
+    char **argv = calloc(2 * table_count + 8, sizeof *argv);
+    if (!argv)
+        return NULL;
+    const char *fixed[] = {"pg_dump", "--schema-only", "--no-password", "--dbname"};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        argv[n++] = strdup(fixed[i]);
+    argv[n++] = strdup(url[0] ? url : "postgres");
+    for (size_t i = 0; i < table_count; i++) {
+        argv[n++] = strdup("-t");
+        argv[n++] = exact_pattern(tables[i]);
+    }
+    *count = n;
+    for (size_t i = 0; i < n; i++)
+        if (!argv[i])
+            return free_argv(argv, n), NULL;
+    return argv;
+}
+
+int pg_dump_schema(const char *url, const char *const *tables, size_t table_count, char **sql,
+                   diag_list *diags)
+{
+    size_t count = 0;
+    char **argv = dump_argv(url, tables, table_count, &count);
+    if (!argv)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    /* Messages in English: a table the database lacks is told by pg_dump's words alone. */
+    const char *names[] = {"PGOPTIONS", "LC_MESSAGES", "LC_ALL"};
+    const char *values[] = {"-c default_transaction_read_only=on", "C", NULL};
+    char *out = NULL, *err = NULL;
+    int status = capture_run(argv, names, values, 3, &out, &err, diags);
+    free_argv(argv, count);
+    if (status == 1 && table_count && err && strstr(err, "no matching tables were found")) {
+        free(out);
+        out = strdup(""); /* none of the tables exists: no DDL, as for a part of them */
+        status = out ? 0 : -1;
+    }
+    if (status == 0) {
+        *sql = out;
+        free(err);
+        return 0;
+    }
+    if (status > 0) {
+        char *where = pg_redact_conninfo(url);
+        char *said = pg_redact_message(url, err ? err : "");
+        size_t length = said ? strlen(said) : 0;
+        while (length && (said[length - 1] == '\n' || said[length - 1] == ' '))
+            said[--length] = '\0';
+        diag *d = diag_add(diags, NULL, 0, 0, "pg_dump of %s failed (exit %d): %s",
+                           where ? where : "the owner's database", status, said ? said : "");
+        if (status == 127)
+            diag_set_hint(d, "install PostgreSQL's client programs (Debian: postgresql-client)");
+        diag_set_kind(d, status == 127 ? DIAG_NOT_FOUND : DIAG_ENGINE);
+        free(where);
+        free(said);
+    }
+    free(out);
+    free(err);
+    return -1;
+}
