@@ -81,6 +81,11 @@ int ddl_add_reference(ddl_statement *st, char *name);
  */
 int ddl_read_column_list(ddl_table *table, const sql_tokens *t, size_t open, size_t close);
 
+/* ---- objects (ddl_objects.c) ---- */
+
+/* Sets st->object, object_name, parent and on_table from its tokens; -1 out of memory. */
+int ddl_read_object(ddl_statement *st, const sql_tokens *t);
+
 /* Frees what `column` holds (not the column itself). */
 void ddl_column_free(ddl_column *column);
 
