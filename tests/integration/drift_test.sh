@@ -227,7 +227,7 @@ test_snapshot_refuses_a_file_foster_does_not_know() {
     cp schemas/trading_account.sql schemas/auth_user.sql
     run_foster snapshot --from "$OWNER_URL" auth_user
     assert_exit 2
-    assert_contains "$ERR" "not overwritten: it is the snapshot of table trading_account"
+    assert_contains "$ERR" "foster: error: schemas/auth_user.sql:1: not overwritten: it creates table trading_account too"
 }
 
 test_snapshot_never_replaces_a_file_holding_other_tables() {
