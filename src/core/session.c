@@ -351,7 +351,6 @@ static foster_result build_from_inputs(foster_session *s, double *step)
                      str_plural((long long)s->schemas.count, "table", "tables"),
                      (monotonic_seconds() - *step) * 1e3, strbuf_str(&names));
     strbuf_free(&names);
-    session_report_notes(s);
     if (s->options.verbose)
         report_statements(s);
     if (interrupted(s))
@@ -386,6 +385,7 @@ static foster_result provision_steps(foster_session *s)
         return FOSTER_ERROR_SYSTEM;
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
 
+    session_report_notes(s); /* what the schema lost on this engine: built or copied */
     double step = monotonic_seconds();
     template_cache cache;
     bool hit = false;
