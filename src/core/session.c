@@ -174,6 +174,19 @@ bool session_usable(foster_session *s)
     return false;
 }
 
+/* What was taken from a dump and why (-v), and with `notes` what SQLite leaves out. */
+static void report_schema_choices(foster_session *s, const schema_set *set, bool notes)
+{
+    for (size_t i = 0; s->options.verbose && i < set->taken_count; i++)
+        session_progress(s, "taken from %s", set->taken[i]);
+    for (size_t i = 0; notes && i < set->notes.notes.count; i++) {
+        char *line = diag_format(&set->notes.notes.items[i]);
+        if (line)
+            session_progress(s, "note: %s", line);
+        free(line);
+    }
+}
+
 /* Loads everything into SQLite in memory: the whole load, without a server. */
 static int dry_run_in_memory(const schema_set *set, diag_list *problems)
 {
@@ -205,6 +218,8 @@ foster_result foster_check(foster_session *s)
     if (fixtures_check(&s->schemas, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_INPUT);
     if (s->dialect == SCHEMA_SQLITE)
+        report_schema_choices(s, &s->schemas, true);
+    if (s->dialect == SCHEMA_SQLITE)
         return dry_run_in_memory(&s->schemas, &s->problems) == 0
                    ? FOSTER_OK
                    : session_fail(s, FOSTER_ERROR_INPUT);
@@ -216,9 +231,10 @@ foster_result foster_check(foster_session *s)
     schema_set translated = {0};
     diag_list untranslatable = DIAG_LIST_INIT;
     int rc = 0;
-    if (schema_set_load(&s->manifest, SCHEMA_SQLITE, &translated, &untranslatable) == 0)
+    if (schema_set_load(&s->manifest, SCHEMA_SQLITE, &translated, &untranslatable) == 0) {
+        report_schema_choices(s, &translated, true);
         rc = dry_run_in_memory(&translated, &s->problems);
-    else
+    } else
         session_progress(s, "check: the schema does not translate to SQLite, so foreign keys "
                             "and unique rows of the fixtures were not tried without a server");
     diag_list_clear(&untranslatable);
@@ -285,6 +301,13 @@ static void report_statement(foster_session *s, const char *file, int line, cons
 static void report_statements(foster_session *s)
 {
     const schema_set *set = &s->schemas;
+    report_schema_choices(s, set, false);
+    for (size_t k = 0; s->dialect != SCHEMA_SQLITE && k < set->prelude_count; k++)
+        for (size_t i = 0; i < set->preludes[k].statement_count; i++)
+            if (set->preludes[k].statements[i].kind != DDL_SKIP)
+                report_statement(s, set->preludes[k].display_name,
+                                 set->preludes[k].statements[i].source->line,
+                                 set->preludes[k].statements[i].source->text);
     if (s->dialect == SCHEMA_SQLITE) {
         for (size_t i = 0; i < set->sqlite.count; i++)
             report_statement(s, set->sqlite.items[i].file, set->sqlite.items[i].line,

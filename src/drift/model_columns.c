@@ -142,9 +142,9 @@ int model_column_set_type(model_column *column, const sql_tokens *t, size_t begi
     size_t key_length = strlen(key);
     while (key_length && key[key_length - 1] == ' ')
         ((char *)key)[--key_length] = '\0';
-    if (strcmp(key, "numeric") == 0 && args.data && !strchr(args.data, ','))
-        strbuf_append_str(&args, ",0");
     const type_alias *alias = find_alias(key);
+    if (alias && strcmp(alias->canonical, "numeric") == 0 && args.data && !strchr(args.data, ','))
+        strbuf_append_str(&args, ",0");
     const char *a = args.data ? args.data : "";
     column->type = compose_type(alias ? alias->canonical : key, a, array);
     column->family = strdup(array ? "array" : alias ? alias->family : "other");

@@ -29,7 +29,7 @@ bool model_column_is_unique(const model_table *table, const char *column)
 {
     if (single_column(table, MODEL_UNIQUE, column))
         return true;
-    char *definition = strbuf_format("unique using btree (%s)", column);
+    char *definition = strbuf_format("unique using btree(%s)", column);
     bool found = false;
     for (size_t i = 0; definition && i < table->index_count && !found; i++)
         found = strcmp(table->indexes[i].definition, definition) == 0;

@@ -111,7 +111,7 @@ int model_read_create_index(table_model *model, const sql_tokens *t, const char 
         return -1;
     char *rest = model_text(t, i, t->count);
     index->definition = rest ? strbuf_format("%s%s%s", unique ? "unique " : "",
-                                             model_punct(t, i, '(') ? "using btree " : "", rest)
+                                             model_punct(t, i, '(') ? "using btree" : "", rest)
                              : NULL;
     free(rest);
     index->name = name_at ? model_text(t, name_at, name_at + 1) : strdup("(unnamed)");

@@ -287,6 +287,14 @@ void manifest_free(manifest *m)
     free(m->container_engine);
     free(m->container_image);
     free(m->cluster_bindir);
+    free(m->schema_dump);
+    free(m->schema_dump_path);
+    for (size_t i = 0; i < m->prelude_count; i++) {
+        free(m->preludes[i]);
+        free(m->prelude_paths ? m->prelude_paths[i] : NULL);
+    }
+    free(m->preludes);
+    free(m->prelude_paths);
     free(m->mysql_url);
     free(m->mysql_cluster_bindir);
     *m = (manifest){0};

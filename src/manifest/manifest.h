@@ -31,6 +31,7 @@ typedef struct manifest_table {
     char *owner;        /* free text, or NULL */
     char *schema;       /* schema key as written, or NULL for the default
                            <written_name>.sql (quotes of "quoted" parts removed) */
+    bool from_dump;     /* no schema key and [foster] schema_dump given: taken from it */
     char **fixtures;    /* fixture keys as written (comma list split, trimmed) */
     size_t fixture_count;
     bool fixtures_given; /* the key was present (possibly empty: no fixtures) */
@@ -66,8 +67,17 @@ typedef struct manifest {
     char *mysql_url;            /* [mysql] url, expanded, or NULL */
     int mysql_url_line;         /* its line, 0 when absent */
     char *mysql_cluster_bindir; /* [mysql-cluster] bindir, or NULL */
-    sql_dialect dialect;    /* [foster] dialect of the schema files; UNKNOWN: told from each file */
-    int dialect_line;       /* its line, 0 when absent */
+    sql_dialect dialect; /* [foster] dialect of the schema files; UNKNOWN: told from each file */
+    int dialect_line;    /* its line, 0 when absent */
+    char *schema_dump;   /* [foster] schema_dump: the owner's whole dump (plain SQL or
+                            pg_dump -Fc), relative to the schemas folder, or NULL */
+    int schema_dump_line;
+    char **preludes; /* [foster] prelude: files run before any table, as written */
+    size_t prelude_count;
+    int prelude_line;
+    bool strict;            /* [foster] strict: what SQLite leaves out is an error */
+    char *schema_dump_path; /* filled by manifest_resolve */
+    char **prelude_paths;   /* filled by manifest_resolve, one per prelude */
     bool cache;             /* [foster] cache: templates reused across runs (default true) */
     manifest_table *tables; /* in file order */
     size_t table_count;

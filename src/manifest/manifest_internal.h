@@ -31,7 +31,7 @@ typedef enum section_kind {
     SECTION_IGNORED, /* after a header already reported as wrong: its keys are skipped */
 } section_kind;
 
-#define SECTION_KEYS_MAX 8
+#define SECTION_KEYS_MAX 12
 
 typedef struct manifest_parser {
     manifest *m;

@@ -14,7 +14,8 @@
 #include "strbuf.h"
 
 static const char *const section_keys[][SECTION_KEYS_MAX + 1] = {
-    [SECTION_FOSTER] = {"name", "backend", "schemas", "fixtures", "dialect", "cache", NULL},
+    [SECTION_FOSTER] = {"name", "backend", "schemas", "fixtures", "dialect", "cache", "schema_dump",
+                        "prelude", "strict", NULL},
     [SECTION_POSTGRES] = {"url", NULL},
     [SECTION_CONTAINER] = {"engine", "image", NULL},
     [SECTION_CLUSTER] = {"bindir", NULL},
@@ -52,11 +53,10 @@ static int split_list(manifest_parser *p, const char *value, const char *key, ch
         while (end > start && isspace((unsigned char)end[-1]))
             end--;
         if (start == end) {
-            manifest_parser_error(
-                p, p->line,
-                "empty entry in the %s list of [table %s]; expected names separated "
-                "by commas",
-                key, section_label_name(p));
+            manifest_parser_error(p, p->line,
+                                  "empty entry in the %s list of [%s%s]; expected names separated "
+                                  "by commas",
+                                  key, section_label_prefix(p), section_label_name(p));
             return -1;
         }
         char **grown = realloc(*items, (*count + 1) * sizeof *grown);
@@ -149,6 +149,22 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
         field = &m->schemas_dir;
     } else if (p->section == SECTION_FOSTER && strcmp(key, "dialect") == 0) {
         apply_dialect(p, value);
+        return;
+    } else if (p->section == SECTION_FOSTER && strcmp(key, "schema_dump") == 0) {
+        field = &m->schema_dump;
+        m->schema_dump_line = p->line;
+    } else if (p->section == SECTION_FOSTER && strcmp(key, "prelude") == 0) {
+        m->prelude_line = p->line;
+        split_list(p, value, key, &m->preludes, &m->prelude_count);
+        free(value);
+        return;
+    } else if (p->section == SECTION_FOSTER && strcmp(key, "strict") == 0) {
+        if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
+            m->strict = strcmp(value, "true") == 0;
+        else if (*value)
+            manifest_parser_error(
+                p, p->line, "invalid strict \"%s\" in [foster]; expected true or false", value);
+        free(value);
         return;
     } else if (p->section == SECTION_FOSTER) {
         field = &m->fixtures_dir;

@@ -155,9 +155,71 @@ void manifest_free_resolved_paths(manifest_table *table)
     table->fixture_path_count = 0;
 }
 
+/* A [foster] file of the schemas folder (schema_dump, prelude): its path, or NULL after a diag. */
+static char *resolve_foster_file(const manifest *m, const char *key, const char *file, int line,
+                                 diag_list *diags)
+{
+    char *path = join_path(m->directory, m->schemas_dir, file);
+    struct stat info;
+    int error = path && stat(path, &info) == 0 ? 0 : errno;
+    if (!path) {
+        diag_add(diags, m->path, line, 0, "out of memory");
+        return NULL;
+    }
+    if (error == 0 && S_ISREG(info.st_mode))
+        return path;
+    diag *d = error ? diag_add(diags, m->path, line, 0, "%s file \"%s\" of [foster] %s", key, path,
+                               error == ENOENT ? "not found" : strerror(error))
+                    : diag_add(diags, m->path, line, 0,
+                               "%s file \"%s\" of [foster] is not a regular file", key, path);
+    diag_set_hint(d, "%s names a file of the schemas folder (%s)", key, m->schemas_dir);
+    free(path);
+    return NULL;
+}
+
+/* [foster] schema_dump and prelude. */
+static int resolve_foster_files(manifest *m, diag_list *diags)
+{
+    int rc = 0;
+    free(m->schema_dump_path);
+    m->schema_dump_path = NULL;
+    if (m->schema_dump && !(m->schema_dump_path = resolve_foster_file(
+                                m, "schema_dump", m->schema_dump, m->schema_dump_line, diags)))
+        rc = -1;
+    if (!m->prelude_paths && m->prelude_count &&
+        !(m->prelude_paths = calloc(m->prelude_count, sizeof *m->prelude_paths)))
+        return diag_add(diags, m->path, m->prelude_line, 0, "out of memory"), -1;
+    for (size_t i = 0; i < m->prelude_count; i++) {
+        free(m->prelude_paths[i]);
+        m->prelude_paths[i] =
+            resolve_foster_file(m, "prelude", m->preludes[i], m->prelude_line, diags);
+        if (!m->prelude_paths[i])
+            rc = -1;
+    }
+    return rc;
+}
+
+/* No schema key, and a schema_dump: the table comes from the dump (or <table>.sqlite.sql). */
+static int resolve_from_dump(const manifest *m, manifest_table *table, const char *stem)
+{
+    table->from_dump = true;
+    table->schema_path = strdup(m->schema_dump_path);
+    char *variant_file = strbuf_format("%s.sqlite.sql", stem);
+    char *variant = variant_file ? join_path(m->directory, m->schemas_dir, variant_file) : NULL;
+    if (variant && is_regular_file(variant)) {
+        table->sqlite_schema_path = variant;
+        variant = NULL;
+    }
+    free(variant_file);
+    free(variant);
+    return table->schema_path ? 0 : -1;
+}
+
 static int resolve_schema(const manifest *m, manifest_table *table, const char *stem,
                           diag_list *diags)
 {
+    if (!table->schema && m->schema_dump)
+        return m->schema_dump_path ? resolve_from_dump(m, table, stem) : -1;
     char *default_file = table->schema ? NULL : strbuf_format("%s.sql", stem);
     const char *file = table->schema ? table->schema : default_file;
     table->schema_path = file ? join_path(m->directory, m->schemas_dir, file) : NULL;
@@ -230,19 +292,22 @@ static int resolve_fixtures(const manifest *m, manifest_table *table, const char
 
 int manifest_resolve(manifest *m, diag_list *diags)
 {
-    int rc = 0;
+    int rc = resolve_foster_files(m, diags);
     for (size_t i = 0; i < m->table_count; i++) {
         manifest_table *table = &m->tables[i];
         manifest_free_resolved_paths(table);
         size_t reported = diags->count;
         char *stem = table_file_stem(table->written_name);
+        int table_rc = 0;
         if (!stem || resolve_schema(m, table, stem, diags) < 0)
-            rc = -1;
+            table_rc = -1;
         if (!stem || resolve_fixtures(m, table, stem, diags) < 0)
-            rc = -1;
+            table_rc = -1;
         free(stem);
-        if (rc < 0 && diags->count == reported)
+        if (table_rc < 0 && diags->count == reported && !(m->schema_dump && !m->schema_dump_path))
             diag_add(diags, m->path, table->line, 0, "out of memory");
+        if (table_rc < 0)
+            rc = -1;
     }
     return rc;
 }

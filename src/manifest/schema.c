@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "order.h"
+#include "schema_internal.h"
 #include "schema_source.h"
 
 /* The manifest index of the file that creates `name`, or -1. */
@@ -71,24 +72,49 @@ static int collect_edges(const schema_set *set, order_edge **edges, size_t *edge
     return rc;
 }
 
+ddl_file *schema_add_prelude(schema_set *set, diag_list *diags)
+{
+    ddl_file *grown = realloc(set->preludes, (set->prelude_count + 1) * sizeof *grown);
+    if (!grown) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    set->preludes = grown;
+    memset(&grown[set->prelude_count], 0, sizeof *grown);
+    return &grown[set->prelude_count++];
+}
+
+static int load_preludes(schema_set *set, diag_list *diags)
+{
+    const manifest *m = set->manifest;
+    int rc = 0;
+    for (size_t i = 0; i < m->prelude_count; i++) {
+        ddl_file *file = m->prelude_paths[i] ? schema_add_prelude(set, diags) : NULL;
+        if (!file || schema_read_file(m, m->prelude_paths[i], false, set->dialect, file, diags) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
 static int load_files(schema_set *set, schema_dialect dialect, diag_list *diags)
 {
-    int rc = 0;
+    int rc = load_preludes(set, diags);
     for (size_t i = 0; i < set->count; i++) {
         const manifest_table *table = &set->manifest->tables[i];
         const char *path = table->schema_path;
-        if (dialect == SCHEMA_SQLITE && table->sqlite_schema_path)
-            path = table->sqlite_schema_path;
         if (!path) {
             rc = -1; /* manifest_resolve reported it */
             continue;
         }
-        if (schema_read_file(set->manifest, path, path == table->sqlite_schema_path, dialect,
-                             &set->files[i], diags) < 0) {
+        if (dialect == SCHEMA_SQLITE && table->sqlite_schema_path) {
+            path = table->sqlite_schema_path;
+            if (schema_read_file(set->manifest, path, true, dialect, &set->files[i], diags) < 0)
+                rc = -1;
+        } else if (schema_take_table(set, i, diags) < 0) {
             rc = -1;
             continue;
         }
-        if (!ddl_file_table(&set->files[i], table->name)) {
+        if (rc == 0 && !ddl_file_table(&set->files[i], table->name)) {
             diag *d = diag_add(diags, path, 0, 0, "does not create table \"%s\"", table->name);
             diag_set_hint(d,
                           "the schema file of [table %s] (line %d of %s) must contain its "
@@ -97,22 +123,77 @@ static int load_files(schema_set *set, schema_dialect dialect, diag_list *diags)
             rc = -1;
         }
     }
+    if (rc == 0)
+        rc = schema_pick_support(set, diags);
     return rc;
+}
+
+/* The manifest index of the table taken from the dump whose statement is at `line`, or -1. */
+static long dump_table_at(const schema_set *set, int line)
+{
+    long found = -1;
+    int best = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        const ddl_file *file = &set->files[i];
+        if (!set->manifest->tables[i].from_dump)
+            continue;
+        for (size_t s = 0; s < file->statement_count; s++) {
+            int at = file->statements[s].source->line;
+            if (at <= line && at > best) {
+                best = at;
+                found = (long)i;
+            }
+        }
+    }
+    return found;
+}
+
+/* A problem in the dump: the SQLite file to write is the table's, not the dump's. */
+static void hint_for_dump(const schema_set *set, diag *d)
+{
+    const manifest *m = set->manifest;
+    if (!d->file || !m->schema_dump_path || strcmp(d->file, m->schema_dump_path) != 0)
+        return;
+    long table = dump_table_at(set, d->line);
+    if (table < 0)
+        diag_set_hint(d,
+                      "write <table>.sqlite.sql in %s for the tables that need this; foster "
+                      "uses it instead of the dump on SQLite",
+                      m->schemas_dir);
+    else
+        diag_set_hint(d,
+                      "write a SQLite version of table %s in %s/%s.sqlite.sql; foster uses it "
+                      "instead of the dump on SQLite",
+                      m->tables[table].name, m->schemas_dir, m->tables[table].name);
 }
 
 /* SQLite: translate the owner's DDL; a .sqlite.sql file runs as written. */
 static int translate(schema_set *set, diag_list *diags)
 {
-    const ddl_file **to_translate = calloc(set->count ? set->count : 1, sizeof *to_translate);
+    const ddl_file **to_translate =
+        calloc(set->count + set->prelude_count + 1, sizeof *to_translate);
     if (!to_translate)
         return -1;
     size_t n = 0;
+    for (size_t k = 0; k < set->prelude_count; k++)
+        to_translate[n++] = &set->preludes[k];
     for (size_t k = 0; k < set->count; k++) {
         size_t i = set->order[k];
         if (!set->manifest->tables[i].sqlite_schema_path)
             to_translate[n++] = &set->files[i];
     }
+    size_t reported = diags->count;
     int rc = schema_translate_sqlite(to_translate, n, &set->sqlite, &set->notes, diags);
+    for (size_t i = reported; i < diags->count; i++)
+        hint_for_dump(set, &diags->items[i]);
+    if (rc == 0 && set->manifest->strict && set->notes.notes.count) {
+        for (size_t i = 0; i < set->notes.notes.count; i++)
+            diag_set_hint(&set->notes.notes.items[i],
+                          "strict = true in [foster] makes what SQLite leaves out an error; "
+                          "remove it, or give a <table>.sqlite.sql");
+        diag_list_move(diags, &set->notes.notes);
+        rc = -1;
+    }
     free(to_translate);
     if (rc < 0)
         return -1;
@@ -142,6 +223,7 @@ static int translate(schema_set *set, diag_list *diags)
 int schema_set_load(const manifest *m, schema_dialect dialect, schema_set *out, diag_list *diags)
 {
     out->manifest = m;
+    out->dialect = dialect;
     out->count = m->table_count;
     size_t n = m->table_count ? m->table_count : 1;
     out->files = calloc(n, sizeof *out->files);
@@ -179,6 +261,18 @@ void schema_set_free(schema_set *set)
 {
     for (size_t i = 0; set->files && i < set->count; i++)
         ddl_file_free(&set->files[i]);
+    for (size_t i = 0; i < set->prelude_count; i++)
+        ddl_file_free(&set->preludes[i]);
+    free(set->preludes);
+    for (size_t i = 0; i < set->source_count; i++) {
+        ddl_file_free(&set->sources[i]);
+        free(set->source_support[i]);
+    }
+    free(set->sources);
+    free(set->source_support);
+    for (size_t i = 0; i < set->taken_count; i++)
+        free(set->taken[i]);
+    free(set->taken);
     free(set->files);
     free(set->order);
     free(set->cyclic);

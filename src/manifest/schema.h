@@ -31,12 +31,26 @@ typedef enum schema_dialect {
 
 typedef struct schema_set {
     const manifest *manifest; /* borrowed; must outlive the set */
-    ddl_file *files;          /* one per manifest table, in manifest order */
+    schema_dialect dialect;
+    ddl_file *preludes; /* run before any table, in order: the [foster] prelude files,
+                           then what tables taken from a dump or a file of several
+                           tables need (types, domains, functions, sequences...) */
+    size_t prelude_count;
+    ddl_file *files; /* one per manifest table, in manifest order: its own statements */
     size_t count;
-    size_t *order;         /* manifest indexes, each table after those it references */
-    bool *cyclic;          /* by manifest index: references itself or sits in a cycle */
-    sqlite_script sqlite;  /* SCHEMA_SQLITE: the statements to run, in order */
-    translate_notes notes; /* SCHEMA_SQLITE: what the translation of MySQL DDL left out */
+    size_t *order;        /* manifest indexes, each table after those it references */
+    bool *cyclic;         /* by manifest index: references itself or sits in a cycle */
+    sqlite_script sqlite; /* SCHEMA_SQLITE: the statements to run, in order */
+    char **taken;         /* "file: function f: named by trigger t on x", what was taken
+                             from a dump or a file of several tables and why (for -v) */
+    size_t taken_count;
+    translate_notes notes; /* SCHEMA_SQLITE: what the copy leaves out (triggers, functions,
+                              extensions...); errors instead when strict = true */
+
+    /* Private to schema*.c: each multi-table source read once. */
+    ddl_file *sources;
+    bool **source_support; /* by source: the statements taken as support */
+    size_t source_count;
 } schema_set;
 
 /*

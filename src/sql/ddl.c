@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ddl_internal.h"
 #include "strbuf.h"
@@ -146,7 +147,7 @@ static int out_of_memory(analysis *a, const sql_statement *source)
     return -1;
 }
 
-static int add_table(ddl_file *file, ddl_table *table)
+int ddl_add_table(ddl_file *file, ddl_table *table)
 {
     ddl_table *tables = realloc(file->tables, (file->table_count + 1) * sizeof *tables);
     if (!tables)
@@ -156,7 +157,7 @@ static int add_table(ddl_file *file, ddl_table *table)
     return 0;
 }
 
-static void table_free(ddl_table *table)
+void ddl_table_free(ddl_table *table)
 {
     free(table->name);
     free(table->schema);
@@ -199,7 +200,7 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
     table.line = st->source->line;
     ddl_name_parts_free(&name);
     if (!table.name || (schema && !table.schema) || !table.bare_name) {
-        table_free(&table);
+        ddl_table_free(&table);
         return out_of_memory(a, st->source);
     }
     size_t close = punct_at(t, i, '(') ? ddl_closing_bracket(t, i, t->count) : t->count;
@@ -213,11 +214,11 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
                       "foster needs the columns written out: CREATE TABLE %s (column type, "
                       "...)",
                       table.name);
-        table_free(&table);
+        ddl_table_free(&table);
         return -1;
     }
-    if (ddl_read_column_list(&table, t, i, close) < 0 || add_table(a->file, &table) < 0) {
-        table_free(&table);
+    if (ddl_read_column_list(&table, t, i, close) < 0 || ddl_add_table(a->file, &table) < 0) {
+        ddl_table_free(&table);
         return out_of_memory(a, st->source);
     }
     return 0;
@@ -282,7 +283,7 @@ static int analyze_sequence(analysis *a, ddl_statement *st, const sql_tokens *t)
     return 0;
 }
 
-static int add_reference(ddl_statement *st, char *name)
+int ddl_add_reference(ddl_statement *st, char *name)
 {
     for (size_t i = 0; i < st->reference_count; i++) {
         if (strcmp(st->references[i], name) == 0) {
@@ -311,7 +312,7 @@ static int collect_references(analysis *a, ddl_statement *st, const sql_tokens *
         int rc = ddl_read_name(t, &at, &name);
         char *normalized = rc > 0 ? normalized_name(name.part, name.count) : NULL;
         ddl_name_parts_free(&name);
-        if (rc < 0 || (rc > 0 && (!normalized || add_reference(st, normalized) < 0)))
+        if (rc < 0 || (rc > 0 && (!normalized || ddl_add_reference(st, normalized) < 0)))
             return out_of_memory(a, st->source);
     }
     return 0;
@@ -340,8 +341,18 @@ static bool is_session_call(const sql_tokens *t)
     return (word_at(t, i, "set_config") || word_at(t, i, "setval")) && punct_at(t, i + 1, '(');
 }
 
+/* SET settings that change how later DDL is read, which a copy must keep. */
+static bool is_reading_setting(const sql_tokens *t)
+{
+    size_t i = word_at(t, 1, "SESSION") || word_at(t, 1, "LOCAL") ? 2 : 1;
+    return word_at(t, 0, "SET") &&
+           (word_at(t, i, "check_function_bodies") || word_at(t, i, "standard_conforming_strings"));
+}
+
 static ddl_kind classify(const sql_statement *source, const sql_tokens *t)
 {
+    if (!source->is_meta && is_reading_setting(t))
+        return DDL_SETTING;
     if (source->is_meta || t->count == 0 || word_at(t, 0, "SET") || word_at(t, 0, "GRANT") ||
         word_at(t, 0, "REVOKE") || (word_at(t, 0, "COMMENT") && word_at(t, 1, "ON")) ||
         (word_at(t, 0, "SELECT") && is_session_call(t)))
@@ -394,11 +405,35 @@ static int analyze_statement(analysis *a, ddl_statement *st)
     }
     if (rc == 0 && (st->kind == DDL_CREATE_TABLE || st->kind == DDL_ALTER_TABLE))
         rc = collect_references(a, st, &t);
+    if (rc == 0 && ddl_read_object(st, &t) < 0)
+        rc = out_of_memory(a, st->source);
     sql_tokens_free(&t);
     return rc;
 }
 
 /* ---- files ---- */
+
+/*
+ * SET x -> SET LOCAL x: the setting lasts as long as the transaction that
+ * creates the tables, not into the connection the tests are given.
+ */
+static int make_local(sql_statement *statement)
+{
+    const char *text = statement->text;
+    size_t skip = 3; /* "SET" */
+    while (text[skip] == ' ' || text[skip] == '\t')
+        skip++;
+    if (strncasecmp(text + skip, "LOCAL", 5) == 0)
+        return 0;
+    if (strncasecmp(text + skip, "SESSION", 7) == 0)
+        skip += 7;
+    char *local = strbuf_format("SET LOCAL %s", text + skip);
+    if (!local)
+        return -1;
+    free(statement->text);
+    statement->text = local;
+    return 0;
+}
 
 int ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags)
 {
@@ -421,6 +456,8 @@ int ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, dia
         st->kind = DDL_OTHER;
         if (analyze_statement(&a, st) < 0)
             rc = -1;
+        else if (st->kind == DDL_SETTING && make_local(&out->script.items[i]) < 0)
+            rc = out_of_memory(&a, st->source);
     }
     ddl_apply_column_alters(out);
     return rc;
@@ -444,13 +481,16 @@ void ddl_file_free(ddl_file *file)
     for (size_t i = 0; i < file->statement_count; i++) {
         ddl_statement *st = &file->statements[i];
         free(st->table);
+        free(st->object_name);
+        free(st->parent);
+        free(st->on_table);
         for (size_t r = 0; r < st->reference_count; r++)
             free(st->references[r]);
         free(st->references);
     }
     free(file->statements);
     for (size_t i = 0; i < file->table_count; i++)
-        table_free(&file->tables[i]);
+        ddl_table_free(&file->tables[i]);
     free(file->tables);
     sql_script_free(&file->script);
     free(file->display_name);

@@ -30,9 +30,30 @@ typedef enum ddl_kind {
     DDL_SKIP,            /* SET, SELECT pg_catalog.set_config(...), ALTER ... OWNER TO,
                             GRANT, REVOKE, COMMENT ON, psql meta-commands,
                             SELECT pg_catalog.setval(...) */
+    DDL_SETTING,         /* SET check_function_bodies | standard_conforming_strings: changes
+                            how later DDL is read; its text says SET LOCAL, so it lasts as
+                            long as the transaction that creates the tables */
     DDL_OTHER,           /* anything else (CREATE SCHEMA, CREATE TYPE, CREATE FUNCTION...) */
     DDL_CREATE_TRIGGER,  /* MySQL's CREATE TRIGGER ... ON table (myddl.h); PostgreSQL's is OTHER */
 } ddl_kind;
+
+/* What a statement creates (or, for ALTER, changes), whatever its ddl_kind. */
+typedef enum ddl_object_kind {
+    DDL_OBJECT_NONE,
+    DDL_OBJECT_TABLE, /* CREATE TABLE, ALTER TABLE */
+    DDL_OBJECT_SEQUENCE,
+    DDL_OBJECT_INDEX,
+    DDL_OBJECT_TYPE, /* enum, composite, range, base */
+    DDL_OBJECT_DOMAIN,
+    DDL_OBJECT_FUNCTION, /* also procedures and aggregates */
+    DDL_OBJECT_TRIGGER,
+    DDL_OBJECT_EXTENSION,
+    DDL_OBJECT_SCHEMA,
+    DDL_OBJECT_VIEW, /* also materialized views */
+    DDL_OBJECT_POLICY,
+    DDL_OBJECT_RULE,
+    DDL_OBJECT_OTHER,
+} ddl_object_kind;
 
 typedef struct ddl_column {
     char *name;          /* folded identifier */
@@ -54,6 +75,13 @@ typedef struct ddl_statement {
     char **references;           /* normalised names of tables it references (FKs), each
                                     once, in order of appearance; may include `table` */
     size_t reference_count;
+    ddl_object_kind object; /* what it creates or alters (ddl_objects.c) */
+    char *object_name;      /* its normalised name ("rating", "billing.status"), or NULL;
+                               for a trigger, index or policy its own name */
+    char *parent;           /* the partitioned table a CREATE TABLE ... PARTITION OF or
+                               ALTER TABLE ... ATTACH PARTITION names (normalised), or
+                               NULL; for ATTACH, `object_name` is the partition */
+    char *on_table;         /* a trigger's, policy's or rule's table (normalised) */
 } ddl_statement;
 
 typedef struct ddl_table {
@@ -109,5 +137,23 @@ char *ddl_normalize_name(const char *written);
  * tests.
  */
 void ddl_apply_column_alters(ddl_file *file);
+
+/* "type", "function", "sequence"... as messages name an object kind. */
+const char *ddl_object_kind_name(ddl_object_kind kind);
+
+/*
+ * Every name `statement` mentions, normalised, each once: qualified names
+ * anywhere in it, and those inside its string constants (a nextval('seq')
+ * argument, a function body). Over-approximates on purpose: a column called
+ * like a type mentions the type. Returns the count, or -1 when memory ran out;
+ * *out is a new array the caller frees with ddl_names_free.
+ */
+long ddl_statement_mentions(const ddl_statement *statement, char ***out);
+
+void ddl_names_free(char **names, size_t count);
+
+/* The package that provides PostgreSQL extension `extension` (Debian's name, NN standing
+ * for the server's major version), for messages. Never NULL. */
+const char *ddl_extension_package(const char *extension);
 
 #endif

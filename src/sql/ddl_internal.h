@@ -61,6 +61,17 @@ size_t ddl_alter_table_name_index(const sql_tokens *t);
 /* The table named `name` (normalised) in `file`, or NULL. */
 ddl_table *ddl_find_table(ddl_file *file, const char *name);
 
+/* ---- building a ddl_file (ddl.c; the MySQL reader, myddl.c, too) ---- */
+
+/* Appends `table` (moved, not copied) to `file`'s tables; -1 when memory ran out. */
+int ddl_add_table(ddl_file *file, ddl_table *table);
+
+/* Frees what `table` holds (not the table itself). */
+void ddl_table_free(ddl_table *table);
+
+/* Adds `name` (taken, freed when already there) to `st`'s references; -1 out of memory. */
+int ddl_add_reference(ddl_statement *st, char *name);
+
 /* ---- columns (ddl_columns.c) ---- */
 
 /*
@@ -69,6 +80,11 @@ ddl_table *ddl_find_table(ddl_file *file, const char *name);
  * 0, or -1 when memory ran out (what was read stays in `table`).
  */
 int ddl_read_column_list(ddl_table *table, const sql_tokens *t, size_t open, size_t close);
+
+/* ---- objects (ddl_objects.c) ---- */
+
+/* Sets st->object, object_name, parent and on_table from its tokens; -1 out of memory. */
+int ddl_read_object(ddl_statement *st, const sql_tokens *t);
 
 /* Frees what `column` holds (not the column itself). */
 void ddl_column_free(ddl_column *column);

@@ -26,6 +26,9 @@ static bool is_post_data_other(const sql_tokens *t)
     size_t i = 1;
     if (word_at(t, i, "OR") && word_at(t, i + 1, "REPLACE"))
         i += 2;
+    /* ALTER INDEX parent ATTACH PARTITION child: after the indexes it names. */
+    if (word_at(t, 0, "ALTER") && word_at(t, 1, "INDEX"))
+        return true;
     return word_at(t, 0, "CREATE") &&
            (word_at(t, i, "RULE") || word_at(t, i, "POLICY") || word_at(t, i, "STATISTICS"));
 }
@@ -68,6 +71,8 @@ ddl_phase ddl_statement_phase(const ddl_statement *statement)
         return DDL_PHASE_NONE;
     case DDL_CREATE_INDEX:
         return DDL_PHASE_POST_DATA;
+    case DDL_CREATE_TRIGGER: /* MySQL's (myddl.h), DELIMITER blocks included */
+        return DDL_PHASE_TRIGGERS;
     case DDL_CREATE_TABLE:
     case DDL_CREATE_SEQUENCE:
     case DDL_ALTER_SEQUENCE:

@@ -127,26 +127,6 @@ static ddl_kind classify(const sql_tokens *t)
 
 /* ---- CREATE TABLE ---- */
 
-static int add_table(ddl_file *file, ddl_table *table)
-{
-    ddl_table *tables = realloc(file->tables, (file->table_count + 1) * sizeof *tables);
-    if (!tables)
-        return -1;
-    file->tables = tables;
-    file->tables[file->table_count++] = *table;
-    return 0;
-}
-
-static void table_free(ddl_table *table)
-{
-    free(table->name);
-    free(table->schema);
-    free(table->bare_name);
-    for (size_t i = 0; i < table->column_count; i++)
-        ddl_column_free(&table->columns[i]);
-    free(table->columns);
-}
-
 size_t my_create_table_open(const sql_tokens *t, size_t *name_at)
 {
     size_t i = create_word(t, "TABLE", 3);
@@ -188,8 +168,8 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
     table.name = strdup(st->table);
     table.bare_name = sql_token_identifier(last);
     if (!table.name || !table.bare_name || ddl_read_my_column_list(&table, t, open, close) < 0 ||
-        add_table(a->file, &table) < 0) {
-        table_free(&table);
+        ddl_add_table(a->file, &table) < 0) {
+        ddl_table_free(&table);
         return out_of_memory(a, st->source);
     }
     return 0;
@@ -217,24 +197,6 @@ static int analyze_on_table(analysis *a, ddl_statement *st, const sql_tokens *t,
     return 0;
 }
 
-static int add_reference(ddl_statement *st, char *name)
-{
-    for (size_t i = 0; i < st->reference_count; i++) {
-        if (strcmp(st->references[i], name) == 0) {
-            free(name);
-            return 0;
-        }
-    }
-    char **references = realloc(st->references, (st->reference_count + 1) * sizeof *references);
-    if (!references) {
-        free(name);
-        return -1;
-    }
-    st->references = references;
-    st->references[st->reference_count++] = name;
-    return 0;
-}
-
 static int collect_references(analysis *a, ddl_statement *st, const sql_tokens *t)
 {
     for (size_t i = 0; i < t->count; i++) {
@@ -242,7 +204,7 @@ static int collect_references(analysis *a, ddl_statement *st, const sql_tokens *
             continue;
         size_t at = i + 1;
         char *name = NULL;
-        if (read_table_name(t, &at, &name) < 0 || (name && add_reference(st, name) < 0))
+        if (read_table_name(t, &at, &name) < 0 || (name && ddl_add_reference(st, name) < 0))
             return out_of_memory(a, st->source);
     }
     return 0;
@@ -281,22 +243,16 @@ static int analyze_statement(analysis *a, ddl_statement *st)
 
 /* ---- files ---- */
 
-int my_ddl_analyze_text(const char *text, size_t length, const char *display_name, ddl_file *out,
-                        diag_list *diags)
+int my_ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags)
 {
-    sql_script script = {0};
     out->dialect = SQL_DIALECT_MYSQL;
+    out->script = *script;
+    script->items = NULL;
+    script->count = 0;
+    size_t count = out->script.count;
     out->display_name = display_name ? strdup(display_name) : NULL;
-    if (display_name && !out->display_name) {
-        diag_add(diags, display_name, 0, 0, "out of memory while reading the schema");
-        return -1;
-    }
-    if (my_sql_split_keep_layout(text, length, display_name, 0, &script, diags) < 0)
-        return -1;
-    out->script = script;
-    size_t count = script.count;
     out->statements = calloc(count ? count : 1, sizeof *out->statements);
-    if (!out->statements) {
+    if ((display_name && !out->display_name) || !out->statements) {
         diag_add(diags, display_name, 0, 0, "out of memory while reading the schema");
         return -1;
     }
@@ -311,6 +267,18 @@ int my_ddl_analyze_text(const char *text, size_t length, const char *display_nam
             rc = -1;
     }
     return rc;
+}
+
+int my_ddl_analyze_text(const char *text, size_t length, const char *display_name, ddl_file *out,
+                        diag_list *diags)
+{
+    sql_script script = {0};
+    if (my_sql_split_keep_layout(text, length, display_name, 0, &script, diags) < 0) {
+        out->dialect = SQL_DIALECT_MYSQL;
+        out->display_name = display_name ? strdup(display_name) : NULL;
+        return -1;
+    }
+    return my_ddl_analyze(&script, display_name, out, diags);
 }
 
 int my_ddl_load_file(const char *path, const char *display_name, ddl_file *out, diag_list *diags)

@@ -25,7 +25,8 @@ typedef struct splitter {
     size_t length;
     size_t at;
     int line;
-    size_t line_start; /* offset of the current line's first byte */
+    int column; /* 1-based, of the cursor, in characters (UTF-8 continuation bytes
+                   not counted), as the tokenizer counts them */
     const char *file;
     diag_list *diags;
     sql_script *out;
@@ -44,9 +45,12 @@ static char peek(const splitter *s, size_t ahead)
 
 static void advance(splitter *s)
 {
-    if (s->text[s->at] == '\n') {
+    unsigned char c = (unsigned char)s->text[s->at];
+    if (c == '\n') {
         s->line++;
-        s->line_start = s->at + 1;
+        s->column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+        s->column++;
     }
     s->at++;
 }
@@ -55,7 +59,7 @@ static void copy_byte(splitter *s)
 {
     if (!s->statement_line && !isspace((unsigned char)s->text[s->at])) {
         s->statement_line = s->line;
-        s->statement_column = (int)(s->at - s->line_start) + 1;
+        s->statement_column = s->column;
     }
     strbuf_append_char(&s->statement, s->text[s->at]);
     advance(s);
@@ -115,7 +119,7 @@ static int finish_statement(splitter *s)
 static int copy_quoted(splitter *s)
 {
     char quote = s->text[s->at];
-    int line = s->line, column = (int)(s->at - s->line_start) + 1;
+    int line = s->line, column = s->column;
     copy_byte(s);
     while (s->at < s->length) {
         char c = s->text[s->at];
@@ -156,7 +160,7 @@ static int enter_comment(splitter *s)
             return 0;
         }
     }
-    int line = s->line, column = (int)(s->at - s->line_start) + 1;
+    int line = s->line, column = s->column;
     for (drop_byte(s), drop_byte(s); s->at < s->length; drop_byte(s)) {
         if (s->text[s->at] == '*' && peek(s, 1) == '/') {
             drop_byte(s);
@@ -246,6 +250,7 @@ static int split(const char *text, size_t length, const char *file, unsigned lon
                   .keep_layout = keep_layout,
                   .length = length,
                   .line = 1,
+                  .column = 1,
                   .file = file,
                   .diags = diags,
                   .out = out,

@@ -159,9 +159,32 @@ static sql_dialect line_start_evidence(const skim *s, const char **what)
     return SQL_DIALECT_UNKNOWN;
 }
 
+/* A dump header at the start of one of the first HEADER_LINES lines: the clearest evidence,
+ * named even when mariadb-dump's sandbox line (a versioned comment) comes before it. */
+#define HEADER_LINES 5
+
+static const marker *find_header(skim *s)
+{
+    size_t headers = sizeof header_markers / sizeof header_markers[0];
+    while (s->at < s->length && s->line <= HEADER_LINES) {
+        const marker *m = marker_at(s, header_markers, headers);
+        if (m)
+            return m;
+        while (s->at < s->length && s->text[s->at] != '\n')
+            step(s);
+        if (s->at < s->length)
+            step(s);
+    }
+    return NULL;
+}
+
 sql_dialect sql_dialect_detect(const char *text, size_t length, sql_dialect_evidence *evidence)
 {
     skim s = {text, length, 0, 1, true};
+    const marker *header = find_header(&s);
+    if (header)
+        return found(&s, header->dialect, header->what, evidence);
+    s = (skim){text, length, 0, 1, true};
     size_t headers = sizeof header_markers / sizeof header_markers[0];
     size_t codes = sizeof code_markers / sizeof code_markers[0];
     while (s.at < s.length) {

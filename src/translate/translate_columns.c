@@ -58,6 +58,9 @@ static bool translate_type(translator *tr, cursor c, column_build *col)
     for (size_t i = c.pos; i < c.end; i++)
         if (is_punct(&c.tokens->items[i], '[') || sql_token_is(&c.tokens->items[i], "ARRAY"))
             return translate_note_memory(tr, (col->type = strdup("TEXT")) != NULL);
+    int special = translate_special_type(tr, c, col);
+    if (special != 0)
+        return special > 0;
     if (punct_ahead(&c, 1, '.')) {
         if (!at_word(&c, "pg_catalog")) {
             char *text = translate_tokens_text(c.tokens, c.pos, c.end);
@@ -127,6 +130,22 @@ static bool mentions_nextval(cursor c)
     return false;
 }
 
+/* The name of the first schema-qualified call of a function not in pg_catalog, or NULL. */
+static const sql_token *user_function_call(cursor c)
+{
+    for (size_t i = c.pos; i + 3 < c.end; i++) {
+        const sql_token *t = &c.tokens->items[i];
+        if (is_identifier_token(t) && !sql_token_is(t, "pg_catalog") &&
+            is_punct(&c.tokens->items[i + 1], '.') &&
+            is_identifier_token(&c.tokens->items[i + 2]) &&
+            is_punct(&c.tokens->items[i + 3], '(') &&
+            !sql_token_is(&c.tokens->items[i + 2], "gen_random_uuid") &&
+            !sql_token_is(&c.tokens->items[i + 2], "uuid_generate_v4"))
+            return &c.tokens->items[i + 2];
+    }
+    return NULL;
+}
+
 /* Sets (or, for a nextval default, drops) the column's default. */
 bool translate_default(translator *tr, cursor c, column_build *col)
 {
@@ -136,6 +155,16 @@ bool translate_default(translator *tr, cursor c, column_build *col)
         col->auto_increment = true;
         return true;
     }
+    const sql_token *call = user_function_call(c);
+    if (call) {
+        translate_note(tr, call,
+                       "not run on SQLite: the default of column %s calls %.*s(), a function of "
+                       "the owner's; the column has no default there",
+                       col->name, (int)call->length, call->start);
+        return true;
+    }
+    if (translate_random_uuid_default(&c))
+        return translate_note_memory(tr, (col->default_value = strdup(translate_random_uuid_sql)));
     strbuf sb = STRBUF_INIT;
     if (!translate_expression(tr, c, PLACE_DEFAULT, &sb)) {
         strbuf_free(&sb);

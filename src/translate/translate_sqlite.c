@@ -59,6 +59,18 @@ bool translate_unexpected(translator *tr, const cursor *c, const char *where)
     return false;
 }
 
+void translate_note(translator *tr, const sql_token *at, const char *fmt, ...)
+{
+    if (!tr->notes)
+        return;
+    va_list args;
+    va_start(args, fmt);
+    diag *d = diag_addv(tr->notes, tr->file->display_name, at->line, at->column, fmt, args);
+    va_end(args);
+    if (!d)
+        tr->out_of_memory = true;
+}
+
 bool translate_note_memory(translator *tr, bool ok)
 {
     if (!ok)
@@ -80,12 +92,31 @@ void *translate_grow_array(void *items, size_t *capacity, size_t count, size_t s
 
 /* ---- everything else ----------------------------------------------------- */
 
+/* "CREATE FUNCTION touch_last_update" is not run on SQLite: a note. */
+static void note_left_out(translator *tr, const sql_tokens *tokens, size_t object)
+{
+    size_t name = object + 1;
+    while (name < tokens->count &&
+           (sql_token_is(&tokens->items[name], "TRIGGER") ||
+            sql_token_is(&tokens->items[name], "IF") || sql_token_is(&tokens->items[name], "NOT") ||
+            sql_token_is(&tokens->items[name], "EXISTS")))
+        name++;
+    if (name + 2 < tokens->count && is_punct(&tokens->items[name + 1], '.'))
+        name += 2;
+    const sql_token *kind = &tokens->items[object];
+    const sql_token *what = name < tokens->count ? &tokens->items[name] : kind;
+    translate_note(tr, &tokens->items[0], "not run on SQLite: %.*s %.*s %.*s",
+                   (int)tokens->items[0].length, tokens->items[0].start, (int)kind->length,
+                   kind->start, (int)what->length, what->start);
+}
+
 /* Statements a throwaway SQLite copy does without, and the rest refused. */
 static void other_statement(translator *tr, const sql_tokens *tokens)
 {
-    static const char *const skipped_objects[] = {"SCHEMA",       "EXTENSION",  "SEQUENCE",
-                                                  "POLICY",       "STATISTICS", "PUBLICATION",
-                                                  "SUBSCRIPTION", NULL};
+    static const char *const skipped_objects[] = {"SCHEMA",      "SEQUENCE",     "STATISTICS",
+                                                  "PUBLICATION", "SUBSCRIPTION", NULL};
+    static const char *const noted_objects[] = {"EXTENSION", "POLICY", "FUNCTION",  "PROCEDURE",
+                                                "TRIGGER",   "RULE",   "AGGREGATE", NULL};
     static const char *const skipped_commands[] = {"SET",    "RESET",    "BEGIN",   "COMMIT",
                                                    "START",  "END",      "COMMENT", "GRANT",
                                                    "REVOKE", "SECURITY", NULL};
@@ -108,6 +139,14 @@ static void other_statement(translator *tr, const sql_tokens *tokens)
     if ((at_word(&c, "CREATE") || at_word(&c, "ALTER")) &&
         word_token_in(here(&rest), skipped_objects))
         return;
+    if (at_word(&c, "CREATE") && translate_user_type(tr, tokens))
+        return;
+    if ((at_word(&c, "CREATE") || at_word(&c, "ALTER")) &&
+        (word_token_in(here(&rest), noted_objects) ||
+         (word_ahead(&rest, 0, "CONSTRAINT") && word_ahead(&rest, 1, "TRIGGER")))) {
+        note_left_out(tr, tokens, object);
+        return;
+    }
     size_t words = word_token_in(here(&rest), two_word_objects) && token_at(&rest, 1) ? 2 : 1;
     strbuf construct = STRBUF_INIT;
     strbuf_append(&construct, tokens->items[0].start, tokens->items[0].length);
@@ -214,9 +253,10 @@ static bool emit_tables(translator *tr, sqlite_script *out)
 }
 
 int translate_sqlite(const ddl_file *const *files, size_t file_count, sqlite_script *out,
-                     diag_list *diags)
+                     diag_list *notes, diag_list *diags)
 {
     translator tr = {0};
+    tr.notes = notes;
     tr.files = files;
     tr.file_count = file_count;
     for (pass pass = PASS_TABLES; pass <= PASS_CHANGES; pass++) {
@@ -237,6 +277,7 @@ int translate_sqlite(const ddl_file *const *files, size_t file_count, sqlite_scr
         diag_add(diags, NULL, 0, 0, "out of memory while translating the schema files to SQLite");
     for (size_t i = 0; i < tr.table_count; i++)
         table_build_free(&tr.tables[i]);
+    translate_user_types_free(&tr);
     free(tr.tables);
     sqlite_script_free(&tr.indexes);
     return ok ? 0 : -1;

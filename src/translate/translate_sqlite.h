@@ -28,19 +28,28 @@
  *   - types SQLite's grammar rejects (timestamp(6) with time zone, arrays,
  *     interval day to second) become a type name with the same affinity;
  *     column and type names SQLite reserves are quoted.
+ *   - enum types: TEXT CHECK (col IN (...)); domains: the base type with the
+ *     domain's NOT NULL, DEFAULT and CHECK (VALUE written as the column);
+ *     composite and range types TEXT (a note); uuid, json(b) (json_valid),
+ *     citext (NOCASE), tsvector, inet, interval, money, xml TEXT, bytea BLOB;
+ *     gen_random_uuid()/uuid_generate_v4() defaults a random v4 UUID;
+ *     PARTITION BY dropped (one plain table) — translate_types.c;
+ *   - notes, not errors: CREATE FUNCTION/PROCEDURE/AGGREGATE/TRIGGER/
+ *     EXTENSION/POLICY/RULE, and a default calling a function of the owner's
+ *     (the column gets no default).
  * What it skips: every DDL_SKIP statement, CREATE/ALTER SEQUENCE, CREATE
- * SCHEMA, CREATE EXTENSION, CREATE POLICY, CREATE STATISTICS, publications,
+ * SCHEMA, CREATE STATISTICS, publications,
  * SELECT setval(...), and the ALTER TABLE forms a throwaway copy has no use
  * for (OWNER TO, ENABLE/DISABLE TRIGGER, ROW LEVEL SECURITY, CLUSTER ON,
  * REPLICA IDENTITY, SET (...), SET STATISTICS/STORAGE, VALIDATE CONSTRAINT).
  * Everything else it cannot translate is an error naming the file, the line
  * and column, and the construct ("cannot translate "EXCLUDE" constraint to
- * SQLite"), with the hint to write <stem>.sqlite.sql beside the file: CREATE
- * TYPE/DOMAIN/FUNCTION/TRIGGER/VIEW, columns of user-defined types (any
- * schema but pg_catalog), PARTITION BY/OF, INHERITS, EXCLUDE, other ALTER
+ * SQLite"), with the hint to write <stem>.sqlite.sql beside the file: CREATE VIEW,
+ * columns of types none of the files defines (any schema but pg_catalog),
+ * PARTITION OF, INHERITS, EXCLUDE, other ALTER
  * TABLE forms (DROP, RENAME, ALTER COLUMN TYPE...), an ALTER TABLE or CREATE
  * INDEX on a table none of the files creates, and functions, operators and
- * words SQLite lacks (gen_random_uuid(), ~, CURRENT_USER, ARRAY...).
+ * words SQLite lacks (~, CURRENT_USER, ARRAY...).
  *
  * Known limit: a serial column that is not the primary key becomes INTEGER
  * but SQLite does not fill it in.
@@ -71,12 +80,14 @@ typedef struct sqlite_script {
  * (with the constraints later ALTERs add folded in) in the order the files are
  * given, then every CREATE INDEX. An ALTER TABLE may add constraints to a
  * table created in another of the files. The hint for an untranslatable
- * construct names "<stem>.sqlite.sql" beside the file. Returns 0, or -1 after adding one diag per
- * untranslatable construct (every problem, not only the first; `out` is then
- * empty). `out` must be zeroed; free it with sqlite_script_free.
+ * construct names "<stem>.sqlite.sql" beside the file. What the copy leaves
+ * out but a test can do without (functions, triggers, extensions, policies,
+ * rules) is added to `notes` (NULL: not told), one per statement. Returns 0, or -1 after adding one
+ * diag per untranslatable construct (every problem, not only the first; `out` is then empty). `out`
+ * must be zeroed; free it with sqlite_script_free.
  */
 int translate_sqlite(const ddl_file *const *files, size_t file_count, sqlite_script *out,
-                     diag_list *diags);
+                     diag_list *notes, diag_list *diags);
 
 void sqlite_script_free(sqlite_script *script);
 

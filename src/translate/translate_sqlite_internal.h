@@ -57,6 +57,15 @@ typedef struct table_build {
     strbuf constraints; /* table constraints, each after ",\n    " */
 } table_build;
 
+/* A CREATE TYPE or CREATE DOMAIN, for the columns of that type. */
+typedef struct user_type {
+    char *key; /* normalised name */
+    bool is_enum;
+    char *enum_values; /* "'a', 'b'", as written */
+    bool is_domain;
+    column_build domain; /* the domain read as a column: type, NOT NULL, DEFAULT, CHECK */
+} user_type;
+
 typedef struct translator {
     const ddl_file *const *files;
     size_t file_count;
@@ -67,7 +76,10 @@ typedef struct translator {
     sqlite_script indexes;
     size_t index_capacity;
     diag_list diags; /* sorted into file order, then handed over */
-    bool failed;     /* a problem was reported */
+    user_type *user_types;
+    size_t user_type_count;
+    diag_list *notes; /* what SQLite leaves out; not errors */
+    bool failed;      /* a problem was reported */
     bool out_of_memory;
 } translator;
 
@@ -81,6 +93,10 @@ void translate_report(translator *tr, const sql_token *at, const char *fmt, ...)
 /* Reports the token at the cursor as one this translator does not expect
  * in `where`; returns false. */
 bool translate_unexpected(translator *tr, const cursor *c, const char *where);
+
+/* Notes (not an error) what the SQLite copy leaves out, at token `at`. */
+void translate_note(translator *tr, const sql_token *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Notes that memory ran out unless `ok`; returns `ok`. */
 bool translate_note_memory(translator *tr, bool ok);
@@ -110,6 +126,24 @@ bool translate_generated(translator *tr, cursor *c, column_build *col);
 
 /* The column as SQLite's CREATE TABLE lists it. */
 void translate_append_column(strbuf *out, const column_build *col);
+
+/* ---- types (translate_types.c) ------------------------------------------ */
+
+/* CREATE TYPE / CREATE DOMAIN remembered for the columns of that type; false
+ * when the statement is neither. */
+bool translate_user_type(translator *tr, const sql_tokens *tokens);
+
+/* The column's type when it is a user type or a built-in SQLite lacks:
+ * 1 and col->type set, 0 not such a type, -1 out of memory. */
+int translate_special_type(translator *tr, cursor c, column_build *col);
+
+/* True when the cursor spans exactly gen_random_uuid() or uuid_generate_v4(). */
+bool translate_random_uuid_default(const cursor *c);
+
+/* A random version 4 UUID as a SQLite expression, in parentheses. */
+extern const char translate_random_uuid_sql[];
+
+void translate_user_types_free(translator *tr);
 
 /* ---- tables (translate_tables.c) and indexes (translate_index.c) --------- */
 

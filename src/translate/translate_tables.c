@@ -85,9 +85,11 @@ char *translate_read_table_name(translator *tr, cursor *c, const sql_token **bar
 static bool translate_table_options(translator *tr, cursor c)
 {
     while (c.pos < c.end) {
-        if (at_word(&c, "INHERITS") || (at_word(&c, "PARTITION") && word_ahead(&c, 1, "BY"))) {
-            translate_report(tr, here(&c), "cannot translate \"%s\" to SQLite",
-                             at_word(&c, "INHERITS") ? "INHERITS" : "PARTITION BY");
+        if (at_word(&c, "PARTITION") && word_ahead(&c, 1, "BY")) {
+            return true; /* one plain table: its partitions' rows load into it */
+        }
+        if (at_word(&c, "INHERITS")) {
+            translate_report(tr, here(&c), "cannot translate \"INHERITS\" to SQLite");
             return false;
         }
         if ((at_word(&c, "WITH") && punct_ahead(&c, 1, '('))) {

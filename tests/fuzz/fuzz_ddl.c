@@ -1,7 +1,8 @@
 /*
  * fuzz_ddl.c — libFuzzer target for the schema path: any bytes, as one
  * PostgreSQL schema file, through sql_split, every statement through
- * sql_tokenize, then ddl_analyze and translate_sqlite. Everything is freed
+ * sql_tokenize, then ddl_analyze, ddl_select_table for every table it
+ * creates (what a dump gives each table) and translate_sqlite. Everything is freed
  * whatever the result.
  */
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 
 #include "ddl.h"
+#include "ddl_select.h"
 #include "diag.h"
 #include "sqlsplit.h"
 #include "translate_sqlite.h"
@@ -44,8 +46,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (analysed == 0) {
         const ddl_file *files[] = {&file};
         sqlite_script translated = {0};
-        (void)translate_sqlite(files, 1, &translated, &diags);
+        diag_list notes = DIAG_LIST_INIT;
+        (void)translate_sqlite(files, 1, &translated, &notes, &diags);
         sqlite_script_free(&translated);
+        diag_list_clear(&notes);
+        for (size_t t = 0; t < file.table_count; t++) {
+            ddl_selection selection = {0};
+            (void)ddl_select_table(&file, file.tables[t].name, "fuzz.ini", 1, &selection, &diags);
+            ddl_selection_free(&selection);
+        }
     }
     ddl_file_free(&file);
     diag_list_clear(&diags);

@@ -260,6 +260,25 @@ test_snapshot_and_diff_never_write_to_the_owner() {
     assert_contains "$OUT" "read-only transaction"
 }
 
+test_snapshot_gives_pg_dump_the_password_in_its_environment_not_its_arguments() {
+    mkdir bin
+    local real
+    real=$(command -v pg_dump)
+    # pg_dump as foster runs it, recorded: its arguments, and what PGPASSWORD and PGOPTIONS hold.
+    printf '#!/bin/sh\necho "args: $*" >>"%s/pg_dump.log"\necho "PGPASSWORD=$PGPASSWORD PGOPTIONS=$PGOPTIONS" >>"%s/pg_dump.log"\nexec %s "$@"\n' \
+        "$WORK" "$WORK" "$real" >bin/pg_dump
+    chmod +x bin/pg_dump
+    local url="postgresql://postgres:pw-s3cret@/$OWNER_DB?host=$SERVER_DIR&port=$SERVER_PORT"
+    PATH=$WORK/bin:$PATH run_foster snapshot --from "$url" auth_user
+    assert_exit 0
+    local log
+    log=$(cat pg_dump.log)
+    assert_contains "$log" "args: --schema-only --no-password --dbname user='postgres' dbname='$OWNER_DB' host='$SERVER_DIR' port='$SERVER_PORT' -t \"auth_user\""
+    assert_contains "$log" "PGPASSWORD=pw-s3cret PGOPTIONS=-c default_transaction_read_only=on"
+    assert_not_contains "$(grep '^args' pg_dump.log)" "s3cret" "pg_dump's arguments"
+    assert_not_contains "$OUT$ERR$(cat schemas/auth_user.sql)" "s3cret" "foster's output and the file"
+}
+
 test_snapshot_without_from_is_a_usage_error() {
     run_foster snapshot
     assert_exit 2
@@ -395,6 +414,41 @@ test_diff_against_dir_compares_two_snapshots_without_a_server() {
     run_foster diff --against-dir published --json
     assert_exit 1
     assert_contains "$(differences)" "trading_account|table||extra|"
+}
+
+test_diff_finds_no_drift_between_hand_written_ddl_and_the_owners_dump() {
+    snapshot
+    mkdir hand
+    cat >hand/auth_user.sql <<'SQL'
+-- The same table as the owner's, written by hand: other spellings, inline keys.
+CREATE TABLE auth_user (
+    id serial PRIMARY KEY,
+    username VARCHAR(150) NOT NULL UNIQUE,
+    email TEXT
+);
+SQL
+    cp schemas/trading_account.sql hand/
+    run_foster diff --against-dir hand
+    assert_exit 0
+    assert_eq "foster: diff: no drift" "$ERR"
+    sed -i 's/VARCHAR(150)/VARCHAR(160)/' hand/auth_user.sql
+    run_foster diff --against-dir hand --json
+    assert_exit 1
+    assert_eq "auth_user|column|username|changed|type|schemas/auth_user.sql:$(line_of schemas/auth_user.sql '^    username ')" \
+        "$(differences)"
+    assert_contains "$OUT" '"their_file": "hand/auth_user.sql", "their_line": 4'
+}
+
+test_diff_without_pg_dump_exits_125_and_says_what_to_install() {
+    snapshot
+    mkdir empty-bin
+    PATH=$WORK/empty-bin run_foster diff --against "$OWNER_URL"
+    assert_exit 125
+    assert_contains "$ERR" "pg_dump: command not found"
+    assert_contains "$ERR" "hint: install PostgreSQL's client programs (Debian: postgresql-client)"
+    PATH=$WORK/empty-bin run_foster diff --against "$OWNER_URL" --json
+    assert_exit 125
+    assert_contains "$OUT" '{"problems": [{"file": null, "line": 0, "column": 0, "message": "pg_dump of '
 }
 
 test_diff_usage_errors_exit_2() {

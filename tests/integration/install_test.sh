@@ -73,7 +73,7 @@ test_bash_completion_completes_commands_and_backends() {
         COMP_WORDS=(foster -b c); COMP_CWORD=2; _foster; echo "${COMPREPLY[*]}"
         COMP_WORDS=(foster help d); COMP_CWORD=2; _foster; echo "${COMPREPLY[*]}"' \
         _ "$TOP/share/bash-completion/completions/foster")
-    assert_eq $'run reset\ncluster container\ndown' "$out" "completions"
+    assert_eq $'run reset\ncluster container\ndown diff' "$out" "completions"
 }
 
 test_zsh_completion_is_installed_and_parses() {

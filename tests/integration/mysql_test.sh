@@ -392,6 +392,28 @@ test_mysql_jobs_copies_hold_the_rows() {
     assert_eq 0 "$(database_count "$copy")" "the copy after down"
 }
 
+test_mysql_load_adds_rows_to_a_marked_database() {
+    make_project
+    foster_my up
+    assert_exit 0
+    local database
+    database=$(export_value "$OUT" MYSQL_DATABASE)
+    printf 'id,name\n3,Cy\n' >"$WORK/more.csv"
+    cp "$WORK/more.csv" fixtures/author.csv
+    foster_my load --url "mysql://app:$APP_PW_URL@127.0.0.1:$SERVER_PORT/$database" fixtures/author.csv
+    assert_exit 0
+    assert_no_password "$OUT$ERR" "load's output"
+    assert_eq "Ann Bob Cy" "$(my_admin "SELECT GROUP_CONCAT(name ORDER BY id SEPARATOR ' ') FROM author" "$database")" \
+        "authors after load"
+    printf 'id,name\n4,Ann\n' >fixtures/author.csv
+    foster_my load --url "mysql://app:$APP_PW_URL@127.0.0.1:$SERVER_PORT/$database" fixtures/author.csv
+    assert_exit 1
+    assert_contains "$ERR" "fixtures/author.csv:2"
+    assert_eq 3 "$(my_admin "SELECT COUNT(*) FROM author" "$database")" "authors after a refused load (rolled back)"
+    foster_my down
+    assert_exit 0
+}
+
 # ---- unmarked databases
 
 make_unmarked() { # NAME
@@ -483,6 +505,87 @@ test_mysql_wait_ready_and_refusals() {
     assert_exit 1
     assert_contains "$ERR" "not ready"
     assert_no_password "$OUT$ERR" "wait's output"
+}
+
+# ---------------------------------------------------------------------------
+# The owner's real mariadb-dump --no-data files (tests/data/mysql): ENUM, SET,
+# YEAR, UNSIGNED, generated columns, a key cycle (artist <-> album), triggers in
+# DELIMITER blocks that write another table.
+
+use_dump_project() {
+    cp -R "$ROOT/tests/data/mysql" "$WORK/dump" && cd "$WORK/dump" || fail "no dump project"
+}
+
+dump_project_on() { # BACKEND [ARGS...]
+    use_dump_project
+    local backend=$1
+    shift
+    run_foster -b "$backend" "$@" up
+    assert_exit 0
+    DB=$(export_value "$OUT" MYSQL_DATABASE)
+    SOCKET=$(export_value "$OUT" MYSQL_UNIX_PORT)
+}
+
+# SQL on the dump project's database (the shared server, or the cluster's socket).
+dump_sql() { # SQL
+    if [ -n "$SOCKET" ]; then
+        "$CLIENT" --no-defaults --socket="$SOCKET" -uroot -N -B -e "$1" "$DB"
+    else
+        my_admin "$1" "$DB"
+    fi
+}
+
+assert_dump_project_provisioned() {
+    assert_eq "Tago Mago|lp|vinyl,cd|1971|1999|TAGO MAGO" \
+        "$(dump_sql "SELECT CONCAT_WS('|', title, kind, formats, released, price_cents, title_upper) FROM album WHERE id = 100")" \
+        "album 100 (ENUM, SET, YEAR, generated columns)"
+    assert_eq 'said "best"' "$(dump_sql "SELECT notes FROM album WHERE id = 101")" "a quoted CSV field"
+    assert_eq "NULL" "$(dump_sql "SELECT IFNULL(formats, 'NULL') FROM album WHERE id = 102")" "an empty field (NULL)"
+    assert_eq "Ege Bamyasi" "$(dump_sql "SELECT a.title FROM artist r JOIN album a ON a.id = r.best_album_id WHERE r.id = 1")" \
+        "the key cycle artist -> album"
+    assert_eq 0 "$(dump_sql "SELECT COUNT(*) FROM album_log")" "album_log rows (no trigger fired on a fixture row)"
+    assert_eq 2 "$(dump_sql "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()")" "triggers"
+    dump_sql "INSERT INTO album (artist_id, title) VALUES (3, 'Haha Sound')"
+    assert_eq 104 "$(dump_sql "SELECT MAX(id) FROM album")" "the next key after 100..103"
+    assert_eq "104 insert" "$(dump_sql "SELECT CONCAT(album_id, ' ', action) FROM album_log")" "the trigger fired on the test's row"
+    dump_sql "INSERT INTO album (artist_id, title, kind) VALUES (3, 'Bad', 'boxset')" 2>/dev/null &&
+        fail "an ENUM value the column does not take was accepted"
+    dump_sql "INSERT INTO album (artist_id, title, tracks) VALUES (3, 'Neg', -1)" 2>/dev/null &&
+        fail "a negative UNSIGNED value was accepted"
+    return 0
+}
+
+test_mysql_dump_project_on_an_existing_server() {
+    SOCKET=
+    dump_project_on mysql -u "$APP_URL"
+    assert_dump_project_provisioned
+    run_foster -b mysql -u "$APP_URL" down
+    assert_exit 0
+    assert_eq 0 "$(database_count "$DB")" "the database after down"
+}
+
+test_mysql_dump_project_on_mysql_cluster() {
+    dump_project_on mysql-cluster
+    [ -S "$SOCKET" ] || fail "no cluster socket"
+    assert_dump_project_provisioned
+    run_foster -b mysql-cluster down
+    assert_exit 0
+    [ ! -e "$SOCKET" ] || fail "the cluster is still there after down"
+}
+
+test_mysql_dump_project_bad_enum_value_names_fixture_line() {
+    use_dump_project
+    sed -i 's/^102,2,Neu! 75,lp,/102,2,Neu! 75,boxset,/' album.csv
+    run_foster -b mysql -u "$APP_URL" run -- true
+    assert_exit 125
+    assert_contains "$ERR" "album.csv:4"
+}
+
+test_mysql_postgres_dump_on_mysql_is_refused() {
+    cd "$ROOT/tests/data/mysql/pgproject" || fail "no pg project" # refused before it writes
+    run_foster -b mysql -u "$APP_URL" run -- true
+    assert_exit 125
+    assert_contains "$ERR" "PostgreSQL"
 }
 
 # ---------------------------------------------------------------------------

@@ -20,8 +20,9 @@ typedef struct expected_statement {
 /* What every pg_dump file starts with: \restrict, the SET block and set_config. */
 #define PGDUMP_PREAMBLE                                                                            \
     {5, DDL_SKIP, NULL, {NULL}}, {10, DDL_SKIP, NULL, {NULL}}, {11, DDL_SKIP, NULL, {NULL}},       \
-        {12, DDL_SKIP, NULL, {NULL}}, {13, DDL_SKIP, NULL, {NULL}}, {14, DDL_SKIP, NULL, {NULL}},  \
-        {15, DDL_SKIP, NULL, {NULL}}, {16, DDL_SKIP, NULL, {NULL}}, {17, DDL_SKIP, NULL, {NULL}},  \
+        {12, DDL_SKIP, NULL, {NULL}}, {13, DDL_SKIP, NULL, {NULL}},                                \
+        {14, DDL_SETTING, NULL, {NULL}}, {15, DDL_SKIP, NULL, {NULL}},                             \
+        {16, DDL_SETTING, NULL, {NULL}}, {17, DDL_SKIP, NULL, {NULL}},                             \
         {18, DDL_SKIP, NULL, {NULL}}, {19, DDL_SKIP, NULL, {NULL}}, {21, DDL_SKIP, NULL, {NULL}},  \
     {                                                                                              \
         23, DDL_SKIP, NULL,                                                                        \

@@ -268,7 +268,7 @@ START_TEST(test_unknown_key_in_foster_lists_its_keys)
 {
     assert_single_error("[foster]\nbackends = sqlite\n", 2,
                         "unknown key \"backends\" in [foster]; expected name, backend, schemas, "
-                        "fixtures, dialect or cache");
+                        "fixtures, dialect, cache, schema_dump, prelude or strict");
 }
 END_TEST
 

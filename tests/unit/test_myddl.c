@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ddl.h"
+#include "ddl_phase.h"
 #include "manifest.h"
 #include "myddl.h"
 #include "schema.h"
@@ -130,6 +131,14 @@ START_TEST(mariadb_dump_of_a_table_with_triggers)
                       strstr(trigger->source->text, "VALUES (NEW.id, 'insert');\nEND"),
                   "%s", trigger->source->text);
     ck_assert_int_eq(trigger->source->column, 10); /* after the versioned comment's mark */
+    /* load phases: the table before the rows, the triggers after them, the rest not run */
+    for (size_t i = 0; i < file.statement_count; i++) {
+        ddl_kind kind = file.statements[i].kind;
+        ddl_phase expected = kind == DDL_CREATE_TABLE     ? DDL_PHASE_PRE_DATA
+                             : kind == DDL_CREATE_TRIGGER ? DDL_PHASE_TRIGGERS
+                                                          : DDL_PHASE_NONE;
+        ck_assert_int_eq(ddl_statement_phase(&file.statements[i]), expected);
+    }
     ddl_file_free(&file);
 }
 END_TEST
@@ -215,6 +224,7 @@ START_TEST(bad_input_names_file_line_column_and_what_was_expected)
         {"CREATE TABLE `t` (`a` text DEFAULT 'it\\'s;\n", 1, 36,
          "a string opened here is never closed"},
         {"CREATE TABLE `t` (`a` int) /* open", 1, 28, "comment opened here is never closed"},
+        {"/* \xc3\xa9t\xc3\xa9 */ CREATE TABLE `t`;", 1, 24, "expected \"(\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ddl_file file;
@@ -262,7 +272,8 @@ START_TEST(dialect_told_from_the_file)
         sql_dialect dialect;
         int line;
     } cases[] = {
-        {"/*M!999999\\- enable the sandbox mode */\n-- MariaDB dump 10.19\n", SQL_DIALECT_MYSQL, 1},
+        {"/*M!999999\\- enable the sandbox mode */\n-- MariaDB dump 10.19\n", SQL_DIALECT_MYSQL, 2},
+        {"/*M!999999\\- enable the sandbox mode */\nCREATE TABLE t (a int);", SQL_DIALECT_MYSQL, 1},
         {"-- MySQL dump 10.13\nCREATE TABLE t (a int);", SQL_DIALECT_MYSQL, 1},
         {"--\n-- PostgreSQL database dump\n--\n", SQL_DIALECT_POSTGRESQL, 2},
         {"CREATE TABLE t (\n  a int\n) ENGINE=InnoDB;", SQL_DIALECT_MYSQL, 3},
@@ -284,6 +295,55 @@ START_TEST(dialect_told_from_the_file)
     ck_assert_int_eq(sql_dialect_parse("postgresql"), SQL_DIALECT_POSTGRESQL);
     ck_assert_int_eq(sql_dialect_parse("oracle"), SQL_DIALECT_UNKNOWN);
     ck_assert_str_eq(sql_dialect_name(SQL_DIALECT_MYSQL), "MySQL");
+}
+END_TEST
+
+START_TEST(one_table_out_of_a_whole_dump)
+{
+    ddl_file dump;
+    load_ok("mysql/shop_dump.sql", &dump); /* mariadb-dump --no-data --triggers shop */
+    ck_assert_uint_eq(dump.table_count, 3);
+    size_t *picked = NULL, count = 0;
+    diag_list diags = DIAG_LIST_INIT;
+    ck_assert_int_eq(my_ddl_select_table(&dump, "album", "foster.ini", 3, &picked, &count, &diags),
+                     0);
+    ck_assert_uint_eq(count, 3); /* the CREATE TABLE and both triggers, in the dump's order */
+    ck_assert_int_eq(dump.statements[picked[0]].kind, DDL_CREATE_TABLE);
+    ck_assert_int_eq(dump.statements[picked[0]].source->line, 26);
+    ck_assert_int_eq(dump.statements[picked[1]].kind, DDL_CREATE_TRIGGER);
+    ck_assert_int_eq(dump.statements[picked[2]].kind, DDL_CREATE_TRIGGER);
+    ck_assert_int_lt(picked[1], picked[2]);
+    /* the picked statements, copied, read as a file of their own (lines kept) */
+    sql_script copies = {calloc(count, sizeof *copies.items), count};
+    for (size_t k = 0; k < count; k++) {
+        copies.items[k] = *dump.statements[picked[k]].source;
+        copies.items[k].text = strdup(copies.items[k].text);
+    }
+    ddl_file album;
+    memset(&album, 0, sizeof album);
+    ck_assert_int_eq(my_ddl_analyze(&copies, "mysql/shop_dump.sql", &album, &diags), 0);
+    ck_assert_int_eq(album.dialect, SQL_DIALECT_MYSQL);
+    ck_assert_uint_eq(album.statement_count, 3);
+    ck_assert_uint_eq(ddl_file_table(&album, "album")->column_count, 12);
+    ck_assert_int_eq(album.statements[0].source->line, 26);
+    ck_assert_int_eq(album.statements[2].kind, DDL_CREATE_TRIGGER);
+    ddl_file_free(&album);
+    free(picked);
+    ck_assert_int_eq(my_ddl_select_table(&dump, "artist", "foster.ini", 3, &picked, &count, &diags),
+                     0);
+    ck_assert_uint_eq(count, 1);
+    ck_assert_str_eq(dump.statements[picked[0]].table, "artist");
+    free(picked);
+    ck_assert_int_eq(my_ddl_select_table(&dump, "label", "foster.ini", 7, &picked, &count, &diags),
+                     -1);
+    ck_assert_uint_eq(count, 0);
+    ck_assert_uint_eq(diags.count, 1);
+    ck_assert_str_eq(diags.items[0].file, "foster.ini");
+    ck_assert_int_eq(diags.items[0].line, 7);
+    ck_assert_str_eq(diags.items[0].message, "mysql/shop_dump.sql does not create table \"label\"");
+    free(picked);
+    diag_list_clear(&diags);
+    ddl_file_free(&dump);
 }
 END_TEST
 
@@ -329,10 +389,11 @@ START_TEST(a_dump_of_the_other_dialect_is_refused)
     ck_assert_int_eq(schema_set_load(&m, SCHEMA_POSTGRES, &set, &diags), -1);
     ck_assert_uint_eq(diags.count, 3); /* one per file */
     const diag *d = &diags.items[0];
-    ck_assert_msg(strstr(d->file, "artist.sql") && d->line == 1 &&
-                      strstr(d->message, "this is MySQL DDL (a versioned comment") &&
-                      strstr(d->message, "the backend runs PostgreSQL DDL"),
-                  "%s:%d: %s", d->file, d->line, d->message);
+    ck_assert_msg(
+        strstr(d->file, "artist.sql") && d->line == 2 &&
+            strstr(d->message, "this is MySQL DDL (the dump header \"-- MariaDB dump\")") &&
+            strstr(d->message, "the backend runs PostgreSQL DDL"),
+        "%s:%d: %s", d->file, d->line, d->message);
     ck_assert_int_eq(d->kind, DIAG_BAD_INPUT);
     ck_assert_ptr_nonnull(strstr(d->hint, "[foster] dialect"));
     schema_set_free(&set);
@@ -345,6 +406,30 @@ START_TEST(a_dump_of_the_other_dialect_is_refused)
     ck_assert_msg(strstr(diags.items[0].message, "this is PostgreSQL DDL") &&
                       strstr(diags.items[0].message, "the backend runs MySQL DDL"),
                   "%s", diags.items[0].message);
+    schema_set_free(&set);
+    diag_list_clear(&diags);
+    manifest_free(&m);
+}
+END_TEST
+
+START_TEST(dialect_key_reads_a_file_that_does_not_tell)
+{
+    manifest m;
+    load_manifest("mysql/declared/foster.ini", &m); /* dialect = mysql; "it\"s" a string */
+    schema_set set = {0};
+    diag_list diags = DIAG_LIST_INIT;
+    ck_assert_int_eq(schema_set_load(&m, SCHEMA_SQLITE, &set, &diags), 0);
+    ck_assert_int_eq(set.files[0].dialect, SQL_DIALECT_MYSQL);
+    ck_assert_uint_eq(set.sqlite.count, 1);
+    ck_assert_msg(strstr(set.sqlite.items[0].sql, "\"name\" VARCHAR(20) DEFAULT 'it\"s'"), "%s",
+                  set.sqlite.items[0].sql);
+    schema_set_free(&set);
+    ck_assert_int_eq(schema_set_load(&m, SCHEMA_POSTGRES, &set, &diags), -1);
+    ck_assert_uint_eq(diags.count, 1);
+    ck_assert_msg(strstr(diags.items[0].file, "declared/foster.ini") && diags.items[0].line == 3,
+                  "%s:%d", diags.items[0].file, diags.items[0].line);
+    ck_assert_str_eq(diags.items[0].message,
+                     "[foster] dialect is MySQL, but the backend runs PostgreSQL DDL");
     schema_set_free(&set);
     diag_list_clear(&diags);
     manifest_free(&m);
@@ -383,11 +468,13 @@ int main(void)
     tcase_add_test(reader, bad_input_names_file_line_column_and_what_was_expected);
     tcase_add_test(reader, backslash_escapes_and_backquotes);
     tcase_add_test(reader, dialect_told_from_the_file);
+    tcase_add_test(reader, one_table_out_of_a_whole_dump);
     suite_add_tcase(suite, reader);
     TCase *schema = tcase_create("schema_set");
     tcase_add_test(schema, schema_set_for_a_mysql_server);
     tcase_add_test(schema, a_dump_of_the_other_dialect_is_refused);
     tcase_add_test(schema, dialect_key_overrides_detection);
+    tcase_add_test(schema, dialect_key_reads_a_file_that_does_not_tell);
     suite_add_tcase(suite, schema);
     SRunner *runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);

@@ -9,7 +9,7 @@
 
 #include "backend_kind.h"
 
-/* The DDL the kinds take: the owner's, run as written. */
+/* The DDL the kinds take: the owner's MySQL DDL, run as written. */
 #define MY_KIND_DIALECT SCHEMA_MYSQL
 
 extern const backend_kind mysql_kind;

@@ -17,6 +17,7 @@
 struct my_table_load {
     MYSQL *mysql;
     char *file;
+    char *table;
     my_load_method method; /* DATA_LOCAL or INSERTS once begun */
     size_t columns;
     strbuf prefix;   /* LOAD DATA …, or INSERT INTO … VALUES */
@@ -61,12 +62,48 @@ static int line_in_message(const my_table_load *load, const char *message)
     return row >= 1 && row <= load->count ? load->lines[row - 1] : 0;
 }
 
+/* The first column of index `key` of the load's table, a new string; NULL when unknown. */
+static char *key_column(const my_table_load *load, const char *key)
+{
+    strbuf sql = STRBUF_INIT;
+    strbuf_append_str(&sql, "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE "
+                            "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ");
+    my_conn_append_string(&sql, load->mysql, load->table, strlen(load->table));
+    strbuf_append_str(&sql, " AND INDEX_NAME = ");
+    my_conn_append_string(&sql, load->mysql, key, strlen(key));
+    strbuf_append_str(&sql, " AND SEQ_IN_INDEX = 1");
+    diag_list ignored = DIAG_LIST_INIT;
+    bool found = false;
+    char *column =
+        sql.failed ? NULL : my_conn_query_value(load->mysql, strbuf_str(&sql), &found, &ignored);
+    diag_list_clear(&ignored);
+    strbuf_free(&sql);
+    return column;
+}
+
+/*
+ * "Duplicate entry 'V' for key 'K'" names no row: the violation (table, key,
+ * its column, the value) lets src/fixtures/ find the line holding the value.
+ */
+static void describe_duplicate(const my_table_load *load, diag *d, const char *message)
+{
+    char value[256], key[128];
+    if (!d || sscanf(message, "Duplicate entry '%255[^']' for key '%127[^']'", value, key) != 2)
+        return;
+    char *column = key_column(load, key);
+    if (column)
+        diag_set_violation(d, load->table, key, column, value, 0);
+    free(column);
+}
+
 static void add_refusal(const my_table_load *load, int line, const char *message, unsigned number,
                         diag_list *diags)
 {
     if (!line)
         line = line_in_message(load, message);
-    diag_add(diags, load->file, line, 0, "%s (error %u)", message, number);
+    diag *d = diag_add(diags, load->file, line, 0, "%s (error %u)", message, number);
+    if (!line && number == 1062)
+        describe_duplicate(load, d, message);
 }
 
 /* ---- LOAD DATA LOCAL INFILE, fed from memory ---- */
@@ -289,6 +326,7 @@ void my_table_load_free(my_table_load *load)
     if (!load)
         return;
     free(load->file);
+    free(load->table);
     strbuf_free(&load->prefix);
     strbuf_free(&load->pending);
     free(load->lines);
@@ -342,9 +380,10 @@ my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const backen
         load->method = method;
         load->columns = header->count;
         load->file = strdup(file);
+        load->table = strdup(table);
         build_prefix(load, table, header);
     }
-    if (!load || !load->file || load->prefix.failed) {
+    if (!load || !load->file || !load->table || load->prefix.failed) {
         diag_add(diags, file, 0, 0, "out of memory");
         my_table_load_free(load);
         return NULL;

@@ -78,6 +78,10 @@ int pg_run_statement(pg_backend *p, const char *sql, const sql_statement *source
 diag *pg_add_load_error(pg_backend *p, PGresult *result, const char *file, diag_list *diags);
 
 /* pgschema.c, as backend_ops: the pre-data statements, then after the load the rest. */
+/* Runs the statements of the schema set's preludes (pgprelude.c) whose load phase
+ * (ddl_phase) is `phase`, in order; a missing extension is named with its package. */
+int pg_run_preludes(pg_backend *p, const schema_set *schemas, int phase, diag_list *diags);
+
 int pg_create_tables(backend *b, const schema_set *schemas, diag_list *diags);
 int pg_finish_schema(backend *b, const schema_set *schemas, diag_list *diags);
 

@@ -7,6 +7,7 @@
  * table the database lacks gives no DDL (not an error): callers look for
  * the CREATE TABLE they need.
  */
+#include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,39 @@ static char *exact_pattern(const char *name)
         name = dot + 1;
     }
     strbuf_append_identifier(&sb, name);
+    return sb.failed ? (strbuf_free(&sb), NULL) : strbuf_detach(&sb);
+}
+
+/*
+ * `url` as key='value' pairs without its password, which goes to *password
+ * (a new string, NULL when there is none): pg_dump gets it through
+ * PGPASSWORD, never on a command line `ps` shows. NULL when libpq cannot
+ * parse `url` (pg_dump then gets it as it is and says why).
+ */
+static char *conninfo_without_password(const char *url, char **password)
+{
+    *password = NULL;
+    PQconninfoOption *options = PQconninfoParse(url, NULL);
+    if (!options)
+        return NULL;
+    strbuf sb = STRBUF_INIT;
+    for (PQconninfoOption *o = options; o->keyword; o++) {
+        if (!o->val || !o->val[0])
+            continue;
+        if (strcmp(o->keyword, "password") == 0) {
+            *password = strdup(o->val);
+            continue;
+        }
+        strbuf_appendf(&sb, "%s%s='", sb.length ? " " : "", o->keyword);
+        for (const char *p = o->val; *p; p++) {
+            if (*p == '\'' || *p == '\\')
+                strbuf_append_char(&sb, '\\');
+            strbuf_append_char(&sb, *p);
+        }
+        strbuf_append_char(&sb, '\'');
+    }
+    PQconninfoFree(options);
+    strbuf_append_str(&sb, "");
     return sb.failed ? (strbuf_free(&sb), NULL) : strbuf_detach(&sb);
 }
 
@@ -67,15 +101,22 @@ int pg_dump_schema(const char *url, const char *const *tables, size_t table_coun
                    diag_list *diags)
 {
     size_t count = 0;
-    char **argv = dump_argv(url, tables, table_count, &count);
-    if (!argv)
+    char *password = NULL;
+    char *conninfo = conninfo_without_password(url, &password);
+    char **argv = dump_argv(conninfo ? conninfo : url, tables, table_count, &count);
+    free(conninfo);
+    if (!argv) {
+        free(password);
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    /* Messages in English: a table the database lacks is told by pg_dump's words alone. */
-    const char *names[] = {"PGOPTIONS", "LC_MESSAGES", "LC_ALL"};
-    const char *values[] = {"-c default_transaction_read_only=on", "C", NULL};
+    }
+    /* Messages in English: a table the database lacks is told by pg_dump's words alone.
+     * PGPASSWORD: the URL's password, else whatever foster's environment holds. */
+    const char *names[] = {"PGOPTIONS", "LC_MESSAGES", "LC_ALL", "PGPASSWORD"};
+    const char *values[] = {"-c default_transaction_read_only=on", "C", NULL, password};
     char *out = NULL, *err = NULL;
-    int status = capture_run(argv, names, values, 3, &out, &err, diags);
+    int status = capture_run(argv, names, values, password ? 4 : 3, &out, &err, diags);
     free_argv(argv, count);
+    free(password);
     if (status == 1 && table_count && err && strstr(err, "no matching tables were found")) {
         free(out);
         out = strdup(""); /* none of the tables exists: no DDL, as for a part of them */

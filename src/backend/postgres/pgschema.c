@@ -212,6 +212,8 @@ int pg_create_tables(backend *b, const schema_set *schemas, diag_list *diags)
     /* pg_dump files empty the search_path; the fixtures' names need public. */
     int rc = create_schemas(p, schemas, diags);
     if (rc == 0)
+        rc = pg_run_preludes(p, schemas, DDL_PHASE_PRE_DATA, diags);
+    if (rc == 0)
         rc = run_pass(p, schemas, PASS_PRE_DATA, diags);
     return commit_or_roll_back(p, rc, "cannot commit the tables", diags);
 }
@@ -222,9 +224,13 @@ int pg_finish_schema(backend *b, const schema_set *schemas, diag_list *diags)
     if (pg_ensure_database(p, diags) < 0 ||
         pgconn_command(p->db, "BEGIN", "cannot start a transaction", diags) < 0)
         return -1;
-    int rc = run_pass(p, schemas, PASS_KEYS_AND_INDEXES, diags);
+    int rc = pg_run_preludes(p, schemas, DDL_PHASE_POST_DATA, diags);
+    if (rc == 0)
+        rc = run_pass(p, schemas, PASS_KEYS_AND_INDEXES, diags);
     if (rc == 0)
         rc = run_pass(p, schemas, PASS_FOREIGN_KEYS, diags);
+    if (rc == 0)
+        rc = pg_run_preludes(p, schemas, DDL_PHASE_TRIGGERS, diags);
     if (rc == 0)
         rc = run_pass(p, schemas, PASS_TRIGGERS, diags);
     return commit_or_roll_back(p, rc, "cannot commit the keys and indexes", diags);

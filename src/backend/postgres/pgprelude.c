@@ -1,0 +1,56 @@
+/*
+ * pgprelude.c — the preludes of a schema set on PostgreSQL: the manifest's
+ * prelude files, then what the tables taken from a dump or a file of several
+ * tables need (types, domains, functions, sequences, extensions), as written,
+ * each statement in its load phase. A CREATE EXTENSION the server does not
+ * have is refused before it runs, naming the extension and its package.
+ */
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <strings.h>
+
+#include "backend_postgres.h"
+#include "ddl_phase.h"
+
+static bool is_create(const ddl_statement *st)
+{
+    return strncasecmp(st->source->text, "CREATE", 6) == 0;
+}
+
+/* CREATE EXTENSION of one the server lacks: -1 and a diag naming it and its package. */
+static int check_extension(pg_backend *p, const ddl_statement *st, const char *file,
+                           diag_list *diags)
+{
+    if (st->object != DDL_OBJECT_EXTENSION || !st->object_name || !is_create(st))
+        return 0;
+    const char *values[] = {st->object_name};
+    PGresult *result =
+        PQexecParams(p->db, "SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = $1", 1,
+                     NULL, values, NULL, NULL, 0);
+    bool missing = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 0;
+    PQclear(result);
+    if (!missing)
+        return 0;
+    diag *d = diag_add(diags, file, st->source->line, st->source->column,
+                       "the server has no extension \"%s\" (PostgreSQL %d)", st->object_name,
+                       PQserverVersion(p->db) / 10000);
+    diag_set_hint(d, "install the package that provides it on the server: %s",
+                  ddl_extension_package(st->object_name));
+    return -1;
+}
+
+int pg_run_preludes(pg_backend *p, const schema_set *schemas, int phase, diag_list *diags)
+{
+    for (size_t k = 0; k < schemas->prelude_count; k++) {
+        const ddl_file *file = &schemas->preludes[k];
+        for (size_t s = 0; s < file->statement_count; s++) {
+            const ddl_statement *st = &file->statements[s];
+            if ((int)ddl_statement_phase(st) != phase)
+                continue;
+            if (check_extension(p, st, file->display_name, diags) < 0 ||
+                pg_run_statement(p, st->source->text, st->source, file->display_name, diags) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
