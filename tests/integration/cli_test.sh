@@ -1228,6 +1228,17 @@ test_run_loads_fixtures_of_schema_qualified_table() {
 2|Globex|80.5"
 }
 
+# A foreign key checked after the rows are in names the JSON fixture's line
+# and column of the offending value, as a CSV fixture's.
+test_check_foreign_key_violation_in_json_fixture_names_line_and_column() {
+    use_case json_fixture
+    sed -i 's/"owner": 1,/"owner": 7,/' fixtures/data.json
+    run_foster check
+    assert_exit 1
+    assert_eq 'foster: error: fixtures/data.json:5:56: column "owner_id" = 7: no row of "person" has id = 7 (foreign key violation)
+hint: load the "person" row first (list its fixture in the manifest) or fix the value' "$ERR"
+}
+
 test_run_loads_django_json_fixture_into_mapped_tables() {
     # One dumpdata file feeds two tables through their model keys; the pet
     # listed before its owner still loads (tables go in dependency order), the
