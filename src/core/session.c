@@ -348,6 +348,8 @@ static foster_result provision_steps(foster_session *s)
     template_cache cache;
     bool hit = false;
     result = template_cache_fill(s, &cache, &hit);
+    if (result == FOSTER_OK && hit)
+        session_report_notes(s); /* what the copy left out holds for the cached one too */
     if (result == FOSTER_OK && !hit)
         result = session_build_from_inputs(s, &step);
     if (result != FOSTER_OK) {

@@ -1336,6 +1336,20 @@ test_run_mysql_dump_on_sqlite_loads_rows_and_notes_the_trigger() {
     assert_runtime_empty
 }
 
+test_run_tables_taken_out_of_a_whole_mariadb_dump() {
+    local manifest="$FOSTER_TEST_DATA/mysql/dump/foster.ini" # schema_dump = shop_dump.sql
+    run_foster -c "$manifest" -b sqlite run -- sh -c 'sqlite3 "$FOSTER_SQLITE_PATH" \
+        "SELECT count(*) FROM artist; SELECT group_concat(id) FROM album;
+         SELECT count(*) FROM sqlite_master WHERE type = \"index\" AND name NOT LIKE \"sqlite_%\""'
+    assert_exit 0
+    assert_eq "$(printf '3\n100,101,102,103\n4')" "$OUT" "rows of both tables; the four KEYs as indexes"
+    assert_contains "$ERR" "shop_dump.sql:56:10: trigger album_after_insert on album is not created on SQLite"
+    run_foster -c "$manifest" -b postgres check
+    assert_exit 1
+    assert_contains "$ERR" 'shop_dump.sql:2: this is MySQL DDL (the dump header "-- MariaDB dump")'
+    assert_runtime_empty
+}
+
 test_check_mysql_dump_for_a_postgresql_backend_names_file_and_line() {
     use_case mysql_dump
     run_foster -b postgres check
