@@ -117,6 +117,12 @@ static int read_our_model(drift_run *run, table_model *model)
             0)
             return -1;
     }
+    /* The types and domains of the preludes (no table matches ""). */
+    const manifest *m = &run->manifest;
+    for (size_t i = 0; i < m->prelude_count && m->prelude_paths; i++)
+        if (drift_add_schema_file(model, m->prelude_paths[i], m->prelude_paths[i], "",
+                                  &run->problems) < 0)
+            return -1;
     return 0;
 }
 

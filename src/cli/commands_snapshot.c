@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "drift_cli.h"
 #include "snapshot.h"
@@ -119,12 +120,53 @@ static int add_types(drift_run *run, const backend_kind *kind, const char *url,
     return rc;
 }
 
+/*
+ * Whether `t`'s schema file holds other tables too (the manifest's schema_dump,
+ * or a multi-table file its schema key names): one table's dump would replace
+ * them all. False after a diag naming the file.
+ */
+static bool file_is_the_tables_own(drift_run *run, const manifest_table *t)
+{
+    if (t->from_dump) {
+        diag *d = diag_add(&run->problems, run->manifest.path, t->line, 0,
+                           "table %s comes from schema_dump %s: not overwritten with one table",
+                           t->written_name, t->schema_path);
+        diag_set_hint(d,
+                      "give [table %s] a schema key naming a file of its own, or refresh "
+                      "the dump itself with pg_dump --schema-only",
+                      t->written_name);
+        return false;
+    }
+    if (access(t->schema_path, F_OK) != 0)
+        return true;
+    ddl_file file = {0};
+    diag_list ignored = DIAG_LIST_INIT;
+    const char *other = NULL;
+    if (ddl_load_file(t->schema_path, t->schema_path, &file, &ignored) == 0)
+        for (size_t k = 0; k < file.table_count && !other; k++)
+            if (strcmp(file.tables[k].name, t->name) != 0)
+                other = file.tables[k].name;
+    if (other) {
+        diag *d = diag_add(&run->problems, t->schema_path, 1, 0,
+                           "not overwritten: it creates table %s too", other);
+        diag_set_hint(d, "give [table %s] a schema key naming a file of its own", t->written_name);
+    }
+    ddl_file_free(&file);
+    diag_list_clear(&ignored);
+    return other == NULL;
+}
+
 /* New contents and states; a foreign file is a problem (exit 2, nothing written). */
 static int compare_files(drift_run *run, table_snapshot *snaps)
 {
     int rc = 0;
     for (size_t i = 0; i < run->table_count; i++) {
         const manifest_table *t = snaps[i].table;
+        if (!file_is_the_tables_own(run, t)) {
+            snaps[i].state = SNAPSHOT_FOREIGN;
+            rc = EXIT_USAGE;
+            continue;
+        }
         char *source = strbuf_format("pg_dump --schema-only -t %s", t->written_name);
         snaps[i].text =
             source ? snapshot_text(t->name, source, snaps[i].types, snaps[i].dump) : NULL;

@@ -230,6 +230,31 @@ test_snapshot_refuses_a_file_foster_does_not_know() {
     assert_contains "$ERR" "not overwritten: it is the snapshot of table trading_account"
 }
 
+test_snapshot_never_replaces_a_file_holding_other_tables() {
+    mkdir schemas
+    pg_dump --schema-only -t auth_user -t trading_account -d "$OWNER_URL" >schemas/both.sql
+    printf '[foster]\nname = drift\n[table auth_user]\nschema = both.sql\n[table trading_account]\nschema = both.sql\n' >foster.ini
+    local before
+    before=$(md5sum <schemas/both.sql)
+    run_foster snapshot --from "$OWNER_URL"
+    assert_exit 2
+    assert_contains "$ERR" "foster: error: schemas/both.sql:1: not overwritten: it creates table"
+    printf '[foster]\nname = drift\nschema_dump = both.sql\n[table auth_user]\n[table trading_account]\n' >foster.ini
+    run_foster snapshot --from "$OWNER_URL" auth_user
+    assert_exit 2
+    assert_contains "$ERR" "foster: error: foster.ini:4: table auth_user comes from schema_dump schemas/both.sql: not overwritten with one table"
+    assert_eq "$before" "$(md5sum <schemas/both.sql)" "the shared file"
+    # diff reads each table out of the dump.
+    run_foster diff --against "$OWNER_URL"
+    assert_exit 1
+    assert_contains "$OUT" " enum mood: only in the owner's database (schemas/both.sql:"
+    # ... and the types of a prelude.
+    pg_dump --schema-only -d "$OWNER_URL" | grep -A4 -E '^CREATE (TYPE|DOMAIN)' >schemas/types.sql
+    printf '[foster]\nname = drift\nschema_dump = both.sql\nprelude = types.sql\n[table auth_user]\n[table trading_account]\n' >foster.ini
+    run_foster diff --against "$OWNER_URL"
+    assert_exit 0
+}
+
 test_snapshot_overwrites_a_file_pg_dump_wrote() {
     mkdir schemas
     pg_dump --schema-only -t auth_user -d "$OWNER_URL" >schemas/auth_user.sql
