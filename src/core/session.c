@@ -175,7 +175,7 @@ bool session_usable(foster_session *s)
 }
 
 /* What was taken from a dump and why (-v), and with `notes` what SQLite leaves out. */
-static void report_schema_choices(foster_session *s, const schema_set *set, bool notes)
+void session_report_schema_choices(foster_session *s, const schema_set *set, bool notes)
 {
     for (size_t i = 0; s->options.verbose && i < set->taken_count; i++)
         session_progress(s, "taken from %s", set->taken[i]);
@@ -218,7 +218,7 @@ foster_result foster_check(foster_session *s)
     if (fixtures_check(&s->schemas, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_INPUT);
     if (s->dialect == SCHEMA_SQLITE)
-        report_schema_choices(s, &s->schemas, true);
+        session_report_schema_choices(s, &s->schemas, true);
     if (s->dialect == SCHEMA_SQLITE)
         return dry_run_in_memory(&s->schemas, &s->problems) == 0
                    ? FOSTER_OK
@@ -232,7 +232,7 @@ foster_result foster_check(foster_session *s)
     diag_list untranslatable = DIAG_LIST_INIT;
     int rc = 0;
     if (schema_set_load(&s->manifest, SCHEMA_SQLITE, &translated, &untranslatable) == 0) {
-        report_schema_choices(s, &translated, true);
+        session_report_schema_choices(s, &translated, true);
         rc = dry_run_in_memory(&translated, &s->problems);
     } else
         session_progress(s, "check: the schema does not translate to SQLite, so foreign keys "
@@ -291,44 +291,12 @@ void session_report_table(void *context, const char *table, const char *file, lo
                          str_plural(rows, "statement", "statements"), file, seconds * 1e3);
 }
 
-/* -v: the statements provisioning ran, each as "file:line: its first line". */
-static void report_statement(foster_session *s, const char *file, int line, const char *sql)
-{
-    session_progress(s, "  %s:%d: %.*s%s", file, line, (int)strcspn(sql, "\n"), sql,
-                     strchr(sql, '\n') ? " ..." : "");
-}
-
-static void report_statements(foster_session *s)
-{
-    const schema_set *set = &s->schemas;
-    report_schema_choices(s, set, false);
-    for (size_t k = 0; s->dialect != SCHEMA_SQLITE && k < set->prelude_count; k++)
-        for (size_t i = 0; i < set->preludes[k].statement_count; i++)
-            if (set->preludes[k].statements[i].kind != DDL_SKIP)
-                report_statement(s, set->preludes[k].display_name,
-                                 set->preludes[k].statements[i].source->line,
-                                 set->preludes[k].statements[i].source->text);
-    if (s->dialect == SCHEMA_SQLITE) {
-        for (size_t i = 0; i < set->sqlite.count; i++)
-            report_statement(s, set->sqlite.items[i].file, set->sqlite.items[i].line,
-                             set->sqlite.items[i].sql);
-        return;
-    }
-    for (size_t k = 0; k < set->count; k++) {
-        const ddl_file *file = &set->files[set->order[k]];
-        for (size_t i = 0; i < file->statement_count; i++)
-            if (file->statements[i].kind != DDL_SKIP)
-                report_statement(s, file->display_name, file->statements[i].source->line,
-                                 file->statements[i].source->text);
-    }
-}
-
-static bool interrupted(const foster_session *s)
+bool session_interrupted(const foster_session *s)
 {
     return s->options.interrupt && *s->options.interrupt;
 }
 
-static foster_result stop_interrupted(foster_session *s)
+foster_result session_stop_interrupted(foster_session *s)
 {
     diag_set_kind(diag_add(&s->problems, NULL, 0, 0, "interrupted while provisioning"),
                   DIAG_INTERRUPTED);
@@ -358,40 +326,6 @@ static foster_result start_server(foster_session *s)
     return s->record.server && session_write_record(s) == 0 ? FOSTER_OK : FOSTER_ERROR_SYSTEM;
 }
 
-/*
- * Creates the tables and loads the fixtures (the database made from its
- * inputs, not from a cached template). *step: when loading began.
- */
-static foster_result build_from_inputs(foster_session *s, double *step)
-{
-    backend *b = s->backend;
-    if (b->ops->create_tables(b, &s->schemas, &s->problems) < 0)
-        return FOSTER_ERROR_DATABASE;
-    strbuf names = STRBUF_INIT;
-    for (size_t k = 0; k < s->schemas.count; k++)
-        strbuf_appendf(&names, "%s%s", k ? ", " : "", s->manifest.tables[s->schemas.order[k]].name);
-    session_progress(s, "created %zu %s in %.1f ms: %s", s->schemas.count,
-                     str_plural((long long)s->schemas.count, "table", "tables"),
-                     (monotonic_seconds() - *step) * 1e3, strbuf_str(&names));
-    strbuf_free(&names);
-    session_report_notes(s);
-    if (s->options.verbose)
-        report_statements(s);
-    if (interrupted(s))
-        return stop_interrupted(s);
-    *step = monotonic_seconds();
-    fixtures_loader loader = {.backend = b,
-                              .schemas = &s->schemas,
-                              .report = session_report_table,
-                              .tick = session_report_tick,
-                              .report_context = s,
-                              .interrupt = s->options.interrupt,
-                              .finish_schema = true};
-    if (fixtures_load_manifest(&loader, &s->problems) < 0)
-        return loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
-    return FOSTER_OK;
-}
-
 static foster_result provision_steps(foster_session *s)
 {
     backend *b = s->backend;
@@ -409,20 +343,23 @@ static foster_result provision_steps(foster_session *s)
         return FOSTER_ERROR_SYSTEM;
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
 
+    session_report_notes(s); /* what the schema lost on this engine: built or copied */
     double step = monotonic_seconds();
     template_cache cache;
     bool hit = false;
     result = template_cache_fill(s, &cache, &hit);
+    if (result == FOSTER_OK && hit)
+        session_report_notes(s); /* what the copy left out holds for the cached one too */
     if (result == FOSTER_OK && !hit)
-        result = build_from_inputs(s, &step);
+        result = session_build_from_inputs(s, &step);
     if (result != FOSTER_OK) {
         template_cache_close(&cache);
         return result;
     }
     double loaded = monotonic_seconds();
-    if (b->ops->snapshot(b, &s->problems) < 0 || interrupted(s)) {
+    if (b->ops->snapshot(b, &s->problems) < 0 || session_interrupted(s)) {
         template_cache_close(&cache);
-        return interrupted(s) ? stop_interrupted(s) : FOSTER_ERROR_DATABASE;
+        return session_interrupted(s) ? session_stop_interrupted(s) : FOSTER_ERROR_DATABASE;
     }
     if (!hit)
         template_cache_store(s, &cache);

@@ -63,6 +63,18 @@ bool session_usable(foster_session *s);
 const char *session_server_conninfo(const foster_session *s);
 /* What the session's kind is given to make or reach a backend (borrows from `s`). */
 backend_setup session_setup(const foster_session *s);
+/* Whether foster_options.interrupt says stop. */
+bool session_interrupted(const foster_session *s);
+/* Adds "interrupted while provisioning" and returns FOSTER_ERROR_INTERRUPTED. */
+foster_result session_stop_interrupted(foster_session *s);
+/* -v: which schema files the session chose (and, with `notes`, what they lost). */
+void session_report_schema_choices(foster_session *s, const schema_set *set, bool notes);
+/*
+ * Creates the tables and loads the fixtures of the session's schemas into its
+ * backend (session_build.c); *step: when the step began, then when loading
+ * began. FOSTER_OK, or the failure with its diags.
+ */
+foster_result session_build_from_inputs(foster_session *s, double *step);
 /*
  * Reads and resolves the manifest at s->manifest_path (not its schema files)
  * and checks its URLs: foster_open's first step, or a record-only session's

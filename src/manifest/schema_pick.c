@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ddl_select.h"
+#include "myddl.h"
 #include "process.h"
 #include "schema_internal.h"
 #include "schema_source.h"
@@ -113,7 +114,11 @@ static int copy_statements(const ddl_file *from, const size_t *indexes, size_t c
         }
         script.count++;
     }
-    return ddl_analyze(&script, from->display_name, out, diags);
+    if (from->dialect == SQL_DIALECT_MYSQL)
+        return my_ddl_analyze(&script, from->display_name, out, diags);
+    int rc = ddl_analyze(&script, from->display_name, out, diags);
+    out->dialect = from->dialect;
+    return rc;
 }
 
 static int remember_reason(schema_set *set, const char *file, const char *reason)
@@ -200,7 +205,7 @@ int schema_take_table(schema_set *set, size_t index, diag_list *diags)
     ddl_file *file = &set->files[index];
     if (schema_read_file(set->manifest, table->schema_path, false, set->dialect, file, diags) < 0)
         return -1;
-    if (file->dialect == SQL_DIALECT_MYSQL || file->table_count <= 1)
+    if (file->table_count <= 1)
         return 0; /* one table: all of it, as written */
     ddl_file_free(file);
     return schema_pick_table(set, index, diags);

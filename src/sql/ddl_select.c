@@ -11,18 +11,8 @@
 int ddl_select_table(const ddl_file *file, const char *table, const char *manifest_path,
                      int manifest_line, ddl_selection *out, diag_list *diags)
 {
-    if (file->dialect == SQL_DIALECT_MYSQL) {
-        diag *d = diag_add(diags, file->display_name, 0, 0,
-                           "taking table \"%s\" out of a file of several MySQL tables is not "
-                           "supported yet",
-                           table);
-        diag_set_hint(d,
-                      "give the table a schema file of its own (schema = FILE in [table %s] "
-                      "of %s)",
-                      table, manifest_path);
-        (void)manifest_line;
-        return -1;
-    }
+    if (file->dialect == SQL_DIALECT_MYSQL)
+        return ddl_select_table_mysql(file, table, manifest_path, manifest_line, out, diags);
     return ddl_select_table_postgres(file, table, manifest_path, manifest_line, out, diags);
 }
 

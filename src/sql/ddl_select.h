@@ -46,6 +46,15 @@ int ddl_select_table(const ddl_file *file, const char *table, const char *manife
 int ddl_select_table_postgres(const ddl_file *file, const char *table, const char *manifest_path,
                               int manifest_line, ddl_selection *out, diag_list *diags);
 
+/*
+ * The MySQL reading of ddl_select_table (myddl_select.c): the table's
+ * CREATE TABLE, the ALTER TABLEs and CREATE INDEXes on it and its triggers,
+ * in the file's order; nothing is support (MySQL has no types, domains or
+ * sequences a table needs). Same returns.
+ */
+int ddl_select_table_mysql(const ddl_file *file, const char *table, const char *manifest_path,
+                           int manifest_line, ddl_selection *out, diag_list *diags);
+
 /* The table `name` is a partition of in `file` (normalised), or NULL. */
 const char *ddl_partition_parent(const ddl_file *file, const char *name);
 

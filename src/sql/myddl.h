@@ -64,20 +64,6 @@ int my_ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, 
 /* Reads `path` and analyses it. Same returns; -1 with a diag when it cannot be read. */
 int my_ddl_load_file(const char *path, const char *display_name, ddl_file *out, diag_list *diags);
 
-/*
- * The statements of table `table` (normalised) out of `file`, a MySQL file of
- * many tables (the owner's whole dump, [foster] schema_dump): its CREATE
- * TABLE, the ALTER TABLEs and CREATE INDEXes on it and its triggers, as
- * indexes into file->statements in the file's order (*picked, a new array
- * the caller frees; *count of them). Nothing else is needed: MySQL has no
- * types, domains or sequences a table depends on, and the tables a trigger
- * writes are the manifest's to list. Returns 0, or -1 after a diag at
- * `manifest_path`:`manifest_line` when the file does not create the table
- * (or memory ran out).
- */
-int my_ddl_select_table(const ddl_file *file, const char *table, const char *manifest_path,
-                        int manifest_line, size_t **picked, size_t *count, diag_list *diags);
-
 /* ---- the elements of a CREATE TABLE, for the translators ---- */
 
 typedef enum my_element_kind {

@@ -2,14 +2,16 @@
  * fuzz_myddl.c — libFuzzer target for the MySQL schema path: any bytes, as
  * one MySQL schema file, through dialect detection, my_sql_split in both
  * modes (every statement through my_sql_tokenize and sql_token_identifier),
- * my_ddl_analyze_text and translate_mysql_sqlite. A failure must come with a
- * diag; everything is freed whatever the result.
+ * my_ddl_analyze_text, every table chosen out of the file (ddl_select_table)
+ * and translate_mysql_sqlite. A failure must come with a diag; everything is
+ * freed whatever the result.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "ddl.h"
+#include "ddl_select.h"
 #include "diag.h"
 #include "myddl.h"
 #include "mysplit.h"
@@ -50,6 +52,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diag_list diags = DIAG_LIST_INIT;
     ddl_file file = {0};
     if (my_ddl_analyze_text(text, size, "fuzz.sql", &file, &diags) == 0) {
+        for (size_t t = 0; t < file.table_count; t++) {
+            ddl_selection picked = {0};
+            if (ddl_select_table(&file, file.tables[t].name, "foster.ini", 1, &picked, &diags) < 0)
+                abort(); /* the file creates the table: choosing it cannot fail */
+            ddl_selection_free(&picked);
+        }
         const ddl_file *files[] = {&file};
         sqlite_script translated = {0};
         translate_notes notes = {0};

@@ -1228,6 +1228,17 @@ test_run_loads_fixtures_of_schema_qualified_table() {
 2|Globex|80.5"
 }
 
+# A foreign key checked after the rows are in names the JSON fixture's line
+# and column of the offending value, as a CSV fixture's.
+test_check_foreign_key_violation_in_json_fixture_names_line_and_column() {
+    use_case json_fixture
+    sed -i 's/"owner": 1,/"owner": 7,/' fixtures/data.json
+    run_foster check
+    assert_exit 1
+    assert_eq 'foster: error: fixtures/data.json:5:56: column "owner_id" = 7: no row of "person" has id = 7 (foreign key violation)
+hint: load the "person" row first (list its fixture in the manifest) or fix the value' "$ERR"
+}
+
 test_run_loads_django_json_fixture_into_mapped_tables() {
     # One dumpdata file feeds two tables through their model keys; the pet
     # listed before its owner still loads (tables go in dependency order), the
@@ -1322,6 +1333,20 @@ test_run_mysql_dump_on_sqlite_loads_rows_and_notes_the_trigger() {
     run_foster -v run -- true
     assert_contains "$ERR" "foster: note: schemas/record.sql:14:63: ON UPDATE of record.updated_at left out"
     assert_project_unchanged
+    assert_runtime_empty
+}
+
+test_run_tables_taken_out_of_a_whole_mariadb_dump() {
+    local manifest="$FOSTER_TEST_DATA/mysql/dump/foster.ini" # schema_dump = shop_dump.sql
+    run_foster -c "$manifest" -b sqlite run -- sh -c 'sqlite3 "$FOSTER_SQLITE_PATH" \
+        "SELECT count(*) FROM artist; SELECT group_concat(id) FROM album;
+         SELECT count(*) FROM sqlite_master WHERE type = \"index\" AND name NOT LIKE \"sqlite_%\""'
+    assert_exit 0
+    assert_eq "$(printf '3\n100,101,102,103\n4')" "$OUT" "rows of both tables; the four KEYs as indexes"
+    assert_contains "$ERR" "shop_dump.sql:56:10: trigger album_after_insert on album is not created on SQLite"
+    run_foster -c "$manifest" -b postgres check
+    assert_exit 1
+    assert_contains "$ERR" 'shop_dump.sql:2: this is MySQL DDL (the dump header "-- MariaDB dump")'
     assert_runtime_empty
 }
 

@@ -13,6 +13,7 @@
 
 #include "ddl.h"
 #include "ddl_phase.h"
+#include "ddl_select.h"
 #include "manifest.h"
 #include "myddl.h"
 #include "schema.h"
@@ -303,20 +304,22 @@ START_TEST(one_table_out_of_a_whole_dump)
     ddl_file dump;
     load_ok("mysql/shop_dump.sql", &dump); /* mariadb-dump --no-data --triggers shop */
     ck_assert_uint_eq(dump.table_count, 3);
-    size_t *picked = NULL, count = 0;
+    ddl_selection picked = {0};
     diag_list diags = DIAG_LIST_INIT;
-    ck_assert_int_eq(my_ddl_select_table(&dump, "album", "foster.ini", 3, &picked, &count, &diags),
-                     0);
-    ck_assert_uint_eq(count, 3); /* the CREATE TABLE and both triggers, in the dump's order */
-    ck_assert_int_eq(dump.statements[picked[0]].kind, DDL_CREATE_TABLE);
-    ck_assert_int_eq(dump.statements[picked[0]].source->line, 26);
-    ck_assert_int_eq(dump.statements[picked[1]].kind, DDL_CREATE_TRIGGER);
-    ck_assert_int_eq(dump.statements[picked[2]].kind, DDL_CREATE_TRIGGER);
-    ck_assert_int_lt(picked[1], picked[2]);
+    ck_assert_int_eq(ddl_select_table(&dump, "album", "foster.ini", 3, &picked, &diags), 0);
+    ck_assert_uint_eq(picked.count, 3); /* the CREATE TABLE and both triggers, in order */
+    const ddl_statement *first = &dump.statements[picked.items[0].statement];
+    ck_assert_int_eq(first->kind, DDL_CREATE_TABLE);
+    ck_assert_int_eq(first->source->line, 26);
+    for (size_t k = 1; k < 3; k++) {
+        ck_assert_int_eq(dump.statements[picked.items[k].statement].kind, DDL_CREATE_TRIGGER);
+        ck_assert(!picked.items[k].support && !picked.items[k].reason);
+    }
+    ck_assert_int_lt(picked.items[1].statement, picked.items[2].statement);
     /* the picked statements, copied, read as a file of their own (lines kept) */
-    sql_script copies = {calloc(count, sizeof *copies.items), count};
-    for (size_t k = 0; k < count; k++) {
-        copies.items[k] = *dump.statements[picked[k]].source;
+    sql_script copies = {calloc(picked.count, sizeof *copies.items), picked.count};
+    for (size_t k = 0; k < picked.count; k++) {
+        copies.items[k] = *dump.statements[picked.items[k].statement].source;
         copies.items[k].text = strdup(copies.items[k].text);
     }
     ddl_file album;
@@ -328,20 +331,18 @@ START_TEST(one_table_out_of_a_whole_dump)
     ck_assert_int_eq(album.statements[0].source->line, 26);
     ck_assert_int_eq(album.statements[2].kind, DDL_CREATE_TRIGGER);
     ddl_file_free(&album);
-    free(picked);
-    ck_assert_int_eq(my_ddl_select_table(&dump, "artist", "foster.ini", 3, &picked, &count, &diags),
-                     0);
-    ck_assert_uint_eq(count, 1);
-    ck_assert_str_eq(dump.statements[picked[0]].table, "artist");
-    free(picked);
-    ck_assert_int_eq(my_ddl_select_table(&dump, "label", "foster.ini", 7, &picked, &count, &diags),
-                     -1);
-    ck_assert_uint_eq(count, 0);
+    ddl_selection_free(&picked);
+    ck_assert_int_eq(ddl_select_table(&dump, "artist", "foster.ini", 3, &picked, &diags), 0);
+    ck_assert_uint_eq(picked.count, 1);
+    ck_assert_str_eq(dump.statements[picked.items[0].statement].table, "artist");
+    ddl_selection_free(&picked);
+    ck_assert_int_eq(ddl_select_table(&dump, "label", "foster.ini", 7, &picked, &diags), -1);
+    ck_assert_uint_eq(picked.count, 0);
     ck_assert_uint_eq(diags.count, 1);
     ck_assert_str_eq(diags.items[0].file, "foster.ini");
     ck_assert_int_eq(diags.items[0].line, 7);
     ck_assert_str_eq(diags.items[0].message, "mysql/shop_dump.sql does not create table \"label\"");
-    free(picked);
+    ddl_selection_free(&picked);
     diag_list_clear(&diags);
     ddl_file_free(&dump);
 }
@@ -436,6 +437,46 @@ START_TEST(dialect_key_reads_a_file_that_does_not_tell)
 }
 END_TEST
 
+START_TEST(schema_dump_of_a_whole_mysql_database)
+{
+    manifest m;
+    load_manifest("mysql/dump/foster.ini", &m); /* schema_dump = shop_dump.sql */
+    schema_set set = {0};
+    diag_list diags = DIAG_LIST_INIT;
+    int rc = schema_set_load(&m, SCHEMA_MYSQL, &set, &diags);
+    if (rc)
+        diag_list_print(&diags, "error", stderr);
+    ck_assert_int_eq(rc, 0);
+    /* each table gets its own statements: album its CREATE TABLE and both triggers */
+    const size_t statements[] = {1, 3, 1};
+    for (size_t i = 0; i < set.count; i++) {
+        ck_assert_int_eq(set.files[i].dialect, SQL_DIALECT_MYSQL);
+        ck_assert_uint_eq(set.files[i].statement_count, statements[i]);
+        ck_assert_uint_eq(set.files[i].table_count, 1);
+        ck_assert_ptr_nonnull(schema_set_table(&set, i));
+    }
+    ck_assert_int_eq(set.files[1].statements[0].source->line, 26);
+    ck_assert_int_eq(set.files[1].statements[2].kind, DDL_CREATE_TRIGGER);
+    ck_assert(set.cyclic[0] && set.cyclic[1] && !set.cyclic[2]);
+    ck_assert_uint_eq(set.prelude_count, 0); /* nothing taken as support */
+    schema_set_free(&set);
+
+    ck_assert_int_eq(schema_set_load(&m, SCHEMA_SQLITE, &set, &diags), 0);
+    ck_assert_uint_eq(set.sqlite.count, 7);      /* three tables, four indexes */
+    ck_assert_uint_eq(set.notes.notes.count, 2); /* the two triggers */
+    schema_set_free(&set);
+
+    ck_assert_int_eq(schema_set_load(&m, SCHEMA_POSTGRES, &set, &diags), -1);
+    ck_assert_uint_ge(diags.count, 1);
+    ck_assert_msg(strstr(diags.items[0].file, "shop_dump.sql") && diags.items[0].line == 2 &&
+                      strstr(diags.items[0].message, "this is MySQL DDL"),
+                  "%s:%d: %s", diags.items[0].file, diags.items[0].line, diags.items[0].message);
+    schema_set_free(&set);
+    diag_list_clear(&diags);
+    manifest_free(&m);
+}
+END_TEST
+
 START_TEST(dialect_key_overrides_detection)
 {
     const char *ini = "[foster]\ndialect = mysql\n[table t]\n";
@@ -475,6 +516,7 @@ int main(void)
     tcase_add_test(schema, a_dump_of_the_other_dialect_is_refused);
     tcase_add_test(schema, dialect_key_overrides_detection);
     tcase_add_test(schema, dialect_key_reads_a_file_that_does_not_tell);
+    tcase_add_test(schema, schema_dump_of_a_whole_mysql_database);
     suite_add_tcase(suite, schema);
     SRunner *runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
