@@ -15,6 +15,7 @@
 
 #include "mysplit.h"
 #include "translate_mysql_internal.h"
+#include "translate_refusal.h"
 
 /* ---- reporting ---- */
 
@@ -26,25 +27,12 @@ static const sql_token *token(const my_translator *tr, size_t i)
 
 void my_report(my_translator *tr, size_t i, const char *fmt, ...)
 {
-    const sql_token *at = token(tr, i);
     tr->failed = true;
     va_list args;
     va_start(args, fmt);
-    diag *d = diag_addv(&tr->diags, tr->file->display_name, at->line, at->column, fmt, args);
-    va_end(args);
-    if (!d) {
+    if (!translate_refusal(&tr->diags, tr->file->display_name, token(tr, i), fmt, args))
         tr->out_of_memory = true;
-        return;
-    }
-    diag_set_kind(d, DIAG_BAD_INPUT);
-    const char *name = tr->file->display_name;
-    size_t stem = strlen(name);
-    if (stem >= 4 && strcmp(name + stem - 4, ".sql") == 0)
-        stem -= 4;
-    diag_set_hint(d,
-                  "write a SQLite version of this table in %.*s.sqlite.sql; foster uses it "
-                  "instead of %s on SQLite",
-                  (int)stem, name, name);
+    va_end(args);
 }
 
 void my_note(my_translator *tr, size_t i, bool always, const char *fmt, ...)

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "translate_refusal.h"
 #include "translate_sqlite_internal.h"
 
 /* ---- reporting ----------------------------------------------------------- */
@@ -30,20 +31,9 @@ void translate_report(translator *tr, const sql_token *at, const char *fmt, ...)
     tr->failed = true;
     va_list args;
     va_start(args, fmt);
-    diag *d = diag_addv(&tr->diags, tr->file->display_name, at->line, at->column, fmt, args);
-    va_end(args);
-    if (!d) {
+    if (!translate_refusal(&tr->diags, tr->file->display_name, at, fmt, args))
         tr->out_of_memory = true;
-        return;
-    }
-    const char *name = tr->file->display_name;
-    size_t stem = strlen(name);
-    if (stem >= 4 && strcmp(name + stem - 4, ".sql") == 0)
-        stem -= 4;
-    diag_set_hint(d,
-                  "write a SQLite version of this table in %.*s.sqlite.sql; foster uses it "
-                  "instead of %s on SQLite",
-                  (int)stem, name, name);
+    va_end(args);
 }
 
 /* Reports the token at the cursor as one this translator does not expect. */
