@@ -198,4 +198,23 @@ typedef struct backend_kind {
 /* Formats one gc line and hands it to gc->say. */
 void backend_gc_say(backend_gc *gc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* What a database's marker says, as gc judges a marked database no record claims. */
+typedef struct backend_marked {
+    const char *run_id;
+    bool name_fits; /* named as foster names run_id's databases */
+    bool kept;
+    long uid; /* < 0: the marker does not say */
+    const char *dir, *boot, *pidns, *host;
+    long pid;
+} backend_marked;
+
+/*
+ * Why gc must leave the marked database `m` describes, or NULL when it is
+ * abandoned (docs/safety.md): named as foster names its run's databases, not
+ * kept, made by this runtime directory on this host, boot and PID namespace,
+ * by a process that is dead. Into `why` (a message of `size` bytes).
+ */
+const char *backend_gc_must_leave(const backend_gc *gc, const backend_marked *m, char *why,
+                                  size_t size);
+
 #endif

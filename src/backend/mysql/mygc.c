@@ -64,38 +64,18 @@ static void free_marked(my_marked *d)
     free(d->dir);
 }
 
-/* Why `d` must stay, into `why`; NULL when it is abandoned. */
+/* Why gc must leave `d` (backend_gc_must_leave), or NULL when it is abandoned. */
 static const char *cannot_prove_abandoned(const backend_gc *gc, const my_marked *d, char *why,
                                           size_t size)
 {
-    process_identity me;
-    process_identity_get(&me);
-    char *directory = realpath(gc->setup->runtime_dir, NULL);
     char *expected = strbuf_format("_%s", d->run_id ? d->run_id : "?");
-    bool named = expected && d->name && strstr(d->name, expected);
-    if (!d->run_id || !named)
-        snprintf(why, size, "its name is not one foster gives run %s (renamed?)",
-                 d->run_id ? d->run_id : "?");
-    else if (d->kept)
-        snprintf(why, size, "kept by `foster up` (run %s, runtime directory %s)", d->run_id,
-                 d->dir ? d->dir : "?");
-    else if (!d->dir || !d->boot || !d->pidns || !d->host)
-        snprintf(why, size, "its marker names no runtime directory");
-    else if (strcmp(d->host, me.host) != 0)
-        snprintf(why, size, "made on host %s", d->host);
-    else if (strcmp(d->pidns, me.pid_ns) != 0)
-        snprintf(why, size, "made in another PID namespace (%s)", d->pidns);
-    else if (strcmp(d->boot, me.boot_id) != 0)
-        snprintf(why, size, "made before this machine last booted");
-    else if (!directory || strcmp(d->dir, directory) != 0)
-        snprintf(why, size, "made by the runtime directory %s, not this one", d->dir);
-    else if (d->pid <= 0 || gc->alive((pid_t)d->pid))
-        snprintf(why, size, "its foster process %ld still runs", d->pid);
-    else
-        why = NULL;
-    free(directory);
+    backend_marked m = {d->run_id, expected && d->name && strstr(d->name, expected),
+                        d->kept,   -1,
+                        d->dir,    d->boot,
+                        d->pidns,  d->host,
+                        d->pid};
     free(expected);
-    return why;
+    return backend_gc_must_leave(gc, &m, why, size);
 }
 
 static const char list_sql[] =

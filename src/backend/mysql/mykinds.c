@@ -46,11 +46,10 @@ static backend *mysql_make(const backend_setup *setup, char **server, diag_list 
     return b;
 }
 
-static backend_attach_result mysql_attach(const backend_setup *setup, const backend_run *run,
-                                          backend **out, char **target, diag_list *diags)
+/* The run's database on the backend *out (NULL when memory ran out): owned, its URL the target. */
+static backend_attach_result attached(const backend_setup *setup, const backend_run *run,
+                                      backend **out, char **target, diag_list *diags)
 {
-    int line;
-    *out = backend_mysql_new(server_of(setup, &line), NULL, 0);
     *target = run->url ? strdup(run->url) : NULL;
     if (!*out || !*target) {
         if (*out)
@@ -63,6 +62,14 @@ static backend_attach_result mysql_attach(const backend_setup *setup, const back
     }
     backend_mysql_set_owner(*out, setup->runtime_dir, run->run_id);
     return BACKEND_ATTACHED;
+}
+
+static backend_attach_result mysql_attach(const backend_setup *setup, const backend_run *run,
+                                          backend **out, char **target, diag_list *diags)
+{
+    int line;
+    *out = backend_mysql_new(server_of(setup, &line), NULL, 0);
+    return attached(setup, run, out, target, diags);
 }
 
 static bool mysql_takes_url(const char *url)
@@ -208,18 +215,7 @@ static backend_attach_result cluster_attach(const backend_setup *setup, const ba
         return rc == 0 ? BACKEND_GONE : BACKEND_FAILED;
     }
     *out = backend_mysql_on_cluster(cluster);
-    *target = run->url ? strdup(run->url) : NULL;
-    if (!*out || !*target) {
-        if (*out)
-            (*out)->ops->free(*out);
-        *out = NULL;
-        free(*target);
-        *target = NULL;
-        diag_add(diags, NULL, 0, 0, "out of memory");
-        return BACKEND_FAILED;
-    }
-    backend_mysql_set_owner(*out, setup->runtime_dir, run->run_id);
-    return BACKEND_ATTACHED;
+    return attached(setup, run, out, target, diags);
 }
 
 static void cluster_stop_recorded(const backend_run *run)

@@ -18,39 +18,16 @@
 #include "pgsource.h"
 #include "strbuf.h"
 
-/*
- * Why gc must leave marked database `d` that no record here claims, or NULL
- * when it is abandoned: named as foster names its run's databases, not kept,
- * made by this runtime directory on this host, boot and PID namespace, by a
- * process that is dead. Into `why` (a message of `size` bytes).
- */
+/* Why gc must leave marked database `d` (backend_gc_must_leave), or NULL. */
 static const char *cannot_prove_abandoned(const backend_gc *gc, const pg_marked_database *d,
                                           char *why, size_t size)
 {
-    process_identity me;
-    process_identity_get(&me);
-    char *directory = realpath(gc->setup->runtime_dir, NULL);
-    if (!pg_marker_name_fits(d->name, d->run_id))
-        snprintf(why, size, "its name is not one foster gives run %s (renamed?)", d->run_id);
-    else if (d->kept)
-        snprintf(why, size, "kept by `foster up` (run %s, uid %ld, runtime directory %s)",
-                 d->run_id, d->uid, d->dir ? d->dir : "?");
-    else if (!d->dir || !d->boot || !d->pidns)
-        snprintf(why, size, "its marker (of an older foster) names no runtime directory");
-    else if (strcmp(d->host, me.host) != 0)
-        snprintf(why, size, "made on host %s", d->host);
-    else if (strcmp(d->pidns, me.pid_ns) != 0)
-        snprintf(why, size, "made in another PID namespace (%s)", d->pidns);
-    else if (strcmp(d->boot, me.boot_id) != 0)
-        snprintf(why, size, "made before this machine last booted");
-    else if (!directory || strcmp(d->dir, directory) != 0)
-        snprintf(why, size, "made by the runtime directory %s, not this one", d->dir);
-    else if (d->pid <= 0 || gc->alive(d->pid))
-        snprintf(why, size, "its foster process %ld still runs", (long)d->pid);
-    else
-        why = NULL;
-    free(directory);
-    return why;
+    backend_marked m = {d->run_id,   pg_marker_name_fits(d->name, d->run_id),
+                        d->kept,     d->uid,
+                        d->dir,      d->boot,
+                        d->pidns,    d->host,
+                        (long)d->pid};
+    return backend_gc_must_leave(gc, &m, why, size);
 }
 
 /*
