@@ -179,12 +179,8 @@ void session_report_schema_choices(foster_session *s, const schema_set *set, boo
 {
     for (size_t i = 0; s->options.verbose && i < set->taken_count; i++)
         session_progress(s, "taken from %s", set->taken[i]);
-    for (size_t i = 0; notes && i < set->notes.notes.count; i++) {
-        char *line = diag_format(&set->notes.notes.items[i]);
-        if (line)
-            session_progress(s, "note: %s", line);
-        free(line);
-    }
+    if (notes)
+        session_report_notes_of(s, &set->notes);
 }
 
 /* Loads everything into SQLite in memory: the whole load, without a server. */

@@ -50,8 +50,10 @@ struct foster_session {
 };
 
 /* Shared by the files behind foster.h (session.c, existing.c, isolation.c). */
-/* Prints what the SQLite translation left out: notes always, details with -v. */
+/* Prints what the SQLite translation left out (the session's, or `notes`): notes always,
+ * details with -v. */
 void session_report_notes(foster_session *s);
+void session_report_notes_of(foster_session *s, const translate_notes *notes);
 
 void session_progress(foster_session *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -93,10 +93,13 @@ void foster_problem_location(const foster_session *s, size_t index, const char *
     *column = d->column;
 }
 
-/* What the schema's translation left out: its notes always, its details with -v. */
 void session_report_notes(foster_session *s)
 {
-    const translate_notes *notes = &s->schemas.notes;
+    session_report_notes_of(s, &s->schemas.notes);
+}
+
+void session_report_notes_of(foster_session *s, const translate_notes *notes)
+{
     for (int verbose = 0; verbose < 2; verbose++) {
         const diag_list *list = verbose ? &notes->details : &notes->notes;
         for (size_t i = 0; (!verbose || s->options.verbose) && i < list->count; i++) {

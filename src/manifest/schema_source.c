@@ -109,7 +109,7 @@ int schema_translate_sqlite(const ddl_file *const *files, size_t count, sqlite_s
             postgres[postgres_count++] = files[i];
     }
     if (rc == 0)
-        rc = translate_sqlite(postgres, postgres_count, out, notes ? &notes->notes : NULL, diags);
+        rc = translate_sqlite(postgres, postgres_count, out, notes, diags);
     sqlite_script more = {0};
     if (mysql_count && translate_mysql_sqlite(mysql, mysql_count, &more, notes, diags) < 0)
         rc = -1;

@@ -481,9 +481,3 @@ int translate_mysql_sqlite(const ddl_file *const *files, size_t file_count, sqli
     diag_list_clear(&tr.diags);
     return rc;
 }
-
-void translate_notes_clear(translate_notes *notes)
-{
-    diag_list_clear(&notes->notes);
-    diag_list_clear(&notes->details);
-}

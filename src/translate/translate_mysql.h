@@ -52,13 +52,6 @@
 #include "diag.h"
 #include "translate_sqlite.h"
 
-/* What a translation left out, for the user: `notes` always shown (triggers not
- * created), `details` shown with -v (clauses dropped). Each names file and line. */
-typedef struct translate_notes {
-    diag_list notes;
-    diag_list details;
-} translate_notes;
-
 /*
  * Translates `file_count` MySQL files (analysed by myddl.h) into `out`: the
  * CREATE TABLEs in the order given, then the indexes. Returns 0, or -1
@@ -68,7 +61,5 @@ typedef struct translate_notes {
  */
 int translate_mysql_sqlite(const ddl_file *const *files, size_t file_count, sqlite_script *out,
                            translate_notes *notes, diag_list *diags);
-
-void translate_notes_clear(translate_notes *notes);
 
 #endif

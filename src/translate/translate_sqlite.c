@@ -55,7 +55,7 @@ void translate_note(translator *tr, const sql_token *at, const char *fmt, ...)
         return;
     va_list args;
     va_start(args, fmt);
-    diag *d = diag_addv(tr->notes, tr->file->display_name, at->line, at->column, fmt, args);
+    diag *d = diag_addv(&tr->notes->notes, tr->file->display_name, at->line, at->column, fmt, args);
     va_end(args);
     if (!d)
         tr->out_of_memory = true;
@@ -66,6 +66,12 @@ bool translate_note_memory(translator *tr, bool ok)
     if (!ok)
         tr->out_of_memory = true;
     return ok;
+}
+
+void translate_notes_clear(translate_notes *notes)
+{
+    diag_list_clear(&notes->notes);
+    diag_list_clear(&notes->details);
 }
 
 /* Grows an array to hold one more item; returns it (maybe moved) or NULL. */
@@ -151,6 +157,38 @@ static void other_statement(translator *tr, const sql_tokens *tokens)
     free(text);
 }
 
+/*
+ * Ownership and comments: skipped on every engine (a throwaway copy has the
+ * owner's roles nowhere), and on SQLite named with -v, statement by statement:
+ * "not run on SQLite: COMMENT ON TABLE film", "... ALTER TABLE film OWNER TO
+ * dvd". Other skipped statements (SET, GRANT, psql meta-commands) say nothing.
+ */
+static void skipped_statement(translator *tr, const sql_tokens *tokens)
+{
+    if (!tr->notes || tokens->count < 3)
+        return;
+    const sql_token *first = &tokens->items[0];
+    size_t end = 0;
+    for (size_t i = 3; sql_token_is(first, "COMMENT") && !end && i < tokens->count; i++)
+        if (sql_token_is(&tokens->items[i], "IS")) /* COMMENT ON TABLE name IS ... */
+            end = i;
+    for (size_t i = 1; !end && sql_token_is(first, "ALTER") && i + 2 < tokens->count; i++)
+        if (sql_token_is(&tokens->items[i], "OWNER") && sql_token_is(&tokens->items[i + 1], "TO"))
+            end = i + 3;
+    if (!end)
+        return;
+    strbuf text = STRBUF_INIT;
+    for (size_t i = 0; i < end; i++) {
+        if (i && !is_punct(&tokens->items[i], '.') && !is_punct(&tokens->items[i - 1], '.'))
+            strbuf_append_char(&text, ' ');
+        strbuf_append(&text, tokens->items[i].start, tokens->items[i].length);
+    }
+    if (!text.failed && !diag_add(&tr->notes->details, tr->file->display_name, first->line,
+                                  first->column, "not run on SQLite: %s", strbuf_str(&text)))
+        tr->out_of_memory = true;
+    strbuf_free(&text);
+}
+
 /* ---- the passes ---------------------------------------------------------- */
 
 typedef enum pass { PASS_TABLES, PASS_CHANGES } pass;
@@ -158,8 +196,9 @@ typedef enum pass { PASS_TABLES, PASS_CHANGES } pass;
 static void translate_statement(translator *tr, const ddl_statement *statement, pass pass)
 {
     ddl_kind kind = statement->kind;
-    bool wanted = pass == PASS_TABLES ? (kind == DDL_CREATE_TABLE || kind == DDL_OTHER)
-                                      : (kind == DDL_ALTER_TABLE || kind == DDL_CREATE_INDEX);
+    bool wanted = pass == PASS_TABLES
+                      ? (kind == DDL_CREATE_TABLE || kind == DDL_OTHER || kind == DDL_SKIP)
+                      : (kind == DDL_ALTER_TABLE || kind == DDL_CREATE_INDEX);
     if (!wanted || statement->source->is_meta)
         return;
     sql_tokens tokens = {0};
@@ -173,6 +212,8 @@ static void translate_statement(translator *tr, const ddl_statement *statement, 
             translate_create_table(tr, statement, &tokens);
         else if (kind == DDL_OTHER)
             other_statement(tr, &tokens);
+        else if (kind == DDL_SKIP)
+            skipped_statement(tr, &tokens);
         else if (kind == DDL_ALTER_TABLE)
             translate_alter_table(tr, &tokens);
         else
@@ -243,7 +284,7 @@ static bool emit_tables(translator *tr, sqlite_script *out)
 }
 
 int translate_sqlite(const ddl_file *const *files, size_t file_count, sqlite_script *out,
-                     diag_list *notes, diag_list *diags)
+                     translate_notes *notes, diag_list *diags)
 {
     translator tr = {0};
     tr.notes = notes;

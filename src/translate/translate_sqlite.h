@@ -75,6 +75,15 @@ typedef struct sqlite_script {
     size_t count;
 } sqlite_script;
 
+/* What a translation left out, for the user: `notes` always shown (triggers not
+ * created), `details` shown with -v (clauses dropped). Each names file and line. */
+typedef struct translate_notes {
+    diag_list notes;
+    diag_list details;
+} translate_notes;
+
+void translate_notes_clear(translate_notes *notes);
+
 /*
  * Translates `file_count` analysed files into one script: all CREATE TABLEs
  * (with the constraints later ALTERs add folded in) in the order the files are
@@ -82,12 +91,13 @@ typedef struct sqlite_script {
  * table created in another of the files. The hint for an untranslatable
  * construct names "<stem>.sqlite.sql" beside the file. What the copy leaves
  * out but a test can do without (functions, triggers, extensions, policies,
- * rules) is added to `notes` (NULL: not told), one per statement. Returns 0, or -1 after adding one
+ * rules) is added to notes->notes, what it drops unseen (ownership, comments) to
+ * notes->details (NULL: not told), one per statement. Returns 0, or -1 after adding one
  * diag per untranslatable construct (every problem, not only the first; `out` is then empty). `out`
  * must be zeroed; free it with sqlite_script_free.
  */
 int translate_sqlite(const ddl_file *const *files, size_t file_count, sqlite_script *out,
-                     diag_list *notes, diag_list *diags);
+                     translate_notes *notes, diag_list *diags);
 
 void sqlite_script_free(sqlite_script *script);
 

@@ -78,8 +78,8 @@ typedef struct translator {
     diag_list diags; /* sorted into file order, then handed over */
     user_type *user_types;
     size_t user_type_count;
-    diag_list *notes; /* what SQLite leaves out; not errors */
-    bool failed;      /* a problem was reported */
+    translate_notes *notes; /* what SQLite leaves out; not errors */
+    bool failed;            /* a problem was reported */
     bool out_of_memory;
 } translator;
 

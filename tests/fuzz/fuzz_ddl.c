@@ -46,10 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (analysed == 0) {
         const ddl_file *files[] = {&file};
         sqlite_script translated = {0};
-        diag_list notes = DIAG_LIST_INIT;
+        translate_notes notes = {DIAG_LIST_INIT, DIAG_LIST_INIT};
         (void)translate_sqlite(files, 1, &translated, &notes, &diags);
         sqlite_script_free(&translated);
-        diag_list_clear(&notes);
+        translate_notes_clear(&notes);
         for (size_t t = 0; t < file.table_count; t++) {
             ddl_selection selection = {0};
             (void)ddl_select_table(&file, file.tables[t].name, "fuzz.ini", 1, &selection, &diags);
