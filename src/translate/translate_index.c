@@ -72,6 +72,52 @@ static bool add_index(translator *tr, char *sql, int line)
     return true;
 }
 
+/* "(columns) [INCLUDE (...)] [NULLS ...] [WITH (...)] [TABLESPACE x] [WHERE p]" at c, onto sql. */
+static bool index_elements_and_options(translator *tr, cursor *c, const sql_tokens *tokens,
+                                       strbuf *sql)
+{
+    size_t close = translate_closing_bracket(tokens, c->pos, c->end);
+    if (!punct_ahead(c, 0, '(') || close == c->end) {
+        translate_unexpected(tr, c, "CREATE INDEX");
+        return false;
+    }
+    for (size_t begin = c->pos + 1; begin < close;) {
+        size_t end = translate_next_top_level_comma(tokens, begin, close);
+        cursor element = {tokens, begin, end};
+        if (begin > c->pos + 1)
+            strbuf_append_str(sql, ", ");
+        if (!translate_index_element(tr, element, sql))
+            return false;
+        begin = end + 1;
+    }
+    strbuf_append_char(sql, ')');
+    c->pos = close + 1;
+    while (c->pos < c->end) {
+        if ((at_word(c, "INCLUDE") || at_word(c, "WITH")) && punct_ahead(c, 1, '(')) {
+            c->pos++;
+            if (!translate_skip_group(c))
+                break;
+        } else if (at_word(c, "NULLS")) {
+            c->pos += word_ahead(c, 1, "NOT") ? 3 : 2;
+        } else if (at_word(c, "TABLESPACE") && token_at(c, 1)) {
+            c->pos += 2;
+        } else if (at_word(c, "WHERE")) {
+            strbuf_append_str(sql, " WHERE ");
+            cursor predicate = {tokens, c->pos + 1, c->end};
+            if (!translate_expression(tr, predicate, PLACE_OTHER, sql))
+                return false;
+            c->pos = c->end;
+        } else {
+            break;
+        }
+    }
+    if (c->pos < c->end) {
+        translate_unexpected(tr, c, "CREATE INDEX");
+        return false;
+    }
+    return true;
+}
+
 /* CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] t
  * [USING method] (columns) [INCLUDE (...)] [NULLS [NOT] DISTINCT]
  * [WITH (...)] [TABLESPACE x] [WHERE predicate]. Indexes of methods other
@@ -130,45 +176,8 @@ void translate_create_index(translator *tr, const ddl_statement *statement,
                        tr->indexes.count + 1);
     }
     strbuf_appendf(&sql, " ON %s (", table->name);
-    size_t close = translate_closing_bracket(tokens, c.pos, c.end);
-    if (!punct_ahead(&c, 0, '(') || close == c.end) {
-        translate_unexpected(tr, &c, "CREATE INDEX");
+    if (!index_elements_and_options(tr, &c, tokens, &sql))
         goto done;
-    }
-    for (size_t begin = c.pos + 1; begin < close;) {
-        size_t end = translate_next_top_level_comma(tokens, begin, close);
-        cursor element = {tokens, begin, end};
-        if (begin > c.pos + 1)
-            strbuf_append_str(&sql, ", ");
-        if (!translate_index_element(tr, element, &sql))
-            goto done;
-        begin = end + 1;
-    }
-    strbuf_append_char(&sql, ')');
-    c.pos = close + 1;
-    while (c.pos < c.end) {
-        if ((at_word(&c, "INCLUDE") || at_word(&c, "WITH")) && punct_ahead(&c, 1, '(')) {
-            c.pos++;
-            if (!translate_skip_group(&c))
-                break;
-        } else if (at_word(&c, "NULLS")) {
-            c.pos += word_ahead(&c, 1, "NOT") ? 3 : 2;
-        } else if (at_word(&c, "TABLESPACE") && token_at(&c, 1)) {
-            c.pos += 2;
-        } else if (at_word(&c, "WHERE")) {
-            strbuf_append_str(&sql, " WHERE ");
-            cursor predicate = {tokens, c.pos + 1, c.end};
-            if (!translate_expression(tr, predicate, PLACE_OTHER, &sql))
-                goto done;
-            c.pos = c.end;
-        } else {
-            break;
-        }
-    }
-    if (c.pos < c.end) {
-        translate_unexpected(tr, &c, "CREATE INDEX");
-        goto done;
-    }
     add_index(tr, strbuf_detach(&sql), statement->source->line);
 done:
     strbuf_free(&sql);
