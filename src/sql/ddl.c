@@ -341,12 +341,24 @@ static bool is_session_call(const sql_tokens *t)
     return (word_at(t, i, "set_config") || word_at(t, i, "setval")) && punct_at(t, i + 1, '(');
 }
 
-/* SET settings that change how later DDL is read, which a copy must keep. */
+/* pg_dump's SELECT pg_catalog.set_config('search_path', '', false): names as written. */
+static bool is_search_path_call(const sql_tokens *t)
+{
+    size_t i = 1;
+    if (word_at(t, i, "pg_catalog") && punct_at(t, i + 1, '.'))
+        i += 2;
+    return word_at(t, 0, "SELECT") && word_at(t, i, "set_config") && punct_at(t, i + 1, '(') &&
+           i + 2 < t->count && t->items[i + 2].kind == SQL_TOKEN_STRING &&
+           t->items[i + 2].length == 13 && memcmp(t->items[i + 2].start, "'search_path'", 13) == 0;
+}
+
+/* Settings that change how later DDL is read, which a copy must keep. */
 static bool is_reading_setting(const sql_tokens *t)
 {
     size_t i = word_at(t, 1, "SESSION") || word_at(t, 1, "LOCAL") ? 2 : 1;
-    return word_at(t, 0, "SET") &&
-           (word_at(t, i, "check_function_bodies") || word_at(t, i, "standard_conforming_strings"));
+    return (word_at(t, 0, "SET") && (word_at(t, i, "check_function_bodies") ||
+                                     word_at(t, i, "standard_conforming_strings"))) ||
+           is_search_path_call(t);
 }
 
 static ddl_kind classify(const sql_statement *source, const sql_tokens *t)
@@ -414,12 +426,26 @@ static int analyze_statement(analysis *a, ddl_statement *st)
 /* ---- files ---- */
 
 /*
- * SET x -> SET LOCAL x: the setting lasts as long as the transaction that
- * creates the tables, not into the connection the tests are given.
+ * SET x -> SET LOCAL x, set_config(..., false) -> set_config(..., true): the
+ * setting lasts as long as the transaction that creates the tables, not into
+ * the connection the tests are given.
  */
 static int make_local(sql_statement *statement)
 {
     const char *text = statement->text;
+    if (strncasecmp(text, "SELECT", 6) == 0) { /* the search_path call: its last argument */
+        const char *last = NULL;
+        for (const char *p = strcasestr(text, "false"); p; p = strcasestr(p + 1, "false"))
+            last = p;
+        if (!last)
+            return 0;
+        char *local = strbuf_format("%.*strue%s", (int)(last - text), text, last + 5);
+        if (!local)
+            return -1;
+        free(statement->text);
+        statement->text = local;
+        return 0;
+    }
     size_t skip = 3; /* "SET" */
     while (text[skip] == ' ' || text[skip] == '\t')
         skip++;

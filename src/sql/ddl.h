@@ -30,9 +30,12 @@ typedef enum ddl_kind {
     DDL_SKIP,            /* SET, SELECT pg_catalog.set_config(...), ALTER ... OWNER TO,
                             GRANT, REVOKE, COMMENT ON, psql meta-commands,
                             SELECT pg_catalog.setval(...) */
-    DDL_SETTING,         /* SET check_function_bodies | standard_conforming_strings: changes
-                            how later DDL is read; its text says SET LOCAL, so it lasts as
-                            long as the transaction that creates the tables */
+    DDL_SETTING,         /* SET check_function_bodies | standard_conforming_strings, or
+                            pg_dump's SELECT set_config('search_path', ...): changes how
+                            later DDL is read; its text says SET LOCAL (set_config's
+                            is_local true), so it lasts as long as the transaction that
+                            creates the tables (the backend undoes search_path after
+                            the file) */
     DDL_OTHER,           /* anything else (CREATE SCHEMA, CREATE TYPE, CREATE FUNCTION...) */
     DDL_CREATE_TRIGGER,  /* MySQL's CREATE TRIGGER ... ON table (myddl.h); PostgreSQL's is OTHER */
 } ddl_kind;

@@ -257,6 +257,30 @@ test_missing_extension_is_named_with_its_package() {
     assert_runtime_empty
 }
 
+# pg_dump empties the search_path (set_config) before its statements: foster honours it for
+# that file, in every phase, and the next file, hand-written with unqualified names (an
+# index, post-data), is read with the server's search_path again.
+test_dump_search_path_is_honoured_for_its_file_only() {
+    make_project $'schema_dump = dump.sql' "$FOUR_TABLES"$'\n[table note]\nschema = note.sql'
+    printf 'CREATE TABLE note (id integer PRIMARY KEY, body text);\nCREATE INDEX note_body ON note (body);\n' \
+        >"$PROJECT/schemas/note.sql"
+    probe -b cluster -- "SELECT count(*) FROM note" "SELECT indexname FROM pg_indexes WHERE tablename = 'note' AND indexname = 'note_body'" \
+        "SHOW search_path"
+    assert_exit 0
+    assert_probe "SELECT count(*) FROM note" "0"
+    assert_probe "SELECT indexname FROM pg_indexes WHERE tablename = 'note' AND indexname = 'note_body'" "note_body"
+    assert_probe "SHOW search_path" '"$user", public'
+    # Honoured: with the dump's empty search_path, an unqualified CREATE TABLE has no schema.
+    printf "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE path_probe (id integer);\n" \
+        >"$PROJECT/schemas/path_probe.sql"
+    sed -i 's/^\[foster\]$/[foster]\nprelude = path_probe.sql/' "$PROJECT/foster.ini"
+    run_foster -c foster.ini -b cluster run -- true
+    assert_exit 125
+    assert_contains "$ERR" "schemas/path_probe.sql:2"
+    assert_contains "$ERR" "no schema has been selected to create in"
+    assert_runtime_empty
+}
+
 # ---------------------------------------------------------------------------
 # The runner.
 

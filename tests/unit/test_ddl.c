@@ -21,7 +21,7 @@ typedef struct expected_statement {
 #define PGDUMP_PREAMBLE                                                                            \
     {5, DDL_SKIP, NULL, {NULL}}, {10, DDL_SKIP, NULL, {NULL}}, {11, DDL_SKIP, NULL, {NULL}},       \
         {12, DDL_SKIP, NULL, {NULL}}, {13, DDL_SKIP, NULL, {NULL}},                                \
-        {14, DDL_SETTING, NULL, {NULL}}, {15, DDL_SKIP, NULL, {NULL}},                             \
+        {14, DDL_SETTING, NULL, {NULL}}, {15, DDL_SETTING, NULL, {NULL}},                          \
         {16, DDL_SETTING, NULL, {NULL}}, {17, DDL_SKIP, NULL, {NULL}},                             \
         {18, DDL_SKIP, NULL, {NULL}}, {19, DDL_SKIP, NULL, {NULL}}, {21, DDL_SKIP, NULL, {NULL}},  \
     {                                                                                              \
@@ -436,13 +436,13 @@ START_TEST(test_inline_forms_statements)
         {60, DDL_ALTER_TABLE, "counter", {NULL}}, /* RENAME COLUMN owner TO */
         {61, DDL_ALTER_TABLE, "line_item", {"billing.sku", NULL}},
         {62, DDL_ALTER_SEQUENCE, "counter", {NULL}},
-        {63, DDL_SKIP, NULL, {NULL}},  /* OWNER TO CURRENT_USER */
-        {64, DDL_SKIP, NULL, {NULL}},  /* ALTER DEFAULT PRIVILEGES */
-        {65, DDL_SKIP, NULL, {NULL}},  /* REVOKE */
-        {66, DDL_SKIP, NULL, {NULL}},  /* setval */
-        {67, DDL_SKIP, NULL, {NULL}},  /* set_config, unqualified */
-        {68, DDL_OTHER, NULL, {NULL}}, /* SELECT count(*) */
-        {69, DDL_OTHER, NULL, {NULL}}, /* CREATE VIEW */
+        {63, DDL_SKIP, NULL, {NULL}},    /* OWNER TO CURRENT_USER */
+        {64, DDL_SKIP, NULL, {NULL}},    /* ALTER DEFAULT PRIVILEGES */
+        {65, DDL_SKIP, NULL, {NULL}},    /* REVOKE */
+        {66, DDL_SKIP, NULL, {NULL}},    /* setval */
+        {67, DDL_SETTING, NULL, {NULL}}, /* set_config of search_path, unqualified */
+        {68, DDL_OTHER, NULL, {NULL}},   /* SELECT count(*) */
+        {69, DDL_OTHER, NULL, {NULL}},   /* CREATE VIEW */
     };
     check_statements(&file, expected, LENGTH(expected));
     ddl_file_free(&file);
