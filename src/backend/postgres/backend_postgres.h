@@ -84,13 +84,15 @@ int pg_run_preludes(pg_backend *p, const schema_set *schemas, int phase, diag_li
 
 /*
  * A file's own search_path (pgschema.c): pg_dump's set_config('search_path',
- * '', ...) is honoured for that file's statements in every phase (run again
- * before its statements of a later phase: pg_search_path_of sets *set when
- * the file has one) and undone after it (pg_search_path_done), so that the
- * next file, hand-written with unqualified names, is read with the server's.
+ * '', ...) is honoured for that file's statements in every phase and undone
+ * after it (pg_search_path_done), so that the next file, hand-written with
+ * unqualified names, is read with the server's. pg_search_path_begin sets
+ * *set when the file has one and, outside the pre-data phase (which runs it
+ * in the file's own order), runs it before the file's statements.
  */
 bool pg_sets_search_path(const ddl_statement *st);
-int pg_search_path_of(pg_backend *p, const ddl_file *file, bool *set, diag_list *diags);
+int pg_search_path_begin(pg_backend *p, const ddl_file *file, bool pre_data, bool *set,
+                         diag_list *diags);
 int pg_search_path_done(pg_backend *p, bool set, diag_list *diags);
 
 int pg_create_tables(backend *b, const schema_set *schemas, diag_list *diags);

@@ -43,12 +43,11 @@ int pg_run_preludes(pg_backend *p, const schema_set *schemas, int phase, diag_li
 {
     for (size_t k = 0; k < schemas->prelude_count; k++) {
         const ddl_file *file = &schemas->preludes[k];
-        bool path_set = false; /* the pre-data phase sets it in the file's own order */
-        if (phase != DDL_PHASE_PRE_DATA && pg_search_path_of(p, file, &path_set, diags) < 0)
+        bool path_set;
+        if (pg_search_path_begin(p, file, phase == DDL_PHASE_PRE_DATA, &path_set, diags) < 0)
             return -1;
         for (size_t s = 0; s < file->statement_count; s++) {
             const ddl_statement *st = &file->statements[s];
-            path_set = path_set || pg_sets_search_path(st);
             if ((int)ddl_statement_phase(st) != phase)
                 continue;
             if (check_extension(p, st, file->display_name, diags) < 0 ||

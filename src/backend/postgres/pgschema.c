@@ -174,14 +174,18 @@ bool pg_sets_search_path(const ddl_statement *st)
     return st->kind == DDL_SETTING && strncasecmp(st->source->text, "SELECT", 6) == 0;
 }
 
-int pg_search_path_of(pg_backend *p, const ddl_file *file, bool *set, diag_list *diags)
+int pg_search_path_begin(pg_backend *p, const ddl_file *file, bool pre_data, bool *set,
+                         diag_list *diags)
 {
+    *set = false;
     for (size_t s = 0; s < file->statement_count; s++) {
         const ddl_statement *st = &file->statements[s];
-        if (pg_sets_search_path(st) &&
+        if (!pg_sets_search_path(st))
+            continue;
+        *set = true;
+        if (!pre_data &&
             pg_run_statement(p, st->source->text, st->source, file->display_name, diags) < 0)
             return -1;
-        *set = *set || pg_sets_search_path(st);
     }
     return 0;
 }
@@ -199,12 +203,11 @@ static int run_pass(pg_backend *p, const schema_set *schemas, pass which, diag_l
     for (size_t k = 0; k < schemas->count; k++) {
         size_t i = schemas->order[k];
         const ddl_file *file = &schemas->files[i];
-        bool path_set = false; /* the pre-data pass sets it in the file's own order */
-        if (which != PASS_PRE_DATA && pg_search_path_of(p, file, &path_set, diags) < 0)
+        bool path_set;
+        if (pg_search_path_begin(p, file, which == PASS_PRE_DATA, &path_set, diags) < 0)
             return -1;
         for (size_t s = 0; s < file->statement_count; s++) {
             const ddl_statement *st = &file->statements[s];
-            path_set = path_set || pg_sets_search_path(st);
             if (!in_pass(st, which))
                 continue;
             char *sql = NULL;
