@@ -228,7 +228,24 @@ test_check_shows_notes_and_strict_makes_them_errors() {
     run_foster -c foster.ini check
     assert_exit 1
     assert_matches "$ERR" "error: schemas/dump.sql:[0-9]+:1: not run on SQLite: CREATE TRIGGER film_touch"
-    assert_contains "$ERR" "strict = true in [foster]"
+    assert_runtime_empty
+}
+
+# A per-table dump keeps its OWNER TO and COMMENT ON (a whole dump's tables are taken
+# without them): -v names them, and strict refuses them too.
+test_strict_refuses_ownership_and_comments() {
+    local tables=$PER_TABLE$'\n[table note]\nschema = note.sql'
+    make_project "prelude = owner_prelude.sql" "$tables"
+    printf "CREATE TABLE note (id integer PRIMARY KEY);\nCOMMENT ON TABLE note IS 'notes';\n" \
+        >"$PROJECT/schemas/note.sql"
+    run_foster -c foster.ini -v check
+    assert_exit 0
+    assert_matches "$ERR" "note: schemas/audit_log.sql:[0-9]+:1: not run on SQLite: ALTER TABLE public.audit_log OWNER TO"
+    sed -i 's/^\[foster\]$/[foster]\nstrict = true/' "$PROJECT/foster.ini"
+    run_foster -c foster.ini check
+    assert_exit 1
+    assert_matches "$ERR" "error: schemas/audit_log.sql:[0-9]+:1: not run on SQLite: ALTER TABLE public.audit_log OWNER TO"
+    assert_contains "$ERR" "error: schemas/note.sql:2:1: not run on SQLite: COMMENT ON TABLE note"
     assert_runtime_empty
 }
 
