@@ -208,7 +208,8 @@ static int column_attributes(model_table *table, size_t index, const sql_tokens 
             i = stop;
         } else if (model_word(t, i, "ON") && model_word(t, i + 1, "UPDATE")) {
             size_t stop = value_end(t, i + 2, end);
-            char *value = model_text(t, i + 2, stop);
+            bool none = false;
+            char *value = default_text(t, i + 2, stop, &none);
             char *joined =
                 value ? strbuf_format("%s on update %s",
                                       column->default_value ? column->default_value : "null", value)
