@@ -169,7 +169,7 @@ static bool is_constraint_word(const sql_tokens *t, size_t i)
                                         "UNIQUE",    "CHECK",  "REFERENCES", "CONSTRAINT",
                                         "GENERATED", "COLLATE"};
     for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (model_word(t, i, words[k]))
+        if (word_at(t, i, words[k]))
             return true;
     return false;
 }
@@ -178,7 +178,7 @@ static size_t next_constraint_word(const sql_tokens *t, size_t from, size_t end)
 {
     size_t i = from;
     while (i < end && !is_constraint_word(t, i))
-        i = model_skip(t, i, end);
+        i = sql_skip_group(t, i, end);
     return i < end ? i : end;
 }
 
@@ -186,19 +186,19 @@ static size_t next_constraint_word(const sql_tokens *t, size_t from, size_t end)
 static size_t references_end(const sql_tokens *t, size_t i, size_t end)
 {
     free(model_read_name(t, &i, end));
-    if (model_punct(t, i, '('))
-        i = model_skip(t, i, end);
+    if (punct_at(t, i, '('))
+        i = sql_skip_group(t, i, end);
     while (i < end) {
-        if (model_word(t, i, "ON") && model_word(t, i + 2, "SET"))
-            i = model_punct(t, i + 4, '(') ? model_skip(t, i + 4, end) : i + 4;
-        else if (model_word(t, i, "ON") && model_word(t, i + 2, "NO"))
+        if (word_at(t, i, "ON") && word_at(t, i + 2, "SET"))
+            i = punct_at(t, i + 4, '(') ? sql_skip_group(t, i + 4, end) : i + 4;
+        else if (word_at(t, i, "ON") && word_at(t, i + 2, "NO"))
             i += 4;
-        else if (model_word(t, i, "ON"))
+        else if (word_at(t, i, "ON"))
             i += 3;
-        else if (model_word(t, i, "MATCH") || model_word(t, i, "INITIALLY") ||
-                 (model_word(t, i, "NOT") && model_word(t, i + 1, "DEFERRABLE")))
+        else if (word_at(t, i, "MATCH") || word_at(t, i, "INITIALLY") ||
+                 (word_at(t, i, "NOT") && word_at(t, i + 1, "DEFERRABLE")))
             i += 2;
-        else if (model_word(t, i, "DEFERRABLE"))
+        else if (word_at(t, i, "DEFERRABLE"))
             i++;
         else
             break;
@@ -232,7 +232,7 @@ static model_constraint *add_constraint(model_table *table, model_constraint_kin
 /* PRIMARY KEY columns are NOT NULL, as PostgreSQL makes them. */
 static void mark_key_columns(model_table *table, const sql_tokens *t, size_t open, size_t end)
 {
-    size_t close = model_skip(t, open, end) - 1;
+    size_t close = sql_skip_group(t, open, end) - 1;
     for (size_t i = open + 1; i < close; i++) {
         char *name = sql_token_identifier(&t->items[i]);
         model_column *column = name ? model_column_find_mutable(table, name) : NULL;
@@ -245,7 +245,7 @@ static void mark_key_columns(model_table *table, const sql_tokens *t, size_t ope
 /* The bracketed group at `open` without its brackets, normalised. */
 static char *group_text(const sql_tokens *t, size_t open, size_t end)
 {
-    size_t close = model_skip(t, open, end) - 1;
+    size_t close = sql_skip_group(t, open, end) - 1;
     return model_text(t, open + 1, close);
 }
 
@@ -253,29 +253,29 @@ int model_read_table_constraint(model_table *table, const sql_tokens *t, size_t 
                                 int line)
 {
     char *name = NULL;
-    if (model_word(t, i, "CONSTRAINT")) {
+    if (word_at(t, i, "CONSTRAINT")) {
         i++;
         name = model_text(t, i, i + 1);
         i++;
     }
     model_constraint *c = NULL;
-    if (model_word(t, i, "PRIMARY") && model_punct(t, i + 2, '(')) {
+    if (word_at(t, i, "PRIMARY") && punct_at(t, i + 2, '(')) {
         if ((c = add_constraint(table, MODEL_PRIMARY_KEY, &name, line)))
             c->columns = group_text(t, i + 2, end);
         mark_key_columns(table, t, i + 2, end);
-    } else if (model_word(t, i, "UNIQUE")) {
+    } else if (word_at(t, i, "UNIQUE")) {
         size_t open = i + 1;
-        while (open < end && !model_punct(t, open, '('))
+        while (open < end && !punct_at(t, open, '('))
             open++;
         if ((c = add_constraint(table, MODEL_UNIQUE, &name, line)))
             c->columns = group_text(t, open, end);
-    } else if (model_word(t, i, "FOREIGN") && model_punct(t, i + 2, '(')) {
-        size_t ref = model_skip(t, i + 2, end);
+    } else if (word_at(t, i, "FOREIGN") && punct_at(t, i + 2, '(')) {
+        size_t ref = sql_skip_group(t, i + 2, end);
         if ((c = add_constraint(table, MODEL_FOREIGN_KEY, &name, line))) {
             c->columns = group_text(t, i + 2, end);
             c->references = model_text(t, ref + 1, references_end(t, ref + 1, end));
         }
-    } else if (model_word(t, i, "CHECK") && model_punct(t, i + 1, '(')) {
+    } else if (word_at(t, i, "CHECK") && punct_at(t, i + 1, '(')) {
         if ((c = add_constraint(table, MODEL_CHECK, &name, line)))
             c->expression = group_text(t, i + 1, end);
     } else {
@@ -295,48 +295,48 @@ static size_t read_column_constraint(model_table *table, size_t column_index, co
     model_column *column = &table->columns[column_index];
     int line = t->items[i].line;
     char *column_name = column->name;
-    if (model_word(t, i, "NOT") && model_word(t, i + 1, "NULL")) {
+    if (word_at(t, i, "NOT") && word_at(t, i + 1, "NULL")) {
         column->not_null = true;
         return i + 2;
     }
-    if (model_word(t, i, "DEFAULT")) {
+    if (word_at(t, i, "DEFAULT")) {
         size_t stop = next_constraint_word(t, i + 1, end);
         free(column->default_value);
         column->default_value = model_text(t, i + 1, stop);
         return column->default_value ? stop : 0;
     }
-    if (model_word(t, i, "GENERATED") && model_word(t, i + 1, "ALWAYS") &&
-        model_word(t, i + 2, "AS") && model_punct(t, i + 3, '(')) {
-        size_t stop = model_skip(t, i + 3, end);
+    if (word_at(t, i, "GENERATED") && word_at(t, i + 1, "ALWAYS") && word_at(t, i + 2, "AS") &&
+        punct_at(t, i + 3, '(')) {
+        size_t stop = sql_skip_group(t, i + 3, end);
         free(column->default_value);
-        column->default_value = model_text(t, i, stop + (model_word(t, stop, "STORED") ? 1 : 0));
+        column->default_value = model_text(t, i, stop + (word_at(t, stop, "STORED") ? 1 : 0));
         return column->default_value ? stop : 0;
     }
-    if (model_word(t, i, "GENERATED")) {
+    if (word_at(t, i, "GENERATED")) {
         column->identity = column->not_null = true;
         size_t k = i + 1;
-        while (k < end && !model_word(t, k, "IDENTITY"))
+        while (k < end && !word_at(t, k, "IDENTITY"))
             k++;
-        return k < end && model_punct(t, k + 1, '(') ? model_skip(t, k + 1, end) : k + 1;
+        return k < end && punct_at(t, k + 1, '(') ? sql_skip_group(t, k + 1, end) : k + 1;
     }
     model_constraint *c = NULL;
     size_t next = i + 1;
-    if (model_word(t, i, "PRIMARY")) {
+    if (word_at(t, i, "PRIMARY")) {
         column->not_null = true;
         c = add_constraint(table, MODEL_PRIMARY_KEY, name, line);
         next = i + 2;
-    } else if (model_word(t, i, "UNIQUE")) {
+    } else if (word_at(t, i, "UNIQUE")) {
         c = add_constraint(table, MODEL_UNIQUE, name, line);
-    } else if (model_word(t, i, "REFERENCES")) {
+    } else if (word_at(t, i, "REFERENCES")) {
         next = references_end(t, i + 1, end);
         if ((c = add_constraint(table, MODEL_FOREIGN_KEY, name, line)))
             c->references = model_text(t, i + 1, next);
-    } else if (model_word(t, i, "CHECK") && model_punct(t, i + 1, '(')) {
-        next = model_skip(t, i + 1, end);
+    } else if (word_at(t, i, "CHECK") && punct_at(t, i + 1, '(')) {
+        next = sql_skip_group(t, i + 1, end);
         if ((c = add_constraint(table, MODEL_CHECK, name, line)))
             c->expression = group_text(t, i + 1, end);
         return c && c->expression ? next : 0;
-    } else if (model_word(t, i, "COLLATE")) {
+    } else if (word_at(t, i, "COLLATE")) {
         return i + 2;
     } else {
         return i + 1; /* NULL, DEFERRABLE... */
@@ -368,7 +368,7 @@ static int read_column(model_table *table, const sql_tokens *t, size_t begin, si
     size_t index = table->column_count - 1;
     char *name = NULL;
     for (size_t i = type_end; i < end;) {
-        if (model_word(t, i, "CONSTRAINT")) {
+        if (word_at(t, i, "CONSTRAINT")) {
             free(name);
             name = model_text(t, i + 1, i + 2);
             i += 2;
@@ -390,7 +390,7 @@ int model_read_table_element(model_table *table, const sql_tokens *t, size_t beg
     static const char *const starts[] = {"CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN",
                                          "CHECK",      "EXCLUDE", "LIKE"};
     for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++)
-        if (model_word(t, begin, starts[k]))
+        if (word_at(t, begin, starts[k]))
             return model_read_table_constraint(table, t, begin, end, t->items[begin].line) < 0 ? -1
                                                                                                : 0;
     return read_column(table, t, begin, end);

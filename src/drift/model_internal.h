@@ -10,21 +10,16 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "sqlcursor.h"
 #include "sqlsplit.h"
 
-/* ---- tokens (model.c) ---- */
+/* ---- tokens as text, lookups (model.c); tokens are read with sqlcursor.h ---- */
 
-bool model_punct(const sql_tokens *t, size_t i, char c);
-bool model_word(const sql_tokens *t, size_t i, const char *word);
-/* The index after the bracket group opened at `i` (or i + 1 when `i` opens none). */
-size_t model_skip(const sql_tokens *t, size_t i, size_t end);
 /* Tokens [begin, end) with single spaces, none inside brackets or around "." and "::";
  * words lower-cased unless quoted. A new string, NULL when memory ran out. */
 char *model_text(const sql_tokens *t, size_t begin, size_t end);
 /* A possibly qualified name at *i, normalised (ddl_normalize_name); moves *i past it. */
 char *model_read_name(const sql_tokens *t, size_t *i, size_t end);
-/* The element boundaries of the bracket group [open, close]: next top-level ',' or close. */
-size_t model_element_end(const sql_tokens *t, size_t from, size_t close);
 
 model_table *model_table_find_mutable(table_model *model, const char *name);
 model_column *model_column_find_mutable(model_table *table, const char *name);

@@ -33,7 +33,7 @@ static bool is_column_constraint_word(const sql_token *token)
 /* The first column constraint word at bracket depth 0 in [from, end), or `end`. */
 static size_t next_constraint_word(const sql_tokens *t, size_t from, size_t end)
 {
-    for (size_t i = from; i < end; i = ddl_skip_group(t, i, end)) {
+    for (size_t i = from; i < end; i = sql_skip_group(t, i, end)) {
         if (is_column_constraint_word(&t->items[i]))
             return i;
     }
@@ -47,24 +47,6 @@ static bool calls_nextval(const sql_tokens *t, size_t from, size_t end)
             return true;
     }
     return false;
-}
-
-/* Tokens [begin, end) as written, single spaces between them except around ( ) [ ] , . */
-static char *tokens_text(const sql_tokens *t, size_t begin, size_t end)
-{
-    strbuf sb = STRBUF_INIT;
-    for (size_t i = begin; i < end; i++) {
-        const sql_token *token = &t->items[i];
-        bool tight = token->kind == SQL_TOKEN_PUNCT;
-        if (i > begin) {
-            const sql_token *prev = &t->items[i - 1];
-            bool after_open = prev->kind == SQL_TOKEN_PUNCT && strchr("([,.", prev->start[0]);
-            if (!tight && !after_open)
-                strbuf_append_char(&sb, ' ');
-        }
-        strbuf_append(&sb, token->start, token->length);
-    }
-    return strbuf_detach(&sb);
 }
 
 /* ---- lookups ---- */
@@ -103,7 +85,7 @@ static void mark_key_columns_not_null(ddl_table *table, const sql_tokens *t, siz
 {
     if (!punct_at(t, open, '('))
         return;
-    size_t close = ddl_closing_bracket(t, open, end);
+    size_t close = sql_closing_bracket(t, open, end);
     for (size_t i = open + 1; i < close; i++) {
         ddl_column *column = column_at(table, t, i);
         if (column)
@@ -144,7 +126,7 @@ static void mark_identity(ddl_column *column)
 static void read_column_constraints(ddl_column *column, const sql_tokens *t, size_t from,
                                     size_t end)
 {
-    for (size_t i = from; i < end; i = ddl_skip_group(t, i, end)) {
+    for (size_t i = from; i < end; i = sql_skip_group(t, i, end)) {
         if (word_at(t, i, "NOT") && word_at(t, i + 1, "NULL")) {
             column->not_null = true;
         } else if (word_at(t, i, "PRIMARY")) {
@@ -168,7 +150,7 @@ static int read_column_definition(ddl_column *column, const sql_tokens *t, size_
 {
     size_t type_end = next_constraint_word(t, begin + 1, end);
     column->name = sql_token_identifier(&t->items[begin]);
-    column->type = tokens_text(t, begin + 1, type_end);
+    column->type = sql_tokens_compact_text(t, begin + 1, type_end);
     column->line = t->items[begin].line;
     if (!column->name || !column->type)
         return -1;
@@ -213,13 +195,13 @@ static size_t primary_key_list(const sql_tokens *t, size_t i)
 int ddl_read_column_list(ddl_table *table, const sql_tokens *t, size_t open, size_t close)
 {
     size_t elements = 1;
-    for (size_t i = open + 1; i < close; i = ddl_skip_group(t, i, close))
+    for (size_t i = open + 1; i < close; i = sql_skip_group(t, i, close))
         elements += punct_at(t, i, ',');
     table->columns = calloc(elements, sizeof *table->columns);
     if (!table->columns)
         return -1;
     size_t begin = open + 1;
-    for (size_t i = begin;; i = ddl_skip_group(t, i, close)) {
+    for (size_t i = begin;; i = sql_skip_group(t, i, close)) {
         if (i < close && !punct_at(t, i, ','))
             continue;
         if (i > begin && !starts_table_constraint(t, begin) && is_name_token(t, begin)) {
@@ -233,7 +215,7 @@ int ddl_read_column_list(ddl_table *table, const sql_tokens *t, size_t open, siz
     }
     /* a table-level PRIMARY KEY (a, b) may come before or after its columns */
     begin = open + 1;
-    for (size_t i = begin; i <= close; i = ddl_skip_group(t, i, close + 1)) {
+    for (size_t i = begin; i <= close; i = sql_skip_group(t, i, close + 1)) {
         if (i == close || punct_at(t, i, ',')) {
             size_t list = primary_key_list(t, begin);
             if (list)
@@ -283,8 +265,8 @@ static void alter_column(ddl_column *column, const sql_tokens *t, size_t i, size
         size_t begin = word_at(t, i, "TYPE") ? i + 1 : i + 3;
         size_t type_end = begin;
         while (type_end < end && !word_at(t, type_end, "COLLATE") && !word_at(t, type_end, "USING"))
-            type_end = ddl_skip_group(t, type_end, end);
-        char *type = tokens_text(t, begin, type_end);
+            type_end = sql_skip_group(t, type_end, end);
+        char *type = sql_tokens_compact_text(t, begin, type_end);
         if (type) {
             free(column->type);
             column->type = type;
@@ -345,19 +327,19 @@ static void apply_alter_table(ddl_file *file, const ddl_statement *st)
     diag_list ignored = DIAG_LIST_INIT; /* ddl_analyze has reported these already */
     if (sql_tokenize(st->source, NULL, &t, &ignored) == 0) {
         size_t begin = ddl_alter_table_name_index(&t);
-        name_parts name = {{NULL}, 0};
-        if (ddl_read_name(&t, &begin, &name) > 0) {
+        sql_name_parts name = {{NULL}, 0};
+        if (sql_read_name(&t, &begin, &name) > 0) {
             if (begin < t.count && t.items[begin].kind == SQL_TOKEN_OPERATOR &&
                 t.items[begin].start[0] == '*')
                 begin++; /* ALTER TABLE t * ... (descendants too) */
-            for (size_t i = begin; i <= t.count; i = ddl_skip_group(&t, i, t.count + 1)) {
+            for (size_t i = begin; i <= t.count; i = sql_skip_group(&t, i, t.count + 1)) {
                 if (i == t.count || punct_at(&t, i, ',')) {
                     apply_action(table, &t, begin, i);
                     begin = i + 1;
                 }
             }
         }
-        ddl_name_parts_free(&name);
+        sql_name_parts_free(&name);
     }
     sql_tokens_free(&t);
     diag_list_clear(&ignored);

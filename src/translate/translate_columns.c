@@ -49,7 +49,7 @@ static bool is_type_modifier(const sql_tokens *tokens, size_t open, size_t close
  * TEXT; other types keep the words SQLite's grammar takes and a final
  * "(n)" or "(n,m)"; a type in a schema other than pg_catalog (an enum,
  * domain or extension type) is an error. */
-static bool translate_type(translator *tr, cursor c, column_build *col)
+static bool translate_type(translator *tr, sql_cursor c, column_build *col)
 {
     static const char *const serials[] = {"serial",      "serial4", "bigserial", "serial8",
                                           "smallserial", "serial2", NULL};
@@ -63,7 +63,7 @@ static bool translate_type(translator *tr, cursor c, column_build *col)
         return special > 0;
     if (punct_ahead(&c, 1, '.')) {
         if (!at_word(&c, "pg_catalog")) {
-            char *text = translate_tokens_text(c.tokens, c.pos, c.end);
+            char *text = sql_tokens_text(c.tokens, c.pos, c.end);
             translate_report(tr, here(&c), "cannot translate type \"%s\" to SQLite",
                              text ? text : "?");
             free(text);
@@ -79,7 +79,7 @@ static bool translate_type(translator *tr, cursor c, column_build *col)
     while (c.pos < c.end) {
         const sql_token *t = here(&c);
         if (is_punct(t, '(')) {
-            size_t close = translate_closing_bracket(c.tokens, c.pos, c.end);
+            size_t close = sql_closing_bracket(c.tokens, c.pos, c.end);
             if (close == c.end || !is_type_modifier(c.tokens, c.pos, close)) {
                 strbuf_free(&sb);
                 return translate_unexpected(tr, &c, "a column type");
@@ -105,7 +105,7 @@ static bool translate_type(translator *tr, cursor c, column_build *col)
 }
 
 /* DEFAULT's expression ends at the next column constraint. */
-static size_t default_end(const cursor *c)
+static size_t default_end(const sql_cursor *c)
 {
     int depth = 0;
     for (size_t i = c->pos; i < c->end; i++) {
@@ -122,7 +122,7 @@ static size_t default_end(const cursor *c)
     return c->end;
 }
 
-static bool mentions_nextval(cursor c)
+static bool mentions_nextval(sql_cursor c)
 {
     for (size_t i = c.pos; i < c.end; i++)
         if (sql_token_is(&c.tokens->items[i], "nextval"))
@@ -131,7 +131,7 @@ static bool mentions_nextval(cursor c)
 }
 
 /* The name of the first schema-qualified call of a function not in pg_catalog, or NULL. */
-static const sql_token *user_function_call(cursor c)
+static const sql_token *user_function_call(sql_cursor c)
 {
     for (size_t i = c.pos; i + 3 < c.end; i++) {
         const sql_token *t = &c.tokens->items[i];
@@ -147,7 +147,7 @@ static const sql_token *user_function_call(cursor c)
 }
 
 /* Sets (or, for a nextval default, drops) the column's default. */
-bool translate_default(translator *tr, cursor c, column_build *col)
+bool translate_default(translator *tr, sql_cursor c, column_build *col)
 {
     free(col->default_value);
     col->default_value = NULL;
@@ -176,7 +176,7 @@ bool translate_default(translator *tr, cursor c, column_build *col)
 
 /* GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY [(...)] makes the column
  * auto_increment; GENERATED ALWAYS AS (expr) STORED is kept. */
-bool translate_generated(translator *tr, cursor *c, column_build *col)
+bool translate_generated(translator *tr, sql_cursor *c, column_build *col)
 {
     c->pos++;
     if (at_word(c, "ALWAYS"))
@@ -191,7 +191,7 @@ bool translate_generated(translator *tr, cursor *c, column_build *col)
     if (at_word(c, "IDENTITY")) {
         c->pos++;
         col->auto_increment = true;
-        return !punct_ahead(c, 0, '(') || translate_skip_group(c) ||
+        return !punct_ahead(c, 0, '(') || sql_cursor_skip_group(c) ||
                translate_unexpected(tr, c, "GENERATED");
     }
     if (!translate_parenthesized(tr, c, " GENERATED ALWAYS AS ", &col->constraints))
@@ -204,7 +204,7 @@ bool translate_generated(translator *tr, cursor *c, column_build *col)
 }
 
 /* name type [constraints...], the cursor spanning the whole definition. */
-bool translate_column(translator *tr, cursor c, const ddl_table *ddl, column_build *col)
+bool translate_column(translator *tr, sql_cursor c, const ddl_table *ddl, column_build *col)
 {
     const sql_token *name = token_at(&c, 0);
     if (!name || !is_identifier_token(name))
@@ -216,11 +216,11 @@ bool translate_column(translator *tr, cursor c, const ddl_table *ddl, column_bui
     c.pos++;
     size_t type_begin = c.pos;
     while (c.pos < c.end && !word_token_in(here(&c), column_constraint_words)) {
-        if (punct_ahead(&c, 0, '(') && translate_skip_group(&c))
+        if (punct_ahead(&c, 0, '(') && sql_cursor_skip_group(&c))
             continue;
         c.pos++;
     }
-    cursor type = {c.tokens, type_begin, c.pos};
+    sql_cursor type = {c.tokens, type_begin, c.pos};
     if (!translate_type(tr, type, col))
         return false;
     const ddl_column *known = ddl ? ddl_table_column(ddl, col->folded) : NULL;
@@ -239,7 +239,7 @@ bool translate_column(translator *tr, cursor c, const ddl_table *ddl, column_bui
             c.pos++;
         } else if (at_word(&c, "DEFAULT")) {
             c.pos++;
-            cursor value = {c.tokens, c.pos, default_end(&c)};
+            sql_cursor value = {c.tokens, c.pos, default_end(&c)};
             ok = translate_default(tr, value, col);
             c.pos = value.end;
         } else if (at_word(&c, "GENERATED")) {
@@ -247,8 +247,7 @@ bool translate_column(translator *tr, cursor c, const ddl_table *ddl, column_bui
         } else if (at_word(&c, "COLLATE")) {
             size_t last;
             c.pos++;
-            ok =
-                translate_skip_qualified_name(&c, &last) || translate_unexpected(tr, &c, "COLLATE");
+            ok = sql_skip_qualified_name(&c, &last) || translate_unexpected(tr, &c, "COLLATE");
             if (ok && translate_is_sqlite_collation(&c.tokens->items[last])) {
                 strbuf_append_str(&col->constraints, " COLLATE ");
                 translate_append_name(&col->constraints, &c.tokens->items[last]);

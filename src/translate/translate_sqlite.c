@@ -37,7 +37,7 @@ void translate_report(translator *tr, const sql_token *at, const char *fmt, ...)
 }
 
 /* Reports the token at the cursor as one this translator does not expect. */
-bool translate_unexpected(translator *tr, const cursor *c, const char *where)
+bool translate_unexpected(translator *tr, const sql_cursor *c, const char *where)
 {
     const sql_token *t = here(c);
     if (c->pos >= c->end)
@@ -119,7 +119,7 @@ static void other_statement(translator *tr, const sql_tokens *tokens)
     static const char *const two_word_objects[] = {"MATERIALIZED", "CONSTRAINT", "EVENT",
                                                    "FOREIGN",      "TEXT",       "ACCESS",
                                                    "OPERATOR",     "UNLOGGED",   NULL};
-    cursor c = {tokens, 0, tokens->count};
+    sql_cursor c = {tokens, 0, tokens->count};
     if (word_token_in(here(&c), skipped_commands))
         return;
     if (at_word(&c, "SELECT")) {
@@ -131,7 +131,7 @@ static void other_statement(translator *tr, const sql_tokens *tokens)
     size_t object = 1;
     if (at_word(&c, "CREATE") && word_ahead(&c, 1, "OR") && word_ahead(&c, 2, "REPLACE"))
         object = 3;
-    cursor rest = {tokens, object, tokens->count};
+    sql_cursor rest = {tokens, object, tokens->count};
     if ((at_word(&c, "CREATE") || at_word(&c, "ALTER")) &&
         word_token_in(here(&rest), skipped_objects))
         return;

@@ -92,7 +92,7 @@ void translate_report(translator *tr, const sql_token *at, const char *fmt, ...)
 
 /* Reports the token at the cursor as one this translator does not expect
  * in `where`; returns false. */
-bool translate_unexpected(translator *tr, const cursor *c, const char *where);
+bool translate_unexpected(translator *tr, const sql_cursor *c, const char *where);
 
 /* Notes (not an error) what the SQLite copy leaves out, at token `at`. */
 void translate_note(translator *tr, const sql_token *at, const char *fmt, ...)
@@ -107,7 +107,7 @@ void *translate_grow_array(void *items, size_t *capacity, size_t count, size_t s
 /* ---- constraints (translate_constraints.c) ------------------------------- */
 
 /* One constraint, column or table level, appended after a space. */
-bool translate_constraint(translator *tr, cursor *c, bool column_level, strbuf *out);
+bool translate_constraint(translator *tr, sql_cursor *c, bool column_level, strbuf *out);
 
 /* ---- columns (translate_columns.c) --------------------------------------- */
 
@@ -115,14 +115,14 @@ void column_build_free(column_build *col);
 
 /* name type [constraints...], the cursor spanning the whole definition;
  * `ddl` (or NULL) tells which columns the DDL reader found auto-increment. */
-bool translate_column(translator *tr, cursor c, const ddl_table *ddl, column_build *col);
+bool translate_column(translator *tr, sql_cursor c, const ddl_table *ddl, column_build *col);
 
 /* Sets (or, for a nextval default, drops) the column's default. */
-bool translate_default(translator *tr, cursor c, column_build *col);
+bool translate_default(translator *tr, sql_cursor c, column_build *col);
 
 /* At GENERATED: identity makes the column auto_increment; a generated
  * expression is kept. */
-bool translate_generated(translator *tr, cursor *c, column_build *col);
+bool translate_generated(translator *tr, sql_cursor *c, column_build *col);
 
 /* The column as SQLite's CREATE TABLE lists it. */
 void translate_append_column(strbuf *out, const column_build *col);
@@ -135,10 +135,10 @@ bool translate_user_type(translator *tr, const sql_tokens *tokens);
 
 /* The column's type when it is a user type or a built-in SQLite lacks:
  * 1 and col->type set, 0 not such a type, -1 out of memory. */
-int translate_special_type(translator *tr, cursor c, column_build *col);
+int translate_special_type(translator *tr, sql_cursor c, column_build *col);
 
 /* True when the cursor spans exactly gen_random_uuid() or uuid_generate_v4(). */
-bool translate_random_uuid_default(const cursor *c);
+bool translate_random_uuid_default(const sql_cursor *c);
 
 /* A random version 4 UUID as a SQLite expression, in parentheses. */
 extern const char translate_random_uuid_sql[];
@@ -154,7 +154,7 @@ table_build *translate_find_table(translator *tr, const char *key);
 
 /* Reads [schema.]name at the cursor: its normalised key (caller frees) and
  * its last part; NULL after a report. */
-char *translate_read_table_name(translator *tr, cursor *c, const sql_token **bare);
+char *translate_read_table_name(translator *tr, sql_cursor *c, const sql_token **bare);
 
 void translate_create_table(translator *tr, const ddl_statement *statement,
                             const sql_tokens *tokens);
