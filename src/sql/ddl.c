@@ -160,7 +160,9 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
         ddl_table_free(&table);
         return -1;
     }
-    if (ddl_read_column_list(&table, t, i, close) < 0 || ddl_add_table(a->file, &table) < 0) {
+    st->elements = calloc(1, sizeof *st->elements);
+    if (!st->elements || ddl_read_elements(t, i, close, st->elements) < 0 ||
+        ddl_read_column_list(&table, t, st->elements) < 0 || ddl_add_table(a->file, &table) < 0) {
         ddl_table_free(&table);
         return out_of_memory(a, st->source);
     }
@@ -334,35 +336,44 @@ static ddl_kind classify(const sql_statement *source, const sql_tokens *t)
     return word_at(t, i, "INDEX") ? DDL_CREATE_INDEX : DDL_OTHER;
 }
 
+/* Reads the statement's tokens once, into st->tokens; -1 after a diag. */
+static int tokenize(analysis *a, ddl_statement *st)
+{
+    sql_tokens_free(&st->tokens);
+    st->tokenized = sql_tokenize(st->source, a->file->display_name, &st->tokens, a->diags) == 0;
+    if (!st->tokenized)
+        sql_tokens_free(&st->tokens);
+    return st->tokenized ? 0 : -1;
+}
+
 static int analyze_statement(analysis *a, ddl_statement *st)
 {
-    sql_tokens t = {0};
-    if (sql_tokenize(st->source, a->file->display_name, &t, a->diags) < 0)
+    if (tokenize(a, st) < 0)
         return -1;
-    st->kind = classify(st->source, &t);
+    const sql_tokens *t = &st->tokens;
+    st->kind = classify(st->source, t);
     int rc = 0;
     switch (st->kind) {
     case DDL_CREATE_TABLE:
-        rc = analyze_create_table(a, st, &t);
+        rc = analyze_create_table(a, st, t);
         break;
     case DDL_ALTER_TABLE:
-        rc = set_table_at(a, st, &t, ddl_alter_table_name_index(&t), false);
+        rc = set_table_at(a, st, t, ddl_alter_table_name_index(t), false);
         break;
     case DDL_CREATE_INDEX:
-        rc = analyze_create_index(a, st, &t);
+        rc = analyze_create_index(a, st, t);
         break;
     case DDL_CREATE_SEQUENCE:
     case DDL_ALTER_SEQUENCE:
-        rc = analyze_sequence(a, st, &t);
+        rc = analyze_sequence(a, st, t);
         break;
     default:
         break;
     }
     if (rc == 0 && (st->kind == DDL_CREATE_TABLE || st->kind == DDL_ALTER_TABLE))
-        rc = collect_references(a, st, &t);
-    if (rc == 0 && ddl_read_object(st, &t) < 0)
+        rc = collect_references(a, st, t);
+    if (rc == 0 && ddl_read_object(st, t) < 0)
         rc = out_of_memory(a, st->source);
-    sql_tokens_free(&t);
     return rc;
 }
 
@@ -425,8 +436,9 @@ int ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, dia
         st->kind = DDL_OTHER;
         if (analyze_statement(&a, st) < 0)
             rc = -1;
-        else if (st->kind == DDL_SETTING && make_local(&out->script.items[i]) < 0)
-            rc = out_of_memory(&a, st->source);
+        else if (st->kind == DDL_SETTING &&
+                 (make_local(&out->script.items[i]) < 0 || tokenize(&a, st) < 0))
+            rc = out_of_memory(&a, st->source); /* its tokens point into the new text */
     }
     ddl_apply_column_alters(out);
     return rc;
@@ -453,6 +465,10 @@ void ddl_file_free(ddl_file *file)
         free(st->object_name);
         free(st->parent);
         free(st->on_table);
+        sql_tokens_free(&st->tokens);
+        if (st->elements)
+            ddl_elements_free(st->elements);
+        free(st->elements);
         for (size_t r = 0; r < st->reference_count; r++)
             free(st->references[r]);
         free(st->references);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "ddl.h"
+#include "ddl_elements.h"
 #include "sqlcursor.h"
 #include "sqlsplit.h"
 
@@ -37,11 +38,11 @@ int ddl_add_reference(ddl_statement *st, char *name);
 /* ---- columns (ddl_columns.c) ---- */
 
 /*
- * Reads the column list of a CREATE TABLE, between the brackets at `open`
- * and `close`, into `table` (columns, NOT NULL from PRIMARY KEYs). Returns
- * 0, or -1 when memory ran out (what was read stays in `table`).
+ * Reads the columns of a CREATE TABLE from its `elements` (ddl_elements.h)
+ * into `table` (columns, NOT NULL from PRIMARY KEYs). Returns 0, or -1 when
+ * memory ran out (what was read stays in `table`).
  */
-int ddl_read_column_list(ddl_table *table, const sql_tokens *t, size_t open, size_t close);
+int ddl_read_column_list(ddl_table *table, const sql_tokens *t, const ddl_elements *elements);
 
 /* ---- objects (ddl_objects.c) ---- */
 
