@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sqlsplit.h"
+#include "test_data.h"
 
 /* Splits `text`, expecting success and no diags. */
 static void split_ok(const char *text, sql_script *script)
@@ -46,13 +47,7 @@ static void check_split_fails(const char *text, int line, int column, const char
 
 static char *data_path(const char *relative)
 {
-    const char *root = getenv("FOSTER_TEST_DATA");
-    ck_assert_msg(root != NULL, "FOSTER_TEST_DATA is not set");
-    size_t length = strlen(root) + strlen(relative) + 2;
-    char *path = malloc(length);
-    ck_assert_ptr_nonnull(path);
-    snprintf(path, length, "%s/%s", root, relative);
-    return path;
+    return test_data_path("", relative);
 }
 
 /* Tokenizes a statement made from `text` at line 1, column 1. */
