@@ -267,7 +267,8 @@ static void read_constraint(reader *r, ddl_constraint *c)
     } else if (!read_key(r, c)) {
         read_column_constraint(r, c);
     }
-    if (c->kind != DDL_CONSTRAINT_OTHER && c->kind != DDL_CONSTRAINT_EXCLUDE)
+    if (c->kind == DDL_CONSTRAINT_PRIMARY_KEY || c->kind == DDL_CONSTRAINT_UNIQUE ||
+        c->kind == DDL_CONSTRAINT_FOREIGN_KEY || c->kind == DDL_CONSTRAINT_CHECK)
         read_options(r, c);
     else
         c->options.begin = c->options.end = r->i;

@@ -53,8 +53,9 @@ typedef struct ddl_constraint {
     sql_range columns;        /* PRIMARY KEY / UNIQUE / FOREIGN KEY (columns), brackets off */
     sql_range target;         /* REFERENCES: the table's (qualified) name */
     sql_range target_columns; /* REFERENCES t (columns), brackets off; empty for none */
-    sql_range options;        /* after it: MATCH, ON DELETE/UPDATE, [NOT] DEFERRABLE,
-                                 INITIALLY, NOT VALID, NO INHERIT, INCLUDE, WITH, USING INDEX */
+    sql_range options;        /* after a key or CHECK: MATCH, ON DELETE/UPDATE, [NOT]
+                                 DEFERRABLE, INITIALLY, NOT VALID, NO INHERIT, INCLUDE, WITH,
+                                 USING INDEX TABLESPACE */
 } ddl_constraint;
 
 typedef enum ddl_element_kind {

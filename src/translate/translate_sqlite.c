@@ -201,27 +201,29 @@ static void translate_statement(translator *tr, const ddl_statement *statement, 
                                       : (kind == DDL_ALTER_TABLE || kind == DDL_CREATE_INDEX);
     if (!wanted || statement->source->is_meta)
         return;
-    sql_tokens tokens = {0};
-    if (sql_tokenize(statement->source, tr->file->display_name, &tokens, &tr->diags) < 0) {
+    sql_tokens own = {0}; /* when ddl_analyze kept none */
+    const sql_tokens *t = statement->tokenized ? &statement->tokens : &own;
+    if (!statement->tokenized &&
+        sql_tokenize(statement->source, tr->file->display_name, &own, &tr->diags) < 0) {
         tr->failed = true;
-        sql_tokens_free(&tokens);
+        sql_tokens_free(&own);
         return;
     }
-    if (tokens.count > 0) {
+    if (t->count > 0) {
         if (kind == DDL_CREATE_TABLE)
-            translate_create_table(tr, statement, &tokens);
+            translate_create_table(tr, statement, t);
         else if (kind == DDL_OTHER)
-            other_statement(tr, &tokens);
+            other_statement(tr, t);
         else if (kind == DDL_SKIP)
-            skipped_statement(tr, &tokens);
+            skipped_statement(tr, t);
         else if (kind == DDL_CREATE_SEQUENCE) /* its options, for nextval columns */
-            translate_create_sequence(tr, &tokens);
+            translate_create_sequence(tr, t);
         else if (kind == DDL_ALTER_TABLE)
-            translate_alter_table(tr, &tokens);
+            translate_alter_table(tr, t);
         else
-            translate_create_index(tr, statement, &tokens);
+            translate_create_index(tr, statement, t);
     }
-    sql_tokens_free(&tokens);
+    sql_tokens_free(&own);
 }
 
 static size_t file_rank(const translator *tr, const char *file)

@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "ddl.h"
+#include "ddl_elements.h"
 #include "diag.h"
 #include "sqlsplit.h"
 #include "strbuf.h"
@@ -138,9 +139,10 @@ bool translate_constraint(translator *tr, sql_cursor *c, bool column_level, strb
 
 void column_build_free(column_build *col);
 
-/* name type [constraints...], the cursor spanning the whole definition;
+/* A column element of `tokens` (ddl_elements.h): name type [constraints...];
  * `ddl` (or NULL) tells which columns the DDL reader found auto-increment. */
-bool translate_column(translator *tr, sql_cursor c, const ddl_table *ddl, column_build *col);
+bool translate_column(translator *tr, const sql_tokens *tokens, const ddl_element *e,
+                      const ddl_table *ddl, column_build *col);
 
 /* Sets (or, for a nextval default, drops) the column's default. */
 bool translate_default(translator *tr, sql_cursor c, column_build *col);

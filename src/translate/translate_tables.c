@@ -109,15 +109,29 @@ static bool translate_table_options(translator *tr, sql_cursor c)
     return true;
 }
 
-static bool is_table_constraint_start(const sql_cursor *c)
+/* One element of CREATE TABLE's list, added to `table`. */
+static void translate_element(translator *tr, const sql_tokens *tokens, const ddl_element *e,
+                              const ddl_table *ddl, table_build *table)
 {
-    static const char *const starts[] = {"CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN",
-                                         "CHECK",      "EXCLUDE", NULL};
-    return word_token_in(here(c), starts);
+    sql_cursor element = {tokens, e->range.begin, e->range.end};
+    if (e->kind == DDL_ELEMENT_CONSTRAINT) {
+        strbuf constraint = STRBUF_INIT;
+        if (translate_constraint(tr, &element, false, &constraint))
+            add_table_constraint(table, &constraint);
+        strbuf_free(&constraint);
+    } else if (e->kind == DDL_ELEMENT_LIKE) {
+        translate_report(tr, here(&element), "cannot translate \"LIKE\" in CREATE TABLE to SQLite");
+    } else {
+        column_build col = {0};
+        if (translate_column(tr, tokens, e, ddl, &col))
+            add_column(tr, table, &col);
+        column_build_free(&col);
+    }
 }
 
 /* Fills `table` from CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] name (...). */
-static void read_create_table(translator *tr, const sql_tokens *tokens, table_build *table)
+static void read_create_table(translator *tr, const ddl_statement *statement,
+                              const sql_tokens *tokens, table_build *table)
 {
     sql_cursor c = {tokens, 1, tokens->count};
     while (at_word(&c, "GLOBAL") || at_word(&c, "LOCAL") || at_word(&c, "TEMP") ||
@@ -150,26 +164,19 @@ static void read_create_table(translator *tr, const sql_tokens *tokens, table_bu
         translate_unexpected(tr, &c, "CREATE TABLE");
         return;
     }
-    const ddl_table *ddl = ddl_file_table(tr->file, table->key);
-    for (size_t begin = c.pos + 1; begin < close;) {
-        size_t end = sql_next_top_level_comma(tokens, begin, close);
-        sql_cursor element = {tokens, begin, end};
-        if (is_table_constraint_start(&element)) {
-            strbuf constraint = STRBUF_INIT;
-            if (translate_constraint(tr, &element, false, &constraint))
-                add_table_constraint(table, &constraint);
-            strbuf_free(&constraint);
-        } else if (at_word(&element, "LIKE")) {
-            translate_report(tr, here(&element),
-                             "cannot translate \"LIKE\" in CREATE TABLE to SQLite");
-        } else {
-            column_build col = {0};
-            if (translate_column(tr, element, ddl, &col))
-                add_column(tr, table, &col);
-            column_build_free(&col);
+    ddl_elements own = {0};
+    const ddl_elements *elements = statement->elements;
+    if (!elements || elements->open != c.pos) { /* not read by ddl_analyze: read it here */
+        if (!translate_note_memory(tr, ddl_read_elements(tokens, c.pos, close, &own) == 0)) {
+            ddl_elements_free(&own);
+            return;
         }
-        begin = end + 1;
+        elements = &own;
     }
+    const ddl_table *ddl = ddl_file_table(tr->file, table->key);
+    for (size_t i = 0; i < elements->count; i++)
+        translate_element(tr, tokens, &elements->items[i], ddl, table);
+    ddl_elements_free(&own);
     if (table->column_count == 0 && !tr->failed)
         translate_report(tr, &tokens->items[0],
                          "cannot translate a table without columns to SQLite");
@@ -183,7 +190,7 @@ void translate_create_table(translator *tr, const ddl_statement *statement,
     table_build table = {0};
     table.file = tr->file;
     table.line = statement->source->line;
-    read_create_table(tr, tokens, &table);
+    read_create_table(tr, statement, tokens, &table);
     if (!table.key || !table.name) {
         table_build_free(&table);
         return;
@@ -326,21 +333,26 @@ static void alter_column(translator *tr, sql_cursor c, alter_target *target)
 static void alter_add(translator *tr, sql_cursor c, alter_target *target)
 {
     c.pos++;
-    if (is_table_constraint_start(&c)) {
+    bool column_word = at_word(&c, "COLUMN");
+    if (column_word)
+        c.pos++;
+    if (at_word(&c, "IF") && word_ahead(&c, 1, "NOT") && word_ahead(&c, 2, "EXISTS"))
+        c.pos += 3;
+    ddl_element e;
+    if (!translate_note_memory(tr, ddl_read_element(c.tokens, c.pos, c.end, &e) == 0))
+        return;
+    if (e.kind == DDL_ELEMENT_CONSTRAINT && !column_word) {
         strbuf constraint = STRBUF_INIT;
         if (translate_constraint(tr, &c, false, &constraint) && require_table(tr, target))
             add_table_constraint(target->table, &constraint);
         strbuf_free(&constraint);
-        return;
+    } else {
+        column_build col = {0};
+        if (translate_column(tr, c.tokens, &e, NULL, &col) && require_table(tr, target))
+            add_column(tr, target->table, &col);
+        column_build_free(&col);
     }
-    if (at_word(&c, "COLUMN"))
-        c.pos++;
-    if (at_word(&c, "IF") && word_ahead(&c, 1, "NOT") && word_ahead(&c, 2, "EXISTS"))
-        c.pos += 3;
-    column_build col = {0};
-    if (translate_column(tr, c, NULL, &col) && require_table(tr, target))
-        add_column(tr, target->table, &col);
-    column_build_free(&col);
+    ddl_element_free(&e);
 }
 
 void translate_alter_table(translator *tr, const sql_tokens *tokens)

@@ -66,8 +66,12 @@ static void read_enum(translator *tr, sql_cursor c, user_type *type)
  */
 static void read_domain(translator *tr, sql_cursor c, size_t name_token, user_type *type)
 {
-    sql_cursor definition = {c.tokens, at_word(&c, "AS") ? c.pos : name_token, c.end};
-    type->is_domain = translate_column(tr, definition, NULL, &type->domain);
+    ddl_element e;
+    size_t begin = at_word(&c, "AS") ? c.pos : name_token;
+    if (!translate_note_memory(tr, ddl_read_element(c.tokens, begin, c.end, &e) == 0))
+        return;
+    type->is_domain = translate_column(tr, c.tokens, &e, NULL, &type->domain);
+    ddl_element_free(&e);
 }
 
 /* CREATE TYPE / CREATE DOMAIN: remembered for the columns of that type. */

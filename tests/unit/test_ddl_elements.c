@@ -172,7 +172,11 @@ START_TEST(test_nested_brackets_in_default_and_check)
     assert_range(&p, c->constraints[0].expr, "NULL"); /* NULL is the expression here */
     const ddl_element *d = element(&p, 3, DDL_ELEMENT_COLUMN);
     assert_range(&p, d->constraints[0].expr, "upper('a, b')");
-    assert_range(&p, d->constraints[0].options, "DEFERRABLE");
+    ck_assert_uint_eq(d->constraint_count, 2); /* deferral belongs to keys, not DEFAULT */
+    assert_range(&p, d->constraints[0].options, "");
+    ck_assert_int_eq(d->constraints[1].kind, DDL_CONSTRAINT_OTHER);
+    ck_assert_str_eq(d->expected, "a column constraint");
+    assert_token(&p, d->error_at, "DEFERRABLE");
     parsed_free(&p);
 }
 END_TEST
