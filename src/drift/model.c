@@ -147,25 +147,20 @@ const model_type *model_find_type(const table_model *model, const char *name)
 
 /* ---- building ---- */
 
-/* A CREATE TABLE of the reader: its element list, read element by element. */
-static int add_table(table_model *model, const ddl_table *source, const sql_tokens *t,
+/* A CREATE TABLE of the reader: the elements ddl_analyze read, one by one. */
+static int add_table(table_model *model, const ddl_table *source, const ddl_statement *st,
                      const char *file)
 {
-    size_t open = 0;
-    while (open < t->count && !punct_at(t, open, '('))
-        open++;
-    size_t close = sql_skip_group(t, open, t->count) - 1;
+    if (!st->elements)
+        return 0; /* ddl_analyze reported why it could not read the list */
     model_table *table = model_grow((void **)&model->tables, &model->table_count, sizeof *table);
     if (!table || !(table->name = strdup(source->name)))
         return -1;
     table->file = file;
     table->line = source->line;
-    for (size_t i = open + 1; i < close;) {
-        size_t end = sql_next_top_level_comma(t, i, close);
-        if (model_read_table_element(table, t, i, end) < 0)
+    for (size_t i = 0; i < st->elements->count; i++)
+        if (model_read_element(table, &st->tokens, &st->elements->items[i]) < 0)
             return -1;
-        i = end + 1;
-    }
     for (size_t i = 0; i < table->column_count; i++)
         table->columns[i].file = file;
     for (size_t i = 0; i < table->constraint_count; i++)
@@ -183,14 +178,16 @@ static int add_statement(table_model *model, const ddl_file *file, size_t index,
     bool about_other = st->table && only_table && strcmp(st->table, only_table) != 0;
     if (about_other && st->kind != DDL_OTHER && st->kind != DDL_SKIP)
         return 0;
-    sql_tokens t = {0};
-    if (sql_tokenize(st->source, file->display_name, &t, diags) < 0)
+    sql_tokens t = {0}; /* when ddl_analyze kept none */
+    if (st->tokenized)
+        t = st->tokens;
+    else if (sql_tokenize(st->source, file->display_name, &t, diags) < 0)
         return -1;
     int rc = 0;
     if (st->kind == DDL_CREATE_TABLE) {
         const ddl_table *source = ddl_file_table(file, st->table);
         if (source && !model_find_table(model, source->name))
-            rc = add_table(model, source, &t, name);
+            rc = add_table(model, source, st, name);
     } else if (st->kind == DDL_ALTER_TABLE) {
         rc = model_read_alter_table(model, &t, name);
     } else if (st->kind == DDL_CREATE_INDEX) {
@@ -200,7 +197,8 @@ static int add_statement(table_model *model, const ddl_file *file, size_t index,
     } else if (st->kind == DDL_SKIP) {
         rc = model_read_extra(model, &t, name);
     }
-    sql_tokens_free(&t);
+    if (!st->tokenized)
+        sql_tokens_free(&t);
     if (rc < 0)
         diag_add(diags, file->display_name, st->source->line, 0, "out of memory");
     return rc;

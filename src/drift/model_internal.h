@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ddl_elements.h"
 #include "model.h"
 #include "sqlcursor.h"
 #include "sqlsplit.h"
@@ -31,17 +32,11 @@ void *model_grow(void **items, size_t *count, size_t size);
 
 /* The canonical type of tokens [begin, end) into `column` (type, family, length...). */
 int model_column_set_type(model_column *column, const sql_tokens *t, size_t begin, size_t end);
-/*
- * Reads one element of a CREATE TABLE list, tokens [begin, end): a column with
- * its inline constraints, or a table constraint. 0, or -1 on no memory.
- */
+/* One element the reader found (ddl_elements.h): a column with its inline
+ * constraints, or a table constraint. 0, or -1 on no memory. */
+int model_read_element(model_table *table, const sql_tokens *t, const ddl_element *e);
+/* The same for tokens [begin, end), read here (ALTER TABLE ... ADD). */
 int model_read_table_element(model_table *table, const sql_tokens *t, size_t begin, size_t end);
-/*
- * A table constraint (after CONSTRAINT name, or at PRIMARY/UNIQUE/FOREIGN/CHECK)
- * of `table`, tokens [begin, end), named `name` (taken). 0, 1 (not one), -1.
- */
-int model_read_table_constraint(model_table *table, const sql_tokens *t, size_t begin, size_t end,
-                                int line);
 
 /* ---- statements (model_statements.c) ---- */
 
