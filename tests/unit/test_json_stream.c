@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diag.h"
+#include "fixture_json.h"
 #include "json_stream.h"
 #include "strbuf.h"
 
@@ -241,6 +243,87 @@ START_TEST(test_a_top_level_that_is_no_array_is_refused_where_it_starts)
 }
 END_TEST
 
+/* ---- through fixture_json_open: a file read as a stream ---- */
+
+static bool any_column(const void *context, const char *column)
+{
+    (void)context;
+    (void)column;
+    return true;
+}
+
+/* A file of `count` objects one a line (app.a, then app.b, then one app.a),
+ * each with a 200-byte string, then `tail`. Returns its path (caller frees). */
+static char *write_dump(int count, const char *tail)
+{
+    char *path = strdup("/tmp/test_json_stream.XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *file = fdopen(fd, "w");
+    fputs("[\n", file);
+    for (int i = 1; i <= count; i++)
+        fprintf(file, "{\"model\": \"app.%s\", \"pk\": %d, \"fields\": {\"s\": \"%0200d\"}},\n",
+                i <= count / 2 || i == count ? "a" : "b", i, i);
+    fputs(tail, file);
+    fclose(file);
+    return path;
+}
+
+/* Each model's rows in file order, model b first then a (the stream goes back). */
+START_TEST(test_rows_of_each_model_are_read_again_from_the_file)
+{
+    char *path = write_dump(2001, "{\"model\": \"app.b\", \"pk\": 0, \"fields\": {}}\n]\n");
+    diag_list diags = DIAG_LIST_INIT;
+    fixture_json *json = fixture_json_open(path, "fixtures/dump.json", &diags);
+    ck_assert_msg(json != NULL, "%s", diags.count ? diags.items[0].message : "?");
+    ck_assert_uint_eq(fixture_json_model_count(json), 2);
+    const char *models[] = {"app.b", "app.a"};
+    int expected_rows[] = {1001, 1001}, last_line[] = {2003, 2002};
+    for (int m = 0; m < 2; m++) {
+        fixture_json_table table = {models[m], "id", any_column, NULL};
+        size_t cursor = 0;
+        csv_row header, row;
+        int rows = 0, rc, line = 0;
+        while ((rc = fixture_json_next(json, &table, &cursor, &header, &row, &diags)) == 1) {
+            ck_assert_int_gt(row.line, line);
+            line = row.line;
+            rows++;
+        }
+        ck_assert_int_eq(rc, 0);
+        ck_assert_int_eq(rows, expected_rows[m]);
+        ck_assert_int_eq(line, last_line[m]);
+    }
+    ck_assert_uint_eq(diags.count, 0);
+    fixture_json_free(json);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
+/* A syntax error thousands of lines (and many reads) in is named at its line and column. */
+START_TEST(test_syntax_error_deep_in_the_file_is_named_where_it_is)
+{
+    char *path = write_dump(3000, "{\"model\": \"app.b\", \"pk\": 1 \"fields\": {}}\n]\n");
+    diag_list diags = DIAG_LIST_INIT;
+    ck_assert_ptr_null(fixture_json_open(path, "fixtures/dump.json", &diags));
+    ck_assert_uint_eq(diags.count, 1);
+    ck_assert_int_eq(diags.items[0].line, 3002);
+    ck_assert_int_eq(diags.items[0].column, 28);
+    ck_assert_str_eq(diags.items[0].message, "invalid JSON: '}' expected near '\"fields\"'");
+    diag_list_clear(&diags);
+    unlink(path);
+    free(path);
+    path = write_dump(10, "{\"model\": \"app.b\", \"pk\": 11, \"fie");
+    ck_assert_ptr_null(fixture_json_open(path, "fixtures/dump.json", &diags));
+    ck_assert_uint_eq(diags.count, 1);
+    ck_assert_int_eq(diags.items[0].line, 12);
+    ck_assert_str_eq(diags.items[0].message, "invalid JSON: premature end of input near '\"fie'");
+    diag_list_clear(&diags);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
 static Suite *json_stream_suite(void)
 {
     Suite *suite = suite_create("json_stream");
@@ -259,6 +342,10 @@ static Suite *json_stream_suite(void)
     tcase_add_test(problems, test_missing_comma_and_empty_element_are_reported_in_janssons_words);
     tcase_add_test(problems, test_a_top_level_that_is_no_array_is_refused_where_it_starts);
     suite_add_tcase(suite, problems);
+    TCase *files = tcase_create("fixture files");
+    tcase_add_test(files, test_rows_of_each_model_are_read_again_from_the_file);
+    tcase_add_test(files, test_syntax_error_deep_in_the_file_is_named_where_it_is);
+    suite_add_tcase(suite, files);
     return suite;
 }
 
