@@ -106,7 +106,7 @@ bool translate_sequence_options(translator *tr, cursor c, sequence_options *out)
             bool min = at_word(&c, "MINVALUE");
             c.pos++;
             if (read_number(&c, min ? &minimum : &maximum))
-                *(min ? &has_minimum : &has_maximum) = true;
+                *(min ? &has_minimum : &has_maximum) = out->given = true; /* START's default */
         } else {
             skip_option(&c);
         }
