@@ -6,6 +6,7 @@
  *     mycopy.c          snapshot, reset, --jobs copies, savepoints, kept marker
  *     mykeys.c          foreign keys checked by foster after the load
  *     mykinds.c         the `mysql` and `mysql-cluster` kinds
+ *     mycontainer.c     the `container` kind with a MySQL/MariaDB image
  *     mygc.c            gc of dead runs' databases on the `mysql` kind's server
  *     myclient.c        how a user reaches a kept database: option file, client
  *
@@ -23,6 +24,7 @@
 #include <stdbool.h>
 
 #include "backend.h"
+#include "ctcontainer.h"
 #include "mycluster.h"
 #include "myload.h"
 #include "myurl.h"
@@ -36,6 +38,9 @@ typedef struct my_backend {
     /* mysql-cluster: foster's own server */
     my_cluster *cluster;
     char *bindir, *cluster_name;
+    /* container (mycontainer.c): the server in a container, its engine and image */
+    ct_container *container;
+    char *container_engine, *container_image, *container_location;
     const volatile sig_atomic_t *interrupt;
     bool borrowed; /* a --jobs copy: the server and siblings are its parent's */
     MYSQL *admin, *db;
@@ -60,6 +65,8 @@ backend *backend_mysql_cluster_new(const char *bindir, const char *runtime_dir, 
 backend *backend_mysql_on_cluster(my_cluster *cluster);
 void backend_mysql_set_owner(backend *b, const char *runtime_dir, const char *run_id);
 
+/* Stops foster's own server of the backend (cluster, container), if any. 0, or -1 with a diag. */
+int my_stop_own_server(my_backend *m, diag_list *diags);
 /* Parses the server URL when not yet done. 0, or -1 with a diag. */
 int my_backend_parse_server(my_backend *m, diag_list *diags);
 /* The admin connection (no database), opened on first use. 0, or -1 with a diag. */
