@@ -119,10 +119,9 @@ static void apply_engine_kind(manifest_parser *p, char *value)
 {
     sql_dialect kind = sql_dialect_parse(value);
     if (*value && kind == SQL_DIALECT_UNKNOWN)
-        manifest_parser_error(p, p->line,
-                              "unknown engine_kind \"%s\" in [container]; expected postgresql or "
-                              "mysql",
-                              value);
+        manifest_parser_error(
+            p, p->line, "unknown engine_kind \"%s\" in [container]; expected %s", value,
+            "postgresql or mysql"); /* sqldialect's names (the engines), not backend kinds */
     else
         p->m->container_engine_kind = kind;
     p->m->container_engine_kind_line = p->line;
