@@ -99,9 +99,9 @@ char *pg_sibling_name(const pg_backend *p, const char *suffix)
     return strbuf_format("%s_%s", p->database, suffix);
 }
 
-static int pg_create(backend *b, const char *database_name, const char *run_id, diag_list *diags)
+static int create_database(pg_backend *p, const char *database_name, const char *run_id,
+                           diag_list *diags)
 {
-    pg_backend *p = as_pg(b);
     if (p->source->ops->start(p->source, diags) < 0 || pg_connect_admin(p, diags) < 0)
         return -1;
     p->database = strdup(database_name);
@@ -119,6 +119,28 @@ static int pg_create(backend *b, const char *database_name, const char *run_id, 
         return -1;
     p->marked = true;
     return pg_connect_database(p, diags);
+}
+
+/*
+ * A create that fails half-way takes back what it made: the database it
+ * created moments ago (marked or not: no other process can have made it under
+ * this run's name) and the server it started. The session drops only a
+ * database that was provisioned, and the run's record goes with the failure.
+ */
+static int pg_create(backend *b, const char *database_name, const char *run_id, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    if (create_database(p, database_name, run_id, diags) == 0)
+        return 0;
+    PQfinish(p->db);
+    p->db = NULL;
+    bool server_goes = !p->source_borrowed && p->source->ephemeral;
+    if (p->created && !server_goes && p->admin &&
+        (p->marked ? pg_drop_marked : pg_drop_created)(p->admin, p->database, diags) == 0)
+        p->created = p->marked = false;
+    if (!p->source_borrowed)
+        p->source->ops->stop(p->source, diags);
+    return -1;
 }
 
 /* The dbname a conninfo or URL names (caller frees), or NULL. */
