@@ -362,13 +362,16 @@ static int drop_all(my_backend *m, diag_list *diags)
     if (my_backend_admin(m, diags) < 0)
         return -1;
     int rc = my_db_drop(m->admin, m->database, m->run_id, diags);
-    char *tpl = m->borrowed ? NULL : my_sibling_name(m, "tpl");
-    diag_list absent = DIAG_LIST_INIT;
-    if (tpl && my_db_read_marker(m->admin, tpl, NULL, &absent) != MY_NOT_FOUND &&
-        my_db_drop(m->admin, tpl, m->run_id, diags) < 0)
-        rc = -1;
-    diag_list_clear(&absent);
-    free(tpl);
+    static const char *const siblings[] = {"tpl", "next", "old"};
+    for (size_t i = 0; !m->borrowed && i < sizeof siblings / sizeof *siblings; i++) {
+        char *name = my_sibling_name(m, siblings[i]);
+        diag_list absent = DIAG_LIST_INIT;
+        if (!name || (my_db_read_marker(m->admin, name, NULL, &absent) != MY_NOT_FOUND &&
+                      my_db_drop(m->admin, name, m->run_id, diags) < 0))
+            rc = -1;
+        diag_list_clear(&absent);
+        free(name);
+    }
     return rc;
 }
 
@@ -392,6 +395,8 @@ static int my_drop(backend *b, diag_list *diags)
         diag_add(diags, NULL, 0, 0, "refusing to drop a database foster did not create");
         return -1;
     }
+    if (!m->borrowed)
+        my_wait_for_helper(m, true); /* the next copy's helper: done, its lock file gone */
     if (m->db)
         mysql_close(m->db);
     m->db = NULL;
