@@ -350,7 +350,8 @@ test_mysql_down_refuses_unmarked_database() {
     database=$(export_value "$OUT" MYSQL_DATABASE)
     run=$(export_value "$OUT" FOSTER_RUN_ID)
     # the owner's database under the run's name: foster must not drop it
-    my_admin "DROP DATABASE \`$database\`; DROP DATABASE \`${database}_tpl\`"
+    wait_for_next_copy "$database"
+    my_admin "DROP DATABASE \`$database\`; DROP DATABASE \`${database}_tpl\`; DROP DATABASE \`${database}_next\`"
     make_unmarked "$database"
     foster_my down "$run"
     local status=$STATUS
