@@ -250,7 +250,7 @@ foster_result foster_attach(foster_session *s, const char *run_id)
         session_progress(s, "run %s: %s is already gone; removing its record", s->run_id,
                          s->database_name);
         s->state = SESSION_GONE;
-        return run_record_remove(s->runtime_dir, s->run_id, &s->problems) == 0
+        return forget_run(s->kind, s->runtime_dir, s->run_id, &s->problems) == 0
                    ? FOSTER_OK
                    : session_fail(s, FOSTER_ERROR_SYSTEM);
     }

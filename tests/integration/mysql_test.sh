@@ -362,6 +362,32 @@ test_mysql_down_refuses_unmarked_database() {
     rm -f "$RUNTIME"/*
 }
 
+# The databases dropped by hand: `down` on another address of the server (its
+# socket, as root) cannot tell it is the same server, so it keeps the record
+# and names both; on the server the run recorded, the run is gone and
+# forgotten (its record and its option file).
+test_mysql_down_of_a_dropped_database_forgets_only_on_its_server() {
+    make_project
+    foster_my -q up
+    assert_exit 0
+    local database id
+    database=$(export_value "$OUT" MYSQL_DATABASE)
+    id=$(export_value "$OUT" FOSTER_RUN_ID)
+    wait_for_next_copy "$database"
+    my_admin "DROP DATABASE \`$database\`; DROP DATABASE \`${database}_tpl\`; DROP DATABASE \`${database}_next\`"
+    run_foster -b mysql -u "mysql://root@localhost/?unix_socket=$SERVER_SOCKET" down "$id"
+    [ "$STATUS" -ne 0 ] || fail "down on another server exited 0: $ERR"
+    assert_contains "$ERR" "run $id was made on the server at 127.0.0.1:$SERVER_PORT, not on $SERVER_SOCKET where foster looks now"
+    assert_file_exists "$RUNTIME/$id.run"
+    assert_file_exists "$RUNTIME/$id.my.cnf"
+    foster_my down "$id"
+    assert_exit 0
+    assert_contains "$ERR" "run $id: $database is already gone; removing its record"
+    assert_file_absent "$RUNTIME/$id.run"
+    assert_file_absent "$RUNTIME/$id.my.cnf"
+    assert_no_password "$OUT$ERR" "down's output"
+}
+
 test_mysql_gc_drops_dead_runs_databases_only() {
     make_project mysql
     printf '[mysql]\nurl = %s\n' "$APP_URL" >>foster.ini
