@@ -330,19 +330,24 @@ static foster_result provision_steps(foster_session *s)
     if (result != FOSTER_OK)
         return result;
     /* The database's name is in the record already: a half-made one is found by it. */
-    if (b->ops->create(b, s->database_name, s->run_id, &s->problems) < 0)
+    template_cache cache;
+    bool hit = false;
+    template_cache_open(s, &cache);
+    if (template_cache_create(s, &cache, &hit) != FOSTER_OK) {
+        template_cache_close(&cache);
         return FOSTER_ERROR_DATABASE;
+    }
     s->state = SESSION_PROVISIONED;
     free(s->record.url);
     s->record.url = strdup(b->ops->url(b));
-    if (!s->record.url || session_write_record(s) < 0)
+    if (!s->record.url || session_write_record(s) < 0) {
+        template_cache_close(&cache);
         return FOSTER_ERROR_SYSTEM;
+    }
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
 
     session_report_notes(s); /* what the schema lost on this engine: built or copied */
     double step = monotonic_seconds();
-    template_cache cache;
-    bool hit = false;
     result = template_cache_fill(s, &cache, &hit);
     if (result == FOSTER_OK && hit)
         session_report_notes(s); /* what the copy left out holds for the cached one too */

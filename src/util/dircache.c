@@ -198,3 +198,72 @@ int dircache_fill(const dircache_spec *spec, const char *target, diag_list *diag
     cache_free(&c);
     return rc;
 }
+
+/* Tells `say` one line, then frees it. */
+static void tell(void (*say)(void *, const char *), void *context, char *line)
+{
+    if (line)
+        say(context, line);
+    free(line);
+}
+
+/* Removes the entry `path` (its lock file `lock`) unless a run holds that lock; 0 or -1. */
+static int remove_entry(const char *path, const char *lock, bool dry_run,
+                        void (*say)(void *, const char *), void *context)
+{
+    char *marker = strbuf_format("%s/" CACHE_MARKER, path);
+    struct stat st;
+    bool marked = marker && stat(marker, &st) == 0 && S_ISREG(st.st_mode);
+    free(marker);
+    if (!marked) {
+        tell(say, context, strbuf_format("left %s: it does not carry foster's marker", path));
+        return 0;
+    }
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        tell(say, context, strbuf_format("left %s: a run is using it", path));
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    int rc = 0;
+    if (dry_run)
+        tell(say, context, strbuf_format("would remove cached %s", path));
+    else if (fstree_remove(path) == 0 && unlink(lock) == 0)
+        tell(say, context, strbuf_format("removed cached %s", path));
+    else {
+        tell(say, context, strbuf_format("could not remove %s: %s", path, strerror(errno)));
+        rc = -1;
+    }
+    close(fd);
+    return rc;
+}
+
+int dircache_remove_entries(const char *prefix, bool dry_run,
+                            void (*say)(void *context, const char *line), void *context)
+{
+    char *base = dircache_base_directory();
+    DIR *dir = base ? opendir(base) : NULL;
+    size_t length = strlen(prefix);
+    int failures = 0;
+    struct dirent *d;
+    while (dir && (d = readdir(dir))) {
+        const char *name = d->d_name;
+        /* <prefix>-<16 hex digits>, nothing more: not its lock, not a partial build */
+        if (strncmp(name, prefix, length) != 0 || name[length] != '-' ||
+            strlen(name + length + 1) != 16 || strspn(name + length + 1, "0123456789abcdef") != 16)
+            continue;
+        char *path = strbuf_format("%s/%s", base, name);
+        char *lock = path ? strbuf_format("%s.lock", path) : NULL;
+        struct stat st;
+        if (lock && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+            remove_entry(path, lock, dry_run, say, context) < 0)
+            failures++;
+        free(path);
+        free(lock);
+    }
+    if (dir)
+        closedir(dir);
+    free(base);
+    return failures;
+}

@@ -49,6 +49,16 @@ typedef struct dircache_spec {
 int dircache_fill(const dircache_spec *spec, const char *target, diag_list *diags);
 
 /*
+ * Removes every entry of `prefix` from foster's cache (`gc --templates`):
+ * each one that carries its `foster-complete` marker and whose lock no run
+ * holds (taken at once, never waited for); one without the marker is named
+ * and left. One line per entry to `say` (removed, or with `dry_run` would
+ * be, or left and why). Returns how many could not be removed.
+ */
+int dircache_remove_entries(const char *prefix, bool dry_run,
+                            void (*say)(void *context, const char *line), void *context);
+
+/*
  * foster's cache directory, $XDG_CACHE_HOME/foster or ~/.cache/foster (not
  * made here); NULL when neither is an absolute path or memory ran out.
  * Caller frees. The template cache keeps its entries there too.

@@ -238,7 +238,16 @@ psql_shared() { # QUERY [DATABASE]
 extra_databases() {
     psql_shared "SELECT coalesce(string_agg(datname, ' ' ORDER BY datname), '') FROM pg_database
                  WHERE datname NOT IN ('postgres', 'template0', 'template1')
-                   AND datname NOT LIKE '${SHARED_DATABASE}%'"
+                   AND datname NOT LIKE '${SHARED_DATABASE}%'
+                   AND datname NOT LIKE 'foster\_tpl\_%'"
+}
+
+# Drops the templates the cache kept (not leftovers), so that every test starts cold.
+drop_cached_templates() {
+    local name
+    for name in $(psql_shared "SELECT datname FROM pg_database WHERE datname LIKE 'foster\_tpl\_%'"); do
+        psql_shared "DROP DATABASE \"$name\"" >/dev/null
+    done
 }
 
 drop_database() { # NAME
@@ -342,6 +351,7 @@ after_each() {
     stop_leftover_clusters "$RUNTIME"
     [ -z "$left" ] || count_leftover "left behind in the runtime directory: $left"
     if [ -n "$SHARED_PGHOST" ]; then
+        drop_cached_templates
         databases=$(extra_databases)
         if [ -n "$databases" ]; then
             count_leftover "databases left on the shared server: $databases"

@@ -99,17 +99,21 @@ char *pg_sibling_name(const pg_backend *p, const char *suffix)
     return strbuf_format("%s_%s", p->database, suffix);
 }
 
-static int pg_create(backend *b, const char *database_name, const char *run_id, diag_list *diags)
+int pg_server_ready(pg_backend *p, diag_list *diags)
 {
-    pg_backend *p = as_pg(b);
-    if (p->source->ops->start(p->source, diags) < 0 || pg_connect_admin(p, diags) < 0)
-        return -1;
+    return p->source->ops->start(p->source, diags) < 0 || pg_connect_admin(p, diags) < 0 ? -1 : 0;
+}
+
+int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
+                   const char *template, diag_list *diags)
+{
+    free(p->database);
+    free(p->marker);
     p->database = strdup(database_name);
     p->marker = pg_marker_text(run_id, p->runtime_dir, false);
     if (!p->database || !p->marker)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    /* template0: nothing a site added to template1 leaks in. */
-    char *sql = pg_create_database_sql(p->admin, database_name, "template0");
+    char *sql = pg_create_database_sql(p->admin, database_name, template);
     int rc = sql ? pgconn_command(p->admin, sql, "cannot create the test database", diags) : -1;
     free(sql);
     if (rc < 0)
@@ -119,6 +123,15 @@ static int pg_create(backend *b, const char *database_name, const char *run_id, 
         return -1;
     p->marked = true;
     return pg_connect_database(p, diags);
+}
+
+static int pg_create(backend *b, const char *database_name, const char *run_id, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    /* template0: nothing a site added to template1 leaks in. */
+    return pg_server_ready(p, diags) < 0
+               ? -1
+               : pg_create_from(p, database_name, run_id, "template0", diags);
 }
 
 /* The dbname a conninfo or URL names (caller frees), or NULL. */
@@ -483,6 +496,7 @@ static void pg_free(backend *b)
     if (p->source && !p->source_borrowed)
         p->source->ops->free(p->source);
     free(p->marker);
+    free(p->template_key);
     free(p->runtime_dir);
     free(p->database);
     free(p->url);
@@ -509,6 +523,8 @@ static const backend_ops pg_ops = {
     .exec_sql = pg_exec_sql,
     .load_end = pg_load_end,
     .snapshot = pg_snapshot,
+    .create_cached = pg_create_cached,
+    .template_store = pg_template_store,
     .reset = pg_reset,
     .copy = pg_copy,
     .test_begin = pg_test_begin,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dircache.h"
+#include "pgkinds.h"
 #include "strbuf.h"
 
 /*
@@ -85,4 +86,9 @@ int pg_cluster_cache_make_data_directory(const pg_cluster *cluster, const char *
     int rc = dircache_fill(&spec, cluster->data, diags);
     free(postgres);
     return rc;
+}
+
+void pg_collect_cluster_templates(backend_gc *gc)
+{
+    gc->failures += dircache_remove_entries("pgdata", gc->dry_run, backend_gc_say_line, gc);
 }
