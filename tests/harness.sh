@@ -251,6 +251,40 @@ find_pg_bindir() {
     return 1
 }
 
+# ---- processes, read from /proc (no ps needed)
+
+# The pids of PID's children.
+children_of() { # PID
+    local parent=$1 stat line fields
+    for stat in /proc/[0-9]*/stat; do
+        { read -r line <"$stat"; } 2>/dev/null || continue
+        read -r -a fields <<<"${line##*) }" # state ppid ...
+        [ "${fields[1]:-}" == "$parent" ] && { line=${stat#/proc/}; echo "${line%/stat}"; }
+    done
+}
+
+# Whether process PID lives and its command line contains TEXT.
+process_runs() { # PID TEXT
+    local cmdline
+    [ -r "/proc/$1/cmdline" ] || return 1
+    cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+    [[ $cmdline == *"$2"* ]]
+}
+
+# Pids of processes whose command line contains TEXT (not this shell's).
+processes_naming() { # TEXT
+    printf '%s\n' "$1" >"$WORK/.pattern"
+    grep -l -F -f "$WORK/.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
+        sed -n 's|^/proc/\([0-9]*\)/cmdline$|\1|p' | grep -vx -e "$$" -e "$BASHPID"
+}
+
+# Is PID alive (a zombie counts as gone)?
+process_alive() { # PID
+    local state
+    state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
 # Sets PYTHON_PG to a python3 that has psycopg2 (Debian's /usr/bin/python3
 # first), else to "".
 find_python_pg() {

@@ -167,6 +167,21 @@ static void hint_for_dump(const schema_set *set, diag *d)
                       m->tables[table].name, m->schemas_dir, m->tables[table].name);
 }
 
+/* strict = true: what SQLite leaves out (the notes, and the ownership and comments
+ * named as details) is refused, each at its file:line; returns -1. */
+static int refuse_strict(schema_set *set, diag_list *diags)
+{
+    diag_list *lists[] = {&set->notes.notes, &set->notes.details};
+    for (size_t l = 0; l < 2; l++) {
+        for (size_t i = 0; i < lists[l]->count; i++)
+            diag_set_hint(&lists[l]->items[i],
+                          "strict = true in [foster] makes what SQLite leaves out an error; "
+                          "remove it, or give a <table>.sqlite.sql");
+        diag_list_move(diags, lists[l]);
+    }
+    return -1;
+}
+
 /* SQLite: translate the owner's DDL; a .sqlite.sql file runs as written. */
 static int translate(schema_set *set, diag_list *diags)
 {
@@ -186,14 +201,8 @@ static int translate(schema_set *set, diag_list *diags)
     int rc = schema_translate_sqlite(to_translate, n, &set->sqlite, &set->notes, diags);
     for (size_t i = reported; i < diags->count; i++)
         hint_for_dump(set, &diags->items[i]);
-    if (rc == 0 && set->manifest->strict && set->notes.notes.count) {
-        for (size_t i = 0; i < set->notes.notes.count; i++)
-            diag_set_hint(&set->notes.notes.items[i],
-                          "strict = true in [foster] makes what SQLite leaves out an error; "
-                          "remove it, or give a <table>.sqlite.sql");
-        diag_list_move(diags, &set->notes.notes);
-        rc = -1;
-    }
+    if (rc == 0 && set->manifest->strict && (set->notes.notes.count || set->notes.details.count))
+        rc = refuse_strict(set, diags);
     free(to_translate);
     if (rc < 0)
         return -1;

@@ -17,30 +17,44 @@
 /*
  * psql does not end a statement at a ';' inside a SQL-standard function body
  * (CREATE [OR REPLACE] {FUNCTION|PROCEDURE} ... BEGIN ATOMIC ... END). It
- * recognises that by the first words of the statement; so do we.
+ * recognises that by the first words of the statement; so do we. SQLite's
+ * triggers (CREATE [TEMP|TEMPORARY] TRIGGER ... BEGIN ...; ...; END), which a
+ * `<table>.sqlite.sql` file may hold, have a body of the same shape.
  */
+typedef enum leading_words {
+    LEADING_UNKNOWN, /* still reading CREATE [OR REPLACE] [TEMP|TEMPORARY] */
+    LEADING_BODY,    /* a routine or trigger: BEGIN ... END holds its ';'s */
+    LEADING_OTHER,
+} leading_words;
+
 typedef struct split_state {
     int paren_depth;
     int begin_depth;
     int word_count;
-    char first_words[4]; /* first letter of create/or/replace/function/procedure */
+    leading_words leading;
 } split_state;
+
+static leading_words classify(const split_state *state, const char *text, size_t length)
+{
+    static const char *const modifiers[] = {"or", "replace", "temp", "temporary"};
+    static const char *const with_body[] = {"function", "procedure", "trigger"};
+    if (state->word_count == 0)
+        return sql_lexer_word_equals(text, length, "create") ? LEADING_UNKNOWN : LEADING_OTHER;
+    for (size_t i = 0; i < sizeof with_body / sizeof with_body[0]; i++)
+        if (sql_lexer_word_equals(text, length, with_body[i]))
+            return LEADING_BODY;
+    for (size_t i = 0; i < sizeof modifiers / sizeof modifiers[0]; i++)
+        if (sql_lexer_word_equals(text, length, modifiers[i]))
+            return LEADING_UNKNOWN;
+    return LEADING_OTHER;
+}
 
 static void track_word(split_state *state, const char *text, size_t length)
 {
-    static const char *const leading[] = {"create", "function", "procedure", "or", "replace"};
-    if (state->word_count == 0)
-        memset(state->first_words, 0, sizeof state->first_words);
-    for (size_t i = 0; i < sizeof leading / sizeof leading[0]; i++) {
-        if (sql_lexer_word_equals(text, length, leading[i]) &&
-            state->word_count < (int)sizeof state->first_words)
-            state->first_words[state->word_count] = leading[i][0];
-    }
+    if (state->leading == LEADING_UNKNOWN)
+        state->leading = classify(state, text, length);
     state->word_count++;
-    const char *w = state->first_words;
-    bool routine = w[0] == 'c' && (w[1] == 'f' || w[1] == 'p' ||
-                                   (w[1] == 'o' && w[2] == 'r' && (w[3] == 'f' || w[3] == 'p')));
-    if (!routine || state->paren_depth != 0)
+    if (state->leading != LEADING_BODY || state->paren_depth != 0)
         return;
     if (sql_lexer_word_equals(text, length, "begin"))
         state->begin_depth++;

@@ -33,7 +33,8 @@ typedef struct sql_script {
  * Splits `text` (`length` bytes, need not be NUL-terminated) into `out`,
  * which must be zeroed or freed before. Statements made only of comments and
  * white space are dropped. As in psql, a ';' inside parentheses or inside a
- * CREATE FUNCTION ... BEGIN ATOMIC ... END body does not end a statement, and
+ * CREATE FUNCTION ... BEGIN ATOMIC ... END body (or a SQLite CREATE TRIGGER ...
+ * BEGIN ... END body) does not end a statement, and
  * the last statement needs no ';'. A meta-command line ends any statement
  * still open before it. `file` is used only in messages. Returns 0, or -1
  * after adding a diag naming the line where an unterminated string, quoted

@@ -23,6 +23,7 @@ void column_build_free(column_build *col)
     free(col->folded);
     free(col->type);
     free(col->default_value);
+    free(col->sequence);
     strbuf_free(&col->constraints);
 }
 
@@ -153,7 +154,7 @@ bool translate_default(translator *tr, cursor c, column_build *col)
     col->default_value = NULL;
     if (mentions_nextval(c)) {
         col->auto_increment = true;
-        return true;
+        return translate_nextval_sequence(tr, c, col);
     }
     const sql_token *call = user_function_call(c);
     if (call) {
@@ -174,8 +175,8 @@ bool translate_default(translator *tr, cursor c, column_build *col)
     return translate_note_memory(tr, col->default_value != NULL);
 }
 
-/* GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY [(...)] makes the column
- * auto_increment; GENERATED ALWAYS AS (expr) STORED is kept. */
+/* GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY [(options)] makes the column
+ * auto_increment with those options; GENERATED ALWAYS AS (expr) STORED is kept. */
 bool translate_generated(translator *tr, cursor *c, column_build *col)
 {
     c->pos++;
@@ -191,8 +192,14 @@ bool translate_generated(translator *tr, cursor *c, column_build *col)
     if (at_word(c, "IDENTITY")) {
         c->pos++;
         col->auto_increment = true;
-        return !punct_ahead(c, 0, '(') || translate_skip_group(c) ||
-               translate_unexpected(tr, c, "GENERATED");
+        if (!punct_ahead(c, 0, '('))
+            return true;
+        size_t close = translate_closing_bracket(c->tokens, c->pos, c->end);
+        if (close == c->end)
+            return translate_unexpected(tr, c, "GENERATED");
+        cursor options = {c->tokens, c->pos + 1, close};
+        c->pos = close + 1;
+        return translate_sequence_options(tr, options, &col->identity);
     }
     if (!translate_parenthesized(tr, c, " GENERATED ALWAYS AS ", &col->constraints))
         return false;
@@ -256,7 +263,11 @@ bool translate_column(translator *tr, cursor c, const ddl_table *ddl, column_bui
         } else if ((at_word(&c, "COMPRESSION") || at_word(&c, "STORAGE")) && token_at(&c, 1)) {
             c.pos += 2;
         } else {
+            bool key = at_word(&c, "PRIMARY") ||
+                       (at_word(&c, "CONSTRAINT") && word_ahead(&c, 2, "PRIMARY"));
             ok = translate_constraint(tr, &c, true, &col->constraints);
+            if (ok && key) /* where AUTOINCREMENT may go */
+                col->primary_key_end = col->constraints.length;
         }
         if (!ok)
             return false;
@@ -267,11 +278,21 @@ bool translate_column(translator *tr, cursor c, const ddl_table *ddl, column_bui
 /* The column as SQLite's CREATE TABLE lists it. */
 void translate_append_column(strbuf *out, const column_build *col)
 {
+    bool autoincrement = col->fill == FILL_AUTOINCREMENT;
     strbuf_appendf(out, "%s %s", col->name, col->auto_increment ? "INTEGER" : col->type);
+    if (autoincrement && !col->primary_key_end) /* the table's key, moved here */
+        strbuf_append_str(out, " PRIMARY KEY AUTOINCREMENT");
     if (col->default_value && !col->auto_increment)
         strbuf_appendf(out, " DEFAULT %s", col->default_value);
-    if (col->not_null)
+    if (col->not_null && col->fill != FILL_TRIGGER) /* NOT NULL would run before the trigger */
         strbuf_append_str(out, " NOT NULL");
-    if (col->constraints.length)
+    if (!col->constraints.length)
+        return;
+    if (autoincrement && col->primary_key_end) {
+        strbuf_append(out, col->constraints.data, col->primary_key_end);
+        strbuf_append_str(out, " AUTOINCREMENT");
+        strbuf_append_str(out, col->constraints.data + col->primary_key_end);
+    } else {
         strbuf_append_str(out, col->constraints.data);
+    }
 }

@@ -196,9 +196,9 @@ typedef enum pass { PASS_TABLES, PASS_CHANGES } pass;
 static void translate_statement(translator *tr, const ddl_statement *statement, pass pass)
 {
     ddl_kind kind = statement->kind;
-    bool wanted = pass == PASS_TABLES
-                      ? (kind == DDL_CREATE_TABLE || kind == DDL_OTHER || kind == DDL_SKIP)
-                      : (kind == DDL_ALTER_TABLE || kind == DDL_CREATE_INDEX);
+    bool wanted = pass == PASS_TABLES ? (kind == DDL_CREATE_TABLE || kind == DDL_OTHER ||
+                                         kind == DDL_SKIP || kind == DDL_CREATE_SEQUENCE)
+                                      : (kind == DDL_ALTER_TABLE || kind == DDL_CREATE_INDEX);
     if (!wanted || statement->source->is_meta)
         return;
     sql_tokens tokens = {0};
@@ -214,6 +214,8 @@ static void translate_statement(translator *tr, const ddl_statement *statement, 
             other_statement(tr, &tokens);
         else if (kind == DDL_SKIP)
             skipped_statement(tr, &tokens);
+        else if (kind == DDL_CREATE_SEQUENCE) /* its options, for nextval columns */
+            translate_create_sequence(tr, &tokens);
         else if (kind == DDL_ALTER_TABLE)
             translate_alter_table(tr, &tokens);
         else
@@ -257,6 +259,8 @@ static void sort_diags(translator *tr)
 static bool emit_tables(translator *tr, sqlite_script *out)
 {
     size_t total = tr->table_count + tr->indexes.count;
+    for (size_t i = 0; i < tr->table_count; i++)
+        total += tr->tables[i].column_count; /* room for what goes with identities */
     out->items = calloc(total ? total : 1, sizeof *out->items);
     if (!translate_note_memory(tr, out->items != NULL))
         return false;
@@ -264,17 +268,14 @@ static bool emit_tables(translator *tr, sqlite_script *out)
         const table_build *table = &tr->tables[i];
         strbuf sql = STRBUF_INIT;
         strbuf_appendf(&sql, "CREATE TABLE %s (", table->name);
-        for (size_t k = 0; k < table->column_count; k++) {
-            strbuf_append_str(&sql, k ? ",\n    " : "\n    ");
-            translate_append_column(&sql, &table->columns[k]);
-        }
-        if (table->constraints.length)
-            strbuf_append_str(&sql, table->constraints.data);
+        translate_append_table_body(&sql, table);
         strbuf_append_str(&sql, "\n)");
         char *text = strbuf_detach(&sql);
         if (!translate_note_memory(tr, text != NULL))
             return false;
         out->items[out->count++] = (sqlite_statement){text, table->file->display_name, table->line};
+        if (!translate_emit_identities(tr, table, out))
+            return false;
     }
     for (size_t i = 0; i < tr->indexes.count; i++) {
         out->items[out->count++] = tr->indexes.items[i];
@@ -299,6 +300,7 @@ int translate_sqlite(const ddl_file *const *files, size_t file_count, sqlite_scr
         if (pass == PASS_TABLES)
             translate_check_bare_names(&tr);
     }
+    translate_plan_identities(&tr);
     bool ok = !tr.failed && !tr.out_of_memory && emit_tables(&tr, out);
     if (!ok)
         sqlite_script_free(out);
@@ -309,6 +311,7 @@ int translate_sqlite(const ddl_file *const *files, size_t file_count, sqlite_scr
     for (size_t i = 0; i < tr.table_count; i++)
         table_build_free(&tr.tables[i]);
     translate_user_types_free(&tr);
+    translate_sequences_free(&tr);
     free(tr.tables);
     sqlite_script_free(&tr.indexes);
     return ok ? 0 : -1;

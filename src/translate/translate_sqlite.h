@@ -8,6 +8,10 @@
  *   - serial/bigserial/smallserial, GENERATED ... AS IDENTITY, nextval(...)
  *     defaults (inline or by ALTER COLUMN ... SET DEFAULT): the column becomes
  *     exactly INTEGER so that, when it is the primary key, SQLite assigns it;
+ *     START WITH n (of the identity or of the sequence) makes it AUTOINCREMENT
+ *     with a sqlite_sequence row; another such column is filled in by a
+ *     trigger (translate_identity.c); INCREMENT BY other than 1 on the key is
+ *     refused;
  *   - ALTER TABLE [ONLY] x ADD [CONSTRAINT n] PRIMARY KEY/UNIQUE/FOREIGN KEY/
  *     CHECK, ADD COLUMN, ALTER COLUMN SET/DROP DEFAULT, SET/DROP NOT NULL:
  *     folded into x's CREATE TABLE (NOT VALID, MATCH, index storage options
@@ -51,8 +55,6 @@
  * INDEX on a table none of the files creates, and functions, operators and
  * words SQLite lacks (~, CURRENT_USER, ARRAY...).
  *
- * Known limit: a serial column that is not the primary key becomes INTEGER
- * but SQLite does not fill it in.
  *
  * Pure: analysed files in, SQLite statements out; no database.
  */
@@ -87,7 +89,8 @@ void translate_notes_clear(translate_notes *notes);
 /*
  * Translates `file_count` analysed files into one script: all CREATE TABLEs
  * (with the constraints later ALTERs add folded in) in the order the files are
- * given, then every CREATE INDEX. An ALTER TABLE may add constraints to a
+ * given, each followed by its sqlite_sequence row and fill triggers (if any),
+ * then every CREATE INDEX. An ALTER TABLE may add constraints to a
  * table created in another of the files. The hint for an untranslatable
  * construct names "<stem>.sqlite.sql" beside the file. What the copy leaves
  * out but a test can do without (functions, triggers, extensions, policies,

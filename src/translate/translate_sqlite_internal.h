@@ -14,6 +14,8 @@
  *                            predicates): reading, checking and writing them
  *   translate_rewrite.c      PostgreSQL forms in expressions that SQLite spells
  *                            differently (now(), = ANY (ARRAY[...]), TRIM(BOTH ...))
+ *   translate_identity.c     identity and sequence options: how SQLite fills a
+ *                            key in (rowid, AUTOINCREMENT from START WITH, a trigger)
  *
  * Functions one file lends another start with translate_ (or name the type
  * they free). Reading tokens is described in translate_tokens.h, the
@@ -34,14 +36,34 @@
 
 /* ---- what is being built ------------------------------------------------- */
 
+/* START WITH and INCREMENT BY of an identity column or a sequence. */
+typedef struct sequence_options {
+    bool given;          /* START or INCREMENT was written */
+    long long start;     /* 1 unless written (or -1 going down) */
+    long long increment; /* 1 unless written */
+    const ddl_file *file;
+    int line, column; /* of INCREMENT (else of the options), for a refusal */
+} sequence_options;
+
+/* How SQLite fills an auto-increment column in. */
+typedef enum identity_fill {
+    FILL_ROWID,         /* the INTEGER PRIMARY KEY: SQLite's max+1 (START WITH 1) */
+    FILL_AUTOINCREMENT, /* the INTEGER PRIMARY KEY AUTOINCREMENT with a sqlite_sequence row */
+    FILL_TRIGGER        /* not the rowid: a trigger fills NULL in (max + increment) */
+} identity_fill;
+
 typedef struct column_build {
     char *name;          /* as SQLite reads it (quoted when SQLite reserves the word) */
     char *folded;        /* folded as PostgreSQL does, for ALTER COLUMN */
     char *type;          /* SQLite type; INTEGER is used instead when auto_increment */
     bool auto_increment; /* serial, identity or nextval default */
     bool not_null;
-    char *default_value; /* after DEFAULT, or NULL */
-    strbuf constraints;  /* the column's other constraints, each after a space */
+    char *default_value;       /* after DEFAULT, or NULL */
+    strbuf constraints;        /* the column's other constraints, each after a space */
+    size_t primary_key_end;    /* in constraints, just after its PRIMARY KEY (0: none) */
+    sequence_options identity; /* GENERATED ... AS IDENTITY (options) */
+    char *sequence;            /* the sequence a nextval default names (normalised), or NULL */
+    identity_fill fill;        /* decided by translate_plan_identities */
 } column_build;
 
 typedef struct table_build {
@@ -78,6 +100,9 @@ typedef struct translator {
     diag_list diags; /* sorted into file order, then handed over */
     user_type *user_types;
     size_t user_type_count;
+    struct named_sequence *sequences; /* CREATE SEQUENCE options, for nextval columns */
+    size_t sequence_count;
+    size_t sequence_capacity;
     translate_notes *notes; /* what SQLite leaves out; not errors */
     bool failed;            /* a problem was reported */
     bool out_of_memory;
@@ -126,6 +151,33 @@ bool translate_generated(translator *tr, cursor *c, column_build *col);
 
 /* The column as SQLite's CREATE TABLE lists it. */
 void translate_append_column(strbuf *out, const column_build *col);
+
+/* ---- identity columns and sequences (translate_identity.c) -------------- */
+
+/* Reads sequence options (START WITH, INCREMENT BY, and the ones SQLite has no
+ * use for) from the cursor to its end; false after reporting a bad one. */
+bool translate_sequence_options(translator *tr, cursor c, sequence_options *out);
+
+/* CREATE SEQUENCE: its options remembered for the columns whose nextval names it. */
+void translate_create_sequence(translator *tr, const sql_tokens *tokens);
+
+/* The sequence nextval('name') names in the default at the cursor, normalised
+ * into col->sequence (left NULL when the argument is not a plain string). */
+bool translate_nextval_sequence(translator *tr, cursor c, column_build *col);
+
+/* After both passes: how each auto-increment column is filled in; refuses
+ * INCREMENT BY other than 1 on a table's INTEGER PRIMARY KEY. */
+void translate_plan_identities(translator *tr);
+
+/* Appends CREATE TABLE's column list and constraints for `table`, with
+ * AUTOINCREMENT and the NOT NULL a fill trigger needs dropped. */
+void translate_append_table_body(strbuf *sql, const table_build *table);
+
+/* The statements that go with `table` after its CREATE TABLE: a sqlite_sequence
+ * row, fill triggers. Adds them to `out` (room for column_count). */
+bool translate_emit_identities(translator *tr, const table_build *table, sqlite_script *out);
+
+void translate_sequences_free(translator *tr);
 
 /* ---- types (translate_types.c) ------------------------------------------ */
 

@@ -963,6 +963,20 @@ print(sqlite3.connect(os.environ["FOSTER_SQLITE_PATH"]).execute("SELECT count(*)
     assert_runtime_empty
 }
 
+test_run_sqlite_variant_holds_a_trigger_created_after_the_data() {
+    check_case sqlite_variant_with_trigger 0
+    run_foster -q run -- python3 -c 'import os, sqlite3
+db = sqlite3.connect(os.environ["FOSTER_SQLITE_PATH"])
+print(db.execute("SELECT count(*) FROM booking").fetchone()[0],
+      db.execute("SELECT count(*) FROM booking_log").fetchone()[0])
+db.execute("INSERT INTO booking VALUES (3, 205)")
+print(db.execute("SELECT group_concat(booking_id || note, \" \") FROM booking_log").fetchone()[0])'
+    assert_exit 0
+    assert_eq '2 0
+3booked 3suite' "$OUT" "fixture rows, no log rows from the load, then both trigger statements"
+    assert_runtime_empty
+}
+
 test_check_reference_to_table_outside_manifest() {
     check_case ddl_reference_outside_manifest 1
     assert_eq 'foster: error: schemas/pet.sql:14: "pet" references table "person", which no schema file of the manifest creates

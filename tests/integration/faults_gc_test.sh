@@ -318,6 +318,33 @@ test_server_dying_during_load_is_named_with_its_log() {
 }
 
 # ===========================================================================
+# A create refused on the cluster foster started: the server goes too.
+
+test_create_refused_on_its_own_cluster_stops_the_server() {
+    need_pg
+    use_small_item
+    # A bindir whose postgres starts read-only, so CREATE DATABASE is refused
+    # after the server runs; its cluster_name finds the process afterwards.
+    fault "CREATE DATABASE refused by the cluster foster started"
+    local real tag=foster_undo_$$_$RANDOM bindir
+    real=$(find_pg_bindir)
+    bindir=$(mktemp -d /tmp/fbin.XXXXXX)
+    chmod 755 "$bindir"
+    ln -s "$real"/* "$bindir/"
+    rm "$bindir/postgres"
+    printf '#!/bin/sh\nexec %s/postgres -c default_transaction_read_only=on -c cluster_name=%s "$@"\n' \
+        "$real" "$tag" >"$bindir/postgres"
+    chmod 755 "$bindir/postgres"
+    printf '[cluster]\nbindir = %s\n' "$bindir" >>foster.ini
+    run_foster -b cluster run -- true
+    rm -rf "$bindir"
+    assert_exit 125
+    assert_contains "$ERR" "foster: error: cannot create the test database: cannot execute CREATE DATABASE in a read-only transaction"
+    assert_eq "" "$(processes_naming "$tag")" "servers left running"
+    assert_runtime_empty
+}
+
+# ===========================================================================
 # 10. A full disk while the pristine copy is made: the right hint.
 
 test_full_disk_while_making_pristine_copy_gives_disk_hint() {

@@ -1,8 +1,11 @@
 # shellcheck shell=bash
 # faults_lib.sh — what the fault runners (faults_test.sh, faults_gc_test.sh) share:
 # assertions that count leftovers, helpers that start, watch and kill foster,
-# the shared PostgreSQL server, and the hooks of tests/harness.sh. Sourced by a
+# the shared PostgreSQL server's hooks (shared_cluster.sh has the server), and the hooks of tests/harness.sh. Sourced by a
 # runner right after the harness; see faults_test.sh for the conventions.
+
+# shellcheck source=SCRIPTDIR/shared_cluster.sh
+. "$SCRIPT_DIR/shared_cluster.sh"
 
 CASES=$DATA/faults
 # shellcheck disable=SC2034 # used by the runners
@@ -191,28 +194,6 @@ EOF
 
 # ---- processes
 
-children_of() { # PID
-    local parent=$1 stat line fields
-    for stat in /proc/[0-9]*/stat; do
-        { read -r line <"$stat"; } 2>/dev/null || continue
-        read -r -a fields <<<"${line##*) }" # state ppid ...
-        [ "${fields[1]:-}" == "$parent" ] && { line=${stat#/proc/}; echo "${line%/stat}"; }
-    done
-}
-
-process_runs() { # PID TEXT
-    local cmdline
-    [ -r "/proc/$1/cmdline" ] || return 1
-    cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
-    [[ $cmdline == *"$2"* ]]
-}
-
-processes_naming() { # TEXT
-    printf '%s\n' "$1" >"$WORK/.pattern"
-    grep -l -F -f "$WORK/.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
-        sed -n 's|^/proc/\([0-9]*\)/cmdline$|\1|p' | grep -vx "$$"
-}
-
 # Notes the postmaster of the cluster whose home is HOME and its children
 # (CLUSTER_PIDS), for assert_cluster_of_run_gone.
 observe_cluster() { # HOME
@@ -222,85 +203,8 @@ observe_cluster() { # HOME
     CLUSTER_PIDS="$postmaster $(children_of "$postmaster" | tr '\n' ' ')"
 }
 
-# ---- PostgreSQL
-
-need_pg() {
-    [ -n "$SHARED_PGHOST" ] || skip "$PG_SKIP"
-}
-
-# Rows of QUERY on the shared server, as its superuser.
-psql_shared() { # QUERY [DATABASE]
-    "$PSQL" -h "$SHARED_PGHOST" -p "$SHARED_PGPORT" -U postgres -d "${2:-postgres}" \
-        -XAtq -v ON_ERROR_STOP=1 -c "$1"
-}
-
-# Databases on the shared server other than initdb's and the `up` run's.
-extra_databases() {
-    psql_shared "SELECT coalesce(string_agg(datname, ' ' ORDER BY datname), '') FROM pg_database
-                 WHERE datname NOT IN ('postgres', 'template0', 'template1')
-                   AND datname NOT LIKE '${SHARED_DATABASE}%'
-                   AND datname NOT LIKE 'foster\_tpl\_%'"
-}
-
-# Drops the templates the cache kept (not leftovers), so that every test starts cold.
-drop_cached_templates() {
-    local name
-    for name in $(psql_shared "SELECT datname FROM pg_database WHERE datname LIKE 'foster\_tpl\_%'"); do
-        psql_shared "DROP DATABASE \"$name\"" >/dev/null
-    done
-}
-
-drop_database() { # NAME
-    psql_shared "ALTER DATABASE \"$1\" WITH IS_TEMPLATE false ALLOW_CONNECTIONS true" >/dev/null 2>&1
-    psql_shared "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
-}
-
-# The shared server's admin URL for -b postgres -u.
-shared_url() { # [DATABASE]
-    echo "postgresql://postgres@/${1:-postgres}?host=${SHARED_PGHOST//\//%2F}&port=$SHARED_PGPORT"
-}
-
 # ===========================================================================
 # The runner's hooks (the runner itself is tests/harness.sh).
-
-# Stops the clusters whose links a failed test left in RUNTIME.
-stop_leftover_clusters() { # RUNTIME
-    local link home pid
-    for link in "$1"/cluster_*; do
-        [ -e "$link" ] || [ -L "$link" ] || continue
-        home=$(readlink -f "$link")
-        if [ -n "$home" ] && [ -d "$home/data" ]; then
-            pid=$(head -n 1 "$home/data/postmaster.pid" 2>/dev/null)
-            [[ $pid =~ ^[0-9]+$ ]] && process_runs "$pid" "$home" && kill -QUIT "$pid" 2>/dev/null
-            sleep 0.5
-        fi
-        [ -n "$home" ] && [ "$home" != / ] && rm -rf "$home"
-        rm -f "$link"
-    done
-}
-
-# The one shared server: `foster -q -b cluster up` in its own runtime directory.
-start_shared_server() {
-    SHARED_RUNTIME=$(mktemp -d "$SUITE_RUNTIMES/shared.XXXXXX")
-    local exports
-    exports=$(cd "$CASES/shared" && FOSTER_RUNTIME_DIR=$SHARED_RUNTIME XDG_CACHE_HOME=$SUITE_CACHE \
-        "$FOSTER" -q -b cluster up 2>"$SUITE_TMP/shared.err") || {
-        echo "# cannot start the shared server:" && sed 's/^/#   /' "$SUITE_TMP/shared.err"
-        return 1
-    }
-    SHARED_PGHOST=$(eval "$exports" && echo "$PGHOST")
-    SHARED_PGPORT=$(eval "$exports" && echo "$PGPORT")
-    SHARED_DATABASE=$(eval "$exports" && echo "$PGDATABASE")
-    [ -n "$SHARED_PGHOST" ] && [ -n "$SHARED_DATABASE" ]
-}
-
-stop_shared_server() {
-    [ -n "${SHARED_RUNTIME:-}" ] && [ -d "$SHARED_RUNTIME" ] || return 0
-    (cd "$CASES/shared" && FOSTER_RUNTIME_DIR=$SHARED_RUNTIME XDG_CACHE_HOME=$SUITE_CACHE \
-        "$FOSTER" -q -b cluster down) >/dev/null 2>&1 || echo "# foster -b cluster down failed for the shared server"
-    stop_leftover_clusters "$SHARED_RUNTIME"
-    SHARED_RUNTIME=""
-}
 
 before_all() {
     command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 2; }
@@ -309,19 +213,7 @@ before_all() {
     SUITE_RUNTIMES=$(mktemp -d /tmp/ffl.XXXXXX)
     BIG_CSV=$SUITE_TMP/big_item.csv
     awk -v n="$BIG_ROWS" 'BEGIN { print "id,name,qty"; for (i = 1; i <= n; i++) printf "%d,item number %d,%d\n", i, i, i % 97 }' >"$BIG_CSV"
-    SHARED_PGHOST="" SHARED_PGPORT="" SHARED_DATABASE="" PSQL="" PG_SKIP=""
-    local pgbin
-    if pgbin=$(find_pg_bindir); then
-        PSQL=$pgbin/psql
-        [ -x "$PSQL" ] || PSQL=$(command -v psql) || PG_SKIP="no psql"
-        [ -z "$PG_SKIP" ] && { start_shared_server || PG_SKIP="the shared server did not start"; }
-    else
-        PG_SKIP="no PostgreSQL server binaries"
-    fi
-}
-
-describe_suite() {
-    if [ -n "$PG_SKIP" ]; then echo "# PostgreSQL tests skipped: $PG_SKIP"; fi
+    shared_cluster_start
 }
 
 before_each() {

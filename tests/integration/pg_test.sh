@@ -175,31 +175,6 @@ dead_pid() {
 
 # ---- clusters and their processes
 
-# The pids of PID's children (from /proc, no ps needed).
-children_of() { # PID
-    local parent=$1 stat line fields
-    for stat in /proc/[0-9]*/stat; do
-        { read -r line <"$stat"; } 2>/dev/null || continue
-        read -r -a fields <<<"${line##*) }" # state ppid ...
-        [ "${fields[1]:-}" == "$parent" ] && { line=${stat#/proc/}; echo "${line%/stat}"; }
-    done
-}
-
-# Whether process PID lives and its command line contains TEXT.
-process_runs() { # PID TEXT
-    local cmdline
-    [ -r "/proc/$1/cmdline" ] || return 1
-    cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
-    [[ $cmdline == *"$2"* ]]
-}
-
-# Pids of processes whose command line names DIRECTORY (a cluster's home).
-processes_naming() { # DIRECTORY
-    printf '%s\n' "$1" >"$WORK/.pattern"
-    grep -l -F -f "$WORK/.pattern" /proc/[0-9]*/cmdline 2>/dev/null |
-        sed -n 's|^/proc/\([0-9]*\)/cmdline$|\1|p'
-}
-
 # Facts about a running cluster whose socket directory (its home) is HOME:
 # sets CLUSTER_HOME, POSTMASTER, CLUSTER_CHILDREN.
 observe_cluster() { # HOME

@@ -126,14 +126,17 @@ test_whole_dump_on_sqlite_takes_each_table_with_what_it_needs() {
         "SELECT poster FROM film WHERE film_id = 1" \
         "SELECT last_update FROM film WHERE film_id = 1" \
         "INSERT INTO film (title) VALUES ('new') RETURNING film_id, code, length(uid)" \
+        "INSERT INTO actor (name) VALUES ('new') RETURNING actor_id" \
         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
     assert_owner_rows_and_rules
     assert_probe "SELECT poster FROM film WHERE film_id = 1" '\x00ff10'
     assert_probe "SELECT last_update FROM film WHERE film_id = 1" "2024-05-01 10:00:00+02"
     assert_probe "INSERT INTO film (title) VALUES ('new') RETURNING film_id, code, length(uid)" \
         "3,xx,36"
+    # actor's identity starts at 10: its key is AUTOINCREMENT, past the loaded 10 and 11
+    assert_probe "INSERT INTO actor (name) VALUES ('new') RETURNING actor_id" 12
     assert_probe "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name" \
-        "actor|audit_log|film|film_actor|payment"
+        "actor|audit_log|film|film_actor|payment|sqlite_sequence"
     assert_contains "$ERR" "taken from schemas/dump.sql: function touch_last_update: named by trigger film_touch on film"
     assert_contains "$ERR" "taken from schemas/dump.sql: type rating: named by table film"
     assert_contains "$ERR" "taken from schemas/dump.sql: domain year: named by table film"
@@ -186,6 +189,57 @@ test_whole_dump_on_cluster_runs_as_written_with_triggers_after_the_data() {
 }
 
 # ---------------------------------------------------------------------------
+# Identity and sequence options: the same keys on both engines.
+
+IDENTITY_QUERIES=("INSERT INTO ticket (title) VALUES ('new') RETURNING id"
+    "INSERT INTO voucher (code) VALUES ('v') RETURNING id"
+    "INSERT INTO payment (paid_on, amount) VALUES ('2025-06-01', 1)"
+    "INSERT INTO payment (paid_on, amount) VALUES ('2025-06-02', 2)"
+    "SELECT payment_id FROM payment WHERE paid_on = '2025-06-01'"
+    "SELECT payment_id FROM payment WHERE paid_on = '2025-06-02'")
+
+# ticket starts at 500 and its fixture holds 500 and 501; voucher's sequence starts at
+# 7000 and it has no fixture; payment's key (payment_id, paid_on) takes payment_id from a
+# sequence, past the loaded 100..102.
+assert_identity_keys() {
+    assert_exit 0
+    assert_probe "${IDENTITY_QUERIES[0]}" 502
+    assert_probe "${IDENTITY_QUERIES[1]}" 7000
+    assert_probe "${IDENTITY_QUERIES[4]}" 103
+    assert_probe "${IDENTITY_QUERIES[5]}" 104
+    assert_runtime_empty
+}
+
+test_identity_start_and_composite_nextval_key_on_sqlite() {
+    make_project "schema_dump = dump.sql" $'[table ticket]\n[table voucher]\n[table payment]'
+    probe -- "${IDENTITY_QUERIES[@]}"
+    assert_identity_keys
+}
+
+test_identity_start_and_composite_nextval_key_on_cluster() {
+    make_project "schema_dump = dump.sql" $'[table ticket]\n[table voucher]\n[table payment]'
+    probe -b cluster -- "${IDENTITY_QUERIES[@]}"
+    assert_identity_keys
+}
+
+# SQLite's INTEGER PRIMARY KEY steps by 1: INCREMENT BY 10 is refused where it is written
+# (pg_dump writes the identity's options in an ALTER TABLE), with the .sqlite.sql hint.
+test_increment_by_on_an_identity_key_is_refused_on_sqlite() {
+    make_project "schema_dump = dump.sql" "[table stepped]"
+    local line
+    line=$(grep -n 'ALTER TABLE public.stepped ALTER COLUMN id ADD GENERATED' schemas/dump.sql | cut -d: -f1)
+    [ -n "$line" ] || fail "pg_dump wrote no identity for stepped"
+    run_foster -c foster.ini check
+    assert_exit 1
+    assert_matches "$ERR" "error: schemas/dump.sql:$((line + 3)):[0-9]+: cannot translate INCREMENT BY 10 of column id of table stepped to SQLite"
+    assert_contains "$ERR" "schemas/stepped.sqlite.sql"
+    probe -b cluster -- "INSERT INTO stepped (label) VALUES ('a') RETURNING id" "INSERT INTO stepped (label) VALUES ('b') RETURNING id"
+    assert_exit 0
+    assert_contains "$PROBE" "RETURNING id -> 11"
+    assert_runtime_empty
+}
+
+# ---------------------------------------------------------------------------
 # Per-table dumps and a prelude.
 
 PER_TABLE=$'[table film]\nschema = catalog.sql\n[table actor]\nschema = catalog.sql\n[table film_actor]\nschema = catalog.sql\n[table payment]\nschema = payment.sql\n[table audit_log]\nschema = audit_log.sql'
@@ -228,7 +282,24 @@ test_check_shows_notes_and_strict_makes_them_errors() {
     run_foster -c foster.ini check
     assert_exit 1
     assert_matches "$ERR" "error: schemas/dump.sql:[0-9]+:1: not run on SQLite: CREATE TRIGGER film_touch"
-    assert_contains "$ERR" "strict = true in [foster]"
+    assert_runtime_empty
+}
+
+# A per-table dump keeps its OWNER TO and COMMENT ON (a whole dump's tables are taken
+# without them): -v names them, and strict refuses them too.
+test_strict_refuses_ownership_and_comments() {
+    local tables=$PER_TABLE$'\n[table note]\nschema = note.sql'
+    make_project "prelude = owner_prelude.sql" "$tables"
+    printf "CREATE TABLE note (id integer PRIMARY KEY);\nCOMMENT ON TABLE note IS 'notes';\n" \
+        >"$PROJECT/schemas/note.sql"
+    run_foster -c foster.ini -v check
+    assert_exit 0
+    assert_matches "$ERR" "note: schemas/audit_log.sql:[0-9]+:1: not run on SQLite: ALTER TABLE public.audit_log OWNER TO"
+    sed -i 's/^\[foster\]$/[foster]\nstrict = true/' "$PROJECT/foster.ini"
+    run_foster -c foster.ini check
+    assert_exit 1
+    assert_matches "$ERR" "error: schemas/audit_log.sql:[0-9]+:1: not run on SQLite: ALTER TABLE public.audit_log OWNER TO"
+    assert_contains "$ERR" "error: schemas/note.sql:2:1: not run on SQLite: COMMENT ON TABLE note"
     assert_runtime_empty
 }
 

@@ -24,6 +24,8 @@
 
 # shellcheck source=SCRIPTDIR/../harness.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../harness.sh" "$@"
+# shellcheck source=SCRIPTDIR/shared_cluster.sh
+. "$SCRIPT_DIR/shared_cluster.sh"
 CASES=$DATA/safety
 # A password that must never appear in any output.
 SECRET=Sw0rdfish9Q
@@ -110,39 +112,6 @@ assert_no_secret() { # TEXT WHAT [SECRET]
         [ ${#piece} -ge 4 ] && assert_not_contains "$1" "$piece" "$2"
     done
     return 0
-}
-
-need_pg() {
-    [ -n "$SHARED_PGHOST" ] || skip "$PG_SKIP"
-}
-
-# Rows of QUERY on the shared server, as its superuser.
-psql_shared() { # QUERY [DATABASE]
-    "$PSQL" -h "$SHARED_PGHOST" -p "$SHARED_PGPORT" -U postgres -d "${2:-postgres}" \
-        -XAtq -v ON_ERROR_STOP=1 -c "$1"
-}
-
-# Databases on the shared server other than initdb's and the `up` run's.
-extra_databases() {
-    psql_shared "SELECT coalesce(string_agg(datname, ' ' ORDER BY datname), '') FROM pg_database
-                 WHERE datname NOT IN ('postgres', 'template0', 'template1')
-                   AND datname NOT LIKE '${SHARED_DATABASE}%'
-                   AND datname NOT LIKE 'foster\_tpl\_%'"
-}
-
-# Drops the templates the cache kept (not leftovers), so that every test starts cold.
-drop_cached_templates() {
-    local name
-    for name in $(psql_shared "SELECT datname FROM pg_database WHERE datname LIKE 'foster\_tpl\_%'"); do
-        psql_shared "DROP DATABASE \"$name\"" >/dev/null
-    done
-}
-
-# Is PID alive (a zombie counts as gone)?
-process_alive() { # PID
-    local state
-    state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
-    [ -n "$state" ] && [ "$state" != Z ]
 }
 
 # ===========================================================================
@@ -655,46 +624,12 @@ EOF
 # ===========================================================================
 # The runner's hooks (the runner itself is tests/harness.sh).
 
-# The one shared server: `foster -q -b cluster up` in its own runtime directory.
-start_shared_server() {
-    SHARED_RUNTIME=$(mktemp -d "$SUITE_RUNTIMES/shared.XXXXXX")
-    local exports
-    exports=$(cd "$CASES/shared" && FOSTER_RUNTIME_DIR=$SHARED_RUNTIME XDG_CACHE_HOME=$SUITE_CACHE \
-        "$FOSTER" -q -b cluster up 2>"$SUITE_TMP/shared.err") || {
-        echo "# cannot start the shared server:" && sed 's/^/#   /' "$SUITE_TMP/shared.err"
-        return 1
-    }
-    SHARED_PGHOST=$(eval "$exports" && echo "$PGHOST")
-    SHARED_PGPORT=$(eval "$exports" && echo "$PGPORT")
-    SHARED_DATABASE=$(eval "$exports" && echo "$PGDATABASE")
-    [ -n "$SHARED_PGHOST" ] && [ -n "$SHARED_DATABASE" ]
-}
-
-stop_shared_server() {
-    [ -n "${SHARED_RUNTIME:-}" ] && [ -d "$SHARED_RUNTIME" ] || return 0
-    (cd "$CASES/shared" && FOSTER_RUNTIME_DIR=$SHARED_RUNTIME XDG_CACHE_HOME=$SUITE_CACHE \
-        "$FOSTER" -q -b cluster down) >/dev/null 2>&1 || echo "# foster -b cluster down failed for the shared server"
-    SHARED_RUNTIME=""
-}
-
 before_all() {
     command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 2; }
     unset_pg_environment
     SUITE_CACHE=$SUITE_TMP/cache
     SUITE_RUNTIMES=$(mktemp -d /tmp/fsafe.XXXXXX) # short: a cluster's socket lives in it
-    SHARED_PGHOST="" SHARED_PGPORT="" SHARED_DATABASE="" PSQL="" PG_SKIP=""
-    local pgbin
-    if pgbin=$(find_pg_bindir); then
-        PSQL=$pgbin/psql
-        [ -x "$PSQL" ] || PSQL=$(command -v psql) || PG_SKIP="no psql"
-        [ -z "$PG_SKIP" ] && { start_shared_server || PG_SKIP="the shared server did not start"; }
-    else
-        PG_SKIP="no PostgreSQL server binaries"
-    fi
-}
-
-describe_suite() {
-    if [ -n "$PG_SKIP" ]; then echo "# PostgreSQL tests skipped: $PG_SKIP"; fi
+    shared_cluster_start
 }
 
 before_each() {
@@ -714,7 +649,7 @@ after_each() {
         databases=$(extra_databases)
         if [ -n "$databases" ]; then
             leftover "databases left on the shared server: $databases"
-            for database in $databases; do psql_shared "DROP DATABASE \"$database\"" >/dev/null; done
+            for database in $databases; do drop_database "$database"; done
         fi
     fi
 }

@@ -7,6 +7,7 @@
 #include "csv.h"
 #include "diag.h"
 #include "strbuf.h"
+#include "test_data.h"
 
 /* A reader over bytes in memory, with everything a test must free. */
 typedef struct memory_csv {
@@ -45,11 +46,7 @@ static void close_csv(memory_csv *csv)
 /* Path of a file under tests/data/csv; the caller frees it. */
 static char *data_path(const char *name)
 {
-    const char *root = getenv("FOSTER_TEST_DATA");
-    ck_assert_msg(root != NULL, "FOSTER_TEST_DATA is not set");
-    char *path = strbuf_format("%s/csv/%s", root, name);
-    ck_assert_ptr_nonnull(path);
-    return path;
+    return test_data_path("csv", name);
 }
 
 #define EXPECT_FIELD(row, index, text, null, at_line, at_column)                                   \

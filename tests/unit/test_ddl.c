@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ddl.h"
+#include "test_data.h"
 
 #define LENGTH(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -33,13 +34,7 @@ typedef struct expected_statement {
 
 static char *data_path(const char *relative)
 {
-    const char *root = getenv("FOSTER_TEST_DATA");
-    ck_assert_msg(root != NULL, "FOSTER_TEST_DATA is not set");
-    size_t length = strlen(root) + strlen(relative) + 2;
-    char *path = malloc(length);
-    ck_assert_ptr_nonnull(path);
-    snprintf(path, length, "%s/%s", root, relative);
-    return path;
+    return test_data_path("", relative);
 }
 
 /* Loads tests/data/ddl/<name>, expecting success without diags. */

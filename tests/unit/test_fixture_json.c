@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "fixture_json.h"
 #include "strbuf.h"
+#include "test_data.h"
 
 /* ---- helpers ---- */
 
@@ -65,11 +66,7 @@ static void parse_failing(parsed *p, const char *text)
 
 static char *data_path(const char *name)
 {
-    const char *root = getenv("FOSTER_TEST_DATA");
-    ck_assert_msg(root != NULL, "FOSTER_TEST_DATA is not set");
-    char *path = strbuf_format("%s/json/%s", root, name);
-    ck_assert_ptr_nonnull(path);
-    return path;
+    return test_data_path("json", name);
 }
 
 static void open_example(parsed *p, const char *model, const char *const *columns)

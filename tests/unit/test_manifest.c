@@ -6,6 +6,7 @@
 
 #include "manifest.h"
 #include "strbuf.h"
+#include "test_data.h"
 
 /* ---- Helpers ---- */
 
@@ -59,11 +60,7 @@ static char *expand(const char *value, const char *const *environment, diag_list
 
 static char *data_path(const char *relative)
 {
-    const char *root = getenv("FOSTER_TEST_DATA");
-    ck_assert_msg(root != NULL, "FOSTER_TEST_DATA is not set");
-    char *path = strbuf_format("%s/manifest/%s", root, relative);
-    ck_assert_ptr_nonnull(path);
-    return path;
+    return test_data_path("manifest", relative);
 }
 
 /* Parses `text` as tests/data/manifest/project/foster.ini; must succeed. */

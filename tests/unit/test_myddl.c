@@ -18,16 +18,11 @@
 #include "myddl.h"
 #include "schema.h"
 #include "sqldialect.h"
+#include "test_data.h"
 
 static char *data_path(const char *relative)
 {
-    const char *root = getenv("FOSTER_TEST_DATA");
-    ck_assert_msg(root != NULL, "FOSTER_TEST_DATA is not set");
-    size_t length = strlen(root) + strlen(relative) + 2;
-    char *path = malloc(length);
-    ck_assert_ptr_nonnull(path);
-    snprintf(path, length, "%s/%s", root, relative);
-    return path;
+    return test_data_path("", relative);
 }
 
 static void load_ok(const char *name, ddl_file *file)

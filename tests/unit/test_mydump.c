@@ -22,6 +22,7 @@
 #include "myddl.h"
 #include "mysql_test_server.h"
 #include "schema.h"
+#include "test_data.h"
 
 static const char *const tables[] = {"artist", "album", "album_log"};
 #define TABLE_COUNT 3
@@ -31,12 +32,7 @@ static char fresh[512]; /* the fresh dumps and a copy of the manifest */
 
 static char *data_path(const char *relative)
 {
-    const char *root = getenv("FOSTER_TEST_DATA");
-    ck_assert_msg(root != NULL, "FOSTER_TEST_DATA is not set");
-    size_t length = strlen(root) + strlen(relative) + 2;
-    char *path = malloc(length);
-    snprintf(path, length, "%s/%s", root, relative);
-    return path;
+    return test_data_path("", relative);
 }
 
 static void run_shell(const char *command)

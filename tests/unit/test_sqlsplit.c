@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sqlsplit.h"
+#include "test_data.h"
 
 /* Splits `text`, expecting success and no diags. */
 static void split_ok(const char *text, sql_script *script)
@@ -46,13 +47,7 @@ static void check_split_fails(const char *text, int line, int column, const char
 
 static char *data_path(const char *relative)
 {
-    const char *root = getenv("FOSTER_TEST_DATA");
-    ck_assert_msg(root != NULL, "FOSTER_TEST_DATA is not set");
-    size_t length = strlen(root) + strlen(relative) + 2;
-    char *path = malloc(length);
-    ck_assert_ptr_nonnull(path);
-    snprintf(path, length, "%s/%s", root, relative);
-    return path;
+    return test_data_path("", relative);
 }
 
 /* Tokenizes a statement made from `text` at line 1, column 1. */
@@ -308,6 +303,39 @@ START_TEST(test_begin_atomic_function_body_is_one_statement)
                     1, 1, false);
     check_statement(&script, 1, "BEGIN", 6, 1, false);
     check_statement(&script, 2, "COMMIT", 7, 1, false);
+    sql_script_free(&script);
+}
+END_TEST
+
+START_TEST(test_sqlite_trigger_body_is_one_statement)
+{
+    /* a <table>.sqlite.sql file may hold SQLite triggers: BEGIN ...; ...; END */
+    sql_script script = {0};
+    split_ok("CREATE TEMP TRIGGER IF NOT EXISTS a AFTER INSERT ON t BEGIN\n"
+             "  INSERT INTO log VALUES (CASE WHEN new.x > 0 THEN 1 END);\n"
+             "  UPDATE n SET c = c + 1;\nEND;\n"
+             "CREATE TABLE begin_end (x int);",
+             &script);
+    ck_assert_uint_eq(script.count, 2);
+    check_statement(&script, 0,
+                    "CREATE TEMP TRIGGER IF NOT EXISTS a AFTER INSERT ON t BEGIN\n"
+                    "  INSERT INTO log VALUES (CASE WHEN new.x > 0 THEN 1 END);\n"
+                    "  UPDATE n SET c = c + 1;\nEND",
+                    1, 1, false);
+    check_statement(&script, 1, "CREATE TABLE begin_end (x int)", 5, 1, false);
+    sql_script_free(&script);
+}
+END_TEST
+
+START_TEST(test_begin_outside_a_routine_or_trigger_does_not_hold_semicolons)
+{
+    /* a trigger of PostgreSQL has no body; a table named like a keyword is no body either */
+    sql_script script = {0};
+    split_ok("CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW EXECUTE FUNCTION f();\n"
+             "CREATE TABLE x (begin int);\nSELECT 1;",
+             &script);
+    ck_assert_uint_eq(script.count, 3);
+    check_statement(&script, 1, "CREATE TABLE x (begin int)", 2, 1, false);
     sql_script_free(&script);
 }
 END_TEST
@@ -811,6 +839,8 @@ static Suite *sqlsplit_suite(void)
     tcase_add_test(split, test_last_statement_without_semicolon_is_kept);
     tcase_add_test(split, test_semicolon_inside_parentheses_does_not_end_statement);
     tcase_add_test(split, test_begin_atomic_function_body_is_one_statement);
+    tcase_add_test(split, test_sqlite_trigger_body_is_one_statement);
+    tcase_add_test(split, test_begin_outside_a_routine_or_trigger_does_not_hold_semicolons);
     tcase_add_test(split, test_meta_command_line_is_its_own_statement);
     tcase_add_test(split, test_meta_command_ends_at_end_of_line_even_with_semicolon);
     tcase_add_test(split, test_backslash_at_line_start_inside_string_is_not_meta);

@@ -314,18 +314,88 @@ START_TEST(test_inline_serial_types_and_nextval_default_become_integer)
 {
     translation t = {0};
     TRANSLATE_OK(&t, "serials.sql");
-    ck_assert_uint_eq(t.script.count, 1);
+    /* the key is the rowid; the other three are filled by a trigger each */
+    ck_assert_uint_eq(t.script.count, 4);
     ck_assert_str_eq(t.script.items[0].sql, "CREATE TABLE counter (\n"
                                             "    id INTEGER PRIMARY KEY,\n"
                                             "    big INTEGER,\n"
                                             "    small INTEGER,\n"
-                                            "    seq_id INTEGER NOT NULL,\n"
+                                            "    seq_id INTEGER,\n"
                                             "    label text\n"
                                             ")");
     ck_assert_int_eq(t.script.items[0].line, 3);
     sqlite3 *db = run_in_sqlite(&t);
     exec_ok(db, "INSERT INTO counter (seq_id) VALUES (7)");
-    assert_query(db, "SELECT id FROM counter", "1");
+    assert_query(db, "SELECT id || ',' || big || ',' || small || ',' || seq_id FROM counter",
+                 "1,1,1,7");
+    exec_ok(db, "INSERT INTO counter (label) VALUES ('x')");
+    assert_query(db, "SELECT id || ',' || big || ',' || seq_id FROM counter WHERE label = 'x'",
+                 "2,2,8");
+    translation_free(&t);
+}
+END_TEST
+
+/* START WITH of an identity (pg_dump's ALTER ... ADD GENERATED) or of the
+ * sequence a nextval key names: AUTOINCREMENT from START - 1. */
+START_TEST(test_start_with_gives_the_first_key)
+{
+    translation t = {0};
+    TRANSLATE_OK(&t, "identity_options.sql");
+    ck_assert_str_eq(statement(&t, "CREATE TABLE ticket")->sql,
+                     "CREATE TABLE ticket (\n"
+                     "    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n"
+                     "    title text\n"
+                     ")");
+    ck_assert_str_eq(statement(&t, "INSERT INTO sqlite_sequence (name, seq) VALUES ('ticket'")->sql,
+                     "INSERT INTO sqlite_sequence (name, seq) VALUES ('ticket', 499)");
+    assert_contains(statement(&t, "CREATE TABLE voucher")->sql,
+                    "id INTEGER NOT NULL CONSTRAINT voucher_pkey PRIMARY KEY AUTOINCREMENT,");
+    sqlite3 *db = run_in_sqlite(&t);
+    exec_ok(db, "INSERT INTO ticket (title) VALUES ('a'), ('b')");
+    assert_query(db, "SELECT group_concat(id) FROM ticket", "500,501");
+    exec_ok(db, "INSERT INTO ticket (id, title) VALUES (600, 'loaded')");
+    exec_ok(db, "INSERT INTO ticket (title) VALUES ('c')");
+    assert_query(db, "SELECT id FROM ticket WHERE title = 'c'", "601");
+    exec_ok(db, "INSERT INTO voucher (code) VALUES ('v')");
+    assert_query(db, "SELECT id FROM voucher", "7000");
+    translation_free(&t);
+}
+END_TEST
+
+/* A nextval column in a composite key: a trigger fills it in, on the sequence's
+ * progression (START WITH 10 INCREMENT BY 5), past keys given explicitly. */
+START_TEST(test_nextval_in_a_composite_key_is_filled_in)
+{
+    translation t = {0};
+    TRANSLATE_OK(&t, "identity_options.sql");
+    assert_contains(statement(&t, "CREATE TABLE line_item")->sql, "line_no INTEGER,\n");
+    assert_contains(statement(&t, "CREATE TRIGGER \"foster_fill_line_item_line_no\"")->sql,
+                    "coalesce(max(line_no) + 5, 10)");
+    sqlite3 *db = run_in_sqlite(&t);
+    exec_ok(db, "INSERT INTO line_item (order_id) VALUES (1)");
+    exec_ok(db, "INSERT INTO line_item (order_id) VALUES (1)");
+    assert_query(db, "SELECT group_concat(line_no) FROM line_item", "10,15");
+    exec_ok(db, "INSERT INTO line_item (order_id, line_no) VALUES (2, 100)");
+    exec_ok(db, "INSERT INTO line_item (order_id) VALUES (2)");
+    assert_query(db, "SELECT max(line_no) FROM line_item", "105");
+    ck_assert_int_eq(exec_rc(db, "INSERT INTO line_item (order_id, line_no) VALUES (2, 105)"),
+                     SQLITE_CONSTRAINT);
+    translation_free(&t);
+}
+END_TEST
+
+/* SQLite's rowid steps by 1: INCREMENT BY 10 on the key is refused where it is written. */
+START_TEST(test_increment_by_on_the_key_is_refused)
+{
+    translation t = {0};
+    TRANSLATE(&t, "stepped.sql");
+    ck_assert_int_eq(t.rc, -1);
+    ck_assert_uint_eq(t.script.count, 0);
+    ck_assert_uint_eq(t.diags.count, 1);
+    assert_diag(&t.diags.items[0], "schemas/stepped.sql", 3, 60,
+                "cannot translate INCREMENT BY 10 of column id of table stepped to SQLite: its "
+                "INTEGER PRIMARY KEY steps by 1");
+    assert_contains(t.diags.items[0].hint, "stepped.sqlite.sql");
     translation_free(&t);
 }
 END_TEST
@@ -969,10 +1039,10 @@ START_TEST(test_sequences_schemas_extensions_and_privileges_are_skipped)
 {
     translation t = {0};
     TRANSLATE_OK(&t, "skipped.sql");
-    ck_assert_uint_eq(t.script.count, 1);
+    ck_assert_uint_eq(t.script.count, 2); /* the table and the trigger filling its id in */
     ck_assert_str_eq(t.script.items[0].sql,
                      "CREATE TABLE entry (\n"
-                     "    id INTEGER NOT NULL,\n"
+                     "    id INTEGER,\n"
                      "    happened timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL\n"
                      ")");
     /* Ownership and comments are named for -v, once each, where they are; GRANT is not. */
@@ -1133,6 +1203,9 @@ static Suite *translate_sqlite_suite(void)
     tcase_add_test(tables, test_identity_always_primary_key_is_assigned_by_sqlite);
     tcase_add_test(tables, test_identity_by_default_primary_key_is_assigned_by_sqlite);
     tcase_add_test(tables, test_bigserial_column_becomes_integer);
+    tcase_add_test(tables, test_start_with_gives_the_first_key);
+    tcase_add_test(tables, test_nextval_in_a_composite_key_is_filled_in);
+    tcase_add_test(tables, test_increment_by_on_the_key_is_refused);
     tcase_add_test(tables, test_smallserial_column_becomes_integer);
     tcase_add_test(tables, test_inline_serial_types_and_nextval_default_become_integer);
     tcase_add_test(tables, test_timestamp_precision_inside_the_type_is_dropped);

@@ -125,13 +125,27 @@ int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
     return pg_connect_database(p, diags);
 }
 
+int pg_take_back_create(pg_backend *p, diag_list *diags)
+{
+    PQfinish(p->db);
+    p->db = NULL;
+    bool server_goes = !p->source_borrowed && p->source->ephemeral;
+    if (p->created && !server_goes && p->admin &&
+        (p->marked ? pg_drop_marked : pg_drop_created)(p->admin, p->database, diags) == 0)
+        p->created = p->marked = false;
+    if (!p->source_borrowed)
+        p->source->ops->stop(p->source, diags);
+    return -1;
+}
+
 static int pg_create(backend *b, const char *database_name, const char *run_id, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
     /* template0: nothing a site added to template1 leaks in. */
-    return pg_server_ready(p, diags) < 0
-               ? -1
-               : pg_create_from(p, database_name, run_id, "template0", diags);
+    if (pg_server_ready(p, diags) == 0 &&
+        pg_create_from(p, database_name, run_id, "template0", diags) == 0)
+        return 0;
+    return pg_take_back_create(p, diags);
 }
 
 /* The dbname a conninfo or URL names (caller frees), or NULL. */

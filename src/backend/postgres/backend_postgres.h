@@ -66,6 +66,15 @@ int pg_server_ready(pg_backend *p, diag_list *diags);
 int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
                    const char *template, diag_list *diags);
 
+/*
+ * After a create that failed half-way: takes back what it made, the
+ * database it created moments ago (marked or not: no other process can have
+ * made it under this run's name) and the server it started. The session
+ * drops only a database that was provisioned, and the run's record goes
+ * with the failure. Returns -1.
+ */
+int pg_take_back_create(pg_backend *p, diag_list *diags);
+
 /* pgtemplate.c, as backend_ops: the template cache on the server. */
 int pg_create_cached(backend *b, const char *database_name, const char *run_id, const char *key,
                      const char *identity, bool *hit, char *why, size_t why_size, diag_list *diags);

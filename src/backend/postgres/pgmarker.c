@@ -139,6 +139,11 @@ int pg_drop_marked(PGconn *admin, const char *name, diag_list *diags)
                  "refusing to drop database \"%s\": it does not carry foster's marker", name);
         return -1;
     }
+    return pg_drop_created(admin, name, diags);
+}
+
+int pg_drop_created(PGconn *admin, const char *name, diag_list *diags)
+{
     char *quoted = pgconn_quote_identifier(admin, name);
     /* WITH (FORCE) ends the sessions the tests left open (PostgreSQL 13+). */
     char *sql = quoted ? strbuf_format("DROP DATABASE IF EXISTS %s%s", quoted,

@@ -84,6 +84,12 @@ int pg_create_marked(PGconn *admin, const char *name, const char *template, cons
  */
 int pg_drop_marked(PGconn *admin, const char *name, diag_list *diags);
 
+/*
+ * Drops `name` without reading its marker: only for the database this
+ * process has just created itself and could not finish (see pg_create).
+ */
+int pg_drop_created(PGconn *admin, const char *name, diag_list *diags);
+
 /* One marked database on a server, as gc sees it. */
 typedef struct pg_marked_database {
     char *name;

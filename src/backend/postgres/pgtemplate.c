@@ -253,10 +253,10 @@ static int create_locked(pg_backend *p, const char *database_name, const char *r
     return pg_create_from(p, database_name, run_id, "template0", diags);
 }
 
-int pg_create_cached(backend *b, const char *database_name, const char *run_id, const char *key,
-                     const char *identity, bool *hit, char *why, size_t why_size, diag_list *diags)
+static int create_cached(pg_backend *p, const char *database_name, const char *run_id,
+                         const char *key, const char *identity, bool *hit, char *why,
+                         size_t why_size, diag_list *diags)
 {
-    pg_backend *p = as_pg(b);
     *hit = false;
     why[0] = '\0';
     if (pg_server_ready(p, diags) < 0)
@@ -295,6 +295,16 @@ int pg_create_cached(backend *b, const char *database_name, const char *run_id, 
         diag_add(diags, NULL, 0, 0, "out of memory");
     free(template);
     return rc;
+}
+
+int pg_create_cached(backend *b, const char *database_name, const char *run_id, const char *key,
+                     const char *identity, bool *hit, char *why, size_t why_size, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    if (create_cached(p, database_name, run_id, key, identity, hit, why, why_size, diags) == 0)
+        return 0;
+    *hit = false;
+    return pg_take_back_create(p, diags);
 }
 
 /* Makes `template` from this run's snapshot, closed to connections, marker last. */
