@@ -137,7 +137,12 @@ typedef struct backend_ops {
      * copy it rather than each building it. `why` (of `why_size` bytes)
      * gets a phrase for -v: why a miss, or how long the hit waited.
      * template_store then ignores cache_dir. 0, or -1 with a diag.
+     * prefer_template (optional), before the server starts: a server that
+     * goes with the run may start from a data directory cached for `key`
+     * (the cluster), which create_cached then copies from. 0, or -1 (no
+     * memory).
      */
+    int (*prefer_template)(backend *b, const char *key);
     int (*create_cached)(backend *b, const char *database_name, const char *run_id, const char *key,
                          const char *identity, bool *hit, char *why, size_t why_size,
                          diag_list *diags);

@@ -119,6 +119,10 @@ void template_cache_open(foster_session *s, template_cache *cache)
         cache->why = "off (no cache directory: set XDG_CACHE_HOME or HOME)";
         return;
     }
+    if (ops->prefer_template && ops->prefer_template(s->backend, cache->key) < 0) {
+        cache->why = "off (out of memory)";
+        return;
+    }
     cache->on = true;
 }
 

@@ -31,7 +31,9 @@ typedef struct template_cache {
  * false) saying why in cache->why: turned off (--no-cache, `cache =
  * false`), an engine without a cache, no usable cache directory for an
  * engine that keeps its entries in files, an input that cannot be read
- * (provisioning then says so).
+ * (provisioning then says so). Called before the server starts: an engine
+ * whose server may start from a cached data directory is told the key
+ * (backend prefer_template).
  */
 void template_cache_open(foster_session *s, template_cache *cache);
 

@@ -1063,6 +1063,9 @@ test_gc_templates_removes_marked_templates_and_leaves_lookalikes() {
     assert_matches "$server" '^foster_tpl_[0-9a-f]{32}$' "the server's template"
     sqlite_entry=$(ls -d "$XDG_CACHE_HOME"/foster/templates/sqlite-*)
     pgdata_entry=$(ls -d "$XDG_CACHE_HOME"/foster/pgdata-* | grep -v '\.lock$')
+    local pgtpl_entry
+    pgtpl_entry=$(ls -d "$XDG_CACHE_HOME"/foster/pgtpl-* | grep -v '\.lock$')
+    assert_file_exists "$pgtpl_entry/foster-complete"
     assert_file_exists "$sqlite_entry/identity"
     assert_file_exists "$pgdata_entry/PG_VERSION"
     # Look-alikes without foster's marker.
@@ -1086,6 +1089,7 @@ $server" "$(cached_templates)" "the server's templates after --dry-run"
     assert_contains "$OUT" "dropped template $server"
     assert_contains "$OUT" "removed cached template $sqlite_entry"
     assert_contains "$OUT" "removed cached $pgdata_entry"
+    assert_contains "$OUT" "removed cached $pgtpl_entry"
     assert_contains "$OUT" "left database $fake_db: it does not carry foster's template marker"
     assert_contains "$OUT" "left $XDG_CACHE_HOME/foster/templates/sqlite-3.0.0-0000: it does not carry foster's marker"
     assert_contains "$OUT" "left $XDG_CACHE_HOME/foster/pgdata-0000000000000000: it does not carry foster's marker"
@@ -1094,6 +1098,7 @@ $server" "$(cached_templates)" "the server's templates after --dry-run"
         "the look-alike's rows"
     assert_file_absent "$sqlite_entry"
     assert_file_absent "$pgdata_entry"
+    assert_file_absent "$pgtpl_entry"
     assert_eq precious "$(cat "$XDG_CACHE_HOME/foster/templates/sqlite-3.0.0-0000/template.sqlite3")" \
         "the SQLite look-alike"
     assert_file_exists "$XDG_CACHE_HOME/foster/pgdata-0000000000000000"
@@ -1124,6 +1129,41 @@ test_template_unused_for_fourteen_days_is_evicted_by_the_next_build() {
     assert_contains "$now" "$fake_db" "the unmarked look-alike"
     assert_not_contains "$now" "$old" "the template unused for 15 days"
     drop_database "$fake_db"
+    assert_runtime_empty
+}
+
+test_cluster_keeps_its_loaded_data_directory_and_the_next_run_clones_it() {
+    use_case basic
+    export XDG_CACHE_HOME=$WORK/cache # its own cache: the first run is a miss
+    local names="SELECT string_agg(name, ',' ORDER BY id) FROM person"
+    run_foster -v -b cluster run -- sh -c "$PSQL -XAtq -c \"$names\""
+    assert_exit 0
+    assert_eq "Ada,Grace,Linus" "$OUT" "rows of the first run"
+    assert_contains "$ERR" "template cache: miss"
+    assert_contains "$ERR" "no data directory cached for these inputs yet"
+    local entry
+    entry=$(ls -d "$XDG_CACHE_HOME"/foster/pgtpl-* | grep -v '\.lock$')
+    assert_matches "$entry" '/pgtpl-[0-9a-f]{16}$' "the cached data directory"
+    assert_file_exists "$entry/foster-complete"
+    assert_file_exists "$entry/PG_VERSION"
+    assert_file_absent "$entry/postmaster.pid"
+    run_foster -v -b cluster run -- sh -c "$PSQL -XAtq -c \"$names\"; $PSQL -XAtq -d postgres -c \"SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname NOT LIKE 'template_'\""
+    assert_exit 0
+    assert_contains "$ERR" "template cache: hit"
+    assert_contains "$ERR" "the server started from the data directory cached for them"
+    assert_contains "$ERR" "cloned the server's cached template"
+    local id
+    id=$(run_line_id)
+    # The rows, and on the server only the template, this run's database and its snapshot.
+    assert_eq "Ada,Grace,Linus
+foster_tpl_$(sed -n 's/.*template cache: hit (key \([0-9a-f]*\)).*/\1/p' <<<"$ERR"),postgres,test_pgbasic_$id,test_pgbasic_${id}_tpl" \
+        "$OUT" "rows and databases of the cloned run"
+    sed -i 's/Linus/Margaret/' fixtures/person.csv
+    run_foster -v -b cluster run -- sh -c "$PSQL -XAtq -c \"$names\""
+    assert_exit 0
+    assert_eq "Ada,Grace,Margaret" "$OUT" "rows after the fixture changed"
+    assert_contains "$ERR" "template cache: miss"
+    assert_eq 2 "$(ls -d "$XDG_CACHE_HOME"/foster/pgtpl-* | grep -cv '\.lock$')" "cached data directories"
     assert_runtime_empty
 }
 

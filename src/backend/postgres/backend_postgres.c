@@ -463,7 +463,7 @@ static int pg_drop(backend *b, diag_list *diags)
     pg_wait_for_helper(p, true); /* the next copy's helper: done, its lock file gone */
     int rc = 0;
     /* An ephemeral server goes with everything in it: no need to drop first. */
-    if (!p->source->ephemeral || p->source_borrowed)
+    if (!p->source->ephemeral || p->source_borrowed || p->keeping_template)
         rc = drop_all(p, diags);
     PQfinish(p->admin);
     p->admin = NULL;
@@ -537,6 +537,7 @@ static const backend_ops pg_ops = {
     .exec_sql = pg_exec_sql,
     .load_end = pg_load_end,
     .snapshot = pg_snapshot,
+    .prefer_template = pg_prefer_template,
     .create_cached = pg_create_cached,
     .template_store = pg_template_store,
     .reset = pg_reset,

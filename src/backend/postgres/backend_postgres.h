@@ -32,6 +32,7 @@ typedef struct pg_backend {
     char *runtime_dir;         /* absolute, named in the marker; NULL when unknown */
     pgconn_patience patience;  /* how every connection waits out a busy server */
     char *template_key;        /* the server template this run builds, lock held; NULL: none */
+    bool keeping_template;     /* the cluster keeps its data directory at stop: drop first */
 
     /* The COPY in progress. */
     char *table, *file;
@@ -78,6 +79,7 @@ int pg_take_back_create(pg_backend *p, diag_list *diags);
 /* pgtemplate.c, as backend_ops: the template cache on the server. */
 int pg_create_cached(backend *b, const char *database_name, const char *run_id, const char *key,
                      const char *identity, bool *hit, char *why, size_t why_size, diag_list *diags);
+int pg_prefer_template(backend *b, const char *key);
 int pg_template_store(backend *b, const char *cache_dir, const char *key, const char *identity,
                       diag_list *diags);
 /* Gives the template build lock back (closing the admin connection also does). */

@@ -38,6 +38,14 @@ typedef enum template_state {
     TEMPLATE_UNMARKED, /* a database of that name foster did not make */
 } template_state;
 
+static void identity_hash(const char *identity, char hex[65])
+{
+    sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, identity, strlen(identity));
+    sha256_final_hex(&h, hex);
+}
+
 /* The fields of a template marker. */
 typedef struct template_marker {
     char key[65];
@@ -253,6 +261,48 @@ static int create_locked(pg_backend *p, const char *database_name, const char *r
     return pg_create_from(p, database_name, run_id, "template0", diags);
 }
 
+int pg_prefer_template(backend *b, const char *key)
+{
+    pg_backend *p = as_pg(b);
+    return p->source->ops->prefer_template ? p->source->ops->prefer_template(p->source, key) : 0;
+}
+
+/*
+ * On a server that goes with the run: the cluster started from the data
+ * directory cached for these inputs holds their template; else this run
+ * builds it, and the cluster keeps its data directory at stop.
+ */
+static int create_on_own_server(pg_backend *p, const char *database_name, const char *run_id,
+                                const char *key, const char *identity, bool *hit, char *why,
+                                size_t why_size, diag_list *diags)
+{
+    const pg_source_ops *ops = p->source->ops;
+    if (!ops->keep_template) {
+        snprintf(why, why_size, "none on a server that goes with the run");
+        return pg_create_from(p, database_name, run_id, "template0", diags);
+    }
+    char identity_hex[65];
+    identity_hash(identity, identity_hex);
+    char *template = strbuf_format(PG_TEMPLATE_PREFIX "%s", key);
+    template_state state = TEMPLATE_ABSENT;
+    template_marker m;
+    int rc = template ? 0 : -1;
+    if (rc == 0 && ops->from_template(p->source))
+        rc = read_state(p->admin, template, identity_hex, &state, &m, diags);
+    if (rc == 0 && state == TEMPLATE_READY) {
+        snprintf(why, why_size, "the server started from the data directory cached for them");
+        rc = clone_template(p, database_name, run_id, template, &m, hit, why, why_size, diags);
+    } else if (rc == 0) {
+        snprintf(why, why_size,
+                 "no data directory cached for these inputs yet: this run keeps "
+                 "one when it stops the server");
+        p->template_key = strdup(key);
+        rc = p->template_key ? pg_create_from(p, database_name, run_id, "template0", diags) : -1;
+    }
+    free(template);
+    return rc;
+}
+
 static int create_cached(pg_backend *p, const char *database_name, const char *run_id,
                          const char *key, const char *identity, bool *hit, char *why,
                          size_t why_size, diag_list *diags)
@@ -261,15 +311,11 @@ static int create_cached(pg_backend *p, const char *database_name, const char *r
     why[0] = '\0';
     if (pg_server_ready(p, diags) < 0)
         return -1;
-    if (p->source->ephemeral) {
-        snprintf(why, why_size, "none on a server that goes with the run");
-        return pg_create_from(p, database_name, run_id, "template0", diags);
-    }
+    if (p->source->ephemeral)
+        return create_on_own_server(p, database_name, run_id, key, identity, hit, why, why_size,
+                                    diags);
     char identity_hex[65];
-    sha256 h;
-    sha256_init(&h);
-    sha256_update(&h, identity, strlen(identity));
-    sha256_final_hex(&h, identity_hex);
+    identity_hash(identity, identity_hex);
     char *template = strbuf_format(PG_TEMPLATE_PREFIX "%s", key);
     template_state state;
     template_marker m;
@@ -312,10 +358,7 @@ static int make_template(pg_backend *p, const char *template, const char *identi
                          diag_list *diags)
 {
     char identity_hex[65];
-    sha256 h;
-    sha256_init(&h);
-    sha256_update(&h, identity, strlen(identity));
-    sha256_final_hex(&h, identity_hex);
+    identity_hash(identity, identity_hex);
     char *snapshot = pg_sibling_name(p, "tpl");
     char *create = snapshot ? pg_create_database_sql(p->admin, template, snapshot) : NULL;
     char *quoted = pgconn_quote_identifier(p->admin, template);
@@ -358,8 +401,14 @@ int pg_template_store(backend *b, const char *cache_dir, const char *key, const 
         return 0; /* another run built it, or its place is taken */
     char *template = strbuf_format(PG_TEMPLATE_PREFIX "%s", key);
     int rc = template ? make_template(p, template, identity, diags) : -1;
-    if (rc == 0)
+    if (rc == 0 && p->source->ephemeral) {
+        p->source->ops->keep_template(p->source); /* the cluster: at stop */
+        p->keeping_template = true;
+        free(p->template_key);
+        p->template_key = NULL;
+    } else if (rc == 0) {
         pg_templates_evict(p->admin, false, template, false, NULL, NULL, diags);
+    }
     pg_template_unlock(p);
     free(template);
     return rc;
