@@ -156,6 +156,19 @@ static bool file_is_the_tables_own(drift_run *run, const manifest_table *t)
     return other == NULL;
 }
 
+/*
+ * Where a table's DDL came from, for its file's header: what a dump's first line
+ * "-- Read by foster from SOURCE" says (a dump foster read itself, as from the
+ * catalogs), else the dump tool's command. A new string.
+ */
+static char *dump_source(const char *dump, const char *table)
+{
+    static const char prefix[] = "-- Read by foster from ";
+    if (strncmp(dump, prefix, sizeof prefix - 1) == 0)
+        return strndup(dump + sizeof prefix - 1, strcspn(dump + sizeof prefix - 1, "\n"));
+    return strbuf_format("pg_dump --schema-only -t %s", table);
+}
+
 /* New contents and states; a foreign file is a problem (exit 2, nothing written). */
 static int compare_files(drift_run *run, table_snapshot *snaps)
 {
@@ -167,7 +180,7 @@ static int compare_files(drift_run *run, table_snapshot *snaps)
             rc = EXIT_USAGE;
             continue;
         }
-        char *source = strbuf_format("pg_dump --schema-only -t %s", t->written_name);
+        char *source = dump_source(snaps[i].dump, t->written_name);
         snaps[i].text =
             source ? snapshot_text(t->name, source, snaps[i].types, snaps[i].dump) : NULL;
         free(source);

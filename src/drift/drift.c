@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expr_canon.h"
 #include "model_internal.h"
 #include "strbuf.h"
 
@@ -68,7 +69,7 @@ static int compare_column(drift_report *r, const char *table, const model_column
         rc |=
             add_item(r, table, "column", o->name, "nullability", DRIFT_CHANGED,
                      o->not_null ? "NOT NULL" : "NULL", t->not_null ? "NOT NULL" : "NULL", op, tp);
-    if (differ(default_of(o), default_of(t)))
+    if (!expr_same(default_of(o), default_of(t)))
         rc |= add_item(r, table, "column", o->name, "default", DRIFT_CHANGED, default_of(o),
                        default_of(t), op, tp);
     return rc;
@@ -123,7 +124,7 @@ static char *constraint_text(const model_constraint *c)
 static bool same_constraint(const model_constraint *a, const model_constraint *b)
 {
     return a->kind == b->kind && !differ(a->columns, b->columns) &&
-           !differ(a->references, b->references) && !differ(a->expression, b->expression);
+           !differ(a->references, b->references) && expr_same(a->expression, b->expression);
 }
 
 /* Same kind and name: the same constraint, changed (an FK's ON DELETE, a check's test). */
@@ -249,6 +250,47 @@ static int compare_extras(drift_report *r, const model_table *o, const model_tab
     return rc;
 }
 
+/*
+ * `definition` without "constraint NAME " where NAME is the one the server gives
+ * an unnamed check of domain `type` (type_check, type_check1...): a new string.
+ */
+static char *without_default_names(const char *definition, const char *type)
+{
+    strbuf sb = STRBUF_INIT;
+    size_t type_length = strlen(type);
+    for (const char *p = definition; *p;) {
+        const char *name = strncmp(p, "constraint ", 11) == 0 ? p + 11 : NULL;
+        if (name && strncmp(name, type, type_length) == 0 &&
+            strncmp(name + type_length, "_check", 6) == 0) {
+            const char *end = name + type_length + 6;
+            end += strspn(end, "0123456789");
+            if (*end == ' ') {
+                p = end + 1;
+                continue;
+            }
+        }
+        strbuf_append_char(&sb, *p++);
+    }
+    strbuf_append_str(&sb, "");
+    return sb.failed ? (strbuf_free(&sb), NULL) : strbuf_detach(&sb);
+}
+
+/* Whether two definitions of type `type` are the same: their CHECKs as expressions,
+ * a domain check's default name as no name. */
+static bool same_definition(const char *type, const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    char *na = without_default_names(a, type), *nb = without_default_names(b, type);
+    char *ca = na ? expr_canonical_checks(na) : NULL, *cb = nb ? expr_canonical_checks(nb) : NULL;
+    free(na);
+    free(nb);
+    bool same = ca && cb && strcmp(ca, cb) == 0;
+    free(ca);
+    free(cb);
+    return same;
+}
+
 /* The enum types and domains `o`'s columns use, as either side defines them. */
 static int compare_types(drift_report *r, const table_model *ours, const table_model *theirs,
                          const model_table *o)
@@ -271,7 +313,7 @@ static int compare_types(drift_report *r, const table_model *ours, const table_m
         if (!ot)
             rc |= add_item(r, o->name, kind, name, NULL, DRIFT_MISSING, NULL, tt->definition,
                            (place){o->columns[i].file, o->columns[i].line}, tp);
-        else if (strcmp(ot->definition, tt->definition) != 0)
+        else if (!same_definition(name, ot->definition, tt->definition))
             rc |= add_item(r, o->name, kind, name, aspect, DRIFT_CHANGED, ot->definition,
                            tt->definition, (place){ot->file, ot->line}, tp);
     }

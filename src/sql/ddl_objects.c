@@ -63,8 +63,8 @@ static size_t object_word_index(const sql_tokens *t)
 /* The normalised name at `i` (moving `i` past it), or NULL; *failed on out of memory. */
 static char *name_at(const sql_tokens *t, size_t *i, bool *failed)
 {
-    name_parts name = {{NULL}, 0};
-    int rc = ddl_read_name(t, i, &name);
+    sql_name_parts name = {{NULL}, 0};
+    int rc = sql_read_name(t, i, &name);
     char *result = NULL;
     if (rc > 0) {
         const char *schema = name.count >= 2 && strcmp(name.part[name.count - 2], "public") != 0
@@ -77,14 +77,14 @@ static char *name_at(const sql_tokens *t, size_t *i, bool *failed)
     } else if (rc < 0) {
         *failed = true;
     }
-    ddl_name_parts_free(&name);
+    sql_name_parts_free(&name);
     return result;
 }
 
 /* The first "ON [ONLY] name" at or after `i`: a trigger's, policy's or rule's table. */
 static char *table_after_on(const sql_tokens *t, size_t i, bool *failed)
 {
-    for (; i < t->count; i = ddl_skip_group(t, i, t->count)) {
+    for (; i < t->count; i = sql_skip_group(t, i, t->count)) {
         if (!word_at(t, i, "ON"))
             continue;
         i++;

@@ -37,10 +37,10 @@ static bool is_post_data_other(const sql_tokens *t)
 static ddl_phase alter_table_phase(const sql_tokens *t)
 {
     size_t i = ddl_alter_table_name_index(t);
-    name_parts name = {{NULL}, 0};
-    if (ddl_read_name(t, &i, &name) <= 0)
+    sql_name_parts name = {{NULL}, 0};
+    if (sql_read_name(t, &i, &name) <= 0)
         return DDL_PHASE_PRE_DATA;
-    ddl_name_parts_free(&name);
+    sql_name_parts_free(&name);
     if (word_at(t, i, "ENABLE") || word_at(t, i, "DISABLE")) {
         size_t what = i + 1;
         if (word_at(t, what, "ALWAYS") || word_at(t, what, "REPLICA"))

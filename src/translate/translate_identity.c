@@ -38,7 +38,7 @@ void translate_sequences_free(translator *tr)
 }
 
 /* [+|-]digits at the cursor, moved past; false when there is none. */
-static bool read_number(cursor *c, long long *out)
+static bool read_number(sql_cursor *c, long long *out)
 {
     const sql_token *t = token_at(c, 0);
     bool negative = false;
@@ -65,7 +65,7 @@ static bool read_number(cursor *c, long long *out)
 
 /* Moves past one option the translation does not need (AS type, CACHE n,
  * MINVALUE n, NO CYCLE, OWNED BY x, SEQUENCE NAME x, ...), or one token. */
-static void skip_option(cursor *c)
+static void skip_option(sql_cursor *c)
 {
     long long ignored;
     size_t last;
@@ -75,12 +75,12 @@ static void skip_option(cursor *c)
                   at_word(c, "MAXVALUE") || at_word(c, "NO");
     c->pos += named ? 2 : 1;
     if (named)
-        translate_skip_qualified_name(c, &last);
+        sql_skip_qualified_name(c, &last);
     else if (valued && !read_number(c, &ignored) && c->pos < c->end)
         c->pos++;
 }
 
-bool translate_sequence_options(translator *tr, cursor c, sequence_options *out)
+bool translate_sequence_options(translator *tr, sql_cursor c, sequence_options *out)
 {
     *out = (sequence_options){false, 1, 1, tr->file, here(&c)->line, here(&c)->column};
     bool has_start = false, has_minimum = false, has_maximum = false;
@@ -120,7 +120,7 @@ bool translate_sequence_options(translator *tr, cursor c, sequence_options *out)
 
 void translate_create_sequence(translator *tr, const sql_tokens *tokens)
 {
-    cursor c = {tokens, 1, tokens->count};
+    sql_cursor c = {tokens, 1, tokens->count};
     while (at_word(&c, "TEMP") || at_word(&c, "TEMPORARY") || at_word(&c, "UNLOGGED"))
         c.pos++;
     if (!at_word(&c, "SEQUENCE"))
@@ -145,7 +145,7 @@ void translate_create_sequence(translator *tr, const sql_tokens *tokens)
     items[tr->sequence_count++] = (named_sequence){key, options};
 }
 
-bool translate_nextval_sequence(translator *tr, cursor c, column_build *col)
+bool translate_nextval_sequence(translator *tr, sql_cursor c, column_build *col)
 {
     for (; c.pos + 2 < c.end; c.pos++) {
         const sql_token *name = token_at(&c, 2);

@@ -5,13 +5,15 @@
  * READ ONLY transaction; PGOPTIONS makes every transaction of its session
  * read-only too, so nothing it runs can write to the owner's database. A
  * table the database lacks gives no DDL (not an error): callers look for
- * the CREATE TABLE they need.
+ * the CREATE TABLE they need. Without pg_dump (not found in PATH) the same
+ * DDL comes from the catalogs (pgcatalog.c).
  */
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture.h"
+#include "pgcatalog.h"
 #include "pgkinds.h"
 #include "pgwait.h"
 #include "strbuf.h"
@@ -121,6 +123,11 @@ int pg_dump_schema(const char *url, const char *const *tables, size_t table_coun
         free(out);
         out = strdup(""); /* none of the tables exists: no DDL, as for a part of them */
         status = out ? 0 : -1;
+    }
+    if (status == 127) { /* no pg_dump: the same DDL from the catalogs */
+        free(out);
+        free(err);
+        return pg_catalog_schema(url, tables, table_count, sql, diags);
     }
     if (status == 0) {
         *sql = out;
