@@ -33,6 +33,7 @@ typedef struct sqlite_backend {
     sqlite3 *db;
     sqlite3 *pristine;   /* the snapshot (a file beside the database, or memory) */
     char *pristine_path; /* NULL in memory */
+    char *restored_from; /* the cached template file the database was copied from, or NULL */
 
     /* The table being loaded. */
     sqlite3_stmt *insert;

@@ -55,6 +55,8 @@ int sqlite_template_restore(backend *b, const char *cache_dir, const char *key,
                                   diags);
         *hit = rc == 0;
         utimensat(AT_FDCWD, entry, NULL, 0); /* recently used: evicted last */
+        free(s->restored_from);
+        s->restored_from = *hit ? strdup(database) : NULL; /* the snapshot may link to it */
     }
     sqlite3_close(template);
     free(stored);
