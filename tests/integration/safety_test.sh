@@ -645,6 +645,7 @@ prepare_environment() {
 after_each() {
     report_runtime_left "$(ls -A "$RUNTIME" 2>/dev/null)"
     if [ -n "$SHARED_PGHOST" ]; then
+        drop_cached_templates
         local databases database
         databases=$(extra_databases)
         if [ -n "$databases" ]; then
