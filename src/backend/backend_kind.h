@@ -93,6 +93,15 @@ typedef struct backend_kind {
     bool needs_own_manifest;
 
     /*
+     * Optional. Several kinds may answer to one name (`container`: the server
+     * in the image decides). The registry gives the name to the kind whose
+     * `serves` accepts the manifest (`m`; run_server NULL) or the server a run
+     * recorded (`run_server`; m NULL), else to the first kind of that name
+     * without `serves` (backend_kind_choose, backend_kind_of_run).
+     */
+    bool (*serves)(const manifest *m, const char *run_server);
+
+    /*
      * A new backend for run setup->run_id, not yet connected. *server is set
      * (a new string) when the kind starts a server whose place must be
      * recorded before it starts, so that a killed run can be found.
@@ -141,6 +150,12 @@ typedef struct backend_kind {
 
     /* Optional. Removes what dead runs of this kind left and no record claims. */
     void (*collect_garbage)(backend_gc *gc);
+    /*
+     * Optional. `gc --templates`: removes every template the kind caches
+     * (on its server, or in foster's cache directory), naming and leaving
+     * what does not carry foster's marker and what a run is using.
+     */
+    void (*collect_templates)(backend_gc *gc);
 
     /*
      * Optional. Whether `url` is one of this kind's URLs (foster_load's and
@@ -197,6 +212,8 @@ typedef struct backend_kind {
 
 /* Formats one gc line and hands it to gc->say. */
 void backend_gc_say(backend_gc *gc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* backend_gc_say for a callback taking (context, line): `gc` is the backend_gc. */
+void backend_gc_say_line(void *gc, const char *line);
 
 /* What a database's marker says, as gc judges a marked database no record claims. */
 typedef struct backend_marked {

@@ -45,6 +45,8 @@ const cli_option_doc cli_options[] = {
     {OPTION_TIMEOUT, 0, "timeout", "S", "give up after S seconds (default 60)", ONLY(COMMAND_WAIT)},
     {OPTION_DRY_RUN, 0, "dry-run", NULL, "list what would be removed, remove nothing",
      ONLY(COMMAND_GC)},
+    {OPTION_TEMPLATES, 0, "templates", NULL,
+     "also remove every cached template (server, SQLite and cluster caches)", ONLY(COMMAND_GC)},
     {OPTION_ALL, 0, "all", NULL, "print the usage of every command", ONLY(COMMAND_HELP)},
     {OPTION_JSON, 0, "json", NULL, "one JSON object on stdout", REPORTING},
     /* Common options. */
@@ -112,10 +114,13 @@ const cli_command_doc cli_commands[COMMAND_COUNT] = {
                       "backoff. Stops at once when waiting cannot help (bad password, no such\n"
                       "database).\n",
                       "0 ready; 1 not ready in time, or never will be; 2 usage errors.\n"},
-    [COMMAND_GC] = {"gc", "[--dry-run] [--json]",
+    [COMMAND_GC] = {"gc", "[--dry-run] [--templates] [--json]",
                     "remove what runs whose foster process died left behind",
                     "Removes the test databases, clusters, containers and files of runs whose\n"
-                    "foster process died. Runs kept by `up` or --keep are left for `down`.\n",
+                    "foster process died. Runs kept by `up` or --keep are left for `down`.\n"
+                    "With --templates, also every cached template: the postgres server's\n"
+                    "foster_tpl_* databases, the SQLite cache and the cluster's data\n"
+                    "directories (what lacks foster's marker, or is in use, is left).\n",
                     exit_status_other},
     [COMMAND_SNAPSHOT] =
         {"snapshot", "--from URL [--check] [--json] [TABLE...]",

@@ -12,44 +12,7 @@
 #include "model_internal.h"
 #include "strbuf.h"
 
-/* ---- tokens ---- */
-
-bool model_punct(const sql_tokens *t, size_t i, char c)
-{
-    return i < t->count && t->items[i].kind == SQL_TOKEN_PUNCT && t->items[i].start[0] == c;
-}
-
-bool model_word(const sql_tokens *t, size_t i, const char *word)
-{
-    return i < t->count && sql_token_is(&t->items[i], word);
-}
-
-size_t model_skip(const sql_tokens *t, size_t i, size_t end)
-{
-    if (!model_punct(t, i, '(') && !model_punct(t, i, '['))
-        return i + 1;
-    int depth = 0;
-    for (; i < end; i++) {
-        if (model_punct(t, i, '(') || model_punct(t, i, '['))
-            depth++;
-        else if ((model_punct(t, i, ')') || model_punct(t, i, ']')) && --depth == 0)
-            return i + 1;
-    }
-    return end;
-}
-
-size_t model_element_end(const sql_tokens *t, size_t from, size_t close)
-{
-    size_t i = from;
-    while (i < close && !model_punct(t, i, ','))
-        i = model_skip(t, i, close);
-    return i < close ? i : close;
-}
-
-static bool is_identifier_token(const sql_token *token)
-{
-    return token->kind == SQL_TOKEN_WORD || token->kind == SQL_TOKEN_QUOTED_ID;
-}
+/* ---- tokens as text ---- */
 
 /* An identifier as pg_dump would write it: bare when folding keeps it, else quoted. */
 static void append_identifier(strbuf *sb, const sql_token *token)
@@ -73,8 +36,7 @@ static void append_identifier(strbuf *sb, const sql_token *token)
 /* "public." and "pg_catalog." before a name say nothing a copy needs. */
 static bool is_dropped_qualifier(const sql_tokens *t, size_t i)
 {
-    return (model_word(t, i, "public") || model_word(t, i, "pg_catalog")) &&
-           model_punct(t, i + 1, '.');
+    return (word_at(t, i, "public") || word_at(t, i, "pg_catalog")) && punct_at(t, i + 1, '.');
 }
 
 static bool tight_before(const sql_token *token, const sql_token *prev)
@@ -127,7 +89,7 @@ char *model_read_name(const sql_tokens *t, size_t *i, size_t end)
         const sql_token *token = &t->items[*i];
         strbuf_append(&written, token->start, token->length);
         (*i)++;
-        if (!model_punct(t, *i, '.'))
+        if (!punct_at(t, *i, '.'))
             break;
         strbuf_append_char(&written, '.');
         (*i)++;
@@ -185,25 +147,20 @@ const model_type *model_find_type(const table_model *model, const char *name)
 
 /* ---- building ---- */
 
-/* A CREATE TABLE of the reader: its element list, read element by element. */
-static int add_table(table_model *model, const ddl_table *source, const sql_tokens *t,
+/* A CREATE TABLE of the reader: the elements ddl_analyze read, one by one. */
+static int add_table(table_model *model, const ddl_table *source, const ddl_statement *st,
                      const char *file)
 {
-    size_t open = 0;
-    while (open < t->count && !model_punct(t, open, '('))
-        open++;
-    size_t close = model_skip(t, open, t->count) - 1;
+    if (!st->elements)
+        return 0; /* ddl_analyze reported why it could not read the list */
     model_table *table = model_grow((void **)&model->tables, &model->table_count, sizeof *table);
     if (!table || !(table->name = strdup(source->name)))
         return -1;
     table->file = file;
     table->line = source->line;
-    for (size_t i = open + 1; i < close;) {
-        size_t end = model_element_end(t, i, close);
-        if (model_read_table_element(table, t, i, end) < 0)
+    for (size_t i = 0; i < st->elements->count; i++)
+        if (model_read_element(table, &st->tokens, &st->elements->items[i]) < 0)
             return -1;
-        i = end + 1;
-    }
     for (size_t i = 0; i < table->column_count; i++)
         table->columns[i].file = file;
     for (size_t i = 0; i < table->constraint_count; i++)
@@ -221,14 +178,16 @@ static int add_statement(table_model *model, const ddl_file *file, size_t index,
     bool about_other = st->table && only_table && strcmp(st->table, only_table) != 0;
     if (about_other && st->kind != DDL_OTHER && st->kind != DDL_SKIP)
         return 0;
-    sql_tokens t = {0};
-    if (sql_tokenize(st->source, file->display_name, &t, diags) < 0)
+    sql_tokens t = {0}; /* when ddl_analyze kept none */
+    if (st->tokenized)
+        t = st->tokens;
+    else if (sql_tokenize(st->source, file->display_name, &t, diags) < 0)
         return -1;
     int rc = 0;
     if (st->kind == DDL_CREATE_TABLE) {
         const ddl_table *source = ddl_file_table(file, st->table);
         if (source && !model_find_table(model, source->name))
-            rc = add_table(model, source, &t, name);
+            rc = add_table(model, source, st, name);
     } else if (st->kind == DDL_ALTER_TABLE) {
         rc = model_read_alter_table(model, &t, name);
     } else if (st->kind == DDL_CREATE_INDEX) {
@@ -238,7 +197,8 @@ static int add_statement(table_model *model, const ddl_file *file, size_t index,
     } else if (st->kind == DDL_SKIP) {
         rc = model_read_extra(model, &t, name);
     }
-    sql_tokens_free(&t);
+    if (!st->tokenized)
+        sql_tokens_free(&t);
     if (rc < 0)
         diag_add(diags, file->display_name, st->source->line, 0, "out of memory");
     return rc;

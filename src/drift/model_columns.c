@@ -162,50 +162,6 @@ int model_column_set_type(model_column *column, const sql_tokens *t, size_t begi
 
 /* ---- constraints ---- */
 
-/* Words that end a column's type, or a DEFAULT expression. */
-static bool is_constraint_word(const sql_tokens *t, size_t i)
-{
-    static const char *const words[] = {"NOT",       "NULL",   "DEFAULT",    "PRIMARY",
-                                        "UNIQUE",    "CHECK",  "REFERENCES", "CONSTRAINT",
-                                        "GENERATED", "COLLATE"};
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (model_word(t, i, words[k]))
-            return true;
-    return false;
-}
-
-static size_t next_constraint_word(const sql_tokens *t, size_t from, size_t end)
-{
-    size_t i = from;
-    while (i < end && !is_constraint_word(t, i))
-        i = model_skip(t, i, end);
-    return i < end ? i : end;
-}
-
-/* After REFERENCES: the table, its columns and the actions (ON DELETE SET NULL...). */
-static size_t references_end(const sql_tokens *t, size_t i, size_t end)
-{
-    free(model_read_name(t, &i, end));
-    if (model_punct(t, i, '('))
-        i = model_skip(t, i, end);
-    while (i < end) {
-        if (model_word(t, i, "ON") && model_word(t, i + 2, "SET"))
-            i = model_punct(t, i + 4, '(') ? model_skip(t, i + 4, end) : i + 4;
-        else if (model_word(t, i, "ON") && model_word(t, i + 2, "NO"))
-            i += 4;
-        else if (model_word(t, i, "ON"))
-            i += 3;
-        else if (model_word(t, i, "MATCH") || model_word(t, i, "INITIALLY") ||
-                 (model_word(t, i, "NOT") && model_word(t, i + 1, "DEFERRABLE")))
-            i += 2;
-        else if (model_word(t, i, "DEFERRABLE"))
-            i++;
-        else
-            break;
-    }
-    return i < end ? i : end;
-}
-
 void model_constraint_free(model_constraint *c)
 {
     free(c->name);
@@ -214,26 +170,40 @@ void model_constraint_free(model_constraint *c)
     free(c->expression);
 }
 
-static model_constraint *add_constraint(model_table *table, model_constraint_kind kind, char **name,
-                                        int line)
+/* A new constraint of `table` named as the reader found it (or unnamed); NULL on no memory. */
+static model_constraint *add_constraint(model_table *table, model_constraint_kind kind,
+                                        const sql_tokens *t, const ddl_constraint *k)
 {
+    char *name = NULL;
+    if (k->name != DDL_NO_TOKEN && !(name = model_text(t, k->name, k->name + 1)))
+        return NULL;
     model_constraint *c =
         model_grow((void **)&table->constraints, &table->constraint_count, sizeof *c);
     if (!c)
-        return NULL;
+        return free(name), NULL;
     c->kind = kind;
-    c->name = *name;
-    *name = NULL;
-    c->line = line;
+    c->name = name;
+    c->line = t->items[k->range.begin].line;
     c->file = table->file;
     return c;
 }
 
-/* PRIMARY KEY columns are NOT NULL, as PostgreSQL makes them. */
-static void mark_key_columns(model_table *table, const sql_tokens *t, size_t open, size_t end)
+/* What a foreign key references: table, columns, MATCH and ON actions, deferral
+ * (NOT VALID and NO INHERIT say how it was added, not what it is). */
+static char *references_text(const sql_tokens *t, const ddl_constraint *k)
 {
-    size_t close = model_skip(t, open, end) - 1;
-    for (size_t i = open + 1; i < close; i++) {
+    size_t end = k->options.end;
+    while (end >= k->options.begin + 2 &&
+           ((word_at(t, end - 2, "NOT") && word_at(t, end - 1, "VALID")) ||
+            (word_at(t, end - 2, "NO") && word_at(t, end - 1, "INHERIT"))))
+        end -= 2;
+    return model_text(t, k->target.begin, end);
+}
+
+/* PRIMARY KEY columns are NOT NULL, as PostgreSQL makes them. */
+static void mark_key_columns(model_table *table, const sql_tokens *t, sql_range columns)
+{
+    for (size_t i = columns.begin; i < columns.end; i++) {
         char *name = sql_token_identifier(&t->items[i]);
         model_column *column = name ? model_column_find_mutable(table, name) : NULL;
         if (column)
@@ -242,121 +212,101 @@ static void mark_key_columns(model_table *table, const sql_tokens *t, size_t ope
     }
 }
 
-/* The bracketed group at `open` without its brackets, normalised. */
-static char *group_text(const sql_tokens *t, size_t open, size_t end)
+/* A table constraint: 0, or -1 on no memory. EXCLUDE and what the reader could
+ * not read are not compared. */
+static int read_table_constraint(model_table *table, const sql_tokens *t, const ddl_constraint *k)
 {
-    size_t close = model_skip(t, open, end) - 1;
-    return model_text(t, open + 1, close);
-}
-
-int model_read_table_constraint(model_table *table, const sql_tokens *t, size_t i, size_t end,
-                                int line)
-{
-    char *name = NULL;
-    if (model_word(t, i, "CONSTRAINT")) {
-        i++;
-        name = model_text(t, i, i + 1);
-        i++;
-    }
-    model_constraint *c = NULL;
-    if (model_word(t, i, "PRIMARY") && model_punct(t, i + 2, '(')) {
-        if ((c = add_constraint(table, MODEL_PRIMARY_KEY, &name, line)))
-            c->columns = group_text(t, i + 2, end);
-        mark_key_columns(table, t, i + 2, end);
-    } else if (model_word(t, i, "UNIQUE")) {
-        size_t open = i + 1;
-        while (open < end && !model_punct(t, open, '('))
-            open++;
-        if ((c = add_constraint(table, MODEL_UNIQUE, &name, line)))
-            c->columns = group_text(t, open, end);
-    } else if (model_word(t, i, "FOREIGN") && model_punct(t, i + 2, '(')) {
-        size_t ref = model_skip(t, i + 2, end);
-        if ((c = add_constraint(table, MODEL_FOREIGN_KEY, &name, line))) {
-            c->columns = group_text(t, i + 2, end);
-            c->references = model_text(t, ref + 1, references_end(t, ref + 1, end));
-        }
-    } else if (model_word(t, i, "CHECK") && model_punct(t, i + 1, '(')) {
-        if ((c = add_constraint(table, MODEL_CHECK, &name, line)))
-            c->expression = group_text(t, i + 1, end);
-    } else {
-        free(name);
-        return 1; /* EXCLUDE, LIKE...: not compared */
-    }
-    if (!c)
-        return free(name), -1;
-    bool complete = c->kind == MODEL_CHECK ? c->expression != NULL : c->columns != NULL;
-    return complete && (c->kind != MODEL_FOREIGN_KEY || c->references) ? 0 : -1;
-}
-
-/* One inline constraint of `column` at `i`; returns the index after it, or 0 on no memory. */
-static size_t read_column_constraint(model_table *table, size_t column_index, const sql_tokens *t,
-                                     size_t i, size_t end, char **name)
-{
-    model_column *column = &table->columns[column_index];
-    int line = t->items[i].line;
-    char *column_name = column->name;
-    if (model_word(t, i, "NOT") && model_word(t, i + 1, "NULL")) {
-        column->not_null = true;
-        return i + 2;
-    }
-    if (model_word(t, i, "DEFAULT")) {
-        size_t stop = next_constraint_word(t, i + 1, end);
-        free(column->default_value);
-        column->default_value = model_text(t, i + 1, stop);
-        return column->default_value ? stop : 0;
-    }
-    if (model_word(t, i, "GENERATED") && model_word(t, i + 1, "ALWAYS") &&
-        model_word(t, i + 2, "AS") && model_punct(t, i + 3, '(')) {
-        size_t stop = model_skip(t, i + 3, end);
-        free(column->default_value);
-        column->default_value = model_text(t, i, stop + (model_word(t, stop, "STORED") ? 1 : 0));
-        return column->default_value ? stop : 0;
-    }
-    if (model_word(t, i, "GENERATED")) {
-        column->identity = column->not_null = true;
-        size_t k = i + 1;
-        while (k < end && !model_word(t, k, "IDENTITY"))
-            k++;
-        return k < end && model_punct(t, k + 1, '(') ? model_skip(t, k + 1, end) : k + 1;
-    }
-    model_constraint *c = NULL;
-    size_t next = i + 1;
-    if (model_word(t, i, "PRIMARY")) {
-        column->not_null = true;
-        c = add_constraint(table, MODEL_PRIMARY_KEY, name, line);
-        next = i + 2;
-    } else if (model_word(t, i, "UNIQUE")) {
-        c = add_constraint(table, MODEL_UNIQUE, name, line);
-    } else if (model_word(t, i, "REFERENCES")) {
-        next = references_end(t, i + 1, end);
-        if ((c = add_constraint(table, MODEL_FOREIGN_KEY, name, line)))
-            c->references = model_text(t, i + 1, next);
-    } else if (model_word(t, i, "CHECK") && model_punct(t, i + 1, '(')) {
-        next = model_skip(t, i + 1, end);
-        if ((c = add_constraint(table, MODEL_CHECK, name, line)))
-            c->expression = group_text(t, i + 1, end);
-        return c && c->expression ? next : 0;
-    } else if (model_word(t, i, "COLLATE")) {
-        return i + 2;
-    } else {
-        return i + 1; /* NULL, DEFERRABLE... */
-    }
-    if (!c || !(c->columns = strdup(column_name)))
+    static const model_constraint_kind kinds[] = {
+        [DDL_CONSTRAINT_PRIMARY_KEY] = MODEL_PRIMARY_KEY,
+        [DDL_CONSTRAINT_UNIQUE] = MODEL_UNIQUE,
+        [DDL_CONSTRAINT_FOREIGN_KEY] = MODEL_FOREIGN_KEY,
+        [DDL_CONSTRAINT_CHECK] = MODEL_CHECK,
+    };
+    bool check = k->kind == DDL_CONSTRAINT_CHECK;
+    bool keyed = k->kind == DDL_CONSTRAINT_PRIMARY_KEY || k->kind == DDL_CONSTRAINT_UNIQUE ||
+                 k->kind == DDL_CONSTRAINT_FOREIGN_KEY;
+    sql_range what = check ? k->expr : k->columns;
+    if ((!check && !keyed) || what.begin == what.end)
         return 0;
-    return c->kind == MODEL_FOREIGN_KEY && !c->references ? 0 : next;
+    model_constraint *c = add_constraint(table, kinds[k->kind], t, k);
+    if (!c)
+        return -1;
+    char **text = check ? &c->expression : &c->columns;
+    if (!(*text = model_text(t, what.begin, what.end)))
+        return -1;
+    if (k->kind == DDL_CONSTRAINT_PRIMARY_KEY)
+        mark_key_columns(table, t, k->columns);
+    if (k->kind == DDL_CONSTRAINT_FOREIGN_KEY && !(c->references = references_text(t, k)))
+        return -1;
+    return 0;
+}
+
+/* A key, reference or check written on column `name`: 0, or -1 on no memory. */
+static int read_column_key(model_table *table, const char *name, const sql_tokens *t,
+                           const ddl_constraint *k)
+{
+    model_constraint_kind kind = k->kind == DDL_CONSTRAINT_PRIMARY_KEY ? MODEL_PRIMARY_KEY
+                                 : k->kind == DDL_CONSTRAINT_UNIQUE    ? MODEL_UNIQUE
+                                 : k->kind == DDL_CONSTRAINT_CHECK     ? MODEL_CHECK
+                                                                       : MODEL_FOREIGN_KEY;
+    model_constraint *c = add_constraint(table, kind, t, k);
+    if (!c)
+        return -1;
+    if (kind == MODEL_CHECK)
+        return (c->expression = model_text(t, k->expr.begin, k->expr.end)) ? 0 : -1;
+    if (!(c->columns = strdup(name)))
+        return -1;
+    if (kind == MODEL_FOREIGN_KEY && !(c->references = references_text(t, k)))
+        return -1;
+    return 0;
+}
+
+/* One inline constraint of column `index`: 0, or -1 on no memory. */
+static int read_column_constraint(model_table *table, size_t index, const sql_tokens *t,
+                                  const ddl_constraint *k)
+{
+    model_column *column = &table->columns[index];
+    switch (k->kind) {
+    case DDL_CONSTRAINT_NOT_NULL:
+        column->not_null = true;
+        return 0;
+    case DDL_CONSTRAINT_DEFAULT:
+        free(column->default_value);
+        column->default_value = NULL;
+        if (k->expr.end == k->expr.begin + 1 && word_at(t, k->expr.begin, "NULL"))
+            return 0; /* PostgreSQL keeps no DEFAULT NULL */
+        column->default_value = model_text(t, k->expr.begin, k->expr.end);
+        return column->default_value ? 0 : -1;
+    case DDL_CONSTRAINT_GENERATED:
+        free(column->default_value);
+        column->default_value = model_text(t, k->keyword, k->range.end);
+        return column->default_value ? 0 : -1;
+    case DDL_CONSTRAINT_IDENTITY:
+        column->identity = column->not_null = true;
+        return 0;
+    case DDL_CONSTRAINT_PRIMARY_KEY:
+        column->not_null = true;
+        /* fall through */
+    case DDL_CONSTRAINT_UNIQUE:
+    case DDL_CONSTRAINT_FOREIGN_KEY:
+        return read_column_key(table, column->name, t, k);
+    case DDL_CONSTRAINT_CHECK:
+        return k->expr.begin == k->expr.end ? 0 : read_column_key(table, column->name, t, k);
+    default:
+        return 0; /* NULL, COLLATE, STORAGE... */
+    }
 }
 
 /* A column element: name, type, inline constraints. */
-static int read_column(model_table *table, const sql_tokens *t, size_t begin, size_t end)
+static int read_column(model_table *table, const sql_tokens *t, const ddl_element *e)
 {
     model_column *column =
         model_grow((void **)&table->columns, &table->column_count, sizeof *column);
-    if (!column || !(column->name = sql_token_identifier(&t->items[begin])))
+    if (!column || !(column->name = sql_token_identifier(&t->items[e->name])))
         return -1;
-    column->line = t->items[begin].line;
+    column->line = t->items[e->name].line;
     column->file = table->file;
-    size_t type_end = next_constraint_word(t, begin + 1, end);
-    int serial = model_column_set_type(column, t, begin + 1, type_end);
+    int serial = model_column_set_type(column, t, e->type.begin, e->type.end);
     if (serial < 0)
         return -1;
     if (serial) {
@@ -366,32 +316,27 @@ static int read_column(model_table *table, const sql_tokens *t, size_t begin, si
             return -1;
     }
     size_t index = table->column_count - 1;
-    char *name = NULL;
-    for (size_t i = type_end; i < end;) {
-        if (model_word(t, i, "CONSTRAINT")) {
-            free(name);
-            name = model_text(t, i + 1, i + 2);
-            i += 2;
-            continue;
-        }
-        size_t next = read_column_constraint(table, index, t, i, end, &name);
-        if (!next)
-            return free(name), -1;
-        i = next;
-    }
-    free(name);
+    for (size_t i = 0; i < e->constraint_count; i++)
+        if (read_column_constraint(table, index, t, &e->constraints[i]) < 0)
+            return -1;
     return 0;
+}
+
+int model_read_element(model_table *table, const sql_tokens *t, const ddl_element *e)
+{
+    if (e->kind == DDL_ELEMENT_COLUMN)
+        return read_column(table, t, e);
+    if (e->kind == DDL_ELEMENT_CONSTRAINT)
+        return read_table_constraint(table, t, &e->constraints[0]);
+    return 0; /* LIKE, empty or unreadable: not compared */
 }
 
 int model_read_table_element(model_table *table, const sql_tokens *t, size_t begin, size_t end)
 {
-    if (begin >= end)
-        return 0;
-    static const char *const starts[] = {"CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN",
-                                         "CHECK",      "EXCLUDE", "LIKE"};
-    for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++)
-        if (model_word(t, begin, starts[k]))
-            return model_read_table_constraint(table, t, begin, end, t->items[begin].line) < 0 ? -1
-                                                                                               : 0;
-    return read_column(table, t, begin, end);
+    ddl_element e;
+    if (ddl_read_element(t, begin, end, &e) < 0)
+        return -1;
+    int rc = model_read_element(table, t, &e);
+    ddl_element_free(&e);
+    return rc;
 }

@@ -9,22 +9,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ddl_elements.h"
 #include "model.h"
+#include "sqlcursor.h"
 #include "sqlsplit.h"
 
-/* ---- tokens (model.c) ---- */
+/* ---- tokens as text, lookups (model.c); tokens are read with sqlcursor.h ---- */
 
-bool model_punct(const sql_tokens *t, size_t i, char c);
-bool model_word(const sql_tokens *t, size_t i, const char *word);
-/* The index after the bracket group opened at `i` (or i + 1 when `i` opens none). */
-size_t model_skip(const sql_tokens *t, size_t i, size_t end);
 /* Tokens [begin, end) with single spaces, none inside brackets or around "." and "::";
  * words lower-cased unless quoted. A new string, NULL when memory ran out. */
 char *model_text(const sql_tokens *t, size_t begin, size_t end);
 /* A possibly qualified name at *i, normalised (ddl_normalize_name); moves *i past it. */
 char *model_read_name(const sql_tokens *t, size_t *i, size_t end);
-/* The element boundaries of the bracket group [open, close]: next top-level ',' or close. */
-size_t model_element_end(const sql_tokens *t, size_t from, size_t close);
 
 model_table *model_table_find_mutable(table_model *model, const char *name);
 model_column *model_column_find_mutable(model_table *table, const char *name);
@@ -36,17 +32,11 @@ void *model_grow(void **items, size_t *count, size_t size);
 
 /* The canonical type of tokens [begin, end) into `column` (type, family, length...). */
 int model_column_set_type(model_column *column, const sql_tokens *t, size_t begin, size_t end);
-/*
- * Reads one element of a CREATE TABLE list, tokens [begin, end): a column with
- * its inline constraints, or a table constraint. 0, or -1 on no memory.
- */
+/* One element the reader found (ddl_elements.h): a column with its inline
+ * constraints, or a table constraint. 0, or -1 on no memory. */
+int model_read_element(model_table *table, const sql_tokens *t, const ddl_element *e);
+/* The same for tokens [begin, end), read here (ALTER TABLE ... ADD). */
 int model_read_table_element(model_table *table, const sql_tokens *t, size_t begin, size_t end);
-/*
- * A table constraint (after CONSTRAINT name, or at PRIMARY/UNIQUE/FOREIGN/CHECK)
- * of `table`, tokens [begin, end), named `name` (taken). 0, 1 (not one), -1.
- */
-int model_read_table_constraint(model_table *table, const sql_tokens *t, size_t begin, size_t end,
-                                int line);
 
 /* ---- statements (model_statements.c) ---- */
 

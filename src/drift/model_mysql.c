@@ -155,16 +155,16 @@ static model_constraint *add_constraint(model_table *table, model_constraint_kin
 /* The tokens of the bracket group opened at `open`, without the brackets, as text. */
 static char *inside(const sql_tokens *t, size_t open, size_t end)
 {
-    size_t close = model_skip(t, open, end) - 1;
+    size_t close = sql_skip_group(t, open, end) - 1;
     return model_text(t, open + 1, close);
 }
 
 /* The index after a column's DEFAULT value starting at `i`: at the next attribute. */
 static size_t value_end(const sql_tokens *t, size_t i, size_t end)
 {
-    i = model_skip(t, i, end);
+    i = sql_skip_group(t, i, end);
     while (i < end && !my_is_column_attribute(t, i))
-        i = model_skip(t, i, end);
+        i = sql_skip_group(t, i, end);
     return i;
 }
 
@@ -174,18 +174,18 @@ static int column_constraint(model_table *table, const model_column *column, con
 {
     int line = t->items[*i].line;
     model_constraint *c = NULL;
-    if (model_word(t, *i, "CHECK") && model_punct(t, *i + 1, '(')) {
+    if (word_at(t, *i, "CHECK") && punct_at(t, *i + 1, '(')) {
         if (!(c = add_constraint(table, MODEL_CHECK, t, SIZE_MAX, line)) ||
             !(c->expression = inside(t, *i + 1, end)))
             return -1;
-        *i = model_skip(t, *i + 1, end);
+        *i = sql_skip_group(t, *i + 1, end);
         return 0;
     }
-    bool primary = model_word(t, *i, "PRIMARY");
+    bool primary = word_at(t, *i, "PRIMARY");
     c = add_constraint(table, primary ? MODEL_PRIMARY_KEY : MODEL_UNIQUE, t, SIZE_MAX, line);
     if (!c || !(c->columns = strdup(column->name)))
         return -1;
-    *i += model_word(t, *i + 1, "KEY") ? 2 : 1;
+    *i += word_at(t, *i + 1, "KEY") ? 2 : 1;
     return 0;
 }
 
@@ -195,10 +195,10 @@ static int column_attributes(model_table *table, size_t index, const sql_tokens 
 {
     while (i < end) {
         model_column *column = &table->columns[index];
-        if (model_word(t, i, "NOT") && model_word(t, i + 1, "NULL")) {
+        if (word_at(t, i, "NOT") && word_at(t, i + 1, "NULL")) {
             column->not_null = true;
             i += 2;
-        } else if (model_word(t, i, "DEFAULT")) {
+        } else if (word_at(t, i, "DEFAULT")) {
             size_t stop = value_end(t, i + 1, end);
             bool none = false;
             free(column->default_value);
@@ -206,7 +206,7 @@ static int column_attributes(model_table *table, size_t index, const sql_tokens 
             if (!column->default_value && !none)
                 return -1;
             i = stop;
-        } else if (model_word(t, i, "ON") && model_word(t, i + 1, "UPDATE")) {
+        } else if (word_at(t, i, "ON") && word_at(t, i + 1, "UPDATE")) {
             size_t stop = value_end(t, i + 2, end);
             bool none = false;
             char *value = default_text(t, i + 2, stop, &none);
@@ -220,17 +220,17 @@ static int column_attributes(model_table *table, size_t index, const sql_tokens 
             free(column->default_value);
             column->default_value = joined;
             i = stop;
-        } else if (model_word(t, i, "AUTO_INCREMENT")) {
+        } else if (word_at(t, i, "AUTO_INCREMENT")) {
             column->identity = column->not_null = true;
             i++;
-        } else if ((model_word(t, i, "PRIMARY") && model_word(t, i + 1, "KEY")) ||
-                   model_word(t, i, "UNIQUE") || model_word(t, i, "CHECK")) {
-            if (model_word(t, i, "PRIMARY"))
+        } else if ((word_at(t, i, "PRIMARY") && word_at(t, i + 1, "KEY")) ||
+                   word_at(t, i, "UNIQUE") || word_at(t, i, "CHECK")) {
+            if (word_at(t, i, "PRIMARY"))
                 column->not_null = true;
             if (column_constraint(table, column, t, &i, end) < 0)
                 return -1;
         } else {
-            i = model_skip(t, i, end); /* NULL, COMMENT '...', COLLATE x, INVISIBLE... */
+            i = sql_skip_group(t, i, end); /* NULL, COMMENT '...', COLLATE x, INVISIBLE... */
         }
     }
     return 0;
@@ -255,8 +255,8 @@ static int read_column(model_table *table, const sql_tokens *t, const my_element
 static size_t find_word(const sql_tokens *t, const my_element *e, const char *word)
 {
     size_t i = e->begin;
-    while (i < e->end && !model_word(t, i, word))
-        i = model_skip(t, i, e->end);
+    while (i < e->end && !word_at(t, i, word))
+        i = sql_skip_group(t, i, e->end);
     return i;
 }
 
@@ -310,7 +310,7 @@ static int add_table(table_model *model, const ddl_table *source, const sql_toke
     size_t open = my_create_table_open(t, &name_at);
     if (open == SIZE_MAX)
         return 0;
-    size_t close = model_skip(t, open, t->count) - 1;
+    size_t close = sql_skip_group(t, open, t->count) - 1;
     my_element *elements = NULL;
     size_t count = 0;
     if (my_table_elements(t, open, close, &elements, &count) < 0)

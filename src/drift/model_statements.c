@@ -24,7 +24,7 @@ static model_table *table_at(table_model *model, const sql_tokens *t, size_t *i,
 /* ALTER [COLUMN] c SET DEFAULT / DROP DEFAULT / SET|DROP NOT NULL / ADD GENERATED. */
 static int alter_column(model_table *table, const sql_tokens *t, size_t i, size_t end)
 {
-    if (model_word(t, i, "COLUMN"))
+    if (word_at(t, i, "COLUMN"))
         i++;
     char *name = i < end ? sql_token_identifier(&t->items[i]) : NULL;
     model_column *column = name ? model_column_find_mutable(table, name) : NULL;
@@ -32,17 +32,17 @@ static int alter_column(model_table *table, const sql_tokens *t, size_t i, size_
     if (!column)
         return 0;
     i++;
-    if (model_word(t, i, "SET") && model_word(t, i + 1, "DEFAULT")) {
+    if (word_at(t, i, "SET") && word_at(t, i + 1, "DEFAULT")) {
         free(column->default_value);
         column->default_value = model_text(t, i + 2, end);
         return column->default_value ? 0 : -1;
     }
-    if (model_word(t, i, "DROP") && model_word(t, i + 1, "DEFAULT")) {
+    if (word_at(t, i, "DROP") && word_at(t, i + 1, "DEFAULT")) {
         free(column->default_value);
         column->default_value = NULL;
-    } else if (model_word(t, i + 1, "NOT") && model_word(t, i + 2, "NULL")) {
-        column->not_null = model_word(t, i, "SET");
-    } else if (model_word(t, i, "ADD") && model_word(t, i + 1, "GENERATED")) {
+    } else if (word_at(t, i + 1, "NOT") && word_at(t, i + 2, "NULL")) {
+        column->not_null = word_at(t, i, "SET");
+    } else if (word_at(t, i, "ADD") && word_at(t, i + 1, "GENERATED")) {
         column->identity = column->not_null = true;
     }
     return 0;
@@ -51,12 +51,12 @@ static int alter_column(model_table *table, const sql_tokens *t, size_t i, size_
 /* One action of an ALTER TABLE, tokens [i, end). */
 static int alter_action(model_table *table, const sql_tokens *t, size_t i, size_t end)
 {
-    if (model_word(t, i, "ALTER"))
+    if (word_at(t, i, "ALTER"))
         return alter_column(table, t, i + 1, end);
-    if (!model_word(t, i, "ADD"))
+    if (!word_at(t, i, "ADD"))
         return 0;
     i++;
-    if (model_word(t, i, "COLUMN"))
+    if (word_at(t, i, "COLUMN"))
         return model_read_table_element(table, t, i + 1, end);
     int rc = model_read_table_element(table, t, i, end);
     for (size_t k = 0; k < table->column_count; k++)
@@ -67,9 +67,9 @@ static int alter_action(model_table *table, const sql_tokens *t, size_t i, size_
 int model_read_alter_table(table_model *model, const sql_tokens *t, const char *file)
 {
     size_t i = 2;
-    if (model_word(t, i, "IF") && model_word(t, i + 1, "EXISTS"))
+    if (word_at(t, i, "IF") && word_at(t, i + 1, "EXISTS"))
         i += 2;
-    if (model_word(t, i, "ONLY"))
+    if (word_at(t, i, "ONLY"))
         i++;
     bool no_memory;
     model_table *table = table_at(model, t, &i, &no_memory);
@@ -77,7 +77,7 @@ int model_read_alter_table(table_model *model, const sql_tokens *t, const char *
         return no_memory ? -1 : 0;
     size_t before = table->constraint_count;
     while (i < t->count) {
-        size_t end = model_element_end(t, i, t->count);
+        size_t end = sql_next_top_level_comma(t, i, t->count);
         if (alter_action(table, t, i, end) < 0)
             return -1;
         i = end + 1;
@@ -90,17 +90,17 @@ int model_read_alter_table(table_model *model, const sql_tokens *t, const char *
 int model_read_create_index(table_model *model, const sql_tokens *t, const char *file)
 {
     size_t i = 1;
-    bool unique = model_word(t, i, "UNIQUE");
+    bool unique = word_at(t, i, "UNIQUE");
     i += unique ? 2 : 1;
-    if (model_word(t, i, "CONCURRENTLY"))
+    if (word_at(t, i, "CONCURRENTLY"))
         i++;
-    if (model_word(t, i, "IF") && model_word(t, i + 2, "EXISTS"))
+    if (word_at(t, i, "IF") && word_at(t, i + 2, "EXISTS"))
         i += 3;
-    size_t name_at = model_word(t, i, "ON") ? 0 : i;
-    while (i < t->count && !model_word(t, i, "ON"))
+    size_t name_at = word_at(t, i, "ON") ? 0 : i;
+    while (i < t->count && !word_at(t, i, "ON"))
         i++;
     i++;
-    if (model_word(t, i, "ONLY"))
+    if (word_at(t, i, "ONLY"))
         i++;
     bool no_memory;
     model_table *table = table_at(model, t, &i, &no_memory);
@@ -111,7 +111,7 @@ int model_read_create_index(table_model *model, const sql_tokens *t, const char 
         return -1;
     char *rest = model_text(t, i, t->count);
     index->definition = rest ? strbuf_format("%s%s%s", unique ? "unique " : "",
-                                             model_punct(t, i, '(') ? "using btree" : "", rest)
+                                             punct_at(t, i, '(') ? "using btree" : "", rest)
                              : NULL;
     free(rest);
     index->name = name_at ? model_text(t, name_at, name_at + 1) : strdup("(unnamed)");
@@ -122,24 +122,24 @@ int model_read_create_index(table_model *model, const sql_tokens *t, const char 
 
 int model_read_type(table_model *model, const sql_tokens *t, const char *file)
 {
-    bool is_enum = model_word(t, 0, "CREATE") && model_word(t, 1, "TYPE");
-    bool is_domain = model_word(t, 0, "CREATE") && model_word(t, 1, "DOMAIN");
+    bool is_enum = word_at(t, 0, "CREATE") && word_at(t, 1, "TYPE");
+    bool is_domain = word_at(t, 0, "CREATE") && word_at(t, 1, "DOMAIN");
     if (!is_enum && !is_domain)
         return 0;
     size_t i = 2;
     char *name = model_read_name(t, &i, t->count);
     if (!name)
         return i < t->count ? -1 : 0;
-    if (model_word(t, i, "AS"))
+    if (word_at(t, i, "AS"))
         i++;
-    if (is_enum && !(model_word(t, i, "ENUM") && model_punct(t, i + 1, '(')))
+    if (is_enum && !(word_at(t, i, "ENUM") && punct_at(t, i + 1, '(')))
         return free(name), 0;
     model_type *type = model_grow((void **)&model->types, &model->type_count, sizeof *type);
     if (!type)
         return free(name), -1;
     type->name = name;
     type->kind = is_enum ? MODEL_ENUM : MODEL_DOMAIN;
-    type->definition = is_enum ? model_text(t, i + 2, model_skip(t, i + 1, t->count) - 1)
+    type->definition = is_enum ? model_text(t, i + 2, sql_skip_group(t, i + 1, t->count) - 1)
                                : model_text(t, i, t->count);
     type->file = file;
     type->line = t->items[0].line;
@@ -150,20 +150,20 @@ int model_read_type(table_model *model, const sql_tokens *t, const char *file)
 static size_t extra_table_index(const sql_tokens *t, bool *is_column)
 {
     *is_column = false;
-    if (model_word(t, 0, "ALTER") && model_word(t, 1, "TABLE")) {
+    if (word_at(t, 0, "ALTER") && word_at(t, 1, "TABLE")) {
         size_t i = 2;
-        if (model_word(t, i, "ONLY"))
+        if (word_at(t, i, "ONLY"))
             i++;
         return i;
     }
-    if (model_word(t, 0, "COMMENT") && model_word(t, 1, "ON")) {
-        *is_column = model_word(t, 2, "COLUMN");
-        return model_word(t, 2, "TABLE") || *is_column ? 3 : t->count;
+    if (word_at(t, 0, "COMMENT") && word_at(t, 1, "ON")) {
+        *is_column = word_at(t, 2, "COLUMN");
+        return word_at(t, 2, "TABLE") || *is_column ? 3 : t->count;
     }
-    if (model_word(t, 0, "GRANT") || model_word(t, 0, "REVOKE")) {
+    if (word_at(t, 0, "GRANT") || word_at(t, 0, "REVOKE")) {
         for (size_t i = 1; i < t->count; i++)
-            if (model_word(t, i, "ON"))
-                return model_word(t, i + 1, "TABLE") ? i + 2 : i + 1;
+            if (word_at(t, i, "ON"))
+                return word_at(t, i + 1, "TABLE") ? i + 2 : i + 1;
     }
     return t->count;
 }
@@ -175,8 +175,8 @@ int model_read_extra(table_model *model, const sql_tokens *t, const char *file)
     if (i >= t->count)
         return 0;
     strbuf written = STRBUF_INIT;
-    for (size_t k = i;
-         k < t->count && (k == i || model_punct(t, k - 1, '.') || model_punct(t, k, '.')); k++)
+    for (size_t k = i; k < t->count && (k == i || punct_at(t, k - 1, '.') || punct_at(t, k, '.'));
+         k++)
         strbuf_append(&written, t->items[k].start, t->items[k].length);
     if (is_column && written.data && strrchr(written.data, '.'))
         *strrchr(written.data, '.') = '\0';
@@ -204,8 +204,7 @@ char *model_type_statement(const ddl_file *file, const char *name)
         diag_list ignored = DIAG_LIST_INIT;
         char *found = NULL;
         if (sql_tokenize(st->source, file->display_name, &t, &ignored) == 0 &&
-            model_word(&t, 0, "CREATE") &&
-            (model_word(&t, 1, "TYPE") || model_word(&t, 1, "DOMAIN"))) {
+            word_at(&t, 0, "CREATE") && (word_at(&t, 1, "TYPE") || word_at(&t, 1, "DOMAIN"))) {
             size_t k = 2;
             found = model_read_name(&t, &k, t.count);
         }

@@ -18,64 +18,7 @@
 #include "ddl_internal.h"
 #include "strbuf.h"
 
-/* ---- tokens ---- */
-
-/* Index of the bracket closing the one at `open`, or `end` when it is not closed before `end`. */
-size_t ddl_closing_bracket(const sql_tokens *t, size_t open, size_t end)
-{
-    int depth = 0;
-    for (size_t i = open; i < end; i++) {
-        if (punct_at(t, i, '(') || punct_at(t, i, '['))
-            depth++;
-        else if ((punct_at(t, i, ')') || punct_at(t, i, ']')) && --depth == 0)
-            return i;
-    }
-    return end;
-}
-
-/* The index after token `i`, skipping the whole bracketed group when `i` opens one. */
-size_t ddl_skip_group(const sql_tokens *t, size_t i, size_t end)
-{
-    if (!punct_at(t, i, '(') && !punct_at(t, i, '['))
-        return i + 1;
-    size_t close = ddl_closing_bracket(t, i, end);
-    return close < end ? close + 1 : end;
-}
-
 /* ---- names ---- */
-
-void ddl_name_parts_free(name_parts *name)
-{
-    for (size_t i = 0; i < name->count; i++)
-        free(name->part[i]);
-    name->count = 0;
-}
-
-/*
- * Reads a possibly qualified name (a, a.b, "A".b.c) at *index. Returns 1 and
- * moves *index past it, 0 when no name starts there, -1 when memory ran out.
- */
-int ddl_read_name(const sql_tokens *t, size_t *index, name_parts *out)
-{
-    size_t i = *index;
-    out->count = 0;
-    while (is_name_token(t, i) && out->count < MAX_NAME_PARTS) {
-        char *part = sql_token_identifier(&t->items[i]);
-        if (!part) {
-            ddl_name_parts_free(out);
-            return -1;
-        }
-        out->part[out->count++] = part;
-        i++;
-        if (!punct_at(t, i, '.') || !is_name_token(t, i + 1))
-            break;
-        i++;
-    }
-    if (out->count == 0)
-        return 0;
-    *index = i;
-    return 1;
-}
 
 /* The schema of the last two parts, or NULL for none or public. */
 static const char *schema_part(char *const *parts, size_t count)
@@ -102,15 +45,15 @@ char *ddl_normalize_name(const char *written)
     sql_statement statement = {text, 1, 1, false};
     sql_tokens tokens = {0};
     diag_list ignored = DIAG_LIST_INIT;
-    name_parts name = {{NULL}, 0};
+    sql_name_parts name = {{NULL}, 0};
     size_t index = 0;
     char *result;
     if (sql_tokenize(&statement, NULL, &tokens, &ignored) == 0 &&
-        ddl_read_name(&tokens, &index, &name) > 0)
+        sql_read_name(&tokens, &index, &name) > 0)
         result = normalized_name(name.part, name.count);
     else
         result = strdup(written); /* not a name SQL would accept: keep it as it is */
-    ddl_name_parts_free(&name);
+    sql_name_parts_free(&name);
     sql_tokens_free(&tokens);
     diag_list_clear(&ignored);
     free(text);
@@ -181,8 +124,8 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
     i++;
     if (word_at(t, i, "IF") && word_at(t, i + 1, "NOT") && word_at(t, i + 2, "EXISTS"))
         i += 3;
-    name_parts name = {{NULL}, 0};
-    int rc = ddl_read_name(t, &i, &name);
+    sql_name_parts name = {{NULL}, 0};
+    int rc = sql_read_name(t, &i, &name);
     if (rc < 0)
         return out_of_memory(a, st->source);
     if (rc == 0) {
@@ -198,12 +141,12 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
     table.schema = schema ? strdup(schema) : NULL;
     table.bare_name = strdup(name.part[name.count - 1]);
     table.line = st->source->line;
-    ddl_name_parts_free(&name);
+    sql_name_parts_free(&name);
     if (!table.name || (schema && !table.schema) || !table.bare_name) {
         ddl_table_free(&table);
         return out_of_memory(a, st->source);
     }
-    size_t close = punct_at(t, i, '(') ? ddl_closing_bracket(t, i, t->count) : t->count;
+    size_t close = punct_at(t, i, '(') ? sql_closing_bracket(t, i, t->count) : t->count;
     if (close == t->count) {
         const sql_token *at = token_or_last(t, i);
         diag *d = diag_add(a->diags, a->file->display_name, at->line, at->column,
@@ -217,7 +160,9 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
         ddl_table_free(&table);
         return -1;
     }
-    if (ddl_read_column_list(&table, t, i, close) < 0 || ddl_add_table(a->file, &table) < 0) {
+    st->elements = calloc(1, sizeof *st->elements);
+    if (!st->elements || ddl_read_elements(t, i, close, st->elements) < 0 ||
+        ddl_read_column_list(&table, t, st->elements) < 0 || ddl_add_table(a->file, &table) < 0) {
         ddl_table_free(&table);
         return out_of_memory(a, st->source);
     }
@@ -241,8 +186,8 @@ size_t ddl_alter_table_name_index(const sql_tokens *t)
 static int set_table_at(analysis *a, ddl_statement *st, const sql_tokens *t, size_t i,
                         bool drop_column)
 {
-    name_parts name = {{NULL}, 0};
-    int rc = ddl_read_name(t, &i, &name);
+    sql_name_parts name = {{NULL}, 0};
+    int rc = sql_read_name(t, &i, &name);
     if (rc < 0)
         return out_of_memory(a, st->source);
     size_t count = drop_column && name.count > 0 ? name.count - 1 : name.count;
@@ -251,7 +196,7 @@ static int set_table_at(analysis *a, ddl_statement *st, const sql_tokens *t, siz
         if (!st->table)
             rc = -1;
     }
-    ddl_name_parts_free(&name);
+    sql_name_parts_free(&name);
     return rc < 0 ? out_of_memory(a, st->source) : 0;
 }
 
@@ -276,7 +221,7 @@ static int analyze_create_index(analysis *a, ddl_statement *st, const sql_tokens
 /* A sequence is about the table whose column OWNS it: OWNED BY table.column. */
 static int analyze_sequence(analysis *a, ddl_statement *st, const sql_tokens *t)
 {
-    for (size_t i = 2; i < t->count; i = ddl_skip_group(t, i, t->count)) {
+    for (size_t i = 2; i < t->count; i = sql_skip_group(t, i, t->count)) {
         if (word_at(t, i, "OWNED") && word_at(t, i + 1, "BY") && !word_at(t, i + 2, "NONE"))
             return set_table_at(a, st, t, i + 2, true);
     }
@@ -308,10 +253,10 @@ static int collect_references(analysis *a, ddl_statement *st, const sql_tokens *
         if (!word_at(t, i, "REFERENCES"))
             continue;
         size_t at = i + 1;
-        name_parts name = {{NULL}, 0};
-        int rc = ddl_read_name(t, &at, &name);
+        sql_name_parts name = {{NULL}, 0};
+        int rc = sql_read_name(t, &at, &name);
         char *normalized = rc > 0 ? normalized_name(name.part, name.count) : NULL;
-        ddl_name_parts_free(&name);
+        sql_name_parts_free(&name);
         if (rc < 0 || (rc > 0 && (!normalized || ddl_add_reference(st, normalized) < 0)))
             return out_of_memory(a, st->source);
     }
@@ -391,35 +336,44 @@ static ddl_kind classify(const sql_statement *source, const sql_tokens *t)
     return word_at(t, i, "INDEX") ? DDL_CREATE_INDEX : DDL_OTHER;
 }
 
+/* Reads the statement's tokens once, into st->tokens; -1 after a diag. */
+static int tokenize(analysis *a, ddl_statement *st)
+{
+    sql_tokens_free(&st->tokens);
+    st->tokenized = sql_tokenize(st->source, a->file->display_name, &st->tokens, a->diags) == 0;
+    if (!st->tokenized)
+        sql_tokens_free(&st->tokens);
+    return st->tokenized ? 0 : -1;
+}
+
 static int analyze_statement(analysis *a, ddl_statement *st)
 {
-    sql_tokens t = {0};
-    if (sql_tokenize(st->source, a->file->display_name, &t, a->diags) < 0)
+    if (tokenize(a, st) < 0)
         return -1;
-    st->kind = classify(st->source, &t);
+    const sql_tokens *t = &st->tokens;
+    st->kind = classify(st->source, t);
     int rc = 0;
     switch (st->kind) {
     case DDL_CREATE_TABLE:
-        rc = analyze_create_table(a, st, &t);
+        rc = analyze_create_table(a, st, t);
         break;
     case DDL_ALTER_TABLE:
-        rc = set_table_at(a, st, &t, ddl_alter_table_name_index(&t), false);
+        rc = set_table_at(a, st, t, ddl_alter_table_name_index(t), false);
         break;
     case DDL_CREATE_INDEX:
-        rc = analyze_create_index(a, st, &t);
+        rc = analyze_create_index(a, st, t);
         break;
     case DDL_CREATE_SEQUENCE:
     case DDL_ALTER_SEQUENCE:
-        rc = analyze_sequence(a, st, &t);
+        rc = analyze_sequence(a, st, t);
         break;
     default:
         break;
     }
     if (rc == 0 && (st->kind == DDL_CREATE_TABLE || st->kind == DDL_ALTER_TABLE))
-        rc = collect_references(a, st, &t);
-    if (rc == 0 && ddl_read_object(st, &t) < 0)
+        rc = collect_references(a, st, t);
+    if (rc == 0 && ddl_read_object(st, t) < 0)
         rc = out_of_memory(a, st->source);
-    sql_tokens_free(&t);
     return rc;
 }
 
@@ -482,8 +436,9 @@ int ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, dia
         st->kind = DDL_OTHER;
         if (analyze_statement(&a, st) < 0)
             rc = -1;
-        else if (st->kind == DDL_SETTING && make_local(&out->script.items[i]) < 0)
-            rc = out_of_memory(&a, st->source);
+        else if (st->kind == DDL_SETTING &&
+                 (make_local(&out->script.items[i]) < 0 || tokenize(&a, st) < 0))
+            rc = out_of_memory(&a, st->source); /* its tokens point into the new text */
     }
     ddl_apply_column_alters(out);
     return rc;
@@ -510,6 +465,10 @@ void ddl_file_free(ddl_file *file)
         free(st->object_name);
         free(st->parent);
         free(st->on_table);
+        sql_tokens_free(&st->tokens);
+        if (st->elements)
+            ddl_elements_free(st->elements);
+        free(st->elements);
         for (size_t r = 0; r < st->reference_count; r++)
             free(st->references[r]);
         free(st->references);

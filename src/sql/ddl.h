@@ -69,14 +69,20 @@ typedef struct ddl_column {
     int line;            /* where the column is defined */
 } ddl_column;
 
+struct ddl_elements; /* ddl_elements.h */
+
 typedef struct ddl_statement {
     ddl_kind kind;
     const sql_statement *source; /* points into the analysed sql_script */
-    char *table;                 /* normalised name of the table it is about, or NULL:
-                                    the CREATE/ALTER TABLE target, CREATE INDEX's ON table,
-                                    a sequence's OWNED BY table; NULL for DDL_SKIP/OTHER */
-    char **references;           /* normalised names of tables it references (FKs), each
-                                    once, in order of appearance; may include `table` */
+    sql_tokens tokens;           /* its tokens, read once by ddl_analyze; empty when `tokenized`
+                                    is false (the MySQL reader's, or a tokenising error) */
+    bool tokenized;
+    struct ddl_elements *elements; /* a CREATE TABLE's column list read once, or NULL */
+    char *table;                   /* normalised name of the table it is about, or NULL:
+                                      the CREATE/ALTER TABLE target, CREATE INDEX's ON table,
+                                      a sequence's OWNED BY table; NULL for DDL_SKIP/OTHER */
+    char **references;             /* normalised names of tables it references (FKs), each
+                                      once, in order of appearance; may include `table` */
     size_t reference_count;
     ddl_object_kind object; /* what it creates or alters (ddl_objects.c) */
     char *object_name;      /* its normalised name ("rating", "billing.status"), or NULL;

@@ -14,59 +14,6 @@
 #include "ddl_internal.h"
 #include "strbuf.h"
 
-/* ---- tokens ---- */
-
-/* Words that end a column's type (and a DEFAULT expression) in a column definition. */
-static bool is_column_constraint_word(const sql_token *token)
-{
-    static const char *const words[] = {
-        "NOT",   "NULL",       "DEFAULT",   "PRIMARY", "UNIQUE",  "REFERENCES",
-        "CHECK", "CONSTRAINT", "GENERATED", "COLLATE", "STORAGE", "COMPRESSION",
-    };
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-        if (sql_token_is(token, words[i]))
-            return true;
-    }
-    return false;
-}
-
-/* The first column constraint word at bracket depth 0 in [from, end), or `end`. */
-static size_t next_constraint_word(const sql_tokens *t, size_t from, size_t end)
-{
-    for (size_t i = from; i < end; i = ddl_skip_group(t, i, end)) {
-        if (is_column_constraint_word(&t->items[i]))
-            return i;
-    }
-    return end;
-}
-
-static bool calls_nextval(const sql_tokens *t, size_t from, size_t end)
-{
-    for (size_t i = from; i < end; i++) {
-        if (word_at(t, i, "nextval") && punct_at(t, i + 1, '('))
-            return true;
-    }
-    return false;
-}
-
-/* Tokens [begin, end) as written, single spaces between them except around ( ) [ ] , . */
-static char *tokens_text(const sql_tokens *t, size_t begin, size_t end)
-{
-    strbuf sb = STRBUF_INIT;
-    for (size_t i = begin; i < end; i++) {
-        const sql_token *token = &t->items[i];
-        bool tight = token->kind == SQL_TOKEN_PUNCT;
-        if (i > begin) {
-            const sql_token *prev = &t->items[i - 1];
-            bool after_open = prev->kind == SQL_TOKEN_PUNCT && strchr("([,.", prev->start[0]);
-            if (!tight && !after_open)
-                strbuf_append_char(&sb, ' ');
-        }
-        strbuf_append(&sb, token->start, token->length);
-    }
-    return strbuf_detach(&sb);
-}
-
 /* ---- lookups ---- */
 
 static ddl_column *find_column(ddl_table *table, const char *name)
@@ -94,17 +41,10 @@ static ddl_column *column_at(ddl_table *table, const sql_tokens *t, size_t i)
     return column;
 }
 
-/*
- * Marks the columns listed in the parenthesised list at `open` as the
- * primary key (and so NOT NULL).
- */
-static void mark_key_columns_not_null(ddl_table *table, const sql_tokens *t, size_t open,
-                                      size_t end)
+/* Marks the columns named in `columns` (a key's list) as the primary key, so NOT NULL. */
+static void mark_key_columns_not_null(ddl_table *table, const sql_tokens *t, sql_range columns)
 {
-    if (!punct_at(t, open, '('))
-        return;
-    size_t close = ddl_closing_bracket(t, open, end);
-    for (size_t i = open + 1; i < close; i++) {
+    for (size_t i = columns.begin; i < columns.end; i++) {
         ddl_column *column = column_at(table, t, i);
         if (column)
             column->not_null = column->primary_key = true;
@@ -124,15 +64,15 @@ static bool is_serial_type(const char *type)
     return false;
 }
 
-/* GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY at `i`. */
+/* GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY at `i` (ALTER COLUMN ... ADD). */
 static bool is_identity_at(const sql_tokens *t, size_t i)
 {
     if (!word_at(t, i, "GENERATED"))
         return false;
-    if (word_at(t, i + 1, "ALWAYS"))
-        return word_at(t, i + 2, "AS") && word_at(t, i + 3, "IDENTITY");
-    return word_at(t, i + 1, "BY") && word_at(t, i + 2, "DEFAULT") && word_at(t, i + 3, "AS") &&
-           word_at(t, i + 4, "IDENTITY");
+    size_t as = word_at(t, i + 1, "ALWAYS") ? i + 2 : i + 3;
+    if (as == i + 3 && !(word_at(t, i + 1, "BY") && word_at(t, i + 2, "DEFAULT")))
+        return false;
+    return word_at(t, as, "AS") && word_at(t, as + 1, "IDENTITY");
 }
 
 static void mark_identity(ddl_column *column)
@@ -141,40 +81,38 @@ static void mark_identity(ddl_column *column)
     column->not_null = column->has_default = column->auto_increment = true;
 }
 
-static void read_column_constraints(ddl_column *column, const sql_tokens *t, size_t from,
-                                    size_t end)
+static void read_column_constraints(ddl_column *column, const sql_tokens *t, const ddl_element *e)
 {
-    for (size_t i = from; i < end; i = ddl_skip_group(t, i, end)) {
-        if (word_at(t, i, "NOT") && word_at(t, i + 1, "NULL")) {
+    for (size_t i = 0; i < e->constraint_count; i++) {
+        const ddl_constraint *c = &e->constraints[i];
+        if (c->kind == DDL_CONSTRAINT_NOT_NULL) {
             column->not_null = true;
-        } else if (word_at(t, i, "PRIMARY")) {
+        } else if (c->kind == DDL_CONSTRAINT_PRIMARY_KEY) {
             column->not_null = column->primary_key = true;
-        } else if (word_at(t, i, "DEFAULT") && !word_at(t, i - 1, "SET")) {
-            /* (not ON DELETE SET DEFAULT) */
+        } else if (c->kind == DDL_CONSTRAINT_DEFAULT) {
             column->has_default = true;
-            if (calls_nextval(t, i + 1, next_constraint_word(t, i + 1, end)))
+            if (ddl_range_calls_nextval(t, c->expr))
                 column->auto_increment = true;
-        } else if (is_identity_at(t, i)) {
+        } else if (c->kind == DDL_CONSTRAINT_IDENTITY) {
             mark_identity(column);
-        } else if (word_at(t, i, "GENERATED")) {
+        } else if (c->kind == DDL_CONSTRAINT_GENERATED) {
             /* GENERATED ALWAYS AS (expr) STORED: computed, so never inserted */
             column->has_default = true;
         }
     }
 }
 
-/* Reads "name type [constraints]" from [begin, end) into `column`; -1 when memory ran out. */
-static int read_column_definition(ddl_column *column, const sql_tokens *t, size_t begin, size_t end)
+/* Reads a column element into `column`; -1 when memory ran out. */
+static int read_column_definition(ddl_column *column, const sql_tokens *t, const ddl_element *e)
 {
-    size_t type_end = next_constraint_word(t, begin + 1, end);
-    column->name = sql_token_identifier(&t->items[begin]);
-    column->type = tokens_text(t, begin + 1, type_end);
-    column->line = t->items[begin].line;
+    column->name = sql_token_identifier(&t->items[e->name]);
+    column->type = sql_tokens_compact_text(t, e->type.begin, e->type.end);
+    column->line = t->items[e->name].line;
     if (!column->name || !column->type)
         return -1;
     if (is_serial_type(column->type))
         column->not_null = column->has_default = column->auto_increment = true;
-    read_column_constraints(column, t, type_end, end);
+    read_column_constraints(column, t, e);
     return 0;
 }
 
@@ -184,74 +122,42 @@ void ddl_column_free(ddl_column *column)
     free(column->type);
 }
 
-/* Words that start a table constraint instead of a column in a CREATE TABLE list. */
-static bool starts_table_constraint(const sql_tokens *t, size_t i)
+/* A table constraint's PRIMARY KEY (a, b): its columns are NOT NULL. */
+static void read_table_constraint(ddl_table *table, const sql_tokens *t, const ddl_element *e)
 {
-    static const char *const words[] = {"CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN",
-                                        "CHECK",      "EXCLUDE", "LIKE"};
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
-        if (word_at(t, i, words[k]))
-            return true;
-    }
-    return false;
-}
-
-/* Index of PRIMARY KEY's column list in the constraint at `i` ([CONSTRAINT name] PRIMARY KEY),
- * or 0 when the constraint is not a primary key with a column list. */
-static size_t primary_key_list(const sql_tokens *t, size_t i)
-{
-    if (word_at(t, i, "CONSTRAINT"))
-        i += 2;
-    if (word_at(t, i, "PRIMARY") && word_at(t, i + 1, "KEY") && punct_at(t, i + 2, '('))
-        return i + 2;
-    return 0;
+    const ddl_constraint *key = ddl_element_constraint(e, DDL_CONSTRAINT_PRIMARY_KEY);
+    if (key)
+        mark_key_columns_not_null(table, t, key->columns);
 }
 
 /* ---- CREATE TABLE ---- */
 
-/* Reads the column list between `open` and `close` into `table`. */
-int ddl_read_column_list(ddl_table *table, const sql_tokens *t, size_t open, size_t close)
+int ddl_read_column_list(ddl_table *table, const sql_tokens *t, const ddl_elements *elements)
 {
-    size_t elements = 1;
-    for (size_t i = open + 1; i < close; i = ddl_skip_group(t, i, close))
-        elements += punct_at(t, i, ',');
-    table->columns = calloc(elements, sizeof *table->columns);
+    table->columns = calloc(elements->count ? elements->count : 1, sizeof *table->columns);
     if (!table->columns)
         return -1;
-    size_t begin = open + 1;
-    for (size_t i = begin;; i = ddl_skip_group(t, i, close)) {
-        if (i < close && !punct_at(t, i, ','))
+    for (size_t i = 0; i < elements->count; i++) {
+        const ddl_element *e = &elements->items[i];
+        if (e->kind != DDL_ELEMENT_COLUMN)
             continue;
-        if (i > begin && !starts_table_constraint(t, begin) && is_name_token(t, begin)) {
-            ddl_column *column = &table->columns[table->column_count++];
-            if (read_column_definition(column, t, begin, i) < 0)
-                return -1;
-        }
-        if (i >= close)
-            break;
-        begin = i + 1;
+        if (read_column_definition(&table->columns[table->column_count++], t, e) < 0)
+            return -1;
     }
     /* a table-level PRIMARY KEY (a, b) may come before or after its columns */
-    begin = open + 1;
-    for (size_t i = begin; i <= close; i = ddl_skip_group(t, i, close + 1)) {
-        if (i == close || punct_at(t, i, ',')) {
-            size_t list = primary_key_list(t, begin);
-            if (list)
-                mark_key_columns_not_null(table, t, list, i);
-            begin = i + 1;
-        }
-    }
+    for (size_t i = 0; i < elements->count; i++)
+        if (elements->items[i].kind == DDL_ELEMENT_CONSTRAINT)
+            read_table_constraint(table, t, &elements->items[i]);
     return 0;
 }
 
 /* ---- ALTER TABLE changes to columns ---- */
 
-static void add_column(ddl_table *table, const sql_tokens *t, size_t begin, size_t end)
+static void add_column(ddl_table *table, const sql_tokens *t, const ddl_element *e)
 {
     ddl_column column = {0};
-    if (!is_name_token(t, begin) || read_column_definition(&column, t, begin, end) < 0 ||
-        find_column(table, column.name)) {
-        ddl_column_free(&column); /* unreadable, out of memory, or already there */
+    if (read_column_definition(&column, t, e) < 0 || find_column(table, column.name)) {
+        ddl_column_free(&column); /* out of memory, or already there */
         return;
     }
     ddl_column *columns =
@@ -270,7 +176,7 @@ static void alter_column(ddl_column *column, const sql_tokens *t, size_t i, size
 {
     if (word_at(t, i, "SET") && word_at(t, i + 1, "DEFAULT")) {
         column->has_default = true;
-        column->auto_increment = calls_nextval(t, i + 2, end);
+        column->auto_increment = ddl_range_calls_nextval(t, (sql_range){i + 2, end});
     } else if (word_at(t, i, "DROP") && word_at(t, i + 1, "DEFAULT")) {
         column->has_default = column->auto_increment = false;
     } else if (word_at(t, i + 1, "NOT") && word_at(t, i + 2, "NULL")) {
@@ -283,8 +189,8 @@ static void alter_column(ddl_column *column, const sql_tokens *t, size_t i, size
         size_t begin = word_at(t, i, "TYPE") ? i + 1 : i + 3;
         size_t type_end = begin;
         while (type_end < end && !word_at(t, type_end, "COLLATE") && !word_at(t, type_end, "USING"))
-            type_end = ddl_skip_group(t, type_end, end);
-        char *type = tokens_text(t, begin, type_end);
+            type_end = sql_skip_group(t, type_end, end);
+        char *type = sql_tokens_compact_text(t, begin, type_end);
         if (type) {
             free(column->type);
             column->type = type;
@@ -321,46 +227,42 @@ static void apply_action(ddl_table *table, const sql_tokens *t, size_t begin, si
     }
     if (!word_at(t, begin, "ADD"))
         return;
-    size_t list = primary_key_list(t, begin + 1);
-    if (list) {
-        mark_key_columns_not_null(table, t, list, end);
-        return;
-    }
     size_t i = begin + 1;
-    if (word_at(t, i, "COLUMN"))
+    bool column_word = word_at(t, i, "COLUMN");
+    if (column_word)
         i++;
-    else if (starts_table_constraint(t, i))
-        return;
     if (word_at(t, i, "IF") && word_at(t, i + 1, "NOT") && word_at(t, i + 2, "EXISTS"))
         i += 3;
-    add_column(table, t, i, end);
+    ddl_element e;
+    if (ddl_read_element(t, i, end, &e) < 0)
+        return; /* out of memory: the column stays unknown */
+    if (e.kind == DDL_ELEMENT_COLUMN)
+        add_column(table, t, &e);
+    else if (e.kind == DDL_ELEMENT_CONSTRAINT && !column_word)
+        read_table_constraint(table, t, &e);
+    ddl_element_free(&e);
 }
 
 static void apply_alter_table(ddl_file *file, const ddl_statement *st)
 {
     ddl_table *table = ddl_find_table(file, st->table);
-    if (!table)
+    if (!table || !st->tokenized) /* ddl_analyze has reported a tokenising error */
         return;
-    sql_tokens t = {0};
-    diag_list ignored = DIAG_LIST_INIT; /* ddl_analyze has reported these already */
-    if (sql_tokenize(st->source, NULL, &t, &ignored) == 0) {
-        size_t begin = ddl_alter_table_name_index(&t);
-        name_parts name = {{NULL}, 0};
-        if (ddl_read_name(&t, &begin, &name) > 0) {
-            if (begin < t.count && t.items[begin].kind == SQL_TOKEN_OPERATOR &&
-                t.items[begin].start[0] == '*')
-                begin++; /* ALTER TABLE t * ... (descendants too) */
-            for (size_t i = begin; i <= t.count; i = ddl_skip_group(&t, i, t.count + 1)) {
-                if (i == t.count || punct_at(&t, i, ',')) {
-                    apply_action(table, &t, begin, i);
-                    begin = i + 1;
-                }
+    const sql_tokens *t = &st->tokens;
+    size_t begin = ddl_alter_table_name_index(t);
+    sql_name_parts name = {{NULL}, 0};
+    if (sql_read_name(t, &begin, &name) > 0) {
+        if (begin < t->count && t->items[begin].kind == SQL_TOKEN_OPERATOR &&
+            t->items[begin].start[0] == '*')
+            begin++; /* ALTER TABLE t * ... (descendants too) */
+        for (size_t i = begin; i <= t->count; i = sql_skip_group(t, i, t->count + 1)) {
+            if (i == t->count || punct_at(t, i, ',')) {
+                apply_action(table, t, begin, i);
+                begin = i + 1;
             }
         }
-        ddl_name_parts_free(&name);
     }
-    sql_tokens_free(&t);
-    diag_list_clear(&ignored);
+    sql_name_parts_free(&name);
 }
 
 void ddl_apply_column_alters(ddl_file *file)

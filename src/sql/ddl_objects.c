@@ -63,8 +63,8 @@ static size_t object_word_index(const sql_tokens *t)
 /* The normalised name at `i` (moving `i` past it), or NULL; *failed on out of memory. */
 static char *name_at(const sql_tokens *t, size_t *i, bool *failed)
 {
-    name_parts name = {{NULL}, 0};
-    int rc = ddl_read_name(t, i, &name);
+    sql_name_parts name = {{NULL}, 0};
+    int rc = sql_read_name(t, i, &name);
     char *result = NULL;
     if (rc > 0) {
         const char *schema = name.count >= 2 && strcmp(name.part[name.count - 2], "public") != 0
@@ -77,14 +77,14 @@ static char *name_at(const sql_tokens *t, size_t *i, bool *failed)
     } else if (rc < 0) {
         *failed = true;
     }
-    ddl_name_parts_free(&name);
+    sql_name_parts_free(&name);
     return result;
 }
 
 /* The first "ON [ONLY] name" at or after `i`: a trigger's, policy's or rule's table. */
 static char *table_after_on(const sql_tokens *t, size_t i, bool *failed)
 {
-    for (; i < t->count; i = ddl_skip_group(t, i, t->count)) {
+    for (; i < t->count; i = sql_skip_group(t, i, t->count)) {
         if (!word_at(t, i, "ON"))
             continue;
         i++;
@@ -224,26 +224,30 @@ static void collect_in_string(const sql_token *token, name_list *list, int depth
     free(text);
 }
 
+static void collect_in_tokens(const sql_tokens *t, name_list *list, int depth)
+{
+    for (size_t i = 0; i < t->count && !list->failed;) {
+        if (t->items[i].kind == SQL_TOKEN_STRING && depth < 2) {
+            collect_in_string(&t->items[i++], list, depth);
+        } else if (is_name_token(t, i)) {
+            bool failed = false;
+            char *name = name_at(t, &i, &failed);
+            if (failed)
+                list->failed = true;
+            else
+                add_name(list, name);
+        } else {
+            i++;
+        }
+    }
+}
+
 static void collect_names(const sql_statement *source, name_list *list, int depth)
 {
     sql_tokens t = {0};
     diag_list ignored = DIAG_LIST_INIT;
-    if (sql_tokenize(source, NULL, &t, &ignored) == 0) {
-        for (size_t i = 0; i < t.count && !list->failed;) {
-            if (t.items[i].kind == SQL_TOKEN_STRING && depth < 2) {
-                collect_in_string(&t.items[i++], list, depth);
-            } else if (is_name_token(&t, i)) {
-                bool failed = false;
-                char *name = name_at(&t, &i, &failed);
-                if (failed)
-                    list->failed = true;
-                else
-                    add_name(list, name);
-            } else {
-                i++;
-            }
-        }
-    }
+    if (sql_tokenize(source, NULL, &t, &ignored) == 0)
+        collect_in_tokens(&t, list, depth);
     sql_tokens_free(&t);
     diag_list_clear(&ignored);
 }
@@ -251,7 +255,10 @@ static void collect_names(const sql_statement *source, name_list *list, int dept
 long ddl_statement_mentions(const ddl_statement *statement, char ***out)
 {
     name_list list = {NULL, 0, false};
-    collect_names(statement->source, &list, 0);
+    if (statement->tokenized) /* the tokens ddl_analyze kept */
+        collect_in_tokens(&statement->tokens, &list, 0);
+    else
+        collect_names(statement->source, &list, 0);
     if (list.failed) {
         ddl_names_free(list.items, list.count);
         *out = NULL;

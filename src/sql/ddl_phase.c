@@ -37,10 +37,10 @@ static bool is_post_data_other(const sql_tokens *t)
 static ddl_phase alter_table_phase(const sql_tokens *t)
 {
     size_t i = ddl_alter_table_name_index(t);
-    name_parts name = {{NULL}, 0};
-    if (ddl_read_name(t, &i, &name) <= 0)
+    sql_name_parts name = {{NULL}, 0};
+    if (sql_read_name(t, &i, &name) <= 0)
         return DDL_PHASE_PRE_DATA;
-    ddl_name_parts_free(&name);
+    sql_name_parts_free(&name);
     if (word_at(t, i, "ENABLE") || word_at(t, i, "DISABLE")) {
         size_t what = i + 1;
         if (word_at(t, what, "ALWAYS") || word_at(t, what, "REPLICA"))
@@ -83,18 +83,19 @@ ddl_phase ddl_statement_phase(const ddl_statement *statement)
     /* Foreign keys (and any ALTER TABLE naming another table) wait for the data. */
     if (statement->kind == DDL_ALTER_TABLE && statement->reference_count > 0)
         return DDL_PHASE_POST_DATA;
-    sql_tokens t = {0};
+    sql_tokens own = {0}; /* when ddl_analyze kept none (the MySQL reader's statements) */
     diag_list ignored = DIAG_LIST_INIT;
+    const sql_tokens *t = statement->tokenized ? &statement->tokens : &own;
     ddl_phase phase = DDL_PHASE_PRE_DATA;
-    if (sql_tokenize(statement->source, NULL, &t, &ignored) == 0) {
+    if (statement->tokenized || sql_tokenize(statement->source, NULL, &own, &ignored) == 0) {
         if (statement->kind == DDL_ALTER_TABLE)
-            phase = alter_table_phase(&t);
-        else if (is_create_trigger(&t))
+            phase = alter_table_phase(t);
+        else if (is_create_trigger(t))
             phase = DDL_PHASE_TRIGGERS;
-        else if (is_post_data_other(&t))
+        else if (is_post_data_other(t))
             phase = DDL_PHASE_POST_DATA;
     }
-    sql_tokens_free(&t);
+    sql_tokens_free(&own);
     diag_list_clear(&ignored);
     return phase;
 }

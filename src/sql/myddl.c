@@ -47,7 +47,7 @@ static diag *report(analysis *a, const sql_tokens *t, size_t i, const char *fmt,
 }
 
 /* "t", or "db.t" for a qualified name. */
-static char *joined_name(const name_parts *name)
+static char *joined_name(const sql_name_parts *name)
 {
     if (name->count >= 2)
         return strbuf_format("%s.%s", name->part[name->count - 2], name->part[name->count - 1]);
@@ -57,12 +57,12 @@ static char *joined_name(const name_parts *name)
 /* The name at *i as "t" or "db.t" in *out (NULL when there is none); -1 out of memory. */
 static int read_table_name(const sql_tokens *t, size_t *i, char **out)
 {
-    name_parts name = {{NULL}, 0};
+    sql_name_parts name = {{NULL}, 0};
     *out = NULL;
-    int rc = ddl_read_name(t, i, &name);
+    int rc = sql_read_name(t, i, &name);
     if (rc > 0 && !(*out = joined_name(&name)))
         rc = -1;
-    ddl_name_parts_free(&name);
+    sql_name_parts_free(&name);
     return rc < 0 ? -1 : 0;
 }
 
@@ -136,9 +136,9 @@ size_t my_create_table_open(const sql_tokens *t, size_t *name_at)
     if (word_at(t, i, "IF") && word_at(t, i + 1, "NOT") && word_at(t, i + 2, "EXISTS"))
         i += 3;
     *name_at = i;
-    name_parts name = {{NULL}, 0};
-    int rc = ddl_read_name(t, &i, &name);
-    ddl_name_parts_free(&name);
+    sql_name_parts name = {{NULL}, 0};
+    int rc = sql_read_name(t, &i, &name);
+    sql_name_parts_free(&name);
     return rc > 0 && punct_at(t, i, '(') ? i : SIZE_MAX;
 }
 
@@ -153,7 +153,7 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
         report(a, t, name_at, "expected a table name after CREATE TABLE");
         return -1;
     }
-    size_t close = open == SIZE_MAX ? t->count : ddl_closing_bracket(t, open, t->count);
+    size_t close = open == SIZE_MAX ? t->count : sql_closing_bracket(t, open, t->count);
     if (close == t->count) {
         diag *d = report(a, t, open == SIZE_MAX ? at : open,
                          open == SIZE_MAX ? "expected \"(\" and the columns of table %s"

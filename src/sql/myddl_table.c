@@ -52,7 +52,7 @@ bool my_is_column_attribute(const sql_tokens *t, size_t i)
  * A character set belongs to the type ("varchar(10) CHARACTER SET latin1"). */
 static size_t type_end(const sql_tokens *t, size_t from, size_t end)
 {
-    for (size_t i = from; i < end; i = ddl_skip_group(t, i, end)) {
+    for (size_t i = from; i < end; i = sql_skip_group(t, i, end)) {
         if (my_is_column_attribute(t, i))
             return i;
     }
@@ -122,14 +122,14 @@ int my_table_elements(const sql_tokens *t, size_t open, size_t close, my_element
                       size_t *count)
 {
     size_t capacity = 1;
-    for (size_t i = open + 1; i < close; i = ddl_skip_group(t, i, close))
+    for (size_t i = open + 1; i < close; i = sql_skip_group(t, i, close))
         capacity += punct_at(t, i, ',');
     *count = 0;
     *out = calloc(capacity, sizeof **out);
     if (!*out)
         return -1;
     size_t begin = open + 1;
-    for (size_t i = begin;; i = ddl_skip_group(t, i, close)) {
+    for (size_t i = begin;; i = sql_skip_group(t, i, close)) {
         if (i < close && !punct_at(t, i, ','))
             continue;
         if (i > begin)
@@ -141,26 +141,9 @@ int my_table_elements(const sql_tokens *t, size_t open, size_t close, my_element
     return 0;
 }
 
-/* Tokens [begin, end) as written, single spaces between them except around ( ) , . */
-static char *tokens_text(const sql_tokens *t, size_t begin, size_t end)
-{
-    strbuf sb = STRBUF_INIT;
-    for (size_t i = begin; i < end; i++) {
-        const sql_token *token = &t->items[i];
-        if (i > begin) {
-            const sql_token *prev = &t->items[i - 1];
-            bool after_open = prev->kind == SQL_TOKEN_PUNCT && strchr("(,.", prev->start[0]);
-            if (token->kind != SQL_TOKEN_PUNCT && !after_open)
-                strbuf_append_char(&sb, ' ');
-        }
-        strbuf_append(&sb, token->start, token->length);
-    }
-    return strbuf_detach(&sb);
-}
-
 static void read_column_attributes(ddl_column *column, const sql_tokens *t, size_t from, size_t end)
 {
-    for (size_t i = from; i < end; i = ddl_skip_group(t, i, end)) {
+    for (size_t i = from; i < end; i = sql_skip_group(t, i, end)) {
         if (word_at(t, i, "NOT") && word_at(t, i + 1, "NULL"))
             column->not_null = true;
         else if (word_at(t, i, "PRIMARY") && word_at(t, i + 1, "KEY"))
@@ -177,7 +160,7 @@ static void read_column_attributes(ddl_column *column, const sql_tokens *t, size
 static int read_column(ddl_column *column, const sql_tokens *t, const my_element *e)
 {
     column->name = sql_token_identifier(&t->items[e->name]);
-    column->type = tokens_text(t, e->name + 1, e->type_end);
+    column->type = sql_tokens_compact_text(t, e->name + 1, e->type_end);
     column->line = t->items[e->name].line;
     if (!column->name || !column->type)
         return -1;
@@ -200,8 +183,8 @@ static ddl_column *find_column(ddl_table *table, const sql_tokens *t, size_t i)
 /* PRIMARY KEY (`a`,`b`(10)): each column listed is the key, and NOT NULL. */
 static void mark_primary_key(ddl_table *table, const sql_tokens *t, size_t open, size_t end)
 {
-    size_t close = ddl_closing_bracket(t, open, end);
-    for (size_t i = open + 1; i < close; i = ddl_skip_group(t, i, close)) {
+    size_t close = sql_closing_bracket(t, open, end);
+    for (size_t i = open + 1; i < close; i = sql_skip_group(t, i, close)) {
         ddl_column *column = find_column(table, t, i);
         if (column && (punct_at(t, i - 1, '(') || punct_at(t, i - 1, ',')))
             column->not_null = column->primary_key = true;

@@ -12,11 +12,6 @@
 #include "translate_expression.h"
 #include "translate_sqlite_internal.h"
 
-/* Words that end a column's type and start one of its constraints. */
-static const char *const column_constraint_words[] = {
-    "CONSTRAINT", "NOT",       "NULL",    "DEFAULT",     "PRIMARY", "UNIQUE", "CHECK",
-    "REFERENCES", "GENERATED", "COLLATE", "COMPRESSION", "STORAGE", NULL};
-
 void column_build_free(column_build *col)
 {
     free(col->name);
@@ -50,7 +45,7 @@ static bool is_type_modifier(const sql_tokens *tokens, size_t open, size_t close
  * TEXT; other types keep the words SQLite's grammar takes and a final
  * "(n)" or "(n,m)"; a type in a schema other than pg_catalog (an enum,
  * domain or extension type) is an error. */
-static bool translate_type(translator *tr, cursor c, column_build *col)
+static bool translate_type(translator *tr, sql_cursor c, column_build *col)
 {
     static const char *const serials[] = {"serial",      "serial4", "bigserial", "serial8",
                                           "smallserial", "serial2", NULL};
@@ -64,7 +59,7 @@ static bool translate_type(translator *tr, cursor c, column_build *col)
         return special > 0;
     if (punct_ahead(&c, 1, '.')) {
         if (!at_word(&c, "pg_catalog")) {
-            char *text = translate_tokens_text(c.tokens, c.pos, c.end);
+            char *text = sql_tokens_text(c.tokens, c.pos, c.end);
             translate_report(tr, here(&c), "cannot translate type \"%s\" to SQLite",
                              text ? text : "?");
             free(text);
@@ -80,7 +75,7 @@ static bool translate_type(translator *tr, cursor c, column_build *col)
     while (c.pos < c.end) {
         const sql_token *t = here(&c);
         if (is_punct(t, '(')) {
-            size_t close = translate_closing_bracket(c.tokens, c.pos, c.end);
+            size_t close = sql_closing_bracket(c.tokens, c.pos, c.end);
             if (close == c.end || !is_type_modifier(c.tokens, c.pos, close)) {
                 strbuf_free(&sb);
                 return translate_unexpected(tr, &c, "a column type");
@@ -105,25 +100,7 @@ static bool translate_type(translator *tr, cursor c, column_build *col)
     return translate_note_memory(tr, col->type != NULL);
 }
 
-/* DEFAULT's expression ends at the next column constraint. */
-static size_t default_end(const cursor *c)
-{
-    int depth = 0;
-    for (size_t i = c->pos; i < c->end; i++) {
-        const sql_token *t = &c->tokens->items[i];
-        if (is_punct(t, '(') || is_punct(t, '['))
-            depth++;
-        else if (is_punct(t, ')') || is_punct(t, ']'))
-            depth--;
-        else if (depth == 0 && i > c->pos &&
-                 (word_token_in(t, column_constraint_words) || sql_token_is(t, "DEFERRABLE") ||
-                  sql_token_is(t, "INITIALLY")))
-            return i;
-    }
-    return c->end;
-}
-
-static bool mentions_nextval(cursor c)
+static bool mentions_nextval(sql_cursor c)
 {
     for (size_t i = c.pos; i < c.end; i++)
         if (sql_token_is(&c.tokens->items[i], "nextval"))
@@ -132,7 +109,7 @@ static bool mentions_nextval(cursor c)
 }
 
 /* The name of the first schema-qualified call of a function not in pg_catalog, or NULL. */
-static const sql_token *user_function_call(cursor c)
+static const sql_token *user_function_call(sql_cursor c)
 {
     for (size_t i = c.pos; i + 3 < c.end; i++) {
         const sql_token *t = &c.tokens->items[i];
@@ -148,7 +125,7 @@ static const sql_token *user_function_call(cursor c)
 }
 
 /* Sets (or, for a nextval default, drops) the column's default. */
-bool translate_default(translator *tr, cursor c, column_build *col)
+bool translate_default(translator *tr, sql_cursor c, column_build *col)
 {
     free(col->default_value);
     col->default_value = NULL;
@@ -177,7 +154,7 @@ bool translate_default(translator *tr, cursor c, column_build *col)
 
 /* GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY [(options)] makes the column
  * auto_increment with those options; GENERATED ALWAYS AS (expr) STORED is kept. */
-bool translate_generated(translator *tr, cursor *c, column_build *col)
+bool translate_generated(translator *tr, sql_cursor *c, column_build *col)
 {
     c->pos++;
     if (at_word(c, "ALWAYS"))
@@ -194,10 +171,10 @@ bool translate_generated(translator *tr, cursor *c, column_build *col)
         col->auto_increment = true;
         if (!punct_ahead(c, 0, '('))
             return true;
-        size_t close = translate_closing_bracket(c->tokens, c->pos, c->end);
+        size_t close = sql_closing_bracket(c->tokens, c->pos, c->end);
         if (close == c->end)
             return translate_unexpected(tr, c, "GENERATED");
-        cursor options = {c->tokens, c->pos + 1, close};
+        sql_cursor options = {c->tokens, c->pos + 1, close};
         c->pos = close + 1;
         return translate_sequence_options(tr, options, &col->identity);
     }
@@ -210,67 +187,78 @@ bool translate_generated(translator *tr, cursor *c, column_build *col)
     return true;
 }
 
-/* name type [constraints...], the cursor spanning the whole definition. */
-bool translate_column(translator *tr, cursor c, const ddl_table *ddl, column_build *col)
+/* COLLATE name: kept when SQLite has that collation. */
+static bool translate_collate(translator *tr, sql_cursor *c, column_build *col)
 {
-    const sql_token *name = token_at(&c, 0);
-    if (!name || !is_identifier_token(name))
+    size_t last;
+    c->pos++;
+    if (!sql_skip_qualified_name(c, &last))
+        return translate_unexpected(tr, c, "COLLATE");
+    if (translate_is_sqlite_collation(&c->tokens->items[last])) {
+        strbuf_append_str(&col->constraints, " COLLATE ");
+        translate_append_name(&col->constraints, &c->tokens->items[last]);
+    }
+    return true;
+}
+
+/* One constraint the element reader found; the cursor runs from it to the
+ * element's end and is left where the translation of it stopped. */
+static bool translate_column_constraint(translator *tr, const ddl_constraint *k, sql_cursor *c,
+                                        column_build *col)
+{
+    /* SQLite has no use for the name of these; the keys keep theirs */
+    bool unnamed = k->kind == DDL_CONSTRAINT_NOT_NULL || k->kind == DDL_CONSTRAINT_NULL ||
+                   k->kind == DDL_CONSTRAINT_DEFAULT || k->kind == DDL_CONSTRAINT_GENERATED ||
+                   k->kind == DDL_CONSTRAINT_IDENTITY;
+    c->pos = unnamed ? k->keyword : k->range.begin;
+    if (k->kind == DDL_CONSTRAINT_NOT_NULL) {
+        col->not_null = true;
+        c->pos += 2;
+    } else if (k->kind == DDL_CONSTRAINT_NULL) {
+        c->pos++;
+    } else if (k->kind == DDL_CONSTRAINT_DEFAULT) {
+        sql_cursor value = {c->tokens, k->expr.begin, k->expr.end};
+        c->pos = k->expr.end;
+        return translate_default(tr, value, col);
+    } else if (k->kind == DDL_CONSTRAINT_GENERATED || k->kind == DDL_CONSTRAINT_IDENTITY) {
+        return translate_generated(tr, c, col);
+    } else if (k->kind == DDL_CONSTRAINT_COLLATE && k->name == DDL_NO_TOKEN) {
+        return translate_collate(tr, c, col);
+    } else if (k->kind == DDL_CONSTRAINT_STORAGE && k->name == DDL_NO_TOKEN) {
+        c->pos += 2;
+    } else {
+        bool ok = translate_constraint(tr, c, true, &col->constraints);
+        if (ok && k->kind == DDL_CONSTRAINT_PRIMARY_KEY) /* where AUTOINCREMENT may go */
+            col->primary_key_end = col->constraints.length;
+        return ok;
+    }
+    return true;
+}
+
+/* A column element: name, type, then each constraint the reader found. */
+bool translate_column(translator *tr, const sql_tokens *tokens, const ddl_element *e,
+                      const ddl_table *ddl, column_build *col)
+{
+    sql_cursor c = {tokens, e->range.begin, e->range.end};
+    if (e->kind != DDL_ELEMENT_COLUMN)
         return translate_unexpected(tr, &c, "a column definition");
+    const sql_token *name = &tokens->items[e->name];
     col->name = translate_name_text(name);
     col->folded = sql_token_identifier(name);
     if (!translate_note_memory(tr, col->name && col->folded))
         return false;
-    c.pos++;
-    size_t type_begin = c.pos;
-    while (c.pos < c.end && !word_token_in(here(&c), column_constraint_words)) {
-        if (punct_ahead(&c, 0, '(') && translate_skip_group(&c))
-            continue;
-        c.pos++;
-    }
-    cursor type = {c.tokens, type_begin, c.pos};
+    sql_cursor type = {tokens, e->type.begin, e->type.end};
     if (!translate_type(tr, type, col))
         return false;
     const ddl_column *known = ddl ? ddl_table_column(ddl, col->folded) : NULL;
     if (known && known->auto_increment)
         col->auto_increment = true;
-    while (c.pos < c.end) {
-        bool ok = true;
-        if (at_word(&c, "CONSTRAINT") &&
-            (word_ahead(&c, 2, "NOT") || word_ahead(&c, 2, "NULL") ||
-             word_ahead(&c, 2, "DEFAULT") || word_ahead(&c, 2, "GENERATED"))) {
-            c.pos += 2; /* SQLite has no use for the name of these */
-        } else if (at_word(&c, "NOT") && word_ahead(&c, 1, "NULL")) {
-            col->not_null = true;
-            c.pos += 2;
-        } else if (at_word(&c, "NULL")) {
-            c.pos++;
-        } else if (at_word(&c, "DEFAULT")) {
-            c.pos++;
-            cursor value = {c.tokens, c.pos, default_end(&c)};
-            ok = translate_default(tr, value, col);
-            c.pos = value.end;
-        } else if (at_word(&c, "GENERATED")) {
-            ok = translate_generated(tr, &c, col);
-        } else if (at_word(&c, "COLLATE")) {
-            size_t last;
-            c.pos++;
-            ok =
-                translate_skip_qualified_name(&c, &last) || translate_unexpected(tr, &c, "COLLATE");
-            if (ok && translate_is_sqlite_collation(&c.tokens->items[last])) {
-                strbuf_append_str(&col->constraints, " COLLATE ");
-                translate_append_name(&col->constraints, &c.tokens->items[last]);
-            }
-        } else if ((at_word(&c, "COMPRESSION") || at_word(&c, "STORAGE")) && token_at(&c, 1)) {
-            c.pos += 2;
-        } else {
-            bool key = at_word(&c, "PRIMARY") ||
-                       (at_word(&c, "CONSTRAINT") && word_ahead(&c, 2, "PRIMARY"));
-            ok = translate_constraint(tr, &c, true, &col->constraints);
-            if (ok && key) /* where AUTOINCREMENT may go */
-                col->primary_key_end = col->constraints.length;
-        }
-        if (!ok)
+    for (size_t i = 0; i < e->constraint_count; i++) {
+        const ddl_constraint *k = &e->constraints[i];
+        if (!translate_column_constraint(tr, k, &c, col))
             return false;
+        if (c.pos != k->range.end) /* what the reader took as options, SQLite's does not */
+            return translate_unexpected(tr, &c, "a constraint");
     }
     return true;
 }

@@ -9,11 +9,11 @@
 #include "translate_sqlite_internal.h"
 
 /* At '(': appends `open` then the column names and ")" ; moves past it. */
-static bool translate_column_list(translator *tr, cursor *c, const char *open, strbuf *out)
+static bool translate_column_list(translator *tr, sql_cursor *c, const char *open, strbuf *out)
 {
     if (!punct_ahead(c, 0, '('))
         return translate_unexpected(tr, c, "a column list");
-    size_t close = translate_closing_bracket(c->tokens, c->pos, c->end);
+    size_t close = sql_closing_bracket(c->tokens, c->pos, c->end);
     if (close == c->end)
         return translate_unexpected(tr, c, "a column list");
     strbuf_append_str(out, open);
@@ -24,7 +24,7 @@ static bool translate_column_list(translator *tr, cursor *c, const char *open, s
         else if (is_identifier_token(t))
             translate_append_name(out, t);
         else {
-            cursor at = {c->tokens, i, close};
+            sql_cursor at = {c->tokens, i, close};
             return translate_unexpected(tr, &at, "a column list");
         }
     }
@@ -34,7 +34,7 @@ static bool translate_column_list(translator *tr, cursor *c, const char *open, s
 }
 
 /* ON DELETE/UPDATE action: appended as written; SET NULL (columns) refused. */
-static bool translate_referential_action(translator *tr, cursor *c, strbuf *out)
+static bool translate_referential_action(translator *tr, sql_cursor *c, strbuf *out)
 {
     strbuf_appendf(out, " ON %s", at_word(c, "DELETE") ? "DELETE" : "UPDATE");
     c->pos++;
@@ -60,11 +60,11 @@ static bool translate_referential_action(translator *tr, cursor *c, strbuf *out)
 }
 
 /* REFERENCES [schema.]table [(columns)]: the table without its schema. */
-static bool translate_references(translator *tr, cursor *c, strbuf *out)
+static bool translate_references(translator *tr, sql_cursor *c, strbuf *out)
 {
     c->pos++;
     size_t last;
-    if (!translate_skip_qualified_name(c, &last))
+    if (!sql_skip_qualified_name(c, &last))
         return translate_unexpected(tr, c, "REFERENCES");
     strbuf_append_str(out, " REFERENCES ");
     translate_append_name(out, &c->tokens->items[last]);
@@ -75,8 +75,8 @@ static bool translate_references(translator *tr, cursor *c, strbuf *out)
  * deferral; index storage, NOT VALID, NO INHERIT and MATCH are dropped.
  * At column level an unknown word ends the constraint; at table level it is
  * an error. */
-static bool translate_constraint_options(translator *tr, cursor *c, bool column_level, bool foreign,
-                                         strbuf *out)
+static bool translate_constraint_options(translator *tr, sql_cursor *c, bool column_level,
+                                         bool foreign, strbuf *out)
 {
     int deferrable = 0; /* 1 DEFERRABLE, -1 NOT DEFERRABLE */
     int initially = 0;  /* 1 DEFERRED, -1 IMMEDIATE */
@@ -102,7 +102,7 @@ static bool translate_constraint_options(translator *tr, cursor *c, bool column_
             c->pos += 2;
         } else if ((at_word(c, "INCLUDE") || at_word(c, "WITH")) && punct_ahead(c, 1, '(')) {
             c->pos++;
-            if (!translate_skip_group(c))
+            if (!sql_cursor_skip_group(c))
                 return translate_unexpected(tr, c, "a constraint");
         } else if (at_word(c, "USING") && word_ahead(c, 1, "INDEX") &&
                    word_ahead(c, 2, "TABLESPACE") && token_at(c, 3)) {
@@ -124,7 +124,7 @@ static bool translate_constraint_options(translator *tr, cursor *c, bool column_
 }
 
 /* One constraint, column or table level, appended after a space. */
-bool translate_constraint(translator *tr, cursor *c, bool column_level, strbuf *out)
+bool translate_constraint(translator *tr, sql_cursor *c, bool column_level, strbuf *out)
 {
     if (at_word(c, "CONSTRAINT")) {
         const sql_token *name = token_at(c, 1);

@@ -98,10 +98,10 @@ size_t translate_closing_piece(const expression *ex, size_t open)
 
 /* Moves past the type after "::" (a name, more words of a multi-word type,
  * "(n)" modifiers, "[]"), noting its first word. False when none is there. */
-static bool skip_cast_type(cursor *c, expression *ex)
+static bool skip_cast_type(sql_cursor *c, expression *ex)
 {
     size_t last;
-    if (!translate_skip_qualified_name(c, &last))
+    if (!sql_skip_qualified_name(c, &last))
         return false;
     const sql_token *name = &c->tokens->items[last];
     const char *text = name->start;
@@ -117,7 +117,7 @@ static bool skip_cast_type(cursor *c, expression *ex)
     for (;;) {
         const sql_token *t = token_at(c, 0);
         if (t && (is_punct(t, '(') || is_punct(t, '['))) {
-            if (!translate_skip_group(c))
+            if (!sql_cursor_skip_group(c))
                 return false;
         } else if (t && word_token_in(t, type_continuation_words)) {
             c->pos++;
@@ -180,7 +180,7 @@ static bool push_plain_string(translator *tr, expression *ex, const sql_token *t
 
 /* First step: the tokens without casts, without collations SQLite lacks,
  * without a pg_catalog qualifier, with strings in SQLite's one form. */
-static bool collect_pieces(translator *tr, cursor c, expression *ex)
+static bool collect_pieces(translator *tr, sql_cursor c, expression *ex)
 {
     while (c.pos < c.end) {
         const sql_token *t = token_at(&c, 0);
@@ -193,7 +193,7 @@ static bool collect_pieces(translator *tr, cursor c, expression *ex)
         if (sql_token_is(t, "COLLATE")) {
             c.pos++;
             size_t last;
-            if (!translate_skip_qualified_name(&c, &last))
+            if (!sql_skip_qualified_name(&c, &last))
                 return translate_unexpected(tr, &c, "a COLLATE clause");
             const sql_token *collation = &c.tokens->items[last];
             if (translate_is_sqlite_collation(collation) &&
@@ -352,7 +352,7 @@ static bool is_plain_default(const expression *ex)
 }
 
 /* Translates the tokens in `c` into `out`; false after a report. */
-bool translate_expression(translator *tr, cursor c, expression_place place, strbuf *out)
+bool translate_expression(translator *tr, sql_cursor c, expression_place place, strbuf *out)
 {
     expression ex = {0};
     bool ok = collect_pieces(tr, c, &ex);
@@ -377,16 +377,16 @@ bool translate_expression(translator *tr, cursor c, expression_place place, strb
 }
 
 /* At '(': appends prefix "(" expression ")" and moves past the ')'. */
-bool translate_parenthesized(translator *tr, cursor *c, const char *prefix, strbuf *out)
+bool translate_parenthesized(translator *tr, sql_cursor *c, const char *prefix, strbuf *out)
 {
     if (!punct_ahead(c, 0, '('))
         return translate_unexpected(tr, c, prefix);
-    size_t close = translate_closing_bracket(c->tokens, c->pos, c->end);
+    size_t close = sql_closing_bracket(c->tokens, c->pos, c->end);
     if (close == c->end)
         return translate_unexpected(tr, c, prefix);
     strbuf_append_str(out, prefix);
     strbuf_append_char(out, '(');
-    cursor inner = {c->tokens, c->pos + 1, close};
+    sql_cursor inner = {c->tokens, c->pos + 1, close};
     if (!translate_expression(tr, inner, PLACE_OTHER, out))
         return false;
     strbuf_append_char(out, ')');

@@ -42,10 +42,10 @@ typedef enum expression_place {
 } expression_place;
 
 /* Translates the tokens in `c` into `out`; false after a report. */
-bool translate_expression(translator *tr, cursor c, expression_place place, strbuf *out);
+bool translate_expression(translator *tr, sql_cursor c, expression_place place, strbuf *out);
 
 /* At '(': appends prefix "(" expression ")" and moves past the ')'. */
-bool translate_parenthesized(translator *tr, cursor *c, const char *prefix, strbuf *out);
+bool translate_parenthesized(translator *tr, sql_cursor *c, const char *prefix, strbuf *out);
 
 static inline bool piece_is(const expression *ex, size_t i, const char *word)
 {

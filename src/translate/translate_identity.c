@@ -38,7 +38,7 @@ void translate_sequences_free(translator *tr)
 }
 
 /* [+|-]digits at the cursor, moved past; false when there is none. */
-static bool read_number(cursor *c, long long *out)
+static bool read_number(sql_cursor *c, long long *out)
 {
     const sql_token *t = token_at(c, 0);
     bool negative = false;
@@ -65,7 +65,7 @@ static bool read_number(cursor *c, long long *out)
 
 /* Moves past one option the translation does not need (AS type, CACHE n,
  * MINVALUE n, NO CYCLE, OWNED BY x, SEQUENCE NAME x, ...), or one token. */
-static void skip_option(cursor *c)
+static void skip_option(sql_cursor *c)
 {
     long long ignored;
     size_t last;
@@ -75,12 +75,12 @@ static void skip_option(cursor *c)
                   at_word(c, "MAXVALUE") || at_word(c, "NO");
     c->pos += named ? 2 : 1;
     if (named)
-        translate_skip_qualified_name(c, &last);
+        sql_skip_qualified_name(c, &last);
     else if (valued && !read_number(c, &ignored) && c->pos < c->end)
         c->pos++;
 }
 
-bool translate_sequence_options(translator *tr, cursor c, sequence_options *out)
+bool translate_sequence_options(translator *tr, sql_cursor c, sequence_options *out)
 {
     *out = (sequence_options){false, 1, 1, tr->file, here(&c)->line, here(&c)->column};
     bool has_start = false, has_minimum = false, has_maximum = false;
@@ -106,7 +106,7 @@ bool translate_sequence_options(translator *tr, cursor c, sequence_options *out)
             bool min = at_word(&c, "MINVALUE");
             c.pos++;
             if (read_number(&c, min ? &minimum : &maximum))
-                *(min ? &has_minimum : &has_maximum) = true;
+                *(min ? &has_minimum : &has_maximum) = out->given = true; /* START's default */
         } else {
             skip_option(&c);
         }
@@ -120,7 +120,7 @@ bool translate_sequence_options(translator *tr, cursor c, sequence_options *out)
 
 void translate_create_sequence(translator *tr, const sql_tokens *tokens)
 {
-    cursor c = {tokens, 1, tokens->count};
+    sql_cursor c = {tokens, 1, tokens->count};
     while (at_word(&c, "TEMP") || at_word(&c, "TEMPORARY") || at_word(&c, "UNLOGGED"))
         c.pos++;
     if (!at_word(&c, "SEQUENCE"))
@@ -145,7 +145,7 @@ void translate_create_sequence(translator *tr, const sql_tokens *tokens)
     items[tr->sequence_count++] = (named_sequence){key, options};
 }
 
-bool translate_nextval_sequence(translator *tr, cursor c, column_build *col)
+bool translate_nextval_sequence(translator *tr, sql_cursor c, column_build *col)
 {
     for (; c.pos + 2 < c.end; c.pos++) {
         const sql_token *name = token_at(&c, 2);
@@ -286,7 +286,7 @@ static void append_stored_name(strbuf *out, const char *name)
 static void append_fill_trigger(strbuf *sql, const table_build *table, const column_build *col)
 {
     strbuf name = STRBUF_INIT;
-    strbuf_appendf(&name, "foster_fill_%s_%s", table->name, col->name);
+    strbuf_appendf(&name, "foster_fill_%s.%s", table->name, col->name); /* no two alike */
     strbuf_append_str(sql, "CREATE TRIGGER \"");
     for (size_t i = 0; i < name.length; i++)
         if (name.data[i] != '"')

@@ -13,17 +13,17 @@
 
 /* One index column: a name, a function call or a parenthesised expression,
  * then [COLLATE x] [opclass] [ASC|DESC] [NULLS FIRST|LAST]. */
-static bool translate_index_element(translator *tr, cursor c, strbuf *out)
+static bool translate_index_element(translator *tr, sql_cursor c, strbuf *out)
 {
     size_t begin = c.pos, last;
     if (punct_ahead(&c, 0, '(')) {
         if (!translate_parenthesized(tr, &c, "", out))
             return false;
-    } else if (translate_skip_qualified_name(&c, &last) && punct_ahead(&c, 0, '(')) {
-        size_t close = translate_closing_bracket(c.tokens, c.pos, c.end);
+    } else if (sql_skip_qualified_name(&c, &last) && punct_ahead(&c, 0, '(')) {
+        size_t close = sql_closing_bracket(c.tokens, c.pos, c.end);
         if (close == c.end)
             return translate_unexpected(tr, &c, "an index column");
-        cursor call = {c.tokens, begin, close + 1};
+        sql_cursor call = {c.tokens, begin, close + 1};
         if (!translate_expression(tr, call, PLACE_OTHER, out))
             return false;
         c.pos = close + 1;
@@ -41,14 +41,14 @@ static bool translate_index_element(translator *tr, cursor c, strbuf *out)
             c.pos += 2; /* SQLite takes NULLS FIRST/LAST in ORDER BY only */
         } else if (at_word(&c, "COLLATE")) {
             c.pos++;
-            if (!translate_skip_qualified_name(&c, &last))
+            if (!sql_skip_qualified_name(&c, &last))
                 return translate_unexpected(tr, &c, "COLLATE");
             if (translate_is_sqlite_collation(&c.tokens->items[last])) {
                 strbuf_append_str(out, " COLLATE ");
                 translate_append_name(out, &c.tokens->items[last]);
             }
-        } else if (translate_skip_qualified_name(&c, &last)) { /* operator class */
-            if (punct_ahead(&c, 0, '(') && !translate_skip_group(&c))
+        } else if (sql_skip_qualified_name(&c, &last)) { /* operator class */
+            if (punct_ahead(&c, 0, '(') && !sql_cursor_skip_group(&c))
                 return translate_unexpected(tr, &c, "an operator class");
         } else {
             return translate_unexpected(tr, &c, "an index column");
@@ -73,17 +73,17 @@ static bool add_index(translator *tr, char *sql, int line)
 }
 
 /* "(columns) [INCLUDE (...)] [NULLS ...] [WITH (...)] [TABLESPACE x] [WHERE p]" at c, onto sql. */
-static bool index_elements_and_options(translator *tr, cursor *c, const sql_tokens *tokens,
+static bool index_elements_and_options(translator *tr, sql_cursor *c, const sql_tokens *tokens,
                                        strbuf *sql)
 {
-    size_t close = translate_closing_bracket(tokens, c->pos, c->end);
+    size_t close = sql_closing_bracket(tokens, c->pos, c->end);
     if (!punct_ahead(c, 0, '(') || close == c->end) {
         translate_unexpected(tr, c, "CREATE INDEX");
         return false;
     }
     for (size_t begin = c->pos + 1; begin < close;) {
-        size_t end = translate_next_top_level_comma(tokens, begin, close);
-        cursor element = {tokens, begin, end};
+        size_t end = sql_next_top_level_comma(tokens, begin, close);
+        sql_cursor element = {tokens, begin, end};
         if (begin > c->pos + 1)
             strbuf_append_str(sql, ", ");
         if (!translate_index_element(tr, element, sql))
@@ -95,7 +95,7 @@ static bool index_elements_and_options(translator *tr, cursor *c, const sql_toke
     while (c->pos < c->end) {
         if ((at_word(c, "INCLUDE") || at_word(c, "WITH")) && punct_ahead(c, 1, '(')) {
             c->pos++;
-            if (!translate_skip_group(c))
+            if (!sql_cursor_skip_group(c))
                 break;
         } else if (at_word(c, "NULLS")) {
             c->pos += word_ahead(c, 1, "NOT") ? 3 : 2;
@@ -103,7 +103,7 @@ static bool index_elements_and_options(translator *tr, cursor *c, const sql_toke
             c->pos += 2;
         } else if (at_word(c, "WHERE")) {
             strbuf_append_str(sql, " WHERE ");
-            cursor predicate = {tokens, c->pos + 1, c->end};
+            sql_cursor predicate = {tokens, c->pos + 1, c->end};
             if (!translate_expression(tr, predicate, PLACE_OTHER, sql))
                 return false;
             c->pos = c->end;
@@ -125,7 +125,7 @@ static bool index_elements_and_options(translator *tr, cursor *c, const sql_toke
 void translate_create_index(translator *tr, const ddl_statement *statement,
                             const sql_tokens *tokens)
 {
-    cursor c = {tokens, 1, tokens->count};
+    sql_cursor c = {tokens, 1, tokens->count};
     strbuf sql = STRBUF_INIT;
     strbuf_append_str(&sql, "CREATE ");
     if (at_word(&c, "UNIQUE")) {

@@ -87,23 +87,23 @@ static bool take_name(my_translator *tr, const char *name)
 /* (`a`, `b`(10) DESC, (expr)) at `open`: prefix lengths dropped. False after a report. */
 static bool translate_key_columns(my_translator *tr, size_t open, size_t end, strbuf *out)
 {
-    size_t close = my_skip(tr, open, end) - 1;
+    size_t close = sql_skip_group(tr->tokens, open, end) - 1;
     bool ok = true;
     strbuf_append_char(out, '(');
     for (size_t i = open + 1; ok && i < close;) {
-        if (my_punct(tr, i, ',')) {
+        if (punct_at(tr->tokens, i, ',')) {
             strbuf_append_str(out, ", ");
             i++;
-        } else if (my_punct(tr, i, '(')) {
-            size_t stop = my_skip(tr, i, close);
+        } else if (punct_at(tr->tokens, i, '(')) {
+            size_t stop = sql_skip_group(tr->tokens, i, close);
             ok = my_translate_expression(tr, i, stop, out);
             i = stop;
-        } else if (my_word(tr, i, "ASC") || my_word(tr, i, "DESC")) {
-            strbuf_append_str(out, my_word(tr, i, "ASC") ? " ASC" : " DESC");
+        } else if (word_at(tr->tokens, i, "ASC") || word_at(tr->tokens, i, "DESC")) {
+            strbuf_append_str(out, word_at(tr->tokens, i, "ASC") ? " ASC" : " DESC");
             i++;
         } else {
             ok = my_append_name(tr, i, out);
-            i = my_punct(tr, i + 1, '(') ? my_skip(tr, i + 1, close) : i + 1;
+            i = punct_at(tr->tokens, i + 1, '(') ? sql_skip_group(tr->tokens, i + 1, close) : i + 1;
         }
     }
     strbuf_append_char(out, ')');
@@ -114,28 +114,29 @@ size_t my_translate_references(my_translator *tr, size_t i, size_t end, strbuf *
 {
     strbuf_append_str(out, "REFERENCES ");
     size_t name = i + 1;
-    while (my_punct(tr, name + 1, '.'))
+    while (punct_at(tr->tokens, name + 1, '.'))
         name += 2; /* db.table: the table */
     *ok = *ok && name < end && my_append_name(tr, name, out);
     i = name + 1;
-    if (my_punct(tr, i, '(')) {
+    if (punct_at(tr->tokens, i, '(')) {
         strbuf_append_char(out, ' ');
         *ok = *ok && translate_key_columns(tr, i, end, out);
-        i = my_skip(tr, i, end);
+        i = sql_skip_group(tr->tokens, i, end);
     }
     while (i < end) {
-        if (my_word(tr, i, "MATCH")) {
+        if (word_at(tr->tokens, i, "MATCH")) {
             i += 2;
-        } else if (my_word(tr, i, "ON") &&
-                   (my_word(tr, i + 1, "DELETE") || my_word(tr, i + 1, "UPDATE"))) {
-            strbuf_appendf(out, " ON %s ", my_word(tr, i + 1, "DELETE") ? "DELETE" : "UPDATE");
-            bool two = my_word(tr, i + 2, "SET") || my_word(tr, i + 2, "NO");
+        } else if (word_at(tr->tokens, i, "ON") &&
+                   (word_at(tr->tokens, i + 1, "DELETE") || word_at(tr->tokens, i + 1, "UPDATE"))) {
+            strbuf_appendf(out, " ON %s ",
+                           word_at(tr->tokens, i + 1, "DELETE") ? "DELETE" : "UPDATE");
+            bool two = word_at(tr->tokens, i + 2, "SET") || word_at(tr->tokens, i + 2, "NO");
             strbuf_appendf(out, "%s",
-                           my_word(tr, i + 2, "CASCADE")    ? "CASCADE"
-                           : my_word(tr, i + 2, "RESTRICT") ? "RESTRICT"
-                           : my_word(tr, i + 3, "NULL")     ? "SET NULL"
-                           : my_word(tr, i + 3, "DEFAULT")  ? "SET DEFAULT"
-                                                            : "NO ACTION");
+                           word_at(tr->tokens, i + 2, "CASCADE")    ? "CASCADE"
+                           : word_at(tr->tokens, i + 2, "RESTRICT") ? "RESTRICT"
+                           : word_at(tr->tokens, i + 3, "NULL")     ? "SET NULL"
+                           : word_at(tr->tokens, i + 3, "DEFAULT")  ? "SET DEFAULT"
+                                                                    : "NO ACTION");
             i += two ? 4 : 3;
         } else {
             break;
@@ -173,8 +174,8 @@ static size_t column_element(my_translator *tr, const my_element *elements, size
 
 static bool has_attribute(my_translator *tr, const my_element *e, const char *word)
 {
-    for (size_t i = e->type_end; i < e->end; i = my_skip(tr, i, e->end)) {
-        if (my_word(tr, i, word))
+    for (size_t i = e->type_end; i < e->end; i = sql_skip_group(tr->tokens, i, e->end)) {
+        if (word_at(tr->tokens, i, word))
             return true;
     }
     return false;
@@ -196,9 +197,11 @@ static void find_rowid_key(my_translator *tr, const my_element *elements, size_t
     if (ts->primary == SIZE_MAX || elements[ts->primary].list == SIZE_MAX)
         return;
     size_t list = elements[ts->primary].list;
-    size_t close = my_skip(tr, list, elements[ts->primary].end) - 1;
+    size_t close = sql_skip_group(tr->tokens, list, elements[ts->primary].end) - 1;
     size_t first = list + 1;
-    size_t after = my_punct(tr, first + 1, '(') ? my_skip(tr, first + 1, close) : first + 1;
+    size_t after = punct_at(tr->tokens, first + 1, '(')
+                       ? sql_skip_group(tr->tokens, first + 1, close)
+                       : first + 1;
     if (after != close)
         return; /* a key of several columns */
     size_t column = column_element(tr, elements, count, first);
@@ -246,7 +249,7 @@ static bool add_index(my_translator *tr, const my_element *e, const char *table,
 
 static void append_constraint_name(my_translator *tr, const my_element *e, strbuf *out)
 {
-    if (e->name == SIZE_MAX || !my_word(tr, e->begin, "CONSTRAINT"))
+    if (e->name == SIZE_MAX || !word_at(tr->tokens, e->begin, "CONSTRAINT"))
         return;
     strbuf_append_str(out, "CONSTRAINT ");
     my_append_name(tr, e->name, out);
@@ -266,8 +269,9 @@ static bool translate_element(my_translator *tr, const my_element *e, table_stat
         strbuf_append_str(out, "PRIMARY KEY ");
         return e->list != SIZE_MAX && translate_key_columns(tr, e->list, e->end, out);
     case MY_ELEMENT_FOREIGN_KEY: {
-        size_t references = e->list == SIZE_MAX ? e->end : my_skip(tr, e->list, e->end);
-        if (!my_word(tr, references, "REFERENCES")) {
+        size_t references =
+            e->list == SIZE_MAX ? e->end : sql_skip_group(tr->tokens, e->list, e->end);
+        if (!word_at(tr->tokens, references, "REFERENCES")) {
             my_report(tr, e->begin, "cannot translate this foreign key of %s to SQLite", ts->name);
             return false;
         }
@@ -286,12 +290,13 @@ static bool translate_element(my_translator *tr, const my_element *e, table_stat
     }
     case MY_ELEMENT_CHECK: {
         size_t check = e->begin;
-        while (!my_word(tr, check, "CHECK"))
+        while (!word_at(tr->tokens, check, "CHECK"))
             check++;
         strbuf_append_str(out, separator);
         append_constraint_name(tr, e, out);
         strbuf_append_str(out, "CHECK ");
-        return my_translate_expression(tr, check + 1, my_skip(tr, check + 1, e->end), out);
+        return my_translate_expression(tr, check + 1, sql_skip_group(tr->tokens, check + 1, e->end),
+                                       out);
     }
     case MY_ELEMENT_UNIQUE_KEY:
     case MY_ELEMENT_KEY:
@@ -322,13 +327,13 @@ static void translate_create_table(my_translator *tr)
     size_t name_at = 0;
     size_t open = my_create_table_open(tr->tokens, &name_at);
     size_t name = name_at;
-    while (my_punct(tr, name + 1, '.'))
+    while (punct_at(tr->tokens, name + 1, '.'))
         name += 2;
     my_element *elements = NULL;
     size_t count = 0;
     if (open == SIZE_MAX ||
-        my_table_elements(tr->tokens, open, my_skip(tr, open, tr->tokens->count) - 1, &elements,
-                          &count) < 0) {
+        my_table_elements(tr->tokens, open, sql_skip_group(tr->tokens, open, tr->tokens->count) - 1,
+                          &elements, &count) < 0) {
         tr->out_of_memory = open != SIZE_MAX;
         return;
     }
@@ -377,22 +382,22 @@ static void translate_create_table(my_translator *tr)
 static void translate_create_index(my_translator *tr, const ddl_statement *st)
 {
     size_t i = 1;
-    bool unique = my_word(tr, i, "UNIQUE");
-    if (my_word(tr, i, "FULLTEXT") || my_word(tr, i, "SPATIAL")) {
+    bool unique = word_at(tr->tokens, i, "UNIQUE");
+    if (word_at(tr->tokens, i, "FULLTEXT") || word_at(tr->tokens, i, "SPATIAL")) {
         my_note(tr, 0, false, "%.*s index on %s left out: SQLite has no such index",
                 MY_TOKEN_TEXT(tr, 1), st->table);
         return;
     }
-    while (i < tr->tokens->count && !my_word(tr, i, "ON"))
+    while (i < tr->tokens->count && !word_at(tr->tokens, i, "ON"))
         i++;
     size_t table = i + 1;
-    while (my_punct(tr, table + 1, '.'))
+    while (punct_at(tr->tokens, table + 1, '.'))
         table += 2;
     size_t list = table + 1;
-    while (my_word(tr, list, "USING"))
+    while (word_at(tr->tokens, list, "USING"))
         list += 2;
     my_element e = {MY_ELEMENT_KEY, 0, tr->tokens->count,
-                    unique ? 3 : 2, 0, my_punct(tr, list, '(') ? list : SIZE_MAX};
+                    unique ? 3 : 2, 0, punct_at(tr->tokens, list, '(') ? list : SIZE_MAX};
     char *name = sql_token_identifier(&tr->tokens->items[table < tr->tokens->count ? table : 0]);
     if (name)
         add_index(tr, &e, name, unique);
@@ -407,7 +412,7 @@ static void translate_create_index(my_translator *tr, const ddl_statement *st)
 static void note_trigger(my_translator *tr, const ddl_statement *st)
 {
     size_t i = 0;
-    while (i < tr->tokens->count && !my_word(tr, i, "TRIGGER"))
+    while (i < tr->tokens->count && !word_at(tr->tokens, i, "TRIGGER"))
         i++;
     char *name = i + 1 < tr->tokens->count ? sql_token_identifier(&tr->tokens->items[i + 1]) : NULL;
     my_note(tr, 0, true, "trigger %s on %s is not created on SQLite: triggers do not run there",

@@ -65,11 +65,11 @@ static void enum_check(my_translator *tr, size_t open, size_t end, column_state 
     strbuf_append_str(&c->checks, " CHECK (");
     my_append_quoted(&c->checks, c->name);
     strbuf_append_str(&c->checks, " IN (");
-    size_t close = my_skip(tr, open, end) - 1;
+    size_t close = sql_skip_group(tr->tokens, open, end) - 1;
     for (size_t i = open + 1; i < close; i++) {
         if (tr->tokens->items[i].kind == SQL_TOKEN_STRING)
             my_append_string(tr, i, &c->checks);
-        else if (my_punct(tr, i, ','))
+        else if (punct_at(tr->tokens, i, ','))
             strbuf_append_str(&c->checks, ", ");
     }
     strbuf_append_str(&c->checks, "))");
@@ -86,7 +86,7 @@ static bool translate_type(my_translator *tr, size_t begin, size_t end, column_s
         return false;
     }
     size_t i = begin + 1;
-    size_t args_end = my_punct(tr, i, '(') ? my_skip(tr, i, end) : i;
+    size_t args_end = punct_at(tr->tokens, i, '(') ? sql_skip_group(tr->tokens, i, end) : i;
     if (type->class == TYPE_ENUM && args_end > i)
         enum_check(tr, i, end, c);
     if (type->class == TYPE_INTEGER || c->rowid_key)
@@ -107,13 +107,13 @@ static bool translate_type(my_translator *tr, size_t begin, size_t end, column_s
                                               : t->start[n]));
         }
     for (i = args_end; i < end; i++) {
-        if (my_word(tr, i, "UNSIGNED") || my_word(tr, i, "ZEROFILL"))
+        if (word_at(tr->tokens, i, "UNSIGNED") || word_at(tr->tokens, i, "ZEROFILL"))
             c->unsigned_ = true;
-        else if (my_word(tr, i, "CHARACTER") || my_word(tr, i, "CHARSET"))
-            i += my_word(tr, i, "CHARACTER") ? 2 : 1; /* CHARACTER SET x: dropped */
-        else if (!my_word(tr, i, "SIGNED") && !my_word(tr, i, "BINARY") &&
-                 !my_word(tr, i, "ASCII") && !my_word(tr, i, "UNICODE") &&
-                 !my_word(tr, i, "PRECISION") && !my_word(tr, i, "VARYING")) {
+        else if (word_at(tr->tokens, i, "CHARACTER") || word_at(tr->tokens, i, "CHARSET"))
+            i += word_at(tr->tokens, i, "CHARACTER") ? 2 : 1; /* CHARACTER SET x: dropped */
+        else if (!word_at(tr->tokens, i, "SIGNED") && !word_at(tr->tokens, i, "BINARY") &&
+                 !word_at(tr->tokens, i, "ASCII") && !word_at(tr->tokens, i, "UNICODE") &&
+                 !word_at(tr->tokens, i, "PRECISION") && !word_at(tr->tokens, i, "VARYING")) {
             my_report(tr, i, "cannot translate \"%.*s\" in the type of %s.%s to SQLite",
                       MY_TOKEN_TEXT(tr, i), c->table, c->name);
             return false;
@@ -133,13 +133,13 @@ static size_t default_end(my_translator *tr, size_t i, size_t end)
 {
     if (i >= end)
         return end;
-    if (my_punct(tr, i, '('))
-        return my_skip(tr, i, end);
+    if (punct_at(tr->tokens, i, '('))
+        return sql_skip_group(tr->tokens, i, end);
     const sql_token *t = &tr->tokens->items[i];
     if (t->kind == SQL_TOKEN_OPERATOR && i + 1 < end)
         return i + 2;
-    if (t->kind == SQL_TOKEN_WORD && my_punct(tr, i + 1, '('))
-        return my_skip(tr, i + 1, end);
+    if (t->kind == SQL_TOKEN_WORD && punct_at(tr->tokens, i + 1, '('))
+        return sql_skip_group(tr->tokens, i + 1, end);
     if (t->kind == SQL_TOKEN_WORD && i + 1 < end &&
         tr->tokens->items[i + 1].kind == SQL_TOKEN_STRING)
         return i + 2;
@@ -152,9 +152,10 @@ static size_t translate_default(my_translator *tr, size_t i, size_t end, strbuf 
     size_t stop = default_end(tr, i, end);
     strbuf_append_str(out, " DEFAULT ");
     bool literal = stop == i + 1 && tr->tokens->items[i].kind != SQL_TOKEN_WORD;
-    bool keyword = stop == i + 1 &&
-                   (my_word(tr, i, "NULL") || my_word(tr, i, "TRUE") || my_word(tr, i, "FALSE"));
-    if (literal || keyword || my_punct(tr, i, '(')) {
+    bool keyword =
+        stop == i + 1 && (word_at(tr->tokens, i, "NULL") || word_at(tr->tokens, i, "TRUE") ||
+                          word_at(tr->tokens, i, "FALSE"));
+    if (literal || keyword || punct_at(tr->tokens, i, '(')) {
         *ok = *ok && my_translate_expression(tr, i, stop, out);
     } else {
         strbuf_append_char(out, '(');
@@ -167,15 +168,15 @@ static size_t translate_default(my_translator *tr, size_t i, size_t end, strbuf 
 /* GENERATED ALWAYS AS (expr) or AS (expr) at `i`, then VIRTUAL|STORED|PERSISTENT. */
 static size_t translate_generated(my_translator *tr, size_t i, size_t end, strbuf *out, bool *ok)
 {
-    if (my_word(tr, i, "GENERATED"))
+    if (word_at(tr->tokens, i, "GENERATED"))
         i += 2;
     i++; /* AS */
-    size_t stop = my_skip(tr, i, end);
+    size_t stop = sql_skip_group(tr->tokens, i, end);
     strbuf_append_str(out, " GENERATED ALWAYS AS ");
     *ok = *ok && my_translate_expression(tr, i, stop, out);
-    bool stored = my_word(tr, stop, "STORED") || my_word(tr, stop, "PERSISTENT");
+    bool stored = word_at(tr->tokens, stop, "STORED") || word_at(tr->tokens, stop, "PERSISTENT");
     strbuf_append_str(out, stored ? " STORED" : " VIRTUAL");
-    return stop < end && (stored || my_word(tr, stop, "VIRTUAL")) ? stop + 1 : stop;
+    return stop < end && (stored || word_at(tr->tokens, stop, "VIRTUAL")) ? stop + 1 : stop;
 }
 
 /* ON UPDATE <value> at `i` (dropped, told with -v); returns the index after it. */
@@ -184,47 +185,51 @@ static size_t drop_on_update(my_translator *tr, size_t i, size_t end, const colu
     my_note(tr, i, false, "ON UPDATE of %s.%s left out: SQLite has no such clause", c->table,
             c->name);
     size_t stop = i + 2;
-    return my_punct(tr, stop + 1, '(') ? my_skip(tr, stop + 1, end) : stop + 1;
+    return punct_at(tr->tokens, stop + 1, '(') ? sql_skip_group(tr->tokens, stop + 1, end)
+                                               : stop + 1;
 }
 
 /* One attribute at `i`; returns the index after it. */
 static size_t translate_attribute(my_translator *tr, size_t i, size_t end, column_state *c,
                                   strbuf *out, bool *ok)
 {
-    if (my_word(tr, i, "NOT") && my_word(tr, i + 1, "NULL")) {
+    if (word_at(tr->tokens, i, "NOT") && word_at(tr->tokens, i + 1, "NULL")) {
         strbuf_append_str(out, " NOT NULL");
         return i + 2;
     }
-    if (my_word(tr, i, "NULL") || my_word(tr, i, "AUTO_INCREMENT") || my_word(tr, i, "INVISIBLE") ||
-        my_word(tr, i, "VISIBLE"))
+    if (word_at(tr->tokens, i, "NULL") || word_at(tr->tokens, i, "AUTO_INCREMENT") ||
+        word_at(tr->tokens, i, "INVISIBLE") || word_at(tr->tokens, i, "VISIBLE"))
         return i + 1;
-    if (my_word(tr, i, "DEFAULT"))
+    if (word_at(tr->tokens, i, "DEFAULT"))
         return translate_default(tr, i + 1, end, out, ok);
-    if (my_word(tr, i, "PRIMARY") || my_word(tr, i, "KEY")) {
+    if (word_at(tr->tokens, i, "PRIMARY") || word_at(tr->tokens, i, "KEY")) {
         if (!c->primary)
             strbuf_append_str(out, " PRIMARY KEY");
-        return my_word(tr, i, "PRIMARY") && my_word(tr, i + 1, "KEY") ? i + 2 : i + 1;
+        return word_at(tr->tokens, i, "PRIMARY") && word_at(tr->tokens, i + 1, "KEY") ? i + 2
+                                                                                      : i + 1;
     }
-    if (my_word(tr, i, "UNIQUE")) {
+    if (word_at(tr->tokens, i, "UNIQUE")) {
         strbuf_append_str(out, " UNIQUE");
-        return my_word(tr, i + 1, "KEY") ? i + 2 : i + 1;
+        return word_at(tr->tokens, i + 1, "KEY") ? i + 2 : i + 1;
     }
-    if (my_word(tr, i, "COMMENT") || my_word(tr, i, "COLLATE") || my_word(tr, i, "COLUMN_FORMAT") ||
-        my_word(tr, i, "STORAGE") || my_word(tr, i, "SRID"))
+    if (word_at(tr->tokens, i, "COMMENT") || word_at(tr->tokens, i, "COLLATE") ||
+        word_at(tr->tokens, i, "COLUMN_FORMAT") || word_at(tr->tokens, i, "STORAGE") ||
+        word_at(tr->tokens, i, "SRID"))
         return i + 2;
-    if (my_word(tr, i, "ON") && my_word(tr, i + 1, "UPDATE"))
+    if (word_at(tr->tokens, i, "ON") && word_at(tr->tokens, i + 1, "UPDATE"))
         return drop_on_update(tr, i, end, c);
-    if (my_word(tr, i, "GENERATED") || (my_word(tr, i, "AS") && my_punct(tr, i + 1, '(')))
+    if (word_at(tr->tokens, i, "GENERATED") ||
+        (word_at(tr->tokens, i, "AS") && punct_at(tr->tokens, i + 1, '(')))
         return translate_generated(tr, i, end, out, ok);
-    if (my_word(tr, i, "CONSTRAINT") && my_word(tr, i + 2, "CHECK"))
+    if (word_at(tr->tokens, i, "CONSTRAINT") && word_at(tr->tokens, i + 2, "CHECK"))
         i += 2;
-    if (my_word(tr, i, "CHECK") && my_punct(tr, i + 1, '(')) {
-        size_t stop = my_skip(tr, i + 1, end);
+    if (word_at(tr->tokens, i, "CHECK") && punct_at(tr->tokens, i + 1, '(')) {
+        size_t stop = sql_skip_group(tr->tokens, i + 1, end);
         strbuf_append_str(out, " CHECK ");
         *ok = *ok && my_translate_expression(tr, i + 1, stop, out);
         return stop;
     }
-    if (my_word(tr, i, "REFERENCES")) {
+    if (word_at(tr->tokens, i, "REFERENCES")) {
         strbuf_append_char(out, ' ');
         return my_translate_references(tr, i, end, out, ok);
     }

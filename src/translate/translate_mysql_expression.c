@@ -11,31 +11,6 @@
 
 #include "translate_mysql_internal.h"
 
-bool my_word(const my_translator *tr, size_t i, const char *word)
-{
-    return i < tr->tokens->count && sql_token_is(&tr->tokens->items[i], word);
-}
-
-bool my_punct(const my_translator *tr, size_t i, char c)
-{
-    const sql_token *t = i < tr->tokens->count ? &tr->tokens->items[i] : NULL;
-    return t && t->kind == SQL_TOKEN_PUNCT && t->start[0] == c;
-}
-
-size_t my_skip(const my_translator *tr, size_t i, size_t end)
-{
-    if (!my_punct(tr, i, '('))
-        return i + 1;
-    int depth = 0;
-    for (size_t k = i; k < end; k++) {
-        if (my_punct(tr, k, '('))
-            depth++;
-        else if (my_punct(tr, k, ')') && --depth == 0)
-            return k + 1;
-    }
-    return end;
-}
-
 void my_append_quoted(strbuf *out, const char *name)
 {
     strbuf_append_char(out, '"');
@@ -194,11 +169,12 @@ static void space_before(my_translator *tr, size_t i, size_t begin, strbuf *out)
 /* CONCAT(a, b, ...) at `i` (the word) as (a || b || ...); returns the index after it. */
 static size_t translate_concat(my_translator *tr, size_t i, size_t end, strbuf *out, bool *ok)
 {
-    size_t close = my_skip(tr, i + 1, end) - 1;
+    size_t close = sql_skip_group(tr->tokens, i + 1, end) - 1;
     strbuf_append_char(out, '(');
     size_t begin = i + 2;
-    for (size_t k = begin; k <= close; k = k < close ? my_skip(tr, k, close) : close + 1) {
-        if (k < close && !my_punct(tr, k, ','))
+    for (size_t k = begin; k <= close;
+         k = k < close ? sql_skip_group(tr->tokens, k, close) : close + 1) {
+        if (k < close && !punct_at(tr->tokens, k, ','))
             continue;
         if (begin > i + 2)
             strbuf_append_str(out, " || ");
@@ -232,7 +208,7 @@ static size_t translate_prefixed_string(my_translator *tr, size_t i, strbuf *out
 static size_t translate_word(my_translator *tr, size_t i, size_t end, strbuf *out, bool *ok)
 {
     const sql_token *t = &tr->tokens->items[i];
-    bool call = i + 1 < end && my_punct(tr, i + 1, '(');
+    bool call = i + 1 < end && punct_at(tr->tokens, i + 1, '(');
     const function_map *f = find_function(t);
     if (i + 1 < end && tr->tokens->items[i + 1].kind == SQL_TOKEN_STRING &&
         (t->start[0] == '_' || (t->length == 1 && strchr("bBxXnN", t->start[0]))))
@@ -244,7 +220,7 @@ static size_t translate_word(my_translator *tr, size_t i, size_t end, strbuf *ou
     }
     if (f && !f->sqlite) {
         strbuf_append_str(out, f->keyword);
-        return call ? my_skip(tr, i + 1, end) : i + 1;
+        return call ? sql_skip_group(tr->tokens, i + 1, end) : i + 1;
     }
     if (call && sql_token_is(t, "concat"))
         return translate_concat(tr, i, end, out, ok);

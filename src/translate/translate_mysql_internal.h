@@ -15,6 +15,7 @@
 #include "ddl.h"
 #include "diag.h"
 #include "myddl.h"
+#include "sqlcursor.h"
 #include "sqlsplit.h"
 #include "strbuf.h"
 #include "translate_mysql.h"
@@ -42,13 +43,6 @@ void my_note(my_translator *tr, size_t i, bool always, const char *fmt, ...)
 
 /* The token `i` of the statement as text ("%.*s" arguments). */
 #define MY_TOKEN_TEXT(tr, i) (int)(tr)->tokens->items[i].length, (tr)->tokens->items[i].start
-
-/* True when token `i` is the WORD `word` (any case) / the punctuation `c`. */
-bool my_word(const my_translator *tr, size_t i, const char *word);
-bool my_punct(const my_translator *tr, size_t i, char c);
-
-/* Index after the bracketed group at `i` (or after token `i` when it opens none). */
-size_t my_skip(const my_translator *tr, size_t i, size_t end);
 
 /* Appends `name` as a SQLite "quoted" name. */
 void my_append_quoted(strbuf *out, const char *name);

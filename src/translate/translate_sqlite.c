@@ -37,7 +37,7 @@ void translate_report(translator *tr, const sql_token *at, const char *fmt, ...)
 }
 
 /* Reports the token at the cursor as one this translator does not expect. */
-bool translate_unexpected(translator *tr, const cursor *c, const char *where)
+bool translate_unexpected(translator *tr, const sql_cursor *c, const char *where)
 {
     const sql_token *t = here(c);
     if (c->pos >= c->end)
@@ -119,7 +119,7 @@ static void other_statement(translator *tr, const sql_tokens *tokens)
     static const char *const two_word_objects[] = {"MATERIALIZED", "CONSTRAINT", "EVENT",
                                                    "FOREIGN",      "TEXT",       "ACCESS",
                                                    "OPERATOR",     "UNLOGGED",   NULL};
-    cursor c = {tokens, 0, tokens->count};
+    sql_cursor c = {tokens, 0, tokens->count};
     if (word_token_in(here(&c), skipped_commands))
         return;
     if (at_word(&c, "SELECT")) {
@@ -131,7 +131,7 @@ static void other_statement(translator *tr, const sql_tokens *tokens)
     size_t object = 1;
     if (at_word(&c, "CREATE") && word_ahead(&c, 1, "OR") && word_ahead(&c, 2, "REPLACE"))
         object = 3;
-    cursor rest = {tokens, object, tokens->count};
+    sql_cursor rest = {tokens, object, tokens->count};
     if ((at_word(&c, "CREATE") || at_word(&c, "ALTER")) &&
         word_token_in(here(&rest), skipped_objects))
         return;
@@ -201,27 +201,29 @@ static void translate_statement(translator *tr, const ddl_statement *statement, 
                                       : (kind == DDL_ALTER_TABLE || kind == DDL_CREATE_INDEX);
     if (!wanted || statement->source->is_meta)
         return;
-    sql_tokens tokens = {0};
-    if (sql_tokenize(statement->source, tr->file->display_name, &tokens, &tr->diags) < 0) {
+    sql_tokens own = {0}; /* when ddl_analyze kept none */
+    const sql_tokens *t = statement->tokenized ? &statement->tokens : &own;
+    if (!statement->tokenized &&
+        sql_tokenize(statement->source, tr->file->display_name, &own, &tr->diags) < 0) {
         tr->failed = true;
-        sql_tokens_free(&tokens);
+        sql_tokens_free(&own);
         return;
     }
-    if (tokens.count > 0) {
+    if (t->count > 0) {
         if (kind == DDL_CREATE_TABLE)
-            translate_create_table(tr, statement, &tokens);
+            translate_create_table(tr, statement, t);
         else if (kind == DDL_OTHER)
-            other_statement(tr, &tokens);
+            other_statement(tr, t);
         else if (kind == DDL_SKIP)
-            skipped_statement(tr, &tokens);
+            skipped_statement(tr, t);
         else if (kind == DDL_CREATE_SEQUENCE) /* its options, for nextval columns */
-            translate_create_sequence(tr, &tokens);
+            translate_create_sequence(tr, t);
         else if (kind == DDL_ALTER_TABLE)
-            translate_alter_table(tr, &tokens);
+            translate_alter_table(tr, t);
         else
-            translate_create_index(tr, statement, &tokens);
+            translate_create_index(tr, statement, t);
     }
-    sql_tokens_free(&tokens);
+    sql_tokens_free(&own);
 }
 
 static size_t file_rank(const translator *tr, const char *file)

@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "ddl.h"
+#include "ddl_elements.h"
 #include "diag.h"
 #include "sqlsplit.h"
 #include "strbuf.h"
@@ -117,7 +118,7 @@ void translate_report(translator *tr, const sql_token *at, const char *fmt, ...)
 
 /* Reports the token at the cursor as one this translator does not expect
  * in `where`; returns false. */
-bool translate_unexpected(translator *tr, const cursor *c, const char *where);
+bool translate_unexpected(translator *tr, const sql_cursor *c, const char *where);
 
 /* Notes (not an error) what the SQLite copy leaves out, at token `at`. */
 void translate_note(translator *tr, const sql_token *at, const char *fmt, ...)
@@ -132,22 +133,23 @@ void *translate_grow_array(void *items, size_t *capacity, size_t count, size_t s
 /* ---- constraints (translate_constraints.c) ------------------------------- */
 
 /* One constraint, column or table level, appended after a space. */
-bool translate_constraint(translator *tr, cursor *c, bool column_level, strbuf *out);
+bool translate_constraint(translator *tr, sql_cursor *c, bool column_level, strbuf *out);
 
 /* ---- columns (translate_columns.c) --------------------------------------- */
 
 void column_build_free(column_build *col);
 
-/* name type [constraints...], the cursor spanning the whole definition;
+/* A column element of `tokens` (ddl_elements.h): name type [constraints...];
  * `ddl` (or NULL) tells which columns the DDL reader found auto-increment. */
-bool translate_column(translator *tr, cursor c, const ddl_table *ddl, column_build *col);
+bool translate_column(translator *tr, const sql_tokens *tokens, const ddl_element *e,
+                      const ddl_table *ddl, column_build *col);
 
 /* Sets (or, for a nextval default, drops) the column's default. */
-bool translate_default(translator *tr, cursor c, column_build *col);
+bool translate_default(translator *tr, sql_cursor c, column_build *col);
 
 /* At GENERATED: identity makes the column auto_increment; a generated
  * expression is kept. */
-bool translate_generated(translator *tr, cursor *c, column_build *col);
+bool translate_generated(translator *tr, sql_cursor *c, column_build *col);
 
 /* The column as SQLite's CREATE TABLE lists it. */
 void translate_append_column(strbuf *out, const column_build *col);
@@ -156,14 +158,14 @@ void translate_append_column(strbuf *out, const column_build *col);
 
 /* Reads sequence options (START WITH, INCREMENT BY, and the ones SQLite has no
  * use for) from the cursor to its end; false after reporting a bad one. */
-bool translate_sequence_options(translator *tr, cursor c, sequence_options *out);
+bool translate_sequence_options(translator *tr, sql_cursor c, sequence_options *out);
 
 /* CREATE SEQUENCE: its options remembered for the columns whose nextval names it. */
 void translate_create_sequence(translator *tr, const sql_tokens *tokens);
 
 /* The sequence nextval('name') names in the default at the cursor, normalised
  * into col->sequence (left NULL when the argument is not a plain string). */
-bool translate_nextval_sequence(translator *tr, cursor c, column_build *col);
+bool translate_nextval_sequence(translator *tr, sql_cursor c, column_build *col);
 
 /* After both passes: how each auto-increment column is filled in; refuses
  * INCREMENT BY other than 1 on a table's INTEGER PRIMARY KEY. */
@@ -187,10 +189,10 @@ bool translate_user_type(translator *tr, const sql_tokens *tokens);
 
 /* The column's type when it is a user type or a built-in SQLite lacks:
  * 1 and col->type set, 0 not such a type, -1 out of memory. */
-int translate_special_type(translator *tr, cursor c, column_build *col);
+int translate_special_type(translator *tr, sql_cursor c, column_build *col);
 
 /* True when the cursor spans exactly gen_random_uuid() or uuid_generate_v4(). */
-bool translate_random_uuid_default(const cursor *c);
+bool translate_random_uuid_default(const sql_cursor *c);
 
 /* A random version 4 UUID as a SQLite expression, in parentheses. */
 extern const char translate_random_uuid_sql[];
@@ -206,7 +208,7 @@ table_build *translate_find_table(translator *tr, const char *key);
 
 /* Reads [schema.]name at the cursor: its normalised key (caller frees) and
  * its last part; NULL after a report. */
-char *translate_read_table_name(translator *tr, cursor *c, const sql_token **bare);
+char *translate_read_table_name(translator *tr, sql_cursor *c, const sql_token **bare);
 
 void translate_create_table(translator *tr, const ddl_statement *statement,
                             const sql_tokens *tokens);

@@ -66,15 +66,15 @@ static void add_table_constraint(table_build *table, const strbuf *constraint)
 }
 
 /* Reads [schema.]name at the cursor: its normalised key and its last part. */
-char *translate_read_table_name(translator *tr, cursor *c, const sql_token **bare)
+char *translate_read_table_name(translator *tr, sql_cursor *c, const sql_token **bare)
 {
     size_t begin = c->pos, last;
-    if (!translate_skip_qualified_name(c, &last)) {
+    if (!sql_skip_qualified_name(c, &last)) {
         translate_unexpected(tr, c, "a table name");
         return NULL;
     }
     *bare = &c->tokens->items[last];
-    char *written = translate_tokens_text(c->tokens, begin, c->pos);
+    char *written = sql_tokens_text(c->tokens, begin, c->pos);
     char *key = written ? ddl_normalize_name(written) : NULL;
     free(written);
     translate_note_memory(tr, key != NULL);
@@ -82,7 +82,7 @@ char *translate_read_table_name(translator *tr, cursor *c, const sql_token **bar
 }
 
 /* What may follow CREATE TABLE's column list. */
-static bool translate_table_options(translator *tr, cursor c)
+static bool translate_table_options(translator *tr, sql_cursor c)
 {
     while (c.pos < c.end) {
         if (at_word(&c, "PARTITION") && word_ahead(&c, 1, "BY")) {
@@ -94,7 +94,7 @@ static bool translate_table_options(translator *tr, cursor c)
         }
         if ((at_word(&c, "WITH") && punct_ahead(&c, 1, '('))) {
             c.pos++;
-            if (!translate_skip_group(&c))
+            if (!sql_cursor_skip_group(&c))
                 return translate_unexpected(tr, &c, "CREATE TABLE");
         } else if ((at_word(&c, "WITHOUT") || at_word(&c, "WITH")) && word_ahead(&c, 1, "OIDS")) {
             c.pos += 2;
@@ -109,17 +109,31 @@ static bool translate_table_options(translator *tr, cursor c)
     return true;
 }
 
-static bool is_table_constraint_start(const cursor *c)
+/* One element of CREATE TABLE's list, added to `table`. */
+static void translate_element(translator *tr, const sql_tokens *tokens, const ddl_element *e,
+                              const ddl_table *ddl, table_build *table)
 {
-    static const char *const starts[] = {"CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN",
-                                         "CHECK",      "EXCLUDE", NULL};
-    return word_token_in(here(c), starts);
+    sql_cursor element = {tokens, e->range.begin, e->range.end};
+    if (e->kind == DDL_ELEMENT_CONSTRAINT) {
+        strbuf constraint = STRBUF_INIT;
+        if (translate_constraint(tr, &element, false, &constraint))
+            add_table_constraint(table, &constraint);
+        strbuf_free(&constraint);
+    } else if (e->kind == DDL_ELEMENT_LIKE) {
+        translate_report(tr, here(&element), "cannot translate \"LIKE\" in CREATE TABLE to SQLite");
+    } else {
+        column_build col = {0};
+        if (translate_column(tr, tokens, e, ddl, &col))
+            add_column(tr, table, &col);
+        column_build_free(&col);
+    }
 }
 
 /* Fills `table` from CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] name (...). */
-static void read_create_table(translator *tr, const sql_tokens *tokens, table_build *table)
+static void read_create_table(translator *tr, const ddl_statement *statement,
+                              const sql_tokens *tokens, table_build *table)
 {
-    cursor c = {tokens, 1, tokens->count};
+    sql_cursor c = {tokens, 1, tokens->count};
     while (at_word(&c, "GLOBAL") || at_word(&c, "LOCAL") || at_word(&c, "TEMP") ||
            at_word(&c, "TEMPORARY") || at_word(&c, "UNLOGGED"))
         c.pos++;
@@ -145,35 +159,28 @@ static void read_create_table(translator *tr, const sql_tokens *tokens, table_bu
                          at_word(&c, "AS") ? "AS" : "OF");
         return;
     }
-    size_t close = translate_closing_bracket(tokens, c.pos, c.end);
+    size_t close = sql_closing_bracket(tokens, c.pos, c.end);
     if (!punct_ahead(&c, 0, '(') || close == c.end) {
         translate_unexpected(tr, &c, "CREATE TABLE");
         return;
     }
-    const ddl_table *ddl = ddl_file_table(tr->file, table->key);
-    for (size_t begin = c.pos + 1; begin < close;) {
-        size_t end = translate_next_top_level_comma(tokens, begin, close);
-        cursor element = {tokens, begin, end};
-        if (is_table_constraint_start(&element)) {
-            strbuf constraint = STRBUF_INIT;
-            if (translate_constraint(tr, &element, false, &constraint))
-                add_table_constraint(table, &constraint);
-            strbuf_free(&constraint);
-        } else if (at_word(&element, "LIKE")) {
-            translate_report(tr, here(&element),
-                             "cannot translate \"LIKE\" in CREATE TABLE to SQLite");
-        } else {
-            column_build col = {0};
-            if (translate_column(tr, element, ddl, &col))
-                add_column(tr, table, &col);
-            column_build_free(&col);
+    ddl_elements own = {0};
+    const ddl_elements *elements = statement->elements;
+    if (!elements || elements->open != c.pos) { /* not read by ddl_analyze: read it here */
+        if (!translate_note_memory(tr, ddl_read_elements(tokens, c.pos, close, &own) == 0)) {
+            ddl_elements_free(&own);
+            return;
         }
-        begin = end + 1;
+        elements = &own;
     }
+    const ddl_table *ddl = ddl_file_table(tr->file, table->key);
+    for (size_t i = 0; i < elements->count; i++)
+        translate_element(tr, tokens, &elements->items[i], ddl, table);
+    ddl_elements_free(&own);
     if (table->column_count == 0 && !tr->failed)
         translate_report(tr, &tokens->items[0],
                          "cannot translate a table without columns to SQLite");
-    cursor options = {tokens, close + 1, tokens->count};
+    sql_cursor options = {tokens, close + 1, tokens->count};
     translate_table_options(tr, options);
 }
 
@@ -183,7 +190,7 @@ void translate_create_table(translator *tr, const ddl_statement *statement,
     table_build table = {0};
     table.file = tr->file;
     table.line = statement->source->line;
-    read_create_table(tr, tokens, &table);
+    read_create_table(tr, statement, tokens, &table);
     if (!table.key || !table.name) {
         table_build_free(&table);
         return;
@@ -251,10 +258,10 @@ static table_build *require_table(translator *tr, alter_target *target)
 
 /* Reports an action this translator does not know, naming its first
  * `words` words after `prefix`. */
-static void unknown_alter(translator *tr, const cursor *c, const char *prefix, size_t words)
+static void unknown_alter(translator *tr, const sql_cursor *c, const char *prefix, size_t words)
 {
     size_t end = c->pos + words <= c->end ? c->pos + words : c->end;
-    char *what = translate_tokens_text(c->tokens, c->pos, end);
+    char *what = sql_tokens_text(c->tokens, c->pos, end);
     translate_report(tr, here(c), "cannot translate \"ALTER TABLE ... %s%s\" to SQLite", prefix,
                      what ? what : "?");
     free(what);
@@ -262,7 +269,7 @@ static void unknown_alter(translator *tr, const cursor *c, const char *prefix, s
 
 /* ALTER [COLUMN] name ...: defaults and NOT NULL are folded into the
  * column; statistics, storage and identity options do not matter here. */
-static void alter_column(translator *tr, cursor c, alter_target *target)
+static void alter_column(translator *tr, sql_cursor c, alter_target *target)
 {
     static const char *const ignored_after_set[] = {
         "STATISTICS", "STORAGE",  "COMPRESSION", "GENERATED", "INCREMENT", "START",
@@ -305,7 +312,7 @@ static void alter_column(translator *tr, cursor c, alter_target *target)
         return;
     }
     if (at_word(&c, "SET") && word_ahead(&c, 1, "DEFAULT")) {
-        cursor value = {c.tokens, c.pos + 2, c.end};
+        sql_cursor value = {c.tokens, c.pos + 2, c.end};
         translate_default(tr, value, col);
     } else if (at_word(&c, "SET")) {
         col->not_null = true;
@@ -323,24 +330,29 @@ static void alter_column(translator *tr, cursor c, alter_target *target)
 }
 
 /* ADD [CONSTRAINT n] PRIMARY KEY/UNIQUE/FOREIGN KEY/CHECK, or ADD [COLUMN]. */
-static void alter_add(translator *tr, cursor c, alter_target *target)
+static void alter_add(translator *tr, sql_cursor c, alter_target *target)
 {
     c.pos++;
-    if (is_table_constraint_start(&c)) {
+    bool column_word = at_word(&c, "COLUMN");
+    if (column_word)
+        c.pos++;
+    if (at_word(&c, "IF") && word_ahead(&c, 1, "NOT") && word_ahead(&c, 2, "EXISTS"))
+        c.pos += 3;
+    ddl_element e;
+    if (!translate_note_memory(tr, ddl_read_element(c.tokens, c.pos, c.end, &e) == 0))
+        return;
+    if (e.kind == DDL_ELEMENT_CONSTRAINT && !column_word) {
         strbuf constraint = STRBUF_INIT;
         if (translate_constraint(tr, &c, false, &constraint) && require_table(tr, target))
             add_table_constraint(target->table, &constraint);
         strbuf_free(&constraint);
-        return;
+    } else {
+        column_build col = {0};
+        if (translate_column(tr, c.tokens, &e, NULL, &col) && require_table(tr, target))
+            add_column(tr, target->table, &col);
+        column_build_free(&col);
     }
-    if (at_word(&c, "COLUMN"))
-        c.pos++;
-    if (at_word(&c, "IF") && word_ahead(&c, 1, "NOT") && word_ahead(&c, 2, "EXISTS"))
-        c.pos += 3;
-    column_build col = {0};
-    if (translate_column(tr, c, NULL, &col) && require_table(tr, target))
-        add_column(tr, target->table, &col);
-    column_build_free(&col);
+    ddl_element_free(&e);
 }
 
 void translate_alter_table(translator *tr, const sql_tokens *tokens)
@@ -350,7 +362,7 @@ void translate_alter_table(translator *tr, const sql_tokens *tokens)
     static const char *const ignored_actions[] = {"OWNER", "ENABLE",  "DISABLE", "FORCE",
                                                   "NO",    "CLUSTER", "REPLICA", "VALIDATE",
                                                   "SET",   "RESET",   NULL};
-    cursor c = {tokens, 2, tokens->count};
+    sql_cursor c = {tokens, 2, tokens->count};
     if (at_word(&c, "IF") && word_ahead(&c, 1, "EXISTS"))
         c.pos += 2;
     if (at_word(&c, "ONLY"))
@@ -367,7 +379,7 @@ void translate_alter_table(translator *tr, const sql_tokens *tokens)
     if (c.pos == c.end)
         translate_unexpected(tr, &c, "ALTER TABLE");
     while (c.pos < c.end) {
-        cursor action = {tokens, c.pos, translate_next_top_level_comma(tokens, c.pos, c.end)};
+        sql_cursor action = {tokens, c.pos, sql_next_top_level_comma(tokens, c.pos, c.end)};
         if (at_word(&action, "ADD"))
             alter_add(tr, action, &target);
         else if (at_word(&action, "ALTER"))

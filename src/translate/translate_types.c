@@ -44,10 +44,10 @@ static user_type *add_user_type(translator *tr, char *key)
 }
 
 /* CREATE TYPE name AS ENUM ('a', 'b'): the values as an IN list. */
-static void read_enum(translator *tr, cursor c, user_type *type)
+static void read_enum(translator *tr, sql_cursor c, user_type *type)
 {
     strbuf values = STRBUF_INIT;
-    size_t close = translate_closing_bracket(c.tokens, c.pos, c.end);
+    size_t close = sql_closing_bracket(c.tokens, c.pos, c.end);
     for (size_t i = c.pos + 1; i < close; i++) {
         const sql_token *t = &c.tokens->items[i];
         if (t->kind == SQL_TOKEN_STRING) {
@@ -64,16 +64,20 @@ static void read_enum(translator *tr, cursor c, user_type *type)
  * CREATE DOMAIN name [AS] type [constraints]: read as the column definition
  * it resembles ("AS" or the name standing for the column's name).
  */
-static void read_domain(translator *tr, cursor c, size_t name_token, user_type *type)
+static void read_domain(translator *tr, sql_cursor c, size_t name_token, user_type *type)
 {
-    cursor definition = {c.tokens, at_word(&c, "AS") ? c.pos : name_token, c.end};
-    type->is_domain = translate_column(tr, definition, NULL, &type->domain);
+    ddl_element e;
+    size_t begin = at_word(&c, "AS") ? c.pos : name_token;
+    if (!translate_note_memory(tr, ddl_read_element(c.tokens, begin, c.end, &e) == 0))
+        return;
+    type->is_domain = translate_column(tr, c.tokens, &e, NULL, &type->domain);
+    ddl_element_free(&e);
 }
 
 /* CREATE TYPE / CREATE DOMAIN: remembered for the columns of that type. */
 bool translate_user_type(translator *tr, const sql_tokens *tokens)
 {
-    cursor c = {tokens, 1, tokens->count};
+    sql_cursor c = {tokens, 1, tokens->count};
     bool domain = at_word(&c, "DOMAIN");
     if (!domain && !at_word(&c, "TYPE"))
         return false;
@@ -165,13 +169,13 @@ static const builtin_type builtin_types[] = {
     {NULL, NULL, NULL},
 };
 
-int translate_special_type(translator *tr, cursor c, column_build *col)
+int translate_special_type(translator *tr, sql_cursor c, column_build *col)
 {
     size_t last = c.pos;
-    cursor name = c;
-    if (!translate_skip_qualified_name(&name, &last))
+    sql_cursor name = c;
+    if (!sql_skip_qualified_name(&name, &last))
         return 0;
-    char *written = translate_tokens_text(c.tokens, c.pos, name.pos);
+    char *written = sql_tokens_text(c.tokens, c.pos, name.pos);
     char *key = written ? ddl_normalize_name(written) : NULL;
     free(written);
     if (!translate_note_memory(tr, key != NULL))
@@ -190,7 +194,7 @@ int translate_special_type(translator *tr, cursor c, column_build *col)
     return 0;
 }
 
-bool translate_random_uuid_default(const cursor *c)
+bool translate_random_uuid_default(const sql_cursor *c)
 {
     size_t i = c->pos;
     if (i + 2 < c->end && (is_identifier_token(&c->tokens->items[i])) &&
