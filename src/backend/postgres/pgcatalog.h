@@ -11,8 +11,7 @@
 
 /* The first line of what pg_catalog_schema writes: `foster snapshot` names its source
  * from a first line "-- Read by foster from SOURCE" (pg_dump's: "--"). */
-#define PG_CATALOG_HEADER                                                                          \
-    "-- Read by foster from the PostgreSQL catalogs (pg_dump was not found)\n"
+#define PG_CATALOG_HEADER "-- Read by foster from the PostgreSQL catalogs (pg_dump was not found)\n"
 
 /*
  * The DDL of `tables` (normalised names; every table of the owner when
