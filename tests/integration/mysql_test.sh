@@ -197,6 +197,45 @@ test_mysql_reset_returns_to_the_loaded_rows() {
     assert_exit 0
 }
 
+# A DATETIME value with a UTC offset (PostgreSQL's timestamptz form) is stored
+# as the same instant in UTC; text columns keep what the fixture says.
+test_mysql_timestamps_with_offset_are_stored_in_utc() {
+    mkdir -p "$WORK/p/schemas" "$WORK/p/fixtures" && cd "$WORK/p" || fail "no project"
+    printf '[foster]\nname = shop\n[table event]\n' >foster.ini
+    printf 'CREATE TABLE event (id integer PRIMARY KEY, at datetime(6), stamp timestamp NULL, label varchar(40));\n' >schemas/event.sql
+    printf 'id,at,stamp,label\n1,2024-03-01 08:12:44+00,2024-03-01 08:12:44+00,2024-03-01 08:12:44+00\n2,2024-03-01 10:12:44.5+02:00,,b\n3,2024-03-01T01:12:44-0700,2024-12-31 23:30:00-01,c\n4,2024-03-01 08:12:44,2024-03-01T08:12:44Z,d\n' >fixtures/event.csv
+    foster_my run -- sh -c "\"$CLIENT\" --no-defaults -h \"\$MYSQL_HOST\" -P \"\$MYSQL_TCP_PORT\" -u \"\$MYSQL_USER\" -N -B -e \"SET time_zone = '+00:00'; SELECT id, at, IFNULL(stamp, 'NULL'), label FROM event ORDER BY id\" \"\$MYSQL_DATABASE\" >'$WORK/rows'"
+    assert_exit 0
+    assert_eq "1	2024-03-01 08:12:44.000000	2024-03-01 08:12:44	2024-03-01 08:12:44+00
+2	2024-03-01 08:12:44.500000	NULL	b
+3	2024-03-01 08:12:44.000000	2025-01-01 00:30:00	c
+4	2024-03-01 08:12:44.000000	2024-03-01 08:12:44	d" "$(cat "$WORK/rows")" "the rows"
+}
+
+# A PostgreSQL schema file with <table>.mysql.sql beside it: the MySQL backend
+# takes the MySQL file, SQLite the PostgreSQL one (translated).
+test_mysql_takes_the_mysql_file_beside_a_postgresql_one() {
+    mkdir -p "$WORK/p/schemas" "$WORK/p/fixtures" && cd "$WORK/p" || fail "no project"
+    printf '[foster]\nname = shop\n[table author]\n' >foster.ini
+    printf 'CREATE TABLE public.author (\n    id integer NOT NULL,\n    name text NOT NULL\n);\nALTER TABLE ONLY public.author\n    ADD CONSTRAINT author_pkey PRIMARY KEY (id);\n' >schemas/author.sql
+    printf 'CREATE TABLE `author` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `name` varchar(100) NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n' >schemas/author.mysql.sql
+    printf 'id,name\n1,Ann\n2,Bob\n' >fixtures/author.csv
+    foster_my -v up
+    assert_exit 0
+    assert_contains "$ERR" "schemas/author.mysql.sql:1: CREATE TABLE"
+    local database
+    database=$(export_value "$OUT" MYSQL_DATABASE)
+    my_admin "INSERT INTO author (name) VALUES ('Cy')" "$database"
+    assert_eq "3 varchar(100)" "$(my_admin "SELECT MAX(id), (SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = 'name') FROM author" "$database" | tr '\t' ' ')" \
+        "the next key and the column of the MySQL file"
+    foster_my down
+    assert_exit 0
+    run_foster -b sqlite -v run -- true
+    assert_exit 0
+    assert_contains "$ERR" "schemas/author.sql:1: CREATE TABLE"
+    assert_not_contains "$ERR" "author.mysql.sql" "the SQLite run"
+}
+
 # Waits until the helper making DATABASE's next copy is done (its lock file gone).
 wait_for_next_copy() { # DATABASE
     local i
