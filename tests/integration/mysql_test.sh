@@ -452,6 +452,39 @@ test_mysql_gc_drops_dead_runs_databases_only() {
     rm -rf "${RUNTIME:?}"/*
 }
 
+# MySQL 8 keeps the marker in a `_foster_marker` table (no schema comments):
+# gc finds a dead run's database by that table too (here the run's database
+# marked so on MariaDB), and leaves a database whose `_foster_marker` table
+# holds no marker of foster's.
+test_mysql_gc_finds_databases_marked_by_table() {
+    make_project mysql
+    printf '[mysql]\nurl = %s\n' "$APP_URL" >>foster.ini
+    start_foster run -- sleep 60
+    local i database=
+    for ((i = 0; i < 300; i++)); do
+        database=$(my_admin "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'test\\_shop\\_%\\_tpl'")
+        [ -n "$database" ] && break
+        sleep 0.1
+    done
+    [ -n "$database" ] || fail "the run never made its database"
+    database=${database%_tpl}
+    kill_foster_and_command
+    local marker
+    marker=$(my_admin "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '$database'")
+    assert_matches "$marker" '^foster test database; run [0-9a-f]{8};' "the run's marker"
+    my_admin "ALTER DATABASE \`$database\` COMMENT ''; CREATE TABLE \`$database\`._foster_marker (marker TEXT NOT NULL); INSERT INTO \`$database\`._foster_marker VALUES ('$marker')"
+    my_admin "CREATE DATABASE decoy_gc; CREATE TABLE decoy_gc._foster_marker (marker TEXT NOT NULL); INSERT INTO decoy_gc._foster_marker VALUES ('not foster''s')"
+    rm -f "$RUNTIME"/*.run # only the markers tell
+    run_foster gc
+    assert_exit 0
+    assert_contains "$OUT$ERR" "dropped database $database (run "
+    assert_eq 0 "$(database_count "$database")" "the table-marked database after gc"
+    assert_eq 0 "$(database_count "${database}_tpl")" "its pristine copy after gc"
+    assert_eq 1 "$(database_count decoy_gc)" "a database whose marker table is not foster's"
+    my_admin "DROP DATABASE decoy_gc"
+    rm -rf "${RUNTIME:?}"/*
+}
+
 test_mysql_gc_leaves_live_and_kept_runs() {
     make_project mysql
     printf '[mysql]\nurl = %s\n' "$APP_URL" >>foster.ini
