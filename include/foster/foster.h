@@ -279,6 +279,16 @@ FOSTER_API foster_result foster_wait(const char *url, double timeout, const fost
 FOSTER_API foster_result foster_gc(foster_session *session, bool dry_run, foster_progress_fn report,
                                    void *context);
 
+/*
+ * Removes every cached template (`gc --templates`): the foster_tpl_*
+ * databases on the session's server when its backend is postgres, the SQLite
+ * template cache and the cluster's cached data directories. What lacks
+ * foster's template marker, and what a run is building or copying, is named
+ * and left. Reported and returned as foster_gc does.
+ */
+FOSTER_API foster_result foster_gc_templates(foster_session *session, bool dry_run,
+                                             foster_progress_fn report, void *context);
+
 /* The last error as "file:line: message" (with a second "hint: ..." line when one applies). */
 FOSTER_API const char *foster_errmsg(const foster_session *session);
 

@@ -128,6 +128,26 @@ typedef struct backend_ops {
                           diag_list *diags);
 
     /*
+     * Optional, for an engine that keeps its templates on its server
+     * (PostgreSQL; template_restore is then NULL): as create, but when the
+     * server holds a template made from exactly `identity` (key `key`), the
+     * new database is a copy of it and *hit is set. On a miss the engine
+     * may hold a lock on the server until template_store (or drop, or
+     * free): concurrent runs of the same inputs wait for one build and
+     * copy it rather than each building it. `why` (of `why_size` bytes)
+     * gets a phrase for -v: why a miss, or how long the hit waited.
+     * template_store then ignores cache_dir. 0, or -1 with a diag.
+     * prefer_template (optional), before the server starts: a server that
+     * goes with the run may start from a data directory cached for `key`
+     * (the cluster), which create_cached then copies from. 0, or -1 (no
+     * memory).
+     */
+    int (*prefer_template)(backend *b, const char *key);
+    int (*create_cached)(backend *b, const char *database_name, const char *run_id, const char *key,
+                         const char *identity, bool *hit, char *why, size_t why_size,
+                         diag_list *diags);
+
+    /*
      * Returns the database to its snapshot. Other SQLite connections see the
      * new content at their next statement; PostgreSQL connections to the
      * database are ended (clients reconnect). `keep_next_ready`: PostgreSQL

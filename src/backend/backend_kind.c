@@ -23,6 +23,13 @@ void backend_gc_say(backend_gc *gc, const char *fmt, ...)
     free(line);
 }
 
+void backend_gc_say_line(void *gc, const char *line)
+{
+    backend_gc *g = gc;
+    if (g->say)
+        g->say(g, line);
+}
+
 const char *backend_gc_must_leave(const backend_gc *gc, const backend_marked *m, char *why,
                                   size_t size)
 {

@@ -150,6 +150,12 @@ typedef struct backend_kind {
 
     /* Optional. Removes what dead runs of this kind left and no record claims. */
     void (*collect_garbage)(backend_gc *gc);
+    /*
+     * Optional. `gc --templates`: removes every template the kind caches
+     * (on its server, or in foster's cache directory), naming and leaving
+     * what does not carry foster's marker and what a run is using.
+     */
+    void (*collect_templates)(backend_gc *gc);
 
     /*
      * Optional. Whether `url` is one of this kind's URLs (foster_load's and
@@ -206,6 +212,8 @@ typedef struct backend_kind {
 
 /* Formats one gc line and hands it to gc->say. */
 void backend_gc_say(backend_gc *gc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* backend_gc_say for a callback taking (context, line): `gc` is the backend_gc. */
+void backend_gc_say_line(void *gc, const char *line);
 
 /* What a database's marker says, as gc judges a marked database no record claims. */
 typedef struct backend_marked {

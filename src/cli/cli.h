@@ -54,7 +54,8 @@ typedef struct cli {
     const char *from_url;    /* snapshot --from: the owner's database */
     const char *against_url; /* diff --against: the owner's database */
     const char *against_dir; /* diff --against-dir: another snapshot's folder */
-    bool quiet, json, keep, keep_on_failure, strict, force, dry_run, all, help, check, no_cache;
+    bool quiet, json, keep, keep_on_failure, strict, force, dry_run, all, help, check, no_cache,
+        templates;
     int verbose;
     char **args; /* positional arguments after the command (run: the command line) */
     int arg_count;
@@ -96,6 +97,7 @@ enum {
     OPTION_AGAINST,
     OPTION_AGAINST_DIR,
     OPTION_NO_CACHE,
+    OPTION_TEMPLATES,
 };
 
 extern const cli_option_doc cli_options[];

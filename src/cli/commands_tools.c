@@ -226,6 +226,8 @@ int command_gc(const cli *c)
         printf("{\"dry_run\": %s, \"removed\": [", c->dry_run ? "true" : "false");
     if (result != FOSTER_ERROR_NOMEM)
         result = foster_gc(session, c->dry_run, print_gc_line, &report);
+    if (result == FOSTER_OK && c->templates)
+        result = foster_gc_templates(session, c->dry_run, print_gc_line, &report);
     if (c->json && result != FOSTER_OK) {
         fputs("], \"problems\": ", stdout);
         print_problem_array(session);

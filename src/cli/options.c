@@ -102,6 +102,8 @@ static bool *flag_target(cli *c, int id)
         return &c->check;
     case OPTION_NO_CACHE:
         return &c->no_cache;
+    case OPTION_TEMPLATES:
+        return &c->templates;
     default:
         return NULL;
     }

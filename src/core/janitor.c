@@ -228,6 +228,35 @@ static void gc_kinds(gc_state *gc)
     }
 }
 
+foster_result foster_gc_templates(foster_session *s, bool dry_run, foster_progress_fn report,
+                                  void *context)
+{
+    session_clear_error(s);
+    if (!s->runtime_dir && !(s->runtime_dir = runstate_directory(&s->problems)))
+        return session_fail(s, FOSTER_ERROR_SYSTEM);
+    gc_state gc = {s, dry_run, report, context, 0};
+    backend_setup setup = session_setup(s);
+    setup.manifest = s->manifest_loaded ? &s->manifest : NULL;
+    for (size_t i = 0; backend_kind_at(i); i++) {
+        const backend_kind *kind = backend_kind_at(i);
+        if (!kind->collect_templates)
+            continue;
+        backend_gc kind_gc = {.setup = &setup,
+                              .dry_run = dry_run,
+                              .own_kind = s->manifest_loaded && kind == s->kind,
+                              .say = gc_hand_on,
+                              .context = &gc};
+        kind->collect_templates(&kind_gc);
+        gc.failures += kind_gc.failures;
+    }
+    if (gc.failures) {
+        diag_add(&s->problems, NULL, 0, 0, "gc could not remove %d cached template(s)",
+                 gc.failures);
+        return session_fail(s, FOSTER_ERROR_DATABASE);
+    }
+    return FOSTER_OK;
+}
+
 foster_result foster_gc(foster_session *s, bool dry_run, foster_progress_fn report, void *context)
 {
     session_clear_error(s);

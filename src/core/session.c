@@ -322,15 +322,15 @@ static foster_result start_server(foster_session *s)
     return s->record.server && session_write_record(s) == 0 ? FOSTER_OK : FOSTER_ERROR_SYSTEM;
 }
 
-static foster_result provision_steps(foster_session *s)
+/* The server, then the database: created (or cloned from the cache) and recorded. */
+static foster_result create_database(foster_session *s, template_cache *cache, bool *hit)
 {
     backend *b = s->backend;
-    double started = monotonic_seconds();
     foster_result result = start_server(s);
     if (result != FOSTER_OK)
         return result;
     /* The database's name is in the record already: a half-made one is found by it. */
-    if (b->ops->create(b, s->database_name, s->run_id, &s->problems) < 0)
+    if (template_cache_create(s, cache, hit) != FOSTER_OK)
         return FOSTER_ERROR_DATABASE;
     s->state = SESSION_PROVISIONED;
     free(s->record.url);
@@ -338,28 +338,31 @@ static foster_result provision_steps(foster_session *s)
     if (!s->record.url || session_write_record(s) < 0)
         return FOSTER_ERROR_SYSTEM;
     session_progress(s, "run %s: %s database %s", s->run_id, b->ops->name, b->ops->url(b));
+    return FOSTER_OK;
+}
 
+/* Everything of provisioning that the template cache `cache` decides. */
+static foster_result provision_cached(foster_session *s, template_cache *cache, double started)
+{
+    backend *b = s->backend;
+    bool hit = false;
+    foster_result result = create_database(s, cache, &hit);
+    if (result != FOSTER_OK)
+        return result;
     session_report_notes(s); /* what the schema lost on this engine: built or copied */
     double step = monotonic_seconds();
-    template_cache cache;
-    bool hit = false;
-    result = template_cache_fill(s, &cache, &hit);
+    result = template_cache_fill(s, cache, &hit);
     if (result == FOSTER_OK && hit)
         session_report_notes(s); /* what the copy left out holds for the cached one too */
     if (result == FOSTER_OK && !hit)
         result = session_build_from_inputs(s, &step);
-    if (result != FOSTER_OK) {
-        template_cache_close(&cache);
+    if (result != FOSTER_OK)
         return result;
-    }
     double loaded = monotonic_seconds();
-    if (b->ops->snapshot(b, &s->problems) < 0 || session_interrupted(s)) {
-        template_cache_close(&cache);
+    if (b->ops->snapshot(b, &s->problems) < 0 || session_interrupted(s))
         return session_interrupted(s) ? session_stop_interrupted(s) : FOSTER_ERROR_DATABASE;
-    }
     if (!hit)
-        template_cache_store(s, &cache);
-    template_cache_close(&cache);
+        template_cache_store(s, cache);
     if (hit)
         session_progress(s, "kept a pristine copy in %.1f ms; database ready in %.1f ms",
                          (monotonic_seconds() - loaded) * 1e3,
@@ -371,7 +374,17 @@ static foster_result provision_steps(foster_session *s)
             "%.1f ms",
             (loaded - step) * 1e3, (monotonic_seconds() - loaded) * 1e3,
             (monotonic_seconds() - started) * 1e3);
-    return session_make_copies(s);
+    return FOSTER_OK;
+}
+
+static foster_result provision_steps(foster_session *s)
+{
+    double started = monotonic_seconds();
+    template_cache cache;
+    template_cache_open(s, &cache); /* before the server starts: it may start from the cache */
+    foster_result result = provision_cached(s, &cache, started);
+    template_cache_close(&cache);
+    return result == FOSTER_OK ? session_make_copies(s) : result;
 }
 
 foster_result session_build_environment(foster_session *s)

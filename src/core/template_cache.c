@@ -41,6 +41,18 @@ static int append_tables(strbuf *identity, const foster_session *s)
     return 0;
 }
 
+/* The owner's whole dump and the preludes: they decide the tables too. */
+static int append_shared_files(strbuf *identity, const manifest *m)
+{
+    if (m->schema_dump_path && append_file(identity, "schema_dump", m->schema_dump_path) < 0)
+        return -1;
+    for (size_t i = 0; i < m->prelude_count; i++)
+        if (m->prelude_paths && m->prelude_paths[i] &&
+            append_file(identity, "prelude", m->prelude_paths[i]) < 0)
+            return -1;
+    return 0;
+}
+
 /* The identity text, or NULL when an input cannot be read. */
 static char *make_identity(const foster_session *s)
 {
@@ -48,6 +60,8 @@ static char *make_identity(const foster_session *s)
     strbuf_appendf(&identity, "foster %s template 1\nbackend %s dialect %d\n", FOSTER_VERSION,
                    s->backend_name, (int)s->dialect);
     int rc = append_file(&identity, "manifest", s->manifest.path);
+    if (rc == 0)
+        rc = append_shared_files(&identity, &s->manifest);
     if (rc == 0)
         rc = append_tables(&identity, s);
     /* What the engine runs: the translation decides SQLite's tables. */
@@ -76,20 +90,22 @@ static char *cache_directory(void)
     return directory;
 }
 
-void template_cache_open(foster_session *s, template_cache *cache, const char **why)
+void template_cache_open(foster_session *s, template_cache *cache)
 {
     memset(cache, 0, sizeof *cache);
     const backend_ops *ops = s->backend->ops;
+    bool in_files = ops->template_restore != NULL;
     if (s->options.no_cache || !s->manifest.cache) {
-        *why = s->options.no_cache ? "off (--no-cache)" : "off (cache = false in the manifest)";
+        cache->why =
+            s->options.no_cache ? "off (--no-cache)" : "off (cache = false in the manifest)";
         return;
     }
-    if (!ops->template_restore || !ops->template_store || !s->runtime_dir) {
-        *why = "none for this backend";
+    if (!(ops->template_restore || ops->create_cached) || !ops->template_store || !s->runtime_dir) {
+        cache->why = "none for this backend";
         return;
     }
     if (!(cache->identity = make_identity(s))) {
-        *why = "off (an input could not be read)";
+        cache->why = "off (an input could not be read)";
         return;
     }
     sha256 h;
@@ -99,8 +115,15 @@ void template_cache_open(foster_session *s, template_cache *cache, const char **
     sha256_final_hex(&h, hex);
     memcpy(cache->key, hex, 32);
     cache->key[32] = '\0';
-    if (!(cache->directory = cache_directory()))
-        *why = "off (no cache directory: set XDG_CACHE_HOME or HOME)";
+    if (in_files && !(cache->directory = cache_directory())) {
+        cache->why = "off (no cache directory: set XDG_CACHE_HOME or HOME)";
+        return;
+    }
+    if (ops->prefer_template && ops->prefer_template(s->backend, cache->key) < 0) {
+        cache->why = "off (out of memory)";
+        return;
+    }
+    cache->on = true;
 }
 
 void template_cache_close(template_cache *cache)
@@ -110,16 +133,52 @@ void template_cache_close(template_cache *cache)
     memset(cache, 0, sizeof *cache);
 }
 
+foster_result template_cache_create(foster_session *s, template_cache *cache, bool *hit)
+{
+    backend *b = s->backend;
+    double started = monotonic_seconds();
+    *hit = false;
+    if (!cache->on || !b->ops->create_cached)
+        return b->ops->create(b, s->database_name, s->run_id, &s->problems) < 0
+                   ? FOSTER_ERROR_DATABASE
+                   : FOSTER_OK;
+    if (b->ops->create_cached(b, s->database_name, s->run_id, cache->key, cache->identity, hit,
+                              cache->created_why, sizeof cache->created_why, &s->problems) < 0)
+        return FOSTER_ERROR_DATABASE;
+    cache->created = true;
+    cache->created_hit = *hit;
+    cache->create_seconds = monotonic_seconds() - started;
+    return FOSTER_OK;
+}
+
+/* The lines of what create_cached did. */
+static void tell_created(foster_session *s, const template_cache *cache)
+{
+    if (cache->created_hit)
+        session_progress(s,
+                         "cloned the server's cached template %s (%zu %s with their fixtures) "
+                         "in %.1f ms",
+                         cache->key, s->schemas.count,
+                         str_plural((long long)s->schemas.count, "table", "tables"),
+                         cache->create_seconds * 1e3);
+    if (s->options.verbose)
+        session_progress(s, "template cache: %s (key %s)%s%s", cache->created_hit ? "hit" : "miss",
+                         cache->key, cache->created_why[0] ? ": " : "", cache->created_why);
+}
+
 foster_result template_cache_fill(foster_session *s, template_cache *cache, bool *hit)
 {
     backend *b = s->backend;
-    const char *why = NULL;
     double started = monotonic_seconds();
     *hit = false;
-    template_cache_open(s, cache, &why);
-    if (!cache->directory) {
-        if (s->options.verbose)
-            session_progress(s, "template cache: %s", why);
+    if (cache->created) {
+        tell_created(s, cache);
+        *hit = cache->created_hit;
+        return FOSTER_OK;
+    }
+    if (!cache->on || !b->ops->template_restore) {
+        if (s->options.verbose && !cache->on)
+            session_progress(s, "template cache: %s", cache->why);
         return FOSTER_OK;
     }
     if (b->ops->template_restore(b, cache->directory, cache->key, cache->identity, hit,
@@ -138,7 +197,7 @@ foster_result template_cache_fill(foster_session *s, template_cache *cache, bool
 
 void template_cache_store(foster_session *s, template_cache *cache)
 {
-    if (!cache->directory)
+    if (!cache->on)
         return;
     diag_list problems = DIAG_LIST_INIT;
     backend *b = s->backend;

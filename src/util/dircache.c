@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fstree.h"
@@ -197,4 +198,178 @@ int dircache_fill(const dircache_spec *spec, const char *target, diag_list *diag
         close(lock_fd); /* releases the lock */
     cache_free(&c);
     return rc;
+}
+
+/* Whether `name` is "<prefix>-<16 hex digits>": an entry, not its lock nor a partial build. */
+static bool entry_name(const char *name, const char *prefix)
+{
+    size_t length = strlen(prefix);
+    return strncmp(name, prefix, length) == 0 && name[length] == '-' &&
+           strlen(name + length + 1) == 16 && strspn(name + length + 1, "0123456789abcdef") == 16;
+}
+
+/* Tells `say` one line, then frees it. */
+static void tell(void (*say)(void *, const char *), void *context, char *line)
+{
+    if (line)
+        say(context, line);
+    free(line);
+}
+
+/* Removes the entry `path` (its lock file `lock`) unless a run holds that lock; 0 or -1. */
+static int remove_entry(const char *path, const char *lock, bool dry_run,
+                        void (*say)(void *, const char *), void *context)
+{
+    char *marker = strbuf_format("%s/" CACHE_MARKER, path);
+    struct stat st;
+    bool marked = marker && stat(marker, &st) == 0 && S_ISREG(st.st_mode);
+    free(marker);
+    if (!marked) {
+        tell(say, context, strbuf_format("left %s: it does not carry foster's marker", path));
+        return 0;
+    }
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        tell(say, context, strbuf_format("left %s: a run is using it", path));
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    int rc = 0;
+    if (dry_run)
+        tell(say, context, strbuf_format("would remove cached %s", path));
+    else if (fstree_remove(path) == 0 && unlink(lock) == 0)
+        tell(say, context, strbuf_format("removed cached %s", path));
+    else {
+        tell(say, context, strbuf_format("could not remove %s: %s", path, strerror(errno)));
+        rc = -1;
+    }
+    close(fd);
+    return rc;
+}
+
+int dircache_remove_entries(const char *prefix, bool dry_run,
+                            void (*say)(void *context, const char *line), void *context)
+{
+    char *base = dircache_base_directory();
+    DIR *dir = base ? opendir(base) : NULL;
+    int failures = 0;
+    struct dirent *d;
+    while (dir && (d = readdir(dir))) {
+        const char *name = d->d_name;
+        if (!entry_name(name, prefix))
+            continue;
+        char *path = strbuf_format("%s/%s", base, name);
+        char *lock = path ? strbuf_format("%s.lock", path) : NULL;
+        struct stat st;
+        if (lock && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+            remove_entry(path, lock, dry_run, say, context) < 0)
+            failures++;
+        free(path);
+        free(lock);
+    }
+    if (dir)
+        closedir(dir);
+    free(base);
+    return failures;
+}
+
+int dircache_copy_cached(const dircache_spec *spec, const char *target, diag_list *diags)
+{
+    cache c;
+    cache_init(&c, spec);
+    int lock_fd = c.directory ? open(c.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+    int rc = 0;
+    if (lock_fd >= 0 && take_lock(lock_fd, LOCK_SH, spec->interrupt) && entry_valid(&c, spec)) {
+        rc = copy_entry(&c, spec, target, diags) == 0 ? 1 : -1;
+        utimensat(AT_FDCWD, c.entry, NULL, 0); /* recently used: evicted last */
+    }
+    if (lock_fd >= 0)
+        close(lock_fd);
+    cache_free(&c);
+    return rc;
+}
+
+/* One entry of a prefix, for eviction. */
+typedef struct used_entry {
+    char *path;
+    time_t used;
+} used_entry;
+
+static int by_use_newest_first(const void *a, const void *b)
+{
+    time_t x = ((const used_entry *)a)->used, y = ((const used_entry *)b)->used;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The entries of `prefix` in `base`, newest use first. */
+static used_entry *list_entries(const char *base, const char *prefix, size_t *count)
+{
+    DIR *dir = opendir(base);
+    used_entry *entries = NULL;
+    *count = 0;
+    struct dirent *d;
+    while (dir && (d = readdir(dir))) {
+        char *path = entry_name(d->d_name, prefix) ? strbuf_format("%s/%s", base, d->d_name) : NULL;
+        struct stat st;
+        used_entry *grown = path ? realloc(entries, (*count + 1) * sizeof *entries) : NULL;
+        if (grown)
+            entries = grown;
+        if (!grown || lstat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            free(path);
+            continue;
+        }
+        entries[(*count)++] = (used_entry){path, st.st_mtime};
+    }
+    if (dir)
+        closedir(dir);
+    if (*count)
+        qsort(entries, *count, sizeof *entries, by_use_newest_first);
+    return entries;
+}
+
+/* Removes `path` when nobody holds its lock. */
+static void evict_entry(const char *path)
+{
+    char *lock = strbuf_format("%s.lock", path);
+    int fd = lock ? open(lock, O_RDWR | O_CLOEXEC) : -1;
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        fstree_remove(path);
+        unlink(lock);
+    }
+    if (fd >= 0)
+        close(fd);
+    free(lock);
+}
+
+static void evict(const char *base, const dircache_spec *spec, const char *keep)
+{
+    size_t count = 0;
+    used_entry *entries = list_entries(base, spec->prefix, &count);
+    time_t oldest = time(NULL) - (time_t)spec->max_age_days * 24 * 3600;
+    for (size_t i = 0; i < count; i++) {
+        bool beyond = (spec->max_entries > 0 && i >= (size_t)spec->max_entries) ||
+                      (spec->max_age_days > 0 && entries[i].used < oldest);
+        if (beyond && strcmp(entries[i].path, keep) != 0)
+            evict_entry(entries[i].path);
+        free(entries[i].path);
+    }
+    free(entries);
+}
+
+void dircache_store_built(const dircache_spec *spec, const char *built)
+{
+    cache c;
+    cache_init(&c, spec);
+    int lock_fd = c.directory ? open(c.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+    if (lock_fd >= 0 && take_lock(lock_fd, LOCK_EX, spec->interrupt) && !entry_valid(&c, spec)) {
+        fstree_remove(c.entry);
+        remove_partial_builds(&c);
+        store(&c, built);
+    }
+    if (lock_fd >= 0)
+        close(lock_fd);
+    if (c.directory)
+        evict(c.directory, spec, c.entry);
+    cache_free(&c);
 }

@@ -37,6 +37,9 @@ typedef struct dircache_spec {
     gid_t gid;
     const volatile sig_atomic_t *interrupt; /* may be NULL */
     const char *purpose; /* for "interrupted while <purpose>", e.g. "starting the … server" */
+    /* dircache_store_built's limits on this prefix's entries (0: none). */
+    int max_entries;
+    int max_age_days;
 } dircache_spec;
 
 /*
@@ -47,6 +50,33 @@ typedef struct dircache_spec {
  * while waiting for the lock). Readers share the lock; whoever builds holds it alone.
  */
 int dircache_fill(const dircache_spec *spec, const char *target, diag_list *diags);
+
+/*
+ * Fills `target` (which must not exist) with a copy of the cached entry
+ * when there is a valid one, and marks that entry used; builds nothing.
+ * 1 copied, 0 no such entry (or no usable cache; `target` not made), -1
+ * with a diag when the copy failed.
+ */
+int dircache_copy_cached(const dircache_spec *spec, const char *target, diag_list *diags);
+
+/*
+ * Keeps the directory `built` (made by the caller, not changed meanwhile) as
+ * the entry of `spec` unless a valid one exists, under the lock, then
+ * removes this prefix's least recently used entries beyond
+ * spec->max_entries and those unused for spec->max_age_days (skipping any a
+ * run holds). Failing only costs a later run a build: nothing is returned.
+ */
+void dircache_store_built(const dircache_spec *spec, const char *built);
+
+/*
+ * Removes every entry of `prefix` from foster's cache (`gc --templates`):
+ * each one that carries its `foster-complete` marker and whose lock no run
+ * holds (taken at once, never waited for); one without the marker is named
+ * and left. One line per entry to `say` (removed, or with `dry_run` would
+ * be, or left and why). Returns how many could not be removed.
+ */
+int dircache_remove_entries(const char *prefix, bool dry_run,
+                            void (*say)(void *context, const char *line), void *context);
 
 /*
  * foster's cache directory, $XDG_CACHE_HOME/foster or ~/.cache/foster (not

@@ -723,6 +723,36 @@ sqlite-[0-9.]+-[0-9a-f]{32}/template\.sqlite3$' "the entry"
     assert_runtime_empty
 }
 
+test_cached_sqlite_snapshot_links_the_template_and_reset_leaves_it_unchanged() {
+    use_case valid
+    run_foster -q run -- true # builds the template
+    assert_exit 0
+    local template
+    template=$(ls "$HOME"/.cache/foster/templates/sqlite-*/template.sqlite3)
+    assert_file_exists "$template"
+    [ "$(stat -c %d "$template")" == "$(stat -c %d "$RUNTIME")" ] ||
+        skip "the cache and the runtime directory are on different file systems: no link"
+    local before
+    before=$(sha256sum <"$template")
+    run_foster -q up
+    assert_exit 0
+    eval "$OUT"
+    assert_eq "$(stat -c %i "$template")" "$(stat -c %i "$FOSTER_SQLITE_PATH.pristine")" \
+        "inode of the snapshot and of the cached template"
+    python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).executescript(sys.argv[2])' \
+        "$FOSTER_SQLITE_PATH" 'DELETE FROM pet; DELETE FROM person'
+    run_foster -q reset
+    assert_exit 0
+    assert_eq "4|2" "$(sql "$FOSTER_SQLITE_PATH" 'SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM pet)')" \
+        "rows after reset"
+    run_foster -q down
+    assert_exit 0
+    assert_eq "$before" "$(sha256sum <"$template")" "the cached template after the run"
+    assert_eq 1 "$(stat -c %h "$template")" "links to the cached template after down"
+    unset DATABASE_URL FOSTER_SQLITE_PATH FOSTER_RUN_ID
+    assert_runtime_empty
+}
+
 test_load_into_up_database_adds_rows() {
     up_example
     run_foster -c "$EXAMPLE" load "$CASES/load/more/auth_user.csv"

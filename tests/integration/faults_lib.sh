@@ -243,6 +243,7 @@ after_each() {
     stop_leftover_clusters "$RUNTIME"
     [ -z "$left" ] || count_leftover "left behind in the runtime directory: $left"
     if [ -n "$SHARED_PGHOST" ]; then
+        drop_cached_templates
         databases=$(extra_databases)
         if [ -n "$databases" ]; then
             count_leftover "databases left on the shared server: $databases"

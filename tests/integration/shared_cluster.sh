@@ -36,7 +36,16 @@ psql_shared() { # QUERY [DATABASE]
 extra_databases() {
     psql_shared "SELECT coalesce(string_agg(datname, ' ' ORDER BY datname), '') FROM pg_database
                  WHERE datname NOT IN ('postgres', 'template0', 'template1')
-                   AND datname NOT LIKE '${SHARED_DATABASE}%'"
+                   AND datname NOT LIKE '${SHARED_DATABASE}%'
+                   AND datname NOT LIKE 'foster\_tpl\_%'"
+}
+
+# Drops the templates the cache kept (not leftovers), so that every test starts cold.
+drop_cached_templates() {
+    local name
+    for name in $(psql_shared "SELECT datname FROM pg_database WHERE datname LIKE 'foster\_tpl\_%'"); do
+        psql_shared "DROP DATABASE \"$name\"" >/dev/null
+    done
 }
 
 drop_database() { # NAME

@@ -40,7 +40,7 @@ static double now_seconds(void)
 
 static pg_cluster_options options_named(const char *name)
 {
-    pg_cluster_options options = {NULL, runtime_dir, name, NULL};
+    pg_cluster_options options = {NULL, runtime_dir, name, NULL, NULL};
     return options;
 }
 

@@ -5,6 +5,7 @@
  * mycluster.h). Both make the backend of backend_mysql.c.
  */
 #include "mykinds.h"
+#include "myschema_dump.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -284,6 +285,7 @@ const backend_kind mysql_kind = {
     .secret_variable = MY_SECRET_VARIABLE,
     .write_secret = my_write_secret,
     .client_command = my_client_command,
+    .dump_schema = my_dump_schema,
 };
 
 const backend_kind mysql_cluster_kind = {

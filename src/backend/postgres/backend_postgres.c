@@ -99,17 +99,21 @@ char *pg_sibling_name(const pg_backend *p, const char *suffix)
     return strbuf_format("%s_%s", p->database, suffix);
 }
 
-static int create_database(pg_backend *p, const char *database_name, const char *run_id,
-                           diag_list *diags)
+int pg_server_ready(pg_backend *p, diag_list *diags)
 {
-    if (p->source->ops->start(p->source, diags) < 0 || pg_connect_admin(p, diags) < 0)
-        return -1;
+    return p->source->ops->start(p->source, diags) < 0 || pg_connect_admin(p, diags) < 0 ? -1 : 0;
+}
+
+int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
+                   const char *template, diag_list *diags)
+{
+    free(p->database);
+    free(p->marker);
     p->database = strdup(database_name);
     p->marker = pg_marker_text(run_id, p->runtime_dir, false);
     if (!p->database || !p->marker)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-    /* template0: nothing a site added to template1 leaks in. */
-    char *sql = pg_create_database_sql(p->admin, database_name, "template0");
+    char *sql = pg_create_database_sql(p->admin, database_name, template);
     int rc = sql ? pgconn_command(p->admin, sql, "cannot create the test database", diags) : -1;
     free(sql);
     if (rc < 0)
@@ -121,17 +125,8 @@ static int create_database(pg_backend *p, const char *database_name, const char 
     return pg_connect_database(p, diags);
 }
 
-/*
- * A create that fails half-way takes back what it made: the database it
- * created moments ago (marked or not: no other process can have made it under
- * this run's name) and the server it started. The session drops only a
- * database that was provisioned, and the run's record goes with the failure.
- */
-static int pg_create(backend *b, const char *database_name, const char *run_id, diag_list *diags)
+int pg_take_back_create(pg_backend *p, diag_list *diags)
 {
-    pg_backend *p = as_pg(b);
-    if (create_database(p, database_name, run_id, diags) == 0)
-        return 0;
     PQfinish(p->db);
     p->db = NULL;
     bool server_goes = !p->source_borrowed && p->source->ephemeral;
@@ -141,6 +136,16 @@ static int pg_create(backend *b, const char *database_name, const char *run_id, 
     if (!p->source_borrowed)
         p->source->ops->stop(p->source, diags);
     return -1;
+}
+
+static int pg_create(backend *b, const char *database_name, const char *run_id, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    /* template0: nothing a site added to template1 leaks in. */
+    if (pg_server_ready(p, diags) == 0 &&
+        pg_create_from(p, database_name, run_id, "template0", diags) == 0)
+        return 0;
+    return pg_take_back_create(p, diags);
 }
 
 /* The dbname a conninfo or URL names (caller frees), or NULL. */
@@ -458,7 +463,7 @@ static int pg_drop(backend *b, diag_list *diags)
     pg_wait_for_helper(p, true); /* the next copy's helper: done, its lock file gone */
     int rc = 0;
     /* An ephemeral server goes with everything in it: no need to drop first. */
-    if (!p->source->ephemeral || p->source_borrowed)
+    if (!p->source->ephemeral || p->source_borrowed || p->keeping_template)
         rc = drop_all(p, diags);
     PQfinish(p->admin);
     p->admin = NULL;
@@ -505,6 +510,7 @@ static void pg_free(backend *b)
     if (p->source && !p->source_borrowed)
         p->source->ops->free(p->source);
     free(p->marker);
+    free(p->template_key);
     free(p->runtime_dir);
     free(p->database);
     free(p->url);
@@ -531,6 +537,9 @@ static const backend_ops pg_ops = {
     .exec_sql = pg_exec_sql,
     .load_end = pg_load_end,
     .snapshot = pg_snapshot,
+    .prefer_template = pg_prefer_template,
+    .create_cached = pg_create_cached,
+    .template_store = pg_template_store,
     .reset = pg_reset,
     .copy = pg_copy,
     .test_begin = pg_test_begin,

@@ -31,6 +31,8 @@ typedef struct pg_backend {
     const schema_set *schemas; /* given to load_begin: whose fixtures are whose */
     char *runtime_dir;         /* absolute, named in the marker; NULL when unknown */
     pgconn_patience patience;  /* how every connection waits out a busy server */
+    char *template_key;        /* the server template this run builds, lock held; NULL: none */
+    bool keeping_template;     /* the cluster keeps its data directory at stop: drop first */
 
     /* The COPY in progress. */
     char *table, *file;
@@ -54,6 +56,34 @@ int pg_connect_admin(pg_backend *p, diag_list *diags);
 /* Connects to the test database unless connected: foster holds no session on it while the
  * tests run (a session blocks CREATE DATABASE ... TEMPLATE), and reconnects on use. */
 int pg_ensure_database(pg_backend *p, diag_list *diags);
+
+/* Starts the server (a no-op for an existing one) and connects to its administrative database. */
+int pg_server_ready(pg_backend *p, diag_list *diags);
+
+/*
+ * CREATE DATABASE `database_name` TEMPLATE `template`, marked as run
+ * `run_id`'s, then connects to it (pg_server_ready first). 0 or -1.
+ */
+int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
+                   const char *template, diag_list *diags);
+
+/*
+ * After a create that failed half-way: takes back what it made, the
+ * database it created moments ago (marked or not: no other process can have
+ * made it under this run's name) and the server it started. The session
+ * drops only a database that was provisioned, and the run's record goes
+ * with the failure. Returns -1.
+ */
+int pg_take_back_create(pg_backend *p, diag_list *diags);
+
+/* pgtemplate.c, as backend_ops: the template cache on the server. */
+int pg_create_cached(backend *b, const char *database_name, const char *run_id, const char *key,
+                     const char *identity, bool *hit, char *why, size_t why_size, diag_list *diags);
+int pg_prefer_template(backend *b, const char *key);
+int pg_template_store(backend *b, const char *cache_dir, const char *key, const char *identity,
+                      diag_list *diags);
+/* Gives the template build lock back (closing the admin connection also does). */
+void pg_template_unlock(pg_backend *p);
 
 /* "<database>_<suffix>": the snapshot (tpl), the next copy (next) and workers' copies. */
 char *pg_sibling_name(const pg_backend *p, const char *suffix);

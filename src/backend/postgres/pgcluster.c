@@ -37,6 +37,18 @@ static void cluster_free_fields(pg_cluster *cluster)
     free(cluster->directory);
     free(cluster->home);
     free(cluster->data);
+    free(cluster->template_key);
+    free(cluster->bindir);
+}
+
+bool pg_cluster_from_template(const pg_cluster *cluster)
+{
+    return cluster->from_template;
+}
+
+void pg_cluster_keep_template(pg_cluster *cluster)
+{
+    cluster->keep_template = cluster->template_key && !cluster->from_template;
 }
 
 void pg_cluster_free(pg_cluster *cluster)
@@ -117,6 +129,9 @@ static void remove_home(const pg_cluster *cluster)
 
 int pg_cluster_stop(pg_cluster *cluster, diag_list *diags)
 {
+    if (cluster->keep_template && pg_cluster_server_stop_cleanly(cluster) == 0)
+        pg_cluster_cache_keep_template(cluster);
+    cluster->keep_template = false;
     if (pg_cluster_server_stop(cluster, diags) < 0)
         return -1;
     if (fstree_remove(cluster->home) < 0 && errno != ENOENT) {
@@ -150,6 +165,22 @@ static bool valid_name(const char *name)
 {
     return name && *name && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
            strcmp(name, "..") != 0 && strlen(name) <= 64;
+}
+
+/* The template key and binaries asked for; the data directory cached for them, if any. */
+static int remember_template(pg_cluster *cluster, const pg_cluster_options *options,
+                             const char *bindir, const pg_cluster_account *account,
+                             diag_list *diags)
+{
+    if (!options->template_key)
+        return 0;
+    cluster->template_key = strdup(options->template_key);
+    cluster->bindir = strdup(bindir);
+    if (!cluster->template_key || !cluster->bindir)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    int copied = pg_cluster_cache_copy_template(cluster, account, options->interrupt, diags);
+    cluster->from_template = copied > 0;
+    return copied < 0 ? -1 : 0;
 }
 
 pg_cluster *pg_cluster_start(const pg_cluster_options *options, diag_list *diags)
@@ -197,7 +228,8 @@ pg_cluster *pg_cluster_start(const pg_cluster_options *options, diag_list *diags
     if (rc == 0 &&
         (log_fd = server_open_log(cluster->home, CLUSTER_LOG, &account, &log_path, diags)) < 0)
         rc = -1;
-    if (rc == 0)
+    rc = rc == 0 ? remember_template(cluster, options, bindir, &account, diags) : rc;
+    if (rc == 0 && !cluster->from_template)
         rc = pg_cluster_cache_make_data_directory(cluster, bindir, &account, log_fd, log_path,
                                                   options->interrupt, diags);
     if (rc == 0 && pg_cluster_interrupted(options->interrupt)) {

@@ -61,6 +61,9 @@ typedef struct pg_cluster_options {
     const char *directory; /* where the cluster's own directory is created (the runtime dir) */
     const char *name;      /* its name inside `directory`, e.g. "cluster_<run id>" */
     const volatile sig_atomic_t *interrupt; /* may be NULL */
+    /* The template cache key of this run's inputs: the data directory kept for it starts the
+     * server when there is one (NULL: none). */
+    const char *template_key;
 } pg_cluster_options;
 
 /*
@@ -124,6 +127,21 @@ pid_t pg_cluster_pid(const pg_cluster *cluster); /* the postmaster */
  * reused by another process is never signalled.
  */
 int pg_cluster_stop(pg_cluster *cluster, diag_list *diags);
+
+/*
+ * The template cache: a run whose inputs have no cached data directory
+ * (pg_cluster_from_template false) builds its database and the template
+ * foster_tpl_<key> on the server, then asks to keep it; pg_cluster_stop then
+ * stops the server cleanly (fast shutdown, a checkpoint) and copies the data
+ * directory into the cache as <cache>/pgtpl-<16 hex digits>/ (its key made
+ * from the server binary, the initdb flags and the template key, marked
+ * `foster-complete` like pgdata-*), before removing the cluster. The next run
+ * of the same inputs copies it, starts, and clones the template. The 4 most
+ * recently used are kept, none unused for 14 days (each a whole data
+ * directory); `gc --templates` removes them all.
+ */
+bool pg_cluster_from_template(const pg_cluster *cluster);
+void pg_cluster_keep_template(pg_cluster *cluster);
 
 /* Frees the handle; does not stop the server. NULL is fine. */
 void pg_cluster_free(pg_cluster *cluster);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dircache.h"
+#include "pgkinds.h"
 #include "strbuf.h"
 
 /*
@@ -85,4 +86,63 @@ int pg_cluster_cache_make_data_directory(const pg_cluster *cluster, const char *
     int rc = dircache_fill(&spec, cluster->data, diags);
     free(postgres);
     return rc;
+}
+
+void pg_collect_cluster_templates(backend_gc *gc)
+{
+    gc->failures += dircache_remove_entries("pgtpl", gc->dry_run, backend_gc_say_line, gc);
+    gc->failures += dircache_remove_entries("pgdata", gc->dry_run, backend_gc_say_line, gc);
+}
+
+/* The cache's limits on cached template data directories (pgcluster.h). */
+#define TEMPLATE_MAX_ENTRIES  4
+#define TEMPLATE_MAX_AGE_DAYS 14
+
+/* The dircache spec of cluster->template_key's data directory; its strings are the caller's. */
+static dircache_spec template_spec(const pg_cluster *cluster, const char *postgres,
+                                   const char *flags, const pg_cluster_account *account,
+                                   const volatile sig_atomic_t *interrupt)
+{
+    static const char *const required[] = {"PG_VERSION", "global/pg_control", NULL};
+    return (dircache_spec){.prefix = "pgtpl",
+                           .server_binary = postgres,
+                           .flags_text = flags,
+                           .required_files = required,
+                           .give_to_owner = account && account->switch_user,
+                           .uid = account ? account->uid : 0,
+                           .gid = account ? account->gid : 0,
+                           .interrupt = interrupt,
+                           .purpose = "starting the PostgreSQL server",
+                           .max_entries = TEMPLATE_MAX_ENTRIES,
+                           .max_age_days = TEMPLATE_MAX_AGE_DAYS};
+    (void)cluster;
+}
+
+int pg_cluster_cache_copy_template(const pg_cluster *cluster, const pg_cluster_account *account,
+                                   const volatile sig_atomic_t *interrupt, diag_list *diags)
+{
+    char *postgres = strbuf_format("%s/postgres", cluster->bindir);
+    char *flags = strbuf_format(INITDB_FLAGS_TEXT " template %s", cluster->template_key);
+    int rc = -1;
+    if (postgres && flags) {
+        dircache_spec spec = template_spec(cluster, postgres, flags, account, interrupt);
+        rc = dircache_copy_cached(&spec, cluster->data, diags);
+    } else {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+    }
+    free(postgres);
+    free(flags);
+    return rc;
+}
+
+void pg_cluster_cache_keep_template(const pg_cluster *cluster)
+{
+    char *postgres = strbuf_format("%s/postgres", cluster->bindir);
+    char *flags = strbuf_format(INITDB_FLAGS_TEXT " template %s", cluster->template_key);
+    if (postgres && flags) {
+        dircache_spec spec = template_spec(cluster, postgres, flags, NULL, NULL);
+        dircache_store_built(&spec, cluster->data);
+    }
+    free(postgres);
+    free(flags);
 }

@@ -36,6 +36,11 @@ struct pg_cluster {
     int port;
     pid_t pid;
     bool child; /* started by this process, so waitpid reaps it */
+    /* The template cache (pgcluster.h): the key asked for, where the server binary is. */
+    char *template_key;
+    char *bindir;
+    bool from_template; /* the data directory is the one cached for template_key */
+    bool keep_template; /* stop keeps the data directory as template_key's */
 };
 
 static inline bool pg_cluster_interrupted(const volatile sig_atomic_t *interrupt)
@@ -87,7 +92,21 @@ int pg_cluster_cache_make_data_directory(const pg_cluster *cluster, const char *
                                          const char *log_path,
                                          const volatile sig_atomic_t *interrupt, diag_list *diags);
 
+/*
+ * The data directory cached for cluster->template_key (pgcluster.h: the
+ * template cache) copied into cluster->data: 1 copied, 0 none cached, -1
+ * with a diag.
+ */
+int pg_cluster_cache_copy_template(const pg_cluster *cluster, const pg_cluster_account *account,
+                                   const volatile sig_atomic_t *interrupt, diag_list *diags);
+
+/* Keeps cluster->data (its server stopped cleanly) as the entry of cluster->template_key. */
+void pg_cluster_cache_keep_template(const pg_cluster *cluster);
+
 /* ---- the postmaster (pgcluster_server.c) ---- */
+
+/* Fast shutdown (SIGINT: a checkpoint, then exit), waited for. 0 when it exited in time. */
+int pg_cluster_server_stop_cleanly(pg_cluster *cluster);
 
 /* Starts the server on cluster->data and records its pid in the marker. 0, or -1 with a diag
  * (cluster->pid is set once it runs, even then). */

@@ -89,6 +89,14 @@ static void remove_leftover_shared_memory(const pg_cluster *cluster)
     free(text);
 }
 
+int pg_cluster_server_stop_cleanly(pg_cluster *cluster)
+{
+    if (cluster->pid <= 0 || server_gone(cluster) || !server_is_ours(cluster))
+        return -1;
+    kill(cluster->pid, SIGINT);
+    return wait_until_gone(cluster, STOP_TIMEOUT_SECONDS) ? 0 : -1;
+}
+
 int pg_cluster_server_stop(pg_cluster *cluster, diag_list *diags)
 {
     if (cluster->pid > 0 && !server_gone(cluster) && server_is_ours(cluster)) {

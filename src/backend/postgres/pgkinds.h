@@ -19,6 +19,10 @@ int pg_dump_schema(const char *url, const char *const *tables, size_t table_coun
 
 /* gc (pgkinds_gc.c): marked databases of dead runs on the postgres kind's server. */
 void pg_collect_server_garbage(backend_gc *gc);
+/* `gc --templates`: the postgres kind's server templates (pgtemplate.c), the cluster's cached
+ * data directories (pgcluster_cache.c). */
+void pg_collect_server_templates(backend_gc *gc);
+void pg_collect_cluster_templates(backend_gc *gc);
 
 /* (pgkinds_gc.c): the half-made database of a run killed before marking it. */
 void pg_finish_half_made(const backend_setup *setup, const backend_run *run,

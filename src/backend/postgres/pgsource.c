@@ -123,6 +123,7 @@ typedef struct cluster_source {
     pg_source base;
     pg_cluster_options options;
     char *bindir, *directory, *name;
+    char *template_key;
     pg_cluster *cluster;
 } cluster_source;
 
@@ -170,12 +171,36 @@ static char *cluster_describe_death(pg_source *source)
     return c->cluster ? pg_cluster_describe_death(c->cluster) : NULL;
 }
 
+/* Before start: the data directory cached for `key` starts the server when there is one. */
+static int cluster_prefer_template(pg_source *source, const char *key)
+{
+    cluster_source *c = (cluster_source *)source;
+    free(c->template_key);
+    c->template_key = strdup(key);
+    c->options.template_key = c->template_key;
+    return c->template_key ? 0 : -1;
+}
+
+static bool cluster_from_template(const pg_source *source)
+{
+    const cluster_source *c = (const cluster_source *)source;
+    return c->cluster && pg_cluster_from_template(c->cluster);
+}
+
+static void cluster_keep_template(pg_source *source)
+{
+    cluster_source *c = (cluster_source *)source;
+    if (c->cluster)
+        pg_cluster_keep_template(c->cluster);
+}
+
 static void cluster_free(pg_source *source)
 {
     cluster_source *c = (cluster_source *)source;
     if (!c)
         return;
     pg_cluster_free(c->cluster);
+    free(c->template_key);
     free(c->bindir);
     free(c->directory);
     free(c->name);
@@ -189,6 +214,9 @@ static const pg_source_ops cluster_ops = {
     .location = cluster_location,
     .server_pid = cluster_pid,
     .describe_death = cluster_describe_death,
+    .prefer_template = cluster_prefer_template,
+    .from_template = cluster_from_template,
+    .keep_template = cluster_keep_template,
     .free = cluster_free,
 };
 
@@ -207,7 +235,7 @@ pg_source *pg_source_cluster(const char *bindir, const char *directory, const ch
         cluster_free(&c->base);
         return NULL;
     }
-    c->options = (pg_cluster_options){c->bindir, c->directory, c->name, interrupt};
+    c->options = (pg_cluster_options){c->bindir, c->directory, c->name, interrupt, NULL};
     return &c->base;
 }
 

@@ -32,6 +32,17 @@ typedef struct pg_source_ops {
     /* A server foster started that died: what happened and where its log is (caller
      * frees); NULL while it runs, or when foster did not start it. May be NULL. */
     char *(*describe_death)(pg_source *source);
+    /*
+     * Optional, for a server that goes with the run but whose data
+     * directory can be cached (the cluster; pgcluster.h's template cache):
+     * prefer_template, before start, names the template key of this run's
+     * inputs (0, or -1 when memory ran out); from_template says whether the
+     * server started from the data directory cached for it; keep_template
+     * asks stop to keep the data directory for it.
+     */
+    int (*prefer_template)(pg_source *source, const char *key);
+    bool (*from_template)(const pg_source *source);
+    void (*keep_template)(pg_source *source);
     void (*free)(pg_source *source);
 } pg_source_ops;
 

@@ -288,11 +288,32 @@ static char *pristine_path_of(const char *path)
     return strbuf_format("%s.pristine", path);
 }
 
+/*
+ * A database copied from a cached template is that template until anything
+ * writes to it: its snapshot is a hard link to the template's file (never
+ * written to: reset and copies only read it; removed by unlink, as any
+ * snapshot), one copy of the whole database fewer. 1 linked and opened, 0
+ * when that cannot be (another file system: then it is copied).
+ */
+static int link_restored(sqlite_backend *s)
+{
+    if (!s->restored_from || !s->pristine_path || link(s->restored_from, s->pristine_path) < 0)
+        return 0;
+    if (sqlite3_open_v2(s->pristine_path, &s->pristine, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+        return 1;
+    sqlite3_close(s->pristine);
+    s->pristine = NULL;
+    unlink(s->pristine_path);
+    return 0;
+}
+
 static int sqlite_snapshot(backend *b, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
     if (s->path && !(s->pristine_path = pristine_path_of(s->path)))
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+    if (link_restored(s))
+        return 0;
     if (!(s->pristine = sqlite_open_new(s->pristine_path, diags)))
         return -1;
     return sqlite_copy_database(s->db, s->pristine, "cannot keep a pristine copy", s->pristine_path,
@@ -466,6 +487,7 @@ static void sqlite_free(backend *b)
     sqlite3_close(s->db);
     sqlite3_close(s->pristine);
     free(s->pristine_path);
+    free(s->restored_from);
     free(s->directory);
     free(s->path);
     free(s->url);

@@ -33,6 +33,7 @@ typedef struct sqlite_backend {
     sqlite3 *db;
     sqlite3 *pristine;   /* the snapshot (a file beside the database, or memory) */
     char *pristine_path; /* NULL in memory */
+    char *restored_from; /* the cached template file the database was copied from, or NULL */
 
     /* The table being loaded. */
     sqlite3_stmt *insert;
@@ -69,6 +70,15 @@ int sqlite_template_restore(backend *b, const char *cache_dir, const char *key,
                             const char *identity, bool *hit, diag_list *diags);
 int sqlite_template_store(backend *b, const char *cache_dir, const char *key, const char *identity,
                           diag_list *diags);
+
+/*
+ * `gc --templates`: removes every entry of the SQLite template cache in
+ * `cache_dir` (one without its identity file or whose database lacks
+ * foster's marker is named and left), one line per entry to `say`.
+ * Returns how many could not be removed.
+ */
+int sqlite_templates_remove(const char *cache_dir, bool dry_run,
+                            void (*say)(void *context, const char *line), void *context);
 
 /* Whether the SQLite file at `path` carries foster's marker (false when unreadable). */
 bool sqlite_file_has_marker(const char *path);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "backend_sqlite.h"
+#include "dircache.h"
 #include "strbuf.h"
 
 static backend *sqlite_make(const backend_setup *setup, char **server, diag_list *diags)
@@ -60,6 +61,17 @@ static void sqlite_collect_garbage(backend_gc *gc)
         closedir(dir);
 }
 
+/* `gc --templates`: the SQLite template cache (sqlite_template.c). */
+static void sqlite_collect_templates(backend_gc *gc)
+{
+    char *base = dircache_base_directory();
+    char *directory = base ? strbuf_format("%s/templates", base) : NULL;
+    if (directory)
+        gc->failures += sqlite_templates_remove(directory, gc->dry_run, backend_gc_say_line, gc);
+    free(directory);
+    free(base);
+}
+
 static backend *sqlite_for_url(void)
 {
     return backend_sqlite_new(NULL);
@@ -86,6 +98,7 @@ const backend_kind sqlite_kind = {
     .make = sqlite_make,
     .attach = sqlite_attach,
     .collect_garbage = sqlite_collect_garbage,
+    .collect_templates = sqlite_collect_templates,
     /* no takes_url: a file name, whatever no server kind claims */
     .for_url = sqlite_for_url,
     .client_command = sqlite_client_command,

@@ -55,6 +55,8 @@ int sqlite_template_restore(backend *b, const char *cache_dir, const char *key,
                                   diags);
         *hit = rc == 0;
         utimensat(AT_FDCWD, entry, NULL, 0); /* recently used: evicted last */
+        free(s->restored_from);
+        s->restored_from = *hit ? strdup(database) : NULL; /* the snapshot may link to it */
     }
     sqlite3_close(template);
     free(stored);
@@ -169,4 +171,60 @@ int sqlite_template_store(backend *b, const char *cache_dir, const char *key, co
     free(entry);
     evict(cache_dir);
     return 0;
+}
+
+/* Tells `say` one line, then frees it. */
+static void tell(void (*say)(void *, const char *), void *context, char *line)
+{
+    if (line)
+        say(context, line);
+    free(line);
+}
+
+/* One entry: removed when it is foster's (identity file, marked database). 0, or -1. */
+static int remove_entry(const char *entry, bool dry_run, void (*say)(void *, const char *),
+                        void *context)
+{
+    char *identity = strbuf_format("%s/identity", entry);
+    char *database = strbuf_format("%s/template.sqlite3", entry);
+    struct stat st;
+    bool ours = identity && database && stat(identity, &st) == 0 && S_ISREG(st.st_mode) &&
+                sqlite_file_has_marker(database);
+    int rc = 0;
+    if (!ours)
+        tell(say, context, strbuf_format("left %s: it does not carry foster's marker", entry));
+    else if (dry_run)
+        tell(say, context, strbuf_format("would remove cached template %s", entry));
+    else if (fstree_remove(entry) == 0)
+        tell(say, context, strbuf_format("removed cached template %s", entry));
+    else {
+        tell(say, context, strbuf_format("could not remove %s: %s", entry, strerror(errno)));
+        rc = -1;
+    }
+    free(identity);
+    free(database);
+    return rc;
+}
+
+int sqlite_templates_remove(const char *cache_dir, bool dry_run,
+                            void (*say)(void *context, const char *line), void *context)
+{
+    DIR *dir = opendir(cache_dir);
+    int failures = 0;
+    struct dirent *d;
+    while (dir && (d = readdir(dir))) {
+        if (strncmp(d->d_name, SQLITE_TEMPLATE_PREFIX, strlen(SQLITE_TEMPLATE_PREFIX)) != 0 ||
+            strncmp(d->d_name, SQLITE_TEMPLATE_PREFIX "tmp-", strlen(SQLITE_TEMPLATE_PREFIX) + 4) ==
+                0)
+            continue;
+        char *entry = strbuf_format("%s/%s", cache_dir, d->d_name);
+        struct stat st;
+        if (entry && lstat(entry, &st) == 0 && S_ISDIR(st.st_mode) &&
+            remove_entry(entry, dry_run, say, context) < 0)
+            failures++;
+        free(entry);
+    }
+    if (dir)
+        closedir(dir);
+    return failures;
 }
