@@ -46,6 +46,7 @@ typedef struct manifest_table {
     /* Filled by manifest_resolve: */
     char *schema_path;        /* the PostgreSQL DDL file */
     char *sqlite_schema_path; /* <stem>.sqlite.sql beside it, when it exists, else NULL */
+    char *mysql_schema_path;  /* <stem>.mysql.sql beside it (the MySQL backends'), or NULL */
     char **fixture_paths;     /* one per fixture (default <name>.csv when it exists) */
     size_t fixture_path_count;
 } manifest_table;

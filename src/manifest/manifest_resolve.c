@@ -147,10 +147,11 @@ void manifest_free_resolved_paths(manifest_table *table)
 {
     free(table->schema_path);
     free(table->sqlite_schema_path);
+    free(table->mysql_schema_path);
     for (size_t i = 0; i < table->fixture_path_count; i++)
         free(table->fixture_paths[i]);
     free(table->fixture_paths);
-    table->schema_path = table->sqlite_schema_path = NULL;
+    table->schema_path = table->sqlite_schema_path = table->mysql_schema_path = NULL;
     table->fixture_paths = NULL;
     table->fixture_path_count = 0;
 }
@@ -199,19 +200,41 @@ static int resolve_foster_files(manifest *m, diag_list *diags)
     return rc;
 }
 
+/*
+ * <stem><suffix> in the schemas folder (schemas/x.sql -> schemas/x.sqlite.sql,
+ * schemas/x.mysql.sql), the engine's own DDL for the table: *path when it is
+ * there (checked as the schema file is). 0, or -1 after a diag.
+ */
+static int find_variant(const manifest *m, manifest_table *table, const char *stem, size_t length,
+                        const char *suffix, int line, char **path, diag_list *diags)
+{
+    char *variant_file = strbuf_format("%.*s%s", (int)length, stem, suffix);
+    char *variant = variant_file ? join_path(m->directory, m->schemas_dir, variant_file) : NULL;
+    int rc = variant ? 0 : -1;
+    if (variant && is_regular_file(variant)) {
+        rc = diags ? check_file(m, table, "schema", "schema", m->schemas_dir, variant_file, variant,
+                                line, diags)
+                   : 0;
+        if (rc == 0) {
+            *path = variant;
+            variant = NULL;
+        }
+    }
+    free(variant_file);
+    free(variant);
+    return rc;
+}
+
 /* No schema key, and a schema_dump: the table comes from the dump (or <table>.sqlite.sql). */
 static int resolve_from_dump(const manifest *m, manifest_table *table, const char *stem)
 {
     table->from_dump = true;
     table->schema_path = strdup(m->schema_dump_path);
-    char *variant_file = strbuf_format("%s.sqlite.sql", stem);
-    char *variant = variant_file ? join_path(m->directory, m->schemas_dir, variant_file) : NULL;
-    if (variant && is_regular_file(variant)) {
-        table->sqlite_schema_path = variant;
-        variant = NULL;
-    }
-    free(variant_file);
-    free(variant);
+    if (find_variant(m, table, stem, strlen(stem), ".sqlite.sql", 0, &table->sqlite_schema_path,
+                     NULL) < 0 ||
+        find_variant(m, table, stem, strlen(stem), ".mysql.sql", 0, &table->mysql_schema_path,
+                     NULL) < 0)
+        return -1;
     return table->schema_path ? 0 : -1;
 }
 
@@ -223,28 +246,21 @@ static int resolve_schema(const manifest *m, manifest_table *table, const char *
     char *default_file = table->schema ? NULL : strbuf_format("%s.sql", stem);
     const char *file = table->schema ? table->schema : default_file;
     table->schema_path = file ? join_path(m->directory, m->schemas_dir, file) : NULL;
-    /* schemas/x.sql -> schemas/x.sqlite.sql */
     size_t length = file ? strlen(file) : 0;
     if (length >= 4 && strcmp(file + length - 4, ".sql") == 0)
         length -= 4;
-    char *variant_file = file ? strbuf_format("%.*s.sqlite.sql", (int)length, file) : NULL;
-    char *variant = variant_file ? join_path(m->directory, m->schemas_dir, variant_file) : NULL;
     int line = table->schema_line ? table->schema_line : table->line;
     int rc = -1;
-    if (table->schema_path && variant) {
+    if (table->schema_path) {
         rc = check_file(m, table, "schema", "schema", m->schemas_dir, file, table->schema_path,
                         line, diags);
-        if (is_regular_file(variant) && check_file(m, table, "schema", "schema", m->schemas_dir,
-                                                   variant_file, variant, line, diags) == 0) {
-            table->sqlite_schema_path = variant;
-            variant = NULL;
-        } else if (is_regular_file(variant)) {
+        if (find_variant(m, table, file, length, ".sqlite.sql", line, &table->sqlite_schema_path,
+                         diags) < 0 ||
+            find_variant(m, table, file, length, ".mysql.sql", line, &table->mysql_schema_path,
+                         diags) < 0)
             rc = -1;
-        }
     }
     free(default_file);
-    free(variant_file);
-    free(variant);
     return rc;
 }
 

@@ -110,6 +110,10 @@ static int load_files(schema_set *set, schema_dialect dialect, diag_list *diags)
             path = table->sqlite_schema_path;
             if (schema_read_file(set->manifest, path, true, dialect, &set->files[i], diags) < 0)
                 rc = -1;
+        } else if (dialect == SCHEMA_MYSQL && table->mysql_schema_path) {
+            path = table->mysql_schema_path; /* the project's MySQL DDL of a PostgreSQL table */
+            if (schema_read_file(set->manifest, path, false, dialect, &set->files[i], diags) < 0)
+                rc = -1;
         } else if (schema_take_table(set, i, diags) < 0) {
             rc = -1;
             continue;

@@ -245,6 +245,21 @@ test_django_on_cluster_plain_manage_py_test_with_foster_backend_option() {
     assert_runtime_empty
 }
 
+# The example project itself on MariaDB: its schemas are PostgreSQL dumps, and
+# the <table>.mysql.sql beside each (schemas/ at the top of the tree) is what the
+# MySQL backends take; the fixtures' timestamps with "+00" are stored in UTC.
+test_django_example_on_mysql_cluster_under_foster_run() {
+    "$PYTHON" -c 'import MySQLdb' 2>/dev/null || skip "mysqlclient (python3-mysqldb) is not installed"
+    [ -x /usr/sbin/mariadbd ] || skip "no MariaDB server (mariadb-server)"
+    in_example "$FOSTER_BIN" -b mysql-cluster run -- "$PYTHON" manage.py test
+    assert_django_ok "$DJANGO_TESTS"
+    assert_contains "$OUT" "mysql database mysql://root@localhost/test_trading_"
+    assert_contains "$OUT" "foster: created 5 tables in "
+    assert_contains "$OUT" "foster: loaded trading_sharestransfer         3 rows"
+    assert_contains "$OUT" "foster: teardown: removed test_trading_"
+    assert_runtime_empty
+}
+
 # ---- Django on MySQL/MariaDB: tests/data/django_mysql (unmanaged tables, a managed
 # model with a foreign key to one of them), on foster's own MariaDB server.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # mysql_lib.sh — what the MySQL/MariaDB runners share (mysql_test.sh,
 # mysql_cluster_test.sh): their throwaway MariaDB server, the harness hooks
 # that start it, stop it and check that nothing is left, and the helpers.

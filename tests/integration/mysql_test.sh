@@ -197,6 +197,45 @@ test_mysql_reset_returns_to_the_loaded_rows() {
     assert_exit 0
 }
 
+# A DATETIME value with a UTC offset (PostgreSQL's timestamptz form) is stored
+# as the same instant in UTC; text columns keep what the fixture says.
+test_mysql_timestamps_with_offset_are_stored_in_utc() {
+    mkdir -p "$WORK/p/schemas" "$WORK/p/fixtures" && cd "$WORK/p" || fail "no project"
+    printf '[foster]\nname = shop\n[table event]\n' >foster.ini
+    printf 'CREATE TABLE event (id integer PRIMARY KEY, at datetime(6), stamp timestamp NULL, label varchar(40));\n' >schemas/event.sql
+    printf 'id,at,stamp,label\n1,2024-03-01 08:12:44+00,2024-03-01 08:12:44+00,2024-03-01 08:12:44+00\n2,2024-03-01 10:12:44.5+02:00,,b\n3,2024-03-01T01:12:44-0700,2024-12-31 23:30:00-01,c\n4,2024-03-01 08:12:44,2024-03-01T08:12:44Z,d\n' >fixtures/event.csv
+    foster_my run -- sh -c "\"$CLIENT\" --no-defaults -h \"\$MYSQL_HOST\" -P \"\$MYSQL_TCP_PORT\" -u \"\$MYSQL_USER\" -N -B -e \"SET time_zone = '+00:00'; SELECT id, at, IFNULL(stamp, 'NULL'), label FROM event ORDER BY id\" \"\$MYSQL_DATABASE\" >'$WORK/rows'"
+    assert_exit 0
+    assert_eq "1	2024-03-01 08:12:44.000000	2024-03-01 08:12:44	2024-03-01 08:12:44+00
+2	2024-03-01 08:12:44.500000	NULL	b
+3	2024-03-01 08:12:44.000000	2025-01-01 00:30:00	c
+4	2024-03-01 08:12:44.000000	2024-03-01 08:12:44	d" "$(cat "$WORK/rows")" "the rows"
+}
+
+# A PostgreSQL schema file with <table>.mysql.sql beside it: the MySQL backend
+# takes the MySQL file, SQLite the PostgreSQL one (translated).
+test_mysql_takes_the_mysql_file_beside_a_postgresql_one() {
+    mkdir -p "$WORK/p/schemas" "$WORK/p/fixtures" && cd "$WORK/p" || fail "no project"
+    printf '[foster]\nname = shop\n[table author]\n' >foster.ini
+    printf 'CREATE TABLE public.author (\n    id integer NOT NULL,\n    name text NOT NULL\n);\nALTER TABLE ONLY public.author\n    ADD CONSTRAINT author_pkey PRIMARY KEY (id);\n' >schemas/author.sql
+    printf 'CREATE TABLE `author` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `name` varchar(100) NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n' >schemas/author.mysql.sql
+    printf 'id,name\n1,Ann\n2,Bob\n' >fixtures/author.csv
+    foster_my -v up
+    assert_exit 0
+    assert_contains "$ERR" "schemas/author.mysql.sql:1: CREATE TABLE"
+    local database
+    database=$(export_value "$OUT" MYSQL_DATABASE)
+    my_admin "INSERT INTO author (name) VALUES ('Cy')" "$database"
+    assert_eq "3 varchar(100)" "$(my_admin "SELECT MAX(id), (SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = 'name') FROM author" "$database" | tr '\t' ' ')" \
+        "the next key and the column of the MySQL file"
+    foster_my down
+    assert_exit 0
+    run_foster -b sqlite -v run -- true
+    assert_exit 0
+    assert_contains "$ERR" "schemas/author.sql:1: CREATE TABLE"
+    assert_not_contains "$ERR" "author.mysql.sql" "the SQLite run"
+}
+
 # Waits until the helper making DATABASE's next copy is done (its lock file gone).
 wait_for_next_copy() { # DATABASE
     local i
@@ -410,6 +449,39 @@ test_mysql_gc_drops_dead_runs_databases_only() {
     assert_eq 0 "$(database_count "${database}_tpl")" "its pristine copy after gc"
     assert_eq 1 "$(database_count precious_gc)" "the unmarked database after gc"
     my_admin "DROP DATABASE precious_gc"
+    rm -rf "${RUNTIME:?}"/*
+}
+
+# MySQL 8 keeps the marker in a `_foster_marker` table (no schema comments):
+# gc finds a dead run's database by that table too (here the run's database
+# marked so on MariaDB), and leaves a database whose `_foster_marker` table
+# holds no marker of foster's.
+test_mysql_gc_finds_databases_marked_by_table() {
+    make_project mysql
+    printf '[mysql]\nurl = %s\n' "$APP_URL" >>foster.ini
+    start_foster run -- sleep 60
+    local i database=
+    for ((i = 0; i < 300; i++)); do
+        database=$(my_admin "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'test\\_shop\\_%\\_tpl'")
+        [ -n "$database" ] && break
+        sleep 0.1
+    done
+    [ -n "$database" ] || fail "the run never made its database"
+    database=${database%_tpl}
+    kill_foster_and_command
+    local marker
+    marker=$(my_admin "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '$database'")
+    assert_matches "$marker" '^foster test database; run [0-9a-f]{8};' "the run's marker"
+    my_admin "ALTER DATABASE \`$database\` COMMENT ''; CREATE TABLE \`$database\`._foster_marker (marker TEXT NOT NULL); INSERT INTO \`$database\`._foster_marker VALUES ('$marker')"
+    my_admin "CREATE DATABASE decoy_gc; CREATE TABLE decoy_gc._foster_marker (marker TEXT NOT NULL); INSERT INTO decoy_gc._foster_marker VALUES ('not foster''s')"
+    rm -f "$RUNTIME"/*.run # only the markers tell
+    run_foster gc
+    assert_exit 0
+    assert_contains "$OUT$ERR" "dropped database $database (run "
+    assert_eq 0 "$(database_count "$database")" "the table-marked database after gc"
+    assert_eq 0 "$(database_count "${database}_tpl")" "its pristine copy after gc"
+    assert_eq 1 "$(database_count decoy_gc)" "a database whose marker table is not foster's"
+    my_admin "DROP DATABASE decoy_gc"
     rm -rf "${RUNTIME:?}"/*
 }
 

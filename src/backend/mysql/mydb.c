@@ -33,7 +33,7 @@ char *my_db_marker_text(const char *run_id)
 }
 
 /* Whether the server keeps schema comments (MariaDB >= 10.5). */
-static int server_has_schema_comments(MYSQL *admin, diag_list *diags)
+int my_db_has_schema_comments(MYSQL *admin, diag_list *diags)
 {
     bool found;
     char *value = my_conn_query_value(admin,
@@ -84,7 +84,7 @@ int my_db_create_marked(MYSQL *admin, const char *name, const char *marker, my_m
                         diag_list *diags)
 {
     int comment = place == MY_MARKER_COMMENT;
-    if (place == MY_MARKER_AUTO && (comment = server_has_schema_comments(admin, diags)) < 0)
+    if (place == MY_MARKER_AUTO && (comment = my_db_has_schema_comments(admin, diags)) < 0)
         return -1;
     strbuf sb = STRBUF_INIT;
     strbuf_append_str(&sb, "CREATE DATABASE ");
@@ -114,7 +114,7 @@ int my_db_create_marked(MYSQL *admin, const char *name, const char *marker, my_m
 
 int my_db_set_marker(MYSQL *admin, const char *name, const char *marker, diag_list *diags)
 {
-    int comments = server_has_schema_comments(admin, diags);
+    int comments = my_db_has_schema_comments(admin, diags);
     if (comments < 0)
         return -1;
     strbuf sb = STRBUF_INIT;
@@ -157,7 +157,7 @@ my_marker_state my_db_read_marker(MYSQL *admin, const char *name, char **marker,
     if (marker)
         *marker = NULL;
     strbuf sb = STRBUF_INIT;
-    int comments = server_has_schema_comments(admin, diags);
+    int comments = my_db_has_schema_comments(admin, diags);
     if (comments < 0)
         return MY_MARKER_ERROR;
     strbuf_appendf(&sb, "SELECT %s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ",

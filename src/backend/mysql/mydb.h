@@ -67,6 +67,9 @@ typedef enum my_marker_state {
     MY_MARKER_ERROR, /* could not tell (diag) */
 } my_marker_state;
 
+/* Whether the server keeps schema comments (the SCHEMA_COMMENT column): 1, 0, or -1 with a diag. */
+int my_db_has_schema_comments(MYSQL *admin, diag_list *diags);
+
 /* Reads `name`'s marker; *marker (may be NULL) gets its text when MY_MARKED (caller frees). */
 my_marker_state my_db_read_marker(MYSQL *admin, const char *name, char **marker, diag_list *diags);
 

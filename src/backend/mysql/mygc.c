@@ -3,9 +3,17 @@
  * databases that no run record here claims, made by this runtime directory
  * on this host, boot and PID namespace, not kept, by a foster process that
  * is dead. Every other marked database is named with the reason it stays.
- * (MySQL 8 keeps the marker in a table, which gc does not scan: there a dead
- * run's database is removed through its record only.)
+ * Marked databases are found by their schema comment (MariaDB >= 10.5) and by
+ * their `_foster_marker` table (MySQL 8, which has no schema comments), each
+ * read through my_db_read_marker. Helpers still making a run's next copy
+ * (mynext.c) are waited for first, so that none makes a database after gc
+ * looked.
  */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,9 +86,46 @@ static const char *cannot_prove_abandoned(const backend_gc *gc, const my_marked 
     return backend_gc_must_leave(gc, &m, why, size);
 }
 
-static const char list_sql[] =
-    "SELECT SCHEMA_NAME, SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_COMMENT "
-    "LIKE 'foster test database; run %' ORDER BY SCHEMA_NAME";
+/* Databases that may carry a marker: by schema comment (when the server has them), by table. */
+static const char by_comment_sql[] =
+    "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_COMMENT LIKE "
+    "'foster test database; run %' UNION ";
+static const char by_table_sql[] = "SELECT TABLE_SCHEMA FROM information_schema.TABLES WHERE "
+                                   "TABLE_NAME = '" MY_MARKER_TABLE "' ORDER BY 1";
+
+/* Waits (at most a minute each) for the helpers of this runtime directory (*.next.lock). */
+static void wait_for_helpers(const char *runtime_dir)
+{
+    DIR *dir = runtime_dir ? opendir(runtime_dir) : NULL;
+    struct dirent *entry;
+    while (dir && (entry = readdir(dir))) {
+        size_t length = strlen(entry->d_name);
+        if (length < 10 || strcmp(entry->d_name + length - 10, ".next.lock") != 0)
+            continue;
+        int fd = openat(dirfd(dir), entry->d_name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        for (int waited = 0; fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && waited < 30000;
+             waited++)
+            nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
+        if (fd >= 0)
+            close(fd);
+    }
+    if (dir)
+        closedir(dir);
+}
+
+/* The candidates' names (a result the caller frees), or NULL with a diag. */
+static MYSQL_RES *list_candidates(MYSQL *admin, diag_list *diags)
+{
+    int comments = my_db_has_schema_comments(admin, diags);
+    if (comments < 0)
+        return NULL;
+    char *sql = strbuf_format("%s%s", comments ? by_comment_sql : "", by_table_sql);
+    MYSQL_RES *result = sql && mysql_query(admin, sql) == 0 ? mysql_store_result(admin) : NULL;
+    if (!result)
+        diag_add(diags, NULL, 0, 0, "%s", sql ? mysql_error(admin) : "out of memory");
+    free(sql);
+    return result;
+}
 
 static void collect_one(backend_gc *gc, MYSQL *admin, const my_marked *d)
 {
@@ -109,8 +154,9 @@ void my_collect_server_garbage(backend_gc *gc)
     backend *b = mysql_kind.make(gc->setup, &(char *){NULL}, &problems);
     my_backend *m = b ? as_my(b) : NULL;
     MYSQL_RES *result = NULL;
-    if (m && my_backend_admin(m, &problems) == 0 && mysql_query(m->admin, list_sql) == 0)
-        result = mysql_store_result(m->admin);
+    wait_for_helpers(gc->setup->runtime_dir);
+    if (m && my_backend_admin(m, &problems) == 0)
+        result = list_candidates(m->admin, &problems);
     if (!result) {
         const diag *d = diag_list_last(&problems);
         backend_gc_say(gc, "could not look at the MySQL server: %s",
@@ -122,7 +168,14 @@ void my_collect_server_garbage(backend_gc *gc)
     MYSQL_ROW row;
     while (result && (row = mysql_fetch_row(result))) {
         my_marked d = {0};
-        parse_marker(row[0], row[1], &d);
+        char *marker = NULL;
+        diag_list unreadable = DIAG_LIST_INIT;
+        if (!row[0] || my_db_read_marker(m->admin, row[0], &marker, &unreadable) != MY_MARKED) {
+            diag_list_clear(&unreadable);
+            continue; /* a table of that name that is not foster's marker */
+        }
+        parse_marker(row[0], marker, &d);
+        free(marker);
         bool kept = false;
         if (!d.run_id || !gc->recorded(gc, d.run_id, &kept))
             collect_one(gc, m->admin, &d);

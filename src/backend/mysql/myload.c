@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "myconn.h"
 #include "strbuf.h"
@@ -20,6 +21,7 @@ struct my_table_load {
     char *table;
     my_load_method method; /* DATA_LOCAL or INSERTS once begun */
     size_t columns;
+    bool *utc;       /* per column: DATETIME or TIMESTAMP (offsets become UTC) */
     strbuf prefix;   /* LOAD DATA …, or INSERT INTO … VALUES */
     strbuf pending;  /* rows not sent yet: tab-separated, or the INSERT statement */
     size_t handed;   /* LOAD DATA: bytes of pending the server has read */
@@ -190,12 +192,27 @@ static void append_field(strbuf *sb, const backend_field *field)
     strbuf_append(sb, start, (size_t)(field->value + field->length - start));
 }
 
+/* Field `i` of the row, its timestamp's offset applied when the column takes none. */
+static backend_field field_at(const my_table_load *load, const backend_row *row, size_t i,
+                              char *buffer, size_t size)
+{
+    backend_field field = row->fields[i];
+    if (load->utc && i < load->columns && load->utc[i] && !field.is_null &&
+        my_time_to_utc(field.value, field.length, buffer, size)) {
+        field.value = buffer;
+        field.length = strlen(buffer);
+    }
+    return field;
+}
+
 static void append_tab_row(my_table_load *load, const backend_row *row)
 {
     for (size_t i = 0; i < row->count; i++) {
         if (i > 0)
             strbuf_append_char(&load->pending, '\t');
-        append_field(&load->pending, &row->fields[i]);
+        char buffer[64];
+        backend_field field = field_at(load, row, i, buffer, sizeof buffer);
+        append_field(&load->pending, &field);
     }
     strbuf_append_char(&load->pending, '\n');
 }
@@ -252,10 +269,12 @@ static void append_insert_row(my_table_load *load, const backend_row *row)
     for (size_t i = 0; i < row->count; i++) {
         if (i > 0)
             strbuf_append_char(sql, ',');
-        if (row->fields[i].is_null)
+        char buffer[64];
+        backend_field field = field_at(load, row, i, buffer, sizeof buffer);
+        if (field.is_null)
             strbuf_append_str(sql, "NULL");
         else
-            my_conn_append_string(sql, load->mysql, row->fields[i].value, row->fields[i].length);
+            my_conn_append_string(sql, load->mysql, field.value, field.length);
     }
     strbuf_append_char(sql, ')');
 }
@@ -330,6 +349,7 @@ void my_table_load_free(my_table_load *load)
     strbuf_free(&load->prefix);
     strbuf_free(&load->pending);
     free(load->lines);
+    free(load->utc);
     free(load->offsets);
     free(load);
 }
@@ -344,6 +364,35 @@ static int server_allows_local(MYSQL *mysql, diag_list *diags)
     int allowed = strcmp(value, "1") == 0 || strcmp(value, "ON") == 0;
     free(value);
     return allowed;
+}
+
+/* Which of the header's columns are DATETIME or TIMESTAMP (load->utc); -1 with a diag. */
+static int find_time_columns(my_table_load *load, const char *table, const backend_row *header,
+                             diag_list *diags)
+{
+    strbuf sql = STRBUF_INIT;
+    strbuf_append_str(&sql, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE "
+                            "TABLE_SCHEMA = DATABASE() AND DATA_TYPE IN ('datetime', "
+                            "'timestamp') AND TABLE_NAME = ");
+    my_conn_append_string(&sql, load->mysql, table, strlen(table));
+    MYSQL_RES *result = NULL;
+    if (sql.failed || mysql_query(load->mysql, strbuf_str(&sql)) != 0 ||
+        !(result = mysql_store_result(load->mysql))) {
+        diag_add(diags, load->file, 0, 0, "reading the columns of %s: %s", table,
+                 mysql_error(load->mysql));
+        strbuf_free(&sql);
+        return -1;
+    }
+    strbuf_free(&sql);
+    load->utc = calloc(header->count ? header->count : 1, sizeof *load->utc);
+    MYSQL_ROW row;
+    while (load->utc && (row = mysql_fetch_row(result)))
+        for (size_t i = 0; row[0] && i < header->count; i++)
+            load->utc[i] = load->utc[i] || strcasecmp(row[0], header->fields[i].value) == 0;
+    mysql_free_result(result);
+    if (!load->utc)
+        diag_add(diags, load->file, 0, 0, "out of memory");
+    return load->utc ? 0 : -1;
 }
 
 static void build_prefix(my_table_load *load, const char *table, const backend_row *header)
@@ -385,6 +434,10 @@ my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const backen
     }
     if (!load || !load->file || !load->table || load->prefix.failed) {
         diag_add(diags, file, 0, 0, "out of memory");
+        my_table_load_free(load);
+        return NULL;
+    }
+    if (find_time_columns(load, table, header, diags) < 0) {
         my_table_load_free(load);
         return NULL;
     }

@@ -28,6 +28,8 @@
  * error, not a truncation; NO_AUTO_VALUE_ON_ZERO) and starts the one
  * transaction; my_load_end commits or rolls back. InnoDB moves AUTO_INCREMENT
  * past the largest loaded key by itself (the tests assert the next key).
+ * A DATETIME or TIMESTAMP column's value with a UTC offset (PostgreSQL's
+ * timestamptz form) is sent as the same instant in UTC (my_time_to_utc).
  */
 #ifndef FOSTER_MYLOAD_H
 #define FOSTER_MYLOAD_H
@@ -73,5 +75,14 @@ int my_table_load_end(my_table_load *load, long long *rows, diag_list *diags);
 
 /* Frees the load (after end, or instead of it after a failure). NULL is fine. */
 void my_table_load_free(my_table_load *load);
+
+/*
+ * mytime.c: a timestamp with a UTC offset ("2024-03-01 08:12:44+00",
+ * "…T08:12:44.5+05:30", "…Z"), as PostgreSQL writes timestamptz, as the same
+ * instant in UTC without the offset ("2024-03-01 08:12:44") into `out`, for a
+ * DATETIME or TIMESTAMP column (neither takes an offset on MariaDB). false,
+ * and nothing written, for any other text.
+ */
+bool my_time_to_utc(const char *value, size_t length, char *out, size_t size);
 
 #endif

@@ -10,7 +10,8 @@ from django.test import TestCase
 class FosterDatabaseTests(TestCase):
     def test_django_tests_run_on_the_database_foster_made(self):
         sqlite = connection.vendor == "sqlite"
-        fosters = os.environ["FOSTER_SQLITE_PATH" if sqlite else "PGDATABASE"]
+        variable = {"sqlite": "FOSTER_SQLITE_PATH", "mysql": "MYSQL_DATABASE"}
+        fosters = os.environ[variable.get(connection.vendor, "PGDATABASE")]
         name = connection.settings_dict["NAME"]
         if name != fosters:
             # With --parallel, each worker runs on Django's clone of it.
@@ -20,6 +21,12 @@ class FosterDatabaseTests(TestCase):
             if sqlite:
                 cursor.execute("PRAGMA application_id")
                 self.assertEqual(cursor.fetchone()[0], 0x666F7374)  # foster's marker, "fost"
+            elif connection.vendor == "mysql":
+                cursor.execute("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA "
+                               "WHERE SCHEMA_NAME = DATABASE()")
+                comment = cursor.fetchone()[0]
+                self.assertTrue(comment.startswith("foster test database; run %s"
+                                                   % os.environ["FOSTER_RUN_ID"]), comment)
             else:
                 cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
                                "WHERE datname = current_database()")
