@@ -104,8 +104,9 @@ int pg_server_ready(pg_backend *p, diag_list *diags)
     return p->source->ops->start(p->source, diags) < 0 || pg_connect_admin(p, diags) < 0 ? -1 : 0;
 }
 
-int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
-                   const char *template, diag_list *diags)
+/* CREATE DATABASE `database_name` TEMPLATE `template`, then its marker. 0 or -1. */
+static int create_marked(pg_backend *p, const char *database_name, const char *run_id,
+                         const char *template, diag_list *diags)
 {
     free(p->database);
     free(p->marker);
@@ -122,7 +123,25 @@ int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
     if (pg_mark_database(p->admin, database_name, p->marker, diags) < 0)
         return -1;
     p->marked = true;
-    return pg_connect_database(p, diags);
+    return 0;
+}
+
+int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
+                   const char *template, diag_list *diags)
+{
+    return create_marked(p, database_name, run_id, template, diags) < 0
+               ? -1
+               : pg_connect_database(p, diags);
+}
+
+int pg_clone_database(pg_backend *p, const char *database_name, const char *run_id,
+                      const char *template, diag_list *diags)
+{
+    if (create_marked(p, database_name, run_id, template, diags) < 0)
+        return -1;
+    /* The same server, port and user as the administrative connection. */
+    return describe_connection(p, p->admin) < 0 ? (diag_add(diags, NULL, 0, 0, "out of memory"), -1)
+                                                : 0;
 }
 
 int pg_take_back_create(pg_backend *p, diag_list *diags)

@@ -205,7 +205,7 @@ static int clone_template(pg_backend *p, const char *database_name, const char *
                           size_t why_size, diag_list *diags)
 {
     diag_list failed = DIAG_LIST_INIT;
-    int rc = pg_create_from(p, database_name, run_id, template, &failed);
+    int rc = pg_clone_database(p, database_name, run_id, template, &failed);
     if (rc == 0) {
         *hit = true;
         touch(p->admin, template, m);
