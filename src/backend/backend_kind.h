@@ -93,6 +93,15 @@ typedef struct backend_kind {
     bool needs_own_manifest;
 
     /*
+     * Optional. Several kinds may answer to one name (`container`: the server
+     * in the image decides). The registry gives the name to the kind whose
+     * `serves` accepts the manifest (`m`; run_server NULL) or the server a run
+     * recorded (`run_server`; m NULL), else to the first kind of that name
+     * without `serves` (backend_kind_choose, backend_kind_of_run).
+     */
+    bool (*serves)(const manifest *m, const char *run_server);
+
+    /*
      * A new backend for run setup->run_id, not yet connected. *server is set
      * (a new string) when the kind starts a server whose place must be
      * recorded before it starts, so that a killed run can be found.

@@ -16,6 +16,7 @@
 #include "ddl.h"
 #include "drift_cli.h"
 #include "manifest.h"
+#include "model_mysql.h"
 #include "snapshot.h"
 #include "strbuf.h"
 
@@ -98,14 +99,9 @@ const char **drift_table_names(const drift_run *run)
 
 /* Adds the schema file at `path` (as `display`) to `model`: only `table`, and every type. */
 int drift_add_schema_file(table_model *model, const char *path, const char *display,
-                          const char *table, diag_list *problems)
+                          const char *table, sql_dialect dialect, diag_list *problems)
 {
-    ddl_file file = {0};
-    int rc = ddl_load_file(path, display, &file, problems);
-    if (rc == 0)
-        rc = model_add_file(model, &file, table, problems);
-    ddl_file_free(&file);
-    return rc;
+    return model_add_path(model, path, display, dialect, table, problems);
 }
 
 /* Our side: each chosen table's schema file. */
@@ -113,14 +109,14 @@ static int read_our_model(drift_run *run, table_model *model)
 {
     for (size_t i = 0; i < run->table_count; i++) {
         const manifest_table *t = run->tables[i];
-        if (drift_add_schema_file(model, t->schema_path, t->schema_path, t->name, &run->problems) <
-            0)
+        if (drift_add_schema_file(model, t->schema_path, t->schema_path, t->name,
+                                  run->manifest.dialect, &run->problems) < 0)
             return -1;
     }
     /* The types and domains of the preludes (no table matches ""). */
     const manifest *m = &run->manifest;
     for (size_t i = 0; i < m->prelude_count && m->prelude_paths; i++)
-        if (drift_add_schema_file(model, m->prelude_paths[i], m->prelude_paths[i], "",
+        if (drift_add_schema_file(model, m->prelude_paths[i], m->prelude_paths[i], "", m->dialect,
                                   &run->problems) < 0)
             return -1;
     return 0;
@@ -129,15 +125,7 @@ static int read_our_model(drift_run *run, table_model *model)
 /* Their side from SQL text (a dump): every table and type in it. */
 int drift_read_dump(const char *sql, const char *label, table_model *model, diag_list *problems)
 {
-    sql_script script = {0};
-    if (sql_split(sql, strlen(sql), label, &script, problems) < 0)
-        return -1;
-    ddl_file file = {0};
-    int rc = ddl_analyze(&script, label, &file, problems);
-    if (rc == 0)
-        rc = model_add_file(model, &file, NULL, problems);
-    ddl_file_free(&file);
-    return rc;
+    return model_add_text(model, sql, label, SQL_DIALECT_UNKNOWN, NULL, problems);
 }
 
 /* The kind that reads the owner's schema at `url`, or NULL after a usage message. */
@@ -172,7 +160,8 @@ static int read_dir_model(drift_run *run, const char *dir, table_model *model)
                                : strbuf_format("%s/%s.sql", dir, t->written_name);
         int rc = path ? 0 : -1;
         if (path && access(path, F_OK) == 0)
-            rc = drift_add_schema_file(model, path, path, t->name, &run->problems);
+            rc = drift_add_schema_file(model, path, path, t->name, run->manifest.dialect,
+                                       &run->problems);
         free(path);
         if (rc < 0)
             return -1;

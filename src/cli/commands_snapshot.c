@@ -1,8 +1,10 @@
 /*
  * commands_snapshot.c — `foster snapshot --from URL [--check] [TABLE...]`:
  * each table's schema file from the owner's live database, as its backend
- * kind's dump tool prints it (pg_dump --schema-only -t TABLE, read-only),
- * with the enum types and domains the table is the first to use. Every file
+ * kind's dump_schema gives it (PostgreSQL: pg_dump --schema-only -t TABLE,
+ * else the catalogs; MySQL/MariaDB: mariadb-dump --no-data, else SHOW
+ * CREATE TABLE; always read-only), with the enum types and domains a
+ * PostgreSQL table is the first to use. Every file
  * is compared before any is written: one that foster did not write (nor
  * pg_dump) stops the command before anything changes.
  */
@@ -11,6 +13,8 @@
 #include <unistd.h>
 
 #include "drift_cli.h"
+#include "myddl.h"
+#include "smallfile.h"
 #include "snapshot.h"
 #include "strbuf.h"
 
@@ -96,8 +100,8 @@ static size_t column_total(const table_model *model)
 static int add_types(drift_run *run, const backend_kind *kind, const char *url,
                      table_snapshot *snaps, const table_model *model)
 {
-    if (!uses_owner_types(model))
-        return 0;
+    if (kind->dialect != SCHEMA_POSTGRES || !uses_owner_types(model))
+        return 0; /* MySQL's enum is the column's own type */
     char *sql = NULL;
     if (kind->dump_schema(url, NULL, 0, &sql, &run->problems) < 0)
         return EXIT_DRIFT_ERROR;
@@ -117,6 +121,21 @@ static int add_types(drift_run *run, const backend_kind *kind, const char *url,
     free(seen);
     ddl_file_free(&file);
     free(sql);
+    return rc;
+}
+
+/* The schema file at `path` read in `dialect` (UNKNOWN: told from the file). */
+static int load_any_dialect(const char *path, sql_dialect dialect, ddl_file *file, diag_list *diags)
+{
+    char *text = smallfile_read(path, 64u << 20);
+    if (!text)
+        return -1;
+    if (dialect == SQL_DIALECT_UNKNOWN)
+        dialect = sql_dialect_detect(text, strlen(text), NULL);
+    int rc = dialect == SQL_DIALECT_MYSQL
+                 ? my_ddl_analyze_text(text, strlen(text), path, file, diags)
+                 : ddl_load_file(path, path, file, diags);
+    free(text);
     return rc;
 }
 
@@ -142,7 +161,7 @@ static bool file_is_the_tables_own(drift_run *run, const manifest_table *t)
     ddl_file file = {0};
     diag_list ignored = DIAG_LIST_INIT;
     const char *other = NULL;
-    if (ddl_load_file(t->schema_path, t->schema_path, &file, &ignored) == 0)
+    if (load_any_dialect(t->schema_path, run->manifest.dialect, &file, &ignored) == 0)
         for (size_t k = 0; k < file.table_count && !other; k++)
             if (strcmp(file.tables[k].name, t->name) != 0)
                 other = file.tables[k].name;

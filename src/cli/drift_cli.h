@@ -34,9 +34,10 @@ int drift_load_manifest(drift_run *run, bool files_may_be_missing);
 int drift_choose_tables(drift_run *run, int first);
 /* The chosen tables' names (a new array of borrowed strings), NULL on no memory. */
 const char **drift_table_names(const drift_run *run);
-/* Adds the schema file at `path` to `model`: only `table` (NULL: all), and every type. */
+/* Adds the schema file at `path` to `model`: only `table` (NULL: all), and every type;
+ * read in `dialect` (the manifest's; SQL_DIALECT_UNKNOWN: told from the file). */
 int drift_add_schema_file(table_model *model, const char *path, const char *display,
-                          const char *table, diag_list *problems);
+                          const char *table, sql_dialect dialect, diag_list *problems);
 /* Adds every table and type of the SQL text `sql` (a dump) to `model`, named `label`. */
 int drift_read_dump(const char *sql, const char *label, table_model *model, diag_list *problems);
 /* The kind that dumps the owner's schema at `url`, or NULL with a diag (a usage error). */

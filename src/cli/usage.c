@@ -126,13 +126,17 @@ const cli_command_doc cli_commands[COMMAND_COUNT] = {
         {"snapshot", "--from URL [--check] [--json] [TABLE...]",
          "write the schema files from the owner's live database",
          "Writes the schema file of each table of the manifest (or of each TABLE\n"
-         "named) from the owner's database at URL, as `pg_dump --schema-only -t\n"
-         "TABLE` prints it, under a header saying foster wrote it; enum types and\n"
-         "domains a table uses go into the file of the first table using them. It\n"
-         "never writes to the owner's database: pg_dump reads in a read-only\n"
-         "transaction, and its session is read-only (default_transaction_read_only).\n"
-         "Only the files whose contents change are written; a file foster did not\n"
-         "write (nor pg_dump) is never overwritten. --check writes nothing.\n",
+         "named) from the owner's database at URL, under a header saying foster\n"
+         "wrote it and from what. PostgreSQL: as `pg_dump --schema-only -t TABLE`\n"
+         "prints it, or, without pg_dump in PATH, the same DDL from the catalogs;\n"
+         "enum types and domains go into the file of the first table using them.\n"
+         "MySQL/MariaDB: as `mariadb-dump --no-data` (else mysqldump) prints it,\n"
+         "without the AUTO_INCREMENT=N table option, or, without either, SHOW CREATE\n"
+         "TABLE. It never writes to the owner's database: everything is read in a\n"
+         "read-only transaction (pg_dump's session is read-only too; mariadb-dump\n"
+         "runs --single-transaction, without locks). Only the files whose contents\n"
+         "change are written; a file foster did not write (nor a dump tool) is\n"
+         "never overwritten. --check writes nothing.\n",
          "0 written or unchanged; 1 with --check, a file would change; 2 usage or\n"
          "manifest errors, or a file foster will not overwrite; 125 the owner's\n"
          "database could not be read, or a file written.\n"},
@@ -140,11 +144,14 @@ const cli_command_doc cli_commands[COMMAND_COUNT] = {
         {"diff", "--against URL | --against-dir DIR [--strict] [--json]",
          "compare the schema files with the owner's live database",
          "Compares the manifest's schema files, as foster reads them, with the owner's\n"
-         "database at URL (its pg_dump --schema-only, read-only, read by the same\n"
-         "reader) or with the files of another snapshot in DIR, table by table:\n"
+         "database at URL (its DDL as snapshot reads it, read-only, read by the same\n"
+         "reader: PostgreSQL or MySQL/MariaDB) or with the files of another snapshot\n"
+         "in DIR, table by table:\n"
          "missing or extra tables and columns, column types, nullability and\n"
          "defaults, primary, unique and foreign keys, checks, indexes, enum values\n"
-         "and domains. Ownership, grants and comments count only with --strict.\n"
+         "and domains; checks and defaults compared as expressions (the server's\n"
+         "(x > (0)::numeric) is x > 0). Ownership, grants and comments count only\n"
+         "with --strict.\n"
          "Prints each difference like a unified diff (- our files, + the owner),\n"
          "naming the table, the object and our file:line; --json for tools.\n",
          "0 no drift; 1 drift found; 2 usage or manifest errors; 125 the owner's\n"

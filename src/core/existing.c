@@ -79,7 +79,7 @@ static void say_progress(void *context, const char *line)
 static const backend_kind *recorded_kind(const run_record *r, diag_list *problems)
 {
     const char *name = r->backend ? r->backend : "";
-    const backend_kind *kind = backend_kind_find(name);
+    const backend_kind *kind = backend_kind_of_run(name, r->server);
     if (!kind)
         diag_add(problems, NULL, 0, 0, "run %s used the %s backend, which this foster cannot reach",
                  r->run_id, name);
@@ -169,7 +169,8 @@ foster_result existing_tear_down(const foster_session *s, const run_record *r,
  */
 static void finish_half_made(foster_session *s)
 {
-    const backend_kind *kind = backend_kind_find(s->record.backend ? s->record.backend : "");
+    const backend_kind *kind =
+        backend_kind_of_run(s->record.backend ? s->record.backend : "", s->record.server);
     if (!kind || !kind->finish_half_made || !s->record.database)
         return;
     backend_setup setup = session_setup(s);
@@ -182,7 +183,8 @@ static void finish_half_made(foster_session *s)
 /* The server (container, cluster) a run recorded before it had a database. */
 static void stop_recorded_server(foster_session *s)
 {
-    const backend_kind *kind = backend_kind_find(s->record.backend ? s->record.backend : "");
+    const backend_kind *kind =
+        backend_kind_of_run(s->record.backend ? s->record.backend : "", s->record.server);
     backend_run run = recorded_run(s);
     run.run_id = s->record.run_id;
     if (kind && kind->stop_recorded_server)
@@ -248,7 +250,7 @@ foster_result foster_attach(foster_session *s, const char *run_id)
         session_progress(s, "run %s: %s is already gone; removing its record", s->run_id,
                          s->database_name);
         s->state = SESSION_GONE;
-        return run_record_remove(s->runtime_dir, s->run_id, &s->problems) == 0
+        return forget_run(s->kind, s->runtime_dir, s->run_id, &s->problems) == 0
                    ? FOSTER_OK
                    : session_fail(s, FOSTER_ERROR_SYSTEM);
     }

@@ -104,7 +104,7 @@ foster_result foster_open(const foster_options *options, foster_session **out)
         s->backend_name = strdup(backend_kind_name(0));
     if (!s->backend_name)
         return session_fail(s, FOSTER_ERROR_NOMEM);
-    if (!(s->kind = backend_kind_find(s->backend_name))) {
+    if (!(s->kind = backend_kind_choose(s->backend_name, &s->manifest))) {
         diag *d = diag_add(&s->problems, NULL, 0, 0, "unknown backend \"%s\"", s->backend_name);
         char *names = backend_kind_names(", ", " or ");
         diag_set_hint(d, "choose %s", names ? names : "a backend foster knows");

@@ -56,7 +56,8 @@ static bool same_text(const char *a, const char *b)
     }
 }
 
-/* Whether `old` is `table`'s snapshot, or a pg_dump file as pg_dump wrote it. */
+/* Whether `old` is `table`'s snapshot, or a file as pg_dump, mariadb-dump or mysqldump
+ * wrote it (its first line). */
 static bool may_overwrite(const char *old, const char *table, char **why)
 {
     size_t header = strlen(SNAPSHOT_HEADER);
@@ -67,9 +68,14 @@ static bool may_overwrite(const char *old, const char *table, char **why)
         *why = strbuf_format("it is the snapshot of table %.*s", (int)length, old + header);
         return false;
     }
-    if (strncmp(old, PG_DUMP_HEADER, strlen(PG_DUMP_HEADER)) == 0)
+    /* mariadb-dump's sandbox line (a versioned comment) may come before its header */
+    const char *first =
+        strncmp(old, "/*M!999999", 10) == 0 && strchr(old, '\n') ? strchr(old, '\n') + 1 : old;
+    if (strncmp(old, PG_DUMP_HEADER, strlen(PG_DUMP_HEADER)) == 0 ||
+        strncmp(first, "-- MariaDB dump ", 16) == 0 || strncmp(first, "-- MySQL dump ", 14) == 0)
         return true;
-    *why = strdup("neither foster snapshot nor pg_dump wrote it");
+    *why = strdup("neither foster snapshot nor a dump tool (pg_dump, mariadb-dump, mysqldump) "
+                  "wrote it");
     return false;
 }
 

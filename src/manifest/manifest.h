@@ -67,6 +67,13 @@ typedef struct manifest {
     char *mysql_url;            /* [mysql] url, expanded, or NULL */
     int mysql_url_line;         /* its line, 0 when absent */
     char *mysql_cluster_bindir; /* [mysql-cluster] bindir, or NULL */
+
+    /* [container] image's line (0: absent, the kind's default: postgres:16 or mariadb:11), and
+       engine_kind: the server in the image (UNKNOWN: told by the image's name) */
+    int container_image_line;
+    sql_dialect container_engine_kind;
+    int container_engine_kind_line;
+
     sql_dialect dialect; /* [foster] dialect of the schema files; UNKNOWN: told from each file */
     int dialect_line;    /* its line, 0 when absent */
     char *schema_dump;   /* [foster] schema_dump: the owner's whole dump (plain SQL or

@@ -17,7 +17,7 @@ static const char *const section_keys[][SECTION_KEYS_MAX + 1] = {
     [SECTION_FOSTER] = {"name", "backend", "schemas", "fixtures", "dialect", "cache", "schema_dump",
                         "prelude", "strict", NULL},
     [SECTION_POSTGRES] = {"url", NULL},
-    [SECTION_CONTAINER] = {"engine", "image", NULL},
+    [SECTION_CONTAINER] = {"engine", "image", "engine_kind", NULL},
     [SECTION_CLUSTER] = {"bindir", NULL},
     [SECTION_MYSQL] = {"url", NULL},
     [SECTION_MYSQL_CLUSTER] = {"bindir", NULL},
@@ -114,6 +114,20 @@ static void apply_dialect(manifest_parser *p, char *value)
     free(value);
 }
 
+/* [container] engine_kind: the server in the image (sqldialect.h's names); takes `value`. */
+static void apply_engine_kind(manifest_parser *p, char *value)
+{
+    sql_dialect kind = sql_dialect_parse(value);
+    if (*value && kind == SQL_DIALECT_UNKNOWN)
+        manifest_parser_error(
+            p, p->line, "unknown engine_kind \"%s\" in [container]; expected %s", value,
+            "postgresql or mysql"); /* sqldialect's names (the engines), not backend kinds */
+    else
+        p->m->container_engine_kind = kind;
+    p->m->container_engine_kind_line = p->line;
+    free(value);
+}
+
 /* Stores a value of [foster], [postgres], [container] or [cluster]; takes `value`. */
 static void apply_setting(manifest_parser *p, const char *key, char *value)
 {
@@ -150,6 +164,9 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
     } else if (p->section == SECTION_FOSTER && strcmp(key, "dialect") == 0) {
         apply_dialect(p, value);
         return;
+    } else if (p->section == SECTION_CONTAINER && strcmp(key, "engine_kind") == 0) {
+        apply_engine_kind(p, value);
+        return;
     } else if (p->section == SECTION_FOSTER && strcmp(key, "schema_dump") == 0) {
         field = &m->schema_dump;
         m->schema_dump_line = p->line;
@@ -179,6 +196,7 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
                                   value);
     } else if (p->section == SECTION_CONTAINER) {
         field = &m->container_image;
+        m->container_image_line = *value ? p->line : 0;
     } else if (p->section == SECTION_MYSQL) {
         field = &m->mysql_url;
         m->mysql_url_line = p->line;

@@ -38,6 +38,12 @@ static bool punct(const reader *r, size_t ahead, char c)
     return r->i + ahead < r->end && punct_at(r->t, r->i + ahead, c);
 }
 
+/* Moves `n` tokens on, never past the end. */
+static void advance(reader *r, size_t n)
+{
+    r->i = r->i + n < r->end ? r->i + n : r->end;
+}
+
 /* Notes the first thing the reader could not read. */
 static void expect(reader *r, const char *what)
 {
@@ -87,7 +93,7 @@ static void read_referential_action(reader *r)
 {
     r->i += 2;
     if (word(r, 0, "NO") || (word(r, 0, "SET") && (word(r, 1, "NULL") || word(r, 1, "DEFAULT"))))
-        r->i += 2;
+        advance(r, 2);
     else if (word(r, 0, "CASCADE") || word(r, 0, "RESTRICT"))
         r->i++;
     else
@@ -106,7 +112,7 @@ static void read_options(reader *r, ddl_constraint *c)
         if (word(r, 0, "MATCH") || (word(r, 0, "INITIALLY")) ||
             (word(r, 0, "NOT") && (word(r, 1, "DEFERRABLE") || word(r, 1, "VALID"))) ||
             (word(r, 0, "NO") && word(r, 1, "INHERIT"))) {
-            r->i = r->i + 2 <= r->end ? r->i + 2 : r->end;
+            advance(r, 2);
         } else if (word(r, 0, "ON") && (word(r, 1, "DELETE") || word(r, 1, "UPDATE"))) {
             read_referential_action(r);
         } else if (word(r, 0, "DEFERRABLE")) {
@@ -178,7 +184,7 @@ static bool read_key(reader *r, ddl_constraint *c)
         c->kind = DDL_CONSTRAINT_UNIQUE;
         r->i++;
         if (word(r, 0, "NULLS")) /* NULLS [NOT] DISTINCT */
-            r->i += word(r, 1, "NOT") ? 3 : 2;
+            advance(r, word(r, 1, "NOT") ? 3 : 2);
     } else if (word(r, 0, "FOREIGN") && word(r, 1, "KEY")) {
         r->i += 2;
         read_group(r, &c->columns, "a column list after FOREIGN KEY");

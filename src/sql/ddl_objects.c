@@ -224,26 +224,30 @@ static void collect_in_string(const sql_token *token, name_list *list, int depth
     free(text);
 }
 
+static void collect_in_tokens(const sql_tokens *t, name_list *list, int depth)
+{
+    for (size_t i = 0; i < t->count && !list->failed;) {
+        if (t->items[i].kind == SQL_TOKEN_STRING && depth < 2) {
+            collect_in_string(&t->items[i++], list, depth);
+        } else if (is_name_token(t, i)) {
+            bool failed = false;
+            char *name = name_at(t, &i, &failed);
+            if (failed)
+                list->failed = true;
+            else
+                add_name(list, name);
+        } else {
+            i++;
+        }
+    }
+}
+
 static void collect_names(const sql_statement *source, name_list *list, int depth)
 {
     sql_tokens t = {0};
     diag_list ignored = DIAG_LIST_INIT;
-    if (sql_tokenize(source, NULL, &t, &ignored) == 0) {
-        for (size_t i = 0; i < t.count && !list->failed;) {
-            if (t.items[i].kind == SQL_TOKEN_STRING && depth < 2) {
-                collect_in_string(&t.items[i++], list, depth);
-            } else if (is_name_token(&t, i)) {
-                bool failed = false;
-                char *name = name_at(&t, &i, &failed);
-                if (failed)
-                    list->failed = true;
-                else
-                    add_name(list, name);
-            } else {
-                i++;
-            }
-        }
-    }
+    if (sql_tokenize(source, NULL, &t, &ignored) == 0)
+        collect_in_tokens(&t, list, depth);
     sql_tokens_free(&t);
     diag_list_clear(&ignored);
 }
@@ -251,7 +255,10 @@ static void collect_names(const sql_statement *source, name_list *list, int dept
 long ddl_statement_mentions(const ddl_statement *statement, char ***out)
 {
     name_list list = {NULL, 0, false};
-    collect_names(statement->source, &list, 0);
+    if (statement->tokenized) /* the tokens ddl_analyze kept */
+        collect_in_tokens(&statement->tokens, &list, 0);
+    else
+        collect_names(statement->source, &list, 0);
     if (list.failed) {
         ddl_names_free(list.items, list.count);
         *out = NULL;

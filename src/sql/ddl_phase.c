@@ -83,18 +83,19 @@ ddl_phase ddl_statement_phase(const ddl_statement *statement)
     /* Foreign keys (and any ALTER TABLE naming another table) wait for the data. */
     if (statement->kind == DDL_ALTER_TABLE && statement->reference_count > 0)
         return DDL_PHASE_POST_DATA;
-    sql_tokens t = {0};
+    sql_tokens own = {0}; /* when ddl_analyze kept none (the MySQL reader's statements) */
     diag_list ignored = DIAG_LIST_INIT;
+    const sql_tokens *t = statement->tokenized ? &statement->tokens : &own;
     ddl_phase phase = DDL_PHASE_PRE_DATA;
-    if (sql_tokenize(statement->source, NULL, &t, &ignored) == 0) {
+    if (statement->tokenized || sql_tokenize(statement->source, NULL, &own, &ignored) == 0) {
         if (statement->kind == DDL_ALTER_TABLE)
-            phase = alter_table_phase(&t);
-        else if (is_create_trigger(&t))
+            phase = alter_table_phase(t);
+        else if (is_create_trigger(t))
             phase = DDL_PHASE_TRIGGERS;
-        else if (is_post_data_other(&t))
+        else if (is_post_data_other(t))
             phase = DDL_PHASE_POST_DATA;
     }
-    sql_tokens_free(&t);
+    sql_tokens_free(&own);
     diag_list_clear(&ignored);
     return phase;
 }

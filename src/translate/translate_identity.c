@@ -106,7 +106,7 @@ bool translate_sequence_options(translator *tr, sql_cursor c, sequence_options *
             bool min = at_word(&c, "MINVALUE");
             c.pos++;
             if (read_number(&c, min ? &minimum : &maximum))
-                *(min ? &has_minimum : &has_maximum) = true;
+                *(min ? &has_minimum : &has_maximum) = out->given = true; /* START's default */
         } else {
             skip_option(&c);
         }
@@ -286,7 +286,7 @@ static void append_stored_name(strbuf *out, const char *name)
 static void append_fill_trigger(strbuf *sql, const table_build *table, const column_build *col)
 {
     strbuf name = STRBUF_INIT;
-    strbuf_appendf(&name, "foster_fill_%s_%s", table->name, col->name);
+    strbuf_appendf(&name, "foster_fill_%s.%s", table->name, col->name); /* no two alike */
     strbuf_append_str(sql, "CREATE TRIGGER \"");
     for (size_t i = 0; i < name.length; i++)
         if (name.data[i] != '"')

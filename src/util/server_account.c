@@ -229,6 +229,29 @@ int server_make_home(const server_account *account, const char *runtime, const c
     return 0;
 }
 
+char *server_find_home(const char *directory)
+{
+    struct stat st;
+    if (lstat(directory, &st) < 0)
+        return NULL;
+    if (S_ISDIR(st.st_mode))
+        return realpath(directory, NULL);
+    if (!S_ISLNK(st.st_mode)) {
+        errno = ENOTDIR;
+        return NULL;
+    }
+    char target[PATH_MAX];
+    ssize_t n = readlink(directory, target, sizeof target - 1);
+    if (n < 0)
+        return NULL;
+    target[n] = '\0';
+    if (target[0] != '/' || lstat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return NULL;
+    }
+    return strdup(target);
+}
+
 bool server_process_gone(pid_t pid, bool *child)
 {
     if (*child) {

@@ -74,6 +74,16 @@ int server_open_log(const char *home, const char *log_name, const server_account
 int server_make_home(const server_account *account, const char *runtime, const char *name,
                      char **directory, char **home, diag_list *diags);
 
+/*
+ * The home a cluster's directory in the runtime directory names: the
+ * directory itself, or the target of the symlink server_make_home made for a
+ * relocated home. The target must be an absolute path to a directory, not
+ * another symlink: the server account owns the home's name under /dev/shm
+ * and could otherwise point it at something of root's. A new string; NULL
+ * with errno set.
+ */
+char *server_find_home(const char *directory);
+
 typedef struct server_spawn_spec {
     char *const *argv;             /* argv[0] is a path */
     const char *cwd;               /* NULL: stay */

@@ -61,7 +61,7 @@
 EXAMPLE=$ROOT/foster.ini
 ENGINE_DIR=$ROOT/tests/container
 FAKE=$ENGINE_DIR/docker
-# The `ps` templates foster gives docker and podman (src/backend/postgres/pgcontainer_attach.c), with a real tab.
+# The `ps` templates foster gives docker and podman (src/backend/ctcontainer_attach.c), with a real tab.
 DOCKER_PS_FORMAT=$'{{.Names}}\t{{.Label "foster.run"}}\t{{.Label "foster.pid"}}'
 PODMAN_PS_FORMAT=$'{{.Names}}\t{{index .Labels "foster.run"}}\t{{index .Labels "foster.pid"}}'
 TAB=$'\t'

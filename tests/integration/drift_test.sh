@@ -218,7 +218,7 @@ test_snapshot_refuses_a_file_foster_does_not_know() {
     printf 'CREATE TABLE auth_user (id integer PRIMARY KEY);\n' >schemas/auth_user.sql
     run_foster snapshot --from "$OWNER_URL"
     assert_exit 2
-    assert_contains "$ERR" "foster: error: schemas/auth_user.sql:1: not overwritten: neither foster snapshot nor pg_dump wrote it"
+    assert_contains "$ERR" "foster: error: schemas/auth_user.sql:1: not overwritten: neither foster snapshot nor a dump tool (pg_dump, mariadb-dump, mysqldump) wrote it"
     assert_eq "CREATE TABLE auth_user (id integer PRIMARY KEY);" "$(cat schemas/auth_user.sql)" \
         "the hand-written file"
     assert_file_absent schemas/trading_account.sql

@@ -33,8 +33,26 @@ static void parse(parsed *p, const char *sql)
     ck_assert_uint_eq(p->elements.close, close);
 }
 
+/* Every range lies in its element, every element in the list: nothing read past its end. */
+static void assert_nested(const parsed *p)
+{
+    for (size_t i = 0; i < p->elements.count; i++) {
+        const ddl_element *e = &p->elements.items[i];
+        ck_assert_uint_le(e->range.begin, e->range.end);
+        ck_assert_uint_le(e->range.end, p->elements.close);
+        for (size_t k = 0; k < e->constraint_count; k++) {
+            const ddl_constraint *c = &e->constraints[k];
+            ck_assert_uint_ge(c->range.begin, e->range.begin);
+            ck_assert_uint_le(c->range.end, e->range.end);
+            ck_assert_uint_le(c->options.end, c->range.end);
+            ck_assert_uint_le(c->expr.end, c->range.end);
+        }
+    }
+}
+
 static void parsed_free(parsed *p)
 {
+    assert_nested(p);
     ddl_elements_free(&p->elements);
     sql_tokens_free(&p->tokens);
     free(p->text);
@@ -292,9 +310,11 @@ START_TEST(test_malformed_elements_say_what_was_expected)
               "  e int GENERATED ALWAYS,\n"
               "  f int NOT VALID,\n"
               "  42,\n"
-              "  PRIMARY KEY (a) extra\n"
+              "  PRIMARY KEY (a) extra,\n"
+              "  UNIQUE NULLS,\n"
+              "  z int REFERENCES y ON DELETE NO\n"
               ")");
-    ck_assert_uint_eq(p.elements.count, 10);
+    ck_assert_uint_eq(p.elements.count, 12);
     assert_error(&p, 0, DDL_ELEMENT_COLUMN, "a column type", NULL);
     assert_error(&p, 1, DDL_ELEMENT_EMPTY, "a column or a constraint", NULL);
     assert_error(&p, 2, DDL_ELEMENT_COLUMN, "an expression after DEFAULT", NULL);
@@ -305,6 +325,10 @@ START_TEST(test_malformed_elements_say_what_was_expected)
     assert_error(&p, 7, DDL_ELEMENT_COLUMN, "a column constraint", "NOT");
     assert_error(&p, 8, DDL_ELEMENT_OTHER, "a column name", "42");
     assert_error(&p, 9, DDL_ELEMENT_CONSTRAINT, "the end of the constraint", "extra");
+    const ddl_element *unique = element(&p, 10, DDL_ELEMENT_CONSTRAINT);
+    ck_assert_uint_eq(unique->constraints[0].range.end, unique->range.end);
+    const ddl_element *z = element(&p, 11, DDL_ELEMENT_COLUMN);
+    assert_range(&p, z->constraints[0].options, "ON DELETE NO");
     parsed_free(&p);
 }
 END_TEST

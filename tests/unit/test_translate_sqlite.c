@@ -369,7 +369,7 @@ START_TEST(test_nextval_in_a_composite_key_is_filled_in)
     translation t = {0};
     TRANSLATE_OK(&t, "identity_options.sql");
     assert_contains(statement(&t, "CREATE TABLE line_item")->sql, "line_no INTEGER,\n");
-    assert_contains(statement(&t, "CREATE TRIGGER \"foster_fill_line_item_line_no\"")->sql,
+    assert_contains(statement(&t, "CREATE TRIGGER \"foster_fill_line_item.line_no\"")->sql,
                     "coalesce(max(line_no) + 5, 10)");
     sqlite3 *db = run_in_sqlite(&t);
     exec_ok(db, "INSERT INTO line_item (order_id) VALUES (1)");

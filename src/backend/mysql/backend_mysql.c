@@ -138,9 +138,9 @@ static int my_create(backend *b, const char *database_name, const char *run_id, 
 {
     my_backend *m = as_my(b);
     int rc = create_marked(m, database_name, run_id, diags);
-    if (rc < 0 && m->cluster && !m->borrowed) { /* the session drops only what it made */
-        close_connections(m);
-        my_cluster_stop(m->cluster, diags);
+    if (rc < 0 && (m->cluster || m->container) && !m->borrowed) {
+        close_connections(m); /* the session drops only what it made */
+        my_stop_own_server(m, diags);
     }
     return rc;
 }
@@ -362,13 +362,29 @@ static int drop_all(my_backend *m, diag_list *diags)
     if (my_backend_admin(m, diags) < 0)
         return -1;
     int rc = my_db_drop(m->admin, m->database, m->run_id, diags);
-    char *tpl = m->borrowed ? NULL : my_sibling_name(m, "tpl");
-    diag_list absent = DIAG_LIST_INIT;
-    if (tpl && my_db_read_marker(m->admin, tpl, NULL, &absent) != MY_NOT_FOUND &&
-        my_db_drop(m->admin, tpl, m->run_id, diags) < 0)
+    static const char *const siblings[] = {"tpl", "next", "old"};
+    for (size_t i = 0; !m->borrowed && i < sizeof siblings / sizeof *siblings; i++) {
+        char *name = my_sibling_name(m, siblings[i]);
+        diag_list absent = DIAG_LIST_INIT;
+        if (!name || (my_db_read_marker(m->admin, name, NULL, &absent) != MY_NOT_FOUND &&
+                      my_db_drop(m->admin, name, m->run_id, diags) < 0))
+            rc = -1;
+        diag_list_clear(&absent);
+        free(name);
+    }
+    return rc;
+}
+
+int my_stop_own_server(my_backend *m, diag_list *diags)
+{
+    int rc = 0;
+    if (m->cluster && my_cluster_stop(m->cluster, diags) < 0)
         rc = -1;
-    diag_list_clear(&absent);
-    free(tpl);
+    if (m->container) {
+        rc = ct_container_stop(m->container, diags) < 0 ? -1 : rc;
+        ct_container_free(m->container);
+        m->container = NULL;
+    }
     return rc;
 }
 
@@ -379,18 +395,20 @@ static int my_drop(backend *b, diag_list *diags)
         diag_add(diags, NULL, 0, 0, "refusing to drop a database foster did not create");
         return -1;
     }
+    if (!m->borrowed)
+        my_wait_for_helper(m, true); /* the next copy's helper: done, its lock file gone */
     if (m->db)
         mysql_close(m->db);
     m->db = NULL;
     forget_load(m);
     int rc = 0;
-    /* foster's own server goes with everything in it */
-    if (!m->cluster || m->borrowed)
+    /* foster's own server (cluster, container) goes with everything in it */
+    if ((!m->cluster && !m->container) || m->borrowed)
         rc = drop_all(m, diags);
     if (m->admin)
         mysql_close(m->admin);
     m->admin = NULL;
-    if (m->cluster && !m->borrowed && my_cluster_stop(m->cluster, diags) < 0)
+    if (!m->borrowed && my_stop_own_server(m, diags) < 0)
         rc = -1;
     return rc;
 }
@@ -456,8 +474,13 @@ static void my_free(backend *b)
         explicit_bzero(m->server.password, strlen(m->server.password));
     if (m->server_text)
         explicit_bzero(m->server_text, strlen(m->server_text));
-    if (!m->borrowed)
+    if (!m->borrowed) {
         my_cluster_free(m->cluster);
+        ct_container_free(m->container);
+    }
+    free(m->container_engine);
+    free(m->container_image);
+    free(m->container_location);
     my_url_free(&m->server);
     free(m->server_text);
     free(m->bindir);

@@ -6,6 +6,7 @@
  *     mycopy.c          snapshot, reset, --jobs copies, savepoints, kept marker
  *     mykeys.c          foreign keys checked by foster after the load
  *     mykinds.c         the `mysql` and `mysql-cluster` kinds
+ *     mycontainer.c     the `container` kind with a MySQL/MariaDB image
  *     mygc.c            gc of dead runs' databases on the `mysql` kind's server
  *     myclient.c        how a user reaches a kept database: option file, client
  *
@@ -23,6 +24,7 @@
 #include <stdbool.h>
 
 #include "backend.h"
+#include "ctcontainer.h"
 #include "mycluster.h"
 #include "myload.h"
 #include "myurl.h"
@@ -36,6 +38,9 @@ typedef struct my_backend {
     /* mysql-cluster: foster's own server */
     my_cluster *cluster;
     char *bindir, *cluster_name;
+    /* container (mycontainer.c): the server in a container, its engine and image */
+    ct_container *container;
+    char *container_engine, *container_image, *container_location;
     const volatile sig_atomic_t *interrupt;
     bool borrowed; /* a --jobs copy: the server and siblings are its parent's */
     MYSQL *admin, *db;
@@ -60,6 +65,8 @@ backend *backend_mysql_cluster_new(const char *bindir, const char *runtime_dir, 
 backend *backend_mysql_on_cluster(my_cluster *cluster);
 void backend_mysql_set_owner(backend *b, const char *runtime_dir, const char *run_id);
 
+/* Stops foster's own server of the backend (cluster, container), if any. 0, or -1 with a diag. */
+int my_stop_own_server(my_backend *m, diag_list *diags);
 /* Parses the server URL when not yet done. 0, or -1 with a diag. */
 int my_backend_parse_server(my_backend *m, diag_list *diags);
 /* The admin connection (no database), opened on first use. 0, or -1 with a diag. */
@@ -81,8 +88,34 @@ int my_drop_copy(backend *b, const char *suffix, diag_list *diags);
 int my_test_begin(backend *b, diag_list *diags);
 int my_test_end(backend *b, diag_list *diags);
 int my_mark_kept(backend *b, diag_list *diags);
-/* Copies database `from` (tables with their keys, rows, triggers) into the empty `to`. */
-int my_copy_database(MYSQL *admin, const char *from, const char *to, diag_list *diags);
+/* Copies database `from` (tables with their keys, rows; `triggers` too) into the empty `to`. */
+int my_copy_database(MYSQL *admin, const char *from, const char *to, bool triggers,
+                     diag_list *diags);
+/* Creates in `to` the triggers of `from` (selects `to` on `admin`). 0, or -1 with a diag. */
+int my_copy_triggers(MYSQL *admin, const char *from, const char *to, diag_list *diags);
+/* The base tables of `schema` but foster's marker table, by name; NULL with a diag. */
+char **my_list_tables(MYSQL *admin, const char *schema, size_t *count, diag_list *diags);
+/* The rows of a one-column query on `schema` (appended as "= 'schema'"); NULL with a diag. */
+char **my_list_names(MYSQL *mysql, const char *sql_before, const char *schema,
+                     const char *sql_after, size_t *count, diag_list *diags);
+void my_free_names(char **names, size_t count);
+
+/*
+ * mynext.c: the next reset's copy "<database>_next", made by a detached
+ * helper (it outlives a one-shot `foster reset`) from the snapshot, without
+ * triggers (a table with triggers cannot move to another database). Starts
+ * it and returns at once; nothing without a runtime directory (its lock).
+ */
+void my_prepare_next_detached(my_backend *m);
+/* Waits (bounded) for the run's helper to finish; `remove`: also removes its lock file. */
+void my_wait_for_helper(my_backend *m, bool remove);
+/*
+ * Swaps the ready copy in: the database's triggers dropped, its tables moved
+ * to "<database>_old" and the copy's into it in one RENAME TABLE, the
+ * snapshot's triggers created. -1 with a diag when there is no copy or the
+ * rename failed (the database is then as it was, maybe without its triggers).
+ */
+int my_swap_in_next(my_backend *m, const char *tpl, diag_list *diags);
 
 /* mykeys.c: every foreign key of the connection's database holds; else a diag per key. */
 int my_check_foreign_keys(MYSQL *db, diag_list *diags);

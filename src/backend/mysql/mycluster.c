@@ -183,32 +183,10 @@ my_cluster *my_cluster_start(const my_cluster_options *options, diag_list *diags
     return NULL;
 }
 
-/* The home a directory names: itself, or the target of start's symlink (a real directory). */
-static char *find_home(const char *directory)
-{
-    struct stat st;
-    if (lstat(directory, &st) < 0)
-        return NULL;
-    if (S_ISDIR(st.st_mode))
-        return realpath(directory, NULL);
-    char target[PATH_MAX];
-    ssize_t n = S_ISLNK(st.st_mode) ? readlink(directory, target, sizeof target - 1) : -1;
-    if (n < 0) {
-        errno = S_ISLNK(st.st_mode) ? errno : ENOTDIR;
-        return NULL;
-    }
-    target[n] = '\0';
-    if (target[0] != '/' || lstat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return NULL;
-    }
-    return strdup(target);
-}
-
 my_cluster *my_cluster_attach(const char *directory, pid_t pid, diag_list *diags)
 {
     my_cluster *cluster = calloc(1, sizeof *cluster);
-    char *home = cluster ? find_home(directory) : NULL;
+    char *home = cluster ? server_find_home(directory) : NULL;
     if (!cluster || !home) {
         diag_add(diags, NULL, 0, 0, "no cluster at %s: %s", directory,
                  cluster ? strerror(errno) : "out of memory");

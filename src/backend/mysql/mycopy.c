@@ -3,12 +3,14 @@
  * copies and per-test savepoints. See backend_mysql.h.
  *
  * MySQL has no template databases. The snapshot is a marked sibling database
- * "<database>_tpl" made right after the load; reset drops the test database
- * and builds it again from the snapshot: each table from its SHOW CREATE
- * TABLE (keys, foreign keys and AUTO_INCREMENT included), its rows by INSERT
- * … SELECT (generated columns left to the server), then the triggers, so that
- * none fires on the copied rows. Connections to the database are ended first
- * (an open transaction would hold DROP DATABASE on its metadata lock).
+ * "<database>_tpl" made right after the load: each table from its SHOW
+ * CREATE TABLE (keys, foreign keys and AUTO_INCREMENT included), its rows by
+ * INSERT … SELECT (generated columns left to the server), then the triggers,
+ * so that none fires on the copied rows. A detached helper (mynext.c) copies
+ * it once more into "<database>_next", which reset swaps in by one RENAME
+ * TABLE; without that copy, reset drops the database and copies the snapshot.
+ * Connections to the database are ended first (an open transaction would hold
+ * DROP DATABASE and RENAME TABLE on its metadata lock).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +35,8 @@ static int run_built(MYSQL *mysql, strbuf *sb, const char *what, diag_list *diag
     return rc;
 }
 
-/* The rows of a one-column query on `schema` (appended as "= 'schema'"), as strings. */
-static char **list_names(MYSQL *mysql, const char *sql_before, const char *schema,
-                         const char *sql_after, size_t *count, diag_list *diags)
+char **my_list_names(MYSQL *mysql, const char *sql_before, const char *schema,
+                     const char *sql_after, size_t *count, diag_list *diags)
 {
     strbuf sb = STRBUF_INIT;
     strbuf_append_str(&sb, sql_before);
@@ -62,7 +63,7 @@ static char **list_names(MYSQL *mysql, const char *sql_before, const char *schem
     return names;
 }
 
-static void free_names(char **names, size_t count)
+void my_free_names(char **names, size_t count)
 {
     for (size_t i = 0; names && i < count; i++)
         free(names[i]);
@@ -110,10 +111,10 @@ static int copy_table(MYSQL *admin, const char *from, const char *to, const char
                                "ORDER BY ORDINAL_POSITION");
     char **columns = filter.failed
                          ? NULL
-                         : list_names(admin,
-                                      "SELECT COLUMN_NAME FROM information_schema.COLUMNS "
-                                      "WHERE TABLE_SCHEMA = ",
-                                      from, strbuf_str(&filter), &count, diags);
+                         : my_list_names(admin,
+                                         "SELECT COLUMN_NAME FROM information_schema.COLUMNS "
+                                         "WHERE TABLE_SCHEMA = ",
+                                         from, strbuf_str(&filter), &count, diags);
     strbuf_free(&filter);
     if (!columns)
         return -1;
@@ -123,7 +124,7 @@ static int copy_table(MYSQL *admin, const char *from, const char *to, const char
             strbuf_append_str(&list, ", ");
         my_append_identifier(&list, columns[i]);
     }
-    free_names(columns, count);
+    my_free_names(columns, count);
     strbuf_append_str(&sb, "INSERT INTO ");
     my_append_identifier(&sb, to);
     strbuf_append_char(&sb, '.');
@@ -149,7 +150,34 @@ static int copy_trigger(MYSQL *admin, const char *from, const char *trigger, dia
     return rc;
 }
 
-int my_copy_database(MYSQL *admin, const char *from, const char *to, diag_list *diags)
+char **my_list_tables(MYSQL *admin, const char *schema, size_t *count, diag_list *diags)
+{
+    return my_list_names(
+        admin, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ", schema,
+        " AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> '" MY_MARKER_TABLE
+        "' ORDER BY TABLE_NAME",
+        count, diags);
+}
+
+int my_copy_triggers(MYSQL *admin, const char *from, const char *to, diag_list *diags)
+{
+    if (mysql_select_db(admin, to) != 0) {
+        diag_add(diags, NULL, 0, 0, "using %s: %s", to, mysql_error(admin));
+        return -1;
+    }
+    size_t triggers = 0;
+    char **trigger_names = my_list_names(
+        admin, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ", from,
+        " ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER", &triggers, diags);
+    int rc = trigger_names ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < triggers; i++)
+        rc = copy_trigger(admin, from, trigger_names[i], diags);
+    my_free_names(trigger_names, triggers);
+    return rc;
+}
+
+int my_copy_database(MYSQL *admin, const char *from, const char *to, bool triggers,
+                     diag_list *diags)
 {
     if (my_conn_command(admin,
                         "SET SESSION foreign_key_checks = 0, unique_checks = 0, sql_mode = "
@@ -160,26 +188,14 @@ int my_copy_database(MYSQL *admin, const char *from, const char *to, diag_list *
         diag_add(diags, NULL, 0, 0, "using %s: %s", to, mysql_error(admin));
         return -1;
     }
-    size_t tables = 0, triggers = 0;
-    char **table_names = list_names(
-        admin, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ", from,
-        " AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> '" MY_MARKER_TABLE
-        "' ORDER BY TABLE_NAME",
-        &tables, diags);
-    char **trigger_names =
-        table_names
-            ? list_names(admin,
-                         "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
-                         "TRIGGER_SCHEMA = ",
-                         from, " ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER", &triggers, diags)
-            : NULL;
-    int rc = trigger_names ? 0 : -1;
+    size_t tables = 0;
+    char **table_names = my_list_tables(admin, from, &tables, diags);
+    int rc = table_names ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < tables; i++)
         rc = copy_table(admin, from, to, table_names[i], diags);
-    for (size_t i = 0; rc == 0 && i < triggers; i++)
-        rc = copy_trigger(admin, from, trigger_names[i], diags);
-    free_names(table_names, tables);
-    free_names(trigger_names, triggers);
+    if (rc == 0 && triggers)
+        rc = my_copy_triggers(admin, from, to, diags);
+    my_free_names(table_names, tables);
     diag_list ignored = DIAG_LIST_INIT;
     my_conn_command(admin, "SET SESSION foreign_key_checks = 1, unique_checks = 1",
                     "after the copy", &ignored);
@@ -193,7 +209,7 @@ static int make_copy(my_backend *m, const char *from, const char *to, diag_list 
     if (my_backend_admin(m, diags) < 0 ||
         my_db_create_marked(m->admin, to, m->marker, MY_MARKER_AUTO, diags) < 0)
         return -1;
-    if (my_copy_database(m->admin, from, to, diags) == 0)
+    if (my_copy_database(m->admin, from, to, true, diags) == 0)
         return 0;
     diag_list ignored = DIAG_LIST_INIT;
     my_db_drop(m->admin, to, m->run_id, &ignored);
@@ -207,6 +223,8 @@ int my_snapshot(backend *b, diag_list *diags)
     char *tpl = my_sibling_name(m, "tpl");
     int rc = tpl ? make_copy(m, m->database, tpl, diags) : out_of_memory(diags);
     free(tpl);
+    if (rc == 0)
+        my_prepare_next_detached(m); /* the first reset's copy, while the tests run */
     return rc;
 }
 
@@ -216,26 +234,45 @@ static void end_connections(MYSQL *admin, const char *name)
     diag_list ignored = DIAG_LIST_INIT;
     size_t count = 0;
     char **ids =
-        list_names(admin, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ", name,
-                   " AND ID <> CONNECTION_ID()", &count, &ignored);
+        my_list_names(admin, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ", name,
+                      " AND ID <> CONNECTION_ID()", &count, &ignored);
     for (size_t i = 0; ids && i < count; i++) {
         char sql[64];
         snprintf(sql, sizeof sql, "KILL CONNECTION %lld", atoll(ids[i]));
         my_conn_command(admin, sql, "ending a connection", &ignored);
     }
-    free_names(ids, count);
+    my_free_names(ids, count);
     diag_list_clear(&ignored);
 }
 
+/*
+ * Drops the database and builds it again from the snapshot (no copy ready,
+ * or the swap failed: RENAME TABLE changes all or nothing).
+ */
+static int rebuild(my_backend *m, const char *tpl, diag_list *diags)
+{
+    diag_list absent = DIAG_LIST_INIT;
+    bool exists = my_db_read_marker(m->admin, m->database, NULL, &absent) != MY_NOT_FOUND;
+    diag_list_clear(&absent);
+    int rc = exists ? my_db_drop(m->admin, m->database, m->run_id, diags) : 0;
+    return rc == 0 ? make_copy(m, tpl, m->database, diags) : -1;
+}
+
+/*
+ * With the copy a helper made ahead (<database>_next, mynext.c): its tables
+ * take the database's place in one RENAME TABLE, then the next copy is made
+ * again after reset returns. Without one: drop and copy the snapshot.
+ */
 int my_reset(backend *b, bool keep_next_ready, diag_list *diags)
 {
     my_backend *m = as_my(b);
-    (void)keep_next_ready; /* nothing to prepare ahead: the copy is made from _tpl */
+    (void)keep_next_ready; /* a detached helper either way: it outlives a one-shot reset */
     if (m->db)
         mysql_close(m->db);
     m->db = NULL;
     if (my_backend_admin(m, diags) < 0)
         return -1;
+    my_wait_for_helper(m, false);
     char *tpl = my_sibling_name(m, "tpl");
     if (!tpl)
         return out_of_memory(diags);
@@ -249,10 +286,13 @@ int my_reset(backend *b, bool keep_next_ready, diag_list *diags)
     }
     if (rc == 0) {
         end_connections(m->admin, m->database);
-        rc = my_db_drop(m->admin, m->database, m->run_id, diags);
+        diag_list failed = DIAG_LIST_INIT;
+        if (my_swap_in_next(m, tpl, &failed) < 0)
+            rc = rebuild(m, tpl, diags);
+        diag_list_clear(&failed);
     }
     if (rc == 0)
-        rc = make_copy(m, tpl, m->database, diags);
+        my_prepare_next_detached(m); /* else (no runtime directory) the next reset rebuilds */
     free(tpl);
     return rc;
 }

@@ -5,6 +5,7 @@
  * mycluster.h). Both make the backend of backend_mysql.c.
  */
 #include "mykinds.h"
+#include "myschema_dump.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -70,6 +71,44 @@ static backend_attach_result mysql_attach(const backend_setup *setup, const back
     int line;
     *out = backend_mysql_new(server_of(setup, &line), NULL, 0);
     return attached(setup, run, out, target, diags);
+}
+
+/* Where a URL leads: its unix socket, else "host:port" with the client's defaults; NULL: none. */
+static char *server_address(const char *url)
+{
+    diag_list ignored = DIAG_LIST_INIT;
+    my_url parsed = {0};
+    char *address = NULL;
+    if (url && my_url_parse(url, &parsed, &ignored) == 0)
+        address = parsed.unix_socket
+                      ? strdup(parsed.unix_socket)
+                      : strbuf_format("%s:%u", parsed.host ? parsed.host : "localhost",
+                                      parsed.port ? parsed.port : 3306);
+    my_url_free(&parsed);
+    diag_list_clear(&ignored);
+    return address;
+}
+
+/*
+ * A database missing from the server foster points at now is gone only if
+ * that is the server the run used (its recorded URL): -u or [mysql] url may
+ * have changed since, and the database may live on elsewhere.
+ */
+static bool mysql_database_gone(const backend_setup *setup, const backend_run *run,
+                                diag_list *diags)
+{
+    int line;
+    char *was = server_address(run->url), *is = server_address(server_of(setup, &line));
+    bool same = was && is && strcmp(was, is) == 0;
+    if (!same) {
+        diag *d = diag_add(diags, NULL, 0, 0,
+                           "run %s was made on the server at %s, not on %s where foster looks now",
+                           run->run_id, was ? was : "?", is ? is : "?");
+        diag_set_hint(d, "give that server with -u URL (or [mysql] url) to remove the run");
+    }
+    free(was);
+    free(is);
+    return same;
 }
 
 static bool mysql_takes_url(const char *url)
@@ -235,6 +274,7 @@ const backend_kind mysql_kind = {
     .needs_own_manifest = true,
     .make = mysql_make,
     .attach = mysql_attach,
+    .database_gone = mysql_database_gone,
     .collect_garbage = my_collect_server_garbage,
     .takes_url = mysql_takes_url,
     .for_url = mysql_for_url,
@@ -245,6 +285,7 @@ const backend_kind mysql_kind = {
     .secret_variable = MY_SECRET_VARIABLE,
     .write_secret = my_write_secret,
     .client_command = my_client_command,
+    .dump_schema = my_dump_schema,
 };
 
 const backend_kind mysql_cluster_kind = {

@@ -3,6 +3,7 @@
  *
  *     mysql          a new marked database on an existing server (-u, [mysql] url)
  *     mysql-cluster  a MariaDB server foster starts for the run ([mysql-cluster] bindir)
+ *     container      with a MySQL/MariaDB image ([container] image, engine_kind)
  */
 #ifndef FOSTER_MYKINDS_H
 #define FOSTER_MYKINDS_H
@@ -14,6 +15,10 @@
 
 extern const backend_kind mysql_kind;
 extern const backend_kind mysql_cluster_kind;
+/* `container` when the image is MySQL's or MariaDB's (mycontainer.c). */
+extern const backend_kind mysql_container_kind;
+/* Whether the image's repository names MySQL, MariaDB or Percona ("mariadb:11", "mysql:8"). */
+bool my_image_is_mysql(const char *image);
 
 /* A kept run's password: a client option file (myclient.c). */
 #define MY_SECRET_SUFFIX   ".my.cnf"

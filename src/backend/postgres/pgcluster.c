@@ -256,37 +256,6 @@ pg_cluster *pg_cluster_start(const pg_cluster_options *options, diag_list *diags
     return NULL;
 }
 
-/*
- * The home a cluster's directory names: the directory itself, or the target
- * of the symlink that start made for a relocated home. The target must be a
- * directory itself, not another symlink: the server user owns the home's
- * name under /dev/shm and could otherwise point it at something of root's.
- */
-static char *find_home(const char *directory)
-{
-    struct stat st;
-    if (lstat(directory, &st) < 0)
-        return NULL;
-    if (S_ISDIR(st.st_mode))
-        return realpath(directory, NULL);
-    if (!S_ISLNK(st.st_mode)) {
-        errno = ENOTDIR;
-        return NULL;
-    }
-    char target[PATH_MAX];
-    ssize_t n = readlink(directory, target, sizeof target - 1);
-    if (n < 0)
-        return NULL;
-    target[n] = '\0';
-    if (lstat(target, &st) < 0)
-        return NULL;
-    if (target[0] != '/' || !S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return NULL;
-    }
-    return strdup(target);
-}
-
 pg_cluster *pg_cluster_attach(const char *directory, pid_t pid, diag_list *diags)
 {
     pg_cluster *cluster = calloc(1, sizeof *cluster);
@@ -297,7 +266,7 @@ pg_cluster *pg_cluster_attach(const char *directory, pid_t pid, diag_list *diags
     cluster->port = CLUSTER_PORT;
     cluster->pid = pid;
     cluster->directory = strdup(directory);
-    cluster->home = find_home(directory);
+    cluster->home = server_find_home(directory);
     if (!cluster->home) {
         diag_add(diags, NULL, 0, 0, "no cluster at %s: %s", directory, strerror(errno));
         pg_cluster_free(cluster);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "backend_postgres.h"
+#include "ctcontainer.h"
 #include "pgconn.h"
 #include "pgsource.h"
 #include "pgwait.h"
@@ -302,7 +303,7 @@ const backend_kind container_kind = {
     .describe_death = pg_describe_death,
     .server_location = pg_server_location,
     .stop_server = pg_stop_server,
-    .collect_garbage = pg_collect_container_garbage,
+    .collect_garbage = ct_collect_container_garbage, /* every engine's containers */
     .secret_suffix = ".pgpass",
     .secret_variable = "PGPASSFILE",
     .write_secret = pg_write_secret,

@@ -19,8 +19,6 @@ int pg_dump_schema(const char *url, const char *const *tables, size_t table_coun
 
 /* gc (pgkinds_gc.c): marked databases of dead runs on the postgres kind's server. */
 void pg_collect_server_garbage(backend_gc *gc);
-/* gc (pgkinds_gc.c): containers of dead, unkept runs recorded here. */
-void pg_collect_container_garbage(backend_gc *gc);
 /* `gc --templates`: the postgres kind's server templates (pgtemplate.c), the cluster's cached
  * data directories (pgcluster_cache.c). */
 void pg_collect_server_templates(backend_gc *gc);

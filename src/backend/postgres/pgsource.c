@@ -345,28 +345,7 @@ pg_source *pg_source_container(const char *engine, const char *image, const char
 
 pg_source *pg_source_container_attach(const char *location, diag_list *diags)
 {
-    const char *slash = location ? strchr(location, '/') : NULL;
-    if (!slash) {
-        diag_add(diags, NULL, 0, 0, "the run record names no container (\"%s\")",
-                 location ? location : "");
-        return NULL;
-    }
-    char *engine = strndup(location, (size_t)(slash - location));
-    pg_container *container = NULL;
-    if (engine && strcmp(engine, "auto") == 0) {
-        /* Recorded before the engine was chosen (killed while starting): try each. */
-        const char *engines[] = {"docker", "podman"};
-        for (size_t i = 0; i < 2 && !container; i++) {
-            diag_list tried = DIAG_LIST_INIT;
-            container = pg_container_attach(engines[i], slash + 1, &tried);
-            if (!container && i == 1)
-                diag_list_move(diags, &tried);
-            diag_list_clear(&tried);
-        }
-    } else if (engine) {
-        container = pg_container_attach(engine, slash + 1, diags);
-    }
-    free(engine);
+    pg_container *container = pg_container_attach_location(location, diags);
     if (!container)
         return NULL;
     container_source *c = calloc(1, sizeof *c);

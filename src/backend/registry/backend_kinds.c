@@ -11,9 +11,13 @@
 #include "sqlite_kind.h"
 #include "strbuf.h"
 
-/* One line per kind; the first is the default. */
+/*
+ * One line per kind; the first is the default. Kinds that share a name are
+ * told apart by their `serves` (backend_kind.h).
+ */
 static const backend_kind *const kinds[] = {
-    &sqlite_kind, &postgres_kind, &cluster_kind, &container_kind, &mysql_kind, &mysql_cluster_kind,
+    &sqlite_kind, &postgres_kind,      &cluster_kind,         &container_kind,
+    &mysql_kind,  &mysql_cluster_kind, &mysql_container_kind, /* `container` with a MySQL image */
 };
 
 const backend_kind *backend_kind_at(size_t index)
@@ -35,6 +39,31 @@ const backend_kind *backend_kind_find(const char *name)
     return NULL;
 }
 
+/* The kind called `name` whose `serves` accepts (m, server), else the first without `serves`. */
+static const backend_kind *served_by(const char *name, const manifest *m, const char *server)
+{
+    const backend_kind *fallback = NULL;
+    for (size_t i = 0; backend_kind_at(i); i++) {
+        if (strcmp(kinds[i]->name, name) != 0)
+            continue;
+        if (kinds[i]->serves && kinds[i]->serves(m, server))
+            return kinds[i];
+        if (!kinds[i]->serves && !fallback)
+            fallback = kinds[i];
+    }
+    return fallback;
+}
+
+const backend_kind *backend_kind_choose(const char *name, const manifest *m)
+{
+    return m ? served_by(name, m, NULL) : backend_kind_find(name);
+}
+
+const backend_kind *backend_kind_of_run(const char *name, const char *server)
+{
+    return server ? served_by(name, NULL, server) : backend_kind_find(name);
+}
+
 const backend_kind *backend_kind_for_url(const char *url)
 {
     for (size_t i = 0; backend_kind_at(i); i++)
@@ -49,11 +78,18 @@ const backend_kind *backend_kind_for_url(const char *url)
 char *backend_kind_names(const char *separator, const char *last)
 {
     strbuf names = STRBUF_INIT;
+    size_t count = 0, total = 0;
     for (size_t i = 0; backend_kind_at(i); i++)
+        total += backend_kind_find(kinds[i]->name) == kinds[i]; /* a shared name once */
+    for (size_t i = 0; backend_kind_at(i); i++) {
+        if (backend_kind_find(kinds[i]->name) != kinds[i])
+            continue;
         strbuf_appendf(&names, "%s%s",
-                       i == 0                   ? ""
-                       : backend_kind_at(i + 1) ? separator
-                                                : last,
+                       count == 0          ? ""
+                       : count + 1 < total ? separator
+                                           : last,
                        kinds[i]->name);
+        count++;
+    }
     return strbuf_detach(&names);
 }

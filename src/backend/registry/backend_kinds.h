@@ -14,10 +14,23 @@
 
 struct backend_kind;
 
-/* The kind called `name`, or NULL. */
+/* The (first) kind called `name`, or NULL. */
 const struct backend_kind *backend_kind_find(const char *name);
 
-/* The name of kind `index` in table order, NULL past the last; kind 0 is the default. */
+/*
+ * The kind called `name` that serves the manifest `m` (kinds sharing a name:
+ * backend_kind.h's `serves`), or NULL.
+ */
+struct manifest;
+const struct backend_kind *backend_kind_choose(const char *name, const struct manifest *m);
+
+/* The kind called `name` that made a run whose record names `server` (may be NULL), or NULL. */
+const struct backend_kind *backend_kind_of_run(const char *name, const char *server);
+
+/*
+ * The name of kind `index` in table order, NULL past the last; kind 0 is the
+ * default. A name several kinds share is given for each of them.
+ */
 const char *backend_kind_name(size_t index);
 
 /* Kind `index` in table order, NULL past the last. */

@@ -1,8 +1,8 @@
 /*
- * pgengine.c — running the docker or podman command line for the container
- * backend. See pgengine.h.
+ * ctengine.c — running the docker or podman command line for the container
+ * backend. See ctengine.h.
  *
- * Every engine command goes through pg_engine_command: fork and exec of the
+ * Every engine command goes through ct_engine_command: fork and exec of the
  * engine found in PATH (an argv array, never a shell), its stdout and stderr
  * read through pipes, bounded by a timeout and by the caller's interrupt flag.
  * The superuser password reaches `run` through the child's environment only
@@ -10,7 +10,7 @@
  * engine to use is decided by `ENGINE info`: its exit status says whether the
  * engine answers.
  */
-#include "pgengine.h"
+#include "ctengine.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -35,7 +35,7 @@
 #define POLL_SLICE_MILLISECONDS 50
 #define OUTPUT_LIMIT_BYTES      (1024 * 1024)
 
-const char *const pg_engine_names[PG_ENGINE_COUNT] = {"docker", "podman"};
+const char *const ct_engine_names[CT_ENGINE_COUNT] = {"docker", "podman"};
 
 /* ---- running the engine ---- */
 
@@ -61,7 +61,7 @@ static char *engine_path(const char *engine)
     }
 }
 
-void pg_engine_reply_free(pg_engine_reply *reply)
+void ct_engine_reply_free(ct_engine_reply *reply)
 {
     free(reply->out);
     free(reply->err);
@@ -72,7 +72,7 @@ void pg_engine_reply_free(pg_engine_reply *reply)
  * argv for exec: the engine's name, then the arguments. The pointers are
  * borrowed; only the array is new.
  */
-static char **engine_argv(const pg_engine_call *call)
+static char **engine_argv(const ct_engine_call *call)
 {
     size_t count = 0;
     while (call->arguments[count])
@@ -119,7 +119,7 @@ static bool drain(int fd, strbuf *into)
 }
 
 /* "`docker run`": how messages name a command. */
-static char *command_title(const pg_engine_call *call)
+static char *command_title(const ct_engine_call *call)
 {
     return strbuf_format("`%s %s`", call->engine, call->arguments[0]);
 }
@@ -129,7 +129,7 @@ static char *command_title(const pg_engine_call *call)
  * open does not hold us), the time runs out or the caller interrupts. 0 with
  * the exit status, or -1 with a diag (the child is then killed).
  */
-static int engine_collect(const pg_engine_call *call, pid_t pid, int fds[2], strbuf output[2],
+static int engine_collect(const ct_engine_call *call, pid_t pid, int fds[2], strbuf output[2],
                           int *status, diag_list *diags)
 {
     double deadline = monotonic_seconds() + call->timeout;
@@ -151,7 +151,7 @@ static int engine_collect(const pg_engine_call *call, pid_t pid, int fds[2], str
             diag_add(diags, NULL, 0, 0, "cannot wait for %s: %s", call->engine, strerror(errno));
             return -1;
         }
-        bool stop_for_interrupt = pg_engine_interrupted(call->interrupt);
+        bool stop_for_interrupt = ct_engine_interrupted(call->interrupt);
         if (stop_for_interrupt || monotonic_seconds() >= deadline) {
             engine_kill(pid);
             char *title = command_title(call);
@@ -182,19 +182,19 @@ static int engine_collect(const pg_engine_call *call, pid_t pid, int fds[2], str
     }
 }
 
-int pg_engine_command(const pg_engine_call *call, pg_engine_reply *reply, diag_list *diags)
+int ct_engine_command(const ct_engine_call *call, ct_engine_reply *reply, diag_list *diags)
 {
     memset(reply, 0, sizeof *reply);
     char *path = engine_path(call->engine);
     if (!path) {
         diag *d = diag_add(diags, NULL, 0, 0, "%s: not found in PATH", call->engine);
-        diag_set_hint(d, "install Docker or Podman, or use -b cluster");
+        diag_set_hint(d, "install Docker or Podman");
         return -1;
     }
-    /* Our environment without any POSTGRES_PASSWORD, plus the call's when it has one. */
-    const char *password_name = PG_ENGINE_PASSWORD_VARIABLE;
+    /* Our environment without the password variable, plus the call's value when it has one. */
     char **argv = engine_argv(call);
-    char **envp = spawn_environment(&password_name, &call->password, 1);
+    char **envp = spawn_environment(&call->password_variable, &call->password,
+                                    call->password_variable ? 1 : 0);
     int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
     int rc = -1;
     if (!argv || !envp) {
@@ -239,7 +239,7 @@ int pg_engine_command(const pg_engine_call *call, pg_engine_reply *reply, diag_l
     strbuf_free(&output[0]);
     strbuf_free(&output[1]);
     if (rc < 0)
-        pg_engine_reply_free(reply);
+        ct_engine_reply_free(reply);
 
 done:
     for (int i = 0; i < 2; i++) {
@@ -320,7 +320,7 @@ static char *engine_message(const char *engine, const char *text)
     return strbuf_format("%.*s", (int)chosen_length, chosen);
 }
 
-diag *pg_engine_add_failure(diag_list *diags, const char *engine, const pg_engine_reply *reply,
+diag *ct_engine_add_failure(diag_list *diags, const char *engine, const ct_engine_reply *reply,
                             const char *what)
 {
     char *message = engine_message(engine, reply->err);
@@ -330,18 +330,18 @@ diag *pg_engine_add_failure(diag_list *diags, const char *engine, const pg_engin
     return d;
 }
 
-bool pg_engine_says_no_such_container(const pg_engine_reply *reply)
+bool ct_engine_says_no_such_container(const ct_engine_reply *reply)
 {
     return strcasestr(reply->err, "no such container") || strcasestr(reply->err, "no such object");
 }
 
 /* ---- which engine ---- */
 
-const char *pg_engine_known(const char *name)
+const char *ct_engine_known(const char *name)
 {
-    for (size_t i = 0; name && i < PG_ENGINE_COUNT; i++) {
-        if (strcmp(name, pg_engine_names[i]) == 0)
-            return pg_engine_names[i];
+    for (size_t i = 0; name && i < CT_ENGINE_COUNT; i++) {
+        if (strcmp(name, ct_engine_names[i]) == 0)
+            return ct_engine_names[i];
     }
     return NULL;
 }
@@ -363,10 +363,10 @@ static bool engine_answers(const char *engine, const volatile sig_atomic_t *inte
     }
     free(path);
     static const char *const info[] = {"info", NULL};
-    pg_engine_call call = {engine, info, NULL, INFO_TIMEOUT_SECONDS, interrupt};
-    pg_engine_reply reply;
+    ct_engine_call call = {engine, info, NULL, NULL, INFO_TIMEOUT_SECONDS, interrupt};
+    ct_engine_reply reply;
     diag_list failure = DIAG_LIST_INIT;
-    if (pg_engine_command(&call, &reply, &failure) < 0) {
+    if (ct_engine_command(&call, &reply, &failure) < 0) {
         const diag *last = diag_list_last(&failure);
         strbuf_appendf(clauses, "%s: %s", engine, last ? last->message : "failed");
         diag_list_clear(&failure);
@@ -382,14 +382,14 @@ static bool engine_answers(const char *engine, const volatile sig_atomic_t *inte
                            reply.status);
         free(message);
     }
-    pg_engine_reply_free(&reply);
+    ct_engine_reply_free(&reply);
     return answers;
 }
 
-const char *pg_engine_choose(const char *wanted, const volatile sig_atomic_t *interrupt,
-                             diag_list *diags)
+const char *ct_engine_choose(const char *wanted, const char *alternative,
+                             const volatile sig_atomic_t *interrupt, diag_list *diags)
 {
-    const char *engine = pg_engine_known(wanted);
+    const char *engine = ct_engine_known(wanted);
     if (wanted && !engine) {
         diag *d = diag_add(diags, NULL, 0, 0, "unknown container engine \"%s\"", wanted);
         diag_set_hint(d, "use docker or podman");
@@ -397,25 +397,27 @@ const char *pg_engine_choose(const char *wanted, const volatile sig_atomic_t *in
     }
     strbuf clauses = STRBUF_INIT;
     size_t tried = 0, missing = 0;
-    for (size_t i = 0; i < PG_ENGINE_COUNT && !pg_engine_interrupted(interrupt); i++) {
-        if (engine && engine != pg_engine_names[i])
+    for (size_t i = 0; i < CT_ENGINE_COUNT && !ct_engine_interrupted(interrupt); i++) {
+        if (engine && engine != ct_engine_names[i])
             continue;
         tried++;
         bool not_in_path = false;
-        if (engine_answers(pg_engine_names[i], interrupt, &clauses, &not_in_path)) {
+        if (engine_answers(ct_engine_names[i], interrupt, &clauses, &not_in_path)) {
             strbuf_free(&clauses);
-            return pg_engine_names[i];
+            return ct_engine_names[i];
         }
         missing += not_in_path;
     }
-    if (pg_engine_interrupted(interrupt)) {
+    if (ct_engine_interrupted(interrupt)) {
         diag_add(diags, NULL, 0, 0, "interrupted while looking for a container engine");
     } else {
         diag *d = diag_add(diags, NULL, 0, 0, "no container engine answered: %s",
                            clauses.failed ? "out of memory" : strbuf_str(&clauses));
-        diag_set_hint(d, missing == tried ? "install Docker or Podman, or use -b cluster"
-                                          : "start the container engine (is its daemon "
-                                            "running?), or use -b cluster");
+        if (missing == tried)
+            diag_set_hint(d, "install Docker or Podman, or use -b %s", alternative);
+        else
+            diag_set_hint(d, "start the container engine (is its daemon running?), or use -b %s",
+                          alternative);
     }
     strbuf_free(&clauses);
     return NULL;

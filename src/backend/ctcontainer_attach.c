@@ -1,10 +1,10 @@
 /*
- * pgcontainer_attach.c — containers an earlier foster started, found again
+ * ctcontainer_attach.c — containers an earlier foster started, found again
  * through the engine: attaching to one by name (for down), which reads its
  * labels and password back with `inspect`, and listing foster's containers
- * with `ps` (for gc). See pgcontainer.h and pgcontainer_internal.h.
+ * with `ps` (for gc). See ctcontainer.h and ctcontainer_internal.h.
  */
-#include "pgcontainer.h"
+#include "ctcontainer.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pgcontainer_internal.h"
-#include "pgengine.h"
+#include "ctcontainer_internal.h"
+#include "ctengine.h"
 #include "strbuf.h"
 
 /* Labels as one line of JSON, then one line per environment entry: one call for attach. */
@@ -162,12 +162,12 @@ static int json_label(const char *json, const char *key, char **value)
  * Reads labels and password from `inspect`'s answer (INSPECT_FORMAT: the
  * labels' JSON, then NAME=VALUE lines). 0, or -1 with a diag.
  */
-static int read_inspection(pg_container *container, const char *text, diag_list *diags)
+static int read_inspection(ct_container *container, const char *text, diag_list *diags)
 {
     const char *env = strchr(text, '\n');
     char *labels = strbuf_format("%.*s", env ? (int)(env - text) : (int)strlen(text), text);
     if (!labels) {
-        pg_container_add_out_of_memory(diags);
+        ct_container_add_out_of_memory(diags);
         return -1;
     }
     char *foster = NULL, *run_id = NULL;
@@ -184,22 +184,26 @@ static int read_inspection(pg_container *container, const char *text, diag_list 
                            container->name);
         diag_set_kind(d, DIAG_NOT_MARKED);
         diag_set_hint(d, "foster only stops containers it started");
+    } else if (!container->server) {
+        rc = 0; /* for removal only: no password needed */
     } else {
-        static const char prefix[] = PG_ENGINE_PASSWORD_VARIABLE "=";
+        const char *variable = container->server->password_variable;
+        size_t prefix_length = strlen(variable) + 1; /* NAME= */
         for (const char *line = env; line && !container->password;) {
             line++;
             const char *end = strchr(line, '\n');
             size_t length = end ? (size_t)(end - line) : strlen(line);
-            if (length >= sizeof prefix - 1 && strncmp(line, prefix, sizeof prefix - 1) == 0)
-                container->password = strbuf_format("%.*s", (int)(length - (sizeof prefix - 1)),
-                                                    line + sizeof prefix - 1);
+            if (length >= prefix_length && strncmp(line, variable, prefix_length - 1) == 0 &&
+                line[prefix_length - 1] == '=')
+                container->password =
+                    strbuf_format("%.*s", (int)(length - prefix_length), line + prefix_length);
             line = end;
         }
         if (container->password)
             rc = 0;
         else
             diag_add(diags, NULL, 0, 0, "container %s has no %s in its environment",
-                     container->name, PG_ENGINE_PASSWORD_VARIABLE);
+                     container->name, variable);
     }
     free(foster);
     free(run_id);
@@ -207,9 +211,10 @@ static int read_inspection(pg_container *container, const char *text, diag_list 
     return rc;
 }
 
-pg_container *pg_container_attach(const char *engine, const char *name, diag_list *diags)
+ct_container *ct_container_attach(const char *engine, const char *name, const ct_server *server,
+                                  diag_list *diags)
 {
-    const char *known = pg_engine_known(engine);
+    const char *known = ct_engine_known(engine);
     if (!known) {
         diag *d =
             diag_add(diags, NULL, 0, 0, "unknown container engine \"%s\"", engine ? engine : "");
@@ -220,29 +225,30 @@ pg_container *pg_container_attach(const char *engine, const char *name, diag_lis
         diag_add(diags, NULL, 0, 0, "no container name to attach to");
         return NULL;
     }
-    pg_container *container = pg_container_new(known, name, diags);
+    ct_container *container = ct_container_new(known, name, diags);
     if (!container)
         return NULL;
+    container->server = server;
     const char *arguments[] = {"inspect", "--format", INSPECT_FORMAT, name, NULL};
-    pg_engine_call call = {known, arguments, NULL, COMMAND_TIMEOUT_SECONDS, NULL};
-    pg_engine_reply reply;
-    if (pg_engine_command(&call, &reply, diags) < 0) {
-        pg_container_free(container);
+    ct_engine_call call = {known, arguments, NULL, NULL, COMMAND_TIMEOUT_SECONDS, NULL};
+    ct_engine_reply reply;
+    if (ct_engine_command(&call, &reply, diags) < 0) {
+        ct_container_free(container);
         return NULL;
     }
     int rc = -1;
     if (reply.status != 0) {
         char *what = strbuf_format("cannot find container %s: `%s inspect`", name, known);
-        diag *d = pg_engine_add_failure(diags, known, &reply, what ? what : "inspect");
-        /* the engine's own words (not translated), read in one place: pgengine.c */
-        diag_set_kind(d, pg_engine_says_no_such_container(&reply) ? DIAG_NOT_FOUND : DIAG_ENGINE);
+        diag *d = ct_engine_add_failure(diags, known, &reply, what ? what : "inspect");
+        /* the engine's own words (not translated), read in one place: ctengine.c */
+        diag_set_kind(d, ct_engine_says_no_such_container(&reply) ? DIAG_NOT_FOUND : DIAG_ENGINE);
         free(what);
     } else {
         rc = read_inspection(container, reply.out, diags);
     }
-    pg_engine_reply_free(&reply);
-    if (rc < 0 || pg_container_discover_port(container, NULL, diags) < 0) {
-        pg_container_free(container);
+    ct_engine_reply_free(&reply);
+    if (rc < 0 || (server && ct_container_discover_port(container, NULL, diags) < 0)) {
+        ct_container_free(container);
         return NULL;
     }
     return container;
@@ -250,7 +256,7 @@ pg_container *pg_container_attach(const char *engine, const char *name, diag_lis
 
 /* ---- listing ---- */
 
-void pg_container_list_free(pg_container_entry *entries, size_t count)
+void ct_container_list_free(ct_container_entry *entries, size_t count)
 {
     if (!entries)
         return;
@@ -263,7 +269,7 @@ void pg_container_list_free(pg_container_entry *entries, size_t count)
 }
 
 typedef struct entry_list {
-    pg_container_entry *items; /* always one zeroed entry past the last */
+    ct_container_entry *items; /* always one zeroed entry past the last */
     size_t count;
     size_t capacity;
 } entry_list;
@@ -290,13 +296,13 @@ static int add_listed_row(entry_list *list, const char *engine, const char *row,
     }
     if (list->count + 2 > list->capacity) {
         size_t capacity = list->capacity ? list->capacity * 2 : 8;
-        pg_container_entry *items = realloc(list->items, capacity * sizeof *items);
+        ct_container_entry *items = realloc(list->items, capacity * sizeof *items);
         if (!items)
             return -1;
         list->items = items;
         list->capacity = capacity;
     }
-    pg_container_entry *entry = &list->items[list->count];
+    ct_container_entry *entry = &list->items[list->count];
     memset(entry, 0, 2 * sizeof *entry);
     entry->engine = strdup(engine);
     entry->name = strbuf_format("%.*s", (int)(tab1 - row), row);
@@ -314,14 +320,14 @@ static int list_engine(entry_list *list, const char *engine, diag_list *diags)
         "--filter", "label=foster=1",
         "--format", strcmp(engine, "podman") == 0 ? PODMAN_PS_FORMAT : DOCKER_PS_FORMAT,
         NULL};
-    pg_engine_call call = {engine, arguments, NULL, COMMAND_TIMEOUT_SECONDS, NULL};
-    pg_engine_reply reply;
-    if (pg_engine_command(&call, &reply, diags) < 0)
+    ct_engine_call call = {engine, arguments, NULL, NULL, COMMAND_TIMEOUT_SECONDS, NULL};
+    ct_engine_reply reply;
+    if (ct_engine_command(&call, &reply, diags) < 0)
         return -1;
     int rc = 0;
     if (reply.status != 0) {
         char *what = strbuf_format("cannot list foster's containers: `%s ps`", engine);
-        pg_engine_add_failure(diags, engine, &reply, what ? what : "ps");
+        ct_engine_add_failure(diags, engine, &reply, what ? what : "ps");
         free(what);
         rc = -1;
     }
@@ -331,45 +337,76 @@ static int list_engine(entry_list *list, const char *engine, diag_list *diags)
         if (length && line[length - 1] == '\r')
             length--;
         if (add_listed_row(list, engine, line, length) < 0) {
-            pg_container_add_out_of_memory(diags);
+            ct_container_add_out_of_memory(diags);
             rc = -2;
         }
         line = end ? end + 1 : line + strlen(line);
     }
-    pg_engine_reply_free(&reply);
+    ct_engine_reply_free(&reply);
     return rc;
 }
 
-pg_container_entry *pg_container_list(const char *engine, size_t *count, diag_list *diags)
+ct_container_entry *ct_container_list(const char *engine, size_t *count, diag_list *diags)
 {
     *count = 0;
-    const char *known = pg_engine_known(engine);
+    const char *known = ct_engine_known(engine);
     if (engine && !known) {
         diag *d = diag_add(diags, NULL, 0, 0, "unknown container engine \"%s\"", engine);
         diag_set_hint(d, "use docker or podman");
         return NULL;
     }
-    entry_list list = {calloc(1, sizeof(pg_container_entry)), 0, 1};
+    entry_list list = {calloc(1, sizeof(ct_container_entry)), 0, 1};
     if (!list.items) {
-        pg_container_add_out_of_memory(diags);
+        ct_container_add_out_of_memory(diags);
         return NULL;
     }
-    for (size_t i = 0; i < PG_ENGINE_COUNT; i++) {
-        if (known && known != pg_engine_names[i])
+    for (size_t i = 0; i < CT_ENGINE_COUNT; i++) {
+        if (known && known != ct_engine_names[i])
             continue;
         /* Any engine: those missing or not answering have no containers to list. */
         diag_list failures = DIAG_LIST_INIT;
-        int rc = list_engine(&list, pg_engine_names[i], known ? diags : &failures);
+        int rc = list_engine(&list, ct_engine_names[i], known ? diags : &failures);
         if (rc == -2)
             diag_list_move(diags, &failures);
         diag_list_clear(&failures);
         if (!known && rc == -1)
             rc = 0;
         if (rc < 0) {
-            pg_container_list_free(list.items, list.count);
+            ct_container_list_free(list.items, list.count);
             return NULL;
         }
     }
     *count = list.count;
     return list.items;
+}
+
+ct_container *ct_container_attach_location(const char *location, const ct_server *server,
+                                           diag_list *diags)
+{
+    const char *slash = location ? strchr(location, '/') : NULL;
+    if (!slash) {
+        diag_add(diags, NULL, 0, 0, "the run record names no container (\"%s\")",
+                 location ? location : "");
+        return NULL;
+    }
+    char *engine = strndup(location, (size_t)(slash - location));
+    if (!engine) {
+        ct_container_add_out_of_memory(diags);
+        return NULL;
+    }
+    ct_container *container = NULL;
+    if (strcmp(engine, "auto") == 0) {
+        /* Recorded before the engine was chosen (killed while starting): try each. */
+        for (size_t i = 0; i < CT_ENGINE_COUNT && !container; i++) {
+            diag_list tried = DIAG_LIST_INIT;
+            container = ct_container_attach(ct_engine_names[i], slash + 1, server, &tried);
+            if (!container && i == CT_ENGINE_COUNT - 1)
+                diag_list_move(diags, &tried);
+            diag_list_clear(&tried);
+        }
+    } else {
+        container = ct_container_attach(engine, slash + 1, server, diags);
+    }
+    free(engine);
+    return container;
 }

@@ -1,0 +1,179 @@
+# mysql_lib.sh — what the MySQL/MariaDB runners share (mysql_test.sh,
+# mysql_cluster_test.sh): their throwaway MariaDB server, the harness hooks
+# that start it, stop it and check that nothing is left, and the helpers.
+# Sourced after tests/harness.sh, never run:
+#
+#   . "$(dirname "${BASH_SOURCE[0]}")/mysql_lib.sh"
+#
+# The runner starts ONE throwaway MariaDB server for the whole file: its own
+# mariadb-install-db in a private directory, listening on 127.0.0.1 on a free
+# port and on a private unix socket (root, no password, used by the
+# assertions), run as `mysql` when the tests run as root. An EXIT trap stops
+# it and removes it. foster connects as `app` (password $APP_PW, which holds
+# characters a URL must encode) over TCP.
+#
+# After every test nothing may be left: the runtime directory is empty, the
+# server holds no database but its own, and no mariadbd of a mysql-cluster
+# runs. Without mariadbd every test is reported SKIP (exit 77).
+
+APP_PW='S3cr3t:p@ss/w'
+APP_PW_URL='S3cr3t%3Ap%40ss%2Fw'
+MARIADBD=${MARIADBD:-/usr/sbin/mariadbd}
+INSTALL_DB=$(command -v mariadb-install-db || echo /usr/bin/mariadb-install-db)
+CLIENT=$(command -v mariadb || command -v mysql || echo mariadb)
+
+# ---------------------------------------------------------------------------
+# The shared server.
+
+before_all() {
+    [ -x "$MARIADBD" ] || skip_all "no MariaDB server ($MARIADBD); install mariadb-server"
+    [ -x "$INSTALL_DB" ] || skip_all "no mariadb-install-db"
+    SERVER_DIR=$(mktemp -d /tmp/foster-my.XXXXXX)
+    chmod 755 "$SERVER_DIR"
+    SERVER_SOCKET=$SERVER_DIR/s.sock
+    SERVER_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    local user=()
+    if [ "$(id -u)" = 0 ]; then
+        user=(--user=mysql)
+        chown mysql "$SERVER_DIR"
+    fi
+    "$INSTALL_DB" --no-defaults "${user[@]}" --datadir="$SERVER_DIR/data" --tmpdir="$SERVER_DIR" \
+        --auth-root-authentication-method=normal --skip-test-db --innodb-log-file-size=4M \
+        --skip-log-bin >"$SERVER_DIR/install.log" 2>&1 ||
+        { echo "Bail out! mariadb-install-db failed: $(tail -n 5 "$SERVER_DIR/install.log")"; exit 1; }
+    "$MARIADBD" --no-defaults "${user[@]}" --datadir="$SERVER_DIR/data" --socket="$SERVER_SOCKET" \
+        --pid-file="$SERVER_DIR/s.pid" --log-error="$SERVER_DIR/s.log" --port="$SERVER_PORT" \
+        --bind-address=127.0.0.1 --innodb-flush-log-at-trx-commit=0 --skip-log-bin \
+        --innodb-doublewrite=0 --innodb-buffer-pool-size=16M --innodb-log-file-size=4M \
+        --performance-schema=0 --skip-name-resolve --local-infile=1 >/dev/null 2>&1 &
+    SERVER_PID=$!
+    local i
+    for ((i = 0; i < 300; i++)); do
+        my_admin "SELECT 1" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    my_admin "CREATE USER app@'%' IDENTIFIED BY '$APP_PW'; GRANT ALL ON *.* TO app@'%'" ||
+        { echo "Bail out! the MariaDB server did not start: $(tail -n 5 "$SERVER_DIR/s.log")"; exit 1; }
+    APP_URL="mysql://app:$APP_PW_URL@127.0.0.1:$SERVER_PORT/"
+    BASE_DATABASES=$(databases)
+}
+
+after_all() {
+    if [ -n "${SERVER_PID:-}" ]; then
+        kill -9 "$SERVER_PID" 2>/dev/null
+        wait "$SERVER_PID" 2>/dev/null
+    fi
+    [ -n "${SERVER_DIR:-}" ] && rm -rf "$SERVER_DIR"
+}
+
+describe_suite() {
+    echo "# MariaDB $("$MARIADBD" --version 2>/dev/null | awk '{print $3}') on 127.0.0.1:${SERVER_PORT:-?}"
+}
+
+prepare_environment() {
+    unset MYSQL_HOST MYSQL_TCP_PORT MYSQL_UNIX_PORT MYSQL_PWD
+    export XDG_CACHE_HOME=$SUITE_TMP/cache # mysql-cluster's pristine data directory, shared
+}
+
+# Nothing left: runtime directory, databases, cluster servers.
+after_each() {
+    report_runtime_left "$(ls -A "$RUNTIME" 2>/dev/null)"
+    local now extra name
+    now=$(databases)
+    extra=$(comm -13 <(echo "$BASE_DATABASES") <(echo "$now"))
+    if [ -n "$extra" ]; then
+        leftover "databases left on the server: $(echo $extra)"
+        for name in $extra; do my_admin "DROP DATABASE \`$name\`" >/dev/null 2>&1; done
+    fi
+    local pids
+    pids=$(grep -l -F "$WORK" /proc/[0-9]*/cmdline 2>/dev/null | sed -n 's|^/proc/\([0-9]*\)/cmdline$|\1|p')
+    for name in $pids; do
+        if { tr '\0' ' ' <"/proc/$name/cmdline"; } 2>/dev/null | grep -q mariadbd; then
+            leftover "a mariadbd of a test still runs (pid $name)"
+            kill -9 "$name" 2>/dev/null
+        fi
+    done
+}
+
+# ---------------------------------------------------------------------------
+# Helpers.
+
+my_admin() { # SQL [DATABASE]
+    "$CLIENT" --no-defaults --socket="$SERVER_SOCKET" -uroot -N -B -e "$1" ${2:+"$2"}
+}
+
+databases() {
+    my_admin "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY 1" | sort
+}
+
+database_count() { # NAME
+    my_admin "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '$1'"
+}
+
+foster_my() {
+    run_foster -b mysql -u "$APP_URL" "$@"
+}
+
+assert_no_password() { # TEXT WHAT
+    [[ $1 != *"$APP_PW"* && $1 != *"$APP_PW_URL"* ]] || fail "$2 shows the password: [$1]"
+}
+
+# A project in $WORK/p: author and book (a foreign key), CSV fixtures with NULL and "".
+make_project() { # [BACKEND]
+    mkdir -p "$WORK/p/schemas" "$WORK/p/fixtures" && cd "$WORK/p" || fail "no project"
+    printf '[foster]\nname = shop\n%s\n[table author]\n[table book]\n' \
+        "${1:+backend = $1}" >foster.ini
+    cat >schemas/author.sql <<'EOF'
+CREATE TABLE author (
+    id integer PRIMARY KEY AUTO_INCREMENT,
+    name varchar(100) NOT NULL UNIQUE
+);
+EOF
+    cat >schemas/book.sql <<'EOF'
+CREATE TABLE book (
+    id integer PRIMARY KEY AUTO_INCREMENT,
+    author_id integer NOT NULL,
+    title varchar(200) NOT NULL,
+    note text,
+    CONSTRAINT book_author_fk FOREIGN KEY (author_id) REFERENCES author (id)
+);
+EOF
+    printf 'id,name\n1,Ann\n2,Bob\n' >fixtures/author.csv
+    printf 'id,author_id,title,note\n1,1,First,\n2,2,Second,""\n3,1,Third,x\n' >fixtures/book.csv
+}
+
+# The pids of PID's children (from /proc).
+children_of() { # PID
+    local parent=$1 stat line fields
+    for stat in /proc/[0-9]*/stat; do
+        { read -r line <"$stat"; } 2>/dev/null || continue
+        read -r -a fields <<<"${line##*) }"
+        [ "${fields[1]:-}" == "$parent" ] && { line=${stat#/proc/}; echo "${line%/stat}"; }
+    done
+}
+
+# Whether process PID lives (a zombie does not).
+alive() { # PID
+    local line
+    { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
+    line=${line##*) }
+    [ "${line%% *}" != Z ]
+}
+
+# SIGKILLs foster (FOSTER_PID) and the command it runs (not its server).
+kill_foster_and_command() {
+    local children child
+    children=$(for child in $(children_of "$FOSTER_PID"); do
+        { tr '\0' ' ' <"/proc/$child/cmdline"; } 2>/dev/null | grep -q mariadbd || echo "$child"
+    done)
+    kill -9 "$FOSTER_PID"
+    # shellcheck disable=SC2086 # pids
+    [ -z "$children" ] || kill -9 $children 2>/dev/null
+    wait_for_exit "$FOSTER_PID" 5
+}
+
+# The value of NAME in the command's environment dump ($WORK/env).
+env_value() { # NAME
+    sed -n "s/^$1=//p" "$WORK/env"
+}
+
