@@ -469,6 +469,20 @@ static int drop_all(pg_backend *p, diag_list *diags)
     return rc;
 }
 
+/*
+ * A cluster that keeps its data directory for the template cache: the run's
+ * databases go first, so that the cache holds the template alone. When they
+ * cannot (the server died), nothing is kept, and the server goes as usual.
+ */
+static void keep_template_only(pg_backend *p)
+{
+    diag_list ignored = DIAG_LIST_INIT;
+    if (drop_all(p, &ignored) == 0)
+        p->source->ops->keep_template(p->source);
+    diag_list_clear(&ignored);
+    p->keeping_template = false;
+}
+
 static int pg_drop(backend *b, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
@@ -482,8 +496,10 @@ static int pg_drop(backend *b, diag_list *diags)
     pg_wait_for_helper(p, true); /* the next copy's helper: done, its lock file gone */
     int rc = 0;
     /* An ephemeral server goes with everything in it: no need to drop first. */
-    if (!p->source->ephemeral || p->source_borrowed || p->keeping_template)
+    if (!p->source->ephemeral || p->source_borrowed)
         rc = drop_all(p, diags);
+    else if (p->keeping_template)
+        keep_template_only(p);
     PQfinish(p->admin);
     p->admin = NULL;
     if (!p->source_borrowed && p->source->ops->stop(p->source, diags) < 0)

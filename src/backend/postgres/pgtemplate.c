@@ -402,8 +402,7 @@ int pg_template_store(backend *b, const char *cache_dir, const char *key, const 
     char *template = strbuf_format(PG_TEMPLATE_PREFIX "%s", key);
     int rc = template ? make_template(p, template, identity, diags) : -1;
     if (rc == 0 && p->source->ephemeral) {
-        p->source->ops->keep_template(p->source); /* the cluster: at stop */
-        p->keeping_template = true;
+        p->keeping_template = true; /* the cluster keeps its data directory: see pg_drop */
         free(p->template_key);
         p->template_key = NULL;
     } else if (rc == 0) {
