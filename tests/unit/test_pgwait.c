@@ -958,9 +958,13 @@ START_TEST(test_ready_server_is_ready_at_once)
     char *url = server_url("app:" SERVER_PASSWORD, "postgres");
     diag_list diags = DIAG_LIST_INIT;
     double elapsed;
+    const char *received = "connection received:"; /* every attempt, before authentication */
+    int before = count_in_log(received);
     ck_assert_int_eq(wait_for(url, 10, &diags, &elapsed), PG_WAIT_READY);
     ck_assert_int_eq(diags.count, 0);
-    ck_assert_double_lt(elapsed, 0.5);
+    ck_assert_int_eq(count_in_log(received), before + 1); /* one attempt, no retry */
+    /* Bounded, not timed: how fast is tests/bench's (a loaded machine under ASan took 0.7 s). */
+    ck_assert_double_lt(elapsed, 5.0);
     free(url);
 }
 END_TEST
@@ -1102,7 +1106,9 @@ START_TEST(test_ready_server_median_latency_is_small)
         qsort(samples, 31, sizeof samples[0], compare_doubles);
         fprintf(stderr, "pg_wait on a ready server (%s): median %.2f ms, min %.2f, max %.2f\n",
                 names[f], samples[15] * 1e3, samples[0] * 1e3, samples[30] * 1e3);
-        ck_assert_double_lt(samples[15], 0.25);
+        /* A backoff step of a second would show even on a loaded machine; the figure itself
+         * is a measurement, printed above (0.39 s was seen under ASan at load 13). */
+        ck_assert_double_lt(samples[15], 1.0);
     }
     free(url);
 }
