@@ -48,7 +48,8 @@ declare -A EXPECTED_FAILURES=(
 signal_during_load() { # BACKEND SIGNAL STATUS
     use_big_item
     fault "SIG$2 during a $BIG_ROWS-row load on $1"
-    start_foster -b "$1" run -- true
+    # --no-cache: a template an earlier test kept would leave nothing to load.
+    start_foster -b "$1" --no-cache run -- true
     wait_for_stderr '^foster: created 1 table ' 60
     wait_for_record 1
     local id=$RUN_ID database

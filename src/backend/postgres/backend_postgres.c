@@ -104,8 +104,9 @@ int pg_server_ready(pg_backend *p, diag_list *diags)
     return p->source->ops->start(p->source, diags) < 0 || pg_connect_admin(p, diags) < 0 ? -1 : 0;
 }
 
-int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
-                   const char *template, diag_list *diags)
+/* CREATE DATABASE `database_name` TEMPLATE `template`, then its marker. 0 or -1. */
+static int create_marked(pg_backend *p, const char *database_name, const char *run_id,
+                         const char *template, diag_list *diags)
 {
     free(p->database);
     free(p->marker);
@@ -122,7 +123,25 @@ int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
     if (pg_mark_database(p->admin, database_name, p->marker, diags) < 0)
         return -1;
     p->marked = true;
-    return pg_connect_database(p, diags);
+    return 0;
+}
+
+int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
+                   const char *template, diag_list *diags)
+{
+    return create_marked(p, database_name, run_id, template, diags) < 0
+               ? -1
+               : pg_connect_database(p, diags);
+}
+
+int pg_clone_database(pg_backend *p, const char *database_name, const char *run_id,
+                      const char *template, diag_list *diags)
+{
+    if (create_marked(p, database_name, run_id, template, diags) < 0)
+        return -1;
+    /* The same server, port and user as the administrative connection. */
+    return describe_connection(p, p->admin) < 0 ? (diag_add(diags, NULL, 0, 0, "out of memory"), -1)
+                                                : 0;
 }
 
 int pg_take_back_create(pg_backend *p, diag_list *diags)
@@ -450,6 +469,20 @@ static int drop_all(pg_backend *p, diag_list *diags)
     return rc;
 }
 
+/*
+ * A cluster that keeps its data directory for the template cache: the run's
+ * databases go first, so that the cache holds the template alone. When they
+ * cannot (the server died), nothing is kept, and the server goes as usual.
+ */
+static void keep_template_only(pg_backend *p)
+{
+    diag_list ignored = DIAG_LIST_INIT;
+    if (drop_all(p, &ignored) == 0)
+        p->source->ops->keep_template(p->source);
+    diag_list_clear(&ignored);
+    p->keeping_template = false;
+}
+
 static int pg_drop(backend *b, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
@@ -463,8 +496,10 @@ static int pg_drop(backend *b, diag_list *diags)
     pg_wait_for_helper(p, true); /* the next copy's helper: done, its lock file gone */
     int rc = 0;
     /* An ephemeral server goes with everything in it: no need to drop first. */
-    if (!p->source->ephemeral || p->source_borrowed || p->keeping_template)
+    if (!p->source->ephemeral || p->source_borrowed)
         rc = drop_all(p, diags);
+    else if (p->keeping_template)
+        keep_template_only(p);
     PQfinish(p->admin);
     p->admin = NULL;
     if (!p->source_borrowed && p->source->ops->stop(p->source, diags) < 0)

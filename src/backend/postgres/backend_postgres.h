@@ -76,6 +76,14 @@ int pg_create_from(pg_backend *p, const char *database_name, const char *run_id,
  */
 int pg_take_back_create(pg_backend *p, diag_list *diags);
 
+/*
+ * As pg_create_from, for a copy of a template that is complete already: no
+ * connection to it is opened (none is needed before the tests reconnect),
+ * its URL is described from the administrative connection's.
+ */
+int pg_clone_database(pg_backend *p, const char *database_name, const char *run_id,
+                      const char *template, diag_list *diags);
+
 /* pgtemplate.c, as backend_ops: the template cache on the server. */
 int pg_create_cached(backend *b, const char *database_name, const char *run_id, const char *key,
                      const char *identity, bool *hit, char *why, size_t why_size, diag_list *diags);

@@ -205,7 +205,7 @@ static int clone_template(pg_backend *p, const char *database_name, const char *
                           size_t why_size, diag_list *diags)
 {
     diag_list failed = DIAG_LIST_INIT;
-    int rc = pg_create_from(p, database_name, run_id, template, &failed);
+    int rc = pg_clone_database(p, database_name, run_id, template, &failed);
     if (rc == 0) {
         *hit = true;
         touch(p->admin, template, m);
@@ -402,8 +402,7 @@ int pg_template_store(backend *b, const char *cache_dir, const char *key, const 
     char *template = strbuf_format(PG_TEMPLATE_PREFIX "%s", key);
     int rc = template ? make_template(p, template, identity, diags) : -1;
     if (rc == 0 && p->source->ephemeral) {
-        p->source->ops->keep_template(p->source); /* the cluster: at stop */
-        p->keeping_template = true;
+        p->keeping_template = true; /* the cluster keeps its data directory: see pg_drop */
         free(p->template_key);
         p->template_key = NULL;
     } else if (rc == 0) {
