@@ -381,7 +381,8 @@ int my_stop_own_server(my_backend *m, diag_list *diags)
     if (m->cluster && my_cluster_stop(m->cluster, diags) < 0)
         rc = -1;
     if (m->container) {
-        rc = ct_container_stop(m->container, diags) < 0 ? -1 : rc;
+        if (ct_container_stop(m->container, diags) < 0)
+            return -1; /* kept: a second teardown tries again */
         ct_container_free(m->container);
         m->container = NULL;
     }

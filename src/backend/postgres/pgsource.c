@@ -147,10 +147,11 @@ static int cluster_stop(pg_source *source, diag_list *diags)
     cluster_source *c = (cluster_source *)source;
     if (!c->cluster)
         return 0;
-    int rc = pg_cluster_stop(c->cluster, diags);
+    if (pg_cluster_stop(c->cluster, diags) < 0)
+        return -1; /* kept: foster_teardown may be called again, and tries again */
     pg_cluster_free(c->cluster);
     c->cluster = NULL;
-    return rc;
+    return 0;
 }
 
 static const char *cluster_location(const pg_source *source)
@@ -284,10 +285,11 @@ static int container_stop(pg_source *source, diag_list *diags)
     container_source *c = (container_source *)source;
     if (!c->container)
         return 0;
-    int rc = pg_container_stop(c->container, diags);
+    if (pg_container_stop(c->container, diags) < 0)
+        return -1; /* kept: foster_teardown may be called again, and tries again */
     pg_container_free(c->container);
     c->container = NULL;
-    return rc;
+    return 0;
 }
 
 static const char *container_location(const pg_source *source)

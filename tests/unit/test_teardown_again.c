@@ -1,0 +1,115 @@
+/*
+ * test_teardown_again.c — foster_teardown is safe to call again after it
+ * failed (foster.h), and the second call finishes the job: on foster's own
+ * PostgreSQL server (the cluster backend), a teardown that could not remove
+ * the server's link in the runtime directory keeps its hold on the server,
+ * and the next call removes what is left. The runtime directory is made
+ * immutable (chattr +i, root on a file system that has the attribute) for
+ * the first call; skipped, saying why, where that cannot be done.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "foster.h"
+#include "strbuf.h"
+
+static char runtime_dir[] = "/tmp/foster-test-teardown-again-XXXXXX";
+
+static int chattr(const char *flag)
+{
+    char *command = strbuf_format("chattr %s '%s' 2>/dev/null", flag, runtime_dir);
+    int status = system(command);
+    free(command);
+    return status;
+}
+
+/* The names in the runtime directory, one per line ("" when empty). */
+static char *runtime_entries(void)
+{
+    strbuf sb = STRBUF_INIT;
+    DIR *dir = opendir(runtime_dir);
+    ck_assert_ptr_nonnull(dir);
+    for (struct dirent *e; (e = readdir(dir));)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            strbuf_appendf(&sb, "%s\n", e->d_name);
+    closedir(dir);
+    char *text = strbuf_detach(&sb);
+    return text ? text : strdup("");
+}
+
+START_TEST(test_teardown_after_a_failed_one_removes_the_rest)
+{
+    foster_options options;
+    foster_options_init(&options);
+    char *manifest = strbuf_format("%s/foster.ini", getenv("FOSTER_SOURCE_ROOT"));
+    options.manifest_path = manifest;
+    options.backend = "cluster";
+    foster_session *session = NULL;
+    ck_assert_int_eq(foster_open(&options, &session), FOSTER_OK);
+    ck_assert_msg(foster_provision(session) == FOSTER_OK, "%s", foster_errmsg(session));
+    const char *host = NULL;
+    for (size_t i = 0; i < foster_env_count(session); i++) {
+        const char *name, *value;
+        foster_env_get(session, i, &name, &value);
+        if (strcmp(name, "PGHOST") == 0)
+            host = value;
+    }
+    ck_assert_ptr_nonnull(host);
+    char *socket_dir = strdup(host);
+
+    ck_assert_int_eq(chattr("+i"), 0);
+    foster_result first = foster_teardown(session);
+    ck_assert_int_eq(chattr("-i"), 0);
+    ck_assert_int_ne(first, FOSTER_OK);
+    char *left = runtime_entries();
+    ck_assert_msg(strstr(left, ".run") != NULL,
+                  "the run's record stays after a failed teardown: %s", left);
+    free(left);
+
+    ck_assert_msg(foster_teardown(session) == FOSTER_OK, "%s", foster_errmsg(session));
+    left = runtime_entries();
+    ck_assert_msg(strcmp(left, "") == 0, "left in the runtime directory: %s", left);
+    ck_assert_msg(access(socket_dir, F_OK) != 0, "the server's directory %s is still there",
+                  socket_dir);
+    ck_assert_int_eq(foster_teardown(session), FOSTER_OK); /* and a third time: nothing to do */
+    free(left);
+    free(socket_dir);
+    foster_close(session);
+    free(manifest);
+}
+END_TEST
+
+int main(void)
+{
+    if (access("/usr/lib/postgresql", F_OK) != 0 && system("pg_config --bindir >/dev/null 2>&1")) {
+        printf("SKIP: no PostgreSQL server installed\n");
+        return 77;
+    }
+    if (!mkdtemp(runtime_dir)) {
+        perror(runtime_dir);
+        return EXIT_FAILURE;
+    }
+    if (chattr("+i") != 0 || chattr("-i") != 0) {
+        printf("SKIP: cannot make %s immutable (chattr +i needs root and a file system with the "
+               "attribute)\n",
+               runtime_dir);
+        rmdir(runtime_dir);
+        return 77;
+    }
+    setenv("FOSTER_RUNTIME_DIR", runtime_dir, 1);
+    Suite *suite = suite_create("teardown_again");
+    TCase *tc = tcase_create("cluster");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_teardown_after_a_failed_one_removes_the_rest);
+    suite_add_tcase(suite, tc);
+    SRunner *runner = srunner_create(suite);
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    rmdir(runtime_dir);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
