@@ -161,6 +161,12 @@ assert_mode() { # PATH OCTAL
 }
 
 # The runtime directory holds nothing: no database, record or journal.
+# TEXT without gc's "left container ..." lines: containers that no record of this
+# test claims belong to other suites on the machine (they run at the same time).
+without_other_containers() { # TEXT
+    printf '%s\n' "$1" | grep -v '^left container ' || true
+}
+
 assert_runtime_empty() {
     local left
     left=$(ls -A "$RUNTIME")
