@@ -162,7 +162,7 @@ int ct_container_discover_port(ct_container *container, const volatile sig_atomi
 {
     const char *arguments[] = {"port", container->name, container->server->port, NULL};
     ct_engine_call call = {container->engine,       arguments, NULL, NULL,
-                           COMMAND_TIMEOUT_SECONDS, interrupt};
+                           COMMAND_TIMEOUT_SECONDS, interrupt, false};
     ct_engine_reply reply;
     if (ct_engine_command(&call, &reply, diags) < 0)
         return -1;
@@ -194,7 +194,8 @@ int ct_container_discover_port(ct_container *container, const volatile sig_atomi
 static int remove_container(const ct_container *container, diag_list *diags)
 {
     const char *arguments[] = {"rm", "-f", container->name, NULL};
-    ct_engine_call call = {container->engine, arguments, NULL, NULL, COMMAND_TIMEOUT_SECONDS, NULL};
+    ct_engine_call call = {container->engine,       arguments, NULL, NULL,
+                           COMMAND_TIMEOUT_SECONDS, NULL,      false};
     ct_engine_reply reply;
     if (ct_engine_command(&call, &reply, diags) < 0)
         return -1;
@@ -250,8 +251,9 @@ static int run_container(const ct_container *container, const char *image, const
     for (size_t i = 0; server->arguments && server->arguments[i] && i < MAX_SERVER_ARGUMENTS; i++)
         arguments[count++] = server->arguments[i];
     arguments[count] = NULL;
-    ct_engine_call call = {container->engine,   arguments, server->password_variable,
-                           container->password, timeout,   interrupt};
+    ct_engine_call call = {
+        container->engine, arguments, server->password_variable,      container->password,
+        timeout,           interrupt, .finish_when_interrupted = true};
     ct_engine_reply reply;
     int rc = ct_engine_command(&call, &reply, diags);
     bool remove = rc < 0; /* timed out or interrupted: the engine may have made it anyway */
@@ -282,7 +284,8 @@ static int run_container(const ct_container *container, const char *image, const
 static bool container_running(const ct_container *container)
 {
     const char *arguments[] = {"inspect", "--format", STATUS_FORMAT, container->name, NULL};
-    ct_engine_call call = {container->engine, arguments, NULL, NULL, STATUS_TIMEOUT_SECONDS, NULL};
+    ct_engine_call call = {container->engine,      arguments, NULL, NULL,
+                           STATUS_TIMEOUT_SECONDS, NULL,      false};
     ct_engine_reply reply;
     diag_list ignored = DIAG_LIST_INIT;
     if (ct_engine_command(&call, &reply, &ignored) < 0) {
@@ -331,7 +334,8 @@ void ct_container_watch_progress(void *context, double elapsed, const char *reas
 static char *container_log_tail(const ct_container *container)
 {
     const char *arguments[] = {"logs", "--tail", LOG_TAIL_LINES, container->name, NULL};
-    ct_engine_call call = {container->engine, arguments, NULL, NULL, STATUS_TIMEOUT_SECONDS, NULL};
+    ct_engine_call call = {container->engine,      arguments, NULL, NULL,
+                           STATUS_TIMEOUT_SECONDS, NULL,      false};
     ct_engine_reply reply;
     diag_list ignored = DIAG_LIST_INIT;
     if (ct_engine_command(&call, &reply, &ignored) < 0) {

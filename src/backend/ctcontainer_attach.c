@@ -230,7 +230,7 @@ ct_container *ct_container_attach(const char *engine, const char *name, const ct
         return NULL;
     container->server = server;
     const char *arguments[] = {"inspect", "--format", INSPECT_FORMAT, name, NULL};
-    ct_engine_call call = {known, arguments, NULL, NULL, COMMAND_TIMEOUT_SECONDS, NULL};
+    ct_engine_call call = {known, arguments, NULL, NULL, COMMAND_TIMEOUT_SECONDS, NULL, false};
     ct_engine_reply reply;
     if (ct_engine_command(&call, &reply, diags) < 0) {
         ct_container_free(container);
@@ -320,7 +320,7 @@ static int list_engine(entry_list *list, const char *engine, diag_list *diags)
         "--filter", "label=foster=1",
         "--format", strcmp(engine, "podman") == 0 ? PODMAN_PS_FORMAT : DOCKER_PS_FORMAT,
         NULL};
-    ct_engine_call call = {engine, arguments, NULL, NULL, COMMAND_TIMEOUT_SECONDS, NULL};
+    ct_engine_call call = {engine, arguments, NULL, NULL, COMMAND_TIMEOUT_SECONDS, NULL, false};
     ct_engine_reply reply;
     if (ct_engine_command(&call, &reply, diags) < 0)
         return -1;

@@ -32,6 +32,7 @@
 
 #define INFO_TIMEOUT_SECONDS    20.0
 #define KILL_GRACE_SECONDS      1.0
+#define FINISH_GRACE_SECONDS    15.0
 #define POLL_SLICE_MILLISECONDS 50
 #define OUTPUT_LIMIT_BYTES      (1024 * 1024)
 
@@ -124,16 +125,32 @@ static char *command_title(const ct_engine_call *call)
     return strbuf_format("`%s %s`", call->engine, call->arguments[0]);
 }
 
+/* "interrupted while waiting for `docker run`" or "... gave no answer within N s". */
+static void add_stopped(const ct_engine_call *call, bool interrupted, diag_list *diags)
+{
+    char *title = command_title(call);
+    if (interrupted)
+        diag_add(diags, NULL, 0, 0, "interrupted while waiting for %s",
+                 title ? title : call->engine);
+    else
+        diag_add(diags, NULL, 0, 0, "%s gave no answer within %.1f s", title ? title : call->engine,
+                 call->timeout);
+    free(title);
+}
+
 /*
  * Reads the child's output until it exits (a grandchild that keeps the pipes
  * open does not hold us), the time runs out or the caller interrupts. 0 with
- * the exit status, or -1 with a diag (the child is then killed).
+ * the exit status, or -1 with a diag (the child is then killed). A call that
+ * finishes when interrupted is given FINISH_GRACE_SECONDS more to exit of
+ * itself, and then says it was interrupted.
  */
 static int engine_collect(const ct_engine_call *call, pid_t pid, int fds[2], strbuf output[2],
                           int *status, diag_list *diags)
 {
     double deadline = monotonic_seconds() + call->timeout;
     bool pipe_open[2] = {true, true};
+    bool interrupted = false;
     for (;;) {
         int wait_status;
         pid_t waited = waitpid(pid, &wait_status, WNOHANG);
@@ -145,23 +162,26 @@ static int engine_collect(const ct_engine_call *call, pid_t pid, int fds[2], str
             *status = WIFEXITED(wait_status)     ? WEXITSTATUS(wait_status)
                       : WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status)
                                                  : 255;
-            return 0;
+            if (interrupted)
+                add_stopped(call, true, diags);
+            return interrupted ? -1 : 0;
         }
         if (waited < 0 && errno != EINTR) {
             diag_add(diags, NULL, 0, 0, "cannot wait for %s: %s", call->engine, strerror(errno));
             return -1;
         }
-        bool stop_for_interrupt = ct_engine_interrupted(call->interrupt);
-        if (stop_for_interrupt || monotonic_seconds() >= deadline) {
+        if (!interrupted && ct_engine_interrupted(call->interrupt)) {
+            interrupted = true;
+            if (call->finish_when_interrupted) {
+                double grace = monotonic_seconds() + FINISH_GRACE_SECONDS;
+                deadline = grace < deadline ? grace : deadline;
+            } else {
+                deadline = 0;
+            }
+        }
+        if (monotonic_seconds() >= deadline) {
             engine_kill(pid);
-            char *title = command_title(call);
-            if (stop_for_interrupt)
-                diag_add(diags, NULL, 0, 0, "interrupted while waiting for %s",
-                         title ? title : call->engine);
-            else
-                diag_add(diags, NULL, 0, 0, "%s gave no answer within %.1f s",
-                         title ? title : call->engine, call->timeout);
-            free(title);
+            add_stopped(call, interrupted, diags);
             return -1;
         }
         struct pollfd polled[2];
@@ -363,7 +383,7 @@ static bool engine_answers(const char *engine, const volatile sig_atomic_t *inte
     }
     free(path);
     static const char *const info[] = {"info", NULL};
-    ct_engine_call call = {engine, info, NULL, NULL, INFO_TIMEOUT_SECONDS, interrupt};
+    ct_engine_call call = {engine, info, NULL, NULL, INFO_TIMEOUT_SECONDS, interrupt, false};
     ct_engine_reply reply;
     diag_list failure = DIAG_LIST_INIT;
     if (ct_engine_command(&call, &reply, &failure) < 0) {

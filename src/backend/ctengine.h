@@ -50,6 +50,12 @@ typedef struct ct_engine_call {
     const char *password;          /* NULL, or its value for the child's environment */
     double timeout;                /* seconds */
     const volatile sig_atomic_t *interrupt; /* may be NULL */
+    /*
+     * When interrupted, let the command finish (for a while) rather than kill
+     * it: killing the client of `docker run` does not stop the engine, which
+     * may make the container after a `rm -f` that came too early.
+     */
+    bool finish_when_interrupted;
 } ct_engine_call;
 
 /* What an engine command answered. */

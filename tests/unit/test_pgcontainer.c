@@ -705,6 +705,36 @@ START_TEST(test_interrupt_while_waiting_removes_the_container)
 }
 END_TEST
 
+/*
+ * Interrupted while `run` works (here: "pulls" for 1 s): the run is let finish,
+ * as a real engine makes the container even when its client is killed, and
+ * only then removed.
+ */
+START_TEST(test_interrupt_during_run_lets_it_finish_then_removes_the_container)
+{
+    setenv("FOSTER_FAKE_ENGINE_PULL_SECONDS", "1", 1);
+    interrupt_flag = 0;
+    pg_container_options options = options_for("docker", "interruptedrun");
+    options.interrupt = &interrupt_flag;
+    pthread_t thread;
+    ck_assert_int_eq(pthread_create(&thread, NULL, interrupt_soon, NULL), 0);
+    diag_list diags = DIAG_LIST_INIT;
+    double start = now_seconds();
+    ck_assert_ptr_null(pg_container_start(&options, &diags));
+    double elapsed = now_seconds() - start;
+    pthread_join(thread, NULL);
+    ck_assert_msg(elapsed >= 0.9 && elapsed < 10, "took %.1f s (the run takes 1 s)", elapsed);
+    ck_assert_int_eq(diags.count, 1);
+    ck_assert_str_eq(diags.items[0].message, "interrupted while waiting for `docker run`");
+    diag_list_clear(&diags);
+    char *log = calls_log();
+    ck_assert_msg(strstr(log, "\ndocker rm -f foster-interruptedrun\n") != NULL, "calls:\n%s", log);
+    free(log);
+    ck_assert(!container_exists("foster-interruptedrun"));
+    interrupt_flag = 0;
+}
+END_TEST
+
 START_TEST(test_run_id_that_cannot_name_a_container_is_refused)
 {
     pg_container_options options = options_for("docker", "a/b");
@@ -836,6 +866,7 @@ static Suite *pgcontainer_suite(void)
     tcase_add_test(failures, test_container_that_stops_while_starting_fails_before_the_timeout);
     tcase_add_test(failures, test_container_gone_before_its_port_is_asked_is_reported_as_stopped);
     tcase_add_test(failures, test_interrupt_while_waiting_removes_the_container);
+    tcase_add_test(failures, test_interrupt_during_run_lets_it_finish_then_removes_the_container);
     tcase_add_test(failures, test_run_id_that_cannot_name_a_container_is_refused);
     tcase_add_test(failures, test_unknown_engine_is_refused);
     suite_add_tcase(suite, failures);
