@@ -11,49 +11,24 @@
  * triggers, moves its tables out to "<database>_old" and the copy's in, and
  * creates the snapshot's triggers again: a few statements, whatever the rows.
  *
- * As for PostgreSQL (pgnext.c), the helper is a child of its own session
- * (stdio on /dev/null, signals blocked, never stopped half way) that holds an
- * exclusive lock on <runtime>/<database>.next.lock, taken before the fork;
- * reset and teardown (and so gc's reaping) take that lock before they touch
- * the run's databases, so they wait for it, and teardown removes the file.
+ * As for PostgreSQL (pgnext.c), the helper is util/nexthelper.h's: its own
+ * session, never stopped half way, holding the run's next.lock, on which
+ * reset and teardown (and so gc's reaping) wait before they touch the run's
+ * databases.
  */
-#include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "backend_mysql.h"
 #include "myconn.h"
 #include "mydb.h"
+#include "nexthelper.h"
 #include "strbuf.h"
-
-/* Most seconds reset or teardown wait for a helper before going on without it. */
-#define MY_HELPER_WAIT_SECONDS 120
-
-static char *lock_path(const my_backend *m)
-{
-    return m->runtime_dir && m->database
-               ? strbuf_format("%s/%s.next.lock", m->runtime_dir, m->database)
-               : NULL;
-}
 
 void my_wait_for_helper(my_backend *m, bool remove)
 {
-    char *path = lock_path(m);
-    int fd = path ? open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW) : -1;
-    /* Polled, not blocking: a helper whose server hangs must not hang teardown. */
-    for (int waited = 0;
-         fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && waited < MY_HELPER_WAIT_SECONDS * 500;
-         waited++)
-        nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
-    if (fd >= 0 && remove)
-        unlink(path);
-    if (fd >= 0)
-        close(fd); /* releases the lock */
+    char *path = next_helper_lock_path(m->runtime_dir, m->database);
+    next_helper_wait(path, remove);
     free(path);
 }
 
@@ -66,16 +41,16 @@ static int drop_if_there(MYSQL *admin, const my_backend *m, const char *name, di
     return there ? my_db_drop(admin, name, m->run_id, diags) : 0;
 }
 
-/* In the helper: drop the retired tables and the used copy, make the next one, let go. */
-static void helper_main(my_backend *m, const char *lock, const char *tpl, const char *next,
-                        const char *old)
+typedef struct next_work {
+    my_backend *backend;
+    char *tpl, *next, *old;
+} next_work;
+
+/* In the helper: drop the retired tables and the used copy, make the next one. */
+static void make_next(void *context)
 {
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null >= 0) {
-        dup2(null, STDIN_FILENO);
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
-    }
+    const next_work *w = context;
+    my_backend *m = w->backend;
     diag_list ignored = DIAG_LIST_INIT;
     /* A connection of its own: the parent's are never used nor closed here. */
     m->admin = NULL;
@@ -83,52 +58,31 @@ static void helper_main(my_backend *m, const char *lock, const char *tpl, const 
     MYSQL *admin = my_backend_connect(m, NULL, &ignored);
     int rc = admin ? 0 : -1;
     if (rc == 0)
-        rc = drop_if_there(admin, m, old, &ignored);
+        rc = drop_if_there(admin, m, w->old, &ignored);
     if (rc == 0)
-        rc = drop_if_there(admin, m, next, &ignored);
+        rc = drop_if_there(admin, m, w->next, &ignored);
     if (rc == 0)
-        rc = my_db_create_marked(admin, next, m->marker, MY_MARKER_AUTO, &ignored);
-    if (rc == 0 && my_copy_database(admin, tpl, next, false, &ignored) < 0)
-        my_db_drop(admin, next, m->run_id, &ignored); /* half a copy: reset must not take it */
+        rc = my_db_create_marked(admin, w->next, m->marker, MY_MARKER_AUTO, &ignored);
+    if (rc == 0 && my_copy_database(admin, w->tpl, w->next, false, &ignored) < 0)
+        my_db_drop(admin, w->next, m->run_id, &ignored); /* half a copy: reset must not take it */
     if (admin)
         mysql_close(admin);
     diag_list_clear(&ignored);
-    unlink(lock); /* whoever opened it before waits on the lock, and then goes on */
 }
 
 void my_prepare_next_detached(my_backend *m)
 {
     if (m->borrowed)
         return;
-    char *path = lock_path(m);
-    char *tpl = my_sibling_name(m, "tpl"), *next = my_sibling_name(m, "next");
-    char *old = my_sibling_name(m, "old");
-    int fd = path && tpl && next && old
-                 ? open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)
-                 : -1;
-    int rc = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : -1;
-    sigset_t all, before;
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, &before); /* the helper is never stopped half way */
-    pid_t child = rc == 0 ? fork() : -1;
-    if (child == 0) {
-        /* Detached twice: no zombie for a parent that lives on, no terminal's signals. */
-        setsid();
-        if (fork() == 0)
-            helper_main(m, path, tpl, next, old);
-        _exit(0);
-    }
-    if (child > 0)
-        waitpid(child, NULL, 0);
-    sigprocmask(SIG_SETMASK, &before, NULL);
-    if (child < 0 && fd >= 0)
-        unlink(path);
-    if (fd >= 0)
-        close(fd); /* the helper keeps the lock */
+    char *path = next_helper_lock_path(m->runtime_dir, m->database);
+    next_work work = {m, my_sibling_name(m, "tpl"), my_sibling_name(m, "next"),
+                      my_sibling_name(m, "old")};
+    if (path && work.tpl && work.next && work.old)
+        next_helper_start(path, make_next, &work);
     free(path);
-    free(tpl);
-    free(next);
-    free(old);
+    free(work.tpl);
+    free(work.next);
+    free(work.old);
 }
 
 /* "RENAME TABLE `a`.`t` TO `b`.`t`, …" for each of `names`, appended to `sb`. */
