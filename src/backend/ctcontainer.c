@@ -280,18 +280,25 @@ static int run_container(const ct_container *container, const char *image, const
     return rc;
 }
 
+/* A short question to the engine about the container: 0 with its reply, -1 when no answer. */
+static int ask_engine(const ct_container *container, const char *const *arguments,
+                      ct_engine_reply *reply)
+{
+    ct_engine_call call = {container->engine,      arguments, NULL, NULL,
+                           STATUS_TIMEOUT_SECONDS, NULL,      false};
+    diag_list ignored = DIAG_LIST_INIT;
+    int rc = ct_engine_command(&call, reply, &ignored);
+    diag_list_clear(&ignored);
+    return rc;
+}
+
 /* Whether the container still runs: false only when the engine says it does not. */
 static bool container_running(const ct_container *container)
 {
     const char *arguments[] = {"inspect", "--format", STATUS_FORMAT, container->name, NULL};
-    ct_engine_call call = {container->engine,      arguments, NULL, NULL,
-                           STATUS_TIMEOUT_SECONDS, NULL,      false};
     ct_engine_reply reply;
-    diag_list ignored = DIAG_LIST_INIT;
-    if (ct_engine_command(&call, &reply, &ignored) < 0) {
-        diag_list_clear(&ignored);
+    if (ask_engine(container, arguments, &reply) < 0)
         return true; /* no answer is no news */
-    }
     bool running = true;
     if (reply.status != 0)
         running = !ct_engine_says_no_such_container(&reply);
@@ -334,14 +341,9 @@ void ct_container_watch_progress(void *context, double elapsed, const char *reas
 static char *container_log_tail(const ct_container *container)
 {
     const char *arguments[] = {"logs", "--tail", LOG_TAIL_LINES, container->name, NULL};
-    ct_engine_call call = {container->engine,      arguments, NULL, NULL,
-                           STATUS_TIMEOUT_SECONDS, NULL,      false};
     ct_engine_reply reply;
-    diag_list ignored = DIAG_LIST_INIT;
-    if (ct_engine_command(&call, &reply, &ignored) < 0) {
-        diag_list_clear(&ignored);
+    if (ask_engine(container, arguments, &reply) < 0)
         return NULL;
-    }
     strbuf tail = STRBUF_INIT;
     if (reply.status == 0) {
         const char *streams[] = {reply.out, reply.err};

@@ -204,17 +204,24 @@ static int add_statement(table_model *model, const ddl_file *file, size_t index,
     return rc;
 }
 
-int model_add_file(table_model *model, const ddl_file *file, const char *only_table,
-                   diag_list *diags)
+const char *model_remember_file(table_model *model, const char *display_name)
 {
     char **files = realloc(model->files, (model->file_count + 1) * sizeof *files);
     if (!files)
-        return -1;
+        return NULL;
     model->files = files;
-    char *name = strdup(file->display_name);
+    char *name = strdup(display_name);
+    if (name)
+        files[model->file_count++] = name;
+    return name;
+}
+
+int model_add_file(table_model *model, const ddl_file *file, const char *only_table,
+                   diag_list *diags)
+{
+    const char *name = model_remember_file(model, file->display_name);
     if (!name)
         return -1;
-    files[model->file_count++] = name;
     for (size_t i = 0; i < file->statement_count; i++)
         if (add_statement(model, file, i, only_table, name, diags) < 0)
             return -1;

@@ -25,6 +25,9 @@ char *model_read_name(const sql_tokens *t, size_t *i, size_t end);
 model_table *model_table_find_mutable(table_model *model, const char *name);
 model_column *model_column_find_mutable(model_table *table, const char *name);
 
+/* A copy of `display_name` kept with the model (its columns point at it); NULL: no memory. */
+const char *model_remember_file(table_model *model, const char *display_name);
+
 /* Appends to an array of `size`-byte elements; the new element zeroed, NULL on no memory. */
 void *model_grow(void **items, size_t *count, size_t size);
 

@@ -340,14 +340,9 @@ static int add_table(table_model *model, const ddl_table *source, const sql_toke
 int model_add_mysql_file(table_model *model, const ddl_file *file, const char *only_table,
                          diag_list *diags)
 {
-    char **files = realloc(model->files, (model->file_count + 1) * sizeof *files);
-    if (!files)
-        return -1;
-    model->files = files;
-    char *name = strdup(file->display_name);
+    const char *name = model_remember_file(model, file->display_name);
     if (!name)
         return -1;
-    files[model->file_count++] = name;
     for (size_t i = 0; i < file->statement_count; i++) {
         const ddl_statement *st = &file->statements[i];
         if (st->kind != DDL_CREATE_TABLE || (only_table && strcmp(st->table, only_table) != 0))

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fstree.h"
 #include "monotonic.h"
 #include "process.h"
 #include "smallfile.h"
@@ -250,6 +251,20 @@ char *server_find_home(const char *directory)
         return NULL;
     }
     return strdup(target);
+}
+
+int server_remove_home(const char *home, const char *directory, diag_list *diags)
+{
+    if (fstree_remove(home) < 0 && errno != ENOENT) {
+        diag_add(diags, NULL, 0, 0, "cannot remove the cluster directory %s: %s", home,
+                 strerror(errno));
+        return -1;
+    }
+    if (strcmp(directory, home) != 0 && unlink(directory) < 0 && errno != ENOENT) {
+        diag_add(diags, NULL, 0, 0, "cannot remove %s: %s", directory, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 bool server_process_gone(pid_t pid, bool *child)

@@ -84,6 +84,13 @@ int server_make_home(const server_account *account, const char *runtime, const c
  */
 char *server_find_home(const char *directory);
 
+/*
+ * Removes a cluster's `home` and, when it was relocated, the link
+ * `directory` in the runtime directory that names it; either being gone
+ * already is fine. 0, or -1 with a diag.
+ */
+int server_remove_home(const char *home, const char *directory, diag_list *diags);
+
 typedef struct server_spawn_spec {
     char *const *argv;             /* argv[0] is a path */
     const char *cwd;               /* NULL: stay */

@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fstree.h"
 #include "myurl.h"
 #include "strbuf.h"
 
@@ -80,19 +79,7 @@ static int make_home(my_cluster *cluster, const char *runtime, const char *name,
 
 static int remove_home(const my_cluster *cluster, diag_list *diags)
 {
-    if (!cluster->home)
-        return 0;
-    if (fstree_remove(cluster->home) < 0 && errno != ENOENT) {
-        diag_add(diags, NULL, 0, 0, "cannot remove the cluster directory %s: %s", cluster->home,
-                 strerror(errno));
-        return -1;
-    }
-    if (strcmp(cluster->directory, cluster->home) != 0 && unlink(cluster->directory) < 0 &&
-        errno != ENOENT) {
-        diag_add(diags, NULL, 0, 0, "cannot remove %s: %s", cluster->directory, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return cluster->home ? server_remove_home(cluster->home, cluster->directory, diags) : 0;
 }
 
 int my_cluster_stop(my_cluster *cluster, diag_list *diags)

@@ -134,17 +134,7 @@ int pg_cluster_stop(pg_cluster *cluster, diag_list *diags)
     cluster->keep_template = false;
     if (pg_cluster_server_stop(cluster, diags) < 0)
         return -1;
-    if (fstree_remove(cluster->home) < 0 && errno != ENOENT) {
-        diag_add(diags, NULL, 0, 0, "cannot remove the cluster directory %s: %s", cluster->home,
-                 strerror(errno));
-        return -1;
-    }
-    if (strcmp(cluster->directory, cluster->home) != 0 && unlink(cluster->directory) < 0 &&
-        errno != ENOENT) {
-        diag_add(diags, NULL, 0, 0, "cannot remove %s: %s", cluster->directory, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return server_remove_home(cluster->home, cluster->directory, diags);
 }
 
 char *pg_cluster_describe_death(pg_cluster *cluster)
