@@ -50,9 +50,9 @@ START_TEST(marker_names_owner_namespace_directory_and_kept)
 {
     process_identity me;
     process_identity_get(&me);
-    char *marker = pg_marker_text("1a2b3c4d", "/run/user/1000/foster; odd", true);
+    char *marker = db_marker_text("1a2b3c4d", "/run/user/1000/foster; odd", true);
     ck_assert_ptr_nonnull(marker);
-    ck_assert(strncmp(marker, PG_MARKER_PREFIX "1a2b3c4d; pid ", strlen(PG_MARKER_PREFIX) + 14) ==
+    ck_assert(strncmp(marker, DB_MARKER_PREFIX "1a2b3c4d; pid ", strlen(DB_MARKER_PREFIX) + 14) ==
               0);
     ck_assert_ptr_nonnull(strstr(marker, me.pid_ns));
     ck_assert_ptr_nonnull(strstr(marker, me.boot_id));

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "ddl_phase.h"
-#include "identity.h"
 #include "myconn.h"
 #include "mydb.h"
 #include "strbuf.h"
@@ -89,17 +88,7 @@ char *my_sibling_name(const my_backend *m, const char *suffix)
 
 char *my_backend_marker(const my_backend *m, bool kept)
 {
-    process_identity me;
-    process_identity_get(&me);
-    char *base = my_db_marker_text(m->run_id ? m->run_id : "?");
-    char *dir = m->runtime_dir ? realpath(m->runtime_dir, NULL) : NULL;
-    char *marker =
-        base ? strbuf_format("%s; boot %s; pidns %s; uid %ld; kept %d; dir %s", base, me.boot_id,
-                             me.pid_ns, (long)getuid(), kept ? 1 : 0, dir ? dir : "?")
-             : NULL;
-    free(base);
-    free(dir);
-    return marker;
+    return db_marker_text(m->run_id ? m->run_id : "?", m->runtime_dir, kept);
 }
 
 int my_backend_describe(my_backend *m)

@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "myconn.h"
 #include "strbuf.h"
@@ -21,15 +20,6 @@ char *my_db_name(const char *name, const char *run_id)
         memmove(full + NAME_MAX_LENGTH - id, full + length - id, id + 1);
     }
     return full;
-}
-
-char *my_db_marker_text(const char *run_id)
-{
-    char host[256] = "unknown";
-    if (gethostname(host, sizeof host - 1) < 0)
-        strcpy(host, "unknown");
-    host[sizeof host - 1] = '\0';
-    return strbuf_format(MY_MARKER_PREFIX "%s; pid %ld; host %s", run_id, (long)getpid(), host);
 }
 
 /* Whether the server keeps schema comments (MariaDB >= 10.5). */
@@ -72,7 +62,7 @@ static int create_marker_table(MYSQL *admin, const char *name, const char *marke
 int my_db_create(MYSQL *admin, const char *name, const char *run_id, my_marker_place place,
                  diag_list *diags)
 {
-    char *marker = my_db_marker_text(run_id);
+    char *marker = db_marker_text(run_id, NULL, false);
     if (!marker)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     int rc = my_db_create_marked(admin, name, marker, place, diags);
@@ -169,7 +159,7 @@ my_marker_state my_db_read_marker(MYSQL *admin, const char *name, char **marker,
     if (!exists)
         return diags->count && mysql_errno(admin) ? MY_MARKER_ERROR : MY_NOT_FOUND;
     char *text = NULL;
-    if (strncmp(comment, MY_MARKER_PREFIX, strlen(MY_MARKER_PREFIX)) == 0) {
+    if (strncmp(comment, DB_MARKER_PREFIX, strlen(DB_MARKER_PREFIX)) == 0) {
         text = comment;
         comment = NULL;
     } else {
@@ -181,7 +171,7 @@ my_marker_state my_db_read_marker(MYSQL *admin, const char *name, char **marker,
         }
     }
     free(comment);
-    bool marked = text && strncmp(text, MY_MARKER_PREFIX, strlen(MY_MARKER_PREFIX)) == 0;
+    bool marked = text && strncmp(text, DB_MARKER_PREFIX, strlen(DB_MARKER_PREFIX)) == 0;
     if (marked && marker)
         *marker = text;
     else
@@ -192,7 +182,7 @@ my_marker_state my_db_read_marker(MYSQL *admin, const char *name, char **marker,
 /* Whether `marker` names run `run_id` ("…; run <id>; pid …"). */
 static bool marker_names_run(const char *marker, const char *run_id)
 {
-    const char *id = marker + strlen(MY_MARKER_PREFIX);
+    const char *id = marker + strlen(DB_MARKER_PREFIX);
     size_t length = strlen(run_id);
     return strncmp(id, run_id, length) == 0 && id[length] == ';';
 }

@@ -28,10 +28,10 @@
 #include <mysql.h>
 #include <stdbool.h>
 
+#include "db_marker.h"
 #include "diag.h"
 
-#define MY_MARKER_PREFIX "foster test database; run "
-#define MY_MARKER_TABLE  "_foster_marker"
+#define MY_MARKER_TABLE "_foster_marker"
 
 typedef enum my_marker_place {
     MY_MARKER_AUTO,       /* the schema comment where the server has one, else the table */
@@ -42,9 +42,6 @@ typedef enum my_marker_place {
 /* "test_<name>_<run_id>", cut to MySQL's 64 characters; caller frees. */
 char *my_db_name(const char *name, const char *run_id);
 
-/* The marker for run `run_id` of this process on this host; caller frees. */
-char *my_db_marker_text(const char *run_id);
-
 /*
  * Creates database `name` (utf8mb4) carrying run `run_id`'s marker. 0, or -1
  * with a diag; a database half made (created, marker table failed) is
@@ -53,7 +50,7 @@ char *my_db_marker_text(const char *run_id);
 int my_db_create(MYSQL *admin, const char *name, const char *run_id, my_marker_place place,
                  diag_list *diags);
 
-/* The same with the caller's marker text (it must start with MY_MARKER_PREFIX "<run>;"). */
+/* The same with the caller's marker text (it must start with DB_MARKER_PREFIX "<run>;"). */
 int my_db_create_marked(MYSQL *admin, const char *name, const char *marker, my_marker_place place,
                         diag_list *diags);
 

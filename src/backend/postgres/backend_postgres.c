@@ -111,7 +111,7 @@ static int create_marked(pg_backend *p, const char *database_name, const char *r
     free(p->database);
     free(p->marker);
     p->database = strdup(database_name);
-    p->marker = pg_marker_text(run_id, p->runtime_dir, false);
+    p->marker = db_marker_text(run_id, p->runtime_dir, false);
     if (!p->database || !p->marker)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     char *sql = pg_create_database_sql(p->admin, database_name, template);

@@ -17,21 +17,9 @@
 #include "pgsource.h"
 #include "strbuf.h"
 
-/* Why gc must leave marked database `d` (backend_gc_must_leave), or NULL. */
-static const char *cannot_prove_abandoned(const backend_gc *gc, const pg_marked_database *d,
-                                          char *why, size_t size)
-{
-    backend_marked m = {d->run_id,   pg_marker_name_fits(d->name, d->run_id),
-                        d->kept,     d->uid,
-                        d->dir,      d->boot,
-                        d->pidns,    d->host,
-                        (long)d->pid};
-    return backend_gc_must_leave(gc, &m, why, size);
-}
-
 /*
  * The postgres kind's server: marked databases no record here claims,
- * dropped only when cannot_prove_abandoned finds nothing; the others are
+ * dropped only when db_marker_must_leave finds nothing; the others are
  * named with the reason they stay. Only for the session's own kind: its
  * manifest names the server.
  */
@@ -51,17 +39,18 @@ void pg_collect_server_garbage(backend_gc *gc)
     for (size_t i = 0; i < count; i++) {
         pg_marked_database *d = &databases[i];
         bool kept = false;
-        if (gc->recorded(gc, d->run_id, &kept))
+        const db_marker *m = &d->marker;
+        if (gc->recorded(gc, m->run_id, &kept))
             continue; /* its record decides: see the janitor's gc of runs */
         char why[512];
-        if (cannot_prove_abandoned(gc, d, why, sizeof why))
+        if (db_marker_must_leave(gc, m, pg_marker_name_fits(d->name, m->run_id), why, sizeof why))
             backend_gc_say(gc, "left database %s: %s", d->name, why);
         else if (gc->dry_run)
             backend_gc_say(gc, "would drop database %s (run %s, dead process %ld)", d->name,
-                           d->run_id, (long)d->pid);
+                           m->run_id, m->pid);
         else if (pg_drop_marked(admin, d->name, &problems) == 0)
-            backend_gc_say(gc, "dropped database %s (run %s, dead process %ld)", d->name, d->run_id,
-                           (long)d->pid);
+            backend_gc_say(gc, "dropped database %s (run %s, dead process %ld)", d->name, m->run_id,
+                           m->pid);
         else {
             backend_gc_say(gc, "could not drop database %s", d->name);
             gc->failures++;
@@ -97,7 +86,7 @@ void pg_finish_half_made(const backend_setup *setup, const backend_run *run,
     pg_source *source = pg_source_existing(setup->server_url);
     char *admin_info = source ? source->ops->conninfo(source, NULL) : NULL;
     char *database_info = source ? source->ops->conninfo(source, run->database) : NULL;
-    char *marker = pg_marker_text(run->run_id, NULL, false);
+    char *marker = db_marker_text(run->run_id, NULL, false);
     diag_list problems = DIAG_LIST_INIT;
     PGconn *admin = admin_info && marker ? pgconn_connect(admin_info, &problems) : NULL;
     diag_list absent = DIAG_LIST_INIT; /* a database that was never created cannot be reached */

@@ -7,21 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "pgconn.h"
-#include "identity.h"
 #include "strbuf.h"
-
-char *pg_marker_text(const char *run_id, const char *runtime_dir, bool kept)
-{
-    process_identity me;
-    process_identity_get(&me);
-    return strbuf_format(PG_MARKER_PREFIX "%s; pid %ld; host %s; boot %s; pidns %s; uid %ld; "
-                                          "kept %d; dir %s",
-                         run_id, (long)getpid(), me.host, me.boot_id, me.pid_ns, (long)geteuid(),
-                         kept ? 1 : 0, runtime_dir ? runtime_dir : "");
-}
 
 bool pg_marker_name_fits(const char *name, const char *run_id)
 {
@@ -39,11 +27,6 @@ bool pg_marker_name_fits(const char *name, const char *run_id)
             return true;
     }
     return false;
-}
-
-static bool is_marker(const char *comment)
-{
-    return strncmp(comment, PG_MARKER_PREFIX, strlen(PG_MARKER_PREFIX)) == 0;
 }
 
 char *pg_create_database_sql(PGconn *admin, const char *name, const char *template)
@@ -106,7 +89,7 @@ static int marker_state(PGconn *admin, const char *name, char **comment, diag_li
         state = 0;
     } else {
         const char *text = PQgetvalue(result, 0, 0);
-        state = is_marker(text) ? 2 : 1;
+        state = db_marker_is(text) ? 2 : 1;
         if (state == 2 && comment && !(*comment = strdup(text))) {
             diag_add(diags, NULL, 0, 0, "out of memory");
             state = -1;
@@ -155,69 +138,11 @@ int pg_drop_created(PGconn *admin, const char *name, diag_list *diags)
     return rc;
 }
 
-/* One "key value" field of a marker into `out`. */
-static int marker_field(pg_marked_database *out, const char *key, const char *value)
-{
-    char **target = NULL;
-    if (strcmp(key, "run") == 0)
-        target = &out->run_id;
-    else if (strcmp(key, "host") == 0)
-        target = &out->host;
-    else if (strcmp(key, "boot") == 0)
-        target = &out->boot;
-    else if (strcmp(key, "pidns") == 0)
-        target = &out->pidns;
-    else if (strcmp(key, "dir") == 0)
-        target = &out->dir;
-    else if (strcmp(key, "pid") == 0)
-        out->pid = (pid_t)strtol(value, NULL, 10);
-    else if (strcmp(key, "uid") == 0)
-        out->uid = strtol(value, NULL, 10);
-    else if (strcmp(key, "kept") == 0)
-        out->kept = strcmp(value, "1") == 0;
-    if (!target)
-        return 0;
-    free(*target);
-    *target = strdup(value);
-    return *target ? 0 : -1;
-}
-
-/* "foster test database; run ID; pid N; host H; ...; dir D" into its parts (dir is last). */
-static int parse_marker(const char *comment, pg_marked_database *out)
-{
-    out->uid = -1;
-    const char *field = comment + strlen("foster test database; ");
-    while (*field) {
-        const char *space = strchr(field, ' ');
-        bool last = strncmp(field, "dir ", 4) == 0;
-        const char *end = last ? field + strlen(field) : strstr(field, "; ");
-        if (!end)
-            end = field + strlen(field);
-        if (!space || space > end)
-            return -1;
-        char *key = strndup(field, (size_t)(space - field));
-        char *value = strndup(space + 1, (size_t)(end - space - 1));
-        int rc = key && value ? marker_field(out, key, value) : -1;
-        free(key);
-        free(value);
-        if (rc < 0)
-            return -1;
-        field = *end ? end + 2 : end;
-    }
-    if (!out->host && !(out->host = strdup("")))
-        return -1;
-    return out->run_id && out->pid > 0 ? 0 : -1;
-}
-
 static void marked_database_free(pg_marked_database *d)
 {
     free(d->name);
-    free(d->run_id);
-    free(d->host);
-    free(d->boot);
-    free(d->pidns);
-    free(d->dir);
-    memset(d, 0, sizeof *d);
+    d->name = NULL;
+    db_marker_free(&d->marker);
 }
 
 int pg_marked_databases(PGconn *admin, pg_marked_database **out, size_t *count, diag_list *diags)
@@ -226,7 +151,7 @@ int pg_marked_databases(PGconn *admin, pg_marked_database **out, size_t *count, 
     *count = 0;
     PGresult *result = PQexec(admin, "SELECT datname, shobj_description(oid, 'pg_database') "
                                      "FROM pg_database WHERE shobj_description(oid, "
-                                     "'pg_database') LIKE '" PG_MARKER_PREFIX "%' "
+                                     "'pg_database') LIKE '" DB_MARKER_PREFIX "%' "
                                      "ORDER BY datname");
     if (PQresultStatus(result) != PGRES_TUPLES_OK) {
         char *message = pgconn_short_message(PQresultErrorMessage(result));
@@ -240,7 +165,7 @@ int pg_marked_databases(PGconn *admin, pg_marked_database **out, size_t *count, 
     *out = calloc(rows ? (size_t)rows : 1, sizeof **out);
     for (int i = 0; *out && i < rows; i++) {
         pg_marked_database *d = &(*out)[*count];
-        if (parse_marker(PQgetvalue(result, i, 1), d) < 0) {
+        if (db_marker_parse(PQgetvalue(result, i, 1), &d->marker) < 0) {
             marked_database_free(d);
             continue;
         }

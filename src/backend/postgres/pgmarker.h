@@ -1,16 +1,9 @@
 /*
  * pgmarker.h — safety rule 1 on PostgreSQL: every database foster creates
- * carries a COMMENT ON DATABASE naming the run, its owner and where that
- * owner's pid means something,
- *
- *     foster test database; run 1a2b3c4d; pid 4242; host ci-runner-7;
- *     boot 0e9c...; pidns pid:[4026531836]; uid 1000; kept 0; dir /run/user/1000/foster
- *
- * (one line), and foster drops, resets or loads into no database without
- * it. `kept 1` says `foster up` or --keep left it on purpose; `dir` is the
- * runtime directory holding its run record. All functions work on an
- * administrative connection (not to the database itself) and add one diag
- * when they fail.
+ * carries its marker (db_marker.h) as its COMMENT ON DATABASE, and foster
+ * drops, resets or loads into no database without it. All functions work
+ * on an administrative connection (not to the database itself) and add one
+ * diag when they fail.
  */
 #ifndef FOSTER_PGMARKER_H
 #define FOSTER_PGMARKER_H
@@ -19,16 +12,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "db_marker.h"
 #include "diag.h"
-
-/* What every marker starts with. */
-#define PG_MARKER_PREFIX "foster test database; run "
-
-/*
- * The marker for run `run_id` of this process, whose record lives in
- * `runtime_dir` (absolute; NULL for none); caller frees.
- */
-char *pg_marker_text(const char *run_id, const char *runtime_dir, bool kept);
 
 /*
  * Whether `name` is a name foster gives a database of run `run_id`:
@@ -93,14 +78,7 @@ int pg_drop_created(PGconn *admin, const char *name, diag_list *diags);
 /* One marked database on a server, as gc sees it. */
 typedef struct pg_marked_database {
     char *name;
-    char *run_id;
-    pid_t pid;
-    char *host;  /* "" for markers older than the host field */
-    char *boot;  /* NULL for markers older than these fields */
-    char *pidns; /* NULL ... */
-    char *dir;   /* NULL ... */
-    long uid;    /* -1 when unknown */
-    bool kept;
+    db_marker marker;
 } pg_marked_database;
 
 /* Every marked database of the server. 0, or -1 with a diag. */

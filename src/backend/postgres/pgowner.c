@@ -29,9 +29,9 @@ int pg_mark_kept(backend *b, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
     char run_id[16] = "";
-    if (!p->marker || sscanf(p->marker, PG_MARKER_PREFIX "%8[0-9a-f]", run_id) != 1)
+    if (!p->marker || sscanf(p->marker, DB_MARKER_PREFIX "%8[0-9a-f]", run_id) != 1)
         return 0; /* not a database this process marked: nothing to say */
-    char *marker = pg_marker_text(run_id, p->runtime_dir, true);
+    char *marker = db_marker_text(run_id, p->runtime_dir, true);
     int rc = marker && pg_connect_admin(p, diags) == 0 ? 0 : -1;
     if (rc == 0)
         pg_finish_pending(p);

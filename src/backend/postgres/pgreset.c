@@ -111,7 +111,7 @@ static void siblings_present(pg_backend *p, const char *template, const char *ne
     const char *params[] = {template, next, old};
     PGresult *result = PQexecParams(p->admin,
                                     "SELECT datname, coalesce(shobj_description(oid, "
-                                    "'pg_database'), '') LIKE '" PG_MARKER_PREFIX "%' "
+                                    "'pg_database'), '') LIKE '" DB_MARKER_PREFIX "%' "
                                     "FROM pg_database WHERE datname IN ($1, $2, $3)",
                                     3, NULL, params, NULL, NULL, 0);
     *have_template = *have_next = *have_old = false;
