@@ -20,58 +20,21 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../harness.sh" "$@"
 CASES=$DATA/drift_mysql
 
-MARIADBD=${MARIADBD:-/usr/sbin/mariadbd}
-INSTALL_DB=$(command -v mariadb-install-db || echo /usr/bin/mariadb-install-db)
-CLIENT=$(command -v mariadb || command -v mysql || echo mariadb)
+# shellcheck source=SCRIPTDIR/mariadb_server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/mariadb_server.sh"
 READER_PW='r3ad:only@pw'
 READER_PW_URL='r3ad%3Aonly%40pw'
 
 # ---------------------------------------------------------------------------
 # The server.
 
-my_admin() { # SQL [DATABASE]
-    "$CLIENT" --no-defaults --socket="$SERVER_SOCKET" -uroot -N -B -e "$1" ${2:+"$2"}
-}
-
 before_all() {
-    [ -x "$MARIADBD" ] || skip_all "no MariaDB server ($MARIADBD); install mariadb-server"
-    [ -x "$INSTALL_DB" ] || skip_all "no mariadb-install-db; install mariadb-server"
     command -v mariadb-dump >/dev/null || skip_all "no mariadb-dump; install mariadb-client"
-    SERVER_DIR=$(mktemp -d /tmp/foster-drift-my.XXXXXX)
-    chmod 755 "$SERVER_DIR"
-    SERVER_SOCKET=$SERVER_DIR/s.sock
-    SERVER_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    local user=()
-    if [ "$(id -u)" = 0 ]; then
-        user=(--user=mysql)
-        chown mysql "$SERVER_DIR"
-    fi
-    "$INSTALL_DB" --no-defaults "${user[@]}" --datadir="$SERVER_DIR/data" --tmpdir="$SERVER_DIR" \
-        --auth-root-authentication-method=normal --skip-test-db --innodb-log-file-size=4M \
-        --skip-log-bin >"$SERVER_DIR/install.log" 2>&1 ||
-        { echo "Bail out! mariadb-install-db failed: $(tail -n 5 "$SERVER_DIR/install.log")"; exit 1; }
-    "$MARIADBD" --no-defaults "${user[@]}" --datadir="$SERVER_DIR/data" --socket="$SERVER_SOCKET" \
-        --pid-file="$SERVER_DIR/s.pid" --log-error="$SERVER_DIR/s.log" --port="$SERVER_PORT" \
-        --bind-address=127.0.0.1 --innodb-flush-log-at-trx-commit=0 --skip-log-bin \
-        --innodb-doublewrite=0 --innodb-buffer-pool-size=16M --innodb-log-file-size=4M \
-        --performance-schema=0 --skip-name-resolve \
-        --general-log=1 --general-log-file="$SERVER_DIR/general.log" >/dev/null 2>&1 &
-    SERVER_PID=$!
-    local i
-    for ((i = 0; i < 300; i++)); do
-        my_admin "SELECT 1" >/dev/null 2>&1 && break
-        sleep 0.1
-    done
-    my_admin "SELECT 1" >/dev/null ||
-        { echo "Bail out! the MariaDB server did not start: $(tail -n 5 "$SERVER_DIR/s.log")"; exit 1; }
+    start_mariadb_server foster-drift-my --general-log=1 --general-log-file=@DIR@/general.log
 }
 
 after_all() {
-    if [ -n "${SERVER_PID:-}" ]; then
-        kill -9 "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-    [ -n "${SERVER_DIR:-}" ] && rm -rf "$SERVER_DIR"
+    stop_mariadb_server
 }
 
 describe_suite() {

@@ -19,52 +19,22 @@
 
 APP_PW='S3cr3t:p@ss/w'
 APP_PW_URL='S3cr3t%3Ap%40ss%2Fw'
-MARIADBD=${MARIADBD:-/usr/sbin/mariadbd}
-INSTALL_DB=$(command -v mariadb-install-db || echo /usr/bin/mariadb-install-db)
-CLIENT=$(command -v mariadb || command -v mysql || echo mariadb)
+# shellcheck source=SCRIPTDIR/mariadb_server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/mariadb_server.sh"
 
 # ---------------------------------------------------------------------------
 # The shared server.
 
 before_all() {
-    [ -x "$MARIADBD" ] || skip_all "no MariaDB server ($MARIADBD); install mariadb-server"
-    [ -x "$INSTALL_DB" ] || skip_all "no mariadb-install-db"
-    SERVER_DIR=$(mktemp -d /tmp/foster-my.XXXXXX)
-    chmod 755 "$SERVER_DIR"
-    SERVER_SOCKET=$SERVER_DIR/s.sock
-    SERVER_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    local user=()
-    if [ "$(id -u)" = 0 ]; then
-        user=(--user=mysql)
-        chown mysql "$SERVER_DIR"
-    fi
-    "$INSTALL_DB" --no-defaults "${user[@]}" --datadir="$SERVER_DIR/data" --tmpdir="$SERVER_DIR" \
-        --auth-root-authentication-method=normal --skip-test-db --innodb-log-file-size=4M \
-        --skip-log-bin >"$SERVER_DIR/install.log" 2>&1 ||
-        { echo "Bail out! mariadb-install-db failed: $(tail -n 5 "$SERVER_DIR/install.log")"; exit 1; }
-    "$MARIADBD" --no-defaults "${user[@]}" --datadir="$SERVER_DIR/data" --socket="$SERVER_SOCKET" \
-        --pid-file="$SERVER_DIR/s.pid" --log-error="$SERVER_DIR/s.log" --port="$SERVER_PORT" \
-        --bind-address=127.0.0.1 --innodb-flush-log-at-trx-commit=0 --skip-log-bin \
-        --innodb-doublewrite=0 --innodb-buffer-pool-size=16M --innodb-log-file-size=4M \
-        --performance-schema=0 --skip-name-resolve --local-infile=1 >/dev/null 2>&1 &
-    SERVER_PID=$!
-    local i
-    for ((i = 0; i < 300; i++)); do
-        my_admin "SELECT 1" >/dev/null 2>&1 && break
-        sleep 0.1
-    done
+    start_mariadb_server foster-my --local-infile=1
     my_admin "CREATE USER app@'%' IDENTIFIED BY '$APP_PW'; GRANT ALL ON *.* TO app@'%'" ||
-        { echo "Bail out! the MariaDB server did not start: $(tail -n 5 "$SERVER_DIR/s.log")"; exit 1; }
+        { echo "Bail out! cannot make the app user: $(tail -n 5 "$SERVER_DIR/s.log")"; exit 1; }
     APP_URL="mysql://app:$APP_PW_URL@127.0.0.1:$SERVER_PORT/"
     BASE_DATABASES=$(databases)
 }
 
 after_all() {
-    if [ -n "${SERVER_PID:-}" ]; then
-        kill -9 "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-    [ -n "${SERVER_DIR:-}" ] && rm -rf "$SERVER_DIR"
+    stop_mariadb_server
 }
 
 describe_suite() {
@@ -98,10 +68,6 @@ after_each() {
 
 # ---------------------------------------------------------------------------
 # Helpers.
-
-my_admin() { # SQL [DATABASE]
-    "$CLIENT" --no-defaults --socket="$SERVER_SOCKET" -uroot -N -B -e "$1" ${2:+"$2"}
-}
 
 databases() {
     my_admin "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY 1" | sort

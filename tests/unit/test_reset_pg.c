@@ -5,14 +5,10 @@
  * own connections are ended and can reconnect. Uses the cluster backend
  * (a real server foster starts); skipped when no server is installed.
  */
-#include <check.h>
 #include <libpq-fe.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "foster.h"
 #include "strbuf.h"
+#include "test_cluster_suite.h"
 
 static char runtime_dir[] = "/tmp/foster-test-reset-pg-XXXXXX";
 
@@ -70,13 +66,7 @@ START_TEST(test_reset_in_a_living_process_swaps_in_fresh_copies)
      * server outlives the session: after close, nothing of the run is left
      * (test database, template, next copy, old copy).
      */
-    const char *host = NULL;
-    for (size_t i = 0; i < foster_env_count(session); i++) {
-        const char *name, *value;
-        foster_env_get(session, i, &name, &value);
-        if (strcmp(name, "PGHOST") == 0)
-            host = value;
-    }
+    const char *host = session_env_value(session, "PGHOST");
     ck_assert_ptr_nonnull(host);
     char *server = strbuf_format("host=%s user=postgres dbname=postgres", host);
     foster_options on_server = options;
@@ -105,24 +95,12 @@ END_TEST
 
 int main(void)
 {
-    if (access("/usr/lib/postgresql", F_OK) != 0 && system("pg_config --bindir >/dev/null 2>&1")) {
-        printf("SKIP: no PostgreSQL server installed\n");
+    if (!cluster_suite_can_run())
         return 77;
-    }
     if (!mkdtemp(runtime_dir)) {
         perror(runtime_dir);
         return EXIT_FAILURE;
     }
-    setenv("FOSTER_RUNTIME_DIR", runtime_dir, 1);
-    Suite *suite = suite_create("reset_pg");
-    TCase *tc = tcase_create("cluster");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_reset_in_a_living_process_swaps_in_fresh_copies);
-    suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    rmdir(runtime_dir);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    const TTest *const tests[] = {test_reset_in_a_living_process_swaps_in_fresh_copies};
+    return cluster_suite_run("reset_pg", runtime_dir, tests, 1);
 }

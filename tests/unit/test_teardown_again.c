@@ -7,15 +7,10 @@
  * immutable (chattr +i, root on a file system that has the attribute) for
  * the first call; skipped, saying why, where that cannot be done.
  */
-#include <check.h>
 #include <dirent.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "foster.h"
 #include "strbuf.h"
+#include "test_cluster_suite.h"
 
 static char runtime_dir[] = "/tmp/foster-test-teardown-again-XXXXXX";
 
@@ -51,13 +46,7 @@ START_TEST(test_teardown_after_a_failed_one_removes_the_rest)
     foster_session *session = NULL;
     ck_assert_int_eq(foster_open(&options, &session), FOSTER_OK);
     ck_assert_msg(foster_provision(session) == FOSTER_OK, "%s", foster_errmsg(session));
-    const char *host = NULL;
-    for (size_t i = 0; i < foster_env_count(session); i++) {
-        const char *name, *value;
-        foster_env_get(session, i, &name, &value);
-        if (strcmp(name, "PGHOST") == 0)
-            host = value;
-    }
+    const char *host = session_env_value(session, "PGHOST");
     ck_assert_ptr_nonnull(host);
     char *socket_dir = strdup(host);
 
@@ -85,10 +74,8 @@ END_TEST
 
 int main(void)
 {
-    if (access("/usr/lib/postgresql", F_OK) != 0 && system("pg_config --bindir >/dev/null 2>&1")) {
-        printf("SKIP: no PostgreSQL server installed\n");
+    if (!cluster_suite_can_run())
         return 77;
-    }
     if (!mkdtemp(runtime_dir)) {
         perror(runtime_dir);
         return EXIT_FAILURE;
@@ -100,16 +87,6 @@ int main(void)
         rmdir(runtime_dir);
         return 77;
     }
-    setenv("FOSTER_RUNTIME_DIR", runtime_dir, 1);
-    Suite *suite = suite_create("teardown_again");
-    TCase *tc = tcase_create("cluster");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_teardown_after_a_failed_one_removes_the_rest);
-    suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    rmdir(runtime_dir);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    const TTest *const tests[] = {test_teardown_after_a_failed_one_removes_the_rest};
+    return cluster_suite_run("teardown_again", runtime_dir, tests, 1);
 }

@@ -1,0 +1,63 @@
+/*
+ * test_cluster_suite.h — what the programs that test the library on
+ * foster's own PostgreSQL server (the cluster backend) share: the value of
+ * one of a session's variables, and a main that skips when no server is
+ * installed and gives the run a runtime directory of its own.
+ */
+#ifndef FOSTER_TEST_CLUSTER_SUITE_H
+#define FOSTER_TEST_CLUSTER_SUITE_H
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "foster.h"
+
+/* The value of the session's variable `wanted` (PGHOST...), NULL when it has none. */
+static inline const char *session_env_value(const foster_session *session, const char *wanted)
+{
+    for (size_t i = 0; i < foster_env_count(session); i++) {
+        const char *name, *value;
+        foster_env_get(session, i, &name, &value);
+        if (strcmp(name, wanted) == 0)
+            return value;
+    }
+    return NULL;
+}
+
+/* Whether a PostgreSQL server is installed; says SKIP when not. */
+static inline bool cluster_suite_can_run(void)
+{
+    if (access("/usr/lib/postgresql", F_OK) != 0 && system("pg_config --bindir >/dev/null 2>&1")) {
+        printf("SKIP: no PostgreSQL server installed\n");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Runs `tests` (count of them) as suite `name` with FOSTER_RUNTIME_DIR set
+ * to `runtime_dir`, made by mkdtemp from its template by the caller. The
+ * program's exit status.
+ */
+static inline int cluster_suite_run(const char *name, const char *runtime_dir,
+                                    const TTest *const *tests, size_t count)
+{
+    setenv("FOSTER_RUNTIME_DIR", runtime_dir, 1);
+    Suite *suite = suite_create(name);
+    TCase *tc = tcase_create("cluster");
+    tcase_set_timeout(tc, 120);
+    for (size_t i = 0; i < count; i++)
+        tcase_add_test(tc, tests[i]);
+    suite_add_tcase(suite, tc);
+    SRunner *runner = srunner_create(suite);
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    rmdir(runtime_dir);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+#endif
