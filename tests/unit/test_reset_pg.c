@@ -8,7 +8,7 @@
 #include <libpq-fe.h>
 
 #include "strbuf.h"
-#include "test_cluster_suite.h"
+#include "test_library.h"
 
 static char runtime_dir[] = "/tmp/foster-test-reset-pg-XXXXXX";
 
@@ -95,12 +95,9 @@ END_TEST
 
 int main(void)
 {
-    if (!cluster_suite_can_run())
-        return 77;
-    if (!mkdtemp(runtime_dir)) {
-        perror(runtime_dir);
-        return EXIT_FAILURE;
-    }
+    int status = cluster_suite_setup(runtime_dir);
+    if (status != 0)
+        return status;
     const TTest *const tests[] = {test_reset_in_a_living_process_swaps_in_fresh_copies};
     return cluster_suite_run("reset_pg", runtime_dir, tests, 1);
 }

@@ -12,6 +12,7 @@
 
 #include "foster.h"
 #include "strbuf.h"
+#include "test_library.h"
 
 static char runtime_dir[] = "/tmp/foster-test-session-XXXXXX";
 static char *manifest_path;
@@ -54,17 +55,6 @@ static foster_session *open_example(bool in_memory)
     return session;
 }
 
-static const char *env_value(const foster_session *session, const char *wanted)
-{
-    for (size_t i = 0; i < foster_env_count(session); i++) {
-        const char *name, *value;
-        foster_env_get(session, i, &name, &value);
-        if (strcmp(name, wanted) == 0)
-            return value;
-    }
-    return NULL;
-}
-
 static long long count_rows(const char *path, const char *table)
 {
     sqlite3 *db;
@@ -84,12 +74,12 @@ START_TEST(test_provision_creates_private_file_with_tables_and_rows)
 {
     foster_session *session = open_example(false);
     ck_assert_int_eq(foster_provision(session), FOSTER_OK);
-    const char *path = env_value(session, "FOSTER_SQLITE_PATH");
+    const char *path = session_env_value(session, "FOSTER_SQLITE_PATH");
     ck_assert_ptr_nonnull(path);
-    ck_assert_str_eq(env_value(session, "FOSTER_BACKEND"), "sqlite");
-    ck_assert_str_eq(env_value(session, "FOSTER_RUN_ID"), foster_run_id(session));
+    ck_assert_str_eq(session_env_value(session, "FOSTER_BACKEND"), "sqlite");
+    ck_assert_str_eq(session_env_value(session, "FOSTER_RUN_ID"), foster_run_id(session));
     char *url = strbuf_format("sqlite:///%s", path);
-    ck_assert_str_eq(env_value(session, "DATABASE_URL"), url);
+    ck_assert_str_eq(session_env_value(session, "DATABASE_URL"), url);
     free(url);
     ck_assert_int_eq(strncmp(path, runtime_dir, strlen(runtime_dir)), 0);
     struct stat st;
@@ -120,7 +110,7 @@ START_TEST(test_in_memory_touches_no_file)
     foster_session *session = open_example(true);
     ck_assert_int_eq(foster_provision(session), FOSTER_OK);
     ck_assert_str_eq(foster_url(session), "sqlite:///:memory:");
-    ck_assert_ptr_null(env_value(session, "FOSTER_SQLITE_PATH"));
+    ck_assert_ptr_null(session_env_value(session, "FOSTER_SQLITE_PATH"));
     ck_assert_int_eq(count_entries(runtime_dir), 0);
     foster_close(session);
 }
@@ -133,7 +123,7 @@ START_TEST(test_kept_run_is_found_by_attach_and_removed)
     ck_assert_int_eq(foster_keep(session), FOSTER_OK);
     char run_id[16];
     snprintf(run_id, sizeof run_id, "%s", foster_run_id(session));
-    char *path = strdup(env_value(session, "FOSTER_SQLITE_PATH"));
+    char *path = strdup(session_env_value(session, "FOSTER_SQLITE_PATH"));
     foster_close(session);
     ck_assert_int_eq(access(path, F_OK), 0); /* kept */
 
@@ -153,7 +143,7 @@ START_TEST(test_attach_refuses_a_database_without_marker)
     foster_session *session = open_example(false);
     ck_assert_int_eq(foster_provision(session), FOSTER_OK);
     ck_assert_int_eq(foster_keep(session), FOSTER_OK);
-    char *path = strdup(env_value(session, "FOSTER_SQLITE_PATH"));
+    char *path = strdup(session_env_value(session, "FOSTER_SQLITE_PATH"));
     char run_id[16];
     snprintf(run_id, sizeof run_id, "%s", foster_run_id(session));
     foster_close(session);
@@ -313,7 +303,8 @@ START_TEST(test_reset_of_a_file_is_seen_by_another_connection)
     foster_session *session = open_example(false);
     ck_assert_int_eq(foster_provision(session), FOSTER_OK);
     sqlite3 *other;
-    ck_assert_int_eq(sqlite3_open(env_value(session, "FOSTER_SQLITE_PATH"), &other), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_open(session_env_value(session, "FOSTER_SQLITE_PATH"), &other),
+                     SQLITE_OK);
     ck_assert_int_eq(sqlite3_exec(other, "DELETE FROM trading_shares", NULL, NULL, NULL),
                      SQLITE_OK);
     ck_assert_int_eq(foster_reset(session), FOSTER_OK);
@@ -349,9 +340,9 @@ START_TEST(test_jobs_give_independent_copies_removed_at_teardown)
     foster_session *session = NULL;
     ck_assert_int_eq(foster_open(&options, &session), FOSTER_OK);
     ck_assert_int_eq(foster_provision(session), FOSTER_OK);
-    ck_assert_str_eq(env_value(session, "FOSTER_JOBS"), "2");
-    const char *first = env_value(session, "DATABASE_URL_1");
-    const char *second = env_value(session, "DATABASE_URL_2");
+    ck_assert_str_eq(session_env_value(session, "FOSTER_JOBS"), "2");
+    const char *first = session_env_value(session, "DATABASE_URL_1");
+    const char *second = session_env_value(session, "DATABASE_URL_2");
     ck_assert_ptr_nonnull(first);
     ck_assert_ptr_nonnull(second);
     ck_assert_str_ne(first, second);

@@ -10,7 +10,7 @@
 #include <dirent.h>
 
 #include "strbuf.h"
-#include "test_cluster_suite.h"
+#include "test_library.h"
 
 static char runtime_dir[] = "/tmp/foster-test-teardown-again-XXXXXX";
 
@@ -74,12 +74,9 @@ END_TEST
 
 int main(void)
 {
-    if (!cluster_suite_can_run())
-        return 77;
-    if (!mkdtemp(runtime_dir)) {
-        perror(runtime_dir);
-        return EXIT_FAILURE;
-    }
+    int status = cluster_suite_setup(runtime_dir);
+    if (status != 0)
+        return status;
     if (chattr("+i") != 0 || chattr("-i") != 0) {
         printf("SKIP: cannot make %s immutable (chattr +i needs root and a file system with the "
                "attribute)\n",

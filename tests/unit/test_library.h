@@ -1,11 +1,12 @@
 /*
- * test_cluster_suite.h — what the programs that test the library on
- * foster's own PostgreSQL server (the cluster backend) share: the value of
- * one of a session's variables, and a main that skips when no server is
- * installed and gives the run a runtime directory of its own.
+ * test_library.h — what the programs that test the library (foster.h)
+ * share: the value of one of a session's variables; and, for those on
+ * foster's own PostgreSQL server (the cluster backend), a start that skips
+ * when no server is installed and gives the run a runtime directory of its
+ * own, and the run of their tests.
  */
-#ifndef FOSTER_TEST_CLUSTER_SUITE_H
-#define FOSTER_TEST_CLUSTER_SUITE_H
+#ifndef FOSTER_TEST_LIBRARY_H
+#define FOSTER_TEST_LIBRARY_H
 
 #include <check.h>
 #include <stdio.h>
@@ -27,20 +28,28 @@ static inline const char *session_env_value(const foster_session *session, const
     return NULL;
 }
 
-/* Whether a PostgreSQL server is installed; says SKIP when not. */
-static inline bool cluster_suite_can_run(void)
+/*
+ * Before a cluster suite: makes `runtime_dir` from its mkdtemp template.
+ * 0 when the tests can run; else the program's exit status: 77 (skipped,
+ * and says why) when no PostgreSQL server is installed, 1 on failure.
+ */
+static inline int cluster_suite_setup(char *runtime_dir)
 {
     if (access("/usr/lib/postgresql", F_OK) != 0 && system("pg_config --bindir >/dev/null 2>&1")) {
         printf("SKIP: no PostgreSQL server installed\n");
-        return false;
+        return 77;
     }
-    return true;
+    if (!mkdtemp(runtime_dir)) {
+        perror(runtime_dir);
+        return EXIT_FAILURE;
+    }
+    return 0;
 }
 
 /*
  * Runs `tests` (count of them) as suite `name` with FOSTER_RUNTIME_DIR set
- * to `runtime_dir`, made by mkdtemp from its template by the caller. The
- * program's exit status.
+ * to `runtime_dir` (made by cluster_suite_setup), then removes that folder.
+ * The program's exit status.
  */
 static inline int cluster_suite_run(const char *name, const char *runtime_dir,
                                     const TTest *const *tests, size_t count)
