@@ -427,11 +427,11 @@ static void translate_statement(my_translator *tr, const ddl_statement *st)
         tr->failed = true;
         return;
     }
-    tr->tokens = &tokens;
     if (tokens.count == 0) {
         sql_tokens_free(&tokens);
         return;
     }
+    tr->tokens = &tokens; /* for this statement only: NULL again below */
     if (st->kind == DDL_CREATE_TABLE)
         translate_create_table(tr);
     else if (st->kind == DDL_CREATE_INDEX)
