@@ -46,7 +46,7 @@ pg_backend *as_pg(backend *b);
 
 /*
  * Whether the server lists the database `url` names: 1, 0, or -1 when that
- * cannot be told (pgowner.c; a failed connection carries no SQLSTATE).
+ * cannot be told (pgowner.c: asked of the catalog).
  */
 int pg_database_listed(pg_backend *p, const char *url);
 

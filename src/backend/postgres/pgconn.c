@@ -5,6 +5,8 @@
  */
 #include "pgconn.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -54,6 +56,56 @@ static void sleep_seconds(double seconds)
     nanosleep(&ts, NULL);
 }
 
+/* connect_timeout of a started connection (else PGCONNECT_TIMEOUT), as libpq reads it: 0 none. */
+static double connect_timeout(PGconn *conn)
+{
+    PQconninfoOption *options = PQconninfo(conn);
+    const char *value = getenv("PGCONNECT_TIMEOUT");
+    for (const PQconninfoOption *o = options; o && o->keyword; o++)
+        if (strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val)
+            value = o->val;
+    long seconds = value ? strtol(value, NULL, 10) : 0;
+    PQconninfoFree(options);
+    return seconds <= 0 ? 0 : seconds < 2 ? 2 : (double)seconds; /* libpq's own rule */
+}
+
+PGconn *pgconn_open(const char *conninfo)
+{
+    pg_failure_locale english = pg_failure_c_messages();
+    PGconn *conn = PQconnectStart(conninfo);
+    if (conn && PQstatus(conn) != CONNECTION_BAD) {
+        pg_failure_verbose_errors(conn);
+        double limit = connect_timeout(conn);
+        double deadline = monotonic_seconds() + limit;
+        PostgresPollingStatusType status = PGRES_POLLING_WRITING;
+        while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED) {
+            struct pollfd wanted = {PQsocket(conn),
+                                    status == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
+            double left = deadline - monotonic_seconds();
+            if (limit > 0 && left <= 0)
+                break; /* left in its state: pgconn_error says "timeout expired" */
+            int ready = poll(&wanted, 1, limit > 0 ? (int)(left * 1000) + 1 : -1);
+            if (ready < 0 && errno != EINTR)
+                break;
+            if (ready != 0)
+                status = PQconnectPoll(conn);
+        }
+        if (status == PGRES_POLLING_OK)
+            PQsetErrorVerbosity(conn, PQERRORS_DEFAULT);
+    }
+    pg_failure_c_messages_end(english);
+    return conn;
+}
+
+const char *pgconn_error(PGconn *conn)
+{
+    if (!conn)
+        return NULL;
+    ConnStatusType status = PQstatus(conn);
+    return status == CONNECTION_OK || status == CONNECTION_BAD ? PQerrorMessage(conn)
+                                                               : "timeout expired";
+}
+
 /* Tries until connected, refused for good, or busy for longer than the bound. */
 static PGconn *connect_until_not_busy(const char *conninfo, const pgconn_patience *patience)
 {
@@ -62,10 +114,10 @@ static PGconn *connect_until_not_busy(const char *conninfo, const pgconn_patienc
     double delay = 0.01;
     bool said = false;
     for (;;) {
-        PGconn *conn = PQconnectdb(conninfo);
+        PGconn *conn = pgconn_open(conninfo);
         if (!conn || PQstatus(conn) == CONNECTION_OK)
             return conn;
-        const char *reason = pg_connect_busy_reason(PQerrorMessage(conn));
+        const char *reason = pg_connect_busy_reason(pgconn_error(conn));
         bool interrupted = patience && patience->interrupt && *patience->interrupt;
         if (!reason || interrupted || monotonic_seconds() + delay > deadline)
             return conn;
@@ -91,7 +143,9 @@ PGconn *pgconn_connect_patiently(const char *conninfo, const pgconn_patience *pa
     PGconn *conn = connect_until_not_busy(conninfo, patience);
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
         char *shown = pg_redact_conninfo(conninfo);
-        char *raw = pgconn_short_message(conn ? PQerrorMessage(conn) : NULL);
+        char *plain = conn ? pg_failure_plain(pgconn_error(conn)) : NULL; /* no SQLSTATE */
+        char *raw = pgconn_short_message(plain);
+        free(plain);
         char *message = raw ? pg_redact_message(conninfo, raw) : NULL;
         diag *d = diag_add(diags, NULL, 0, 0, "cannot connect to %s: %s",
                            shown && *shown ? shown : "the server (PG* environment)",

@@ -18,10 +18,20 @@ char *pgconn_short_message(const char *message);
 void pgconn_add_error(diag_list *diags, PGconn *conn, const char *what);
 
 /*
+ * PQconnectdb as foster connects: a refusal the server sends keeps its
+ * SQLSTATE in the message (pgwait.h: pg_failure_verbose_errors), libpq's own
+ * messages are in English, and connect_timeout is kept. Never NULL unless
+ * memory ran out; check PQstatus, and read a failure with pgconn_error.
+ */
+PGconn *pgconn_open(const char *conninfo);
+
+/* Why pgconn_open's connection failed: libpq's message, or "timeout expired"; NULL for NULL. */
+const char *pgconn_error(PGconn *conn);
+
+/*
  * How long a connection waits out a busy server: one that has no free
  * connection slot (SQLSTATE 53300, "too many clients") or is starting up
- * (57P03). libpq gives no SQLSTATE for a refused connection, so these are
- * recognised by the server's untranslated message texts (pg_connect_busy_reason).
+ * (57P03), told by the SQLSTATE whatever the server's language.
  */
 typedef struct pgconn_patience {
     double seconds;                                  /* <= 0: FOSTER_BUSY_TIMEOUT, else 60 */

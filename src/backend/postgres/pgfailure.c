@@ -1,18 +1,27 @@
 /*
  * pgfailure.c — tells a PostgreSQL connection failure worth waiting out
- * ("not ready yet") from one that waiting cannot mend, for pg_wait.
+ * ("not ready yet") from one that waiting cannot mend, for pg_wait and for
+ * every connection foster makes (pgconn.c).
  *
- * libpq 15 gives no SQLSTATE for a refused connection, so failures are told
- * apart by their message texts: the table `failure_patterns` below is the one
- * place where that is decided. It matches the untranslated texts, as libpq
- * and the server send them when the messages locale is C or English.
+ * A refusal the server sent is judged by its SQLSTATE, never by its words,
+ * which the server translates into its lc_messages: foster's connections ask
+ * libpq for verbose errors (pg_failure_verbose_errors), whose lines read
+ * "FATAL:  57P03: the database system is starting up", and the code is read
+ * back from there (libpq 15 has no other way to hand over the SQLSTATE of a
+ * refused connection). What libpq says itself — a refused socket, a bad
+ * option, an unresolvable host — carries no code; those texts are libpq's
+ * and the C library's own, read in the C locale that pg_failure_c_messages
+ * sets for the thread while foster connects, so they are English whatever the
+ * process's locale. `client_patterns` below is the one place they are read.
  */
 #include "pgwait_internal.h"
 
 #include <ctype.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pgwait.h"
 #include "strbuf.h"
 
 typedef struct failure_pattern {
@@ -23,24 +32,18 @@ typedef struct failure_pattern {
 } failure_pattern;
 
 /*
- * First match wins, and a fatal match on any line wins over the other lines
- * (libpq reports one line per host or address it tried). A message matching
- * nothing counts as "not ready yet": the timeout diag then quotes it.
+ * libpq's own failures, in the C locale. First match wins, and a fatal match
+ * on any line wins over the other lines (libpq reports one line per host or
+ * address it tried). A line matching nothing counts as "not ready yet": the
+ * timeout diag then quotes it.
  */
-static const failure_pattern failure_patterns[] = {
-    /* The server answered, and the answer will not change by waiting. */
-    {"password authentication failed", PG_FAILURE_FATAL, NULL, NULL},
-    {"authentication failed", PG_FAILURE_FATAL, NULL, NULL}, /* peer, ident, PAM, LDAP, cert */
-    {"no pg_hba.conf entry", PG_FAILURE_FATAL, NULL, NULL},
+static const failure_pattern client_patterns[] = {
+    /* libpq refuses to go on with what the server offered. */
     {"no password supplied", PG_FAILURE_FATAL, NULL, NULL},
-    {"does not exist", PG_FAILURE_FATAL, NULL, NULL}, /* database "x", role "x", a cert file */
-    {"is not permitted to log in", PG_FAILURE_FATAL, NULL, NULL},
-    {"permission denied for database", PG_FAILURE_FATAL, NULL, NULL},
-    {"is not currently accepting connections", PG_FAILURE_FATAL, NULL, NULL}, /* datallowconn */
     {"channel binding", PG_FAILURE_FATAL, NULL, NULL},
     {"certificate", PG_FAILURE_FATAL, NULL, NULL},
     {"SSL was required", PG_FAILURE_FATAL, NULL, NULL},
-    {"unsupported frontend protocol", PG_FAILURE_FATAL, NULL, NULL},
+    {"GSSAPI encryption required", PG_FAILURE_FATAL, NULL, NULL},
     /* libpq rejects the connection string itself. */
     {"invalid connection option", PG_FAILURE_FATAL, NULL, NULL},
     {"missing \"=\" after", PG_FAILURE_FATAL, NULL, NULL},
@@ -53,20 +56,11 @@ static const failure_pattern failure_patterns[] = {
     {"invalid sslmode value", PG_FAILURE_FATAL, NULL, NULL},
     {"invalid target_session_attrs value", PG_FAILURE_FATAL, NULL, NULL},
     {"could not match", PG_FAILURE_FATAL, NULL, NULL}, /* hosts vs. ports or hostaddrs */
-    /* Nothing there yet, or the server is not ready for us. */
+    /* Nothing there yet. */
     {"Connection refused", PG_FAILURE_RETRY, "connection refused", "is a server listening?"},
     {"No such file or directory", PG_FAILURE_RETRY, "no socket file", "is a server running?"},
-    {"the database system is starting up", PG_FAILURE_RETRY, NULL, NULL},
-    {"the database system is shutting down", PG_FAILURE_RETRY, NULL, NULL},
-    {"the database system is in recovery mode", PG_FAILURE_RETRY, NULL, NULL},
-    {"not yet accepting connections", PG_FAILURE_RETRY, NULL, NULL},
-    {"the database system is not accepting connections", PG_FAILURE_RETRY, NULL, NULL},
-    {"too many clients", PG_FAILURE_RETRY, "too many connections", NULL},
-    {"too many connections", PG_FAILURE_RETRY, NULL, NULL},
-    {"connection slots are reserved", PG_FAILURE_RETRY, NULL, NULL},
     {"timeout expired", PG_FAILURE_RETRY, NULL, NULL},
     {"server closed the connection unexpectedly", PG_FAILURE_RETRY, NULL, "restarting?"},
-    {"terminating connection", PG_FAILURE_RETRY, NULL, NULL}, /* shutdown, crash of a backend */
     {"Connection reset by peer", PG_FAILURE_RETRY, "connection reset by the server", NULL},
     /* A container's service name resolves only once its container runs. */
     {"could not translate host name", PG_FAILURE_RETRY, NULL, "the name may not resolve yet"},
@@ -75,17 +69,95 @@ static const failure_pattern failure_patterns[] = {
 };
 
 /*
- * When SELECT 1 itself fails the server gave an SQLSTATE; these classes are
- * transient. Any other SQLSTATE is fatal: the server answered, and a
- * failing SELECT 1 does not heal by itself (28: authorization, 3D: database).
+ * The server's refusals and a failing SELECT 1, by SQLSTATE: the first rule
+ * whose prefix matches decides; a code no rule names is fatal (the server
+ * answered, and its answer does not change by waiting: 28 authorization,
+ * 3D000 no such database, 42501 no CONNECT privilege, 55000 datallowconn).
  */
-static const char *const retry_sqlstate_classes[] = {
-    "08", /* connection exception */
-    "40", /* transaction rollback */
-    "53", /* insufficient resources: too many connections, out of memory, disk full */
-    "57", /* operator intervention: shutting down, cannot connect now, query canceled */
-    "58", /* system error */
+static const struct sqlstate_rule {
+    const char *prefix;
+    pg_failure_kind kind;
+    const char *reason; /* what to report; NULL: the server's own message */
+    const char *busy;   /* a passing refusal every connection waits out; NULL: none */
+} sqlstate_rules[] = {
+    {"08P01", PG_FAILURE_FATAL, NULL, NULL}, /* protocol violation: unsupported protocol */
+    {"53300", PG_FAILURE_RETRY, "too many connections", "too many clients"}, /* also for role/db */
+    {"57P03", PG_FAILURE_RETRY, NULL, "starting up"}, /* cannot connect now: starting, recovery */
+    {"08", PG_FAILURE_RETRY, NULL, NULL},             /* connection exception */
+    {"40", PG_FAILURE_RETRY, NULL, NULL},             /* transaction rollback */
+    {"53", PG_FAILURE_RETRY, NULL, NULL}, /* insufficient resources: memory, disk full */
+    {"57", PG_FAILURE_RETRY, NULL, NULL}, /* operator intervention: shutdown, cancel */
+    {"58", PG_FAILURE_RETRY, NULL, NULL}, /* system error */
 };
+
+static const struct sqlstate_rule *sqlstate_rule(const char *sqlstate)
+{
+    for (size_t i = 0; i < sizeof sqlstate_rules / sizeof sqlstate_rules[0]; i++)
+        if (strncmp(sqlstate, sqlstate_rules[i].prefix, strlen(sqlstate_rules[i].prefix)) == 0)
+            return &sqlstate_rules[i];
+    return NULL;
+}
+
+/*
+ * In one line of a verbose libpq message, the server's SQLSTATE: the five
+ * digits or capitals between "<severity>:  " and ": ". Copies it into
+ * `sqlstate` and returns where the server's own words start; NULL when the
+ * line carries no code (libpq wrote it, not the server).
+ */
+static const char *line_sqlstate(const char *line, size_t length, char sqlstate[6])
+{
+    const char *end = line + length;
+    for (const char *p = line; p + 10 <= end; p++) {
+        if (memcmp(p, ":  ", 3) != 0 || memcmp(p + 8, ": ", 2) != 0)
+            continue;
+        bool code = true;
+        for (int i = 3; i < 8; i++)
+            code = code && (isdigit((unsigned char)p[i]) || isupper((unsigned char)p[i]));
+        if (code) {
+            memcpy(sqlstate, p + 3, 5);
+            sqlstate[5] = '\0';
+            return p + 10;
+        }
+    }
+    return NULL;
+}
+
+bool pg_failure_sqlstate(const char *message, char sqlstate[6])
+{
+    for (const char *line = message; line && *line;) {
+        size_t length = strcspn(line, "\n");
+        if (line_sqlstate(line, length, sqlstate))
+            return true;
+        line += length;
+        if (*line == '\n')
+            line++;
+    }
+    return false;
+}
+
+char *pg_failure_plain(const char *message)
+{
+    strbuf sb = STRBUF_INIT;
+    for (const char *line = message; line && *line;) {
+        size_t length = strcspn(line, "\n");
+        char sqlstate[6];
+        const char *words = line_sqlstate(line, length, sqlstate);
+        if (strncmp(line, "LOCATION:  ", 11) != 0) {
+            if (words) { /* "...FATAL:  " and the words, without "57P03: " */
+                strbuf_append(&sb, line, (size_t)(words - line) - 7);
+                strbuf_append(&sb, words, (size_t)(line + length - words));
+            } else {
+                strbuf_append(&sb, line, length);
+            }
+            if (line[length] == '\n')
+                strbuf_append(&sb, "\n", 1);
+        }
+        line += length;
+        if (*line == '\n')
+            line++;
+    }
+    return strbuf_detach(&sb);
+}
 
 /* One line of libpq's message without "connection to server ... failed: " and "FATAL:  ". */
 static char *shorten_line(const char *line, size_t length)
@@ -114,14 +186,36 @@ static char *shorten_line(const char *line, size_t length)
 
 static const failure_pattern *match_line(const char *line, size_t length)
 {
-    for (size_t i = 0; i < sizeof failure_patterns / sizeof failure_patterns[0]; i++) {
-        const char *text = failure_patterns[i].text;
+    for (size_t i = 0; i < sizeof client_patterns / sizeof client_patterns[0]; i++) {
+        const char *text = client_patterns[i].text;
         size_t n = strlen(text);
         for (const char *p = line; p + n <= line + length; p++)
             if (memcmp(p, text, n) == 0)
-                return &failure_patterns[i];
+                return &client_patterns[i];
     }
     return NULL;
+}
+
+/* What one line of libpq's message says: the server's code, or a pattern of libpq's own. */
+typedef struct line_verdict {
+    pg_failure_kind kind;
+    const char *reason, *note; /* fixed words for the reason; NULL: from the line */
+    const char *words;         /* where the line's own words start */
+} line_verdict;
+
+static line_verdict judge_line(const char *line, size_t length)
+{
+    char sqlstate[6];
+    const char *words = line_sqlstate(line, length, sqlstate);
+    if (words) {
+        const struct sqlstate_rule *rule = sqlstate_rule(sqlstate);
+        return (line_verdict){rule ? rule->kind : PG_FAILURE_FATAL, rule ? rule->reason : NULL,
+                              NULL, words};
+    }
+    const failure_pattern *pattern = match_line(line, length);
+    if (!pattern)
+        return (line_verdict){PG_FAILURE_RETRY, NULL, NULL, line};
+    return (line_verdict){pattern->kind, pattern->reason, pattern->note, line};
 }
 
 /*
@@ -132,22 +226,23 @@ pg_failure_kind pg_failure_classify_message(const char *message, char **reason)
 {
     const char *chosen = NULL;
     size_t chosen_length = 0;
-    const failure_pattern *chosen_pattern = NULL;
+    line_verdict verdict = {PG_FAILURE_RETRY, NULL, NULL, NULL};
     pg_failure_kind kind = PG_FAILURE_RETRY;
     for (const char *line = message; *line;) {
         size_t length = strcspn(line, "\n");
-        /* Indented lines are libpq's hints; DETAIL and HINT lines explain the line before. */
+        /* Indented lines are libpq's hints; DETAIL, HINT and LOCATION lines explain the one
+         * before (libpq's labels, in the C locale). */
         bool explains = line[0] == '\t' || strncmp(line, "DETAIL:", 7) == 0 ||
-                        strncmp(line, "HINT:", 5) == 0 || length == 0;
+                        strncmp(line, "HINT:", 5) == 0 || strncmp(line, "LOCATION:", 9) == 0 ||
+                        length == 0;
         if (!explains) {
-            const failure_pattern *pattern = match_line(line, length);
-            bool fatal = pattern && pattern->kind == PG_FAILURE_FATAL;
+            line_verdict judged = judge_line(line, length);
             if (kind == PG_FAILURE_RETRY) { /* the last line, unless a fatal one came before */
                 chosen = line;
                 chosen_length = length;
-                chosen_pattern = pattern;
+                verdict = judged;
             }
-            if (fatal)
+            if (judged.kind == PG_FAILURE_FATAL)
                 kind = PG_FAILURE_FATAL;
         }
         line += length;
@@ -158,10 +253,12 @@ pg_failure_kind pg_failure_classify_message(const char *message, char **reason)
         *reason = strdup("no answer");
         return PG_FAILURE_RETRY;
     }
-    char *text = chosen_pattern && chosen_pattern->reason ? strdup(chosen_pattern->reason)
-                                                          : shorten_line(chosen, chosen_length);
-    if (text && chosen_pattern && chosen_pattern->note) {
-        char *noted = strbuf_format("%s (%s)", text, chosen_pattern->note);
+    const char *end = chosen + chosen_length;
+    char *text = verdict.reason            ? strdup(verdict.reason)
+                 : verdict.words != chosen ? strndup(verdict.words, (size_t)(end - verdict.words))
+                                           : shorten_line(chosen, chosen_length);
+    if (text && verdict.note) {
+        char *noted = strbuf_format("%s (%s)", text, verdict.note);
         free(text);
         text = noted;
     }
@@ -171,26 +268,35 @@ pg_failure_kind pg_failure_classify_message(const char *message, char **reason)
 
 pg_failure_kind pg_failure_classify_sqlstate(const char *sqlstate)
 {
-    for (size_t i = 0; i < sizeof retry_sqlstate_classes / sizeof retry_sqlstate_classes[0]; i++)
-        if (strncmp(sqlstate, retry_sqlstate_classes[i], 2) == 0)
-            return PG_FAILURE_RETRY;
-    return PG_FAILURE_FATAL;
+    const struct sqlstate_rule *rule = sqlstate_rule(sqlstate);
+    return rule ? rule->kind : PG_FAILURE_FATAL;
 }
 
 const char *pg_connect_busy_reason(const char *message)
 {
-    static const struct {
-        const char *text;
-        const char *reason;
-    } busy[] = {
-        {"sorry, too many clients already", "too many clients"},         /* 53300 */
-        {"remaining connection slots are reserved", "too many clients"}, /* 53300 */
-        {"too many connections for", "too many clients"},                /* 53300: role, db */
-        {"the database system is starting up", "starting up"},           /* 57P03 */
-        {"the database system is not yet accepting connections", "starting up"}, /* 57P03 */
-    };
-    for (size_t i = 0; message && i < sizeof busy / sizeof busy[0]; i++)
-        if (strstr(message, busy[i].text))
-            return busy[i].reason;
-    return NULL;
+    char sqlstate[6];
+    const struct sqlstate_rule *rule =
+        pg_failure_sqlstate(message, sqlstate) ? sqlstate_rule(sqlstate) : NULL;
+    return rule ? rule->busy : NULL;
+}
+
+void pg_failure_verbose_errors(PGconn *conn)
+{
+    PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
+}
+
+pg_failure_locale pg_failure_c_messages(void)
+{
+    pg_failure_locale l = {newlocale(LC_ALL_MASK, "C", (locale_t)0), (locale_t)0};
+    if (l.c)
+        l.previous = uselocale(l.c);
+    return l;
+}
+
+void pg_failure_c_messages_end(pg_failure_locale l)
+{
+    if (!l.c)
+        return;
+    uselocale(l.previous);
+    freelocale(l.c);
 }

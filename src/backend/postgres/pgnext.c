@@ -31,7 +31,7 @@ static void make_next(void *context)
 {
     const next_work *w = context;
     diag_list ignored = DIAG_LIST_INIT;
-    PGconn *admin = PQconnectdb(w->conninfo);
+    PGconn *admin = pgconn_open(w->conninfo);
     int rc = PQstatus(admin) == CONNECTION_OK ? 0 : -1;
     if (rc == 0 && w->old)
         rc = pg_drop_marked(admin, w->old, &ignored);

@@ -65,9 +65,9 @@ void backend_postgres_set_owner(backend *b, const char *runtime_dir,
 
 /*
  * Whether the server lists the database `url` names: 1, 0, or -1 when that
- * cannot be told. A failed connection carries no SQLSTATE (3D000) and its
- * message is translated, so the catalog is asked, from the server's
- * administrative database.
+ * cannot be told. The catalog is asked, from the server's administrative
+ * database: a refused connection says why only for the first reason the
+ * server found (a missing role hides a missing database).
  */
 int pg_database_listed(pg_backend *p, const char *url)
 {

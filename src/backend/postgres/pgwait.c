@@ -8,8 +8,9 @@
  * callback keeps its beat even while one attempt hangs. The one blocking step
  * left is the host name lookup inside PQconnectStart (getaddrinfo).
  *
- * Which failures are worth waiting out is decided in pgfailure.c; keeping
- * passwords out of the messages is pgredact.c's job.
+ * Which failures are worth waiting out is decided in pgfailure.c, by the
+ * server's SQLSTATE where it sent one; keeping passwords out of the messages
+ * is pgredact.c's job.
  */
 #include "pgwait.h"
 
@@ -162,16 +163,20 @@ static attempt_result attempt_once(void *context, wait_loop *loop, double until,
     waiter *w = context;
     (void)loop; /* w->loop */
     *reason = NULL;
+    pg_failure_locale english = pg_failure_c_messages();
     PGconn *conn = PQconnectStart(w->conninfo);
-    if (!conn)
-        return ATTEMPT_NO_MEMORY;
-    PQsetNoticeProcessor(conn, ignore_notice, NULL);
-    if (!*w->subject)
-        describe_default_server(w, conn);
-    attempt_result result = connect_once(w, conn, until, limit, reason);
-    if (result == ATTEMPT_READY)
-        result = query_once(w, conn, until, limit, reason);
-    PQfinish(conn);
+    attempt_result result = ATTEMPT_NO_MEMORY;
+    if (conn) {
+        pg_failure_verbose_errors(conn);
+        PQsetNoticeProcessor(conn, ignore_notice, NULL);
+        if (!*w->subject)
+            describe_default_server(w, conn);
+        result = connect_once(w, conn, until, limit, reason);
+        if (result == ATTEMPT_READY)
+            result = query_once(w, conn, until, limit, reason);
+        PQfinish(conn);
+    }
+    pg_failure_c_messages_end(english);
     return result;
 }
 
@@ -240,7 +245,9 @@ pg_wait_result pg_wait(const char *conninfo, const pg_wait_options *options, dia
     }
     pg_wait_result result;
     char *error = NULL;
+    pg_failure_locale english = pg_failure_c_messages();
     PQconninfoOption *parsed = PQconninfoParse(w.conninfo, &error);
+    pg_failure_c_messages_end(english);
     if (!parsed) { /* rejected at once: waiting cannot mend a malformed string */
         char *reason = NULL;
         if (error)

@@ -15,7 +15,10 @@
 #ifndef FOSTER_PGWAIT_H
 #define FOSTER_PGWAIT_H
 
+#include <libpq-fe.h>
+#include <locale.h>
 #include <signal.h>
+#include <stdbool.h>
 
 #include "diag.h"
 
@@ -75,14 +78,42 @@ char *pg_redact_message(const char *conninfo, const char *message);
 int pg_conninfo_check(const char *conninfo, char **problem);
 
 /*
- * Whether libpq's message for a refused connection says the server is busy
- * in a way that passes: "too many clients" for SQLSTATE 53300 (no free
- * connection slot, also "remaining connection slots are reserved" and
- * "too many connections for role/database"), "starting up" for 57P03 (the
- * database system is starting up / not yet accepting connections). Returns
- * that static phrase, or NULL. Matched on the untranslated texts: a server
- * whose lc_messages is not English is never recognised as busy.
+ * How foster reads a refused connection (pgfailure.c). A refusal the server
+ * sent is judged by its SQLSTATE, which libpq 15 only hands over inside the
+ * message, and only when the connection asked for verbose errors before it
+ * was refused: call pg_failure_verbose_errors right after PQconnectStart, and
+ * PQsetErrorVerbosity(conn, PQERRORS_DEFAULT) once connected.
+ */
+void pg_failure_verbose_errors(PGconn *conn);
+
+/* The server's SQLSTATE in a verbose libpq message: true and `sqlstate` set, or false. */
+bool pg_failure_sqlstate(const char *message, char sqlstate[6]);
+
+/*
+ * `message` as a person reads it: without the SQLSTATE that verbose errors
+ * put after the severity, and without LOCATION lines. A new string the caller
+ * frees (NULL when memory ran out).
+ */
+char *pg_failure_plain(const char *message);
+
+/*
+ * Whether a refused connection's (verbose) message says the server is busy in
+ * a way that passes: "too many clients" for SQLSTATE 53300 (no free
+ * connection slot, for the server, a role or a database), "starting up" for
+ * 57P03 (starting up, in recovery, not yet accepting connections). Returns
+ * that static phrase, or NULL. Whatever the server's lc_messages.
  */
 const char *pg_connect_busy_reason(const char *message);
+
+/*
+ * What libpq writes itself (no server, a bad option) carries no code and is
+ * read by its words: these make the calling thread's locale C until _end, so
+ * libpq's and the C library's messages are English whatever the process's.
+ */
+typedef struct pg_failure_locale {
+    locale_t c, previous;
+} pg_failure_locale;
+pg_failure_locale pg_failure_c_messages(void);
+void pg_failure_c_messages_end(pg_failure_locale l);
 
 #endif
