@@ -9,13 +9,18 @@
 #include "cli.h"
 #include "strbuf.h"
 
+static void vprint_error(const char *fmt, va_list args)
+{
+    fputs("foster: error: ", stderr);
+    vfprintf(stderr, fmt, args);
+    fputc('\n', stderr);
+}
+
 void print_error(const char *fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
-    fputs("foster: error: ", stderr);
-    vfprintf(stderr, fmt, args);
-    fputc('\n', stderr);
+    vprint_error(fmt, args);
     va_end(args);
 }
 
@@ -23,9 +28,7 @@ void usage_error(const cli *c, const char *fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
-    fputs("foster: error: ", stderr);
-    vfprintf(stderr, fmt, args);
-    fputc('\n', stderr);
+    vprint_error(fmt, args);
     va_end(args);
     if (c->command != COMMAND_NONE)
         fprintf(stderr, "hint: see foster help %s\n", cli_commands[c->command].name);

@@ -11,9 +11,11 @@
 #include "model_internal.h"
 #include "strbuf.h"
 
-/* The table of the model named by the name at *i (moved past it), or NULL. */
+/* The table of the model named by the name at *i (after an ONLY; moved past it), or NULL. */
 static model_table *table_at(table_model *model, const sql_tokens *t, size_t *i, bool *no_memory)
 {
+    if (word_at(t, *i, "ONLY"))
+        (*i)++;
     char *name = model_read_name(t, i, t->count);
     *no_memory = !name && *i < t->count;
     model_table *table = name ? model_table_find_mutable(model, name) : NULL;
@@ -69,8 +71,6 @@ int model_read_alter_table(table_model *model, const sql_tokens *t, const char *
     size_t i = 2;
     if (word_at(t, i, "IF") && word_at(t, i + 1, "EXISTS"))
         i += 2;
-    if (word_at(t, i, "ONLY"))
-        i++;
     bool no_memory;
     model_table *table = table_at(model, t, &i, &no_memory);
     if (!table)
@@ -100,8 +100,6 @@ int model_read_create_index(table_model *model, const sql_tokens *t, const char 
     while (i < t->count && !word_at(t, i, "ON"))
         i++;
     i++;
-    if (word_at(t, i, "ONLY"))
-        i++;
     bool no_memory;
     model_table *table = table_at(model, t, &i, &no_memory);
     if (!table)

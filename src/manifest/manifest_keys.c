@@ -128,6 +128,17 @@ static void apply_engine_kind(manifest_parser *p, char *value)
     free(value);
 }
 
+/* A [foster] key that is true or false (empty: the default); takes `value`. */
+static void apply_flag(manifest_parser *p, const char *key, char *value, bool *flag)
+{
+    if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
+        *flag = strcmp(value, "true") == 0;
+    else if (*value)
+        manifest_parser_error(p, p->line, "invalid %s \"%s\" in [foster]; expected true or false",
+                              key, value);
+    free(value);
+}
+
 /* Stores a value of [foster], [postgres], [container] or [cluster]; takes `value`. */
 static void apply_setting(manifest_parser *p, const char *key, char *value)
 {
@@ -152,12 +163,7 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
             free(names);
         }
     } else if (p->section == SECTION_FOSTER && strcmp(key, "cache") == 0) {
-        if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
-            m->cache = strcmp(value, "true") == 0;
-        else if (*value)
-            manifest_parser_error(
-                p, p->line, "invalid cache \"%s\" in [foster]; expected true or false", value);
-        free(value);
+        apply_flag(p, key, value, &m->cache);
         return;
     } else if (p->section == SECTION_FOSTER && strcmp(key, "schemas") == 0) {
         field = &m->schemas_dir;
@@ -176,12 +182,7 @@ static void apply_setting(manifest_parser *p, const char *key, char *value)
         free(value);
         return;
     } else if (p->section == SECTION_FOSTER && strcmp(key, "strict") == 0) {
-        if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
-            m->strict = strcmp(value, "true") == 0;
-        else if (*value)
-            manifest_parser_error(
-                p, p->line, "invalid strict \"%s\" in [foster]; expected true or false", value);
-        free(value);
+        apply_flag(p, key, value, &m->strict);
         return;
     } else if (p->section == SECTION_FOSTER) {
         field = &m->fixtures_dir;

@@ -83,11 +83,17 @@ typedef struct analysis {
     diag_list *diags;
 } analysis;
 
+int ddl_out_of_memory(diag_list *diags, const ddl_file *file, const sql_statement *source)
+{
+    diag_set_kind(diag_add(diags, file->display_name, source->line, source->column,
+                           "out of memory while reading the schema"),
+                  DIAG_OUT_OF_MEMORY);
+    return -1;
+}
+
 static int out_of_memory(analysis *a, const sql_statement *source)
 {
-    diag_add(a->diags, a->file->display_name, source->line, source->column,
-             "out of memory while reading the schema");
-    return -1;
+    return ddl_out_of_memory(a->diags, a->file, source);
 }
 
 int ddl_add_table(ddl_file *file, ddl_table *table)
@@ -246,8 +252,7 @@ int ddl_add_reference(ddl_statement *st, char *name)
     return 0;
 }
 
-/* REFERENCES is a reserved word, so every bare REFERENCES names a referenced table. */
-static int collect_references(analysis *a, ddl_statement *st, const sql_tokens *t)
+int ddl_collect_references(ddl_statement *st, const sql_tokens *t, ddl_name_join join)
 {
     for (size_t i = 0; i < t->count; i++) {
         if (!word_at(t, i, "REFERENCES"))
@@ -255,10 +260,10 @@ static int collect_references(analysis *a, ddl_statement *st, const sql_tokens *
         size_t at = i + 1;
         sql_name_parts name = {{NULL}, 0};
         int rc = sql_read_name(t, &at, &name);
-        char *normalized = rc > 0 ? normalized_name(name.part, name.count) : NULL;
+        char *joined = rc > 0 ? join(name.part, name.count) : NULL;
         sql_name_parts_free(&name);
-        if (rc < 0 || (rc > 0 && (!normalized || ddl_add_reference(st, normalized) < 0)))
-            return out_of_memory(a, st->source);
+        if (rc < 0 || (rc > 0 && (!joined || ddl_add_reference(st, joined) < 0)))
+            return -1;
     }
     return 0;
 }
@@ -371,7 +376,7 @@ static int analyze_statement(analysis *a, ddl_statement *st)
         break;
     }
     if (rc == 0 && (st->kind == DDL_CREATE_TABLE || st->kind == DDL_ALTER_TABLE))
-        rc = collect_references(a, st, t);
+        rc = ddl_collect_references(st, t, normalized_name) < 0 ? out_of_memory(a, st->source) : 0;
     if (rc == 0 && ddl_read_object(st, t) < 0)
         rc = out_of_memory(a, st->source);
     return rc;

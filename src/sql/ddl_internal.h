@@ -35,6 +35,17 @@ void ddl_table_free(ddl_table *table);
 /* Adds `name` (taken, freed when already there) to `st`'s references; -1 out of memory. */
 int ddl_add_reference(ddl_statement *st, char *name);
 
+/* A dialect's key for a table from the parts of its written name ("s.t", "db.t"); NULL: no
+ * memory. */
+typedef char *(*ddl_name_join)(char *const *parts, size_t count);
+
+/* Adds the table each bare REFERENCES names (a reserved word in both dialects) to `st`'s
+ * references, keyed by `join`; -1 when memory ran out. */
+int ddl_collect_references(ddl_statement *st, const sql_tokens *t, ddl_name_join join);
+
+/* The out-of-memory diag (kind DIAG_OUT_OF_MEMORY) at `source` in `file`; returns -1. */
+int ddl_out_of_memory(diag_list *diags, const ddl_file *file, const sql_statement *source);
+
 /* ---- columns (ddl_columns.c) ---- */
 
 /*

@@ -26,10 +26,7 @@ typedef struct analysis {
 
 static int out_of_memory(analysis *a, const sql_statement *source)
 {
-    diag_set_kind(diag_add(a->diags, a->file->display_name, source->line, source->column,
-                           "out of memory while reading the schema"),
-                  DIAG_OUT_OF_MEMORY);
-    return -1;
+    return ddl_out_of_memory(a->diags, a->file, source);
 }
 
 /* Adds a bad-input diag at token `i` (or the statement's last token). */
@@ -47,11 +44,11 @@ static diag *report(analysis *a, const sql_tokens *t, size_t i, const char *fmt,
 }
 
 /* "t", or "db.t" for a qualified name. */
-static char *joined_name(const sql_name_parts *name)
+static char *joined_name(char *const *parts, size_t count)
 {
-    if (name->count >= 2)
-        return strbuf_format("%s.%s", name->part[name->count - 2], name->part[name->count - 1]);
-    return strdup(name->part[0]);
+    if (count >= 2)
+        return strbuf_format("%s.%s", parts[count - 2], parts[count - 1]);
+    return strdup(parts[0]);
 }
 
 /* The name at *i as "t" or "db.t" in *out (NULL when there is none); -1 out of memory. */
@@ -60,7 +57,7 @@ static int read_table_name(const sql_tokens *t, size_t *i, char **out)
     sql_name_parts name = {{NULL}, 0};
     *out = NULL;
     int rc = sql_read_name(t, i, &name);
-    if (rc > 0 && !(*out = joined_name(&name)))
+    if (rc > 0 && !(*out = joined_name(name.part, name.count)))
         rc = -1;
     sql_name_parts_free(&name);
     return rc < 0 ? -1 : 0;
@@ -197,19 +194,6 @@ static int analyze_on_table(analysis *a, ddl_statement *st, const sql_tokens *t,
     return 0;
 }
 
-static int collect_references(analysis *a, ddl_statement *st, const sql_tokens *t)
-{
-    for (size_t i = 0; i < t->count; i++) {
-        if (!word_at(t, i, "REFERENCES"))
-            continue;
-        size_t at = i + 1;
-        char *name = NULL;
-        if (read_table_name(t, &at, &name) < 0 || (name && ddl_add_reference(st, name) < 0))
-            return out_of_memory(a, st->source);
-    }
-    return 0;
-}
-
 static int analyze_statement(analysis *a, ddl_statement *st)
 {
     sql_tokens t = {0};
@@ -236,7 +220,7 @@ static int analyze_statement(analysis *a, ddl_statement *st)
         rc = analyze_on_table(a, st, &t, create_word(&t, "TRIGGER", 12));
     }
     if (rc == 0 && (st->kind == DDL_CREATE_TABLE || st->kind == DDL_ALTER_TABLE))
-        rc = collect_references(a, st, &t);
+        rc = ddl_collect_references(st, &t, joined_name) < 0 ? out_of_memory(a, st->source) : 0;
     sql_tokens_free(&t);
     return rc;
 }
