@@ -420,25 +420,36 @@ static int make_local(sql_statement *statement)
     return 0;
 }
 
-int ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags)
+int ddl_file_begin(ddl_file *out, sql_script *script, const char *display_name, diag_list *diags)
 {
     out->script = *script;
     script->items = NULL;
     script->count = 0;
-    analysis a = {out, diags};
     size_t count = out->script.count;
     out->display_name = display_name ? strdup(display_name) : NULL;
     out->statements = calloc(count ? count : 1, sizeof *out->statements);
     if ((display_name && !out->display_name) || !out->statements) {
-        diag_add(diags, display_name, 0, 0, "out of memory while reading the schema");
+        diag_set_kind(diag_add(diags, display_name, 0, 0, "out of memory while reading the schema"),
+                      DIAG_OUT_OF_MEMORY);
         return -1;
     }
     out->statement_count = count;
+    for (size_t i = 0; i < count; i++) {
+        out->statements[i].source = &out->script.items[i];
+        out->statements[i].kind = DDL_OTHER;
+    }
+    return 0;
+}
+
+int ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags)
+{
+    if (ddl_file_begin(out, script, display_name, diags) < 0)
+        return -1;
+    analysis a = {out, diags};
+    size_t count = out->statement_count;
     int rc = 0;
     for (size_t i = 0; i < count; i++) {
         ddl_statement *st = &out->statements[i];
-        st->source = &out->script.items[i];
-        st->kind = DDL_OTHER;
         if (analyze_statement(&a, st) < 0)
             rc = -1;
         else if (st->kind == DDL_SETTING &&

@@ -26,6 +26,13 @@ ddl_table *ddl_find_table(ddl_file *file, const char *name);
 
 /* ---- building a ddl_file (ddl.c; the MySQL reader, myddl.c, too) ---- */
 
+/*
+ * Takes `script`'s statements into `out` (script left empty) with one
+ * DDL_OTHER statement each, for the dialect's reader to analyse; 0, or -1
+ * with an out-of-memory diag.
+ */
+int ddl_file_begin(ddl_file *out, sql_script *script, const char *display_name, diag_list *diags);
+
 /* Appends `table` (moved, not copied) to `file`'s tables; -1 when memory ran out. */
 int ddl_add_table(ddl_file *file, ddl_table *table);
 

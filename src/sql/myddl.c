@@ -230,23 +230,13 @@ static int analyze_statement(analysis *a, ddl_statement *st)
 int my_ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags)
 {
     out->dialect = SQL_DIALECT_MYSQL;
-    out->script = *script;
-    script->items = NULL;
-    script->count = 0;
-    size_t count = out->script.count;
-    out->display_name = display_name ? strdup(display_name) : NULL;
-    out->statements = calloc(count ? count : 1, sizeof *out->statements);
-    if ((display_name && !out->display_name) || !out->statements) {
-        diag_add(diags, display_name, 0, 0, "out of memory while reading the schema");
+    if (ddl_file_begin(out, script, display_name, diags) < 0)
         return -1;
-    }
-    out->statement_count = count;
+    size_t count = out->statement_count;
     analysis a = {out, diags};
     int rc = 0;
     for (size_t i = 0; i < count; i++) {
         ddl_statement *st = &out->statements[i];
-        st->source = &out->script.items[i];
-        st->kind = DDL_OTHER;
         if (analyze_statement(&a, st) < 0)
             rc = -1;
     }
