@@ -120,7 +120,7 @@ static PGconn *connect_to_fake(int port, double seconds, busy_log *log, double *
 static const char *const busy_refusals[][3] = {
     {"53300", "tut mir leid, schon zu viele Verbindungen", "too many clients"},
     {"53300", "verbleibende Verbindungen sind reserviert", "too many clients"},
-    {"57P03", "das Datenbanksystem startet", "starting up"},
+    {"57P03", "das Datenbanksystem startet", "starting up or shutting down"},
 };
 
 START_TEST(test_busy_server_in_german_is_waited_out)

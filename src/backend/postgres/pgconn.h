@@ -5,7 +5,7 @@
 #ifndef FOSTER_PGCONN_H
 #define FOSTER_PGCONN_H
 
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <signal.h>
 
 #include "diag.h"
@@ -30,8 +30,9 @@ const char *pgconn_error(PGconn *conn);
 
 /*
  * How long a connection waits out a busy server: one that has no free
- * connection slot (SQLSTATE 53300, "too many clients") or is starting up
- * (57P03), told by the SQLSTATE whatever the server's language.
+ * connection slot (SQLSTATE 53300, "too many clients") or does not accept
+ * connections yet (57P03: starting up, in recovery, or shutting down), told
+ * by the SQLSTATE whatever the server's language.
  */
 typedef struct pgconn_patience {
     double seconds;                                  /* <= 0: FOSTER_BUSY_TIMEOUT, else 60 */

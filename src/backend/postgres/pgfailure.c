@@ -82,9 +82,9 @@ static const struct sqlstate_rule {
 } sqlstate_rules[] = {
     {"08P01", PG_FAILURE_FATAL, NULL, NULL}, /* protocol violation: unsupported protocol */
     {"53300", PG_FAILURE_RETRY, "too many connections", "too many clients"}, /* also for role/db */
-    {"57P03", PG_FAILURE_RETRY, NULL, "starting up"}, /* cannot connect now: starting, recovery */
-    {"08", PG_FAILURE_RETRY, NULL, NULL},             /* connection exception */
-    {"40", PG_FAILURE_RETRY, NULL, NULL},             /* transaction rollback */
+    {"57P03", PG_FAILURE_RETRY, NULL, "starting up or shutting down"}, /* cannot connect now */
+    {"08", PG_FAILURE_RETRY, NULL, NULL},                              /* connection exception */
+    {"40", PG_FAILURE_RETRY, NULL, NULL},                              /* transaction rollback */
     {"53", PG_FAILURE_RETRY, NULL, NULL}, /* insufficient resources: memory, disk full */
     {"57", PG_FAILURE_RETRY, NULL, NULL}, /* operator intervention: shutdown, cancel */
     {"58", PG_FAILURE_RETRY, NULL, NULL}, /* system error */
