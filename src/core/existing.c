@@ -284,15 +284,15 @@ char *foster_url_problem(const char *url, bool postgres)
 }
 
 /*
- * One diag for each server URL (options, [postgres] and [mysql] url at their
- * lines) its kind cannot read.
+ * One diag for each server URL (options; with `manifest`, [postgres] and
+ * [mysql] url at their lines) its kind cannot read.
  */
-int session_check_urls(foster_session *s)
+int session_check_urls(foster_session *s, bool manifest)
 {
     const char *urls[] = {s->postgres_url, s->manifest.postgres_url, s->manifest.mysql_url};
     const int lines[] = {0, s->manifest.postgres_url_line, s->manifest.mysql_url_line};
     int rc = 0;
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < (manifest ? 3 : 1); i++) {
         char *problem = urls[i] ? foster_url_problem(urls[i], true) : NULL;
         if (!problem)
             continue;

@@ -63,7 +63,7 @@ int session_read_manifest(foster_session *s)
 {
     s->manifest_loaded = true;
     if (manifest_load(s->manifest_path, &s->manifest, &s->problems) < 0 ||
-        manifest_resolve(&s->manifest, &s->problems) < 0 || session_check_urls(s) < 0)
+        manifest_resolve(&s->manifest, &s->problems) < 0)
         return -1;
     return 0;
 }
@@ -111,6 +111,10 @@ foster_result foster_open(const foster_options *options, foster_session **out)
         free(names);
         return session_fail(s, FOSTER_ERROR_MANIFEST);
     }
+    /* A kind that reaches no server by URL reads only -u: the manifest's URLs are
+     * checked by foster_check (and libpq is not loaded for a SQLite run). */
+    if (session_check_urls(s, s->kind->takes_url != NULL) < 0)
+        return session_fail(s, FOSTER_ERROR_MANIFEST);
     s->dialect = s->kind->dialect;
     s->schemas_loaded = true;
     if (schema_set_load(&s->manifest, s->dialect, &s->schemas, &s->problems) < 0)
@@ -211,6 +215,8 @@ foster_result foster_check(foster_session *s)
     session_clear_error(s);
     if (!session_usable(s))
         return session_fail(s, FOSTER_ERROR_MISUSE);
+    if (session_check_urls(s, true) < 0)
+        return session_fail(s, FOSTER_ERROR_MANIFEST);
     if (fixtures_check(&s->schemas, &s->problems) < 0)
         return session_fail(s, FOSTER_ERROR_INPUT);
     if (s->dialect == SCHEMA_SQLITE)

@@ -83,8 +83,9 @@ foster_result session_build_from_inputs(foster_session *s, double *step);
  * when the recorded kind needs its own manifest. 0, or -1 with diags.
  */
 int session_read_manifest(foster_session *s);
-/* One diag for each server URL (-u, [postgres] url) libpq cannot parse; 0 or -1. */
-int session_check_urls(foster_session *s);
+/* One diag for each server URL (-u; with `manifest`, [postgres] and [mysql] url too) its kind
+ * cannot read; 0 or -1. */
+int session_check_urls(foster_session *s, bool manifest);
 foster_result session_build_environment(foster_session *s);
 char *session_absolute_path(const char *path);
 /*

@@ -19,7 +19,7 @@
 #ifndef FOSTER_BACKEND_MYSQL_H
 #define FOSTER_BACKEND_MYSQL_H
 
-#include <mysql.h>
+#include "myapi.h"
 #include <signal.h>
 #include <stdbool.h>
 

@@ -22,7 +22,7 @@
 #ifndef FOSTER_MYCONN_H
 #define FOSTER_MYCONN_H
 
-#include <mysql.h>
+#include "myapi.h"
 
 #include "diag.h"
 #include "myurl.h"

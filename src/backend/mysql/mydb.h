@@ -25,7 +25,7 @@
 #ifndef FOSTER_MYDB_H
 #define FOSTER_MYDB_H
 
-#include <mysql.h>
+#include "myapi.h"
 #include <stdbool.h>
 
 #include "db_marker.h"

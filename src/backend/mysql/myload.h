@@ -34,7 +34,7 @@
 #ifndef FOSTER_MYLOAD_H
 #define FOSTER_MYLOAD_H
 
-#include <mysql.h>
+#include "myapi.h"
 #include <stdbool.h>
 
 #include "backend_row.h"

@@ -4,7 +4,7 @@
  */
 #include "mywait.h"
 
-#include <mysql.h>
+#include "myapi.h"
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>

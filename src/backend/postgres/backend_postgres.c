@@ -9,7 +9,7 @@
  */
 #include "backend_postgres.h"
 
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

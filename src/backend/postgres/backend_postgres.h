@@ -6,7 +6,7 @@
 #ifndef FOSTER_BACKEND_POSTGRES_H
 #define FOSTER_BACKEND_POSTGRES_H
 
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdbool.h>
 
 #include "backend.h"

@@ -12,7 +12,7 @@
  * transaction: nothing is written to the owner's database. Grants are not
  * read (they are compared only by `diff --strict`).
  */
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdlib.h>
 #include <string.h>
 

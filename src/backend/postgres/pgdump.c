@@ -8,7 +8,7 @@
  * the CREATE TABLE they need. Without pg_dump (not found in PATH) the same
  * DDL comes from the catalogs (pgcatalog.c).
  */
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -5,7 +5,7 @@
  */
 #include "pgkinds.h"
 
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

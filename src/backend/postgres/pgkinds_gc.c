@@ -3,7 +3,7 @@
  * databases of dead processes of this host on the postgres kind's server.
  * (The containers of dead runs: ctcontainer_gc.c, for every engine.)
  */
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

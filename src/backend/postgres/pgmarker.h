@@ -8,7 +8,7 @@
 #ifndef FOSTER_PGMARKER_H
 #define FOSTER_PGMARKER_H
 
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdbool.h>
 #include <sys/types.h>
 

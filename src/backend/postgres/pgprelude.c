@@ -5,7 +5,7 @@
  * each statement in its load phase. A CREATE EXTENSION the server does not
  * have is refused before it runs, naming the extension and its package.
  */
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdbool.h>
 #include <strings.h>
 

@@ -7,7 +7,7 @@
 #include "pgwait.h"
 
 #include <ctype.h>
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -4,7 +4,7 @@
  */
 #include "pgsource.h"
 
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -13,7 +13,7 @@
 #ifndef FOSTER_PGTEMPLATE_H
 #define FOSTER_PGTEMPLATE_H
 
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <stdbool.h>
 
 #include "diag.h"

@@ -15,7 +15,7 @@
 #include "pgwait.h"
 
 #include <errno.h>
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>

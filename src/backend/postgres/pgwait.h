@@ -15,7 +15,7 @@
 #ifndef FOSTER_PGWAIT_H
 #define FOSTER_PGWAIT_H
 
-#include <libpq-fe.h>
+#include "pqapi.h"
 #include <locale.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -99,9 +99,10 @@ char *pg_failure_plain(const char *message);
 /*
  * Whether a refused connection's (verbose) message says the server is busy in
  * a way that passes: "too many clients" for SQLSTATE 53300 (no free
- * connection slot, for the server, a role or a database), "starting up" for
- * 57P03 (starting up, in recovery, not yet accepting connections). Returns
- * that static phrase, or NULL. Whatever the server's lc_messages.
+ * connection slot, for the server, a role or a database), "starting up or
+ * shutting down" for 57P03 (the code of both, of recovery and of a standby
+ * not yet accepting connections). Returns that static phrase, or NULL.
+ * Whatever the server's lc_messages.
  */
 const char *pg_connect_busy_reason(const char *message);
 
