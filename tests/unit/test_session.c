@@ -314,6 +314,105 @@ START_TEST(test_reset_of_a_file_is_seen_by_another_connection)
 }
 END_TEST
 
+/* Text of the first column of the first row of `sql` on `db` (NULL: no row), a new string. */
+static char *text_on(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *stmt;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    char *text = sqlite3_step(stmt) == SQLITE_ROW
+                     ? strdup((const char *)sqlite3_column_text(stmt, 0))
+                     : NULL;
+    sqlite3_finalize(stmt);
+    return text;
+}
+
+/*
+ * A reset copies the pristine file's bytes (sqlite_filereset.c): a connection
+ * that cached pages before it must not take them for current after it, even
+ * when the same number of writes follows (the file change counter moves on).
+ */
+START_TEST(test_reset_of_a_file_leaves_no_connection_a_stale_cache)
+{
+    foster_session *session = open_example(false);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    const char *path = session_env_value(session, "FOSTER_SQLITE_PATH");
+    sqlite3 *reader, *writer;
+    ck_assert_int_eq(sqlite3_open(path, &reader), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_open(path, &writer), SQLITE_OK);
+    /* Had a reset put the pristine file's counter back, the write after the next reset
+     * would give the file the very counter the reader's cache holds. */
+    ck_assert_int_eq(foster_reset(session), FOSTER_OK);
+    ck_assert_int_eq(sqlite3_exec(writer,
+                                  "INSERT INTO trading_company (name, ticker) VALUES ('X', 'XX')",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    char *seen =
+        text_on(reader, "SELECT group_concat(ticker) FROM trading_company WHERE name = 'X'");
+    ck_assert_str_eq(seen, "XX");
+    free(seen);
+    ck_assert_int_eq(foster_reset(session), FOSTER_OK);
+    ck_assert_int_eq(sqlite3_exec(writer,
+                                  "INSERT INTO trading_company (name, ticker) VALUES ('X', 'YY')",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    seen = text_on(reader, "SELECT group_concat(ticker) FROM trading_company WHERE name = 'X'");
+    ck_assert_str_eq(seen, "YY");
+    free(seen);
+    ck_assert_int_eq(count_on(reader, "SELECT count(*) FROM trading_company"), 6); /* 5 and YY */
+    char *check = text_on(reader, "PRAGMA integrity_check");
+    ck_assert_str_eq(check, "ok");
+    free(check);
+    sqlite3_close(reader);
+    sqlite3_close(writer);
+    foster_close(session);
+}
+END_TEST
+
+/* A test that put the database in WAL mode: the reset takes SQLite's backup instead. */
+START_TEST(test_reset_of_a_database_in_wal_mode)
+{
+    foster_session *session = open_example(false);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    sqlite3 *other;
+    ck_assert_int_eq(sqlite3_open(session_env_value(session, "FOSTER_SQLITE_PATH"), &other),
+                     SQLITE_OK);
+    char *mode = text_on(other, "PRAGMA journal_mode = WAL");
+    ck_assert_str_eq(mode, "wal");
+    free(mode);
+    ck_assert_int_eq(sqlite3_exec(other, "DELETE FROM trading_shares", NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(foster_reset(session), FOSTER_OK);
+    ck_assert_int_eq(count_on(other, "SELECT count(*) FROM trading_shares"), 8);
+    char *check = text_on(other, "PRAGMA integrity_check");
+    ck_assert_str_eq(check, "ok");
+    free(check);
+    sqlite3_close(other);
+    foster_close(session);
+}
+END_TEST
+
+/* A connection in the middle of a transaction keeps the reset out, which says so. */
+START_TEST(test_reset_waits_for_an_open_transaction_then_names_it)
+{
+    foster_session *session = open_example(false);
+    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
+    sqlite3 *other;
+    ck_assert_int_eq(sqlite3_open(session_env_value(session, "FOSTER_SQLITE_PATH"), &other),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(other, "BEGIN; DELETE FROM trading_shares", NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_int_ne(foster_reset(session), FOSTER_OK);
+    ck_assert_ptr_nonnull(strstr(foster_errmsg(session),
+                                 "cannot reset the test database: the database stayed locked by "
+                                 "another connection"));
+    ck_assert_int_eq(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(foster_reset(session), FOSTER_OK); /* and works once it is over */
+    ck_assert_int_eq(count_on(other, "SELECT count(*) FROM trading_shares"), 8);
+    sqlite3_close(other);
+    foster_close(session);
+}
+END_TEST
+
 START_TEST(test_test_end_rolls_back_what_the_test_did)
 {
     foster_session *session = open_example(true);
@@ -375,6 +474,9 @@ static Suite *session_suite(void)
     tcase_add_test(tc, test_interrupt_stops_provisioning_and_leaves_nothing);
     tcase_add_test(tc, test_reset_restores_deleted_and_inserted_rows_in_memory);
     tcase_add_test(tc, test_reset_of_a_file_is_seen_by_another_connection);
+    tcase_add_test(tc, test_reset_of_a_file_leaves_no_connection_a_stale_cache);
+    tcase_add_test(tc, test_reset_of_a_database_in_wal_mode);
+    tcase_add_test(tc, test_reset_waits_for_an_open_transaction_then_names_it);
     tcase_add_test(tc, test_test_end_rolls_back_what_the_test_did);
     tcase_add_test(tc, test_jobs_give_independent_copies_removed_at_teardown);
     suite_add_tcase(suite, tc);

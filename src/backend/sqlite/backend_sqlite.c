@@ -19,9 +19,6 @@
 
 #include "strbuf.h"
 
-/* How often (10 ms apart) a reset waits for another connection's lock. */
-#define SQLITE_BUSY_TRIES 500
-
 sqlite_backend *as_sqlite(backend *b)
 {
     return (sqlite_backend *)b;
@@ -242,20 +239,33 @@ int sqlite_copy_database(sqlite3 *from, sqlite3 *to, const char *what, const cha
         sqlite3_sleep(10);
     }
     sqlite3_backup_finish(backup);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        sqlite_locked_diag(diags, path, what);
+        return -1;
+    }
     if (rc != SQLITE_DONE) {
-        bool locked = rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
-        diag *d = diag_add(diags, path, 0, 0, "%s: %s", what,
-                           locked ? "the database stayed locked by another connection"
-                                  : sqlite3_errstr(rc));
-        if (locked)
-            diag_set_hint(d, "finish or roll back open transactions before resetting");
-        else if (rc == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
-            diag_set_hint(d,
-                          "the file system holding it is full (or failing): free space there, or "
-                          "set FOSTER_RUNTIME_DIR to a directory with room");
+        diag *d = diag_add(diags, path, 0, 0, "%s: %s", what, sqlite3_errstr(rc));
+        if (rc == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+            diag_set_hint(d, SQLITE_DISK_HINT);
         return -1;
     }
     return 0;
+}
+
+int sqlite_copy_fast(sqlite3 *from, const char *from_path, sqlite3 *to, const char *to_path,
+                     const char *what, diag_list *diags)
+{
+    int copied = from_path && to_path ? sqlite_copy_file(to, to_path, from_path, what, diags) : 0;
+    if (copied != 0)
+        return copied < 0 ? -1 : 0;
+    return sqlite_copy_database(from, to, what, to_path, diags);
+}
+
+void sqlite_locked_diag(diag_list *diags, const char *path, const char *what)
+{
+    diag *d =
+        diag_add(diags, path, 0, 0, "%s: the database stayed locked by another connection", what);
+    diag_set_hint(d, "finish or roll back open transactions before resetting");
 }
 
 /* Creates (0600, O_EXCL) and opens a new database file, or memory for NULL. */
@@ -339,11 +349,11 @@ static int open_pristine(sqlite_backend *s, diag_list *diags)
 static int sqlite_reset(backend *b, bool keep_next_ready, diag_list *diags)
 {
     sqlite_backend *s = as_sqlite(b);
-    (void)keep_next_ready; /* a page copy is all there is to it */
+    (void)keep_next_ready; /* a copy is all there is to it */
     if (open_pristine(s, diags) < 0)
         return -1;
-    return sqlite_copy_database(s->pristine, s->db, "cannot reset the test database", s->path,
-                                diags);
+    return sqlite_copy_fast(s->pristine, s->pristine_path, s->db, s->path,
+                            "cannot reset the test database", diags);
 }
 
 static int sqlite_drop(backend *b, diag_list *diags);
@@ -364,8 +374,8 @@ static backend *sqlite_copy(backend *b, const char *suffix, diag_list *diags)
     c->created = c->marked = true;
     c->url = strbuf_format("sqlite:///%s", c->path ? c->path : ":memory:");
     if (!c->url || !(c->db = sqlite_open_new(c->path, diags)) || open_pristine(s, diags) < 0 ||
-        sqlite_copy_database(s->pristine, c->db, "cannot copy the test database", c->path, diags) <
-            0 ||
+        sqlite_copy_fast(s->pristine, s->pristine_path, c->db, c->path,
+                         "cannot copy the test database", diags) < 0 ||
         configure(c, diags) < 0) {
         if (c->db)
             sqlite_drop(&c->base, diags);

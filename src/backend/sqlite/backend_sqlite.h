@@ -58,6 +58,31 @@ void sqlite_add_error(sqlite_backend *s, diag_list *diags, const char *file, int
 /* Runs `sql` (several statements allowed); -1 with a diag on failure. */
 int sqlite_exec(sqlite_backend *s, const char *sql, diag_list *diags);
 
+/* How often (10 ms apart) a reset waits for another connection's lock. */
+#define SQLITE_BUSY_TRIES 500
+
+/* The hint of a write that failed for want of room. */
+#define SQLITE_DISK_HINT                                                                           \
+    "the file system holding it is full (or failing): free space there, or set "                   \
+    "FOSTER_RUNTIME_DIR to a directory with room"
+
+/* The diag of a reset or copy that another connection's lock kept out. */
+void sqlite_locked_diag(diag_list *diags, const char *path, const char *what);
+
+/*
+ * Makes the database file `path` (open as `db`, not in a transaction) the
+ * bytes of the database file `from_path`, under an EXCLUSIVE lock, so that
+ * every connection sees the new content (sqlite_filecopy.c): 1 done, 0 when
+ * it cannot be done so (WAL mode: use sqlite_copy_database), -1 with the diag
+ * "what: why".
+ */
+int sqlite_copy_file(sqlite3 *db, const char *path, const char *from_path, const char *what,
+                     diag_list *diags);
+
+/* sqlite_copy_file where it can, else sqlite_copy_database (from `from`); 0 or -1. */
+int sqlite_copy_fast(sqlite3 *from, const char *from_path, sqlite3 *to, const char *to_path,
+                     const char *what, diag_list *diags);
+
 /* Copies every page of `from` into `to`, waiting out other connections' locks; 0 or -1. */
 int sqlite_copy_database(sqlite3 *from, sqlite3 *to, const char *what, const char *path,
                          diag_list *diags);

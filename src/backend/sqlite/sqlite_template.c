@@ -51,8 +51,8 @@ int sqlite_template_restore(backend *b, const char *cache_dir, const char *key,
     int rc = 0;
     if (stored && strcmp(stored, identity) == 0 && sqlite_file_has_marker(database) &&
         sqlite3_open_v2(database, &template, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        rc = sqlite_copy_database(template, s->db, "cannot copy the cached template", s->path,
-                                  diags);
+        rc = sqlite_copy_fast(template, database, s->db, s->path, "cannot copy the cached template",
+                              diags);
         *hit = rc == 0;
         utimensat(AT_FDCWD, entry, NULL, 0); /* recently used: evicted last */
         free(s->restored_from);
