@@ -326,8 +326,8 @@ static int sqlite_snapshot(backend *b, diag_list *diags)
         return 0;
     if (!(s->pristine = sqlite_open_new(s->pristine_path, diags)))
         return -1;
-    return sqlite_copy_database(s->db, s->pristine, "cannot keep a pristine copy", s->pristine_path,
-                                diags);
+    return sqlite_copy_fast(s->db, s->path, s->pristine, s->pristine_path,
+                            "cannot keep a pristine copy", diags);
 }
 
 /* A database foster opened by URL (reset from another process): find its snapshot. */

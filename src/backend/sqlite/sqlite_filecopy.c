@@ -74,33 +74,40 @@ static int lock_exclusive(sqlite3 *db)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
-/* Overwrites the locked database file; 0, or -1 with errno. */
+/* The 4 bytes of the file change counter one past `header`'s. */
+static void next_counter(const unsigned char header[HEADER_SIZE], unsigned char counter[4])
+{
+    uint32_t next = read_be32(header + COUNTER_AT) + 1;
+    counter[0] = (unsigned char)(next >> 24);
+    counter[1] = (unsigned char)(next >> 16);
+    counter[2] = (unsigned char)(next >> 8);
+    counter[3] = (unsigned char)next;
+}
+
+/*
+ * Overwrites the locked database file with `from`'s `size` bytes: 1, 0 when
+ * it is not a rollback-journal database (nothing written), -1 with errno. A
+ * new, empty file takes the source's counter: no connection can have cached
+ * a page of it.
+ */
 static int overwrite(int from, off_t size, const char *path)
 {
+    /* Opened only under the lock: closing a descriptor of the file drops every POSIX
+     * lock of this process on it, those of other SQLite connections in it too. */
     int to = open(path, O_RDWR | O_CLOEXEC);
+    if (to < 0)
+        return -1;
     unsigned char header[HEADER_SIZE], counter[4];
-    int rc = to < 0 ? -1 : 0;
-    if (rc == 0 && !rollback_header(to, header)) {
-        errno = EIO; /* it was one a moment ago, before the lock */
+    ssize_t got = pread(to, header, HEADER_SIZE, 0);
+    int rc = got == 0 || rollback_header(to, header) ? 1 : 0;
+    if (rc == 1 && got > 0)
+        next_counter(header, counter);
+    if (rc == 1 && (copy_bytes(from, to, size) < 0 || ftruncate(to, size) < 0 ||
+                    (got > 0 && (pwrite(to, counter, 4, COUNTER_AT) != 4 ||
+                                 pwrite(to, counter, 4, VALID_FOR_AT) != 4))))
         rc = -1;
-    }
-    if (rc == 0) {
-        uint32_t next = read_be32(header + COUNTER_AT) + 1;
-        counter[0] = (unsigned char)(next >> 24);
-        counter[1] = (unsigned char)(next >> 16);
-        counter[2] = (unsigned char)(next >> 8);
-        counter[3] = (unsigned char)next;
-        rc = copy_bytes(from, to, size) < 0 || ftruncate(to, size) < 0 ||
-                     pwrite(to, counter, 4, COUNTER_AT) != 4 ||
-                     pwrite(to, counter, 4, VALID_FOR_AT) != 4
-                 ? -1
-                 : 0;
-    }
-    /* Closing a descriptor of the file drops the process's POSIX locks on it, SQLite's
-     * EXCLUSIVE lock among them: only once every byte is written. */
     int saved = errno;
-    if (to >= 0)
-        close(to);
+    close(to); /* SQLite's EXCLUSIVE lock goes with it: only once every byte is written */
     errno = saved;
     return rc;
 }
@@ -112,12 +119,9 @@ int sqlite_copy_file(sqlite3 *db, const char *path, const char *from_path, const
     unsigned char header[HEADER_SIZE];
     struct stat st;
     char *wal = strbuf_format("%s-wal", path);
-    int live = open(path, O_RDONLY | O_CLOEXEC);
-    bool plain = from >= 0 && fstat(from, &st) == 0 && rollback_header(from, header) && live >= 0 &&
-                 rollback_header(live, header) && wal && access(wal, F_OK) != 0;
+    bool plain = from >= 0 && fstat(from, &st) == 0 && rollback_header(from, header) && wal &&
+                 access(wal, F_OK) != 0;
     free(wal);
-    if (live >= 0)
-        close(live); /* before the lock: closing it then would drop the lock */
     if (!plain) {
         if (from >= 0)
             close(from);
@@ -136,7 +140,6 @@ int sqlite_copy_file(sqlite3 *db, const char *path, const char *from_path, const
         diag *d = diag_add(diags, path, 0, 0, "%s: %s", what, strerror(saved));
         if (saved == ENOSPC || saved == EDQUOT || saved == EIO)
             diag_set_hint(d, SQLITE_DISK_HINT);
-        return -1;
     }
-    return 1;
+    return rc;
 }

@@ -80,8 +80,9 @@ static char *write_entry(sqlite_backend *s, const char *cache_dir, const char *i
     char *identity_path = strbuf_format("%s/identity", temporary);
     sqlite3 *copy = database ? sqlite_open_new(database, diags) : NULL;
     int rc = copy && identity_path
-                 ? sqlite_copy_database(s->pristine ? s->pristine : s->db, copy,
-                                        "cannot keep the template", database, diags)
+                 ? sqlite_copy_fast(s->pristine ? s->pristine : s->db,
+                                    s->pristine ? s->pristine_path : s->path, copy, database,
+                                    "cannot keep the template", diags)
                  : -1;
     sqlite3_close(copy);
     if (rc == 0 && smallfile_write_atomically(identity_path, identity) < 0) {
