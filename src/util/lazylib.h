@@ -5,6 +5,7 @@
 #ifndef FOSTER_LAZYLIB_H
 #define FOSTER_LAZYLIB_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 /*
@@ -16,5 +17,27 @@
  */
 void lazylib_load(const char *soname, const char *package, const char *const *names, void *slots,
                   size_t count);
+
+/*
+ * Defines `const TYPE *GETTER(void)`: the table TYPE (one function pointer per
+ * name of the X-macro LIST, in its order) filled by lazylib_load at the first
+ * call, once, whatever the threads (pthread_once).
+ */
+#define LAZYLIB_NAME(name) #name,
+#define LAZYLIB_DEFINE(GETTER, TYPE, LIST, SONAME, PACKAGE)                                        \
+    static TYPE GETTER##_table;                                                                    \
+    static void GETTER##_load(void)                                                                \
+    {                                                                                              \
+        static const char *const names[] = {LIST(LAZYLIB_NAME)};                                   \
+        _Static_assert(sizeof GETTER##_table == sizeof names / sizeof names[0] * sizeof(void *),   \
+                       #TYPE " holds one pointer per function");                                   \
+        lazylib_load(SONAME, PACKAGE, names, &GETTER##_table, sizeof names / sizeof names[0]);     \
+    }                                                                                              \
+    const TYPE *GETTER(void)                                                                       \
+    {                                                                                              \
+        static pthread_once_t once = PTHREAD_ONCE_INIT;                                            \
+        pthread_once(&once, GETTER##_load);                                                        \
+        return &GETTER##_table;                                                                    \
+    }
 
 #endif

@@ -279,6 +279,34 @@ static long long count_on(sqlite3 *db, const char *sql)
     return count;
 }
 
+/* Text of the first column of the first row of `sql` on `db` (NULL: no row), a new string. */
+static char *text_on(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *stmt;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    char *text = sqlite3_step(stmt) == SQLITE_ROW
+                     ? strdup((const char *)sqlite3_column_text(stmt, 0))
+                     : NULL;
+    sqlite3_finalize(stmt);
+    return text;
+}
+
+/* A connection of the test's own to the session's database file, as a second program would have. */
+static sqlite3 *open_other(foster_session *session)
+{
+    sqlite3 *other;
+    ck_assert_int_eq(sqlite3_open(session_env_value(session, "FOSTER_SQLITE_PATH"), &other),
+                     SQLITE_OK);
+    return other;
+}
+
+static void assert_intact(sqlite3 *db)
+{
+    char *check = text_on(db, "PRAGMA integrity_check");
+    ck_assert_str_eq(check, "ok");
+    free(check);
+}
+
 START_TEST(test_reset_restores_deleted_and_inserted_rows_in_memory)
 {
     foster_session *session = open_example(true);
@@ -298,36 +326,30 @@ START_TEST(test_reset_restores_deleted_and_inserted_rows_in_memory)
 }
 END_TEST
 
+/* A reset of a file in rollback-journal mode (a copy of its bytes) and in WAL mode, which a
+ * test may set (SQLite's backup then), as another connection sees it. */
 START_TEST(test_reset_of_a_file_is_seen_by_another_connection)
 {
     foster_session *session = open_example(false);
     ck_assert_int_eq(foster_provision(session), FOSTER_OK);
-    sqlite3 *other;
-    ck_assert_int_eq(sqlite3_open(session_env_value(session, "FOSTER_SQLITE_PATH"), &other),
-                     SQLITE_OK);
+    sqlite3 *other = open_other(session);
+    if (_i == 1) {
+        char *mode = text_on(other, "PRAGMA journal_mode = WAL");
+        ck_assert_str_eq(mode, "wal");
+        free(mode);
+    }
     ck_assert_int_eq(sqlite3_exec(other, "DELETE FROM trading_shares", NULL, NULL, NULL),
                      SQLITE_OK);
     ck_assert_int_eq(foster_reset(session), FOSTER_OK);
     ck_assert_int_eq(count_on(other, "SELECT count(*) FROM trading_shares"), 8);
+    assert_intact(other);
     sqlite3_close(other);
     foster_close(session);
 }
 END_TEST
 
-/* Text of the first column of the first row of `sql` on `db` (NULL: no row), a new string. */
-static char *text_on(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *stmt;
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
-    char *text = sqlite3_step(stmt) == SQLITE_ROW
-                     ? strdup((const char *)sqlite3_column_text(stmt, 0))
-                     : NULL;
-    sqlite3_finalize(stmt);
-    return text;
-}
-
 /*
- * A reset copies the pristine file's bytes (sqlite_filereset.c): a connection
+ * A reset copies the pristine file's bytes (sqlite_filecopy.c): a connection
  * that cached pages before it must not take them for current after it, even
  * when the same number of writes follows (the file change counter moves on).
  */
@@ -359,34 +381,9 @@ START_TEST(test_reset_of_a_file_leaves_no_connection_a_stale_cache)
     ck_assert_str_eq(seen, "YY");
     free(seen);
     ck_assert_int_eq(count_on(reader, "SELECT count(*) FROM trading_company"), 6); /* 5 and YY */
-    char *check = text_on(reader, "PRAGMA integrity_check");
-    ck_assert_str_eq(check, "ok");
-    free(check);
+    assert_intact(reader);
     sqlite3_close(reader);
     sqlite3_close(writer);
-    foster_close(session);
-}
-END_TEST
-
-/* A test that put the database in WAL mode: the reset takes SQLite's backup instead. */
-START_TEST(test_reset_of_a_database_in_wal_mode)
-{
-    foster_session *session = open_example(false);
-    ck_assert_int_eq(foster_provision(session), FOSTER_OK);
-    sqlite3 *other;
-    ck_assert_int_eq(sqlite3_open(session_env_value(session, "FOSTER_SQLITE_PATH"), &other),
-                     SQLITE_OK);
-    char *mode = text_on(other, "PRAGMA journal_mode = WAL");
-    ck_assert_str_eq(mode, "wal");
-    free(mode);
-    ck_assert_int_eq(sqlite3_exec(other, "DELETE FROM trading_shares", NULL, NULL, NULL),
-                     SQLITE_OK);
-    ck_assert_int_eq(foster_reset(session), FOSTER_OK);
-    ck_assert_int_eq(count_on(other, "SELECT count(*) FROM trading_shares"), 8);
-    char *check = text_on(other, "PRAGMA integrity_check");
-    ck_assert_str_eq(check, "ok");
-    free(check);
-    sqlite3_close(other);
     foster_close(session);
 }
 END_TEST
@@ -396,9 +393,7 @@ START_TEST(test_reset_waits_for_an_open_transaction_then_names_it)
 {
     foster_session *session = open_example(false);
     ck_assert_int_eq(foster_provision(session), FOSTER_OK);
-    sqlite3 *other;
-    ck_assert_int_eq(sqlite3_open(session_env_value(session, "FOSTER_SQLITE_PATH"), &other),
-                     SQLITE_OK);
+    sqlite3 *other = open_other(session);
     ck_assert_int_eq(sqlite3_exec(other, "BEGIN; DELETE FROM trading_shares", NULL, NULL, NULL),
                      SQLITE_OK);
     ck_assert_int_ne(foster_reset(session), FOSTER_OK);
@@ -473,9 +468,8 @@ static Suite *session_suite(void)
     tcase_add_test(tc, test_check_passes_on_the_example);
     tcase_add_test(tc, test_interrupt_stops_provisioning_and_leaves_nothing);
     tcase_add_test(tc, test_reset_restores_deleted_and_inserted_rows_in_memory);
-    tcase_add_test(tc, test_reset_of_a_file_is_seen_by_another_connection);
+    tcase_add_loop_test(tc, test_reset_of_a_file_is_seen_by_another_connection, 0, 2);
     tcase_add_test(tc, test_reset_of_a_file_leaves_no_connection_a_stale_cache);
-    tcase_add_test(tc, test_reset_of_a_database_in_wal_mode);
     tcase_add_test(tc, test_reset_waits_for_an_open_transaction_then_names_it);
     tcase_add_test(tc, test_test_end_rolls_back_what_the_test_did);
     tcase_add_test(tc, test_jobs_give_independent_copies_removed_at_teardown);

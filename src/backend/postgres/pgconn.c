@@ -56,26 +56,15 @@ static void sleep_seconds(double seconds)
     nanosleep(&ts, NULL);
 }
 
-/* connect_timeout of a started connection (else PGCONNECT_TIMEOUT), as libpq reads it: 0 none. */
-static double connect_timeout(PGconn *conn)
-{
-    PQconninfoOption *options = PQconninfo(conn);
-    const char *value = getenv("PGCONNECT_TIMEOUT");
-    for (const PQconninfoOption *o = options; o && o->keyword; o++)
-        if (strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val)
-            value = o->val;
-    long seconds = value ? strtol(value, NULL, 10) : 0;
-    PQconninfoFree(options);
-    return seconds <= 0 ? 0 : seconds < 2 ? 2 : (double)seconds; /* libpq's own rule */
-}
-
 PGconn *pgconn_open(const char *conninfo)
 {
     pg_failure_locale english = pg_failure_c_messages();
     PGconn *conn = PQconnectStart(conninfo);
     if (conn && PQstatus(conn) != CONNECTION_BAD) {
         pg_failure_verbose_errors(conn);
-        double limit = connect_timeout(conn);
+        PQconninfoOption *options = PQconninfo(conn);
+        double limit = pg_connect_timeout(options);
+        PQconninfoFree(options);
         double deadline = monotonic_seconds() + limit;
         PostgresPollingStatusType status = PGRES_POLLING_WRITING;
         while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED) {

@@ -180,8 +180,7 @@ static attempt_result attempt_once(void *context, wait_loop *loop, double until,
     return result;
 }
 
-/* connect_timeout from the conninfo, else PGCONNECT_TIMEOUT; 0 when neither is set. */
-static double connect_timeout(const PQconninfoOption *options)
+double pg_connect_timeout(const PQconninfoOption *options)
 {
     const char *value = getenv("PGCONNECT_TIMEOUT");
     for (const PQconninfoOption *o = options; o && o->keyword; o++)
@@ -255,7 +254,7 @@ pg_wait_result pg_wait(const char *conninfo, const pg_wait_options *options, dia
         result = report(&w, PG_WAIT_FATAL, reason, diags);
         free(reason);
     } else {
-        double attempt_seconds = connect_timeout(parsed);
+        double attempt_seconds = pg_connect_timeout(parsed);
         if (w.options->timeout <= 0 && attempt_seconds == 0)
             attempt_seconds = SINGLE_ATTEMPT_SECONDS;
         result = run_loop(&w, attempt_seconds, diags);

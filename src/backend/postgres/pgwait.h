@@ -86,6 +86,10 @@ int pg_conninfo_check(const char *conninfo, char **problem);
  */
 void pg_failure_verbose_errors(PGconn *conn);
 
+/* connect_timeout of parsed options, else PGCONNECT_TIMEOUT, by libpq's rule (at least 2 s);
+ * 0 when neither is set. */
+double pg_connect_timeout(const PQconninfoOption *options);
+
 /* The server's SQLSTATE in a verbose libpq message: true and `sqlstate` set, or false. */
 bool pg_failure_sqlstate(const char *message, char sqlstate[6]);
 
