@@ -19,12 +19,12 @@
 #ifndef FOSTER_BACKEND_MYSQL_H
 #define FOSTER_BACKEND_MYSQL_H
 
-#include "myapi.h"
 #include <signal.h>
 #include <stdbool.h>
 
 #include "backend.h"
 #include "ctcontainer.h"
+#include "myapi.h"
 #include "mycluster.h"
 #include "myload.h"
 #include "myurl.h"

@@ -25,11 +25,11 @@
 #ifndef FOSTER_MYDB_H
 #define FOSTER_MYDB_H
 
-#include "myapi.h"
 #include <stdbool.h>
 
 #include "db_marker.h"
 #include "diag.h"
+#include "myapi.h"
 
 #define MY_MARKER_TABLE "_foster_marker"
 

@@ -34,11 +34,11 @@
 #ifndef FOSTER_MYLOAD_H
 #define FOSTER_MYLOAD_H
 
-#include "myapi.h"
 #include <stdbool.h>
 
 #include "backend_row.h"
 #include "diag.h"
+#include "myapi.h"
 
 typedef enum my_load_method {
     MY_LOAD_DATA_LOCAL,

@@ -4,12 +4,12 @@
  */
 #include "mywait.h"
 
-#include "myapi.h"
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "monotonic.h"
+#include "myapi.h"
 #include "myconn.h"
 #include "strbuf.h"
 #include "waitloop.h"

@@ -9,7 +9,6 @@
  */
 #include "backend_postgres.h"
 
-#include "pqapi.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "pgmarker.h"
 #include "pgsource.h"
 #include "pgwait.h"
+#include "pqapi.h"
 #include "strbuf.h"
 
 /*

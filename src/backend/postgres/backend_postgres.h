@@ -6,13 +6,13 @@
 #ifndef FOSTER_BACKEND_POSTGRES_H
 #define FOSTER_BACKEND_POSTGRES_H
 
-#include "pqapi.h"
 #include <stdbool.h>
 
 #include "backend.h"
 #include "pgconn.h"
 #include "pgcopy.h"
 #include "pgsource.h"
+#include "pqapi.h"
 #include "strbuf.h"
 
 typedef struct pg_backend {

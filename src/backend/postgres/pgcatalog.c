@@ -12,12 +12,12 @@
  * transaction: nothing is written to the owner's database. Grants are not
  * read (they are compared only by `diff --strict`).
  */
-#include "pqapi.h"
 #include <stdlib.h>
 #include <string.h>
 
 #include "pgconn.h"
 #include "pgcatalog.h"
+#include "pqapi.h"
 #include "strbuf.h"
 
 #define OID_TYPE 26 /* pg_type.oid of oid, for PQexecParams */

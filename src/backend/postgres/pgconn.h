@@ -5,10 +5,10 @@
 #ifndef FOSTER_PGCONN_H
 #define FOSTER_PGCONN_H
 
-#include "pqapi.h"
 #include <signal.h>
 
 #include "diag.h"
+#include "pqapi.h"
 #include "strbuf.h"
 
 /* The first line of a libpq message without "ERROR:  "/"FATAL:  "; caller frees. */

@@ -8,7 +8,6 @@
  * the CREATE TABLE they need. Without pg_dump (not found in PATH) the same
  * DDL comes from the catalogs (pgcatalog.c).
  */
-#include "pqapi.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +15,7 @@
 #include "pgcatalog.h"
 #include "pgkinds.h"
 #include "pgwait.h"
+#include "pqapi.h"
 #include "strbuf.h"
 
 /* `-t` pattern for one normalised name: each part double-quoted, so it matches exactly. */

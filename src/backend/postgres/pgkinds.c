@@ -5,7 +5,6 @@
  */
 #include "pgkinds.h"
 
-#include "pqapi.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "pgconn.h"
 #include "pgsource.h"
 #include "pgwait.h"
+#include "pqapi.h"
 #include "strbuf.h"
 
 /*

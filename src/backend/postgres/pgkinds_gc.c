@@ -3,7 +3,6 @@
  * databases of dead processes of this host on the postgres kind's server.
  * (The containers of dead runs: ctcontainer_gc.c, for every engine.)
  */
-#include "pqapi.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "pgkinds.h"
 #include "pgmarker.h"
 #include "pgsource.h"
+#include "pqapi.h"
 #include "strbuf.h"
 
 /*

@@ -8,12 +8,12 @@
 #ifndef FOSTER_PGMARKER_H
 #define FOSTER_PGMARKER_H
 
-#include "pqapi.h"
 #include <stdbool.h>
 #include <sys/types.h>
 
 #include "db_marker.h"
 #include "diag.h"
+#include "pqapi.h"
 
 /*
  * Whether `name` is a name foster gives a database of run `run_id`:

@@ -5,12 +5,12 @@
  * each statement in its load phase. A CREATE EXTENSION the server does not
  * have is refused before it runs, naming the extension and its package.
  */
-#include "pqapi.h"
 #include <stdbool.h>
 #include <strings.h>
 
 #include "backend_postgres.h"
 #include "ddl_phase.h"
+#include "pqapi.h"
 
 static bool is_create(const ddl_statement *st)
 {

@@ -7,12 +7,12 @@
 #include "pgwait.h"
 
 #include <ctype.h>
-#include "pqapi.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "pgwait_internal.h"
+#include "pqapi.h"
 #include "strbuf.h"
 
 #define REDACTED "***"

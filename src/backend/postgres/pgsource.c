@@ -4,13 +4,13 @@
  */
 #include "pgsource.h"
 
-#include "pqapi.h"
 #include <stdlib.h>
 #include <string.h>
 
 #include "pgcluster.h"
 #include "pgconn.h"
 #include "pgcontainer.h"
+#include "pqapi.h"
 #include "strbuf.h"
 
 typedef struct existing_source {

@@ -13,10 +13,10 @@
 #ifndef FOSTER_PGTEMPLATE_H
 #define FOSTER_PGTEMPLATE_H
 
-#include "pqapi.h"
 #include <stdbool.h>
 
 #include "diag.h"
+#include "pqapi.h"
 
 #define PG_TEMPLATE_PREFIX        "foster_tpl_"
 #define PG_TEMPLATE_MARKER_PREFIX "foster template database; key "

@@ -15,7 +15,6 @@
 #include "pgwait.h"
 
 #include <errno.h>
-#include "pqapi.h"
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include <time.h>
 
 #include "pgwait_internal.h"
+#include "pqapi.h"
 #include "strbuf.h"
 #include "waitloop.h"
 

@@ -15,12 +15,12 @@
 #ifndef FOSTER_PGWAIT_H
 #define FOSTER_PGWAIT_H
 
-#include "pqapi.h"
 #include <locale.h>
 #include <signal.h>
 #include <stdbool.h>
 
 #include "diag.h"
+#include "pqapi.h"
 
 typedef enum pg_wait_result {
     PG_WAIT_READY = 0,
