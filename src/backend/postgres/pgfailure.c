@@ -98,6 +98,14 @@ static const struct sqlstate_rule *sqlstate_rule(const char *sqlstate)
     return NULL;
 }
 
+/* The length of the line at `line` (without its newline); *next: the line after it. */
+static size_t take_line(const char *line, const char **next)
+{
+    size_t length = strcspn(line, "\n");
+    *next = line + length + (line[length] == '\n');
+    return length;
+}
+
 /*
  * In one line of a verbose libpq message, the server's SQLSTATE: the five
  * digits or capitals between "<severity>:  " and ": ". Copies it into
@@ -124,22 +132,17 @@ static const char *line_sqlstate(const char *line, size_t length, char sqlstate[
 
 bool pg_failure_sqlstate(const char *message, char sqlstate[6])
 {
-    for (const char *line = message; line && *line;) {
-        size_t length = strcspn(line, "\n");
-        if (line_sqlstate(line, length, sqlstate))
+    for (const char *line = message, *next; line && *line; line = next)
+        if (line_sqlstate(line, take_line(line, &next), sqlstate))
             return true;
-        line += length;
-        if (*line == '\n')
-            line++;
-    }
     return false;
 }
 
 char *pg_failure_plain(const char *message)
 {
     strbuf sb = STRBUF_INIT;
-    for (const char *line = message; line && *line;) {
-        size_t length = strcspn(line, "\n");
+    for (const char *line = message, *next; line && *line; line = next) {
+        size_t length = take_line(line, &next);
         char sqlstate[6];
         const char *words = line_sqlstate(line, length, sqlstate);
         if (strncmp(line, "LOCATION:  ", 11) != 0) {
@@ -152,9 +155,6 @@ char *pg_failure_plain(const char *message)
             if (line[length] == '\n')
                 strbuf_append(&sb, "\n", 1);
         }
-        line += length;
-        if (*line == '\n')
-            line++;
     }
     return strbuf_detach(&sb);
 }
@@ -228,8 +228,8 @@ pg_failure_kind pg_failure_classify_message(const char *message, char **reason)
     size_t chosen_length = 0;
     line_verdict verdict = {PG_FAILURE_RETRY, NULL, NULL, NULL};
     pg_failure_kind kind = PG_FAILURE_RETRY;
-    for (const char *line = message; *line;) {
-        size_t length = strcspn(line, "\n");
+    for (const char *line = message, *next; *line; line = next) {
+        size_t length = take_line(line, &next);
         /* Indented lines are libpq's hints; DETAIL, HINT and LOCATION lines explain the one
          * before (libpq's labels, in the C locale). */
         bool explains = line[0] == '\t' || strncmp(line, "DETAIL:", 7) == 0 ||
@@ -245,9 +245,6 @@ pg_failure_kind pg_failure_classify_message(const char *message, char **reason)
             if (judged.kind == PG_FAILURE_FATAL)
                 kind = PG_FAILURE_FATAL;
         }
-        line += length;
-        if (*line == '\n')
-            line++;
     }
     if (!chosen) {
         *reason = strdup("no answer");
