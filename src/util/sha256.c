@@ -4,6 +4,7 @@
 #include "sha256.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -123,26 +124,32 @@ static bool cpu_has_sha_ni(void)
 }
 #endif
 
-typedef void compress_fn(uint32_t state[8], const unsigned char *data, size_t blocks);
-static compress_fn *compress_chosen;
 static bool portable_forced;
 
 void sha256_force_portable(bool portable)
 {
     portable_forced = portable;
-    compress_chosen = NULL;
 }
+
+#if defined(__x86_64__) || defined(__i386__)
+static bool sha_ni;
+static void probe_cpu(void)
+{
+    sha_ni = cpu_has_sha_ni();
+}
+#endif
 
 static void compress(uint32_t state[8], const unsigned char *data, size_t blocks)
 {
-    if (!compress_chosen) { /* a race only chooses the same function twice */
-        compress_chosen = compress_portable;
 #if defined(__x86_64__) || defined(__i386__)
-        if (!portable_forced && cpu_has_sha_ni())
-            compress_chosen = compress_sha_ni;
-#endif
+    static pthread_once_t probed = PTHREAD_ONCE_INIT;
+    pthread_once(&probed, probe_cpu); /* once, whatever the threads */
+    if (sha_ni && !portable_forced) {
+        compress_sha_ni(state, data, blocks);
+        return;
     }
-    compress_chosen(state, data, blocks);
+#endif
+    compress_portable(state, data, blocks);
 }
 
 void sha256_init(sha256 *h)
