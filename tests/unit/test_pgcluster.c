@@ -243,6 +243,7 @@ START_TEST(test_server_runs_without_durability)
     assert_query(cluster, "SHOW full_page_writes", "off");
     assert_query(cluster, "SHOW synchronous_commit", "off");
     assert_query(cluster, "SHOW max_connections", "100");
+    assert_query(cluster, "SHOW autovacuum", "off");
     stop_or_fail(cluster);
 }
 END_TEST
