@@ -459,6 +459,7 @@ static int drop_all(pg_backend *p, diag_list *diags)
     if (pg_connect_admin(p, diags) < 0)
         return -1;
     pg_finish_pending(p);
+    pg_end_sessions(p); /* else the drop waits for them in 100 ms steps */
     int rc = pg_drop_marked(p->admin, p->database, diags);
     const char *suffixes[] = {"next", "old", "tpl"};
     for (size_t i = 0; rc == 0 && !p->source_borrowed && i < 3; i++) {

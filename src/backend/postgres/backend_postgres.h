@@ -98,6 +98,11 @@ char *pg_sibling_name(const pg_backend *p, const char *suffix);
 
 /* Collects the CREATE DATABASE of the next copy, if one is under way. */
 void pg_finish_pending(pg_backend *p);
+/*
+ * Closes foster's own session on the run's database and ends the others,
+ * waiting (1 ms polls, bounded) until their server processes are gone.
+ */
+void pg_end_sessions(pg_backend *p);
 
 /*
  * Runs `sql` (`source`'s text, or a version of it) for the file `file`; a

@@ -74,12 +74,39 @@ static void prepare_next(pg_backend *p, const char *next, const char *template,
     PQfreemem(literal);
 }
 
+/* Most milliseconds foster waits for the sessions it ends to be gone. */
+#define PG_SESSION_EXIT_WAIT_MS 200
+
+/*
+ * Closes foster's own session on the database and ends the tests' ones,
+ * waiting (1 ms polls, bounded) until their server processes are gone: a
+ * rename needs no session at all, and a DROP DATABASE, even WITH (FORCE),
+ * that finds one still exiting waits for it in 100 ms steps. What does not
+ * end in time makes the rename or drop fail with the server's reason.
+ */
+void pg_end_sessions(pg_backend *p)
+{
+    PQfinish(p->db);
+    p->db = NULL;
+    const char *params[] = {p->database};
+    for (int waited = 0; waited < PG_SESSION_EXIT_WAIT_MS; waited++) {
+        PGresult *result = PQexecParams(
+            p->admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+            1, NULL, params, NULL, NULL, 0);
+        bool none = PQresultStatus(result) != PGRES_TUPLES_OK || PQntuples(result) == 0;
+        PQclear(result);
+        if (none)
+            return;
+        nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+    }
+}
+
 int pg_snapshot(backend *b, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
-    /* A template must have no sessions: foster's own is the only one yet. */
-    PQfinish(p->db);
-    p->db = NULL;
+    /* A template must have no sessions: foster's own is the only one yet, and
+     * CREATE DATABASE finding it still exiting would wait for it in 100 ms steps. */
+    pg_end_sessions(p);
     char *template = pg_sibling_name(p, "tpl");
     char *quoted = template ? pgconn_quote_identifier(p->admin, template) : NULL;
     char *closed =
@@ -101,9 +128,6 @@ int pg_snapshot(backend *b, diag_list *diags)
  * made ahead of time (renamed: about a millisecond) when there is one, else a
  * new one. Then, if asked, start the following copy without waiting for it.
  */
-/* Most milliseconds a reset waits for foster's own closed session to end. */
-#define PG_SESSION_EXIT_WAIT_MS 200
-
 /* Which of the template, the next copy (marked) and an old copy exist: one query. */
 static void siblings_present(pg_backend *p, const char *template, const char *next, const char *old,
                              bool *have_template, bool *have_next, bool *have_old)
@@ -123,30 +147,6 @@ static void siblings_present(pg_backend *p, const char *template, const char *ne
         *have_old = *have_old || strcmp(name, old) == 0;
     }
     PQclear(result);
-}
-
-/*
- * Closes foster's own session on the database and ends the tests' ones,
- * waiting (1 ms polls, bounded) until their server processes are gone: a
- * rename needs no session at all, and a DROP DATABASE, even WITH (FORCE),
- * that finds one still exiting waits for it in 100 ms steps. What does not
- * end in time makes the rename or drop fail with the server's reason.
- */
-static void end_sessions(pg_backend *p)
-{
-    PQfinish(p->db);
-    p->db = NULL;
-    const char *params[] = {p->database};
-    for (int waited = 0; waited < PG_SESSION_EXIT_WAIT_MS; waited++) {
-        PGresult *result = PQexecParams(
-            p->admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
-            1, NULL, params, NULL, NULL, 0);
-        bool none = PQresultStatus(result) != PGRES_TUPLES_OK || PQntuples(result) == 0;
-        PQclear(result);
-        if (none)
-            return;
-        nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
-    }
 }
 
 /* The copy made ahead of time takes the database's place; the old one goes to <db>_old. */
@@ -183,7 +183,7 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
         return -1;
     pg_finish_pending(p);
     pg_wait_for_helper(p, false);
-    end_sessions(p);
+    pg_end_sessions(p);
     char *next = pg_sibling_name(p, "next");
     char *template = pg_sibling_name(p, "tpl");
     char *old = pg_sibling_name(p, "old");
