@@ -1147,17 +1147,19 @@ test_cluster_keeps_its_loaded_data_directory_and_the_next_run_clones_it() {
     assert_file_exists "$entry/foster-complete"
     assert_file_exists "$entry/PG_VERSION"
     assert_file_absent "$entry/postmaster.pid"
-    run_foster -v -b cluster run -- sh -c "$PSQL -XAtq -c \"$names\"; $PSQL -XAtq -d postgres -c \"SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname NOT LIKE 'template_'\""
+    # The server's template becomes the run's snapshot (renamed and marked, not
+    # copied): a reset restores from it.
+    local databases="SELECT string_agg(datname || ':' || datallowconn || ':' || coalesce(shobj_description(oid, 'pg_database') LIKE 'foster test database; run %', false), ',' ORDER BY datname) FROM pg_database WHERE datname NOT LIKE 'template_'"
+    run_foster -v -b cluster run -- sh -c "$PSQL -XAtq -c \"$databases\" -d postgres; $PSQL -XAtq -c 'DELETE FROM pet; DELETE FROM person'; \"$FOSTER\" -q reset && $PSQL -XAtq -c \"$names\""
     assert_exit 0
     assert_contains "$ERR" "template cache: hit"
     assert_contains "$ERR" "the server started from the data directory cached for them"
     assert_contains "$ERR" "cloned the server's cached template"
+    assert_matches "$ERR" "kept a pristine copy in [0-9.]+ ms"
     local id
     id=$(run_line_id)
-    # The rows, and on the server only the template, this run's database and its snapshot.
-    assert_eq "Ada,Grace,Linus
-foster_tpl_$(sed -n 's/.*template cache: hit (key \([0-9a-f]*\)).*/\1/p' <<<"$ERR"),postgres,test_pgbasic_$id,test_pgbasic_${id}_tpl" \
-        "$OUT" "rows and databases of the cloned run"
+    assert_eq "postgres:true:false,test_pgbasic_$id:true:true,test_pgbasic_${id}_tpl:false:true
+Ada,Grace,Linus" "$OUT" "databases of the cloned run (no foster_tpl_*: it is the snapshot), rows after a reset"
     sed -i 's/Linus/Margaret/' fixtures/person.csv
     run_foster -v -b cluster run -- sh -c "$PSQL -XAtq -c \"$names\""
     assert_exit 0

@@ -547,6 +547,7 @@ static void pg_free(backend *b)
         p->source->ops->free(p->source);
     free(p->marker);
     free(p->template_key);
+    free(p->private_template);
     free(p->runtime_dir);
     free(p->database);
     free(p->url);

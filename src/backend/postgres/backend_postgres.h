@@ -33,6 +33,8 @@ typedef struct pg_backend {
     pgconn_patience patience;  /* how every connection waits out a busy server */
     char *template_key;        /* the server template this run builds, lock held; NULL: none */
     bool keeping_template;     /* the cluster keeps its data directory at stop: drop first */
+    char *private_template;    /* on a server that goes with the run, the cached template the
+                                  database was cloned from: renamed to be its snapshot */
 
     /* The COPY in progress. */
     char *table, *file;

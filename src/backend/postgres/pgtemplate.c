@@ -292,6 +292,11 @@ static int create_on_own_server(pg_backend *p, const char *database_name, const 
     if (rc == 0 && state == TEMPLATE_READY) {
         snprintf(why, why_size, "the server started from the data directory cached for them");
         rc = clone_template(p, database_name, run_id, template, &m, hit, why, why_size, diags);
+        /* Nobody else uses this server: its template can be the run's snapshot. */
+        if (rc == 0 && *hit && !(p->private_template = strdup(template))) {
+            diag_add(diags, NULL, 0, 0, "out of memory");
+            rc = -1;
+        }
     } else if (rc == 0) {
         snprintf(why, why_size,
                  "no data directory cached for these inputs yet: this run keeps "
