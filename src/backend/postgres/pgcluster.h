@@ -34,7 +34,8 @@
  * listen_addresses='', unix_socket_permissions=0700, fsync, full_page_writes
  * and synchronous_commit off, wal_level=minimal, max_connections=100,
  * shared_buffers=32MB, dynamic_shared_memory_type=mmap (nothing left in
- * /dev/shm after a crash), autovacuum=off (the server lives for one run).
+ * /dev/shm after a crash), autovacuum=off (the server lives for one run),
+ * wal_recycle=off and wal_init_zero=off (no spare WAL in cached data directories).
  * initdb: -A trust -U postgres -E UTF8 --locale=C --wal-segsize=1 --no-sync.
  *
  * Cache layout: <cache>/pgdata-<16 hex digits>/ (a pristine data directory
