@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "pgcluster.h"
+#include "pgcluster_internal.h" /* pg_cluster_bindir_resolve */
 #include "strbuf.h"
 
 static char test_root[256]; /* 0711: the server user may have to reach fake bindirs */
@@ -244,6 +245,8 @@ START_TEST(test_server_runs_without_durability)
     assert_query(cluster, "SHOW synchronous_commit", "off");
     assert_query(cluster, "SHOW max_connections", "100");
     assert_query(cluster, "SHOW autovacuum", "off");
+    assert_query(cluster, "SHOW wal_recycle", "off");
+    assert_query(cluster, "SHOW wal_init_zero", "off");
     stop_or_fail(cluster);
 }
 END_TEST
@@ -449,6 +452,73 @@ START_TEST(test_bindir_without_a_server_is_named)
     ck_assert(!path_exists(directory));
     free(directory);
     diag_list_clear(&diags);
+}
+END_TEST
+
+/* Lines in `path`: how often the fake pg_config below ran. */
+static int count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    int lines = 0;
+    for (int c; f && (c = fgetc(f)) != EOF;)
+        lines += c == '\n';
+    if (f)
+        fclose(f);
+    return lines;
+}
+
+/* A pg_config on PATH that answers `bindir` and counts its runs in `count`. */
+static void write_pg_config(const char *folder, const char *bindir, const char *count)
+{
+    char *script = strbuf_format("#!/bin/sh\necho run >> '%s'\necho '%s'\n", count, bindir);
+    write_script(folder, "pg_config", script);
+    free(script);
+}
+
+START_TEST(test_pg_config_answer_is_memorised_until_what_it_depends_on_changes)
+{
+    char *first = fake_bindir("memo-first", fake_initdb, "#!/bin/sh\nexit 0\n");
+    char *second = fake_bindir("memo-second", fake_initdb, "#!/bin/sh\nexit 0\n");
+    char *folder = path_join(test_root, "memo-path");
+    char *count = path_join(test_root, "memo-count");
+    ck_assert_int_eq(mkdir(folder, 0755), 0);
+    write_pg_config(folder, first, count);
+    char *saved_path = strdup(getenv("PATH"));
+    char *path = strbuf_format("%s:%s", folder, saved_path);
+    setenv("PATH", path, 1);
+    diag_list diags = DIAG_LIST_INIT;
+
+    char *found = pg_cluster_bindir_resolve(NULL, &diags);
+    ck_assert_str_eq(found, first);
+    free(found);
+    found = pg_cluster_bindir_resolve(NULL, &diags);
+    ck_assert_str_eq(found, first);
+    free(found);
+    ck_assert_int_eq(count_lines(count), 1); /* the second answer came from the memo */
+
+    usleep(10000); /* a change time the memo cannot mistake */
+    write_pg_config(folder, second, count);
+    found = pg_cluster_bindir_resolve(NULL, &diags);
+    ck_assert_str_eq(found, second);
+    free(found);
+    ck_assert_int_eq(count_lines(count), 2); /* a changed pg_config is asked again */
+
+    char *server = path_join(second, "postgres");
+    ck_assert_int_eq(unlink(server), 0);
+    found = pg_cluster_bindir_resolve(NULL, &diags); /* the memorised folder lost its server */
+    ck_assert_int_eq(count_lines(count), 3);
+    ck_assert(found == NULL || strcmp(found, second) != 0);
+    free(found);
+
+    setenv("PATH", saved_path, 1);
+    diag_list_clear(&diags);
+    free(server);
+    free(saved_path);
+    free(path);
+    free(count);
+    free(folder);
+    free(second);
+    free(first);
 }
 END_TEST
 
@@ -677,6 +747,7 @@ static Suite *pgcluster_suite(void)
     TCase *failures = tcase_create("failures");
     tcase_set_timeout(failures, 60);
     tcase_add_test(failures, test_bindir_without_a_server_is_named);
+    tcase_add_test(failures, test_pg_config_answer_is_memorised_until_what_it_depends_on_changes);
     tcase_add_test(failures, test_server_that_exits_while_starting_fails_at_once_quoting_its_log);
     tcase_add_test(failures, test_failing_initdb_is_reported_with_its_output);
     tcase_add_test(failures, test_interrupted_start_leaves_nothing);

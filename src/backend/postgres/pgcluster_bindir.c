@@ -2,7 +2,11 @@
  * pgcluster_bindir.c — finding the directory that holds the PostgreSQL
  * server programs (postgres and initdb): the configured one, else what
  * `pg_config --bindir` names, else the newest /usr/lib/postgresql/N/bin
- * (Debian's layout).
+ * (Debian's layout). Debian's pg_config is a script that runs ls and tail
+ * (~10 ms, on every cluster run): its answer is memorised in foster's cache
+ * directory with what it depends on (which pg_config PATH finds, that file's
+ * identity, and the /usr/lib/postgresql/N/bin folders the script lists) and
+ * asked again when any of it changed.
  */
 #include "pgcluster_internal.h"
 
@@ -10,11 +14,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dircache.h"
+#include "fstree.h"
+#include "smallfile.h"
 #include "strbuf.h"
 
 static bool is_executable_file(const char *directory, const char *name)
@@ -59,6 +67,102 @@ static char *bindir_from_pg_config(void)
     buffer[length] = '\0';
     buffer[strcspn(buffer, "\r\n")] = '\0';
     return buffer[0] == '/' ? strdup(buffer) : NULL;
+}
+
+/* The first executable regular file named pg_config in $PATH's folders; NULL when none. */
+static char *pg_config_on_path(void)
+{
+    const char *path = getenv("PATH");
+    for (const char *at = path; at && *at;) {
+        size_t length = strcspn(at, ":");
+        char *folder = length ? strndup(at, length) : strdup(".");
+        char *found = folder && is_executable_file(folder, "pg_config")
+                          ? strbuf_format("%s/pg_config", folder)
+                          : NULL;
+        free(folder);
+        if (found)
+            return found;
+        at += length + (at[length] == ':');
+    }
+    return NULL;
+}
+
+static void append_identity(strbuf *text, const char *what, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        strbuf_appendf(text, "%s %s %ju:%ju %jd %jd.%09ld\n", what, path, (uintmax_t)st.st_dev,
+                       (uintmax_t)st.st_ino, (intmax_t)st.st_size, (intmax_t)st.st_ctim.tv_sec,
+                       st.st_ctim.tv_nsec);
+    else
+        strbuf_appendf(text, "%s %s absent\n", what, path);
+}
+
+/*
+ * What `pg_config --bindir` depends on, as text: NULL when there is no
+ * pg_config on PATH (nothing to ask) or memory ran out.
+ */
+static char *pg_config_inputs(void)
+{
+    char *pg_config = pg_config_on_path();
+    if (!pg_config)
+        return NULL;
+    strbuf text = STRBUF_INIT;
+    strbuf_append_str(&text, "foster pg_config bindir 1\n");
+    append_identity(&text, "pg_config", pg_config);
+    append_identity(&text, "folder", "/usr/lib/postgresql");
+    DIR *dir = opendir("/usr/lib/postgresql");
+    struct dirent *entry;
+    while (dir && (entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.')
+            continue;
+        char *bin = strbuf_format("/usr/lib/postgresql/%s/bin", entry->d_name);
+        if (bin)
+            append_identity(&text, "folder", bin);
+        free(bin);
+    }
+    if (dir)
+        closedir(dir);
+    free(pg_config);
+    return strbuf_detach(&text);
+}
+
+/* The memorised answer for `inputs` when it still names a server; else NULL. */
+static char *remembered_bindir(const char *memo, const char *inputs)
+{
+    char *text = memo ? smallfile_read(memo, 64 * 1024) : NULL;
+    size_t length = strlen(inputs);
+    char *bindir = NULL;
+    if (text && strncmp(text, inputs, length) == 0 && strncmp(text + length, "bindir ", 7) == 0) {
+        char *answer = text + length + 7;
+        answer[strcspn(answer, "\n")] = '\0';
+        if (answer[0] == '/' && bindir_has_server(answer))
+            bindir = strdup(answer);
+    }
+    free(text);
+    return bindir;
+}
+
+/* `pg_config --bindir`, from the memo when nothing it depends on changed. */
+static char *bindir_from_pg_config_memorised(void)
+{
+    char *inputs = pg_config_inputs();
+    if (!inputs)
+        return NULL;
+    char *base = dircache_base_directory();
+    char *memo = base ? strbuf_format("%s/pg_config-bindir", base) : NULL;
+    char *bindir = remembered_bindir(memo, inputs);
+    if (!bindir && (bindir = bindir_from_pg_config()) != NULL && bindir_has_server(bindir) &&
+        memo && fstree_make_directories(base) == 0) {
+        char *text = strbuf_format("%sbindir %s\n", inputs, bindir);
+        if (text)
+            smallfile_write_atomically(memo, text); /* a failure costs the next run a pg_config */
+        free(text);
+    }
+    free(inputs);
+    free(memo);
+    free(base);
+    return bindir;
 }
 
 /* The version number of a directory name like "15" or "9.6", for ordering; -1 when not one. */
@@ -108,7 +212,7 @@ char *pg_cluster_bindir_resolve(const char *configured, diag_list *diags)
         diag_set_hint(d, "set [cluster] bindir to the directory that holds postgres and initdb");
         return NULL;
     }
-    char *bindir = bindir_from_pg_config();
+    char *bindir = bindir_from_pg_config_memorised();
     if (bindir && bindir_has_server(bindir))
         return bindir;
     free(bindir);
