@@ -432,29 +432,37 @@ test_reset_returns_postgres_database_to_its_fixtures() {
     assert_runtime_empty
 }
 
-# A one-shot `reset` leaves a detached helper making the next copy: the
-# following reset puts that very database in place (its oid), and `down`
+# The oid of DATABASE's marked next copy once a detached helper has made it
+# (waits at most 10 s); empty when none came.
+next_copy_oid() { # DATABASE
+    local oid i
+    for i in $(seq 200); do
+        oid=$(psql_admin "SELECT oid FROM pg_database WHERE datname = '${1}_next'
+                            AND shobj_description(oid, 'pg_database') LIKE 'foster test database; run %'")
+        [ -n "$oid" ] && [ ! -e "$RUNTIME/$1.next.lock" ] && break
+        sleep 0.05
+    done
+    printf '%s' "$oid"
+}
+
+# `up` and each one-shot `reset` leave a detached helper making the next copy:
+# the following reset puts that very database in place (its oid), and `down`
 # right after a reset waits for the helper and leaves nothing.
 test_cli_reset_swaps_in_the_copy_a_helper_made_ahead() {
     foster_pg -q -c "$CASES/basic/foster.ini" up
     assert_exit 0
-    local database next_oid i
+    local database next_oid round
     database=$(export_value "$OUT" PGDATABASE)
-    foster_pg -q -c "$CASES/basic/foster.ini" reset
-    assert_exit 0
-    for i in $(seq 200); do # the helper: at most 10 s
-        next_oid=$(psql_admin "SELECT oid FROM pg_database WHERE datname = '${database}_next'
-                                 AND shobj_description(oid, 'pg_database') LIKE 'foster test database; run %'")
-        [ -n "$next_oid" ] && [ ! -e "$RUNTIME/$database.next.lock" ] && break
-        sleep 0.05
+    for round in "after up" "after a reset"; do
+        next_oid=$(next_copy_oid "$database")
+        assert_matches "$next_oid" '^[0-9]+$' "the marked next copy a helper made $round"
+        psql_admin "DELETE FROM pet" "$database" >/dev/null
+        foster_pg -q -c "$CASES/basic/foster.ini" reset
+        assert_exit 0
+        assert_eq "$next_oid" "$(psql_admin "SELECT oid FROM pg_database WHERE datname = '$database'")" \
+            "oid of the database after the reset (the copy made ahead $round)"
+        assert_eq 2 "$(psql_admin 'SELECT count(*) FROM pet' "$database")" "pet rows after reset"
     done
-    assert_matches "$next_oid" '^[0-9]+$' "the marked next copy a helper made"
-    psql_admin "DELETE FROM pet" "$database" >/dev/null
-    foster_pg -q -c "$CASES/basic/foster.ini" reset
-    assert_exit 0
-    assert_eq "$next_oid" "$(psql_admin "SELECT oid FROM pg_database WHERE datname = '$database'")" \
-        "oid of the database after the second reset (the copy made ahead)"
-    assert_eq 2 "$(psql_admin 'SELECT count(*) FROM pet' "$database")" "pet rows after reset"
     foster_pg -q -c "$CASES/basic/foster.ini" down
     assert_exit 0
     assert_eq 0 "$(psql_admin "SELECT count(*) FROM pg_database WHERE datname LIKE '${database}%'")" \

@@ -1,9 +1,10 @@
 /*
  * pgowner.c — who owns a PostgreSQL backend's databases, and what a run
  * holds on its server: the runtime directory its marker names, the marker
- * rewritten as "kept" by `up`, the copies an earlier process made (dropped
- * by down and reaping), how its connections wait out a busy server, and
- * letting go of the connections it no longer needs. See docs/safety.md.
+ * rewritten as "kept" by `up` (which starts the first reset's copy), the
+ * copies an earlier process made (dropped by down and reaping), how its
+ * connections wait out a busy server, and letting go of the connections it
+ * no longer needs. See docs/safety.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,14 @@ int pg_mark_kept(backend *b, diag_list *diags)
         marker = NULL;
     }
     free(marker);
+    /* The database outlives this process, and its resets come from one-shot commands:
+     * the first one's copy is made now, by the detached helper, while the tests start. */
+    char *next = rc == 0 ? pg_sibling_name(p, "next") : NULL;
+    char *template = rc == 0 ? pg_sibling_name(p, "tpl") : NULL;
+    if (next && template)
+        pg_prepare_next_detached(p, NULL, next, template); /* else the first reset copies */
+    free(next);
+    free(template);
     return rc;
 }
 
