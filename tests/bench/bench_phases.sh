@@ -3,7 +3,7 @@
 # instead, on an owner schema of realistic shape: 11 tables with primary and
 # foreign keys and indexes as pg_dump writes them (ALTER TABLE ... ADD
 # CONSTRAINT, CREATE INDEX), 15,050 rows of CSV fixtures. A benchmark, not a
-# test: each command runs once (no loops: the machine is shared), the
+# test: each figure is the median of 3 runs (5 for the warm postgres run), the
 # figures and ratios are printed with PASS/MISS against the targets, and it
 # exits 0 whatever they are; 1 when something failed to run, 2 on bad usage.
 #
@@ -102,6 +102,17 @@ big_total=$(cat "$work"/big/fixtures/*.csv | wc -l)
 big_total=$((big_total - ${#tables[@]}))
 
 ms_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
+# median_ms N COMMAND...: the median wall time of N runs (N odd)
+median_ms() {
+    local n=$1 i before times=()
+    shift
+    for ((i = 0; i < n; i++)); do
+        before=$EPOCHREALTIME
+        "$@"
+        times+=("$(ms_since "$before")")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$((n / 2 + 1))p"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "PASS" : "MISS") }'; }
 report() { # WHAT FOSTER_MS BASELINE_MS TARGET
@@ -143,15 +154,13 @@ export PGDATABASE=postgres
     cat "$work/fks.sql"
     echo 'COMMIT;'
 } >"$work/script.sql"
-start=$EPOCHREALTIME
-"$PGBIN/createdb" -T template0 bench_baseline
-"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d bench_baseline -f "$work/script.sql"
-"$PGBIN/dropdb" bench_baseline
-psql_ms=$(ms_since "$start")
-
-start=$EPOCHREALTIME
-"$FOSTER" -q -b postgres -u "$admin" run --no-cache -- true
-foster_pg_ms=$(ms_since "$start")
+psql_script() {
+    "$PGBIN/createdb" -T template0 bench_baseline
+    "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d bench_baseline -f "$work/script.sql"
+    "$PGBIN/dropdb" bench_baseline
+}
+psql_ms=$(median_ms 3 psql_script)
+foster_pg_ms=$(median_ms 3 "$FOSTER" -q -b postgres -u "$admin" run --no-cache -- true)
 
 # ---- SQLite: the sqlite3 shell ----------------------------------------------
 {
@@ -171,59 +180,43 @@ foster_pg_ms=$(ms_since "$start")
         grep -h '^CREATE INDEX' "schemas/$name.sql" | sed 's/ public\./ /; s/ USING btree//'
     done
 } >"$work/sqlite.sql"
-start=$EPOCHREALTIME
-sqlite3 "$work/baseline.sqlite3" <"$work/sqlite.sql"
-rm -f "$work/baseline.sqlite3"
-sqlite_shell_ms=$(ms_since "$start")
-
-start=$EPOCHREALTIME
-"$FOSTER" -q -b sqlite run --no-cache -- true
-foster_sqlite_ms=$(ms_since "$start")
+sqlite_shell() {
+    sqlite3 "$work/baseline.sqlite3" <"$work/sqlite.sql"
+    rm -f "$work/baseline.sqlite3"
+}
+sqlite_shell_ms=$(median_ms 3 sqlite_shell)
+foster_sqlite_ms=$(median_ms 3 "$FOSTER" -q -b sqlite run --no-cache -- true)
 "$FOSTER" -q -b sqlite run -- true # builds the template
-start=$EPOCHREALTIME
-"$FOSTER" -q -b sqlite run -- true
-warm_sqlite_ms=$(ms_since "$start")
+warm_sqlite_ms=$(median_ms 3 "$FOSTER" -q -b sqlite run -- true)
 
 # ---- warm runs: postgres on the example, cluster and sqlite on 100,000 rows --
-median_ms() { # COMMAND...: the median wall time of 5 runs
-    local i before times=()
-    for i in 1 2 3 4 5; do
-        before=$EPOCHREALTIME
-        "$@"
-        times+=("$(ms_since "$before")")
-    done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
-}
 "$FOSTER" -q -b postgres -u "$admin" -c "$root/foster.ini" run -- true # builds the template
-warm_pg_ms=$(median_ms "$FOSTER" -q -b postgres -u "$admin" -c "$root/foster.ini" run -- true)
+warm_pg_ms=$(median_ms 5 "$FOSTER" -q -b postgres -u "$admin" -c "$root/foster.ini" run -- true)
 
 cd "$work/big"
-start=$EPOCHREALTIME
-"$FOSTER" -q -b cluster run --no-cache -- true
-cold_cluster_ms=$(ms_since "$start")
+cold_cluster_ms=$(median_ms 3 "$FOSTER" -q -b cluster run --no-cache -- true)
 "$FOSTER" -q -b cluster run -- true # builds the template and keeps its data directory
-start=$EPOCHREALTIME
-"$FOSTER" -q -b cluster run -- true
-warm_cluster_ms=$(ms_since "$start")
-start=$EPOCHREALTIME
-"$FOSTER" -q -b sqlite run --no-cache -- true
-cold_big_sqlite_ms=$(ms_since "$start")
+warm_cluster_ms=$(median_ms 3 "$FOSTER" -q -b cluster run -- true)
+cold_big_sqlite_ms=$(median_ms 3 "$FOSTER" -q -b sqlite run --no-cache -- true)
 "$FOSTER" -q -b sqlite run -- true # builds the template
-start=$EPOCHREALTIME
-"$FOSTER" -q -b sqlite run -- true
-warm_big_sqlite_ms=$(ms_since "$start")
+warm_big_sqlite_ms=$(median_ms 3 "$FOSTER" -q -b sqlite run -- true)
 cd "$work/proj"
 
 # ---- CLI reset against up ---------------------------------------------------
-reset_vs_up() { # BACKEND: sets up_ms and reset_ms
-    local before=$EPOCHREALTIME
-    eval "$("$FOSTER" -q -b "$1" --no-cache up)"
-    up_ms=$(ms_since "$before")
-    sleep 1 # what a test would take; PostgreSQL's next copy is made meanwhile
-    before=$EPOCHREALTIME
-    "$FOSTER" -q reset
-    reset_ms=$(ms_since "$before")
-    "$FOSTER" -q down "$FOSTER_RUN_ID" >/dev/null
+reset_vs_up() { # BACKEND: sets up_ms and reset_ms, medians of 3
+    local before i ups=() resets=()
+    for i in 1 2 3; do
+        before=$EPOCHREALTIME
+        eval "$("$FOSTER" -q -b "$1" --no-cache up)"
+        ups+=("$(ms_since "$before")")
+        sleep 1 # what a test would take; PostgreSQL's next copy is made meanwhile
+        before=$EPOCHREALTIME
+        "$FOSTER" -q reset
+        resets+=("$(ms_since "$before")")
+        "$FOSTER" -q down "$FOSTER_RUN_ID" >/dev/null
+    done
+    up_ms=$(printf '%s\n' "${ups[@]}" | sort -n | sed -n 2p)
+    reset_ms=$(printf '%s\n' "${resets[@]}" | sort -n | sed -n 2p)
 }
 reset_vs_up sqlite
 sqlite_up_ms=$up_ms sqlite_reset_ms=$reset_ms
@@ -231,8 +224,10 @@ pg_server=$FOSTER_RUN_ID # the cluster up above: its own `down` at exit
 reset_vs_up cluster
 cluster_up_ms=$up_ms cluster_reset_ms=$reset_ms
 export FOSTER_RUN_ID=$pg_server
+quietly() { "$@" >/dev/null; }
+start_ms=$(median_ms 5 quietly "$FOSTER" --version) # the floor of any foster command
 
-echo "bench_phases: ${#tables[@]} tables, $total rows; each command once; $(date -u +%F)"
+echo "bench_phases: ${#tables[@]} tables, $total rows; medians of 3 runs (5 for warm postgres); $(date -u +%F)"
 report "cold, postgres (psql script)" "$foster_pg_ms" "$psql_ms" 0.7
 report "cold, sqlite (sqlite3 shell .import)" "$foster_sqlite_ms" "$sqlite_shell_ms" 0.7
 report "warm sqlite run (cached template) vs cold" "$warm_sqlite_ms" "$foster_sqlite_ms" 0.2
@@ -243,3 +238,4 @@ report "warm cluster run vs cold (--no-cache)" "$warm_cluster_ms" "$cold_cluster
 report "warm sqlite run vs cold (--no-cache)" "$warm_big_sqlite_ms" "$cold_big_sqlite_ms" 0.2
 report "CLI reset vs up, sqlite" "$sqlite_reset_ms" "$sqlite_up_ms" 0.05
 report "CLI reset vs up, cluster" "$cluster_reset_ms" "$cluster_up_ms" 0.05
+printf '%-44s foster %6d ms  (starting any foster command: the floor under reset)\n' "foster --version" "$start_ms"
