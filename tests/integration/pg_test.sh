@@ -1400,6 +1400,7 @@ test_down_refuses_database_whose_marker_was_removed() {
     assert_database_exists "$database"
     assert_eq 3 "$(psql_admin 'SELECT count(*) FROM person' "$database")" "rows left alone"
     rm -f "$RUNTIME/$id.run" "$RUNTIME/$id.pgpass" # what foster refused to remove
+    next_copy_oid "$database" >/dev/null # up's helper: its copy made, its lock file gone
     drop_database_and_siblings "$database"
     assert_runtime_empty
 }
