@@ -376,23 +376,39 @@ static void add_stopped_before_ready(const ct_container *container, const char *
                   container->server->password_variable, image);
 }
 
+/* How often, 50 ms apart, `port` is asked again while the container still runs. */
+#define PORT_ATTEMPTS 20
+
 /*
  * The published port, as ct_container_discover_port. A real engine removes a
  * container that dies at once (--rm) before `port` is asked: then the
  * failure says that the container stopped, not that its port is unknown.
+ * A dying container can still be "running" when `port` already answers
+ * nothing (seen with podman): the port is asked again, a second at most,
+ * until it answers or the container is seen stopped.
  */
 static int find_port(ct_container *container, const char *image,
                      const volatile sig_atomic_t *interrupt, diag_list *diags)
 {
     diag_list failed = DIAG_LIST_INIT;
-    if (ct_container_discover_port(container, interrupt, &failed) == 0)
-        return 0;
-    if (!ct_engine_interrupted(interrupt) && !container_running(container))
+    int rc = -1;
+    bool running = true;
+    for (int attempt = 0; rc < 0 && running && attempt < PORT_ATTEMPTS; attempt++) {
+        if (attempt)
+            usleep(50 * 1000);
+        diag_list_clear(&failed);
+        rc = ct_container_discover_port(container, interrupt, &failed);
+        if (rc < 0 && ct_engine_interrupted(interrupt))
+            break;
+        if (rc < 0)
+            running = container_running(container);
+    }
+    if (rc < 0 && !running)
         add_stopped_before_ready(container, image, diags);
-    else
+    else if (rc < 0)
         diag_list_move(diags, &failed);
     diag_list_clear(&failed);
-    return -1;
+    return rc;
 }
 
 void ct_container_not_ready(const ct_container_watch *watch, const char *image, const char *why,
