@@ -16,10 +16,11 @@
 /*
  * Copies the directory `from` to the new directory `to` (mode 0700, which
  * PostgreSQL insists on for a data directory; the rest keep their modes).
- * Symbolic links are copied as links; sockets and fifos are skipped; runs
- * of zeros in regular files become holes. When `give_to_owner` is set, every
- * copy (including `to`) is given to `uid`:`gid`. On failure `to` may be
- * left half made: the caller removes it (fstree_remove).
+ * Symbolic links are copied as links; sockets and fifos are skipped; holes
+ * in regular files stay holes. The files are copied on up to four threads
+ * (one per processor), which block every signal. When `give_to_owner` is
+ * set, every copy (including `to`) is given to `uid`:`gid`. On failure `to`
+ * may be left half made: the caller removes it (fstree_remove).
  */
 int fstree_copy(const char *from, const char *to, bool give_to_owner, uid_t uid, gid_t gid);
 
