@@ -19,6 +19,7 @@
 
 #include "monotonic.h"
 #include "pgwait.h"
+#include "smallfile.h"
 #include "strbuf.h"
 
 #define START_TIMEOUT_SECONDS 30.0
@@ -197,8 +198,33 @@ static void free_argv(char **argv)
 }
 
 /*
+ * What the postmaster says of itself in line 8 of postmaster.pid (PostgreSQL
+ * 10 and later, as pg_ctl reads it): 1 "ready", 0 another status or no
+ * status yet, -1 no such file or line 8 not written (then only a connection
+ * tells).
+ */
+static int postmaster_status_ready(const pg_cluster *cluster)
+{
+    char *path = strbuf_format("%s/postmaster.pid", cluster->data);
+    char *text = path ? smallfile_read(path, 4096) : NULL;
+    free(path);
+    const char *line = text;
+    for (int i = 1; line && i < 8; i++) {
+        line = strchr(line, '\n');
+        line = line ? line + 1 : NULL;
+    }
+    int ready = line && *line ? strncmp(line, "ready", 5) == 0 : -1;
+    free(text);
+    return ready;
+}
+
+/*
  * Polls until the server answers a query (pg_wait, one attempt at a time, so
  * that between attempts we notice at once when the postmaster has exited).
+ * While postmaster.pid says the server is not ready yet, no connection is
+ * tried (each costs the starting server a process): its status is read
+ * again every half millisecond, so the first connection comes as soon as
+ * the server can take it.
  */
 int pg_cluster_server_wait_ready(pg_cluster *cluster, const char *log_path,
                                  const volatile sig_atomic_t *interrupt, diag_list *diags)
@@ -227,6 +253,11 @@ int pg_cluster_server_wait_ready(pg_cluster *cluster, const char *log_path,
             free(how);
             free(tail);
             break;
+        }
+        if (postmaster_status_ready(cluster) == 0 && monotonic_seconds() < deadline &&
+            !pg_cluster_interrupted(interrupt)) {
+            sleep_seconds(0.0005);
+            continue;
         }
         diag_list attempt = DIAG_LIST_INIT;
         pg_wait_result result = pg_wait(conninfo, &once, &attempt);
