@@ -192,13 +192,11 @@ static diag_kind open_recorded(pg_backend *p, const char *url, bool *marked, dia
         return diag_add(diags, NULL, 0, 0, "no database named in the run's URL"), DIAG_BAD_INPUT;
     if (pg_connect_admin(p, diags) < 0)
         return DIAG_ENGINE;
-    int exists = pg_database_exists(p->admin, p->database, diags);
+    int exists = pg_marker_read(p->admin, p->database, marked, &p->marker, diags);
     if (exists <= 0)
         return exists < 0 ? DIAG_ENGINE : DIAG_NOT_FOUND;
     if (describe_connection(p, p->admin) < 0)
         return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
-    if (pg_marker_read(p->admin, p->database, marked, &p->marker, diags) < 0)
-        return DIAG_ENGINE;
     p->marked = *marked;
     return DIAG_NONE;
 }

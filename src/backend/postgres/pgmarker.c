@@ -109,7 +109,7 @@ int pg_marker_read(PGconn *admin, const char *name, bool *marked, char **comment
 {
     int state = marker_state(admin, name, comment, diags);
     *marked = state == 2;
-    return state < 0 ? -1 : 0;
+    return state < 0 ? -1 : state > 0;
 }
 
 int pg_drop_marked(PGconn *admin, const char *name, diag_list *diags)

@@ -39,14 +39,15 @@ int pg_remark_run(PGconn *admin, const char *name, const char *marker, diag_list
 int pg_adopt_half_made(PGconn *admin, PGconn *database, const char *name, const char *run_id,
                        const char *marker, const char **why, diag_list *diags);
 
-/*
- * Reads database `name`'s marker: *marked false when it has none or does not
- * exist; the whole comment into *comment (caller frees) when `comment` is not
- * NULL and it is marked. 0, or -1 with a diag.
- */
 /* 1 when the server lists database `name`, 0 when not, -1 with a diag on error. */
 int pg_database_exists(PGconn *admin, const char *name, diag_list *diags);
 
+/*
+ * Reads database `name`'s marker: *marked false when it has none or does not
+ * exist; the whole comment into *comment (caller frees) when `comment` is not
+ * NULL and it is marked. 1 when the database exists, 0 when not (one query
+ * tells both), -1 with a diag.
+ */
 int pg_marker_read(PGconn *admin, const char *name, bool *marked, char **comment, diag_list *diags);
 
 /*
