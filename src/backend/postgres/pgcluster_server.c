@@ -19,7 +19,6 @@
 
 #include "monotonic.h"
 #include "pgwait.h"
-#include "smallfile.h"
 #include "strbuf.h"
 
 #define START_TIMEOUT_SECONDS 30.0
@@ -71,16 +70,24 @@ static bool server_is_ours(const pg_cluster *cluster)
  * children may still be attached for a moment; IPC_RMID frees the segment
  * when the last of them detaches.)
  */
-static void remove_leftover_shared_memory(const pg_cluster *cluster)
+/* postmaster.pid's text into *text (caller frees; NULL when unreadable) and its line `number`. */
+static const char *postmaster_pid_line(const pg_cluster *cluster, int number, char **text)
 {
-    char *pid_file = strbuf_format("%s/postmaster.pid", cluster->data);
-    char *text = pid_file ? pg_cluster_read_small_file(pid_file, 4096) : NULL;
-    free(pid_file);
-    const char *line = text;
-    for (int number = 1; line && number < 7; number++) {
+    char *path = strbuf_format("%s/postmaster.pid", cluster->data);
+    *text = path ? pg_cluster_read_small_file(path, 4096) : NULL;
+    free(path);
+    const char *line = *text;
+    for (int i = 1; line && i < number; i++) {
         line = strchr(line, '\n');
         line = line ? line + 1 : NULL;
     }
+    return line;
+}
+
+static void remove_leftover_shared_memory(const pg_cluster *cluster)
+{
+    char *text;
+    const char *line = postmaster_pid_line(cluster, 7, &text);
     unsigned long key, id;
     struct shmid_ds segment;
     if (text && atol(text) == (long)cluster->pid && line &&
@@ -205,14 +212,8 @@ static void free_argv(char **argv)
  */
 static int postmaster_status_ready(const pg_cluster *cluster)
 {
-    char *path = strbuf_format("%s/postmaster.pid", cluster->data);
-    char *text = path ? smallfile_read(path, 4096) : NULL;
-    free(path);
-    const char *line = text;
-    for (int i = 1; line && i < 8; i++) {
-        line = strchr(line, '\n');
-        line = line ? line + 1 : NULL;
-    }
+    char *text;
+    const char *line = postmaster_pid_line(cluster, 8, &text);
     int ready = line && *line ? strncmp(line, "ready", 5) == 0 : -1;
     free(text);
     return ready;
