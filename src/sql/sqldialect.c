@@ -77,7 +77,12 @@ static bool is_word_char(char c)
 /* The marker of `markers` at the cursor, or NULL. */
 static const marker *marker_at(const skim *s, const marker *markers, size_t count)
 {
+    if (s->at >= s->length)
+        return NULL;
+    int first = tolower((unsigned char)s->text[s->at]);
     for (size_t k = 0; k < count; k++) {
+        if (tolower((unsigned char)markers[k].text[0]) != first)
+            continue; /* most positions: no marker starts with this letter */
         size_t n = strlen(markers[k].text);
         if (s->length - s->at < n || strncasecmp(s->text + s->at, markers[k].text, n) != 0)
             continue;

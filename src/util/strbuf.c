@@ -42,7 +42,11 @@ int strbuf_append_str(strbuf *sb, const char *s)
 
 int strbuf_append_char(strbuf *sb, char c)
 {
-    return strbuf_append(sb, &c, 1);
+    if (strbuf_reserve(sb, 1) < 0)
+        return -1;
+    sb->data[sb->length++] = c; /* no memcpy call for one byte: the loaders append millions */
+    sb->data[sb->length] = '\0';
+    return 0;
 }
 
 int strbuf_appendf(strbuf *sb, const char *fmt, ...)
