@@ -3,7 +3,7 @@
  * server programs (postgres and initdb): the configured one, else what
  * `pg_config --bindir` names, else the newest /usr/lib/postgresql/N/bin
  * (Debian's layout). Debian's pg_config is a script that runs ls and tail
- * (~10 ms, on every cluster run): its answer is memorised in foster's cache
+ * (4 ms, on every cluster run): its answer is memorised in foster's cache
  * directory with what it depends on (which pg_config PATH finds, that file's
  * identity, and the /usr/lib/postgresql/N/bin folders the script lists) and
  * asked again when any of it changed.

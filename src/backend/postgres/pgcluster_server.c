@@ -62,14 +62,6 @@ static bool server_is_ours(const pg_cluster *cluster)
     return ours;
 }
 
-/*
- * A postmaster that was killed (rather than shut down) leaves its small
- * System V segment behind, and postmaster.pid, which names it. A new server
- * on the same data directory would remove it; as the directory is about to
- * go, we do: only a segment that this postmaster created. (Its orphaned
- * children may still be attached for a moment; IPC_RMID frees the segment
- * when the last of them detaches.)
- */
 /* postmaster.pid's text into *text (caller frees; NULL when unreadable) and its line `number`. */
 static const char *postmaster_pid_line(const pg_cluster *cluster, int number, char **text)
 {
@@ -84,6 +76,14 @@ static const char *postmaster_pid_line(const pg_cluster *cluster, int number, ch
     return line;
 }
 
+/*
+ * A postmaster that was killed (rather than shut down) leaves its small
+ * System V segment behind, and postmaster.pid, which names it. A new server
+ * on the same data directory would remove it; as the directory is about to
+ * go, we do: only a segment that this postmaster created. (Its orphaned
+ * children may still be attached for a moment; IPC_RMID frees the segment
+ * when the last of them detaches.)
+ */
 static void remove_leftover_shared_memory(const pg_cluster *cluster)
 {
     char *text;
