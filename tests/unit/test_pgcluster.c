@@ -545,6 +545,43 @@ START_TEST(test_server_that_exits_while_starting_fails_at_once_quoting_its_log)
 }
 END_TEST
 
+/* The server's settings as a fake postgres prints them, on a data directory of `version`. */
+static char *settings_given_to_server(const char *name, const char *version)
+{
+    char *initdb = strbuf_format("#!/bin/sh\n"
+                                 "while [ $# -gt 0 ]; do [ \"$1\" = -D ] && data=$2; shift; done\n"
+                                 "mkdir -p \"$data/global\" && chmod 700 \"$data\" &&\n"
+                                 "echo %s > \"$data/PG_VERSION\" && echo x > "
+                                 "\"$data/global/pg_control\"\n",
+                                 version);
+    char *bindir = fake_bindir(name, initdb, "#!/bin/sh\necho \"settings: $*\" >&2\nexit 3\n");
+    diag_list diags = DIAG_LIST_INIT;
+    pg_cluster_options options = options_named(name);
+    options.bindir = bindir;
+    ck_assert_ptr_null(pg_cluster_start(&options, &diags));
+    ck_assert_int_eq(diags.count, 1);
+    char *message = strdup(diags.items[0].message);
+    diag_list_clear(&diags);
+    free(bindir);
+    free(initdb);
+    return message;
+}
+
+/* wal_recycle and wal_init_zero came with PostgreSQL 12: an older server would refuse them. */
+START_TEST(test_settings_an_older_server_does_not_know_are_left_out)
+{
+    char *settings = settings_given_to_server("bin-version-15", "15");
+    ck_assert_ptr_nonnull(strstr(settings, "-c autovacuum=off"));
+    ck_assert_ptr_nonnull(strstr(settings, "-c wal_recycle=off -c wal_init_zero=off"));
+    free(settings);
+    settings = settings_given_to_server("bin-version-11", "11");
+    ck_assert_ptr_nonnull(strstr(settings, "-c autovacuum=off"));
+    ck_assert_ptr_null(strstr(settings, "wal_recycle"));
+    ck_assert_ptr_null(strstr(settings, "wal_init_zero"));
+    free(settings);
+}
+END_TEST
+
 START_TEST(test_failing_initdb_is_reported_with_its_output)
 {
     free(use_private_cache("cache-initdb-fails"));
@@ -750,6 +787,7 @@ static Suite *pgcluster_suite(void)
     tcase_add_test(failures, test_pg_config_answer_is_memorised_until_what_it_depends_on_changes);
     tcase_add_test(failures, test_server_that_exits_while_starting_fails_at_once_quoting_its_log);
     tcase_add_test(failures, test_failing_initdb_is_reported_with_its_output);
+    tcase_add_test(failures, test_settings_an_older_server_does_not_know_are_left_out);
     tcase_add_test(failures, test_interrupted_start_leaves_nothing);
     tcase_add_test(failures, test_name_with_a_slash_is_refused);
     suite_add_tcase(suite, failures);

@@ -140,6 +140,17 @@ static char *socket_directories_setting(const char *home)
     return strbuf_detach(&sb);
 }
 
+/* The major version PG_VERSION in the data directory names (15, or 9 for 9.6); 0 when unknown. */
+static int data_major_version(const pg_cluster *cluster)
+{
+    char *path = strbuf_format("%s/PG_VERSION", cluster->data);
+    char *text = path ? pg_cluster_read_small_file(path, 64) : NULL;
+    int major = text ? atoi(text) : 0;
+    free(path);
+    free(text);
+    return major;
+}
+
 /* Server settings for a throwaway test server (command-line -c options). */
 static char **server_argv(const pg_cluster *cluster, const char *bindir)
 {
@@ -168,28 +179,30 @@ static char **server_argv(const pg_cluster *cluster, const char *bindir)
            run of 105,000 rows took 270 ms instead of 90). */
         strdup("autovacuum=off"),
         /* Old WAL segments are removed, not renamed for reuse, and new ones not zero-filled:
-           the cached data directory, copied for each run, held 12 spare 1 MB segments. */
+           the cached data directory, copied for each run, held 12 spare 1 MB segments.
+           PostgreSQL 12 and later only: these two stay last. */
         strdup("wal_recycle=off"),
         strdup("wal_init_zero=off"),
     };
+    int used = data_major_version(cluster) >= 12 ? SETTINGS : SETTINGS - 2;
     char **argv = calloc(3 + 2 * SETTINGS + 1, sizeof *argv); /* NULL-terminated */
     bool ok = argv != NULL;
     if (argv) {
         argv[0] = strbuf_format("%s/postgres", bindir);
         argv[1] = strdup("-D");
         argv[2] = strdup(cluster->data);
-        for (int i = 0; i < SETTINGS; i++) {
+        for (int i = 0; i < used; i++) {
             argv[3 + 2 * i] = strdup("-c");
             argv[4 + 2 * i] = settings[i];
             settings[i] = NULL;
         }
-        for (int i = 0; i < 3 + 2 * SETTINGS; i++)
+        for (int i = 0; i < 3 + 2 * used; i++)
             ok = ok && argv[i] != NULL;
     }
     for (int i = 0; i < SETTINGS; i++)
         free(settings[i]);
     if (!ok && argv) {
-        for (int i = 0; i < 3 + 2 * SETTINGS; i++)
+        for (int i = 0; i < 3 + 2 * used; i++)
             free(argv[i]);
         free(argv);
         argv = NULL;
