@@ -99,14 +99,15 @@ static void child_prepare(const char *log, pid_t parent)
 
 static int run_install_db(void)
 {
-    char log[160], datadir[160];
+    char log[160], datadir[160], tmpdir[160];
     snprintf(log, sizeof log, "%s/install.log", setup.root);
     snprintf(datadir, sizeof datadir, "--datadir=%s", setup.pristine);
+    snprintf(tmpdir, sizeof tmpdir, "--tmpdir=%s", setup.root);
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         child_prepare(log, parent);
-        execl(INSTALL_DB, INSTALL_DB, "--no-defaults", datadir,
+        execl(INSTALL_DB, INSTALL_DB, "--no-defaults", datadir, tmpdir,
               "--auth-root-authentication-method=normal", "--skip-test-db",
               "--innodb-log-file-size=4M", "--innodb-doublewrite=0", "--skip-log-bin", NULL);
         _exit(127);
@@ -125,6 +126,7 @@ static void server_argument(char *out, size_t size, const char *name, const char
 static void exec_server(const mts_server *server, double delay, pid_t parent)
 {
     char log[300], datadir[300], socket_arg[300], pid_file[300], port[32], log_error[300];
+    char tmpdir[300];
     snprintf(log, sizeof log, "%s/%s.out", setup.root, server->name);
     child_prepare(log, parent);
     if (delay > 0)
@@ -133,12 +135,19 @@ static void exec_server(const mts_server *server, double delay, pid_t parent)
     server_argument(socket_arg, sizeof socket_arg, "socket", server->socket);
     snprintf(pid_file, sizeof pid_file, "--pid-file=%s/%s.pid", setup.root, server->name);
     snprintf(log_error, sizeof log_error, "--log-error=%s/%s.log", setup.root, server->name);
+    /* Its own temporary folder: a server deletes every #sql* file in its tmpdir when it
+     * starts, so one starting beside another on a shared /tmp took away the other's
+     * temporary tables ("Error on delete of '/tmp/#sql-temptable-...'"). */
+    snprintf(tmpdir, sizeof tmpdir, "--tmpdir=%s/%s.tmp", setup.root, server->name);
+    if (mkdir(tmpdir + strlen("--tmpdir="), 0700) < 0 && errno != EEXIST)
+        _exit(127);
     snprintf(port, sizeof port, "--port=%d", server->port);
     const char *tcp = server->port ? "--bind-address=127.0.0.1" : "--skip-networking";
-    execl(MARIADBD, MARIADBD, "--no-defaults", datadir, socket_arg, pid_file, log_error, port, tcp,
-          "--innodb-flush-log-at-trx-commit=0", "--skip-log-bin", "--innodb-doublewrite=0",
-          "--innodb-buffer-pool-size=16M", "--innodb-log-file-size=4M", "--innodb-use-native-aio=0",
-          "--performance-schema=0", "--skip-name-resolve", "--local-infile=1", NULL);
+    execl(MARIADBD, MARIADBD, "--no-defaults", datadir, socket_arg, pid_file, log_error, tmpdir,
+          port, tcp, "--innodb-flush-log-at-trx-commit=0", "--skip-log-bin",
+          "--innodb-doublewrite=0", "--innodb-buffer-pool-size=16M", "--innodb-log-file-size=4M",
+          "--innodb-use-native-aio=0", "--performance-schema=0", "--skip-name-resolve",
+          "--local-infile=1", NULL);
     _exit(127);
 }
 
