@@ -60,7 +60,7 @@ install_db() { # DATADIR
         --skip-log-bin >>"$DIR/install.log" 2>&1
 }
 start_server() { # DATADIR SOCKET [TCP PORT]
-    "$MARIADBD" --no-defaults "${USER_ARGS[@]}" --datadir="$1" --socket="$2" \
+    "$MARIADBD" --no-defaults "${USER_ARGS[@]}" --datadir="$1" --tmpdir="$DIR" --socket="$2" \
         --pid-file="$1.pid" --log-error="$1.log" ${3:+--port=$3 --bind-address=127.0.0.1} \
         ${3:---skip-networking} --innodb-flush-log-at-trx-commit=0 --skip-log-bin \
         --innodb-doublewrite=0 --innodb-log-file-size=4M --performance-schema=0 \

@@ -38,9 +38,9 @@ start_mariadb_server() { # PREFIX [MARIADBD_OPTION...]
         --auth-root-authentication-method=normal --skip-test-db --innodb-log-file-size=4M \
         --skip-log-bin >"$SERVER_DIR/install.log" 2>&1 ||
         { echo "Bail out! mariadb-install-db failed: $(tail -n 5 "$SERVER_DIR/install.log")"; exit 1; }
-    "$MARIADBD" --no-defaults "${user[@]}" --datadir="$SERVER_DIR/data" --socket="$SERVER_SOCKET" \
-        --pid-file="$SERVER_DIR/s.pid" --log-error="$SERVER_DIR/s.log" --port="$SERVER_PORT" \
-        --bind-address=127.0.0.1 --innodb-flush-log-at-trx-commit=0 --skip-log-bin \
+    "$MARIADBD" --no-defaults "${user[@]}" --datadir="$SERVER_DIR/data" --tmpdir="$SERVER_DIR" \
+        --socket="$SERVER_SOCKET" --pid-file="$SERVER_DIR/s.pid" --log-error="$SERVER_DIR/s.log" \
+        --port="$SERVER_PORT" --bind-address=127.0.0.1 --innodb-flush-log-at-trx-commit=0 --skip-log-bin \
         --innodb-doublewrite=0 --innodb-buffer-pool-size=16M --innodb-log-file-size=4M \
         --performance-schema=0 --skip-name-resolve "${@//@DIR@/$SERVER_DIR}" >/dev/null 2>&1 &
     SERVER_PID=$!
