@@ -230,7 +230,10 @@ start_ms=$(median_ms 5 quietly "$FOSTER" --version) # the floor of any foster co
 echo "bench_phases: ${#tables[@]} tables, $total rows; medians of 3 runs (5 for warm postgres); $(date -u +%F)"
 report "cold, postgres (psql script)" "$foster_pg_ms" "$psql_ms" 0.7
 report "cold, sqlite (sqlite3 shell .import)" "$foster_sqlite_ms" "$sqlite_shell_ms" 0.7
-report "warm sqlite run (cached template) vs cold" "$warm_sqlite_ms" "$foster_sqlite_ms" 0.2
+# The 15,050-row set's warm run, for comparison: the target is on the 100,000-row set below.
+printf '%-44s foster %6d ms  baseline %6d ms  ratio %sx  (no target on this set)\n' \
+    "warm sqlite run (cached template) vs cold" "$warm_sqlite_ms" "$foster_sqlite_ms" \
+    "$(ratio "$warm_sqlite_ms" "$foster_sqlite_ms")"
 printf '%-44s foster %6d ms  (median of 5; target <= 40 ms: %s)\n' "warm postgres run, the example" \
     "$warm_pg_ms" "$(awk -v m="$warm_pg_ms" 'BEGIN { print (m <= 40 ? "PASS" : "MISS") }')"
 echo "bench_phases: the 100,000-row set: ${#tables[@]} tables, $big_total rows"
