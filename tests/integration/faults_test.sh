@@ -84,9 +84,27 @@ test_sighup_during_cluster_load_exits_129_leaves_nothing() { need_pg; signal_dur
 # 2. A signal during provisioning, before the load: as soon as the run
 # record exists (on cluster: while the server starts).
 
+# A bin directory whose postgres waits a second before it starts the real one:
+# a signal sent once the run's record exists then comes while the server
+# starts, however fast foster gets there otherwise. World-readable, outside
+# $WORK: as root the server runs as another user.
+slow_server_bindir() {
+    local real
+    real=$(find_pg_bindir) || fail "no PostgreSQL server binaries"
+    SLOW_BINDIR=$(mktemp -d /tmp/foster-slowbin.XXXXXX)
+    chmod 755 "$SLOW_BINDIR"
+    printf '#!/bin/sh\nsleep 1\nexec %s/postgres "$@"\n' "$real" >"$SLOW_BINDIR/postgres"
+    printf '#!/bin/sh\nexec %s/initdb "$@"\n' "$real" >"$SLOW_BINDIR/initdb"
+    chmod 755 "$SLOW_BINDIR/postgres" "$SLOW_BINDIR/initdb"
+}
+
 signal_during_provisioning() { # BACKEND SIGNAL STATUS
     use_big_item
     fault "SIG$2 during provisioning on $1"
+    if [ "$1" == cluster ]; then
+        slow_server_bindir
+        printf '\n[cluster]\nbindir = %s\n' "$SLOW_BINDIR" >>foster.ini
+    fi
     start_foster -b "$1" run -- true
     wait_for_record 60
     local id=$RUN_ID
@@ -101,6 +119,7 @@ signal_during_provisioning() { # BACKEND SIGNAL STATUS
     if [ "$1" == cluster ]; then
         assert_not_contains "$ERR" "created 1 table " "stderr (the server had started)"
         assert_cluster_of_run_gone "$id"
+        rm -rf "$SLOW_BINDIR"
     else
         assert_gone "$RUNTIME/test_faultitem_$id.sqlite3"
     fi
