@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,28 +38,6 @@
 const char *const ct_engine_names[CT_ENGINE_COUNT] = {"docker", "podman"};
 
 /* ---- running the engine ---- */
-
-/* The engine's executable in PATH, a new string; NULL when there is none. */
-static char *engine_path(const char *engine)
-{
-    const char *path = getenv("PATH");
-    if (!path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    for (const char *start = path;; start++) {
-        const char *end = strchr(start, ':');
-        size_t length = end ? (size_t)(end - start) : strlen(start);
-        char *candidate = length ? strbuf_format("%.*s/%s", (int)length, start, engine)
-                                 : strbuf_format("./%s", engine); /* empty entry: the cwd */
-        struct stat st;
-        if (candidate && stat(candidate, &st) == 0 && S_ISREG(st.st_mode) &&
-            access(candidate, X_OK) == 0)
-            return candidate;
-        free(candidate);
-        if (!end)
-            return NULL;
-        start = end;
-    }
-}
 
 void ct_engine_reply_free(ct_engine_reply *reply)
 {
@@ -205,7 +182,7 @@ static int engine_collect(const ct_engine_call *call, pid_t pid, int fds[2], str
 int ct_engine_command(const ct_engine_call *call, ct_engine_reply *reply, diag_list *diags)
 {
     memset(reply, 0, sizeof *reply);
-    char *path = engine_path(call->engine);
+    char *path = spawn_find_program(call->engine);
     if (!path) {
         diag *d = diag_add(diags, NULL, 0, 0, "%s: not found in PATH", call->engine);
         diag_set_hint(d, "install Docker or Podman");
@@ -375,7 +352,7 @@ static bool engine_answers(const char *engine, const volatile sig_atomic_t *inte
 {
     if (clauses->length)
         strbuf_append_str(clauses, "; ");
-    char *path = engine_path(engine);
+    char *path = spawn_find_program(engine);
     if (!path) {
         *missing = true;
         strbuf_appendf(clauses, "%s: not found in PATH", engine);

@@ -16,8 +16,11 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "strbuf.h"
 
 extern char **environ;
 
@@ -32,6 +35,27 @@ static bool variable_named(const char *entry, const char *const *names, size_t c
             return true;
     }
     return false;
+}
+
+char *spawn_find_program(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *start = path;; start++) {
+        const char *end = strchr(start, ':');
+        size_t length = end ? (size_t)(end - start) : strlen(start);
+        char *candidate = length ? strbuf_format("%.*s/%s", (int)length, start, name)
+                                 : strbuf_format("./%s", name); /* empty entry: the cwd */
+        struct stat st;
+        if (candidate && stat(candidate, &st) == 0 && S_ISREG(st.st_mode) &&
+            access(candidate, X_OK) == 0)
+            return candidate;
+        free(candidate);
+        if (!end)
+            return NULL;
+        start = end;
+    }
 }
 
 char **spawn_environment(const char *const *names, const char *const *values, size_t count)

@@ -65,6 +65,13 @@ typedef struct spawn_spec {
 pid_t spawn_start(const spawn_spec *spec, int *error);
 
 /*
+ * The first executable regular file `name` in $PATH's folders (an empty
+ * entry is the working directory; no PATH: /usr/local/bin:/usr/bin:/bin),
+ * a new string; NULL when there is none.
+ */
+char *spawn_find_program(const char *name);
+
+/*
  * Foster's environment with `count` variables changed: each names[i] is
  * dropped, then set to values[i] unless that is NULL. The array and the
  * entries it adds are new; free it with spawn_environment_free. NULL when

@@ -23,6 +23,7 @@
 #include "dircache.h"
 #include "fstree.h"
 #include "smallfile.h"
+#include "spawner.h"
 #include "strbuf.h"
 
 static bool is_executable_file(const char *directory, const char *name)
@@ -69,24 +70,6 @@ static char *bindir_from_pg_config(void)
     return buffer[0] == '/' ? strdup(buffer) : NULL;
 }
 
-/* The first executable regular file named pg_config in $PATH's folders; NULL when none. */
-static char *pg_config_on_path(void)
-{
-    const char *path = getenv("PATH");
-    for (const char *at = path; at && *at;) {
-        size_t length = strcspn(at, ":");
-        char *folder = length ? strndup(at, length) : strdup(".");
-        char *found = folder && is_executable_file(folder, "pg_config")
-                          ? strbuf_format("%s/pg_config", folder)
-                          : NULL;
-        free(folder);
-        if (found)
-            return found;
-        at += length + (at[length] == ':');
-    }
-    return NULL;
-}
-
 static void append_identity(strbuf *text, const char *what, const char *path)
 {
     struct stat st;
@@ -104,7 +87,7 @@ static void append_identity(strbuf *text, const char *what, const char *path)
  */
 static char *pg_config_inputs(void)
 {
-    char *pg_config = pg_config_on_path();
+    char *pg_config = spawn_find_program("pg_config");
     if (!pg_config)
         return NULL;
     strbuf text = STRBUF_INIT;
