@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runfiles.h"
 #include "strbuf.h"
 
 /* mkdir 0700 if missing; then insist it is ours, a directory, and private. */
@@ -106,7 +107,7 @@ static char *record_path(const char *directory, const char *run_id, const char *
 {
     if (!runstate_valid_id(run_id))
         return NULL;
-    return strbuf_format("%s/%s.run%s", directory, run_id, suffix);
+    return runfiles_record(directory, run_id, suffix);
 }
 
 int run_record_set_identity(run_record *r)

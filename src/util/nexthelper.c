@@ -1,17 +1,22 @@
 /*
  * nexthelper.c — the detached helper that makes a run's next copy: the lock
- * file, the double fork and the wait. See nexthelper.h.
+ * file, the double fork and the wait. See nexthelper.h; the resident
+ * helper's socket is nexthelper_serve.c's.
  */
 #include "nexthelper.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "nexthelper_internal.h"
 #include "strbuf.h"
 
 char *next_helper_lock_path(const char *runtime_dir, const char *database)
@@ -21,6 +26,8 @@ char *next_helper_lock_path(const char *runtime_dir, const char *database)
 
 void next_helper_wait(const char *lock_path, bool remove)
 {
+    if (lock_path && remove)
+        next_helper_ask(lock_path, NEXT_HELPER_STOP, NULL); /* a resident helper: it leaves */
     int fd = lock_path ? open(lock_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW) : -1;
     for (int waited = 0;
          fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && waited < NEXT_HELPER_WAIT_SECONDS * 500;
@@ -28,27 +35,81 @@ void next_helper_wait(const char *lock_path, bool remove)
         nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
     if (fd >= 0 && remove)
         unlink(lock_path);
+    char *socket = lock_path && remove ? next_helper_socket_path(lock_path) : NULL;
+    if (socket)
+        unlink(socket); /* left by a helper that was killed (a `run` ends its orphans) */
+    free(socket);
     if (fd >= 0)
         close(fd); /* releases the lock */
 }
 
-/* In the helper: quiet, the work, then the lock file goes (whoever waits on it goes on). */
-static void helper_main(const char *lock_path, void (*work)(void *context), void *context)
+/* Closes descriptors `first` to `last`: at once where the kernel can, else one by one. */
+static void close_all(int first, int last)
 {
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (first > last || close_range((unsigned)first, (unsigned)last, 0) == 0)
+        return;
+    long most = sysconf(_SC_OPEN_MAX);
+    for (int fd = first; fd <= last && fd < (most > 0 && most < 65536 ? most : 65536); fd++)
+        close(fd);
+}
+
+/*
+ * In the helper, first: stdio on /dev/null and every other descriptor of the
+ * parent's closed but the lock's (its connections are the parent's to close,
+ * and a pipe kept open, to a shell's `$(foster up)`, would never end), files
+ * private to the user, and the helper's process id in the lock file.
+ */
+static void detach_descriptors(int lock_fd, int listener)
+{
+    int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
         dup2(null, STDIN_FILENO);
         dup2(null, STDOUT_FILENO);
         dup2(null, STDERR_FILENO);
     }
-    work(context);
-    unlink(lock_path);
+    int low = listener >= 0 && listener < lock_fd ? listener : lock_fd;
+    int high = listener > lock_fd ? listener : lock_fd;
+    close_all(STDERR_FILENO + 1, low - 1);
+    close_all(low + 1, high - 1);
+    close_all(high + 1, INT_MAX);
+    umask(077);
+    char pid[24];
+    int length = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(lock_fd, 0) == 0 && pwrite(lock_fd, pid, (size_t)length, 0) < 0)
+        return; /* only a help to whoever looks for the helper */
 }
 
-int next_helper_start(const char *lock_path, void (*work)(void *context), void *context)
+typedef struct helper_body {
+    void (*work)(void *context);     /* one-shot */
+    const next_helper_ops *resident; /* or resident, */
+    const char *record_path;         /* while this file is there */
+    void *context;
+} helper_body;
+
+static void helper_main(int lock_fd, const char *lock_path, next_helper_socket *listening,
+                        const helper_body *body)
+{
+    detach_descriptors(lock_fd, listening->fd);
+    if (body->work) {
+        body->work(body->context);
+        unlink(lock_path); /* before the lock goes, with the process */
+        return;
+    }
+    body->resident->begin(body->context);
+    body->resident->prepare(body->context);
+    next_helper_serve(lock_fd, lock_path, listening, body->record_path, body->resident,
+                      body->context);
+}
+
+static int start(const char *lock_path, const helper_body *body)
 {
     int fd = lock_path ? open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
     int rc = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : -1;
+    /* A resident helper's socket is there before this returns: a request sent at once
+     * (a `down` right after `up`) waits for the helper instead of finding none. */
+    next_helper_socket listening = {.fd = -1};
+    if (rc == 0 && body->resident)
+        next_helper_listen(lock_path, &listening);
     sigset_t all, before;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &before); /* the helper is never stopped half way */
@@ -57,15 +118,27 @@ int next_helper_start(const char *lock_path, void (*work)(void *context), void *
         /* Detached twice: no zombie for a parent that lives on, no terminal's signals. */
         setsid();
         if (fork() == 0)
-            helper_main(lock_path, work, context);
+            helper_main(fd, lock_path, &listening, body);
         _exit(0);
     }
     if (child > 0)
         waitpid(child, NULL, 0);
     sigprocmask(SIG_SETMASK, &before, NULL);
-    if (child < 0 && fd >= 0)
+    if (child < 0 && fd >= 0 && rc == 0)
         unlink(lock_path);
+    next_helper_socket_close(&listening, child < 0); /* the helper keeps it */
     if (fd >= 0)
         close(fd); /* the helper keeps the lock */
     return child > 0 ? 0 : -1;
+}
+
+int next_helper_start(const char *lock_path, void (*work)(void *context), void *context)
+{
+    return start(lock_path, &(helper_body){work, NULL, NULL, context});
+}
+
+int next_helper_start_resident(const char *lock_path, const char *record_path,
+                               const next_helper_ops *ops, void *context)
+{
+    return start(lock_path, &(helper_body){NULL, ops, record_path, context});
 }

@@ -188,8 +188,8 @@ observe_cluster() { # HOME
     [ -n "$CLUSTER_CHILDREN" ] || fail "postmaster $POSTMASTER has no children"
 }
 
-# The cluster observed last is gone: home, processes (waits up to 3 s).
-assert_cluster_gone() {
+# The processes of the cluster observed last are gone (waits up to 3 s).
+assert_cluster_processes_gone() {
     local i pid alive
     for ((i = 0; i < 300; i++)); do
         alive=""
@@ -203,6 +203,11 @@ assert_cluster_gone() {
     [ -z "$alive" ] || fail "cluster processes still running: $alive"
     [ -z "$(processes_naming "$CLUSTER_HOME")" ] ||
         fail "processes naming $CLUSTER_HOME still run: $(processes_naming "$CLUSTER_HOME")"
+}
+
+# The cluster observed last is gone: processes, home.
+assert_cluster_gone() {
+    assert_cluster_processes_gone
     assert_file_absent "$CLUSTER_HOME"
 }
 
@@ -432,6 +437,13 @@ test_reset_returns_postgres_database_to_its_fixtures() {
     assert_runtime_empty
 }
 
+# Whether DATABASE's helper is idle: its lock file gone, or not held (flock(1)
+# in a subshell, so that the lock goes with it).
+helper_idle() { # DATABASE
+    local lock=$RUNTIME/$1.next.lock
+    [ ! -e "$lock" ] || (exec 9<"$lock" && flock -n 9) 2>/dev/null
+}
+
 # The oid of DATABASE's marked next copy once a detached helper has made it
 # (waits at most 10 s); empty when none came.
 next_copy_oid() { # DATABASE
@@ -439,10 +451,32 @@ next_copy_oid() { # DATABASE
     for i in $(seq 200); do
         oid=$(psql_admin "SELECT oid FROM pg_database WHERE datname = '${1}_next'
                             AND shobj_description(oid, 'pg_database') LIKE 'foster test database; run %'")
-        [ -n "$oid" ] && [ ! -e "$RUNTIME/$1.next.lock" ] && break
+        [ -n "$oid" ] && helper_idle "$1" && break
         sleep 0.05
     done
     printf '%s' "$oid"
+}
+
+# The pid of DATABASE's resident helper (its lock file says it) once it is
+# idle, its copy made (waits at most 10 s); empty when there is none.
+helper_pid() { # DATABASE
+    local i
+    for i in $(seq 200); do
+        [ -e "$RUNTIME/$1.next.lock" ] && helper_idle "$1" && break
+        sleep 0.05
+    done
+    cat "$RUNTIME/$1.next.lock" 2>/dev/null
+}
+
+# Waits (at most 5 s) for process PID to end; fails the test when it does not.
+wait_gone() { # PID WHAT
+    local i
+    for i in $(seq 100); do
+        kill -0 "$1" 2>/dev/null || return 0
+        [ "$(ps -o stat= -p "$1" 2>/dev/null)" = Z ] && return 0 # ended, not yet reaped
+        sleep 0.05
+    done
+    fail "$2 (pid $1) still runs after 5 s"
 }
 
 # `up` and each one-shot `reset` leave a detached helper making the next copy:
@@ -508,6 +542,92 @@ test_cluster_up_serves_database_until_down() {
     assert_exit 0
     assert_contains "$ERR" "foster: teardown: removed test_pgbasic_$FOSTER_RUN_ID"
     assert_cluster_gone
+    assert_runtime_empty
+}
+
+# On foster's own cluster the helper `up` starts stays: each one-shot `reset`
+# asks it (over the run's socket) to swap its copy in, and it makes the next
+# one, so the command neither loads libpq nor connects. `down` asks it to
+# leave, and nothing of it remains.
+test_cluster_reset_is_served_by_the_runs_resident_helper() {
+    run_foster -q -b cluster -c "$CASES/basic/foster.ini" up
+    assert_exit 0
+    eval "$OUT"
+    local helper round
+    helper=$(helper_pid "$PGDATABASE")
+    assert_matches "$helper" '^[0-9]+$' "the helper's pid in its lock file"
+    assert_file_exists "$RUNTIME/$PGDATABASE.next.sock"
+    for round in 1 2; do
+        "$PSQL" -XAtq -c 'DELETE FROM pet'
+        LD_DEBUG=files run_foster -q -c "$CASES/basic/foster.ini" reset
+        assert_exit 0
+        assert_not_contains "$ERR" "libpq" "libraries the reset loaded (round $round)"
+        assert_eq 2 "$("$PSQL" -XAtq -c 'SELECT count(*) FROM pet')" "pet rows after reset $round"
+        assert_eq "$helper" "$(helper_pid "$PGDATABASE")" "the helper serving reset $round"
+    done
+    kill -0 "$helper" || fail "the helper is gone before down"
+    run_foster -q -c "$CASES/basic/foster.ini" down
+    assert_exit 0
+    wait_gone "$helper" "the helper after down"
+    unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER FOSTER_BACKEND FOSTER_RUN_ID
+    assert_runtime_empty
+}
+
+# When the run's helper is gone (killed), a reset does the work itself and
+# starts another.
+test_cluster_reset_without_its_helper_resets_and_starts_another() {
+    run_foster -q -b cluster -c "$CASES/basic/foster.ini" up
+    assert_exit 0
+    eval "$OUT"
+    local helper another
+    helper=$(helper_pid "$PGDATABASE")
+    kill -9 "$helper"
+    wait_gone "$helper" "the killed helper"
+    "$PSQL" -XAtq -c 'DELETE FROM pet'
+    run_foster -q -c "$CASES/basic/foster.ini" reset
+    assert_exit 0
+    assert_eq 2 "$("$PSQL" -XAtq -c 'SELECT count(*) FROM pet')" "pet rows after reset"
+    another=$(helper_pid "$PGDATABASE")
+    assert_matches "$another" '^[0-9]+$' "a new helper's pid"
+    [ "$another" != "$helper" ] || fail "the lock file still names the killed helper"
+    kill -0 "$another" || fail "no new helper runs after the reset"
+    run_foster -q -c "$CASES/basic/foster.ini" down
+    assert_exit 0
+    wait_gone "$another" "the new helper after down"
+    unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER FOSTER_BACKEND FOSTER_RUN_ID
+    assert_runtime_empty
+}
+
+# On foster's own cluster the helper keeps its one connection between resets
+# (the reset then only waits for its statements), and leaves when the server
+# goes: stopped behind foster's back here, tidied by hand.
+test_cluster_helper_keeps_a_connection_and_leaves_with_the_server() {
+    run_foster -q -b cluster -c "$CASES/basic/foster.ini" up
+    assert_exit 0
+    eval "$OUT"
+    observe_cluster "$PGHOST"
+    local helper id=$FOSTER_RUN_ID
+    helper=$(helper_pid "$PGDATABASE")
+    assert_matches "$helper" '^[0-9]+$' "the helper's pid in its lock file"
+    "$PSQL" -XAtq -c 'DELETE FROM pet'
+    run_foster -q -c "$CASES/basic/foster.ini" reset
+    assert_exit 0
+    assert_eq 2 "$("$PSQL" -XAtq -c 'SELECT count(*) FROM pet')" "pet rows after reset"
+    local i sessions=""
+    for i in $(seq 100); do # the helper makes the next copy after answering
+        sessions=$("$PSQL" -XAtq -d postgres -c "SELECT count(*) FROM pg_stat_activity
+                     WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
+        [ "$sessions" = 1 ] && break
+        sleep 0.05
+    done
+    assert_eq 1 "$sessions" "sessions on the cluster besides this one (the helper's)"
+    kill -INT "$POSTMASTER" # a fast shutdown, as a crash or an operator would
+    wait_gone "$helper" "the helper once its server is gone"
+    assert_file_absent "$RUNTIME/$PGDATABASE.next.sock"
+    assert_file_absent "$RUNTIME/$PGDATABASE.next.lock"
+    assert_cluster_processes_gone
+    rm -rf "$CLUSTER_HOME" "$RUNTIME/cluster_$id" "$RUNTIME/$id.run" "$RUNTIME/$id.pgpass"
+    unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER FOSTER_BACKEND FOSTER_RUN_ID
     assert_runtime_empty
 }
 

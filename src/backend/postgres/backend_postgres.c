@@ -41,10 +41,12 @@ pg_backend *as_pg(backend *b)
  */
 static int describe_connection(pg_backend *p, PGconn *conn)
 {
-    const char *host = PQhost(conn);
-    const char *port = PQport(conn);
-    const char *user = PQuser(conn);
-    const char *password = PQpass(conn);
+    return pg_describe(p, PQhost(conn), PQport(conn), PQuser(conn), PQpass(conn));
+}
+
+int pg_describe(pg_backend *p, const char *host, const char *port, const char *user,
+                const char *password)
+{
     free(p->host); /* a reset reconnects: describe again */
     free(p->port);
     free(p->user);
@@ -187,6 +189,11 @@ static char *conninfo_database(const char *url)
  */
 static diag_kind open_recorded(pg_backend *p, const char *url, bool *marked, diag_list *diags)
 {
+    free(p->database);
+    /* The run's helper, when it runs, read the catalog: then libpq need not be loaded here. */
+    if (pg_serves_resets_by_helper(p) && (p->database = pgconn_database_named(url)) &&
+        pg_open_by_helper(p) == 0)
+        return *marked = p->marked = true, DIAG_NONE;
     free(p->database);
     if (!(p->database = conninfo_database(url)))
         return diag_add(diags, NULL, 0, 0, "no database named in the run's URL"), DIAG_BAD_INPUT;
@@ -537,10 +544,13 @@ static void pg_free(backend *b)
         return;
     forget_copy(p);
     strbuf_free(&p->copy_buffer);
-    PQfinish(p->db);
-    PQfinish(p->admin);
-    if (p->admin)
+    /* Guarded: a one-shot reset its helper served never loads libpq, nor should this. */
+    if (p->db)
+        PQfinish(p->db);
+    if (p->admin) {
         pg_finish_pending(p);
+        PQfinish(p->admin);
+    }
     if (p->source && !p->source_borrowed)
         p->source->ops->free(p->source);
     free(p->marker);

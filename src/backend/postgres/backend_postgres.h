@@ -59,6 +59,10 @@ int pg_connect_admin(pg_backend *p, diag_list *diags);
  * tests run (a session blocks CREATE DATABASE ... TEMPLATE), and reconnects on use. */
 int pg_ensure_database(pg_backend *p, diag_list *diags);
 
+/* Sets the host, port, user, password (NULL or "": none) and the URL they make. 0 or -1. */
+int pg_describe(pg_backend *p, const char *host, const char *port, const char *user,
+                const char *password);
+
 /* Starts the server (a no-op for an existing one) and connects to its administrative database. */
 int pg_server_ready(pg_backend *p, diag_list *diags);
 
@@ -144,14 +148,32 @@ int pg_create_tables(backend *b, const schema_set *schemas, diag_list *diags);
 int pg_finish_schema(backend *b, const schema_set *schemas, diag_list *diags);
 
 /*
- * pgnext.c: the next reset's copy made by a detached helper, for a process
- * that does not live on (a one-shot `foster reset`). Starts the helper that
- * drops `old` (NULL: none; it must carry the marker) and creates `next` from
- * `template`, marked, and returns without waiting. 0, or -1 when no helper
- * could start (no runtime directory, no lock, no fork).
+ * pgnext.c: the next reset's copy made by the run's detached helper, for a
+ * process that does not live on (`up`, a one-shot `foster reset`). Starts
+ * the helper, which drops <db>_old (when there, and marked) and creates
+ * <db>_next from the template, marked, then stays to serve resets; returns
+ * without waiting. 0, or -1 when no helper could start (no runtime
+ * directory, its lock held, no fork).
  */
-int pg_prepare_next_detached(pg_backend *p, const char *old, const char *next,
-                             const char *template);
+int pg_prepare_next_detached(pg_backend *p);
+
+/* Whether the run's helper stays to serve resets (on a server of the run's own). */
+bool pg_serves_resets_by_helper(const pg_backend *p);
+/* Asks the run's helper to reset the database: 0 when it did, -1 when there is none or it
+ * could not (the caller then resets by itself). Needs neither libpq nor a connection. */
+int pg_reset_by_helper(pg_backend *p);
+/* Asks the run's helper whether the database exists and carries the marker (it reads the
+ * catalog), and how the server is reached: 0, with the marker and the connection described,
+ * when it does; -1 when there is no helper or it could not say. Needs no libpq. */
+int pg_open_by_helper(pg_backend *p);
+
+/*
+ * pgreset.c: ends the sessions on the database and puts a pristine copy in
+ * its place: the next copy made ahead, swapped in by two renames (the
+ * database retired as <db>_old: *retired), else a new copy of the template.
+ * Connected to the administrative database. 0 or -1.
+ */
+int pg_put_pristine(pg_backend *p, bool *retired, diag_list *diags);
 
 /* Waits (bounded) for the run's helper to finish; `remove`: also removes its lock file. */
 void pg_wait_for_helper(pg_backend *p, bool remove);

@@ -71,6 +71,12 @@ char *pgconn_quote_table(PGconn *conn, const char *schema, const char *table);
  * Caller frees; NULL when memory ran out.
  */
 char *pgconn_url(const char *user, const char *host, const char *port, const char *database);
+/*
+ * The database a URL pgconn_url wrote, or a conninfo of keyword=value pairs,
+ * names, read without libpq (a new string); NULL when `target` is not of
+ * those forms or names none (libpq's PQconninfoParse reads the others).
+ */
+char *pgconn_database_named(const char *target);
 
 /*
  * Appends keyword='value' to a key=value connection string (a space first

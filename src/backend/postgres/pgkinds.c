@@ -65,11 +65,19 @@ static backend *container_make(const backend_setup *setup, char **server, diag_l
                      setup);
 }
 
-/* The backend on an attached source, and the conninfo of the run's database. */
+/*
+ * The backend on an attached source, and the run's database as a conninfo
+ * (open_existing reads its name, and the source says how to reach it): built
+ * without libpq, which a reset the run's helper serves never loads.
+ */
 static backend_attach_result attached(pg_source *source, const backend_setup *setup,
                                       const backend_run *run, backend **out, char **target)
 {
-    char *conninfo = source->ops->conninfo(source, run->database);
+    strbuf named = STRBUF_INIT;
+    if (run->database)
+        pgconn_append_value(&named, "dbname", run->database);
+    char *conninfo =
+        run->database ? strbuf_detach(&named) : source->ops->conninfo(source, run->database);
     *out = on_source(source, setup);
     *target = *out ? conninfo : NULL;
     if (!*out)

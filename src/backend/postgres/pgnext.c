@@ -1,19 +1,30 @@
 /*
- * pgnext.c — the next reset's copy, made ahead by a detached helper. A
- * one-shot `foster reset` cannot keep a pipeline running after it exits, as
- * a process that lives on does (pgreset.c); so after the reset, a helper
+ * pgnext.c — the next reset's copy, made ahead by a detached helper that
+ * stays to serve the run's one-shot resets. A `foster reset` cannot keep a
+ * pipeline running after it exits, as a process that lives on does
+ * (pgreset.c); so `up`, and a reset that found no helper, start one
  * (util/nexthelper.h: its own session, signals blocked, holding the run's
- * next.lock) drops the retired copy and creates <db>_next from the template,
- * marked, while the command returns at once. The next reset then only swaps
- * it in by two renames. The helper never stops half way: a database created
- * without its marker would be nobody's to drop.
+ * next.lock while it works). It drops the retired copy and creates
+ * <db>_next from the template, marked, while the command returns at once;
+ * then it waits on the run's socket. A `foster reset` asks it to end the
+ * database's sessions and swap the copy in by two renames, and the helper
+ * makes the following copy: the command neither loads libpq nor connects,
+ * which was most of its time. It stays only on a server of the run's own
+ * (cluster, container), which the run's record names, keeping its one
+ * connection and leaving when the server does; on a shared server, which
+ * each command names for itself, it makes the copy and leaves. It never
+ * stops half way: a database created without its marker would be nobody's
+ * to drop.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "backend_postgres.h"
 #include "nexthelper.h"
 #include "pgconn.h"
 #include "pgmarker.h"
+#include "runfiles.h"
 
 void pg_wait_for_helper(pg_backend *p, bool remove)
 {
@@ -22,32 +33,156 @@ void pg_wait_for_helper(pg_backend *p, bool remove)
     free(path);
 }
 
-typedef struct next_work {
-    const char *conninfo, *old, *next, *template, *marker;
-} next_work;
-
-/* In the helper: drop the retired copy, make the next one. */
-static void make_next(void *context)
+bool pg_serves_resets_by_helper(const pg_backend *p)
 {
-    const next_work *w = context;
+    return p->source->ephemeral && !p->source_borrowed;
+}
+
+int pg_reset_by_helper(pg_backend *p)
+{
+    char *path = next_helper_lock_path(p->runtime_dir, p->database);
+    int rc = path ? next_helper_request_reset(path) : -1;
+    free(path);
+    return rc;
+}
+
+static void helper_end(void *context)
+{
+    pg_backend *p = context;
+    if (p->admin)
+        PQfinish(p->admin);
+    p->admin = NULL;
+}
+
+/*
+ * The helper's `open` answer: the database's marker as the catalog has it,
+ * then the host, port, user and password of the server, each ended by a NUL;
+ * only for the run's database, existing and marked.
+ */
+static int helper_open(void *context, strbuf *answer)
+{
+    pg_backend *p = context;
     diag_list ignored = DIAG_LIST_INIT;
-    PGconn *admin = pgconn_open(w->conninfo);
-    int rc = PQstatus(admin) == CONNECTION_OK ? 0 : -1;
-    if (rc == 0 && w->old)
-        rc = pg_drop_marked(admin, w->old, &ignored);
+    char *comment = NULL;
+    bool marked = false;
+    if (p->admin && PQstatus(p->admin) != CONNECTION_OK)
+        helper_end(p); /* the server restarted since: connect again */
+    bool ok = pg_connect_admin(p, &ignored) == 0 &&
+              pg_marker_read(p->admin, p->database, &marked, &comment, &ignored) == 1 && marked;
+    const char *fields[] = {comment, p->host, p->port, p->user, p->password ? p->password : ""};
+    for (size_t i = 0; ok && i < sizeof fields / sizeof *fields; i++)
+        ok = fields[i] && strbuf_append(answer, fields[i], strlen(fields[i]) + 1) == 0;
+    free(comment);
+    diag_list_clear(&ignored);
+    return ok ? 0 : -1;
+}
+
+int pg_open_by_helper(pg_backend *p)
+{
+    char *path = next_helper_lock_path(p->runtime_dir, p->database);
+    strbuf said = STRBUF_INIT;
+    const char *fields[5] = {NULL};
+    size_t count = 0;
+    if (path && next_helper_request_open(path, &said) == 0)
+        for (size_t at = 0; at < said.length && count < 5; at += strlen(said.data + at) + 1)
+            fields[count++] = said.data + at; /* each ends with a NUL, as the helper wrote it */
+    int rc = count == 5 && said.data[said.length - 1] == '\0' ? 0 : -1;
+    if (rc == 0) {
+        free(p->marker);
+        p->marker = strdup(fields[0]);
+        rc = p->marker && pg_describe(p, fields[1], fields[2], fields[3], fields[4]) == 0 ? 0 : -1;
+    }
+    strbuf_free(&said);
+    free(path);
+    return rc;
+}
+
+/* In the helper: the parent's connections are not its own (their descriptors are closed). */
+static void helper_begin(void *context)
+{
+    pg_backend *p = context;
+    p->admin = NULL;
+    p->db = NULL;
+    p->next_pending = false;
+}
+
+/* Drops the retired copy, if any, and makes the next one. */
+static void helper_prepare(void *context)
+{
+    pg_backend *p = context;
+    diag_list ignored = DIAG_LIST_INIT;
+    char *old = pg_sibling_name(p, "old");
+    char *next = pg_sibling_name(p, "next");
+    char *template = pg_sibling_name(p, "tpl");
+    int rc = old && next && template ? pg_connect_admin(p, &ignored) : -1;
     if (rc == 0)
-        pg_create_marked(admin, w->next, w->template, w->marker, &ignored);
-    PQfinish(admin);
+        rc = pg_drop_marked(p->admin, old, &ignored);
+    if (rc == 0)
+        pg_create_marked(p->admin, next, template, p->marker, &ignored);
+    free(old);
+    free(next);
+    free(template);
     diag_list_clear(&ignored);
 }
 
-int pg_prepare_next_detached(pg_backend *p, const char *old, const char *next, const char *template)
+static int helper_reset(void *context)
 {
+    pg_backend *p = context;
+    diag_list ignored = DIAG_LIST_INIT;
+    bool retired = false;
+    if (p->admin && PQstatus(p->admin) != CONNECTION_OK)
+        helper_end(p); /* the server restarted since: connect again */
+    int rc = pg_connect_admin(p, &ignored) == 0 ? pg_put_pristine(p, &retired, &ignored) : -1;
+    diag_list_clear(&ignored);
+    return rc;
+}
+
+static int helper_watch(void *context)
+{
+    const pg_backend *p = context;
+    return p->admin ? PQsocket(p->admin) : -1;
+}
+
+/* The held connection turned readable: a notice, or the server going away. */
+static bool helper_alive(void *context)
+{
+    pg_backend *p = context;
+    return PQconsumeInput(p->admin) == 1 && PQstatus(p->admin) == CONNECTION_OK;
+}
+
+static const next_helper_ops helper_ops = {
+    .begin = helper_begin,
+    .prepare = helper_prepare,
+    .reset = helper_reset,
+    .open = helper_open,
+    .watch = helper_watch,
+    .alive = helper_alive,
+    .end = helper_end,
+};
+
+/* A one-shot helper's work: the copy, from a connection of its own, and no more. */
+static void make_next(void *context)
+{
+    helper_begin(context);
+    helper_prepare(context);
+    helper_end(context);
+}
+
+int pg_prepare_next_detached(pg_backend *p)
+{
+    char run_id[16] = "";
     char *path = next_helper_lock_path(p->runtime_dir, p->database);
-    char *conninfo = p->source->ops->conninfo(p->source, NULL);
-    next_work work = {conninfo, old, next, template, p->marker};
-    int rc = path && conninfo ? next_helper_start(path, make_next, &work) : -1;
+    char *record = p->marker && sscanf(p->marker, DB_MARKER_PREFIX "%8[0-9a-f]", run_id) == 1
+                       ? runfiles_record(p->runtime_dir, run_id, "")
+                       : NULL;
+    /* The helper works on its copy of this backend, from its own connection; it stays on a
+     * server of the run's own, which the run's record names (on a shared one, a command
+     * could name another server than the helper's). */
+    int rc = !path || !record ? -1
+             : pg_serves_resets_by_helper(p)
+                 ? next_helper_start_resident(path, record, &helper_ops, p)
+                 : next_helper_start(path, make_next, p);
     free(path);
-    free(conninfo);
+    free(record);
     return rc;
 }

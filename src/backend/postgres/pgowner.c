@@ -44,12 +44,8 @@ int pg_mark_kept(backend *b, diag_list *diags)
     free(marker);
     /* The database outlives this process, and its resets come from one-shot commands:
      * the first one's copy is made now, by the detached helper, while the tests start. */
-    char *next = rc == 0 ? pg_sibling_name(p, "next") : NULL;
-    char *template = rc == 0 ? pg_sibling_name(p, "tpl") : NULL;
-    if (next && template)
-        pg_prepare_next_detached(p, NULL, next, template); /* else the first reset copies */
-    free(next);
-    free(template);
+    if (rc == 0)
+        pg_prepare_next_detached(p); /* else the first reset copies */
     return rc;
 }
 

@@ -156,11 +156,6 @@ int pg_snapshot(backend *b, diag_list *diags)
     return rc;
 }
 
-/*
- * Drop the database and put a copy of the template in its place: the copy
- * made ahead of time (renamed: about a millisecond) when there is one, else a
- * new one. Then, if asked, start the following copy without waiting for it.
- */
 /* Which of the template, the next copy (marked) and an old copy exist: one query. */
 static void siblings_present(pg_backend *p, const char *template, const char *next, const char *old,
                              bool *have_template, bool *have_next, bool *have_old)
@@ -201,27 +196,14 @@ static int swap_in_next(pg_backend *p, const char *next, const char *old, diag_l
     return rc;
 }
 
-/*
- * Returns the database to the template's state, once the sessions on it have
- * ended. With a copy made ahead of time: swap the copy in by two renames (one round
- * trip), then drop the old database and make the next copy in the background:
- * in a process that lives on, a pipeline nobody waits for until the next
- * reset; else a detached helper (pgnext.c). Without one: drop, and copy the
- * template.
- */
-int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
+int pg_put_pristine(pg_backend *p, bool *retired, diag_list *diags)
 {
-    pg_backend *p = as_pg(b);
-    if (pg_connect_admin(p, diags) < 0)
-        return -1;
-    pg_finish_pending(p);
-    pg_wait_for_helper(p, false);
+    *retired = false;
     pg_end_sessions(p);
     char *next = pg_sibling_name(p, "next");
     char *template = pg_sibling_name(p, "tpl");
     char *old = pg_sibling_name(p, "old");
-    char *quoted_old = old ? pgconn_quote_identifier(p->admin, old) : NULL;
-    int rc = next && template && old && quoted_old ? 0 : -1;
+    int rc = next && template && old ? 0 : -1;
     if (rc < 0)
         diag_add(diags, NULL, 0, 0, "out of memory");
     bool have_template = false, have_next = false, have_old = false;
@@ -235,23 +217,55 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
         rc = pg_drop_marked(p->admin, old, diags);
     if (rc == 0 && have_next) {
         rc = swap_in_next(p, next, old, diags);
-        if (rc == 0 && keep_next_ready)
-            prepare_next(p, next, template, quoted_old);
-        else if (rc == 0 && pg_prepare_next_detached(p, old, next, template) < 0)
-            rc = pg_drop_marked(p->admin, old, diags);
+        *retired = rc == 0;
     } else if (rc == 0) {
         rc = pg_drop_marked(p->admin, p->database, diags);
         if (rc == 0)
             rc = pg_create_marked(p->admin, p->database, template, p->marker, diags);
-        if (rc == 0 && keep_next_ready)
-            prepare_next(p, next, template, NULL);
-        else if (rc == 0)
-            pg_prepare_next_detached(p, NULL, next, template); /* else the next reset copies */
     }
     free(next);
     free(template);
     free(old);
-    free(quoted_old);
+    return rc;
+}
+
+/*
+ * Returns the database to the template's state (pg_put_pristine), then gets
+ * the next copy under way: in a process that lives on, a pipeline nobody
+ * waits for until the next reset; else the run's detached helper
+ * (pgnext.c), which a one-shot reset asks first to do it all.
+ */
+int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
+{
+    pg_backend *p = as_pg(b);
+    if (!keep_next_ready && !p->admin && pg_serves_resets_by_helper(p)) {
+        if (p->db) { /* the helper ends the sessions: this one would be left broken */
+            PQfinish(p->db);
+            p->db = NULL;
+        }
+        if (pg_reset_by_helper(p) == 0)
+            return 0;
+    }
+    if (pg_connect_admin(p, diags) < 0)
+        return -1;
+    pg_finish_pending(p);
+    pg_wait_for_helper(p, false);
+    bool retired = false;
+    int rc = pg_put_pristine(p, &retired, diags);
+    char *old = retired ? pg_sibling_name(p, "old") : NULL;
+    if (rc == 0 && keep_next_ready) {
+        char *next = pg_sibling_name(p, "next");
+        char *template = pg_sibling_name(p, "tpl");
+        char *quoted_old = old ? pgconn_quote_identifier(p->admin, old) : NULL;
+        if (next && template && (!old || quoted_old))
+            prepare_next(p, next, template, quoted_old);
+        free(next);
+        free(template);
+        free(quoted_old);
+    } else if (rc == 0 && pg_prepare_next_detached(p) < 0 && old) {
+        rc = pg_drop_marked(p->admin, old, diags); /* else the next reset copies */
+    }
+    free(old);
     return rc;
 }
 

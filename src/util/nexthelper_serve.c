@@ -1,0 +1,281 @@
+/*
+ * nexthelper_serve.c — the resident helper's socket: listening beside the
+ * lock file, serving `reset` and `stop`, leaving when its socket or its
+ * server goes; and the requester's side. See nexthelper.h.
+ *
+ * The socket lives in the runtime directory (private to the user), and a
+ * request from another user is refused all the same (SO_PEERCRED).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "monotonic.h"
+#include "nexthelper_internal.h"
+#include "strbuf.h"
+
+/* How often an idle helper looks whether its socket is still its own, in ms. */
+#define CHECK_EVERY_MS 1000
+/* Most ms a connected requester may take to say what it wants. */
+#define REQUEST_WAIT_MS 1000
+
+char *next_helper_socket_path(const char *lock_path)
+{
+    size_t length = strlen(lock_path);
+    return length > 5 ? strbuf_format("%.*s.sock", (int)(length - 5), lock_path) : NULL;
+}
+
+/* The address of `path`; -1 when it is too long for one. */
+static int address_of(const char *path, struct sockaddr_un *address)
+{
+    memset(address, 0, sizeof *address);
+    address->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof address->sun_path)
+        return -1;
+    strcpy(address->sun_path, path);
+    return 0;
+}
+
+/* Whether `path` is still the file `identity` describes. */
+static bool still_there(const char *path, const struct stat *identity)
+{
+    struct stat now;
+    return stat(path, &now) == 0 && now.st_ino == identity->st_ino &&
+           now.st_dev == identity->st_dev;
+}
+
+int next_helper_listen(const char *lock_path, next_helper_socket *out)
+{
+    *out = (next_helper_socket){.fd = -1, .path = next_helper_socket_path(lock_path)};
+    char *own = out->path ? strbuf_format("%s.%ld", out->path, (long)getpid()) : NULL;
+    struct sockaddr_un address, final;
+    if (own && address_of(own, &address) == 0 && address_of(out->path, &final) == 0) {
+        unlink(own);
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        mode_t before = umask(077);
+        if (fd >= 0 &&
+            (bind(fd, (struct sockaddr *)&address, sizeof address) < 0 || listen(fd, 16) < 0 ||
+             rename(own, out->path) < 0 || stat(out->path, &out->identity) < 0)) {
+            close(fd);
+            unlink(own);
+            fd = -1;
+        }
+        umask(before);
+        out->fd = fd;
+    }
+    free(own);
+    return out->fd >= 0 ? 0 : -1;
+}
+
+void next_helper_socket_close(next_helper_socket *socket, bool remove)
+{
+    if (socket->fd >= 0 && remove && still_there(socket->path, &socket->identity))
+        unlink(socket->path);
+    if (socket->fd >= 0)
+        close(socket->fd);
+    free(socket->path);
+    *socket = (next_helper_socket){.fd = -1};
+}
+
+/*
+ * Reads from `fd` into `into` until a newline (`whole`: until the end), at
+ * most `most` bytes, before `deadline` (monotonic seconds). 0, or -1.
+ */
+static int read_reply(int fd, strbuf *into, bool whole, size_t most, double deadline)
+{
+    char chunk[512];
+    for (;;) {
+        if (!whole && memchr(into->data ? into->data : "", '\n', into->length))
+            return 0;
+        int left = (int)((deadline - monotonic_seconds()) * 1000);
+        struct pollfd wait = {fd, POLLIN, 0};
+        if (left <= 0 || poll(&wait, 1, left) <= 0)
+            return -1;
+        ssize_t got = recv(fd, chunk, sizeof chunk, 0);
+        if (got == 0)
+            return whole ? 0 : -1;
+        if (got < 0 || into->length + (size_t)got > most ||
+            strbuf_append(into, chunk, (size_t)got) < 0)
+            return -1;
+    }
+}
+
+/* The request line read from `client`, in `line` (size `size`). 0, or -1. */
+static int read_request(int client, char *line, size_t size)
+{
+    strbuf got = STRBUF_INIT;
+    int rc = read_reply(client, &got, false, size - 1, monotonic_seconds() + REQUEST_WAIT_MS / 1e3);
+    char *end = rc == 0 ? memchr(got.data, '\n', got.length) : NULL;
+    if (end) {
+        *end = '\0';
+        snprintf(line, size, "%s", got.data);
+    }
+    strbuf_free(&got);
+    return end ? 0 : -1;
+}
+
+static void say(int client, const char *text, size_t length)
+{
+    if (send(client, text, length, MSG_NOSIGNAL) < 0)
+        return; /* the requester is gone: it does the work itself if it still can */
+}
+
+static void answer(int client, bool ok)
+{
+    say(client, ok ? "ok\n" : "fail\n", ok ? 3 : 5);
+}
+
+/* Whether the connected requester is this helper's user. */
+static bool same_user(int client)
+{
+    struct ucred peer;
+    socklen_t size = sizeof peer;
+    return getsockopt(client, SOL_SOCKET, SO_PEERCRED, &peer, &size) == 0 && peer.uid == geteuid();
+}
+
+/* Whether the lock file still names this process (no helper has taken over). */
+static bool lock_names_me(const char *lock_path)
+{
+    FILE *file = fopen(lock_path, "re");
+    long pid = 0;
+    bool mine = file && fscanf(file, "%ld", &pid) == 1 && pid == (long)getpid();
+    if (file)
+        fclose(file);
+    return mine;
+}
+
+typedef enum served { SERVED_GO_ON, SERVED_STOP } served;
+
+/* One request: a reset (the lock held while it and the next copy are made) or stop. */
+static served serve_one(int client, int lock_fd, const next_helper_ops *ops, void *context)
+{
+    char line[32];
+    if (!same_user(client) || read_request(client, line, sizeof line) < 0)
+        return SERVED_GO_ON;
+    if (strcmp(line, NEXT_HELPER_STOP) == 0)
+        return SERVED_STOP; /* answered once the helper has cleaned up */
+    if (strcmp(line, NEXT_HELPER_OPEN) == 0) {
+        strbuf said = STRBUF_INIT;
+        bool ok = ops->open(context, &said) == 0;
+        answer(client, ok);
+        if (ok && said.length)
+            say(client, said.data, said.length);
+        strbuf_free(&said);
+        return SERVED_GO_ON;
+    }
+    if (strcmp(line, NEXT_HELPER_RESET) != 0) {
+        answer(client, false);
+        return SERVED_GO_ON;
+    }
+    flock(lock_fd, LOCK_EX);                  /* whoever else resets holds it for moments only */
+    answer(client, ops->reset(context) == 0); /* the requester goes on: the copy is made after */
+    ops->prepare(context);
+    flock(lock_fd, LOCK_UN);
+    return SERVED_GO_ON;
+}
+
+static volatile sig_atomic_t asked_to_leave;
+
+static void leave_when_idle(int signo)
+{
+    (void)signo;
+    asked_to_leave = 1;
+}
+
+/*
+ * The signals that end a waiting helper (a `run` ends what its command left
+ * with SIGTERM, for one): caught from now on, and delivered only while it
+ * waits (`waiting`, the mask to wait with), never half way through its work.
+ */
+static void leave_on_signals(sigset_t *waiting)
+{
+    struct sigaction action = {.sa_handler = leave_when_idle};
+    sigemptyset(&action.sa_mask);
+    sigprocmask(SIG_SETMASK, NULL, waiting);
+    const int signals[] = {SIGTERM, SIGINT, SIGHUP};
+    for (size_t i = 0; i < sizeof signals / sizeof *signals; i++) {
+        sigaction(signals[i], &action, NULL);
+        sigdelset(waiting, signals[i]);
+    }
+}
+
+void next_helper_serve(int lock_fd, const char *lock_path, next_helper_socket *listening,
+                       const char *record_path, const next_helper_ops *ops, void *context)
+{
+    int stopper = -1; /* the requester of `stop`, answered last */
+    sigset_t waiting;
+    leave_on_signals(&waiting);
+    if (listening->fd >= 0)
+        flock(lock_fd, LOCK_UN);
+    while (listening->fd >= 0 && stopper < 0 && !asked_to_leave &&
+           still_there(listening->path, &listening->identity) && access(record_path, F_OK) == 0) {
+        int watched = ops->watch(context);
+        struct pollfd fds[2] = {{listening->fd, POLLIN, 0}, {watched, POLLIN, 0}};
+        struct timespec tick = {CHECK_EVERY_MS / 1000, (CHECK_EVERY_MS % 1000) * 1000000L};
+        int ready = ppoll(fds, watched >= 0 ? 2 : 1, &tick, &waiting);
+        if (ready < 0 && errno != EINTR)
+            break;
+        if (ready > 0 && watched >= 0 && fds[1].revents && !ops->alive(context))
+            break; /* the server is gone, and the run with it */
+        int client = ready > 0 && (fds[0].revents & POLLIN)
+                         ? accept4(listening->fd, NULL, NULL, SOCK_CLOEXEC)
+                         : -1;
+        if (client >= 0 && serve_one(client, lock_fd, ops, context) == SERVED_STOP)
+            stopper = client;
+        else if (client >= 0)
+            close(client);
+    }
+    /* Nothing of the helper's is left, on the server or in the runtime directory, when
+     * the requester of `stop` hears from it. */
+    ops->end(context);
+    next_helper_socket_close(listening, true);
+    if (lock_names_me(lock_path))
+        unlink(lock_path);
+    if (stopper >= 0) {
+        answer(stopper, true);
+        close(stopper);
+    }
+}
+
+int next_helper_ask(const char *lock_path, const char *request, strbuf *said)
+{
+    char *path = next_helper_socket_path(lock_path);
+    struct sockaddr_un address;
+    int fd = path && address_of(path, &address) == 0
+                 ? socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)
+                 : -1;
+    free(path);
+    char line[32];
+    int length = snprintf(line, sizeof line, "%s\n", request);
+    strbuf reply = STRBUF_INIT;
+    bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&address, sizeof address) == 0 &&
+              send(fd, line, (size_t)length, MSG_NOSIGNAL) == length &&
+              read_reply(fd, &reply, said != NULL, NEXT_HELPER_ANSWER_MOST,
+                         monotonic_seconds() + NEXT_HELPER_WAIT_SECONDS) == 0 &&
+              reply.length >= 3 && memcmp(reply.data, "ok\n", 3) == 0;
+    if (ok && said && strbuf_append(said, reply.data + 3, reply.length - 3) < 0)
+        ok = false;
+    strbuf_free(&reply);
+    if (fd >= 0)
+        close(fd);
+    return ok ? 0 : -1;
+}
+
+int next_helper_request_reset(const char *lock_path)
+{
+    return next_helper_ask(lock_path, NEXT_HELPER_RESET, NULL);
+}
+
+int next_helper_request_open(const char *lock_path, strbuf *said)
+{
+    return next_helper_ask(lock_path, NEXT_HELPER_OPEN, said);
+}
