@@ -1,7 +1,7 @@
 /*
  * nexthelper_serve.c — the resident helper's socket: listening beside the
- * lock file, serving `reset` and `stop`, leaving when its socket or its
- * server goes; and the requester's side. See nexthelper.h.
+ * lock file, serving `open`, `reset` and `stop`, leaving when its socket, its
+ * run's record or its server goes; and the requester's side. See nexthelper.h.
  *
  * The socket lives in the runtime directory (private to the user), and a
  * request from another user is refused all the same (SO_PEERCRED).
