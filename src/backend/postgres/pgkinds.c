@@ -12,6 +12,7 @@
 
 #include "backend_postgres.h"
 #include "ctcontainer.h"
+#include "nexthelper.h"
 #include "pgconn.h"
 #include "pgsource.h"
 #include "pgwait.h"
@@ -95,12 +96,20 @@ static backend_attach_result postgres_attach(const backend_setup *setup, const b
     return attached(source, setup, run, out, target);
 }
 
+/* A run whose server is gone: the helper that served it leaves, and its files go. */
+static backend_attach_result gone(const backend_setup *setup, const backend_run *run)
+{
+    char *lock = next_helper_lock_path(setup->runtime_dir, run->database);
+    next_helper_wait(lock, true);
+    free(lock);
+    return BACKEND_GONE;
+}
+
 static backend_attach_result cluster_attach(const backend_setup *setup, const backend_run *run,
                                             backend **out, char **target, diag_list *diags)
 {
-    (void)setup;
     if (!run->server || access(run->server, F_OK) < 0)
-        return BACKEND_GONE; /* the whole server is gone */
+        return gone(setup, run); /* the whole server is gone */
     pg_source *source = pg_source_cluster_attach(run->server, run->server_pid, diags);
     if (!source)
         return BACKEND_FAILED;
@@ -110,14 +119,13 @@ static backend_attach_result cluster_attach(const backend_setup *setup, const ba
 static backend_attach_result container_attach(const backend_setup *setup, const backend_run *run,
                                               backend **out, char **target, diag_list *diags)
 {
-    (void)setup;
     diag_list attach_problems = DIAG_LIST_INIT;
     pg_source *source = pg_source_container_attach(run->server, &attach_problems);
     /* removed by the engine (a restart removes --rm containers): gone */
-    bool gone = !source && diag_list_last_kind(&attach_problems) == DIAG_NOT_FOUND;
-    if (gone) {
+    bool removed = !source && diag_list_last_kind(&attach_problems) == DIAG_NOT_FOUND;
+    if (removed) {
         diag_list_clear(&attach_problems);
-        return BACKEND_GONE;
+        return gone(setup, run);
     }
     diag_list_move(diags, &attach_problems);
     if (!source)
