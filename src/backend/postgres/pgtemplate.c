@@ -166,17 +166,29 @@ static int drop_template(PGconn *admin, const char *name, diag_list *diags)
     return rc;
 }
 
-/* Waits for the build lock of `key` (polling, so that an interrupt is seen): 1 got, 0 not. */
+/*
+ * Waits for the build lock of `key` (polling, so that an interrupt is seen):
+ * 1 got, 0 not, -1 with a diag (no connection). Between polls this run holds
+ * no session: on a crowded server, waiters holding theirs could take every
+ * slot the builder needs to load the template, and all would wait out the
+ * busy bound (256 runs on 100 connections did, once in CI).
+ */
 static int wait_for_lock(pg_backend *p, const char *key, double *waited, diag_list *diags)
 {
     double started = monotonic_seconds();
+    long pause_ms = 20;
     int got;
     while ((got = try_lock(p->admin, key, diags)) == 0) {
         *waited = monotonic_seconds() - started;
         if (*waited > PG_TEMPLATE_LOCK_WAIT_SECONDS ||
             (p->patience.interrupt && *p->patience.interrupt))
             return 0;
-        nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+        PQfinish(p->admin);
+        p->admin = NULL;
+        nanosleep(&(struct timespec){pause_ms / 1000, (pause_ms % 1000) * 1000 * 1000}, NULL);
+        pause_ms = pause_ms * 3 / 2 < 500 ? pause_ms * 3 / 2 : 500;
+        if (pg_connect_admin(p, diags) < 0)
+            return -1;
     }
     *waited = monotonic_seconds() - started;
     return got;
