@@ -90,9 +90,13 @@ void pg_end_sessions(pg_backend *p)
     p->db = NULL;
     const char *params[] = {p->database};
     for (int waited = 0; waited < PG_SESSION_EXIT_WAIT_MS; waited++) {
-        PGresult *result = PQexecParams(
-            p->admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
-            1, NULL, params, NULL, NULL, 0);
+        /* pg_stat_activity's own function: the view also joins pg_database and pg_authid,
+         * whose caches every CREATE and DROP DATABASE invalidates (1.5 ms against 0.3). */
+        PGresult *result = PQexecParams(p->admin,
+                                        "SELECT pg_terminate_backend(pid) FROM "
+                                        "pg_stat_get_activity(NULL) WHERE datid = "
+                                        "(SELECT oid FROM pg_database WHERE datname = $1)",
+                                        1, NULL, params, NULL, NULL, 0);
         bool none = PQresultStatus(result) != PGRES_TUPLES_OK || PQntuples(result) == 0;
         PQclear(result);
         if (none)
