@@ -1,0 +1,368 @@
+/*
+ * test_nexthelper.c — the resident helper (src/util/nexthelper.h), with
+ * stand-in work that writes a journal: its socket is there when the start
+ * returns, it answers `open` and `reset` (making the next copy after each),
+ * and it leaves, taking its socket and lock file with it, when teardown asks,
+ * when its run's record goes, when its server goes, on SIGTERM, and when
+ * another helper takes its socket over. This process is a subreaper, so the
+ * helper is its child and its end can be waited for.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nexthelper.h"
+#include "strbuf.h"
+
+static char root[PATH_MAX];
+static char *lock_path, *socket_path, *record_path, *journal_path, *fifo_path;
+
+static char *at(const char *name)
+{
+    return strbuf_format("%s/%s", root, name);
+}
+
+static bool exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+/* ---- the stand-in work, in the helper ---------------------------------- */
+
+typedef struct stand_in {
+    int server; /* the FIFO's read end: its writer closing is the server going away */
+} stand_in;
+
+static void note(const char *what)
+{
+    int fd = open(journal_path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    if (fd >= 0) {
+        ssize_t written = write(fd, what, strlen(what));
+        (void)written;
+        close(fd);
+    }
+}
+
+static void stand_in_begin(void *context)
+{
+    stand_in *s = context;
+    s->server = fifo_path ? open(fifo_path, O_RDONLY | O_NONBLOCK) : -1;
+    note("begin\n");
+}
+
+static void stand_in_prepare(void *context)
+{
+    (void)context;
+    note("prepare\n");
+}
+
+static int stand_in_reset(void *context)
+{
+    (void)context;
+    char *failing = at("fail-reset");
+    int rc = exists(failing) ? -1 : 0;
+    free(failing);
+    note(rc == 0 ? "reset\n" : "reset failed\n");
+    return rc;
+}
+
+static int stand_in_open(void *context, strbuf *answer)
+{
+    (void)context;
+    note("open\n");
+    return strbuf_append(answer, "db\0marker\0", 10);
+}
+
+static int stand_in_watch(void *context)
+{
+    return ((stand_in *)context)->server;
+}
+
+static bool stand_in_alive(void *context)
+{
+    char byte;
+    return read(((stand_in *)context)->server, &byte, 1) != 0; /* 0: the writer is gone */
+}
+
+static void stand_in_end(void *context)
+{
+    (void)context;
+    note("end\n");
+}
+
+static const next_helper_ops stand_in_ops = {
+    .begin = stand_in_begin,
+    .prepare = stand_in_prepare,
+    .reset = stand_in_reset,
+    .open = stand_in_open,
+    .watch = stand_in_watch,
+    .alive = stand_in_alive,
+    .end = stand_in_end,
+};
+
+/* ---- the test's side -------------------------------------------------- */
+
+static char *journal(void)
+{
+    FILE *file = fopen(journal_path, "r");
+    strbuf text = STRBUF_INIT;
+    strbuf_append_str(&text, "");
+    char line[128];
+    while (file && fgets(line, sizeof line, file))
+        strbuf_append_str(&text, line);
+    if (file)
+        fclose(file);
+    return strbuf_detach(&text);
+}
+
+/* Waits (at most 5 s) until the lock file is there and not held: the helper is idle. */
+static void wait_idle(void)
+{
+    for (int i = 0; i < 500; i++) {
+        int fd = open(lock_path, O_RDONLY);
+        bool idle = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
+        if (fd >= 0)
+            close(fd);
+        if (idle)
+            return;
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    ck_abort_msg("the helper is not idle after 5 s");
+}
+
+static pid_t helper_pid(void)
+{
+    FILE *file = fopen(lock_path, "r");
+    long pid = 0;
+    ck_assert_ptr_nonnull(file);
+    ck_assert_int_eq(fscanf(file, "%ld", &pid), 1);
+    fclose(file);
+    return (pid_t)pid;
+}
+
+/* Waits (at most 5 s) for the helper `pid` to end; its status. */
+static int wait_gone(pid_t pid)
+{
+    for (int i = 0; i < 500; i++) {
+        int status = 0;
+        pid_t got = waitpid(pid, &status, WNOHANG);
+        if (got == pid)
+            return status;
+        ck_assert_int_eq(got, 0);
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    ck_abort_msg("the helper %ld still runs after 5 s", (long)pid);
+    return -1;
+}
+
+static stand_in context;
+
+static pid_t start_helper(void)
+{
+    ck_assert_int_eq(next_helper_start_resident(lock_path, record_path, &stand_in_ops, &context),
+                     0);
+    ck_assert_msg(exists(socket_path), "no socket when the start returns");
+    wait_idle();
+    return helper_pid();
+}
+
+static void assert_left_nothing(void)
+{
+    ck_assert_msg(!exists(socket_path), "the socket is left");
+    ck_assert_msg(!exists(lock_path), "the lock file is left");
+}
+
+static void setup(void)
+{
+    snprintf(root, sizeof root, "/tmp/foster-nexthelper.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(root));
+    lock_path = at("test_db.next.lock");
+    socket_path = at("test_db.next.sock");
+    record_path = at("0123abcd.run");
+    journal_path = at("journal");
+    fifo_path = NULL;
+    int fd = open(record_path, O_WRONLY | O_CREAT, 0600);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+static void teardown(void)
+{
+    char *command = strbuf_format("rm -rf '%s'", root);
+    ck_assert_int_eq(system(command), 0);
+    free(command);
+    free(lock_path);
+    free(socket_path);
+    free(record_path);
+    free(journal_path);
+    free(fifo_path);
+}
+
+START_TEST(test_it_makes_the_copy_then_answers_open_and_reset_until_asked_to_leave)
+{
+    pid_t pid = start_helper();
+    char *text = journal();
+    ck_assert_str_eq(text, "begin\nprepare\n");
+    free(text);
+    strbuf said = STRBUF_INIT;
+    ck_assert_int_eq(next_helper_request_open(lock_path, &said), 0);
+    ck_assert_uint_eq(said.length, 10);
+    ck_assert_int_eq(memcmp(said.data, "db\0marker\0", 10), 0);
+    strbuf_free(&said);
+    ck_assert_int_eq(next_helper_request_reset(lock_path), 0);
+    wait_idle(); /* the next copy is made after the answer */
+    ck_assert_int_eq(helper_pid(), pid);
+    next_helper_wait(lock_path, true);
+    ck_assert_int_eq(wait_gone(pid), 0);
+    text = journal();
+    ck_assert_str_eq(text, "begin\nprepare\nopen\nreset\nprepare\nend\n");
+    free(text);
+    assert_left_nothing();
+}
+END_TEST
+
+START_TEST(test_a_failed_reset_is_said_and_the_helper_stays)
+{
+    pid_t pid = start_helper();
+    char *failing = at("fail-reset");
+    close(open(failing, O_WRONLY | O_CREAT, 0600));
+    ck_assert_int_eq(next_helper_request_reset(lock_path), -1);
+    unlink(failing);
+    free(failing);
+    wait_idle();
+    ck_assert_int_eq(next_helper_request_reset(lock_path), 0);
+    next_helper_wait(lock_path, true);
+    ck_assert_int_eq(wait_gone(pid), 0);
+    char *text = journal();
+    ck_assert_str_eq(text, "begin\nprepare\nreset failed\nprepare\nreset\nprepare\nend\n");
+    free(text);
+    assert_left_nothing();
+}
+END_TEST
+
+START_TEST(test_it_leaves_when_its_runs_record_goes)
+{
+    pid_t pid = start_helper();
+    unlink(record_path);
+    ck_assert_int_eq(wait_gone(pid), 0);
+    char *text = journal();
+    ck_assert_str_eq(text, "begin\nprepare\nend\n");
+    free(text);
+    assert_left_nothing();
+    ck_assert_int_eq(next_helper_request_reset(lock_path), -1); /* nobody answers */
+}
+END_TEST
+
+START_TEST(test_it_leaves_when_its_server_goes)
+{
+    fifo_path = at("server");
+    ck_assert_int_eq(mkfifo(fifo_path, 0600), 0);
+    pid_t pid = start_helper();
+    int writer = open(fifo_path, O_WRONLY);
+    ck_assert_int_ge(writer, 0);
+    nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), 0); /* the server is there: it stays */
+    close(writer);
+    ck_assert_int_eq(wait_gone(pid), 0);
+    assert_left_nothing();
+}
+END_TEST
+
+START_TEST(test_sigterm_ends_a_waiting_helper_which_cleans_up)
+{
+    pid_t pid = start_helper();
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    int status = wait_gone(pid);
+    ck_assert(WIFEXITED(status)); /* not killed: it left */
+    char *text = journal();
+    ck_assert_str_eq(text, "begin\nprepare\nend\n");
+    free(text);
+    assert_left_nothing();
+}
+END_TEST
+
+START_TEST(test_a_second_helper_takes_the_socket_over_and_the_first_leaves)
+{
+    pid_t first = start_helper();
+    pid_t second = start_helper();
+    ck_assert_int_ne(first, second);
+    ck_assert_int_eq(wait_gone(first), 0);
+    ck_assert_msg(exists(socket_path), "the first took the second's socket with it");
+    ck_assert_int_eq(helper_pid(), second);
+    ck_assert_int_eq(next_helper_request_reset(lock_path), 0);
+    next_helper_wait(lock_path, true);
+    ck_assert_int_eq(wait_gone(second), 0);
+    assert_left_nothing();
+}
+END_TEST
+
+START_TEST(test_without_room_for_a_socket_it_makes_the_copy_and_leaves)
+{
+    free(lock_path);
+    free(socket_path);
+    char name[160];
+    memset(name, 'd', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    lock_path = strbuf_format("%s/%s.next.lock", root, name); /* too long for a socket's path */
+    socket_path = strbuf_format("%s/%s.next.sock", root, name);
+    ck_assert_int_eq(next_helper_start_resident(lock_path, record_path, &stand_in_ops, &context),
+                     0);
+    for (int i = 0; i < 500 && exists(lock_path); i++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    char *text = journal();
+    ck_assert_str_eq(text, "begin\nprepare\nend\n");
+    free(text);
+    assert_left_nothing();
+    ck_assert_int_eq(next_helper_request_reset(lock_path), -1);
+}
+END_TEST
+
+START_TEST(test_teardown_removes_what_a_killed_helper_left)
+{
+    pid_t pid = start_helper();
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    wait_gone(pid);
+    ck_assert(exists(socket_path));
+    ck_assert_int_eq(next_helper_request_reset(lock_path), -1); /* nobody answers */
+    next_helper_wait(lock_path, true);
+    assert_left_nothing();
+}
+END_TEST
+
+static Suite *nexthelper_suite(void)
+{
+    Suite *suite = suite_create("nexthelper");
+    TCase *tc = tcase_create("resident");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_it_makes_the_copy_then_answers_open_and_reset_until_asked_to_leave);
+    tcase_add_test(tc, test_a_failed_reset_is_said_and_the_helper_stays);
+    tcase_add_test(tc, test_it_leaves_when_its_runs_record_goes);
+    tcase_add_test(tc, test_it_leaves_when_its_server_goes);
+    tcase_add_test(tc, test_sigterm_ends_a_waiting_helper_which_cleans_up);
+    tcase_add_test(tc, test_a_second_helper_takes_the_socket_over_and_the_first_leaves);
+    tcase_add_test(tc, test_without_room_for_a_socket_it_makes_the_copy_and_leaves);
+    tcase_add_test(tc, test_teardown_removes_what_a_killed_helper_left);
+    suite_add_tcase(suite, tc);
+    return suite;
+}
+
+int main(void)
+{
+    SRunner *runner = srunner_create(nexthelper_suite());
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
