@@ -39,7 +39,7 @@ pg_backend *as_pg(backend *b)
  * from a connection to its server (`conn`: to it, or to the server's
  * administrative database, with the same host, port and user).
  */
-static int describe_connection(pg_backend *p, PGconn *conn)
+int pg_describe_connection(pg_backend *p, PGconn *conn)
 {
     return pg_describe(p, PQhost(conn), PQport(conn), PQuser(conn), PQpass(conn));
 }
@@ -71,7 +71,7 @@ int pg_connect_database(pg_backend *p, diag_list *diags)
     free(conninfo);
     if (!p->db)
         return -1;
-    if (describe_connection(p, p->db) < 0)
+    if (pg_describe_connection(p, p->db) < 0)
         return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
     return 0;
 }
@@ -142,8 +142,9 @@ int pg_clone_database(pg_backend *p, const char *database_name, const char *run_
     if (create_marked(p, database_name, run_id, template, diags) < 0)
         return -1;
     /* The same server, port and user as the administrative connection. */
-    return describe_connection(p, p->admin) < 0 ? (diag_add(diags, NULL, 0, 0, "out of memory"), -1)
-                                                : 0;
+    return pg_describe_connection(p, p->admin) < 0
+               ? (diag_add(diags, NULL, 0, 0, "out of memory"), -1)
+               : 0;
 }
 
 int pg_take_back_create(pg_backend *p, diag_list *diags)
@@ -169,50 +170,11 @@ static int pg_create(backend *b, const char *database_name, const char *run_id, 
     return pg_take_back_create(p, diags);
 }
 
-/* The dbname a conninfo or URL names (caller frees), or NULL. */
-static char *conninfo_database(const char *url)
-{
-    PQconninfoOption *options = PQconninfoParse(url, NULL);
-    char *name = NULL;
-    for (PQconninfoOption *o = options; o && o->keyword; o++)
-        if (strcmp(o->keyword, "dbname") == 0 && o->val && *o->val)
-            name = strdup(o->val);
-    PQconninfoFree(options);
-    return name;
-}
-
-/*
- * A recorded run's database (its kind gave the source): the catalog, read on
- * the one connection to the server's administrative database, says whether
- * it exists and carries the marker. No session is opened on the database
- * itself: a reset would have to wait for that session to end.
- */
-static diag_kind open_recorded(pg_backend *p, const char *url, bool *marked, diag_list *diags)
-{
-    free(p->database);
-    /* The run's helper, when it runs, read the catalog: then libpq need not be loaded here. */
-    if (pg_serves_resets_by_helper(p) && (p->database = pgconn_database_named(url)) &&
-        pg_open_by_helper(p) == 0)
-        return *marked = p->marked = true, DIAG_NONE;
-    free(p->database);
-    if (!(p->database = conninfo_database(url)))
-        return diag_add(diags, NULL, 0, 0, "no database named in the run's URL"), DIAG_BAD_INPUT;
-    if (pg_connect_admin(p, diags) < 0)
-        return DIAG_ENGINE;
-    int exists = pg_marker_read(p->admin, p->database, marked, &p->marker, diags);
-    if (exists <= 0)
-        return exists < 0 ? DIAG_ENGINE : DIAG_NOT_FOUND;
-    if (describe_connection(p, p->admin) < 0)
-        return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
-    p->marked = *marked;
-    return DIAG_NONE;
-}
-
 static diag_kind pg_open_existing(backend *b, const char *url, bool *marked, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
     if (p->source)
-        return open_recorded(p, url, marked, diags);
+        return pg_open_recorded(p, url, marked, diags);
     if (!(p->source = pg_source_existing(url)))
         return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
     diag_list problems = DIAG_LIST_INIT;
@@ -225,7 +187,7 @@ static diag_kind pg_open_existing(backend *b, const char *url, bool *marked, dia
         return gone ? DIAG_NOT_FOUND : DIAG_ENGINE;
     }
     p->database = strdup(PQdb(p->db));
-    if (!p->database || describe_connection(p, p->db) < 0)
+    if (!p->database || pg_describe_connection(p, p->db) < 0)
         return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
     if (pg_marker_read(p->db, p->database, marked, &p->marker, diags) < 0)
         return DIAG_ENGINE;

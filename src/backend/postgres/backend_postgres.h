@@ -62,6 +62,8 @@ int pg_ensure_database(pg_backend *p, diag_list *diags);
 /* Sets the host, port, user, password (NULL or "": none) and the URL they make. 0 or -1. */
 int pg_describe(pg_backend *p, const char *host, const char *port, const char *user,
                 const char *password);
+/* pg_describe with what `conn` reached. */
+int pg_describe_connection(pg_backend *p, PGconn *conn);
 
 /* Starts the server (a no-op for an existing one) and connects to its administrative database. */
 int pg_server_ready(pg_backend *p, diag_list *diags);
@@ -185,6 +187,15 @@ backend *pg_copy(backend *b, const char *suffix, diag_list *diags);
 int pg_test_begin(backend *b, diag_list *diags);
 int pg_test_end(backend *b, diag_list *diags);
 void *pg_connection(const backend *b);
+
+/*
+ * pgowner.c: a recorded run's database (its kind gave the source): whether it
+ * exists and carries the marker, read from the catalog on the connection to
+ * the administrative database (or told by the run's helper, which read it
+ * so). No session is opened on the database itself: a reset would have to
+ * wait for it to end. As backend_ops.open_existing.
+ */
+diag_kind pg_open_recorded(pg_backend *p, const char *url, bool *marked, diag_list *diags);
 
 /* pgowner.c, as backend_ops. */
 int pg_drop_copy(backend *b, const char *suffix, diag_list *diags);

@@ -1,10 +1,12 @@
 /*
  * pgowner.c — who owns a PostgreSQL backend's databases, and what a run
- * holds on its server: the runtime directory its marker names, the marker
- * rewritten as "kept" by `up` (which starts the first reset's copy), the
- * copies an earlier process made (dropped by down and reaping), how its
- * connections wait out a busy server, and letting go of the connections it
- * no longer needs. See docs/safety.md.
+ * holds on its server: a recorded run's database found again (its marker
+ * read from the catalog, or told by the run's helper), the runtime
+ * directory its marker names, the marker rewritten as "kept" by `up` (which
+ * starts the first reset's copy), the copies an earlier process made
+ * (dropped by down and reaping), how its connections wait out a busy
+ * server, and letting go of the connections it no longer needs. See
+ * docs/safety.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,4 +92,38 @@ int pg_database_listed(pg_backend *p, const char *url)
     PQconninfoFree(options);
     diag_list_clear(&ignored);
     return listed;
+}
+
+/* The dbname a conninfo or URL names (caller frees), or NULL: foster's own forms without
+ * libpq, any other with it. */
+static char *conninfo_database(const char *url)
+{
+    char *name = pgconn_database_named(url);
+    if (name)
+        return name;
+    PQconninfoOption *options = PQconninfoParse(url, NULL);
+    for (PQconninfoOption *o = options; o && o->keyword; o++)
+        if (strcmp(o->keyword, "dbname") == 0 && o->val && *o->val)
+            name = strdup(o->val);
+    PQconninfoFree(options);
+    return name;
+}
+
+diag_kind pg_open_recorded(pg_backend *p, const char *url, bool *marked, diag_list *diags)
+{
+    free(p->database);
+    if (!(p->database = conninfo_database(url)))
+        return diag_add(diags, NULL, 0, 0, "no database named in the run's URL"), DIAG_BAD_INPUT;
+    /* The run's helper, when it runs, read the catalog: then libpq need not be loaded here. */
+    if (pg_serves_resets_by_helper(p) && pg_open_by_helper(p) == 0)
+        return *marked = p->marked = true, DIAG_NONE;
+    if (pg_connect_admin(p, diags) < 0)
+        return DIAG_ENGINE;
+    int exists = pg_marker_read(p->admin, p->database, marked, &p->marker, diags);
+    if (exists <= 0)
+        return exists < 0 ? DIAG_ENGINE : DIAG_NOT_FOUND;
+    if (pg_describe_connection(p, p->admin) < 0)
+        return diag_add(diags, NULL, 0, 0, "out of memory"), DIAG_OUT_OF_MEMORY;
+    p->marked = *marked;
+    return DIAG_NONE;
 }
