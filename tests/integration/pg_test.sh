@@ -545,74 +545,74 @@ test_cluster_up_serves_database_until_down() {
     assert_runtime_empty
 }
 
+# `up` of the basic case on foster's own cluster, its environment exported;
+# HELPER: the pid of the helper that serves its resets, once its copy is made.
+cluster_up_with_helper() {
+    run_foster -q -b cluster -c "$CASES/basic/foster.ini" up
+    assert_exit 0
+    eval "$OUT"
+    HELPER=$(helper_pid "$PGDATABASE")
+    assert_matches "$HELPER" '^[0-9]+$' "the helper's pid in its lock file"
+}
+
+# Empties pet, resets from the command line, and checks the rows came back.
+cluster_reset_brings_the_rows_back() { # WHAT
+    "$PSQL" -XAtq -c 'DELETE FROM pet'
+    run_foster -q -c "$CASES/basic/foster.ini" reset
+    assert_exit 0
+    assert_eq 2 "$("$PSQL" -XAtq -c 'SELECT count(*) FROM pet')" "pet rows after $1"
+}
+
+# `down`; the helper PID leaves with it, and nothing is left.
+cluster_down_without_helper() { # PID
+    run_foster -q -c "$CASES/basic/foster.ini" down
+    assert_exit 0
+    wait_gone "$1" "the helper after down"
+    unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER FOSTER_BACKEND FOSTER_RUN_ID
+    assert_runtime_empty
+}
+
 # On foster's own cluster the helper `up` starts stays: each one-shot `reset`
 # asks it (over the run's socket) to swap its copy in, and it makes the next
 # one, so the command neither loads libpq nor connects. `down` asks it to
 # leave, and nothing of it remains.
 test_cluster_reset_is_served_by_the_runs_resident_helper() {
-    run_foster -q -b cluster -c "$CASES/basic/foster.ini" up
-    assert_exit 0
-    eval "$OUT"
-    local helper round
-    helper=$(helper_pid "$PGDATABASE")
-    assert_matches "$helper" '^[0-9]+$' "the helper's pid in its lock file"
+    cluster_up_with_helper
     assert_file_exists "$RUNTIME/$PGDATABASE.next.sock"
+    local round
     for round in 1 2; do
-        "$PSQL" -XAtq -c 'DELETE FROM pet'
-        LD_DEBUG=files run_foster -q -c "$CASES/basic/foster.ini" reset
-        assert_exit 0
+        LD_DEBUG=files cluster_reset_brings_the_rows_back "reset $round"
+        assert_contains "$ERR" "file=libsqlite3" "the loader's report of the reset's libraries"
         assert_not_contains "$ERR" "libpq" "libraries the reset loaded (round $round)"
-        assert_eq 2 "$("$PSQL" -XAtq -c 'SELECT count(*) FROM pet')" "pet rows after reset $round"
-        assert_eq "$helper" "$(helper_pid "$PGDATABASE")" "the helper serving reset $round"
+        assert_eq "$HELPER" "$(helper_pid "$PGDATABASE")" "the helper serving reset $round"
     done
-    kill -0 "$helper" || fail "the helper is gone before down"
-    run_foster -q -c "$CASES/basic/foster.ini" down
-    assert_exit 0
-    wait_gone "$helper" "the helper after down"
-    unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER FOSTER_BACKEND FOSTER_RUN_ID
-    assert_runtime_empty
+    kill -0 "$HELPER" || fail "the helper is gone before down"
+    cluster_down_without_helper "$HELPER"
 }
 
 # When the run's helper is gone (killed), a reset does the work itself and
 # starts another.
 test_cluster_reset_without_its_helper_resets_and_starts_another() {
-    run_foster -q -b cluster -c "$CASES/basic/foster.ini" up
-    assert_exit 0
-    eval "$OUT"
-    local helper another
-    helper=$(helper_pid "$PGDATABASE")
-    kill -9 "$helper"
-    wait_gone "$helper" "the killed helper"
-    "$PSQL" -XAtq -c 'DELETE FROM pet'
-    run_foster -q -c "$CASES/basic/foster.ini" reset
-    assert_exit 0
-    assert_eq 2 "$("$PSQL" -XAtq -c 'SELECT count(*) FROM pet')" "pet rows after reset"
+    cluster_up_with_helper
+    kill -9 "$HELPER"
+    wait_gone "$HELPER" "the killed helper"
+    cluster_reset_brings_the_rows_back "a reset without a helper"
+    local another
     another=$(helper_pid "$PGDATABASE")
     assert_matches "$another" '^[0-9]+$' "a new helper's pid"
-    [ "$another" != "$helper" ] || fail "the lock file still names the killed helper"
+    [ "$another" != "$HELPER" ] || fail "the lock file still names the killed helper"
     kill -0 "$another" || fail "no new helper runs after the reset"
-    run_foster -q -c "$CASES/basic/foster.ini" down
-    assert_exit 0
-    wait_gone "$another" "the new helper after down"
-    unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER FOSTER_BACKEND FOSTER_RUN_ID
-    assert_runtime_empty
+    cluster_down_without_helper "$another"
 }
 
 # On foster's own cluster the helper keeps its one connection between resets
 # (the reset then only waits for its statements), and leaves when the server
 # goes: stopped behind foster's back here, tidied by hand.
 test_cluster_helper_keeps_a_connection_and_leaves_with_the_server() {
-    run_foster -q -b cluster -c "$CASES/basic/foster.ini" up
-    assert_exit 0
-    eval "$OUT"
+    cluster_up_with_helper
     observe_cluster "$PGHOST"
-    local helper id=$FOSTER_RUN_ID
-    helper=$(helper_pid "$PGDATABASE")
-    assert_matches "$helper" '^[0-9]+$' "the helper's pid in its lock file"
-    "$PSQL" -XAtq -c 'DELETE FROM pet'
-    run_foster -q -c "$CASES/basic/foster.ini" reset
-    assert_exit 0
-    assert_eq 2 "$("$PSQL" -XAtq -c 'SELECT count(*) FROM pet')" "pet rows after reset"
+    local id=$FOSTER_RUN_ID
+    cluster_reset_brings_the_rows_back "reset"
     local i sessions=""
     for i in $(seq 100); do # the helper makes the next copy after answering
         sessions=$("$PSQL" -XAtq -d postgres -c "SELECT count(*) FROM pg_stat_activity
@@ -622,7 +622,7 @@ test_cluster_helper_keeps_a_connection_and_leaves_with_the_server() {
     done
     assert_eq 1 "$sessions" "sessions on the cluster besides this one (the helper's)"
     kill -INT "$POSTMASTER" # a fast shutdown, as a crash or an operator would
-    wait_gone "$helper" "the helper once its server is gone"
+    wait_gone "$HELPER" "the helper once its server is gone"
     assert_file_absent "$RUNTIME/$PGDATABASE.next.sock"
     assert_file_absent "$RUNTIME/$PGDATABASE.next.lock"
     assert_cluster_processes_gone
