@@ -607,7 +607,8 @@ test_cluster_reset_without_its_helper_resets_and_starts_another() {
 
 # On foster's own cluster the helper keeps its one connection between resets
 # (the reset then only waits for its statements), and leaves when the server
-# goes: stopped behind foster's back here, tidied by hand.
+# goes: stopped behind foster's back here. `down` then forgets the run and
+# removes the dead server's directory instead of failing to connect forever.
 test_cluster_helper_keeps_a_connection_and_leaves_with_the_server() {
     cluster_up_with_helper
     observe_cluster "$PGHOST"
@@ -626,7 +627,10 @@ test_cluster_helper_keeps_a_connection_and_leaves_with_the_server() {
     assert_file_absent "$RUNTIME/$PGDATABASE.next.sock"
     assert_file_absent "$RUNTIME/$PGDATABASE.next.lock"
     assert_cluster_processes_gone
-    rm -rf "$CLUSTER_HOME" "$RUNTIME/cluster_$id" "$RUNTIME/$id.run" "$RUNTIME/$id.pgpass"
+    run_foster -c "$CASES/basic/foster.ini" down
+    assert_exit 0
+    assert_contains "$ERR" "run $id: $PGDATABASE is already gone; removing its record"
+    assert_cluster_gone
     unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER FOSTER_BACKEND FOSTER_RUN_ID
     assert_runtime_empty
 }

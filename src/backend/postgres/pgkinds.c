@@ -113,6 +113,17 @@ static backend_attach_result cluster_attach(const backend_setup *setup, const ba
     pg_source *source = pg_source_cluster_attach(run->server, run->server_pid, diags);
     if (!source)
         return BACKEND_FAILED;
+    char *death = source->ops->describe_death(source);
+    if (death) {
+        /* The server died (killed, or stopped behind foster's back): what it held is lost
+         * with it, and its directory, foster's own, goes now instead of failing forever. */
+        diag_list ignored = DIAG_LIST_INIT;
+        source->ops->stop(source, &ignored);
+        source->ops->free(source);
+        diag_list_clear(&ignored);
+        free(death);
+        return gone(setup, run);
+    }
     return attached(source, setup, run, out, target);
 }
 
