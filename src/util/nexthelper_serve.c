@@ -155,7 +155,7 @@ static bool lock_names_me(const char *lock_path)
 
 typedef enum served { SERVED_GO_ON, SERVED_STOP } served;
 
-/* One request: a reset (the lock held while it and the next copy are made) or stop. */
+/* One request: open, a reset (the lock held while it and the next copy are made), or stop. */
 static served serve_one(int client, int lock_fd, const next_helper_ops *ops, void *context)
 {
     char line[32];
