@@ -54,6 +54,14 @@ static void helper_end(void *context)
     p->admin = NULL;
 }
 
+/* The helper's connection, made again when the one it held broke (the server restarted). */
+static int helper_connect(pg_backend *p, diag_list *diags)
+{
+    if (p->admin && PQstatus(p->admin) != CONNECTION_OK)
+        helper_end(p);
+    return pg_connect_admin(p, diags);
+}
+
 /*
  * The helper's `open` answer: the database's marker as the catalog has it,
  * then the host, port, user and password of the server, each ended by a NUL;
@@ -65,9 +73,7 @@ static int helper_open(void *context, strbuf *answer)
     diag_list ignored = DIAG_LIST_INIT;
     char *comment = NULL;
     bool marked = false;
-    if (p->admin && PQstatus(p->admin) != CONNECTION_OK)
-        helper_end(p); /* the server restarted since: connect again */
-    bool ok = pg_connect_admin(p, &ignored) == 0 &&
+    bool ok = helper_connect(p, &ignored) == 0 &&
               pg_marker_read(p->admin, p->database, &marked, &comment, &ignored) == 1 && marked;
     const char *fields[] = {comment, p->host, p->port, p->user, p->password ? p->password : ""};
     for (size_t i = 0; ok && i < sizeof fields / sizeof *fields; i++)
@@ -114,7 +120,7 @@ static void helper_prepare(void *context)
     char *old = pg_sibling_name(p, "old");
     char *next = pg_sibling_name(p, "next");
     char *template = pg_sibling_name(p, "tpl");
-    int rc = old && next && template ? pg_connect_admin(p, &ignored) : -1;
+    int rc = old && next && template ? helper_connect(p, &ignored) : -1;
     if (rc == 0)
         rc = pg_drop_marked(p->admin, old, &ignored);
     if (rc == 0)
@@ -130,9 +136,7 @@ static int helper_reset(void *context)
     pg_backend *p = context;
     diag_list ignored = DIAG_LIST_INIT;
     bool retired = false;
-    if (p->admin && PQstatus(p->admin) != CONNECTION_OK)
-        helper_end(p); /* the server restarted since: connect again */
-    int rc = pg_connect_admin(p, &ignored) == 0 ? pg_put_pristine(p, &retired, &ignored) : -1;
+    int rc = helper_connect(p, &ignored) == 0 ? pg_put_pristine(p, &retired, &ignored) : -1;
     diag_list_clear(&ignored);
     return rc;
 }
