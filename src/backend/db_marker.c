@@ -5,6 +5,7 @@
 #include "db_marker.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +30,11 @@ char *db_marker_text(const char *run_id, const char *runtime_dir, bool kept)
 bool db_marker_is(const char *text)
 {
     return text && strncmp(text, DB_MARKER_PREFIX, strlen(DB_MARKER_PREFIX)) == 0;
+}
+
+bool db_marker_run_id(const char *text, char run_id[9])
+{
+    return text && sscanf(text, DB_MARKER_PREFIX "%8[0-9a-f]", run_id) == 1;
 }
 
 /* One "key value" field of a marker into `out`. */

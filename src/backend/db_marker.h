@@ -43,6 +43,10 @@ char *db_marker_text(const char *run_id, const char *runtime_dir, bool kept);
 /* Whether `text` starts as a marker does. */
 bool db_marker_is(const char *text);
 
+/* The run id a marker names, into `run_id` (8 hex digits and a NUL); false when `text` is
+ * NULL or no marker. */
+bool db_marker_run_id(const char *text, char run_id[9]);
+
 /* `text`'s parts into *out (freed with db_marker_free, also on failure). 0; -1 when it
  * is no marker (no run id or pid) or memory ran out. */
 int db_marker_parse(const char *text, db_marker *out);

@@ -16,7 +16,6 @@
  * stops half way: a database created without its marker would be nobody's
  * to drop.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,11 +173,10 @@ static void make_next(void *context)
 
 int pg_prepare_next_detached(pg_backend *p)
 {
-    char run_id[16] = "";
+    char run_id[9];
     char *path = next_helper_lock_path(p->runtime_dir, p->database);
-    char *record = p->marker && sscanf(p->marker, DB_MARKER_PREFIX "%8[0-9a-f]", run_id) == 1
-                       ? runfiles_record(p->runtime_dir, run_id, "")
-                       : NULL;
+    char *record =
+        db_marker_run_id(p->marker, run_id) ? runfiles_record(p->runtime_dir, run_id, "") : NULL;
     /* The helper works on its copy of this backend, from its own connection; it stays on a
      * server of the run's own, which the run's record names (on a shared one, a command
      * could name another server than the helper's). */

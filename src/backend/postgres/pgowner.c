@@ -8,7 +8,6 @@
  * server, and letting go of the connections it no longer needs. See
  * docs/safety.md.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,8 +30,8 @@ int pg_drop_copy(backend *b, const char *suffix, diag_list *diags)
 int pg_mark_kept(backend *b, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
-    char run_id[16] = "";
-    if (!p->marker || sscanf(p->marker, DB_MARKER_PREFIX "%8[0-9a-f]", run_id) != 1)
+    char run_id[9];
+    if (!db_marker_run_id(p->marker, run_id))
         return 0; /* not a database this process marked: nothing to say */
     char *marker = db_marker_text(run_id, p->runtime_dir, true);
     int rc = marker && pg_connect_admin(p, diags) == 0 ? 0 : -1;
