@@ -227,32 +227,7 @@ char *pgconn_url(const char *user, const char *host, const char *port, const cha
     return strbuf_detach(&url);
 }
 
-static int hex_value(char c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
-/* The path of a URL pgconn_url wrote, percent-decoded; NULL when it is not of that form. */
-static char *url_database(const char *url)
-{
-    const char *path = strchr(url + strlen("postgresql://"), '/');
-    strbuf name = STRBUF_INIT;
-    for (const char *c = path ? path + 1 : ""; *c && *c != '?'; c++) {
-        int high = *c == '%' ? hex_value(c[1]) : 0;
-        int low = *c == '%' && high >= 0 ? hex_value(c[2]) : 0;
-        if (high < 0 || low < 0 || (*c == '%' && high == 0 && low == 0))
-            return strbuf_free(&name), NULL;
-        strbuf_append_char(&name, *c == '%' ? (char)(high * 16 + low) : *c);
-        c += *c == '%' ? 2 : 0;
-    }
-    return name.length ? strbuf_detach(&name) : (strbuf_free(&name), NULL);
-}
-
-/* dbname in keyword=value pairs, values quoted as pgconn_append_value quotes them or bare. */
-static char *conninfo_database(const char *conninfo)
+char *pgconn_database_named(const char *conninfo)
 {
     for (const char *c = conninfo; *c;) {
         while (*c == ' ')
@@ -276,13 +251,6 @@ static char *conninfo_database(const char *conninfo)
         strbuf_free(&value);
     }
     return NULL;
-}
-
-char *pgconn_database_named(const char *target)
-{
-    return strncmp(target, "postgresql://", strlen("postgresql://")) == 0
-               ? url_database(target)
-               : conninfo_database(target);
 }
 
 void pgconn_append_value(strbuf *sb, const char *keyword, const char *value)

@@ -72,11 +72,12 @@ char *pgconn_quote_table(PGconn *conn, const char *schema, const char *table);
  */
 char *pgconn_url(const char *user, const char *host, const char *port, const char *database);
 /*
- * The database a URL pgconn_url wrote, or a conninfo of keyword=value pairs,
- * names, read without libpq (a new string); NULL when `target` is not of
- * those forms or names none (libpq's PQconninfoParse reads the others).
+ * The dbname of a conninfo of keyword=value pairs, values bare or quoted as
+ * pgconn_append_value quotes them, read without libpq (a new string); NULL
+ * when `conninfo` is not of that form or names none (a URL, say: libpq's
+ * PQconninfoParse reads the others).
  */
-char *pgconn_database_named(const char *target);
+char *pgconn_database_named(const char *conninfo);
 
 /*
  * Appends keyword='value' to a key=value connection string (a space first

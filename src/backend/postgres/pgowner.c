@@ -93,9 +93,9 @@ int pg_database_listed(pg_backend *p, const char *url)
     return listed;
 }
 
-/* The dbname a conninfo or URL names (caller frees), or NULL: foster's own forms without
- * libpq, any other with it. */
-static char *conninfo_database(const char *url)
+/* The dbname a conninfo or URL names (caller frees), or NULL: the conninfo the kinds
+ * write without libpq, any other form with it. */
+static char *recorded_database_name(const char *url)
 {
     char *name = pgconn_database_named(url);
     if (name)
@@ -111,7 +111,7 @@ static char *conninfo_database(const char *url)
 diag_kind pg_open_recorded(pg_backend *p, const char *url, bool *marked, diag_list *diags)
 {
     free(p->database);
-    if (!(p->database = conninfo_database(url)))
+    if (!(p->database = recorded_database_name(url)))
         return diag_add(diags, NULL, 0, 0, "no database named in the run's URL"), DIAG_BAD_INPUT;
     /* The run's helper, when it runs, read the catalog: then libpq need not be loaded here. */
     if (pg_serves_resets_by_helper(p) && pg_open_by_helper(p) == 0)
