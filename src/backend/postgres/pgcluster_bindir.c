@@ -126,7 +126,10 @@ static char *remembered_bindir(const char *memo, const char *inputs)
     return bindir;
 }
 
-/* `pg_config --bindir`, from the memo when nothing it depends on changed. */
+/*
+ * `pg_config --bindir` when it holds a server (else NULL), from the memo when
+ * nothing it depends on changed.
+ */
 static char *bindir_from_pg_config_memorised(void)
 {
     char *inputs = pg_config_inputs();
@@ -135,8 +138,12 @@ static char *bindir_from_pg_config_memorised(void)
     char *base = dircache_base_directory();
     char *memo = base ? strbuf_format("%s/pg_config-bindir", base) : NULL;
     char *bindir = remembered_bindir(memo, inputs);
-    if (!bindir && (bindir = bindir_from_pg_config()) != NULL && bindir_has_server(bindir) &&
-        memo && fstree_make_directories(base) == 0) {
+    bool asked = !bindir;
+    if (asked && (bindir = bindir_from_pg_config()) != NULL && !bindir_has_server(bindir)) {
+        free(bindir);
+        bindir = NULL;
+    }
+    if (asked && bindir && memo && fstree_make_directories(base) == 0) {
         char *text = strbuf_format("%sbindir %s\n", inputs, bindir);
         if (text)
             smallfile_write_atomically(memo, text); /* a failure costs the next run a pg_config */
@@ -196,9 +203,8 @@ char *pg_cluster_bindir_resolve(const char *configured, diag_list *diags)
         return NULL;
     }
     char *bindir = bindir_from_pg_config_memorised();
-    if (bindir && bindir_has_server(bindir))
+    if (bindir)
         return bindir;
-    free(bindir);
     bindir = bindir_newest_packaged();
     if (bindir)
         return bindir;
