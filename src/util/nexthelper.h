@@ -68,7 +68,9 @@ typedef struct next_helper_ops {
     /* A descriptor to watch while waiting for requests (a connection to the
      * server the helper holds), or -1 for none. */
     int (*watch)(void *context);
-    /* After the watched descriptor turned readable: whether the server is still there. */
+    /* Whether the server is still there: asked when the watched descriptor turned
+     * readable, and whenever there is none to watch (a connection lost while the
+     * helper worked is gone before it waits). */
     bool (*alive)(void *context);
     /* Last, once: lets go of what the helper holds. */
     void (*end)(void *context);

@@ -219,6 +219,8 @@ void next_helper_serve(int lock_fd, const char *lock_path, next_helper_socket *l
     while (listening->fd >= 0 && stopper < 0 && !asked_to_leave &&
            still_there(listening->path, &listening->identity) && access(record_path, F_OK) == 0) {
         int watched = ops->watch(context);
+        if (watched < 0 && !ops->alive(context))
+            break; /* the server went while the helper worked */
         struct pollfd fds[2] = {{listening->fd, POLLIN, 0}, {watched, POLLIN, 0}};
         struct timespec tick = {CHECK_EVERY_MS / 1000, (CHECK_EVERY_MS % 1000) * 1000000L};
         int ready = ppoll(fds, watched >= 0 ? 2 : 1, &tick, &waiting);

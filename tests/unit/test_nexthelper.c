@@ -41,7 +41,8 @@ static bool exists(const char *path)
 /* ---- the stand-in work, in the helper ---------------------------------- */
 
 typedef struct stand_in {
-    int server; /* the FIFO's read end: its writer closing is the server going away */
+    int server;    /* the FIFO's read end: its writer closing is the server going away */
+    bool watching; /* there was a server to watch */
 } stand_in;
 
 static void note(const char *what)
@@ -58,12 +59,20 @@ static void stand_in_begin(void *context)
 {
     stand_in *s = context;
     s->server = fifo_path ? open(fifo_path, O_RDONLY | O_NONBLOCK) : -1;
+    s->watching = s->server >= 0;
     note("begin\n");
 }
 
+/* With a file "drop-server", the connection is lost during the work (libpq closes it). */
 static void stand_in_prepare(void *context)
 {
-    (void)context;
+    stand_in *s = context;
+    char *dropping = at("drop-server");
+    if (s->server >= 0 && exists(dropping)) {
+        close(s->server);
+        s->server = -1;
+    }
+    free(dropping);
     note("prepare\n");
 }
 
@@ -91,8 +100,11 @@ static int stand_in_watch(void *context)
 
 static bool stand_in_alive(void *context)
 {
+    const stand_in *s = context;
     char byte;
-    return read(((stand_in *)context)->server, &byte, 1) != 0; /* 0: the writer is gone */
+    if (!s->watching)
+        return true;                                         /* no server in this test */
+    return s->server >= 0 && read(s->server, &byte, 1) != 0; /* 0: the writer is gone */
 }
 
 static void stand_in_end(void *context)
@@ -280,6 +292,26 @@ START_TEST(test_it_leaves_when_its_server_goes)
 }
 END_TEST
 
+START_TEST(test_it_leaves_when_its_server_was_lost_during_its_work)
+{
+    fifo_path = at("server");
+    ck_assert_int_eq(mkfifo(fifo_path, 0600), 0);
+    pid_t pid = start_helper();
+    int writer = open(fifo_path, O_WRONLY); /* the server stays: only the connection goes */
+    ck_assert_int_ge(writer, 0);
+    char *dropping = at("drop-server");
+    close(open(dropping, O_WRONLY | O_CREAT, 0600));
+    free(dropping);
+    ck_assert_int_eq(next_helper_request_reset(lock_path), 0);
+    ck_assert_int_eq(wait_gone(pid), 0);
+    close(writer);
+    char *text = journal();
+    ck_assert_str_eq(text, "begin\nprepare\nreset\nprepare\nend\n");
+    free(text);
+    assert_left_nothing();
+}
+END_TEST
+
 START_TEST(test_sigterm_ends_a_waiting_helper_which_cleans_up)
 {
     pid_t pid = start_helper();
@@ -350,6 +382,7 @@ static Suite *nexthelper_suite(void)
     tcase_add_test(tc, test_a_failed_reset_is_said_and_the_helper_stays);
     tcase_add_test(tc, test_it_leaves_when_its_runs_record_goes);
     tcase_add_test(tc, test_it_leaves_when_its_server_goes);
+    tcase_add_test(tc, test_it_leaves_when_its_server_was_lost_during_its_work);
     tcase_add_test(tc, test_sigterm_ends_a_waiting_helper_which_cleans_up);
     tcase_add_test(tc, test_a_second_helper_takes_the_socket_over_and_the_first_leaves);
     tcase_add_test(tc, test_without_room_for_a_socket_it_makes_the_copy_and_leaves);

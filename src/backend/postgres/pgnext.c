@@ -143,14 +143,19 @@ static int helper_reset(void *context)
 static int helper_watch(void *context)
 {
     const pg_backend *p = context;
-    return p->admin ? PQsocket(p->admin) : -1;
+    return p->admin && PQstatus(p->admin) == CONNECTION_OK ? PQsocket(p->admin) : -1;
 }
 
-/* The held connection turned readable: a notice, or the server going away. */
+/*
+ * Whether the held connection still stands: it turned readable (a notice, or
+ * the server going away), or there is none (lost during a request: libpq
+ * has closed it, and the server, the run's own, is gone).
+ */
 static bool helper_alive(void *context)
 {
     pg_backend *p = context;
-    return PQconsumeInput(p->admin) == 1 && PQstatus(p->admin) == CONNECTION_OK;
+    return p->admin && PQstatus(p->admin) == CONNECTION_OK && PQconsumeInput(p->admin) == 1 &&
+           PQstatus(p->admin) == CONNECTION_OK;
 }
 
 static const next_helper_ops helper_ops = {
