@@ -375,43 +375,11 @@ static int pg_exec_sql(backend *b, const sql_statement *statement, const char *f
     return pg_run_statement(as_pg(b), statement->text, statement, file, diags);
 }
 
-/*
- * After loading: every sequence owned by a column (serial, identity) or named
- * by a column's default (nextval of a sequence the table does not own, maybe
- * shared by several tables) is moved past the largest value loaded, as
- * Django's sqlsequencereset does; a shared sequence ends past the largest of
- * its columns.
- */
-static const char reset_sequences_sql[] =
-    "DO $foster$ DECLARE r record; m bigint; cur bigint; called boolean; BEGIN "
-    "FOR r IN SELECT c.oid::regclass AS tbl, a.attname AS col, "
-    "  pg_get_serial_sequence(c.oid::regclass::text, a.attname) AS seq "
-    "  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
-    "  JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "  WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
-    "  AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-    "  AND n.nspname NOT LIKE 'pg_toast%' "
-    "  UNION SELECT c.oid::regclass, a.attname, s.oid::regclass::text "
-    "  FROM pg_attrdef d JOIN pg_depend dep ON dep.classid = 'pg_attrdef'::regclass "
-    "  AND dep.objid = d.oid AND dep.refclassid = 'pg_class'::regclass "
-    "  JOIN pg_class s ON s.oid = dep.refobjid AND s.relkind = 'S' "
-    "  JOIN pg_class c ON c.oid = d.adrelid AND c.relkind = 'r' "
-    "  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.adnum LOOP "
-    "  CONTINUE WHEN r.seq IS NULL; "
-    "  EXECUTE format('SELECT max(%I)::bigint FROM %s', r.col, r.tbl) INTO m; "
-    "  EXECUTE format('SELECT last_value, is_called FROM %s', r.seq) INTO cur, called; "
-    "  IF m IS NOT NULL AND m >= (SELECT seqmin FROM pg_sequence "
-    "      WHERE seqrelid = r.seq::regclass) AND (NOT called OR m > cur) THEN "
-    "    PERFORM setval(r.seq, m, true); END IF; "
-    "END LOOP; END $foster$";
-
 static int pg_load_end(backend *b, bool commit, diag_list *diags)
 {
     pg_backend *p = as_pg(b);
     forget_copy(p);
-    if (commit && check_constraints(p, diags) == 0 &&
-        pgconn_command(p->db, reset_sequences_sql, "cannot move sequences past the fixtures",
-                       diags) == 0 &&
+    if (commit && check_constraints(p, diags) == 0 && pg_move_sequences(p, diags) == 0 &&
         pgconn_command(p->db, "COMMIT", "cannot commit the fixtures", diags) == 0)
         return 0;
     diag_list ignored = DIAG_LIST_INIT;

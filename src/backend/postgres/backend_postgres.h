@@ -128,6 +128,12 @@ int pg_run_statement(pg_backend *p, const char *sql, const sql_statement *source
  */
 diag *pg_add_load_error(pg_backend *p, PGresult *result, const char *file, diag_list *diags);
 
+/*
+ * pgsequences.c: moves every sequence a column takes its values from past
+ * the largest value loaded into that column. 0, or -1 with a diag.
+ */
+int pg_move_sequences(pg_backend *p, diag_list *diags);
+
 /* pgschema.c, as backend_ops: the pre-data statements, then after the load the rest. */
 /* Runs the statements of the schema set's preludes (pgprelude.c) whose load phase
  * (ddl_phase) is `phase`, in order; a missing extension is named with its package. */
