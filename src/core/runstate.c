@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clocale.h"
 #include "runfiles.h"
 #include "strbuf.h"
 
@@ -140,6 +141,7 @@ int run_record_write(const char *directory, const run_record *r, diag_list *diag
             close(fd);
         goto out;
     }
+    c_locale_scope c = c_locale_begin(); /* "started=…" is read by other processes */
     fprintf(f,
             "run_id=%s\npid=%ld\nkept=%d\nmanifest=%s\nbackend=%s\ndatabase=%s\nurl=%s\n"
             "server=%s\nserver_pid=%ld\nstarted=%.6f\nhost=%s\nboot_id=%s\npid_ns=%s\n"
@@ -148,6 +150,7 @@ int run_record_write(const char *directory, const run_record *r, diag_list *diag
             r->backend ? r->backend : "", r->database ? r->database : "", r->url ? r->url : "",
             r->server ? r->server : "", (long)r->server_pid, r->started, r->host ? r->host : "",
             r->boot_id ? r->boot_id : "", r->pid_ns ? r->pid_ns : "", r->copies);
+    c_locale_end(c);
     if (fclose(f) != 0 || rename(temporary, path) < 0) {
         diag_add(diags, path, 0, 0, "cannot write the run record: %s", strerror(errno));
         unlink(temporary);
@@ -190,7 +193,7 @@ static int set_field(run_record *r, const char *key, const char *value)
     else if (strcmp(key, "kept") == 0)
         r->kept = strcmp(value, "1") == 0;
     else if (strcmp(key, "started") == 0)
-        r->started = strtod(value, NULL);
+        r->started = c_strtod(value, NULL);
     if (!target)
         return 0; /* unknown keys come from newer versions: ignore them */
     free(*target);

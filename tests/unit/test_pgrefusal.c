@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "fake_pg_server.h"
+#include "german_locale.h"
 #include "pgconn.h"
 #include "pgwait.h"
 
@@ -187,26 +188,11 @@ END_TEST
 
 static char locale_problem[256];
 
-/* Builds de_DE.UTF-8 under a private LOCPATH and makes it the process's locale; 0 or -1. */
+/* Makes the process's locale German (german_locale.c) and checks libpq speaks it; 0 or -1. */
 static int german_process(void)
 {
-    static char dir[] = "/tmp/foster-locale-XXXXXX";
-    if (!mkdtemp(dir)) {
-        snprintf(locale_problem, sizeof locale_problem, "cannot make a directory under /tmp");
+    if (german_locale(locale_problem, sizeof locale_problem) < 0)
         return -1;
-    }
-    char command[256];
-    snprintf(command, sizeof command, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
-             dir);
-    int built = system(command);
-    setenv("LOCPATH", dir, 1);
-    bool set = built == 0 && setlocale(LC_ALL, "de_DE.UTF-8");
-    snprintf(command, sizeof command, "rm -rf %s", dir); /* the locale is loaded by now */
-    if (system(command) != 0 || !set) {
-        snprintf(locale_problem, sizeof locale_problem,
-                 "cannot build the de_DE.UTF-8 locale with localedef (Debian's locales package)");
-        return -1;
-    }
     /* libpq must speak German here, or the test would prove nothing. */
     PGconn *probe = PQconnectdb("host=127.0.0.1 port=99999");
     bool german = !strstr(PQerrorMessage(probe), "invalid port number");

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clocale.h"
 #include "dircache.h"
 #include "fstree.h"
 #include "smallfile.h"
@@ -159,7 +160,7 @@ static char *bindir_from_pg_config_memorised(void)
 static double version_of(const char *name)
 {
     char *end;
-    double version = strtod(name, &end);
+    double version = c_strtod(name, &end);
     return (end != name && *end == '\0' && name[0] >= '0' && name[0] <= '9') ? version : -1;
 }
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clocale.h"
 #include "monotonic.h"
 #include "pgwait.h"
 #include "strbuf.h"
@@ -46,7 +47,7 @@ double pgconn_busy_timeout(void)
 {
     const char *text = getenv("FOSTER_BUSY_TIMEOUT");
     char *end = NULL;
-    double seconds = text && *text ? strtod(text, &end) : -1;
+    double seconds = text && *text ? c_strtod(text, &end) : -1;
     return end && *end == '\0' && seconds >= 0 && seconds < 86400 ? seconds : 60.0;
 }
 
@@ -58,7 +59,7 @@ static void sleep_seconds(double seconds)
 
 PGconn *pgconn_open(const char *conninfo)
 {
-    pg_failure_locale english = pg_failure_c_messages();
+    c_locale_scope english = c_locale_begin(); /* libpq's own messages are read by their words */
     PGconn *conn = PQconnectStart(conninfo);
     if (conn && PQstatus(conn) != CONNECTION_BAD) {
         pg_failure_verbose_errors(conn);
@@ -82,7 +83,7 @@ PGconn *pgconn_open(const char *conninfo)
         if (status == PGRES_POLLING_OK)
             PQsetErrorVerbosity(conn, PQERRORS_DEFAULT);
     }
-    pg_failure_c_messages_end(english);
+    c_locale_end(english);
     return conn;
 }
 

@@ -10,14 +10,13 @@
  * back from there (libpq 15 has no other way to hand over the SQLSTATE of a
  * refused connection). What libpq says itself — a refused socket, a bad
  * option, an unresolvable host — carries no code; those texts are libpq's
- * and the C library's own, read in the C locale that pg_failure_c_messages
+ * and the C library's own, read in the C locale that c_locale_begin (util/clocale.h)
  * sets for the thread while foster connects, so they are English whatever the
  * process's locale. `client_patterns` below is the one place they are read.
  */
 #include "pgwait_internal.h"
 
 #include <ctype.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,20 +279,4 @@ const char *pg_connect_busy_reason(const char *message)
 void pg_failure_verbose_errors(PGconn *conn)
 {
     PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
-}
-
-pg_failure_locale pg_failure_c_messages(void)
-{
-    pg_failure_locale l = {newlocale(LC_ALL_MASK, "C", (locale_t)0), (locale_t)0};
-    if (l.c)
-        l.previous = uselocale(l.c);
-    return l;
-}
-
-void pg_failure_c_messages_end(pg_failure_locale l)
-{
-    if (!l.c)
-        return;
-    uselocale(l.previous);
-    freelocale(l.c);
 }

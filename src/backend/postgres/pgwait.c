@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clocale.h"
 #include "pgwait_internal.h"
 #include "pqapi.h"
 #include "strbuf.h"
@@ -163,7 +164,7 @@ static attempt_result attempt_once(void *context, wait_loop *loop, double until,
     waiter *w = context;
     (void)loop; /* w->loop */
     *reason = NULL;
-    pg_failure_locale english = pg_failure_c_messages();
+    c_locale_scope english = c_locale_begin(); /* libpq's own messages are read by their words */
     PGconn *conn = PQconnectStart(w->conninfo);
     attempt_result result = ATTEMPT_NO_MEMORY;
     if (conn) {
@@ -176,7 +177,7 @@ static attempt_result attempt_once(void *context, wait_loop *loop, double until,
             result = query_once(w, conn, until, limit, reason);
         PQfinish(conn);
     }
-    pg_failure_c_messages_end(english);
+    c_locale_end(english);
     return result;
 }
 
@@ -244,9 +245,9 @@ pg_wait_result pg_wait(const char *conninfo, const pg_wait_options *options, dia
     }
     pg_wait_result result;
     char *error = NULL;
-    pg_failure_locale english = pg_failure_c_messages();
+    c_locale_scope english = c_locale_begin(); /* libpq's own messages are read by their words */
     PQconninfoOption *parsed = PQconninfoParse(w.conninfo, &error);
-    pg_failure_c_messages_end(english);
+    c_locale_end(english);
     if (!parsed) { /* rejected at once: waiting cannot mend a malformed string */
         char *reason = NULL;
         if (error)

@@ -15,7 +15,6 @@
 #ifndef FOSTER_PGWAIT_H
 #define FOSTER_PGWAIT_H
 
-#include <locale.h>
 #include <signal.h>
 #include <stdbool.h>
 
@@ -109,16 +108,5 @@ char *pg_failure_plain(const char *message);
  * Whatever the server's lc_messages.
  */
 const char *pg_connect_busy_reason(const char *message);
-
-/*
- * What libpq writes itself (no server, a bad option) carries no code and is
- * read by its words: these make the calling thread's locale C until _end, so
- * libpq's and the C library's messages are English whatever the process's.
- */
-typedef struct pg_failure_locale {
-    locale_t c, previous;
-} pg_failure_locale;
-pg_failure_locale pg_failure_c_messages(void);
-void pg_failure_c_messages_end(pg_failure_locale l);
 
 #endif

@@ -1,0 +1,31 @@
+/*
+ * german_locale.c — a test process in a German locale (german_locale.h).
+ */
+#include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "german_locale.h"
+
+int german_locale(char *problem, size_t size)
+{
+    static char dir[] = "/tmp/foster-locale-XXXXXX";
+    if (!mkdtemp(dir)) {
+        snprintf(problem, size, "cannot make a directory under /tmp");
+        return -1;
+    }
+    char command[256];
+    snprintf(command, sizeof command, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
+             dir);
+    int built = system(command);
+    setenv("LOCPATH", dir, 1);
+    bool set = built == 0 && setlocale(LC_ALL, "de_DE.UTF-8");
+    snprintf(command, sizeof command, "rm -rf %s", dir); /* the locale is loaded by now */
+    if (system(command) != 0 || !set) {
+        snprintf(problem, size,
+                 "cannot build the de_DE.UTF-8 locale with localedef (Debian's locales package)");
+        return -1;
+    }
+    return 0;
+}
