@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "german_locale.h"
 
@@ -28,4 +30,20 @@ int german_locale(char *problem, size_t size)
         return -1;
     }
     return 0;
+}
+
+bool german_locale_probe(int (*probe)(char *problem, size_t size))
+{
+    pid_t child = fork();
+    if (child == 0) {
+        char problem[256];
+        int rc = probe(problem, sizeof problem);
+        if (rc != 0)
+            printf("%s\n", problem);
+        fflush(stdout);
+        _exit(rc == 0 ? 0 : 1);
+    }
+    int status = 0;
+    return child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+           WEXITSTATUS(status) == 0;
 }

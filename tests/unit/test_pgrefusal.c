@@ -186,21 +186,24 @@ END_TEST
 
 /* ---- libpq's own words, in a process whose locale is German ---------------------------- */
 
-static char locale_problem[256];
-
 /* Makes the process's locale German (german_locale.c) and checks libpq speaks it; 0 or -1. */
-static int german_process(void)
+static int german_process_why(char *problem, size_t size)
 {
-    if (german_locale(locale_problem, sizeof locale_problem) < 0)
+    if (german_locale(problem, size) < 0)
         return -1;
     /* libpq must speak German here, or the test would prove nothing. */
     PGconn *probe = PQconnectdb("host=127.0.0.1 port=99999");
     bool german = !strstr(PQerrorMessage(probe), "invalid port number");
     PQfinish(probe);
     if (!german)
-        snprintf(locale_problem, sizeof locale_problem,
-                 "libpq has no German messages here (libpq5's de translation)");
+        snprintf(problem, size, "libpq has no German messages here (libpq5's de translation)");
     return german ? 0 : -1;
+}
+
+static int german_process(void)
+{
+    char problem[256];
+    return german_process_why(problem, sizeof problem);
 }
 
 START_TEST(test_bad_option_is_fatal_in_a_german_process)
@@ -261,17 +264,7 @@ int main(void)
 {
     const char *only = getenv("CK_RUN_CASE");
     if (only && strcmp(only, "locale") == 0) {
-        pid_t child = fork(); /* the probe changes the locale: a throwaway process */
-        if (child == 0) {
-            int rc = german_process();
-            if (rc != 0)
-                printf("%s\n", locale_problem);
-            fflush(stdout);
-            _exit(rc == 0 ? 0 : 1);
-        }
-        int status = 0;
-        waitpid(child, &status, 0);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        if (!german_locale_probe(german_process_why)) {
             printf("SKIP: the German-locale tests need a German locale and libpq's German "
                    "messages (see above)\n");
             return 77;
