@@ -43,16 +43,6 @@ void translate_files(translation *t, const char *first, ...)
     t->rc = translate_sqlite(files, t->file_count, &t->script, &t->notes, &t->diags);
 }
 
-#define TRANSLATE(t, ...) translate_files((t), __VA_ARGS__, (const char *)NULL)
-
-/* Translates and asserts that it worked, showing the first problem if not. */
-#define TRANSLATE_OK(t, ...)                                                                       \
-    do {                                                                                           \
-        TRANSLATE((t), __VA_ARGS__);                                                               \
-        ck_assert_msg((t)->rc == 0 && (t)->diags.count == 0, "translation failed: %s",             \
-                      (t)->diags.count ? (t)->diags.items[0].message : "(no diag)");               \
-    } while (0)
-
 void translation_free(translation *t)
 {
     if (t->db)
@@ -64,7 +54,6 @@ void translation_free(translation *t)
         ddl_file_free(&t->files[i]);
 }
 
-/* The statement whose SQL starts with `prefix`; fails the test if none. */
 const sqlite_statement *statement(const translation *t, const char *prefix)
 {
     for (size_t i = 0; i < t->script.count; i++)
@@ -92,7 +81,6 @@ void exec_ok(sqlite3 *db, const char *sql)
     sqlite3_free(error);
 }
 
-/* The SQLite result code of running `sql` (errors expected by the test). */
 int exec_rc(sqlite3 *db, const char *sql)
 {
     char *error = NULL;
@@ -101,8 +89,6 @@ int exec_rc(sqlite3 *db, const char *sql)
     return rc;
 }
 
-/* Runs every translated statement in a new in-memory database (foreign
- * keys on); fails the test on the first statement SQLite refuses. */
 sqlite3 *run_in_sqlite(translation *t)
 {
     ck_assert_int_eq(sqlite3_open(":memory:", &t->db), SQLITE_OK);
@@ -140,7 +126,6 @@ void assert_diag(const diag *d, const char *file, int line, int column, const ch
     ck_assert_str_eq(d->message, message);
 }
 
-/* A failed translation leaves `out` empty and reports exactly `count` problems. */
 void assert_failed(const translation *t, size_t count)
 {
     ck_assert_int_eq(t->rc, -1);
@@ -149,12 +134,26 @@ void assert_failed(const translation *t, size_t count)
     ck_assert_uint_eq(t->diags.count, count);
 }
 
-/* A failed translation that reports exactly one problem, this one. */
 void assert_failed_with(const translation *t, const char *file, int line, int column,
                         const char *message)
 {
     assert_failed(t, 1);
     assert_diag(&t->diags.items[0], file, line, column, message);
+}
+
+void assert_table_case(const table_case *c)
+{
+    translation t = {0};
+    TRANSLATE_OK(&t, c->files[0], c->files[1], c->files[2]);
+    const char *sql = statement(&t, c->statement)->sql;
+    for (size_t i = 0; i < sizeof c->holds / sizeof c->holds[0] && c->holds[i]; i++)
+        assert_contains(sql, c->holds[i]);
+    if (c->insert) {
+        sqlite3 *db = run_in_sqlite(&t);
+        exec_ok(db, c->insert);
+        assert_query(db, c->query, c->expected);
+    }
+    translation_free(&t);
 }
 
 static Suite *translate_sqlite_suite(void)

@@ -69,6 +69,20 @@ void assert_failed(const translation *t, size_t count);
 void assert_failed_with(const translation *t, const char *file, int line, int column,
                         const char *message);
 
+/* A table as translated from `files` and, when `insert` is not NULL, what SQLite then makes of
+ * a row: the statement starting with `statement` holds each of `holds`; after the script and
+ * `insert` run in SQLite, `query` gives `expected`. */
+typedef struct table_case {
+    const char *files[3]; /* under tests/data/translate; NULL after the last */
+    const char *statement;
+    const char *holds[4]; /* NULL after the last */
+    const char *insert;
+    const char *query;
+    const char *expected;
+} table_case;
+
+void assert_table_case(const table_case *c);
+
 /* The groups of cases, in the order main() runs them. */
 TCase *translate_sqlite_tables_tcase(void);      /* test_translate_sqlite_tables.c */
 TCase *translate_sqlite_names_tcase(void);       /* test_translate_sqlite_tables.c */

@@ -136,11 +136,11 @@ END_TEST
 
 START_TEST(test_unique_nulls_not_distinct_keeps_unique)
 {
-    translation t = {0};
-    TRANSLATE_OK(&t, "product.sql");
-    assert_contains(statement(&t, "CREATE TABLE product")->sql,
-                    "\n    CONSTRAINT product_sku_key UNIQUE (sku)\n)");
-    translation_free(&t);
+    assert_table_case(&(table_case){
+        .files = {"product.sql"},
+        .statement = "CREATE TABLE product",
+        .holds = {"\n    CONSTRAINT product_sku_key UNIQUE (sku)\n)"},
+    });
 }
 END_TEST
 

@@ -45,102 +45,101 @@ END_TEST
 
 START_TEST(test_statement_timestamp_default_becomes_current_timestamp)
 {
-    translation t = {0};
-    TRANSLATE_OK(&t, "ledger.sql");
-    assert_contains(statement(&t, "CREATE TABLE ledger")->sql,
-                    "\n    booked timestamp with time zone DEFAULT CURRENT_TIMESTAMP,\n");
-    translation_free(&t);
+    assert_table_case(&(table_case){
+        .files = {"ledger.sql"},
+        .statement = "CREATE TABLE ledger",
+        .holds = {"\n    booked timestamp with time zone DEFAULT CURRENT_TIMESTAMP,\n"},
+    });
 }
 END_TEST
 
 START_TEST(test_localtimestamp_default_becomes_current_timestamp)
 {
-    translation t = {0};
-    TRANSLATE_OK(&t, "account.sql", "trade.sql");
-    assert_contains(statement(&t, "CREATE TABLE trade")->sql,
-                    "\n    traded_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,\n");
-    translation_free(&t);
+    assert_table_case(&(table_case){
+        .files = {"account.sql", "trade.sql"},
+        .statement = "CREATE TABLE trade",
+        .holds = {"\n    traded_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,\n"},
+    });
 }
 END_TEST
 
 START_TEST(test_now_text_date_default_becomes_current_date)
 {
-    translation t = {0};
-    TRANSLATE_OK(&t, "event_log.sql");
-    assert_contains(statement(&t, "CREATE TABLE event_log")->sql,
-                    "\n    created date DEFAULT CURRENT_DATE,\n");
-    sqlite3 *db = run_in_sqlite(&t);
-    exec_ok(db, "INSERT INTO event_log DEFAULT VALUES");
-    assert_query(db, "SELECT created = date('now') FROM event_log", "1");
-    translation_free(&t);
+    assert_table_case(&(table_case){
+        .files = {"event_log.sql"},
+        .statement = "CREATE TABLE event_log",
+        .holds = {"\n    created date DEFAULT CURRENT_DATE,\n"},
+        .insert = "INSERT INTO event_log DEFAULT VALUES",
+        .query = "SELECT created = date('now') FROM event_log",
+        .expected = "1",
+    });
 }
 END_TEST
 
 START_TEST(test_current_date_and_boolean_defaults_stay)
 {
-    translation t = {0};
-    TRANSLATE_OK(&t, "account.sql");
-    const char *sql = statement(&t, "CREATE TABLE account")->sql;
-    assert_contains(sql, "\n    joined_on date DEFAULT CURRENT_DATE,\n");
-    assert_contains(sql, "\n    is_staff boolean DEFAULT false NOT NULL,\n");
-    sqlite3 *db = run_in_sqlite(&t);
-    exec_ok(db, "INSERT INTO account (username, email) VALUES ('ann', 'ann@x')");
-    assert_query(db, "SELECT typeof(is_staff) || ' ' || is_staff FROM account", "integer 0");
-    translation_free(&t);
+    assert_table_case(&(table_case){
+        .files = {"account.sql"},
+        .statement = "CREATE TABLE account",
+        .holds = {"\n    joined_on date DEFAULT CURRENT_DATE,\n",
+                  "\n    is_staff boolean DEFAULT false NOT NULL,\n"},
+        .insert = "INSERT INTO account (username, email) VALUES ('ann', 'ann@x')",
+        .query = "SELECT typeof(is_staff) || ' ' || is_staff FROM account",
+        .expected = "integer 0",
+    });
 }
 END_TEST
 
 START_TEST(test_negative_default_keeps_its_value)
 {
-    translation t = {0};
-    TRANSLATE_OK(&t, "event_log.sql");
-    assert_contains(statement(&t, "CREATE TABLE event_log")->sql,
-                    "\n    level smallint DEFAULT '-1' NOT NULL,\n");
-    sqlite3 *db = run_in_sqlite(&t);
-    exec_ok(db, "INSERT INTO event_log DEFAULT VALUES");
-    assert_query(db, "SELECT typeof(level) || ' ' || level FROM event_log", "integer -1");
-    translation_free(&t);
+    assert_table_case(&(table_case){
+        .files = {"event_log.sql"},
+        .statement = "CREATE TABLE event_log",
+        .holds = {"\n    level smallint DEFAULT '-1' NOT NULL,\n"},
+        .insert = "INSERT INTO event_log DEFAULT VALUES",
+        .query = "SELECT typeof(level) || ' ' || level FROM event_log",
+        .expected = "integer -1",
+    });
 }
 END_TEST
 
 START_TEST(test_expression_defaults_are_parenthesised)
 {
-    translation t = {0};
-    TRANSLATE_OK(&t, "strings.sql");
-    const char *sql = statement(&t, "CREATE TABLE note")->sql;
-    assert_contains(sql, "\n    weight numeric DEFAULT (-1.5),\n");
-    assert_contains(sql, "\n    ratio integer DEFAULT (1 + 2),\n");
-    assert_contains(sql, "\n    shout text DEFAULT (upper('hey'))\n");
-    sqlite3 *db = run_in_sqlite(&t);
-    exec_ok(db, "INSERT INTO note (id) VALUES (1)");
-    assert_query(db, "SELECT weight || ' ' || ratio || ' ' || shout FROM note", "-1.5 3 HEY");
-    translation_free(&t);
+    assert_table_case(&(table_case){
+        .files = {"strings.sql"},
+        .statement = "CREATE TABLE note",
+        .holds = {"\n    weight numeric DEFAULT (-1.5),\n",
+                  "\n    ratio integer DEFAULT (1 + 2),\n",
+                  "\n    shout text DEFAULT (upper('hey'))\n"},
+        .insert = "INSERT INTO note (id) VALUES (1)",
+        .query = "SELECT weight || ' ' || ratio || ' ' || shout FROM note",
+        .expected = "-1.5 3 HEY",
+    });
 }
 END_TEST
 
 START_TEST(test_escape_and_dollar_strings_become_plain_strings)
 {
-    translation t = {0};
-    TRANSLATE_OK(&t, "strings.sql");
-    const char *sql = statement(&t, "CREATE TABLE note")->sql;
-    assert_contains(sql, "\n    body text DEFAULT 'it''s\nnew' NOT NULL,\n");
-    assert_contains(sql, "\n    tag text DEFAULT 'it''s',\n");
-    sqlite3 *db = run_in_sqlite(&t);
-    exec_ok(db, "INSERT INTO note (id) VALUES (1)");
-    assert_query(db, "SELECT body || '|' || tag FROM note", "it's\nnew|it's");
-    translation_free(&t);
+    assert_table_case(&(table_case){
+        .files = {"strings.sql"},
+        .statement = "CREATE TABLE note",
+        .holds = {"\n    body text DEFAULT 'it''s\nnew' NOT NULL,\n",
+                  "\n    tag text DEFAULT 'it''s',\n"},
+        .insert = "INSERT INTO note (id) VALUES (1)",
+        .query = "SELECT body || '|' || tag FROM note",
+        .expected = "it's\nnew|it's",
+    });
 }
 END_TEST
 
 START_TEST(test_utc_timestamp_defaults_become_current_timestamp)
 {
-    translation t = {0};
-    TRANSLATE_OK(&t, "profile.sql");
-    const char *sql = statement(&t, "CREATE TABLE profile")->sql;
-    assert_contains(sql,
-                    "\n    created_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,\n");
-    assert_contains(sql, "\n    seen_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,\n");
-    translation_free(&t);
+    assert_table_case(&(table_case){
+        .files = {"profile.sql"},
+        .statement = "CREATE TABLE profile",
+        .holds = {"\n    created_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,\n",
+                  "\n    seen_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,\n"},
+    });
 }
 END_TEST
 
