@@ -2,7 +2,7 @@
 
     /usr/bin/python3 -m unittest -v tests/contrib/test_foster_django.py
 
-(contrib_test.sh runs it; it needs Django importable, no database, no foster.)
+(contrib_package_test.sh runs it; it needs Django importable, no database, no foster.)
 """
 
 import os

@@ -1,4 +1,4 @@
-"""Run by contrib_test.sh beside the Django example's pytest tests, under
+"""Run by contrib_package_test.sh beside the Django example's pytest tests, under
 `foster run --jobs 2 -- pytest -n 2 --dist each`: every test records which
 xdist worker ran it, on which database, and what that database holds, in
 $FOSTER_XDIST_RECORD, one line each:

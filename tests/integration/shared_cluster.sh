@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shared_cluster.sh — one PostgreSQL server for a whole test runner, started
 # as a user would (`foster -q -b cluster up` in its own runtime directory), and
-# what the tests ask of it. Sourced by faults_lib.sh and safety_test.sh after
+# what the tests ask of it. Sourced by faults_lib.sh and safety_lib.sh after
 # tests/harness.sh; needs $CASES/shared (a one-table project), $SUITE_RUNTIMES,
 # $SUITE_CACHE and $SUITE_TMP.
 
