@@ -5,6 +5,7 @@
  */
 #include "nexthelper.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -24,15 +25,51 @@ char *next_helper_lock_path(const char *runtime_dir, const char *database)
     return runtime_dir && database ? strbuf_format("%s/%s.next.lock", runtime_dir, database) : NULL;
 }
 
+int next_helper_above_stdio(int fd)
+{
+    if (fd < 0 || fd > STDERR_FILENO)
+        return fd;
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return moved;
+}
+
+/* Takes the lock of the file open at `fd`, waiting at most NEXT_HELPER_WAIT_SECONDS; 0 or -1. */
+static int lock_patiently(int fd)
+{
+    for (int waited = 0; fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0; waited++) {
+        if (waited >= NEXT_HELPER_WAIT_SECONDS * 500)
+            return -1;
+        nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
+    }
+    return fd >= 0 ? 0 : -1;
+}
+
+int next_helper_hold(const char *lock_path)
+{
+    int fd = lock_path ? open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+    fd = next_helper_above_stdio(fd);
+    if (fd >= 0 && lock_patiently(fd) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+void next_helper_release(int held)
+{
+    if (held >= 0)
+        close(held);
+}
+
 void next_helper_wait(const char *lock_path, bool remove)
 {
     if (lock_path && remove)
         next_helper_ask(lock_path, NEXT_HELPER_STOP, NULL); /* a resident helper: it leaves */
     int fd = lock_path ? open(lock_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW) : -1;
-    for (int waited = 0;
-         fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && waited < NEXT_HELPER_WAIT_SECONDS * 500;
-         waited++)
-        nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
+    lock_patiently(fd); /* or go on without: a helper whose server hangs must not hang us */
     if (fd >= 0 && remove)
         unlink(lock_path);
     char *socket = lock_path && remove ? next_helper_socket_path(lock_path) : NULL;
@@ -57,7 +94,8 @@ static void close_all(int first, int last)
  * In the helper, first: stdio on /dev/null and every other descriptor of the
  * parent's closed but the lock's (its connections are the parent's to close,
  * and a pipe kept open, to a shell's `$(foster up)`, would never end), files
- * private to the user, and the helper's process id in the lock file.
+ * private to the user, the root as its directory (it pins no folder or mount
+ * of its starter's), and the helper's process id in the lock file.
  */
 static void detach_descriptors(int lock_fd, int listener)
 {
@@ -73,6 +111,8 @@ static void detach_descriptors(int lock_fd, int listener)
     close_all(low + 1, high - 1);
     close_all(high + 1, INT_MAX);
     umask(077);
+    int at_root = chdir("/");
+    (void)at_root; /* else it stays where it was: harmless */
     char pid[24];
     int length = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
     if (ftruncate(lock_fd, 0) == 0 && pwrite(lock_fd, pid, (size_t)length, 0) < 0)
@@ -101,10 +141,23 @@ static void helper_main(int lock_fd, const char *lock_path, next_helper_socket *
                       body->context);
 }
 
-static int start(const char *lock_path, const helper_body *body)
+/*
+ * Starts the helper with the lock `held` (next_helper_hold), or taken here
+ * when it is free. Its descriptors are above stdio: a caller started with 0,
+ * 1 or 2 closed would otherwise see the helper's /dev/null replace them. The
+ * file is emptied first: until the helper writes its own process id there,
+ * it must not name a helper this one replaces (which removes the file on
+ * leaving when it still names it).
+ */
+static int start(const char *lock_path, int held, const helper_body *body)
 {
-    int fd = lock_path ? open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
-    int rc = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : -1;
+    int fd = held;
+    if (fd < 0)
+        fd = next_helper_above_stdio(
+            lock_path ? open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1);
+    int rc = fd >= 0 && (held >= 0 || flock(fd, LOCK_EX | LOCK_NB) == 0) && ftruncate(fd, 0) == 0
+                 ? 0
+                 : -1;
     /* A resident helper's socket is there before this returns: a request sent at once
      * (a `down` right after `up`) waits for the helper instead of finding none. */
     next_helper_socket listening = {.fd = -1};
@@ -132,13 +185,13 @@ static int start(const char *lock_path, const helper_body *body)
     return child > 0 ? 0 : -1;
 }
 
-int next_helper_start(const char *lock_path, void (*work)(void *context), void *context)
+int next_helper_start(const char *lock_path, int held, void (*work)(void *context), void *context)
 {
-    return start(lock_path, &(helper_body){work, NULL, NULL, context});
+    return start(lock_path, held, &(helper_body){work, NULL, NULL, context});
 }
 
-int next_helper_start_resident(const char *lock_path, const char *record_path,
+int next_helper_start_resident(const char *lock_path, int held, const char *record_path,
                                const next_helper_ops *ops, void *context)
 {
-    return start(lock_path, &(helper_body){NULL, ops, record_path, context});
+    return start(lock_path, held, &(helper_body){NULL, ops, record_path, context});
 }

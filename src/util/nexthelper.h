@@ -2,11 +2,12 @@
  * nexthelper.h — the detached helper that makes a run's next copy ahead of
  * its reset, engine-neutral: the helper is a grandchild in a session of its
  * own (stdio on /dev/null, no other descriptor of its parent's, every signal
- * blocked, so never stopped half way) that holds an exclusive lock on
- * <runtime>/<database>.next.lock, taken before the fork, while it works.
+ * blocked, so never stopped half way, in `/`) that holds an exclusive lock
+ * on <runtime>/<database>.next.lock, taken before the fork, while it works.
  * Reset and teardown (and so gc's reaping) take that lock before they touch
  * the run's databases, so they wait for the helper; teardown then removes
- * the file.
+ * the file. A reset that does the work itself holds the lock until the
+ * helper it starts has it (next_helper_hold).
  *
  * A one-shot helper makes the copy, removes the lock file and leaves (used
  * by backend/mysql/mynext.c). A resident one (backend/postgres/pgnext.c)
@@ -44,12 +45,22 @@ char *next_helper_lock_path(const char *runtime_dir, const char *database);
 void next_helper_wait(const char *lock_path, bool remove);
 
 /*
- * Takes the lock at `lock_path` and starts the one-shot helper, which runs
- * `work(context)` (in the helper: a copy of this process, whose connections
- * it must neither use nor close) and then removes the file. 0 when the
- * helper started; -1 when it could not (the lock was held, or no fork).
+ * Takes the lock at `lock_path` (making the file), waiting for a helper
+ * that holds it as next_helper_wait does: a descriptor that holds it, for
+ * next_helper_start* to hand over to the helper or next_helper_release to
+ * let go; -1 when it could not be had in time (or `lock_path` is NULL).
  */
-int next_helper_start(const char *lock_path, void (*work)(void *context), void *context);
+int next_helper_hold(const char *lock_path);
+void next_helper_release(int held);
+
+/*
+ * Takes the lock at `lock_path` (or uses `held`, from next_helper_hold; -1:
+ * none) and starts the one-shot helper, which runs `work(context)` (in the
+ * helper: a copy of this process, whose connections it must neither use nor
+ * close) and then removes the file. 0 when the helper started; -1 when it
+ * could not (the lock was held, or no fork). `held` is closed either way.
+ */
+int next_helper_start(const char *lock_path, int held, void (*work)(void *context), void *context);
 
 /* What a resident helper does, each call in the helper process. */
 typedef struct next_helper_ops {
@@ -83,13 +94,15 @@ typedef struct next_helper_ops {
  * (a path too long for one, say), it leaves after the copy, as a one-shot
  * helper does. 0 when the helper started; -1 when it could not.
  */
-int next_helper_start_resident(const char *lock_path, const char *record_path,
+int next_helper_start_resident(const char *lock_path, int held, const char *record_path,
                                const next_helper_ops *ops, void *context);
 
 /*
  * Asks the run's resident helper to reset: 0 once it has swapped the next
  * copy in; -1 when no helper listens, or it could not (the caller then
- * resets by itself). Waits at most NEXT_HELPER_WAIT_SECONDS, as for the lock.
+ * resets by itself). Waits at most NEXT_HELPER_WAIT_SECONDS, as for the lock,
+ * connecting included; a helper that finds its requester gone when it
+ * comes to the request does not reset.
  */
 int next_helper_request_reset(const char *lock_path);
 

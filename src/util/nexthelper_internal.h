@@ -24,6 +24,12 @@
  * what follows "ok" goes (read to the end of the connection).
  */
 int next_helper_ask(const char *lock_path, const char *request, strbuf *said);
+/* next_helper_ask, waiting at most `seconds` (connecting included). */
+int next_helper_ask_within(const char *lock_path, const char *request, strbuf *said,
+                           double seconds);
+
+/* `fd`, moved above stdio (0, 1, 2) if it is there, as close-on-exec; -1 when it cannot be. */
+int next_helper_above_stdio(int fd);
 
 /* "<…>.next.sock" beside "<…>.next.lock", a new string; NULL when memory ran out. */
 char *next_helper_socket_path(const char *lock_path);

@@ -15,6 +15,7 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,11 +57,14 @@ static bool still_there(const char *path, const struct stat *identity)
 int next_helper_listen(const char *lock_path, next_helper_socket *out)
 {
     *out = (next_helper_socket){.fd = -1, .path = next_helper_socket_path(lock_path)};
-    char *own = out->path ? strbuf_format("%s.%ld", out->path, (long)getpid()) : NULL;
+    /* "<…>.nx<pid>": no longer than "<…>.next.sock", so it fits wherever that does */
+    size_t base = strlen(lock_path) - (str_has_suffix(lock_path, ".next.lock") ? 10 : 0);
+    char *own =
+        out->path ? strbuf_format("%.*s.nx%ld", (int)base, lock_path, (long)getpid()) : NULL;
     struct sockaddr_un address, final;
     if (own && address_of(own, &address) == 0 && address_of(out->path, &final) == 0) {
         unlink(own);
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int fd = next_helper_above_stdio(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
         mode_t before = umask(077);
         if (fd >= 0 &&
             (bind(fd, (struct sockaddr *)&address, sizeof address) < 0 || listen(fd, 16) < 0 ||
@@ -142,15 +146,27 @@ static bool same_user(int client)
     return getsockopt(client, SOL_SOCKET, SO_PEERCRED, &peer, &size) == 0 && peer.uid == geteuid();
 }
 
-/* Whether the lock file still names this process (no helper has taken over). */
-static bool lock_names_me(const char *lock_path)
+/* Whether the file at `lock_path` is this helper's (`lock_fd`'s) and still names it: no
+ * helper has taken over. */
+static bool lock_names_me(int lock_fd, const char *lock_path)
 {
+    struct stat held;
+    if (fstat(lock_fd, &held) < 0 || !still_there(lock_path, &held))
+        return false;
     FILE *file = fopen(lock_path, "re");
     long pid = 0;
     bool mine = file && fscanf(file, "%ld", &pid) == 1 && pid == (long)getpid();
     if (file)
         fclose(file);
     return mine;
+}
+
+/* Whether the requester still waits for the answer: one who gave up has closed. */
+static bool requester_waits(int client)
+{
+    char byte;
+    ssize_t got = recv(client, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return got > 0 || (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 
 typedef enum served { SERVED_GO_ON, SERVED_STOP } served;
@@ -176,11 +192,22 @@ static served serve_one(int client, int lock_fd, const next_helper_ops *ops, voi
         answer(client, false);
         return SERVED_GO_ON;
     }
-    flock(lock_fd, LOCK_EX);                  /* whoever else resets holds it for moments only */
-    answer(client, ops->reset(context) == 0); /* the requester goes on: the copy is made after */
-    ops->prepare(context);
+    flock(lock_fd, LOCK_EX); /* whoever else resets holds it for moments only */
+    /* A requester that gave up (it waits NEXT_HELPER_WAIT_SECONDS) resets by itself: a
+     * reset now would come after it said so, under the tests that followed. */
+    if (requester_waits(client)) {
+        answer(client, ops->reset(context) == 0); /* it goes on: the copy is made after */
+        ops->prepare(context);
+    }
     flock(lock_fd, LOCK_UN);
     return SERVED_GO_ON;
+}
+
+/* Whether accept's failure `error` is of one requester (or none), not of the socket. */
+static bool accept_may_retry(int error)
+{
+    return error == EINTR || error == EAGAIN || error == EWOULDBLOCK || error == ECONNABORTED ||
+           error == EPROTO;
 }
 
 static volatile sig_atomic_t asked_to_leave;
@@ -231,6 +258,8 @@ void next_helper_serve(int lock_fd, const char *lock_path, next_helper_socket *l
         int client = ready > 0 && (fds[0].revents & POLLIN)
                          ? accept4(listening->fd, NULL, NULL, SOCK_CLOEXEC)
                          : -1;
+        if (client < 0 && ready > 0 && (fds[0].revents & POLLIN) && !accept_may_retry(errno))
+            break; /* it would only spin: requesters reset by themselves */
         if (client >= 0 && serve_one(client, lock_fd, ops, context) == SERVED_STOP)
             stopper = client;
         else if (client >= 0)
@@ -240,7 +269,7 @@ void next_helper_serve(int lock_fd, const char *lock_path, next_helper_socket *l
      * the requester of `stop` hears from it. */
     ops->end(context);
     next_helper_socket_close(listening, true);
-    if (lock_names_me(lock_path))
+    if (lock_names_me(lock_fd, lock_path))
         unlink(lock_path);
     if (stopper >= 0) {
         answer(stopper, true);
@@ -248,8 +277,21 @@ void next_helper_serve(int lock_fd, const char *lock_path, next_helper_socket *l
     }
 }
 
-int next_helper_ask(const char *lock_path, const char *request, strbuf *said)
+/*
+ * Bounds connect and send on `fd` by `seconds`: a connect to a helper whose
+ * backlog is full (it is stopped, or stuck on its server, with requests
+ * queued) would otherwise wait for it with no end.
+ */
+static int bound_sending(int fd, double seconds)
 {
+    struct timeval limit = {(time_t)seconds,
+                            (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6)};
+    return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+}
+
+int next_helper_ask_within(const char *lock_path, const char *request, strbuf *said, double seconds)
+{
+    double deadline = monotonic_seconds() + seconds;
     char *path = next_helper_socket_path(lock_path);
     struct sockaddr_un address;
     int fd = path && address_of(path, &address) == 0
@@ -259,10 +301,10 @@ int next_helper_ask(const char *lock_path, const char *request, strbuf *said)
     char line[32];
     int length = snprintf(line, sizeof line, "%s\n", request);
     strbuf reply = STRBUF_INIT;
-    bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&address, sizeof address) == 0 &&
+    bool ok = fd >= 0 && bound_sending(fd, seconds) == 0 &&
+              connect(fd, (struct sockaddr *)&address, sizeof address) == 0 &&
               send(fd, line, (size_t)length, MSG_NOSIGNAL) == length &&
-              read_reply(fd, &reply, said != NULL, NEXT_HELPER_ANSWER_MOST,
-                         monotonic_seconds() + NEXT_HELPER_WAIT_SECONDS) == 0 &&
+              read_reply(fd, &reply, said != NULL, NEXT_HELPER_ANSWER_MOST, deadline) == 0 &&
               reply.length >= 3 && memcmp(reply.data, "ok\n", 3) == 0;
     if (ok && said && strbuf_append(said, reply.data + 3, reply.length - 3) < 0)
         ok = false;
@@ -270,6 +312,11 @@ int next_helper_ask(const char *lock_path, const char *request, strbuf *said)
     if (fd >= 0)
         close(fd);
     return ok ? 0 : -1;
+}
+
+int next_helper_ask(const char *lock_path, const char *request, strbuf *said)
+{
+    return next_helper_ask_within(lock_path, request, said, NEXT_HELPER_WAIT_SECONDS);
 }
 
 int next_helper_request_reset(const char *lock_path)

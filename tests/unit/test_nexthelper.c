@@ -4,8 +4,11 @@
  * returns, it answers `open` and `reset` (making the next copy after each),
  * and it leaves, taking its socket and lock file with it, when teardown asks,
  * when its run's record goes, when its server goes, on SIGTERM, and when
- * another helper takes its socket over. This process is a subreaper, so the
- * helper is its child and its end can be waited for.
+ * another helper takes its socket over (the file then names the new one).
+ * And what an adversarial review found: a helper started with stdio closed,
+ * a requester facing a stopped helper, a reset whose requester gave up, a
+ * reset done by the requester under the lock. This process is a
+ * subreaper, so the helper is its child and its end can be waited for.
  */
 #include <check.h>
 #include <errno.h>
@@ -17,12 +20,15 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "nexthelper.h"
+#include "nexthelper_internal.h"
 #include "strbuf.h"
 
 static char root[PATH_MAX];
@@ -182,8 +188,8 @@ static stand_in context;
 
 static pid_t start_helper(void)
 {
-    ck_assert_int_eq(next_helper_start_resident(lock_path, record_path, &stand_in_ops, &context),
-                     0);
+    ck_assert_int_eq(
+        next_helper_start_resident(lock_path, -1, record_path, &stand_in_ops, &context), 0);
     ck_assert_msg(exists(socket_path), "no socket when the start returns");
     wait_idle();
     return helper_pid();
@@ -349,8 +355,8 @@ START_TEST(test_without_room_for_a_socket_it_makes_the_copy_and_leaves)
     name[sizeof name - 1] = '\0';
     lock_path = strbuf_format("%s/%s.next.lock", root, name); /* too long for a socket's path */
     socket_path = strbuf_format("%s/%s.next.sock", root, name);
-    ck_assert_int_eq(next_helper_start_resident(lock_path, record_path, &stand_in_ops, &context),
-                     0);
+    ck_assert_int_eq(
+        next_helper_start_resident(lock_path, -1, record_path, &stand_in_ops, &context), 0);
     for (int i = 0; i < 500 && exists(lock_path); i++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     char *text = journal();
@@ -373,6 +379,130 @@ START_TEST(test_teardown_removes_what_a_killed_helper_left)
 }
 END_TEST
 
+START_TEST(test_a_helper_started_with_stdio_closed_keeps_its_lock_and_socket)
+{
+    pid_t starter = fork();
+    if (starter == 0) { /* as `foster up <&- >&- 2>&-` */
+        close(STDIN_FILENO);
+        close(STDOUT_FILENO);
+        close(STDERR_FILENO);
+        _exit(next_helper_start_resident(lock_path, -1, record_path, &stand_in_ops, &context) == 0
+                  ? 0
+                  : 1);
+    }
+    int status = 0;
+    ck_assert_int_eq(waitpid(starter, &status, 0), starter);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    wait_idle();
+    pid_t pid = helper_pid(); /* its own: not lost to its stdio on /dev/null */
+    strbuf said = STRBUF_INIT;
+    ck_assert_int_eq(next_helper_request_open(lock_path, &said), 0);
+    strbuf_free(&said);
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    ck_assert(WIFEXITED(wait_gone(pid)));
+    assert_left_nothing();
+}
+END_TEST
+
+START_TEST(test_a_request_to_a_stopped_helper_ends_in_time)
+{
+    pid_t pid = start_helper();
+    ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path);
+    int queued[64], count = 0;
+    while (count < 64) { /* fill its backlog, as many waiting test workers would */
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        ck_assert_int_ge(fd, 0);
+        if (connect(fd, (struct sockaddr *)&address, sizeof address) < 0) {
+            close(fd);
+            break;
+        }
+        queued[count++] = fd;
+    }
+    ck_assert_int_lt(count, 64);
+    struct timespec before, after;
+    clock_gettime(CLOCK_MONOTONIC, &before);
+    ck_assert_int_eq(next_helper_ask_within(lock_path, "reset", NULL, 0.5), -1);
+    clock_gettime(CLOCK_MONOTONIC, &after);
+    double took = (double)(after.tv_sec - before.tv_sec) + (after.tv_nsec - before.tv_nsec) / 1e9;
+    ck_assert_double_lt(took, 2.0);
+    while (count > 0)
+        close(queued[--count]);
+    ck_assert_int_eq(kill(pid, SIGCONT), 0);
+    next_helper_wait(lock_path, true);
+    ck_assert_int_eq(wait_gone(pid), 0);
+    char *text = journal();
+    ck_assert_str_eq(text, "begin\nprepare\nend\n");
+    free(text);
+    assert_left_nothing();
+}
+END_TEST
+
+START_TEST(test_a_reset_whose_requester_gave_up_is_not_done)
+{
+    pid_t pid = start_helper();
+    int lock = open(lock_path, O_RDWR);
+    ck_assert_int_eq(flock(lock, LOCK_EX), 0); /* as a reset by another process would */
+    ck_assert_int_eq(next_helper_ask_within(lock_path, "reset", NULL, 0.3), -1);
+    close(lock); /* the helper gets to the request now: its requester has gone */
+    wait_idle();
+    ck_assert_int_eq(next_helper_request_reset(lock_path), 0); /* and it serves the next one */
+    wait_idle();
+    next_helper_wait(lock_path, true);
+    ck_assert_int_eq(wait_gone(pid), 0);
+    char *text = journal();
+    ck_assert_str_eq(text, "begin\nprepare\nreset\nprepare\nend\n");
+    free(text);
+}
+END_TEST
+
+START_TEST(test_a_takeover_never_leaves_the_file_naming_the_helper_replaced)
+{
+    pid_t previous = start_helper();
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(
+            next_helper_start_resident(lock_path, -1, record_path, &stand_in_ops, &context), 0);
+        FILE *file = fopen(lock_path, "r"); /* at once: the new helper may not have written */
+        long named = 0;
+        ck_assert_ptr_nonnull(file);
+        if (fscanf(file, "%ld", &named) != 1)
+            named = 0;
+        fclose(file);
+        ck_assert_int_ne(named, previous);
+        ck_assert_int_eq(wait_gone(previous), 0);
+        wait_idle();
+        ck_assert_msg(exists(lock_path), "the replaced helper removed its successor's lock file");
+        previous = helper_pid();
+    }
+    next_helper_wait(lock_path, true);
+    ck_assert_int_eq(wait_gone(previous), 0);
+    assert_left_nothing();
+}
+END_TEST
+
+START_TEST(test_a_reset_done_by_the_requester_holds_the_lock_into_the_helper)
+{
+    int held = next_helper_hold(lock_path);
+    ck_assert_int_ge(held, 3);
+    /* while it is held, no other start can take it */
+    ck_assert_int_eq(
+        next_helper_start_resident(lock_path, -1, record_path, &stand_in_ops, &context), -1);
+    ck_assert_int_eq(
+        next_helper_start_resident(lock_path, held, record_path, &stand_in_ops, &context), 0);
+    wait_idle();
+    pid_t pid = helper_pid();
+    ck_assert_int_eq(next_helper_request_reset(lock_path), 0);
+    wait_idle();
+    next_helper_wait(lock_path, true);
+    ck_assert_int_eq(wait_gone(pid), 0);
+    char *text = journal();
+    ck_assert_str_eq(text, "begin\nprepare\nreset\nprepare\nend\n");
+    free(text);
+    assert_left_nothing();
+}
+END_TEST
+
 static Suite *nexthelper_suite(void)
 {
     Suite *suite = suite_create("nexthelper");
@@ -387,6 +517,11 @@ static Suite *nexthelper_suite(void)
     tcase_add_test(tc, test_a_second_helper_takes_the_socket_over_and_the_first_leaves);
     tcase_add_test(tc, test_without_room_for_a_socket_it_makes_the_copy_and_leaves);
     tcase_add_test(tc, test_teardown_removes_what_a_killed_helper_left);
+    tcase_add_test(tc, test_a_helper_started_with_stdio_closed_keeps_its_lock_and_socket);
+    tcase_add_test(tc, test_a_request_to_a_stopped_helper_ends_in_time);
+    tcase_add_test(tc, test_a_reset_whose_requester_gave_up_is_not_done);
+    tcase_add_test(tc, test_a_takeover_never_leaves_the_file_naming_the_helper_replaced);
+    tcase_add_test(tc, test_a_reset_done_by_the_requester_holds_the_lock_into_the_helper);
     suite_add_tcase(suite, tc);
     return suite;
 }

@@ -78,7 +78,7 @@ void my_prepare_next_detached(my_backend *m)
     next_work work = {m, my_sibling_name(m, "tpl"), my_sibling_name(m, "next"),
                       my_sibling_name(m, "old")};
     if (path && work.tpl && work.next && work.old)
-        next_helper_start(path, make_next, &work);
+        next_helper_start(path, -1, make_next, &work);
     free(path);
     free(work.tpl);
     free(work.next);

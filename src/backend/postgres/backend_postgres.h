@@ -160,10 +160,12 @@ int pg_finish_schema(backend *b, const schema_set *schemas, diag_list *diags);
  * process that does not live on (`up`, a one-shot `foster reset`). Starts
  * the helper, which drops <db>_old (when there, and marked) and creates
  * <db>_next from the template, marked, then stays to serve resets; returns
- * without waiting. 0, or -1 when no helper could start (no runtime
- * directory, its lock held, no fork).
+ * without waiting. `held`: the helper's lock, held since a reset began
+ * (pg_hold_helper), handed over to the helper (closed either way); -1: none.
+ * 0, or -1 when no helper could start (no runtime directory, its lock held,
+ * no fork).
  */
-int pg_prepare_next_detached(pg_backend *p);
+int pg_prepare_next_detached(pg_backend *p, int held);
 
 /* Whether the run's helper stays to serve resets (on a server of the run's own). */
 bool pg_serves_resets_by_helper(const pg_backend *p);
@@ -185,6 +187,9 @@ int pg_put_pristine(pg_backend *p, bool *retired, diag_list *diags);
 
 /* Waits (bounded) for the run's helper to finish; `remove`: also removes its lock file. */
 void pg_wait_for_helper(pg_backend *p, bool remove);
+/* Waits (bounded) for the run's helper to finish and holds its lock (next_helper_hold):
+ * no helper works on the databases until it is let go or handed over. -1: not held. */
+int pg_hold_helper(pg_backend *p);
 
 /* pgreset.c, as backend_ops. */
 int pg_snapshot(backend *b, diag_list *diags);

@@ -32,6 +32,14 @@ void pg_wait_for_helper(pg_backend *p, bool remove)
     free(path);
 }
 
+int pg_hold_helper(pg_backend *p)
+{
+    char *path = next_helper_lock_path(p->runtime_dir, p->database);
+    int held = next_helper_hold(path);
+    free(path);
+    return held;
+}
+
 bool pg_serves_resets_by_helper(const pg_backend *p)
 {
     return p->source->ephemeral && !p->source_borrowed;
@@ -147,15 +155,20 @@ static int helper_watch(void *context)
 }
 
 /*
- * Whether the held connection still stands: it turned readable (a notice, or
- * the server going away), or there is none (lost during a request: libpq
- * has closed it, and the server, the run's own, is gone).
+ * Whether the server is still there: the held connection turned readable (a
+ * notice, or the server going away), or there is none (lost during a
+ * request, or never made again: the server is gone, or had no free slot
+ * then), when a new one can be made.
  */
 static bool helper_alive(void *context)
 {
     pg_backend *p = context;
-    return p->admin && PQstatus(p->admin) == CONNECTION_OK && PQconsumeInput(p->admin) == 1 &&
-           PQstatus(p->admin) == CONNECTION_OK;
+    if (p->admin && PQstatus(p->admin) == CONNECTION_OK)
+        return PQconsumeInput(p->admin) == 1 && PQstatus(p->admin) == CONNECTION_OK;
+    diag_list ignored = DIAG_LIST_INIT;
+    bool connected = helper_connect(p, &ignored) == 0;
+    diag_list_clear(&ignored);
+    return connected;
 }
 
 static const next_helper_ops helper_ops = {
@@ -176,7 +189,7 @@ static void make_next(void *context)
     helper_end(context);
 }
 
-int pg_prepare_next_detached(pg_backend *p)
+int pg_prepare_next_detached(pg_backend *p, int held)
 {
     char run_id[9];
     char *path = next_helper_lock_path(p->runtime_dir, p->database);
@@ -185,10 +198,10 @@ int pg_prepare_next_detached(pg_backend *p)
     /* The helper works on its copy of this backend, from its own connection; it stays on a
      * server of the run's own, which the run's record names (on a shared one, a command
      * could name another server than the helper's). */
-    int rc = !path || !record ? -1
+    int rc = !path || !record ? (next_helper_release(held), -1)
              : pg_serves_resets_by_helper(p)
-                 ? next_helper_start_resident(path, record, &helper_ops, p)
-                 : next_helper_start(path, make_next, p);
+                 ? next_helper_start_resident(path, held, record, &helper_ops, p)
+                 : next_helper_start(path, held, make_next, p);
     free(path);
     free(record);
     return rc;

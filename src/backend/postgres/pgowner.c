@@ -46,7 +46,7 @@ int pg_mark_kept(backend *b, diag_list *diags)
     /* The database outlives this process, and its resets come from one-shot commands:
      * the first one's copy is made now, by the detached helper, while the tests start. */
     if (rc == 0)
-        pg_prepare_next_detached(p); /* else the first reset copies */
+        pg_prepare_next_detached(p, -1); /* else the first reset copies */
     return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "backend_postgres.h"
+#include "nexthelper.h"
 #include "pgconn.h"
 #include "pgmarker.h"
 
@@ -253,7 +254,8 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
     if (pg_connect_admin(p, diags) < 0)
         return -1;
     pg_finish_pending(p);
-    pg_wait_for_helper(p, false);
+    /* Held until the helper started below has it: no helper resets under this one. */
+    int held = pg_hold_helper(p);
     bool retired = false;
     int rc = pg_put_pristine(p, &retired, diags);
     char *old = retired ? pg_sibling_name(p, "old") : NULL;
@@ -266,9 +268,13 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
         free(next);
         free(template);
         free(quoted_old);
-    } else if (rc == 0 && pg_prepare_next_detached(p) < 0 && old) {
-        rc = pg_drop_marked(p->admin, old, diags); /* else the next reset copies */
+    } else if (rc == 0) {
+        int started = pg_prepare_next_detached(p, held);
+        held = -1; /* handed over */
+        if (started < 0 && old)
+            rc = pg_drop_marked(p->admin, old, diags); /* else the next reset copies */
     }
+    next_helper_release(held);
     free(old);
     return rc;
 }
