@@ -105,6 +105,9 @@ void fill_options(const config *c, foster_options *options, int jobs)
     options->postgres_url = c->postgres_url;
     options->sqlite_in_memory = c->memory;
     options->jobs = jobs;
+    /* Provisioning from the inputs, which the targets compare reset with: from a cached
+     * template it is a copy of the database (the SQLite 100,000-row set: 4.9 ms, not 0.9 s). */
+    options->no_cache = true;
 }
 
 void report_failure(foster_session *session, const char *what)

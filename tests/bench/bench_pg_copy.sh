@@ -254,7 +254,7 @@ foster_run() {
     local out=$1
     shift
     if ! measure "$out.time" "$foster" -c "$work/project/foster.ini" -b postgres -u "$admin_url" \
-        run -- "$@" >"$out.out" 2>"$out.err"; then
+        run --no-cache -- "$@" >"$out.out" 2>"$out.err"; then
         echo "bench: foster run failed:" >&2
         cat "$out.out" "$out.err" >&2
         exit 1

@@ -144,7 +144,7 @@ for ((r = 1; r <= repeat; r++)); do
         "${floor_ms[-1]}" "${floor_commit_ms[-1]}" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')"
 
     # foster, through the CLI.
-    if ! measure "$work/up.time" "$foster" -c "$project/foster.ini" up \
+    if ! measure "$work/up.time" "$foster" -c "$project/foster.ini" up --no-cache \
         >"$work/up.out" 2>"$work/up.err"; then
         echo "bench: foster up failed:" >&2
         cat "$work/up.err" >&2
