@@ -153,6 +153,46 @@ test_foreign_key_added_after_the_rows_names_file_line_and_column() {
     assert_runtime_empty
 }
 
+# A schema of 300 indexes (sent as a pipeline, answered every 200) builds them all; one
+# naming a missing column past the first 200 is named at its file and line.
+long_schema() { # BAD_INDEX (0: none)
+    mkdir -p "$WORK/long/schemas" "$WORK/long/fixtures"
+    printf '[foster]\nname = long\n\n[table wide]\n' >"$WORK/long/foster.ini"
+    printf 'id,v\n1,10\n2,20\n' >"$WORK/long/fixtures/wide.csv"
+    {
+        printf 'CREATE TABLE wide (id integer PRIMARY KEY, v integer NOT NULL);\n'
+        for i in $(seq 1 300); do
+            if [[ $i -eq $1 ]]; then
+                printf 'CREATE INDEX wide_%d ON wide (nope);\n' "$i"
+            else
+                printf 'CREATE INDEX wide_%d ON wide ((v + %d));\n' "$i" "$i"
+            fi
+        done
+    } >"$WORK/long/schemas/wide.sql"
+    cd "$WORK/long" || fail "no $WORK/long"
+}
+
+test_a_long_schema_builds_every_index() {
+    long_schema 0
+    PATH=$PGBIN:$PATH foster_pg -q run -- psql -XAtq -c \
+        "SELECT count(*) FROM pg_indexes WHERE tablename = 'wide'" -c "SELECT sum(v) FROM wide"
+    assert_exit 0
+    assert_eq "301
+30" "$OUT" "indexes (300 and the key) and rows"
+    assert_eq "" "$(extra_databases)" "databases on the server"
+}
+
+test_a_bad_index_deep_in_a_long_schema_is_named_at_its_line() {
+    long_schema 250
+    foster_pg run -- touch "$WORK/ran"
+    assert_exit 125
+    assert_contains "$ERR" 'foster: error: schemas/wide.sql:251: PostgreSQL rejected the statement: column "nope" does not exist'
+    assert_not_contains "$ERR" "wide.sql:252"
+    assert_eq "" "$(extra_databases)" "databases on the server"
+    [[ ! -e $WORK/ran ]] || fail "the command ran"
+    assert_runtime_empty
+}
+
 test_sequences_and_identities_continue_after_loaded_keys() {
     PATH=$PGBIN:$PATH foster_pg -q -c "$CASES/sequences/foster.ini" run -- psql -XAtq -v ON_ERROR_STOP=1 \
         -c "INSERT INTO ticket (title) VALUES ('new') RETURNING id" \

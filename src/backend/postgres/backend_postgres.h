@@ -121,6 +121,40 @@ int pg_run_statement(pg_backend *p, const char *sql, const sql_statement *source
                      diag_list *diags);
 
 /*
+ * A schema statement refused by the server, as a diag at its place in
+ * `file` (the column PostgreSQL names when `maps_positions`: the text sent
+ * was the source's own); after the load (`post_data`), a key the rows break
+ * is a violation instead, for src/fixtures/ to name the row. `source` NULL:
+ * a statement of foster's own, said without a place.
+ */
+void pg_statement_failed(pg_backend *p, PGresult *result, bool maps_positions,
+                         const sql_statement *source, const char *file, bool post_data,
+                         diag_list *diags);
+
+/*
+ * pgbatch.c: a schema pass's statements sent as a pipeline, answered at a
+ * sync every 200 statements and at the end; the first refusal is reported
+ * as pg_statement_failed says it. Begin, add (0, or -1 once a statement
+ * failed or the connection did), end with the pass's own result (`rc`):
+ * that, or -1 when a statement failed.
+ */
+typedef struct pg_batch_item {
+    const sql_statement *source;
+    const char *file;
+    bool maps_positions, post_data;
+} pg_batch_item;
+typedef struct pg_batch {
+    pg_backend *p;
+    pg_batch_item *items; /* those sent since the last sync */
+    size_t count, capacity;
+    bool piping, failed;
+} pg_batch;
+void pg_batch_begin(pg_batch *b, pg_backend *p);
+int pg_batch_add(pg_batch *b, const char *sql, const sql_statement *source, const char *file,
+                 bool post_data, diag_list *diags);
+int pg_batch_end(pg_batch *b, int rc, diag_list *diags);
+
+/*
  * A failed COPY or constraint check as a diag: at the fixture's line when
  * COPY names the record, else with the violation as data (table, constraint,
  * key column and value) for src/fixtures/ to find the line. `file`: the file

@@ -41,16 +41,16 @@ static void position_in_statement(const sql_statement *st, int offset, int *line
 }
 
 /* "PostgreSQL rejected the statement: ..." at the statement's place. */
-static void add_statement_error(PGresult *result, const char *sql, const sql_statement *source,
+static void add_statement_error(PGresult *result, bool maps_positions, const sql_statement *source,
                                 const char *file, diag_list *diags)
 {
     const char *position = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
-    int line = source->line, column = 0;
-    if (position && sql == source->text)
+    int line = source ? source->line : 0, column = 0;
+    if (position && source && maps_positions)
         position_in_statement(source, atoi(position), &line, &column);
     char *message = pgconn_short_message(PQresultErrorMessage(result));
-    diag *d = diag_add(diags, file, line, column, "PostgreSQL rejected the statement: %s",
-                       message ? message : "failed");
+    diag *d = diag_add(diags, source ? file : NULL, line, column,
+                       "PostgreSQL rejected the statement: %s", message ? message : "failed");
     const char *hint = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT);
     if (hint)
         diag_set_hint(d, "%s", hint);
@@ -69,7 +69,7 @@ int pg_run_statement(pg_backend *p, const char *sql, const sql_statement *source
     PGresult *result = PQexec(p->db, sql);
     int rc = succeeded(result) ? 0 : -1;
     if (rc < 0)
-        add_statement_error(result, sql, source, file, diags);
+        add_statement_error(result, sql == source->text, source, file, diags);
     PQclear(result);
     return rc;
 }
@@ -100,22 +100,22 @@ static void describe_duplicate(PGresult *result, diag *d)
         d->violation->duplicate = true;
 }
 
-/* A post-data statement: a key the rows break is a violation, anything else the DDL's fault. */
-static int run_post_data(pg_backend *p, const char *sql, const sql_statement *source,
-                         const char *file, diag_list *diags)
+void pg_statement_failed(pg_backend *p, PGresult *result, bool maps_positions,
+                         const sql_statement *source, const char *file, bool post_data,
+                         diag_list *diags)
 {
-    PGresult *result = PQexec(p->db, sql);
-    int rc = succeeded(result) ? 0 : -1;
-    const char *state = rc < 0 ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : NULL;
+    /* After the load, a key the rows break is a violation, anything else the DDL's fault. */
+    const char *state = post_data ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : NULL;
     if (state && strcmp(state, "23503") == 0) /* foreign_key_violation */
         pg_add_load_error(p, result, NULL, diags);
     else if (state && strcmp(state, "23505") == 0) /* unique_violation */
         describe_duplicate(result, pg_add_load_error(p, result, NULL, diags));
-    else if (rc < 0)
-        add_statement_error(result, sql, source, file, diags);
-    PQclear(result);
-    return rc;
+    else
+        add_statement_error(result, maps_positions, source, file, diags);
 }
+
+/* What undoes a file's own search_path. */
+#define PG_SEARCH_PATH_DEFAULT "SET LOCAL search_path TO DEFAULT"
 
 static bool is_foreign_key_statement(const ddl_statement *st)
 {
@@ -194,38 +194,50 @@ int pg_search_path_done(pg_backend *p, bool set, diag_list *diags)
 {
     if (!set)
         return 0;
-    return pgconn_command(p->db, "SET LOCAL search_path TO DEFAULT", "cannot reset search_path",
-                          diags);
+    return pgconn_command(p->db, PG_SEARCH_PATH_DEFAULT, "cannot reset search_path", diags);
 }
 
-static int run_pass(pg_backend *p, const schema_set *schemas, pass which, diag_list *diags)
+/* A pass's statements of one file, its own search_path around them (as pg_search_path_*). */
+static int send_file(pg_batch *batch, const schema_set *schemas, size_t i, pass which,
+                     diag_list *diags)
 {
-    for (size_t k = 0; k < schemas->count; k++) {
-        size_t i = schemas->order[k];
-        const ddl_file *file = &schemas->files[i];
-        bool path_set;
-        if (pg_search_path_begin(p, file, which == PASS_PRE_DATA, &path_set, diags) < 0)
-            return -1;
-        for (size_t s = 0; s < file->statement_count; s++) {
-            const ddl_statement *st = &file->statements[s];
-            if (!in_pass(st, which))
-                continue;
-            char *sql = NULL;
-            if (which == PASS_FOREIGN_KEYS && schemas->cyclic[i] &&
-                !(sql = deferrable_version(st->source->text)))
-                return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
-            const char *text = sql ? sql : st->source->text;
-            int rc = which == PASS_PRE_DATA
-                         ? pg_run_statement(p, text, st->source, file->display_name, diags)
-                         : run_post_data(p, text, st->source, file->display_name, diags);
-            free(sql);
-            if (rc < 0)
-                return -1;
-        }
-        if (pg_search_path_done(p, path_set, diags) < 0)
+    const ddl_file *file = &schemas->files[i];
+    bool path_set = false;
+    for (size_t s = 0; s < file->statement_count; s++) {
+        const ddl_statement *st = &file->statements[s];
+        if (!pg_sets_search_path(st))
+            continue;
+        path_set = true; /* before the load, the file's statements set it in their order */
+        if (which != PASS_PRE_DATA &&
+            pg_batch_add(batch, st->source->text, st->source, file->display_name, false, diags) < 0)
             return -1;
     }
-    return 0;
+    for (size_t s = 0; s < file->statement_count; s++) {
+        const ddl_statement *st = &file->statements[s];
+        if (!in_pass(st, which))
+            continue;
+        char *sql = NULL;
+        if (which == PASS_FOREIGN_KEYS && schemas->cyclic[i] &&
+            !(sql = deferrable_version(st->source->text)))
+            return diag_add(diags, NULL, 0, 0, "out of memory"), -1;
+        int rc = pg_batch_add(batch, sql ? sql : st->source->text, st->source, file->display_name,
+                              which != PASS_PRE_DATA, diags);
+        free(sql);
+        if (rc < 0)
+            return -1;
+    }
+    return path_set ? pg_batch_add(batch, PG_SEARCH_PATH_DEFAULT, NULL, NULL, false, diags) : 0;
+}
+
+/* One pass over the files, in dependency order, sent as a pipeline (pgbatch.c). */
+static int run_pass(pg_backend *p, const schema_set *schemas, pass which, diag_list *diags)
+{
+    pg_batch batch;
+    pg_batch_begin(&batch, p);
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < schemas->count; k++)
+        rc = send_file(&batch, schemas, schemas->order[k], which, diags);
+    return pg_batch_end(&batch, rc, diags);
 }
 
 static int commit_or_roll_back(pg_backend *p, int rc, const char *what, diag_list *diags)
