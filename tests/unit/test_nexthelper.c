@@ -228,6 +228,18 @@ static void teardown(void)
     free(fifo_path);
 }
 
+/* Asks the helper `pid` to leave, as teardown does: it ends having done `expected`, and
+ * nothing of it is left. */
+static void stop_and_expect(pid_t pid, const char *expected)
+{
+    next_helper_wait(lock_path, true);
+    ck_assert_int_eq(wait_gone(pid), 0);
+    char *text = journal();
+    ck_assert_str_eq(text, expected);
+    free(text);
+    assert_left_nothing();
+}
+
 START_TEST(test_it_makes_the_copy_then_answers_open_and_reset_until_asked_to_leave)
 {
     pid_t pid = start_helper();
@@ -242,12 +254,7 @@ START_TEST(test_it_makes_the_copy_then_answers_open_and_reset_until_asked_to_lea
     ck_assert_int_eq(next_helper_request_reset(lock_path), 0);
     wait_idle(); /* the next copy is made after the answer */
     ck_assert_int_eq(helper_pid(), pid);
-    next_helper_wait(lock_path, true);
-    ck_assert_int_eq(wait_gone(pid), 0);
-    text = journal();
-    ck_assert_str_eq(text, "begin\nprepare\nopen\nreset\nprepare\nend\n");
-    free(text);
-    assert_left_nothing();
+    stop_and_expect(pid, "begin\nprepare\nopen\nreset\nprepare\nend\n");
 }
 END_TEST
 
@@ -261,12 +268,7 @@ START_TEST(test_a_failed_reset_is_said_and_the_helper_stays)
     free(failing);
     wait_idle();
     ck_assert_int_eq(next_helper_request_reset(lock_path), 0);
-    next_helper_wait(lock_path, true);
-    ck_assert_int_eq(wait_gone(pid), 0);
-    char *text = journal();
-    ck_assert_str_eq(text, "begin\nprepare\nreset failed\nprepare\nreset\nprepare\nend\n");
-    free(text);
-    assert_left_nothing();
+    stop_and_expect(pid, "begin\nprepare\nreset failed\nprepare\nreset\nprepare\nend\n");
 }
 END_TEST
 
@@ -430,12 +432,7 @@ START_TEST(test_a_request_to_a_stopped_helper_ends_in_time)
     while (count > 0)
         close(queued[--count]);
     ck_assert_int_eq(kill(pid, SIGCONT), 0);
-    next_helper_wait(lock_path, true);
-    ck_assert_int_eq(wait_gone(pid), 0);
-    char *text = journal();
-    ck_assert_str_eq(text, "begin\nprepare\nend\n");
-    free(text);
-    assert_left_nothing();
+    stop_and_expect(pid, "begin\nprepare\nend\n");
 }
 END_TEST
 
@@ -449,11 +446,7 @@ START_TEST(test_a_reset_whose_requester_gave_up_is_not_done)
     wait_idle();
     ck_assert_int_eq(next_helper_request_reset(lock_path), 0); /* and it serves the next one */
     wait_idle();
-    next_helper_wait(lock_path, true);
-    ck_assert_int_eq(wait_gone(pid), 0);
-    char *text = journal();
-    ck_assert_str_eq(text, "begin\nprepare\nreset\nprepare\nend\n");
-    free(text);
+    stop_and_expect(pid, "begin\nprepare\nreset\nprepare\nend\n");
 }
 END_TEST
 
@@ -494,12 +487,7 @@ START_TEST(test_a_reset_done_by_the_requester_holds_the_lock_into_the_helper)
     pid_t pid = helper_pid();
     ck_assert_int_eq(next_helper_request_reset(lock_path), 0);
     wait_idle();
-    next_helper_wait(lock_path, true);
-    ck_assert_int_eq(wait_gone(pid), 0);
-    char *text = journal();
-    ck_assert_str_eq(text, "begin\nprepare\nreset\nprepare\nend\n");
-    free(text);
-    assert_left_nothing();
+    stop_and_expect(pid, "begin\nprepare\nreset\nprepare\nend\n");
 }
 END_TEST
 
