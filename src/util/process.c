@@ -135,14 +135,34 @@ typedef struct pid_set {
     size_t count;
 } pid_set;
 
-/*
- * Calls `fn` for each child of foster not in `known` (Linux: the orphans of
- * the command's tree, which foster reaps as their subreaper). Returns how many.
- */
-static size_t for_new_children(const pid_set *known, void (*fn)(pid_t pid, int signo), int signo)
-{
-    size_t found = 0;
 #ifdef __linux__
+/* Calls `each` for each child pid the kernel lists for this process's threads (Linux 3.5+:
+ * /proc/self/task/<tid>/children): true when it lists them, false when it cannot. */
+static bool each_listed_child(void (*each)(pid_t pid, void *context), void *context)
+{
+    DIR *tasks = opendir("/proc/self/task");
+    bool listed = false;
+    for (struct dirent *entry; tasks && (entry = readdir(tasks)) != NULL;) {
+        char path[64];
+        if (entry->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/self/task/%.20s/children", entry->d_name);
+        FILE *f = fopen(path, "re");
+        if (!f)
+            continue;
+        listed = true;
+        for (long pid; fscanf(f, "%ld", &pid) == 1;)
+            each((pid_t)pid, context);
+        fclose(f);
+    }
+    if (tasks)
+        closedir(tasks);
+    return listed;
+}
+
+/* The same from every process's /proc/<pid>/stat, where the kernel keeps no such list. */
+static void each_child_by_scan(void (*each)(pid_t pid, void *context), void *context)
+{
     DIR *proc = opendir("/proc");
     for (struct dirent *entry; proc && (entry = readdir(proc)) != NULL;) {
         char path[64], line[512];
@@ -158,23 +178,46 @@ static size_t for_new_children(const pid_set *known, void (*fn)(pid_t pid, int s
         const char *end = strrchr(line, ')'); /* after the command name, which may hold ')' */
         char state;
         long parent;
-        if (!end || sscanf(end + 1, " %c %ld", &state, &parent) != 2 || parent != getpid())
-            continue;
-        bool old = false;
-        for (size_t i = 0; known && i < known->count; i++)
-            old = old || known->items[i] == pid;
-        if (!old) {
-            found++;
-            if (fn)
-                fn(pid, signo);
-        }
+        if (end && sscanf(end + 1, " %c %ld", &state, &parent) == 2 && parent == getpid())
+            each(pid, context);
     }
     if (proc)
         closedir(proc);
-#else
-    (void)known, (void)fn, (void)signo;
+}
 #endif
-    return found;
+
+typedef struct new_children {
+    const pid_set *known;
+    void (*fn)(pid_t pid, int signo);
+    int signo;
+    size_t found;
+} new_children;
+
+static void visit_child(pid_t pid, void *context)
+{
+    new_children *c = context;
+    for (size_t i = 0; c->known && i < c->known->count; i++)
+        if (c->known->items[i] == pid)
+            return;
+    c->found++;
+    if (c->fn)
+        c->fn(pid, c->signo);
+}
+
+/*
+ * Calls `fn` for each child of foster not in `known` (Linux: the orphans of
+ * the command's tree, which foster reaps as their subreaper). Returns how many.
+ */
+static size_t for_new_children(const pid_set *known, void (*fn)(pid_t pid, int signo), int signo)
+{
+    new_children c = {known, fn, signo, 0};
+#ifdef __linux__
+    if (!each_listed_child(visit_child, &c))
+        each_child_by_scan(visit_child, &c);
+#else
+    (void)visit_child;
+#endif
+    return c.found;
 }
 
 /* foster's children before the command started: never the command's to end. */
