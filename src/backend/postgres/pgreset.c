@@ -254,8 +254,13 @@ int pg_reset(backend *b, bool keep_next_ready, diag_list *diags)
     if (pg_connect_admin(p, diags) < 0)
         return -1;
     pg_finish_pending(p);
-    /* Held until the helper started below has it: no helper resets under this one. */
-    int held = pg_hold_helper(p);
+    /* A one-shot reset holds the helper's lock until the helper it starts below has it: no
+     * helper resets under it. A process that lives on makes its next copy itself. */
+    int held = -1;
+    if (keep_next_ready)
+        pg_wait_for_helper(p, false);
+    else
+        held = pg_hold_helper(p);
     bool retired = false;
     int rc = pg_put_pristine(p, &retired, diags);
     char *old = retired ? pg_sibling_name(p, "old") : NULL;
