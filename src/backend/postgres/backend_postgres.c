@@ -372,7 +372,7 @@ static int pg_check_deferred(backend *b, diag_list *diags)
 static int pg_exec_sql(backend *b, const sql_statement *statement, const char *file,
                        diag_list *diags)
 {
-    return pg_run_statement(as_pg(b), statement->text, statement, file, diags);
+    return pg_run_statement(as_pg(b), statement, file, diags);
 }
 
 static int pg_load_end(backend *b, bool commit, diag_list *diags)

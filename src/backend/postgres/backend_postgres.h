@@ -113,11 +113,10 @@ void pg_finish_pending(pg_backend *p);
 void pg_end_sessions(pg_backend *p);
 
 /*
- * Runs `sql` (`source`'s text, or a version of it) for the file `file`; a
- * refusal is a diag at the statement's line (and the column PostgreSQL
- * names, when `sql` is the text itself). 0 or -1.
+ * Runs `source` of the file `file` (a fixture's SQL); a refusal is a diag at
+ * the statement's line and the column PostgreSQL names. 0 or -1.
  */
-int pg_run_statement(pg_backend *p, const char *sql, const sql_statement *source, const char *file,
+int pg_run_statement(pg_backend *p, const sql_statement *source, const char *file,
                      diag_list *diags);
 
 /*
@@ -155,6 +154,18 @@ int pg_batch_add(pg_batch *b, const char *sql, const sql_statement *source, cons
 int pg_batch_end(pg_batch *b, int rc, diag_list *diags);
 
 /*
+ * A file's own search_path (pgschema.c): pg_dump's set_config('search_path',
+ * '', ...) is honoured for that file's statements in every phase and undone
+ * after it (pg_search_path_done), so that the next file, hand-written with
+ * unqualified names, is read with the server's. pg_search_path_begin sets
+ * *set when the file has one and, outside the pre-data phase (which runs it
+ * in the file's own order), adds it to `batch` before the file's statements.
+ */
+int pg_search_path_begin(pg_batch *batch, const ddl_file *file, bool pre_data, bool *set,
+                         diag_list *diags);
+int pg_search_path_done(pg_batch *batch, bool set, diag_list *diags);
+
+/*
  * A failed COPY or constraint check as a diag: at the fixture's line when
  * COPY names the record, else with the violation as data (table, constraint,
  * key column and value) for src/fixtures/ to find the line. `file`: the file
@@ -172,19 +183,6 @@ int pg_move_sequences(pg_backend *p, diag_list *diags);
 /* Runs the statements of the schema set's preludes (pgprelude.c) whose load phase
  * (ddl_phase) is `phase`, in order; a missing extension is named with its package. */
 int pg_run_preludes(pg_backend *p, const schema_set *schemas, int phase, diag_list *diags);
-
-/*
- * A file's own search_path (pgschema.c): pg_dump's set_config('search_path',
- * '', ...) is honoured for that file's statements in every phase and undone
- * after it (pg_search_path_done), so that the next file, hand-written with
- * unqualified names, is read with the server's. pg_search_path_begin sets
- * *set when the file has one and, outside the pre-data phase (which runs it
- * in the file's own order), runs it before the file's statements.
- */
-bool pg_sets_search_path(const ddl_statement *st);
-int pg_search_path_begin(pg_backend *p, const ddl_file *file, bool pre_data, bool *set,
-                         diag_list *diags);
-int pg_search_path_done(pg_backend *p, bool set, diag_list *diags);
 
 int pg_create_tables(backend *b, const schema_set *schemas, diag_list *diags);
 int pg_finish_schema(backend *b, const schema_set *schemas, diag_list *diags);

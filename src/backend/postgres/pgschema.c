@@ -63,13 +63,12 @@ static bool succeeded(PGresult *result)
     return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 }
 
-int pg_run_statement(pg_backend *p, const char *sql, const sql_statement *source, const char *file,
-                     diag_list *diags)
+int pg_run_statement(pg_backend *p, const sql_statement *source, const char *file, diag_list *diags)
 {
-    PGresult *result = PQexec(p->db, sql);
+    PGresult *result = PQexec(p->db, source->text);
     int rc = succeeded(result) ? 0 : -1;
     if (rc < 0)
-        add_statement_error(result, sql == source->text, source, file, diags);
+        add_statement_error(result, true, source, file, diags);
     PQclear(result);
     return rc;
 }
@@ -113,9 +112,6 @@ void pg_statement_failed(pg_backend *p, PGresult *result, bool maps_positions,
     else
         add_statement_error(result, maps_positions, source, file, diags);
 }
-
-/* What undoes a file's own search_path. */
-#define PG_SEARCH_PATH_DEFAULT "SET LOCAL search_path TO DEFAULT"
 
 static bool is_foreign_key_statement(const ddl_statement *st)
 {
@@ -169,49 +165,41 @@ static bool in_pass(const ddl_statement *st, pass which)
     }
 }
 
-bool pg_sets_search_path(const ddl_statement *st)
+static bool sets_search_path(const ddl_statement *st)
 {
     return st->kind == DDL_SETTING && strncasecmp(st->source->text, "SELECT", 6) == 0;
 }
 
-int pg_search_path_begin(pg_backend *p, const ddl_file *file, bool pre_data, bool *set,
+int pg_search_path_begin(pg_batch *batch, const ddl_file *file, bool pre_data, bool *set,
                          diag_list *diags)
 {
     *set = false;
     for (size_t s = 0; s < file->statement_count; s++) {
         const ddl_statement *st = &file->statements[s];
-        if (!pg_sets_search_path(st))
+        if (!sets_search_path(st))
             continue;
         *set = true;
         if (!pre_data &&
-            pg_run_statement(p, st->source->text, st->source, file->display_name, diags) < 0)
+            pg_batch_add(batch, st->source->text, st->source, file->display_name, false, diags) < 0)
             return -1;
     }
     return 0;
 }
 
-int pg_search_path_done(pg_backend *p, bool set, diag_list *diags)
+int pg_search_path_done(pg_batch *batch, bool set, diag_list *diags)
 {
-    if (!set)
-        return 0;
-    return pgconn_command(p->db, PG_SEARCH_PATH_DEFAULT, "cannot reset search_path", diags);
+    return set ? pg_batch_add(batch, "SET LOCAL search_path TO DEFAULT", NULL, NULL, false, diags)
+               : 0;
 }
 
-/* A pass's statements of one file, its own search_path around them (as pg_search_path_*). */
+/* A pass's statements of one file, its own search_path around them. */
 static int send_file(pg_batch *batch, const schema_set *schemas, size_t i, pass which,
                      diag_list *diags)
 {
     const ddl_file *file = &schemas->files[i];
-    bool path_set = false;
-    for (size_t s = 0; s < file->statement_count; s++) {
-        const ddl_statement *st = &file->statements[s];
-        if (!pg_sets_search_path(st))
-            continue;
-        path_set = true; /* before the load, the file's statements set it in their order */
-        if (which != PASS_PRE_DATA &&
-            pg_batch_add(batch, st->source->text, st->source, file->display_name, false, diags) < 0)
-            return -1;
-    }
+    bool path_set;
+    if (pg_search_path_begin(batch, file, which == PASS_PRE_DATA, &path_set, diags) < 0)
+        return -1;
     for (size_t s = 0; s < file->statement_count; s++) {
         const ddl_statement *st = &file->statements[s];
         if (!in_pass(st, which))
@@ -226,7 +214,7 @@ static int send_file(pg_batch *batch, const schema_set *schemas, size_t i, pass 
         if (rc < 0)
             return -1;
     }
-    return path_set ? pg_batch_add(batch, PG_SEARCH_PATH_DEFAULT, NULL, NULL, false, diags) : 0;
+    return pg_search_path_done(batch, path_set, diags);
 }
 
 /* One pass over the files, in dependency order, sent as a pipeline (pgbatch.c). */
