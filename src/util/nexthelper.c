@@ -39,23 +39,46 @@ int next_helper_above_stdio(int fd)
 /* Takes the lock of the file open at `fd`, waiting at most NEXT_HELPER_WAIT_SECONDS; 0 or -1. */
 static int lock_patiently(int fd)
 {
-    for (int waited = 0; fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0; waited++) {
+    for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited++) {
         if (waited >= NEXT_HELPER_WAIT_SECONDS * 500)
             return -1;
         nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
     }
-    return fd >= 0 ? 0 : -1;
+    return 0;
+}
+
+/*
+ * Opens the lock file at `path` (made when `create`) and takes its lock, at
+ * once or (`patient`) as lock_patiently does. A holder that removes the file
+ * releases the lock of a file nobody finds any more: one who waited for it
+ * opens the file the path names now, or finds none. The descriptor, above
+ * stdio; else -1, and *opened tells whether there was a file (held, then,
+ * by a helper that kept it past the wait).
+ */
+static int lock_current(const char *path, bool create, bool patient, bool *opened)
+{
+    *opened = false;
+    for (int tries = 0; path && tries < 100; tries++) {
+        int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0);
+        int fd = next_helper_above_stdio(open(path, flags, 0600));
+        *opened = fd >= 0;
+        if (fd < 0 || (patient ? lock_patiently(fd) : flock(fd, LOCK_EX | LOCK_NB)) < 0) {
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+        struct stat held;
+        if (fstat(fd, &held) == 0 && next_helper_still_there(path, &held))
+            return fd;
+        close(fd); /* removed while this waited: try the one there now */
+    }
+    return -1;
 }
 
 int next_helper_hold(const char *lock_path)
 {
-    int fd = lock_path ? open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
-    fd = next_helper_above_stdio(fd);
-    if (fd >= 0 && lock_patiently(fd) < 0) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
+    bool opened;
+    return lock_current(lock_path, true, true, &opened);
 }
 
 void next_helper_release(int held)
@@ -68,9 +91,10 @@ void next_helper_wait(const char *lock_path, bool remove)
 {
     if (lock_path && remove)
         next_helper_ask(lock_path, NEXT_HELPER_STOP, NULL); /* a resident helper: it leaves */
-    int fd = lock_path ? open(lock_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW) : -1;
-    lock_patiently(fd); /* or go on without: a helper whose server hangs must not hang us */
-    if (fd >= 0 && remove)
+    /* else go on without: a helper whose server hangs must not hang us */
+    bool opened;
+    int fd = lock_current(lock_path, false, true, &opened);
+    if ((fd >= 0 || opened) && remove)
         unlink(lock_path);
     char *socket = lock_path && remove ? next_helper_socket_path(lock_path) : NULL;
     if (socket)
@@ -132,7 +156,8 @@ static void helper_main(int lock_fd, const char *lock_path, next_helper_socket *
     detach_descriptors(lock_fd, listening->fd);
     if (body->work) {
         body->work(body->context);
-        unlink(lock_path); /* before the lock goes, with the process */
+        if (next_helper_lock_names_me(lock_fd, lock_path))
+            unlink(lock_path); /* before the lock goes, with the process */
         return;
     }
     body->resident->begin(body->context);
@@ -151,13 +176,9 @@ static void helper_main(int lock_fd, const char *lock_path, next_helper_socket *
  */
 static int start(const char *lock_path, int held, const helper_body *body)
 {
-    int fd = held;
-    if (fd < 0)
-        fd = next_helper_above_stdio(
-            lock_path ? open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1);
-    int rc = fd >= 0 && (held >= 0 || flock(fd, LOCK_EX | LOCK_NB) == 0) && ftruncate(fd, 0) == 0
-                 ? 0
-                 : -1;
+    bool opened;
+    int fd = held >= 0 ? held : lock_current(lock_path, true, false, &opened);
+    int rc = fd >= 0 && ftruncate(fd, 0) == 0 ? 0 : -1;
     /* A resident helper's socket is there before this returns: a request sent at once
      * (a `down` right after `up`) waits for the helper instead of finding none. */
     next_helper_socket listening = {.fd = -1};

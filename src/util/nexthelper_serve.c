@@ -46,8 +46,7 @@ static int address_of(const char *path, struct sockaddr_un *address)
     return 0;
 }
 
-/* Whether `path` is still the file `identity` describes. */
-static bool still_there(const char *path, const struct stat *identity)
+bool next_helper_still_there(const char *path, const struct stat *identity)
 {
     struct stat now;
     return stat(path, &now) == 0 && now.st_ino == identity->st_ino &&
@@ -82,7 +81,7 @@ int next_helper_listen(const char *lock_path, next_helper_socket *out)
 
 void next_helper_socket_close(next_helper_socket *socket, bool remove)
 {
-    if (socket->fd >= 0 && remove && still_there(socket->path, &socket->identity))
+    if (socket->fd >= 0 && remove && next_helper_still_there(socket->path, &socket->identity))
         unlink(socket->path);
     if (socket->fd >= 0)
         close(socket->fd);
@@ -146,12 +145,10 @@ static bool same_user(int client)
     return getsockopt(client, SOL_SOCKET, SO_PEERCRED, &peer, &size) == 0 && peer.uid == geteuid();
 }
 
-/* Whether the file at `lock_path` is this helper's (`lock_fd`'s) and still names it: no
- * helper has taken over. */
-static bool lock_names_me(int lock_fd, const char *lock_path)
+bool next_helper_lock_names_me(int lock_fd, const char *lock_path)
 {
     struct stat held;
-    if (fstat(lock_fd, &held) < 0 || !still_there(lock_path, &held))
+    if (fstat(lock_fd, &held) < 0 || !next_helper_still_there(lock_path, &held))
         return false;
     FILE *file = fopen(lock_path, "re");
     long pid = 0;
@@ -244,7 +241,8 @@ void next_helper_serve(int lock_fd, const char *lock_path, next_helper_socket *l
     if (listening->fd >= 0)
         flock(lock_fd, LOCK_UN);
     while (listening->fd >= 0 && stopper < 0 && !asked_to_leave &&
-           still_there(listening->path, &listening->identity) && access(record_path, F_OK) == 0) {
+           next_helper_still_there(listening->path, &listening->identity) &&
+           access(record_path, F_OK) == 0) {
         int watched = ops->watch(context);
         if (watched < 0 && !ops->alive(context))
             break; /* the server went while the helper worked */
@@ -269,7 +267,7 @@ void next_helper_serve(int lock_fd, const char *lock_path, next_helper_socket *l
      * the requester of `stop` hears from it. */
     ops->end(context);
     next_helper_socket_close(listening, true);
-    if (lock_names_me(lock_fd, lock_path))
+    if (next_helper_lock_names_me(lock_fd, lock_path))
         unlink(lock_path);
     if (stopper >= 0) {
         answer(stopper, true);

@@ -491,6 +491,34 @@ START_TEST(test_a_reset_done_by_the_requester_holds_the_lock_into_the_helper)
 }
 END_TEST
 
+/* A one-shot helper's work: a while on its copy, then a line in the journal. */
+static void slow_copy(void *context)
+{
+    (void)context;
+    nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+    note("copy\n");
+}
+
+START_TEST(test_a_lock_waited_for_is_the_one_its_file_names_after_a_one_shot_helper)
+{
+    ck_assert_int_eq(next_helper_start(lock_path, -1, slow_copy, NULL), 0);
+    /* the helper removes its file as it ends: the lock this waited for must not be that
+     * file's, which nobody finds any more */
+    int held = next_helper_hold(lock_path);
+    ck_assert_int_ge(held, 3);
+    struct stat mine, named;
+    ck_assert_int_eq(fstat(held, &mine), 0);
+    ck_assert_int_eq(stat(lock_path, &named), 0);
+    ck_assert_msg(mine.st_ino == named.st_ino, "the lock held is on a file removed");
+    ck_assert_int_eq(next_helper_start(lock_path, held, slow_copy, NULL), 0);
+    next_helper_wait(lock_path, true); /* as `down` does: it finds the second helper */
+    char *text = journal();
+    ck_assert_str_eq(text, "copy\ncopy\n");
+    free(text);
+    assert_left_nothing();
+}
+END_TEST
+
 static Suite *nexthelper_suite(void)
 {
     Suite *suite = suite_create("nexthelper");
@@ -510,6 +538,7 @@ static Suite *nexthelper_suite(void)
     tcase_add_test(tc, test_a_reset_whose_requester_gave_up_is_not_done);
     tcase_add_test(tc, test_a_takeover_never_leaves_the_file_naming_the_helper_replaced);
     tcase_add_test(tc, test_a_reset_done_by_the_requester_holds_the_lock_into_the_helper);
+    tcase_add_test(tc, test_a_lock_waited_for_is_the_one_its_file_names_after_a_one_shot_helper);
     suite_add_tcase(suite, tc);
     return suite;
 }
