@@ -150,6 +150,27 @@ static bool take_lock(int fd, int operation, const volatile sig_atomic_t *interr
     return true;
 }
 
+/*
+ * Opens the entry's lock file and takes its lock (`operation`): the
+ * descriptor, or -1 (no cache, or interrupted). Who removes an entry removes
+ * its lock file while holding it; one who waited for that lock opens the
+ * file there now, else two builders could each hold a lock of their own.
+ */
+static int lock_entry(const cache *c, int operation, const volatile sig_atomic_t *interrupt)
+{
+    for (int tries = 0; c->directory && tries < 100; tries++) {
+        int fd = open(c->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        bool locked = fd >= 0 && take_lock(fd, operation, interrupt);
+        if (locked && smallfile_names_open_file(c->lock, fd))
+            return fd;
+        if (fd >= 0)
+            close(fd);
+        if (!locked)
+            return -1;
+    }
+    return -1;
+}
+
 static int copy_entry(const cache *c, const dircache_spec *spec, const char *target,
                       diag_list *diags)
 {
@@ -171,13 +192,14 @@ int dircache_fill(const dircache_spec *spec, const char *target, diag_list *diag
 {
     cache c;
     cache_init(&c, spec);
-    int lock_fd = c.directory ? open(c.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
     int rc = -1;
-    bool shared = lock_fd >= 0 && take_lock(lock_fd, LOCK_SH, spec->interrupt);
+    int lock_fd = lock_entry(&c, LOCK_SH, spec->interrupt);
     bool exclusive = false;
-    bool copy = shared && entry_valid(&c, spec);
-    if (!copy && lock_fd >= 0 && (!shared || flock(lock_fd, LOCK_UN) == 0)) {
-        exclusive = take_lock(lock_fd, LOCK_EX, spec->interrupt);
+    bool copy = lock_fd >= 0 && entry_valid(&c, spec);
+    if (!copy && lock_fd >= 0) {
+        close(lock_fd);
+        lock_fd = lock_entry(&c, LOCK_EX, spec->interrupt);
+        exclusive = lock_fd >= 0;
         copy = exclusive && entry_valid(&c, spec); /* someone built it meanwhile */
     }
     if (copy) {
@@ -278,9 +300,9 @@ int dircache_copy_cached(const dircache_spec *spec, const char *target, diag_lis
 {
     cache c;
     cache_init(&c, spec);
-    int lock_fd = c.directory ? open(c.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+    int lock_fd = lock_entry(&c, LOCK_SH, spec->interrupt);
     int rc = 0;
-    if (lock_fd >= 0 && take_lock(lock_fd, LOCK_SH, spec->interrupt) && entry_valid(&c, spec)) {
+    if (lock_fd >= 0 && entry_valid(&c, spec)) {
         rc = copy_entry(&c, spec, target, diags) == 0 ? 1 : -1;
         utimensat(AT_FDCWD, c.entry, NULL, 0); /* recently used: evicted last */
     }
@@ -361,8 +383,8 @@ void dircache_store_built(const dircache_spec *spec, const char *built)
 {
     cache c;
     cache_init(&c, spec);
-    int lock_fd = c.directory ? open(c.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
-    if (lock_fd >= 0 && take_lock(lock_fd, LOCK_EX, spec->interrupt) && !entry_valid(&c, spec)) {
+    int lock_fd = lock_entry(&c, LOCK_EX, spec->interrupt);
+    if (lock_fd >= 0 && !entry_valid(&c, spec)) {
         fstree_remove(c.entry);
         remove_partial_builds(&c);
         store(&c, built);

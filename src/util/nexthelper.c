@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "nexthelper_internal.h"
+#include "smallfile.h"
 #include "strbuf.h"
 
 char *next_helper_lock_path(const char *runtime_dir, const char *database)
@@ -67,8 +68,7 @@ static int lock_current(const char *path, bool create, bool patient, bool *opene
                 close(fd);
             return -1;
         }
-        struct stat held;
-        if (fstat(fd, &held) == 0 && next_helper_still_there(path, &held))
+        if (smallfile_names_open_file(path, fd))
             return fd;
         close(fd); /* removed while this waited: try the one there now */
     }

@@ -31,8 +31,6 @@ int next_helper_ask_within(const char *lock_path, const char *request, strbuf *s
 /* `fd`, moved above stdio (0, 1, 2) if it is there, as close-on-exec; -1 when it cannot be. */
 int next_helper_above_stdio(int fd);
 
-/* Whether `path` still names the file `identity` was taken of. */
-bool next_helper_still_there(const char *path, const struct stat *identity);
 /* Whether the file at `lock_path` is the helper's (`lock_fd`'s) and names it (its process
  * id): no helper has taken over, and no waiter removed it. */
 bool next_helper_lock_names_me(int lock_fd, const char *lock_path);

@@ -22,6 +22,7 @@
 
 #include "monotonic.h"
 #include "nexthelper_internal.h"
+#include "smallfile.h"
 #include "strbuf.h"
 
 /* How often an idle helper looks whether its socket is still its own, in ms. */
@@ -46,7 +47,8 @@ static int address_of(const char *path, struct sockaddr_un *address)
     return 0;
 }
 
-bool next_helper_still_there(const char *path, const struct stat *identity)
+/* Whether `path` is still the file `identity` describes. */
+static bool still_there(const char *path, const struct stat *identity)
 {
     struct stat now;
     return stat(path, &now) == 0 && now.st_ino == identity->st_ino &&
@@ -81,7 +83,7 @@ int next_helper_listen(const char *lock_path, next_helper_socket *out)
 
 void next_helper_socket_close(next_helper_socket *socket, bool remove)
 {
-    if (socket->fd >= 0 && remove && next_helper_still_there(socket->path, &socket->identity))
+    if (socket->fd >= 0 && remove && still_there(socket->path, &socket->identity))
         unlink(socket->path);
     if (socket->fd >= 0)
         close(socket->fd);
@@ -147,8 +149,7 @@ static bool same_user(int client)
 
 bool next_helper_lock_names_me(int lock_fd, const char *lock_path)
 {
-    struct stat held;
-    if (fstat(lock_fd, &held) < 0 || !next_helper_still_there(lock_path, &held))
+    if (!smallfile_names_open_file(lock_path, lock_fd))
         return false;
     FILE *file = fopen(lock_path, "re");
     long pid = 0;
@@ -241,8 +242,7 @@ void next_helper_serve(int lock_fd, const char *lock_path, next_helper_socket *l
     if (listening->fd >= 0)
         flock(lock_fd, LOCK_UN);
     while (listening->fd >= 0 && stopper < 0 && !asked_to_leave &&
-           next_helper_still_there(listening->path, &listening->identity) &&
-           access(record_path, F_OK) == 0) {
+           still_there(listening->path, &listening->identity) && access(record_path, F_OK) == 0) {
         int watched = ops->watch(context);
         if (watched < 0 && !ops->alive(context))
             break; /* the server went while the helper worked */

@@ -1,10 +1,8 @@
 /*
  * smallfile.c — the small files of a server foster starts: reading one whole
  * (markers, pid files, /proc entries), writing one atomically, the pid on its
- * first line, and the tail of a log for quoting in a diag. See smallfile.h.
- *
- * The PostgreSQL cluster keeps its own copy (pgcluster_files.c) until it
- * moves to this one (issue 11, item 7: one helper for running servers).
+ * first line, the tail of a log for quoting in a diag, and whether a lock
+ * file is still the one its path names. See smallfile.h.
  */
 #include "smallfile.h"
 
@@ -14,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "strbuf.h"
@@ -117,4 +116,11 @@ char *smallfile_log_tail(const char *path)
     free(text);
     char *tail = strbuf_detach(&sb);
     return tail ? tail : strdup("");
+}
+
+bool smallfile_names_open_file(const char *path, int fd)
+{
+    struct stat open_file, named;
+    return fstat(fd, &open_file) == 0 && stat(path, &named) == 0 &&
+           open_file.st_ino == named.st_ino && open_file.st_dev == named.st_dev;
 }

@@ -7,7 +7,8 @@
  * another helper takes its socket over (the file then names the new one).
  * And what an adversarial review found: a helper started with stdio closed,
  * a requester facing a stopped helper, a reset whose requester gave up, a
- * reset done by the requester under the lock. This process is a
+ * reset done by the requester under the lock; and a lock waited for while a
+ * one-shot helper removed its file (CI caught that). This process is a
  * subreaper, so the helper is its child and its end can be waited for.
  */
 #include <check.h>
