@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "backend_postgres.h"
+#include "monotonic.h"
 #include "nexthelper.h"
 #include "pgconn.h"
 #include "pgmarker.h"
@@ -75,12 +76,13 @@ static void prepare_next(pg_backend *p, const char *next, const char *template,
     PQfreemem(literal);
 }
 
-/* Most milliseconds foster waits for the sessions it ends to be gone. */
-#define PG_SESSION_EXIT_WAIT_MS 200
+/* Most seconds foster waits for the sessions it ends to be gone: they end in
+ * milliseconds, but a loaded machine (a CI runner) may take longer. */
+#define PG_SESSION_EXIT_WAIT_SECONDS 2.0
 
 /*
  * Closes foster's own session on the database and ends the tests' ones,
- * waiting (1 ms polls, bounded) until their server processes are gone: a
+ * waiting (1 ms polls, bounded in time) until their server processes are gone: a
  * rename needs no session at all, and a DROP DATABASE, even WITH (FORCE),
  * that finds one still exiting waits for it in 100 ms steps. What does not
  * end in time makes the rename or drop fail with the server's reason.
@@ -90,7 +92,8 @@ void pg_end_sessions(pg_backend *p)
     PQfinish(p->db);
     p->db = NULL;
     const char *params[] = {p->database};
-    for (int waited = 0; waited < PG_SESSION_EXIT_WAIT_MS; waited++) {
+    double until = monotonic_seconds() + PG_SESSION_EXIT_WAIT_SECONDS;
+    for (;;) {
         /* pg_stat_activity's own function: the view also joins pg_database and pg_authid,
          * whose caches every CREATE and DROP DATABASE invalidates (1.5 ms against 0.3). */
         PGresult *result = PQexecParams(p->admin,
@@ -100,7 +103,7 @@ void pg_end_sessions(pg_backend *p)
                                         1, NULL, params, NULL, NULL, 0);
         bool none = PQresultStatus(result) != PGRES_TUPLES_OK || PQntuples(result) == 0;
         PQclear(result);
-        if (none)
+        if (none || monotonic_seconds() >= until)
             return;
         nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
     }
