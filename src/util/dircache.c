@@ -251,7 +251,7 @@ static int remove_entry(const char *path, const char *lock, bool dry_run,
         return 0;
     }
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || !smallfile_names_open_file(lock, fd)) {
         tell(say, context, strbuf_format("left %s: a run is using it", path));
         if (fd >= 0)
             close(fd);
@@ -350,12 +350,13 @@ static used_entry *list_entries(const char *base, const char *prefix, size_t *co
     return entries;
 }
 
-/* Removes `path` when nobody holds its lock. */
+/* Removes `path` when nobody holds its lock (a lock file another eviction removed meanwhile
+ * is no longer the entry's: it is left). */
 static void evict_entry(const char *path)
 {
     char *lock = strbuf_format("%s.lock", path);
     int fd = lock ? open(lock, O_RDWR | O_CLOEXEC) : -1;
-    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && smallfile_names_open_file(lock, fd)) {
         fstree_remove(path);
         unlink(lock);
     }

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotonic.h"
 #include "nexthelper_internal.h"
 #include "smallfile.h"
 #include "strbuf.h"
@@ -37,11 +38,11 @@ int next_helper_above_stdio(int fd)
     return moved;
 }
 
-/* Takes the lock of the file open at `fd`, waiting at most NEXT_HELPER_WAIT_SECONDS; 0 or -1. */
-static int lock_patiently(int fd)
+/* Takes the lock of the file open at `fd`, waiting until `until` (monotonic seconds); 0 or -1. */
+static int lock_patiently(int fd, double until)
 {
-    for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited++) {
-        if (waited >= NEXT_HELPER_WAIT_SECONDS * 500)
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (monotonic_seconds() >= until)
             return -1;
         nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
     }
@@ -50,20 +51,21 @@ static int lock_patiently(int fd)
 
 /*
  * Opens the lock file at `path` (made when `create`) and takes its lock, at
- * once or (`patient`) as lock_patiently does. A holder that removes the file
- * releases the lock of a file nobody finds any more: one who waited for it
- * opens the file the path names now, or finds none. The descriptor, above
- * stdio; else -1, and *opened tells whether there was a file (held, then,
- * by a helper that kept it past the wait).
+ * once or (`patient`) within NEXT_HELPER_WAIT_SECONDS. A holder that removes
+ * the file releases the lock of a file nobody finds any more: one who
+ * waited for it opens the file the path names now, or finds none. The
+ * descriptor, above stdio; else -1, and *opened tells whether there was a
+ * file (held, then, by a helper that kept it past the wait).
  */
 static int lock_current(const char *path, bool create, bool patient, bool *opened)
 {
+    double until = monotonic_seconds() + (patient ? NEXT_HELPER_WAIT_SECONDS : 0);
     *opened = false;
     for (int tries = 0; path && tries < 100; tries++) {
         int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0);
         int fd = next_helper_above_stdio(open(path, flags, 0600));
         *opened = fd >= 0;
-        if (fd < 0 || (patient ? lock_patiently(fd) : flock(fd, LOCK_EX | LOCK_NB)) < 0) {
+        if (fd < 0 || lock_patiently(fd, until) < 0) {
             if (fd >= 0)
                 close(fd);
             return -1;
@@ -75,10 +77,17 @@ static int lock_current(const char *path, bool create, bool patient, bool *opene
     return -1;
 }
 
+/* The lock, held for a helper to come: the file names no helper meanwhile, so a resident
+ * one that leaves does not remove it. */
 int next_helper_hold(const char *lock_path)
 {
     bool opened;
-    return lock_current(lock_path, true, true, &opened);
+    int fd = lock_current(lock_path, true, true, &opened);
+    if (fd >= 0 && ftruncate(fd, 0) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
 }
 
 void next_helper_release(int held)

@@ -492,6 +492,21 @@ START_TEST(test_a_reset_done_by_the_requester_holds_the_lock_into_the_helper)
 }
 END_TEST
 
+START_TEST(test_a_helper_leaving_while_a_reset_holds_the_lock_leaves_the_file)
+{
+    pid_t pid = start_helper();
+    int held = next_helper_hold(lock_path); /* as a reset doing it itself, after a "fail" */
+    ck_assert_int_ge(held, 3);
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    ck_assert(WIFEXITED(wait_gone(pid)));
+    ck_assert_msg(exists(lock_path), "the helper removed the file whose lock the reset holds");
+    ck_assert_int_eq(
+        next_helper_start_resident(lock_path, held, record_path, &stand_in_ops, &context), 0);
+    wait_idle();
+    stop_and_expect(helper_pid(), "begin\nprepare\nend\nbegin\nprepare\nend\n");
+}
+END_TEST
+
 /* A one-shot helper's work: a while on its copy, then a line in the journal. */
 static void slow_copy(void *context)
 {
@@ -540,6 +555,7 @@ static Suite *nexthelper_suite(void)
     tcase_add_test(tc, test_a_takeover_never_leaves_the_file_naming_the_helper_replaced);
     tcase_add_test(tc, test_a_reset_done_by_the_requester_holds_the_lock_into_the_helper);
     tcase_add_test(tc, test_a_lock_waited_for_is_the_one_its_file_names_after_a_one_shot_helper);
+    tcase_add_test(tc, test_a_helper_leaving_while_a_reset_holds_the_lock_leaves_the_file);
     suite_add_tcase(suite, tc);
     return suite;
 }
