@@ -168,6 +168,16 @@ FOSTER_API foster_result foster_provision(foster_session *session);
 FOSTER_API foster_result foster_teardown(foster_session *session);
 
 /*
+ * Waits (at most 120 s) until what foster left running in the background
+ * for the session's database is done: the next copy a reset makes ahead,
+ * whether this process reset or a `foster reset` command did. Call it
+ * before ending the processes a test command left behind, as `foster run`
+ * does: a helper ended half way would leave a database without foster's
+ * marker, which foster then never drops. Does nothing on SQLite.
+ */
+FOSTER_API void foster_settle(foster_session *session);
+
+/*
  * Leaves the provisioned database in place when the session is closed; a
  * record remains so that `foster down RUN_ID` (or foster_attach +
  * foster_teardown) can remove it later.

@@ -157,6 +157,14 @@ typedef struct backend_ops {
     int (*reset)(backend *b, bool keep_next_ready, diag_list *diags);
 
     /*
+     * Optional: waits (bounded) until the engine's detached helper has made
+     * the next copy a reset started (by this process or by a `foster reset`
+     * command), so that ending a command's leftovers never stops it half
+     * way. NULL: the engine leaves nothing running.
+     */
+    void (*settle)(backend *b);
+
+    /*
      * A new database copied from the snapshot, named after this one plus
      * "_<suffix>", for a parallel test worker; returned as its own backend,
      * whose drop removes only the copy. NULL with a diag.

@@ -66,6 +66,13 @@ static void print_command_line(char **args, int count)
     fputc('\n', stderr);
 }
 
+/* process_run's settle: the next copy a `foster reset` of the command started is not ended
+ * half way with the command's leftovers. */
+static void settle_session(void *session)
+{
+    foster_settle(session);
+}
+
 /* Runs the command line with the session's environment; its status, or -1. */
 static int run_command(const cli *c, foster_session *session)
 {
@@ -79,7 +86,8 @@ static int run_command(const cli *c, foster_session *session)
             foster_env_get(session, i, &names[i], &values[i]);
         if (!c->quiet)
             print_command_line(c->args, c->arg_count);
-        status = process_run(c->args, names, values, env_count, KILL_GRACE_SECONDS, &problems);
+        status = process_run(c->args, names, values, env_count, KILL_GRACE_SECONDS, settle_session,
+                             session, &problems);
     }
     free(names);
     free(values);

@@ -529,6 +529,12 @@ foster_result foster_teardown(foster_session *s)
     return FOSTER_OK;
 }
 
+void foster_settle(foster_session *s)
+{
+    if (s && s->state == SESSION_PROVISIONED && s->backend->ops->settle)
+        s->backend->ops->settle(s->backend);
+}
+
 const char *foster_run_id(const foster_session *s)
 {
     return s && s->state == SESSION_PROVISIONED ? s->run_id : NULL;

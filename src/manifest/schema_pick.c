@@ -46,7 +46,7 @@ static int read_custom_archive(const char *path, ddl_file *out, diag_list *diags
         return -1;
     }
     char *argv[] = {"pg_restore", "--schema-only", "-f", sql, (char *)path, NULL};
-    int status = process_run(argv, NULL, NULL, 0, 0, diags);
+    int status = process_run(argv, NULL, NULL, 0, 0, NULL, NULL, diags);
     int rc = -1;
     if (status == 0) {
         rc = ddl_load_file(sql, path, out, diags);

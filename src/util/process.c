@@ -270,7 +270,8 @@ static void end_leftovers(pid_t group, double grace)
 }
 
 int process_run(char *const argv[], const char *const *names, const char *const *values,
-                size_t env_count, double grace, diag_list *diags)
+                size_t env_count, double grace, void (*settle)(void *context), void *context,
+                diag_list *diags)
 {
     char **envp = spawn_environment(names, values, env_count);
     if (!envp) {
@@ -320,6 +321,8 @@ int process_run(char *const argv[], const char *const *names, const char *const 
     int rc = wait_for(pid, grace, terminal, &status);
     int wait_error = errno;
     give_terminal(terminal, getpgrp());
+    if (rc == 0 && settle)
+        settle(context);
     if (rc == 0)
         end_leftovers(pid, grace);
     child_pid = 0;

@@ -36,9 +36,13 @@ int process_catch_signals(diag_list *diags);
  * foster's environment, waits for it and returns its exit status: its own
  * exit code, 128+N when signal N ended it, PROCESS_NOT_FOUND or
  * PROCESS_CANNOT_EXECUTE (with a diag) when it could not be started, or -1
- * with a diag when foster could not fork or wait.
+ * with a diag when foster could not fork or wait. `settle` (may be NULL)
+ * is called with `context` once the command has ended, before what it left
+ * running is ended: work it started that must not stop half way (a reset's
+ * next copy) finishes first.
  */
 int process_run(char *const argv[], const char *const *names, const char *const *values,
-                size_t env_count, double grace, diag_list *diags);
+                size_t env_count, double grace, void (*settle)(void *context), void *context,
+                diag_list *diags);
 
 #endif

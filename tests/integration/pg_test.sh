@@ -165,6 +165,47 @@ test_cli_reset_swaps_in_the_copy_a_helper_made_ahead() {
     assert_runtime_empty
 }
 
+# A `foster reset` inside `foster run` leaves a helper making the next copy,
+# and the command ends at once. Here the copy waits 12 s for a lock a session
+# holds on the template (COMMENT takes one CREATE DATABASE's waits for): longer
+# than the 10 s after which `run` sends SIGKILL to what the command left. `run`
+# waits for the helper first; killed half way, it would leave <db>_next without
+# the marker, which no foster command then drops.
+test_run_waits_for_a_reset_helper_before_ending_what_the_command_left() {
+    cat > "$WORK/command.sh" <<'SCRIPT'
+foster=$1 psql=$2 host=$3 port=$4 work=$5 manifest=$6
+admin() { "$psql" -h "$host" -p "$port" -U postgres -d postgres -XAtq -v ON_ERROR_STOP=1 "$@"; }
+wait_for() { # QUERY: until it answers 1 (10 s at most)
+    i=0
+    until [ "$(admin -c "$1")" = 1 ]; do
+        i=$((i + 1)) && [ $i -lt 200 ] || exit 12
+        sleep 0.05
+    done
+}
+echo "$PGDATABASE" > "$work/database"
+"$foster" -q -c "$manifest" reset || exit 11
+wait_for "SELECT count(*) FROM pg_database WHERE datname = '${PGDATABASE}_next'
+          AND shobj_description(oid, 'pg_database') LIKE 'foster test database; run %'"
+admin -c "BEGIN" -c "COMMENT ON DATABASE \"${PGDATABASE}_tpl\" IS 'held'" \
+      -c "SELECT pg_sleep(12)" -c "ROLLBACK" > /dev/null &
+wait_for "SELECT count(*) FROM pg_locks WHERE locktype = 'object' AND granted
+          AND classid = 'pg_database'::regclass
+          AND objid = (SELECT oid FROM pg_database WHERE datname = '${PGDATABASE}_tpl')"
+"$foster" -q -c "$manifest" reset || exit 13
+SCRIPT
+    foster_pg -q -c "$CASES/basic/foster.ini" run -- \
+        sh "$WORK/command.sh" "$FOSTER" "$PSQL" "$SERVER_DIR" "$SERVER_PORT" "$WORK" \
+        "$CASES/basic/foster.ini"
+    assert_exit 0
+    local database
+    database=$(cat "$WORK/database")
+    assert_matches "$database" '^test_' "the run's database"
+    assert_eq "" "$ERR" "what run said"
+    assert_eq 0 "$(psql_admin "SELECT count(*) FROM pg_database WHERE datname LIKE '${database}%'")" \
+        "databases of the run after it (test, template, next, old)"
+    assert_runtime_empty
+}
+
 test_jobs_give_each_worker_its_own_postgres_database() {
     # shellcheck disable=SC2016 # expanded by the command's shell
     foster_pg -q -c "$CASES/basic/foster.ini" run --jobs 3 -- sh -c '

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ static int run(const char *script, const char *name, const char *value, diag_lis
     char *argv[] = {"sh", "-c", (char *)script, NULL};
     const char *names[] = {name};
     const char *values[] = {value};
-    return process_run(argv, names, values, name ? 1 : 0, 1.0, diags);
+    return process_run(argv, names, values, name ? 1 : 0, 1.0, NULL, NULL, diags);
 }
 
 START_TEST(test_exit_status_is_the_commands)
@@ -55,7 +56,7 @@ START_TEST(test_missing_command_is_127_with_message)
 {
     diag_list diags = DIAG_LIST_INIT;
     char *argv[] = {"foster-no-such-command", NULL};
-    ck_assert_int_eq(process_run(argv, NULL, NULL, 0, 1.0, &diags), PROCESS_NOT_FOUND);
+    ck_assert_int_eq(process_run(argv, NULL, NULL, 0, 1.0, NULL, NULL, &diags), PROCESS_NOT_FOUND);
     ck_assert_int_eq(diags.count, 1);
     ck_assert_str_eq(diags.items[0].message, "foster-no-such-command: command not found");
     diag_list_clear(&diags);
@@ -70,7 +71,8 @@ START_TEST(test_non_executable_file_is_126)
     ck_assert_int_ge(fd, 0);
     close(fd);
     char *argv[] = {path, NULL};
-    ck_assert_int_eq(process_run(argv, NULL, NULL, 0, 1.0, &diags), PROCESS_CANNOT_EXECUTE);
+    ck_assert_int_eq(process_run(argv, NULL, NULL, 0, 1.0, NULL, NULL, &diags),
+                     PROCESS_CANNOT_EXECUTE);
     ck_assert_ptr_nonnull(strstr(diags.items[0].message, "Permission denied"));
     unlink(path);
     diag_list_clear(&diags);
@@ -93,6 +95,38 @@ START_TEST(test_signal_is_forwarded_and_ignoring_it_ends_in_sigkill)
                      NULL, NULL, &diags);
     ck_assert_int_eq(status, 128 + 9);
     ck_assert_int_eq(process_interrupted, SIGTERM);
+}
+END_TEST
+
+/* process_run's settle in this test: waits (at most 5 s) for the file `path`. */
+static void wait_for_file(void *path)
+{
+    for (int i = 0; i < 500 && access(path, F_OK) != 0; i++)
+        usleep(10 * 1000);
+}
+
+/* A command that leaves work running which SIGTERM cannot stop and which outlasts the grace
+ * (1 s): ended by SIGKILL, unless settle waits for it first. Whether it got to its end. */
+static bool leftover_finished(void (*settle)(void *))
+{
+    char dir[] = "/tmp/foster-settle.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char done[64], script[160];
+    snprintf(done, sizeof done, "%s/done", dir);
+    snprintf(script, sizeof script, "(trap '' TERM; sleep 1.5; touch %s) & exit 0", done);
+    char *argv[] = {"sh", "-c", script, NULL};
+    diag_list diags = DIAG_LIST_INIT;
+    ck_assert_int_eq(process_run(argv, NULL, NULL, 0, 1.0, settle, done, &diags), 0);
+    bool finished = access(done, F_OK) == 0;
+    unlink(done);
+    rmdir(dir);
+    return finished;
+}
+
+START_TEST(test_settle_comes_before_the_leftovers_are_ended)
+{
+    ck_assert_msg(!leftover_finished(NULL), "the leftover was not ended");
+    ck_assert_msg(leftover_finished(wait_for_file), "the leftover was ended before settle");
 }
 END_TEST
 
@@ -124,7 +158,7 @@ START_TEST(test_script_without_interpreter_line_runs_with_sh)
     chmod(path, 0700);
     diag_list diags = DIAG_LIST_INIT;
     char *argv[] = {path, "one", NULL};
-    int status = process_run(argv, NULL, NULL, 0, 1.0, &diags);
+    int status = process_run(argv, NULL, NULL, 0, 1.0, NULL, NULL, &diags);
     unlink(path);
     ck_assert_int_eq(status, 9);
     ck_assert_int_eq(diags.count, 0);
@@ -253,6 +287,7 @@ static Suite *process_suite(void)
     tcase_add_test(tc, test_exit_status_is_the_commands);
     tcase_add_test(tc, test_death_by_signal_is_128_plus_n);
     tcase_add_test(tc, test_environment_reaches_the_command);
+    tcase_add_test(tc, test_settle_comes_before_the_leftovers_are_ended);
     tcase_add_test(tc, test_missing_command_is_127_with_message);
     tcase_add_test(tc, test_non_executable_file_is_126);
     tcase_add_test(tc, test_signal_is_forwarded_and_ignoring_it_ends_in_sigkill);

@@ -519,6 +519,7 @@ static const backend_ops my_ops = {
     .load_end = my_load_end_op,
     .snapshot = my_snapshot,
     .reset = my_reset,
+    .settle = my_settle,
     .copy = my_copy,
     .test_begin = my_test_begin,
     .test_end = my_test_end,

@@ -109,6 +109,8 @@ void my_free_names(char **names, size_t count);
 void my_prepare_next_detached(my_backend *m);
 /* Waits (bounded) for the run's helper to finish; `remove`: also removes its lock file. */
 void my_wait_for_helper(my_backend *m, bool remove);
+/* backend_ops.settle: waits for the run's helper, its lock file left. */
+void my_settle(backend *b);
 /*
  * Swaps the ready copy in: the database's triggers dropped, its tables moved
  * to "<database>_old" and the copy's into it in one RENAME TABLE, the

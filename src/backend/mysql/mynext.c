@@ -32,6 +32,11 @@ void my_wait_for_helper(my_backend *m, bool remove)
     free(path);
 }
 
+void my_settle(backend *b)
+{
+    my_wait_for_helper(as_my(b), false);
+}
+
 /* Drops the run's sibling `name` when it exists. 0, or -1 with a diag. */
 static int drop_if_there(MYSQL *admin, const my_backend *m, const char *name, diag_list *diags)
 {

@@ -516,6 +516,7 @@ static const backend_ops pg_ops = {
     .create_cached = pg_create_cached,
     .template_store = pg_template_store,
     .reset = pg_reset,
+    .settle = pg_settle,
     .copy = pg_copy,
     .test_begin = pg_test_begin,
     .test_end = pg_test_end,

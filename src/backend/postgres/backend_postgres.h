@@ -222,6 +222,8 @@ void pg_wait_for_helper(pg_backend *p, bool remove);
 /* Waits (bounded) for the run's helper to finish and holds its lock (next_helper_hold):
  * no helper works on the databases until it is let go or handed over. -1: not held. */
 int pg_hold_helper(pg_backend *p);
+/* backend_ops.settle: waits for the run's helper, its lock file left. */
+void pg_settle(backend *b);
 
 /* pgreset.c, as backend_ops. */
 int pg_snapshot(backend *b, diag_list *diags);

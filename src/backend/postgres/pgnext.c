@@ -32,6 +32,11 @@ void pg_wait_for_helper(pg_backend *p, bool remove)
     free(path);
 }
 
+void pg_settle(backend *b)
+{
+    pg_wait_for_helper(as_pg(b), false);
+}
+
 int pg_hold_helper(pg_backend *p)
 {
     char *path = next_helper_lock_path(p->runtime_dir, p->database);
