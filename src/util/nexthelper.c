@@ -200,19 +200,23 @@ static int start(const char *lock_path, int held, const helper_body *body)
     if (child == 0) {
         /* Detached twice: no zombie for a parent that lives on, no terminal's signals. */
         setsid();
-        if (fork() == 0)
+        pid_t helper = fork();
+        if (helper == 0) {
             helper_main(fd, lock_path, &listening, body);
-        _exit(0);
+            _exit(0);
+        }
+        _exit(helper > 0 ? 0 : 1); /* 1: no helper, as when the first fork fails */
     }
-    if (child > 0)
-        waitpid(child, NULL, 0);
+    int status = 0;
+    bool started = child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+                   WEXITSTATUS(status) == 0;
     sigprocmask(SIG_SETMASK, &before, NULL);
-    if (child < 0 && fd >= 0 && rc == 0)
+    if (!started && fd >= 0 && rc == 0)
         unlink(lock_path);
-    next_helper_socket_close(&listening, child < 0); /* the helper keeps it */
+    next_helper_socket_close(&listening, !started); /* the helper keeps it */
     if (fd >= 0)
         close(fd); /* the helper keeps the lock */
-    return child > 0 ? 0 : -1;
+    return started ? 0 : -1;
 }
 
 int next_helper_start(const char *lock_path, int held, void (*work)(void *context), void *context)
