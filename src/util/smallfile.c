@@ -49,10 +49,12 @@ char *smallfile_read(const char *path, size_t limit)
 /* Writes `text` to `path` through a temporary file and rename, so readers see all or nothing. */
 int smallfile_write_atomically(const char *path, const char *text)
 {
-    char *temporary = strbuf_format("%s.tmp", path);
+    /* A name of its own: two writers of one file (runs storing the same template) never
+     * write into each other's temporary file. */
+    char *temporary = strbuf_format("%s.tmp-XXXXXX", path);
     if (!temporary)
         return -1;
-    int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd = mkostemp(temporary, O_CLOEXEC);
     size_t length = strlen(text);
     int rc = -1;
     if (fd >= 0) {
