@@ -212,9 +212,10 @@ test_sigterm_ends_sleeping_command_and_foster_exits_143() {
     only_database
     local started=$SECONDS
     kill -TERM "$FOSTER_PID"
-    wait_for_exit "$FOSTER_PID" 5
+    wait_for_exit "$FOSTER_PID" 15
     assert_exit 143
-    [ $((SECONDS - started)) -le 3 ] || fail "foster took $((SECONDS - started)) s to stop"
+    # well before the 10 s grace after which what is left gets SIGKILL; loose for a loaded machine
+    [ $((SECONDS - started)) -le 8 ] || fail "foster took $((SECONDS - started)) s to stop"
     assert_file_absent "$DATABASE"
     assert_runtime_empty
 }

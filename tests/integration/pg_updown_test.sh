@@ -48,9 +48,9 @@ test_wait_succeeds_when_server_starts_late() {
 
 test_wait_with_wrong_password_fails_at_once() {
     local started=$EPOCHREALTIME wrong="wrong-$APP_PW"
-    run_foster wait --timeout 10 "postgresql://foster_app:$wrong@127.0.0.1:$SERVER_PORT/postgres"
+    run_foster wait --timeout 30 "postgresql://foster_app:$wrong@127.0.0.1:$SERVER_PORT/postgres"
     assert_exit 1
-    assert_elapsed_between "$started" 0 2 "wait with a wrong password"
+    assert_elapsed_between "$started" 0 10 "wait with a wrong password" # not the 30 s timeout
     assert_eq "foster: error: postgresql://foster_app:***@127.0.0.1:$SERVER_PORT/postgres: password authentication failed for user \"foster_app\"" \
         "$ERR" "message"
     assert_no_password "$OUT$ERR" "output" "$wrong"
@@ -58,9 +58,9 @@ test_wait_with_wrong_password_fails_at_once() {
 
 test_wait_for_missing_database_fails_at_once() {
     local started=$EPOCHREALTIME
-    run_foster wait --timeout 10 "postgresql://foster_app:$APP_PW@127.0.0.1:$SERVER_PORT/no_such_database"
+    run_foster wait --timeout 30 "postgresql://foster_app:$APP_PW@127.0.0.1:$SERVER_PORT/no_such_database"
     assert_exit 1
-    assert_elapsed_between "$started" 0 2 "wait for a missing database"
+    assert_elapsed_between "$started" 0 10 "wait for a missing database" # not the 30 s timeout
     assert_contains "$ERR" 'database "no_such_database" does not exist'
     assert_no_password "$OUT$ERR" "output"
 }
@@ -76,9 +76,9 @@ test_wait_on_running_server_succeeds() {
 
 test_wait_with_unparseable_url_fails_at_once() {
     local started=$EPOCHREALTIME
-    run_foster wait --timeout 10 "postgresql://foster_app:$APP_PW@[::1/postgres"
+    run_foster wait --timeout 30 "postgresql://foster_app:$APP_PW@[::1/postgres"
     assert_exit 1
-    assert_elapsed_between "$started" 0 1 "wait with a bad URL"
+    assert_elapsed_between "$started" 0 10 "wait with a bad URL" # not the 30 s timeout
     assert_contains "$ERR" "foster: error: postgresql://foster_app:***@[::1/postgres: "
     assert_no_password "$OUT$ERR" "output"
     run_foster wait --timeout 10 "postgresql://foster_app:$APP_PW@127.0.0.1:notaport/postgres"

@@ -100,7 +100,12 @@ test_wait_rejects_timeouts_that_are_not_finite_seconds() {
 
 test_interrupted_wait_says_interrupted() {
     start_foster wait --timeout 30 'postgresql://localhost:1/x'
-    sleep 0.5
+    # once `wait` catches SIGINT (bit 2 of SigCgt): sooner, the default action ends it silently
+    local i caught=0
+    for ((i = 0; i < 300 && !(caught & 2); i++)); do
+        sleep 0.05
+        caught=$((0x$(awk '/^SigCgt:/ { print $2 }' "/proc/$FOSTER_PID/status" 2>/dev/null || echo 0)))
+    done
     kill -INT "$FOSTER_PID"
     wait_for_exit "$FOSTER_PID" 5
     assert_exit 130

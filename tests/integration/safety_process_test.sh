@@ -117,7 +117,7 @@ for step in script.split("|"):
             read_for(0.1)
     else:
         os.write(fd, step.encode().decode("unicode_escape").encode())
-read_for(1)
+read_for(30)  # to the end of the output: foster closes the terminal when it exits
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(out.decode(errors="replace"))
 print("\nstatus=%d" % (os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)))

@@ -289,7 +289,7 @@ START_TEST(wait_ready_at_once)
     double elapsed;
     ck_assert_int_eq(wait_for(text, 10, &diags, &elapsed), MY_WAIT_READY);
     ck_assert_int_eq(diags.count, 0);
-    ck_assert_double_lt(elapsed, 2);
+    ck_assert_double_lt(elapsed, 5); /* not the 10 s timeout; loose for a loaded machine */
     free(text);
 }
 END_TEST
@@ -321,7 +321,7 @@ START_TEST(wait_fails_at_once_on_access_denied)
     diag_list diags = DIAG_LIST_INIT;
     double elapsed;
     ck_assert_int_eq(wait_for(text, 20, &diags, &elapsed), MY_WAIT_FATAL);
-    ck_assert_double_lt(elapsed, 2);
+    ck_assert_double_lt(elapsed, 8);
     const diag *d = diag_list_last(&diags);
     ck_assert_msg(strstr(d->message, "(error 1045)"), "%s", d->message);
     ck_assert_msg(strstr(d->message, "mysql://app@127.0.0.1:") == d->message, "%s", d->message);
@@ -338,7 +338,7 @@ START_TEST(wait_fails_at_once_on_unknown_database)
     diag_list diags = DIAG_LIST_INIT;
     double elapsed;
     ck_assert_int_eq(wait_for(text, 20, &diags, &elapsed), MY_WAIT_FATAL);
-    ck_assert_double_lt(elapsed, 2);
+    ck_assert_double_lt(elapsed, 8);
     ck_assert_msg(strstr(diag_list_last(&diags)->message, "(error 1049)"), "%s",
                   diag_list_last(&diags)->message);
     ck_assert(!strstr(diag_list_last(&diags)->message, MTS_PASSWORD));
@@ -354,7 +354,7 @@ START_TEST(wait_times_out_when_nothing_listens)
     double elapsed;
     ck_assert_int_eq(wait_for(text, 0.6, &diags, &elapsed), MY_WAIT_TIMEOUT);
     ck_assert_double_ge(elapsed, 0.6);
-    ck_assert_double_lt(elapsed, 1.5);
+    ck_assert_double_lt(elapsed, 3);
     const char *message = diag_list_last(&diags)->message;
     ck_assert_msg(strstr(message, "not ready after 0.6 s:") &&
                       (strstr(message, "(error 2003)") || strstr(message, "(error 2002)")),

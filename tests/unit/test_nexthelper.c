@@ -429,7 +429,7 @@ START_TEST(test_a_request_to_a_stopped_helper_ends_in_time)
     ck_assert_int_eq(next_helper_ask_within(lock_path, "reset", NULL, 0.5), -1);
     clock_gettime(CLOCK_MONOTONIC, &after);
     double took = (double)(after.tv_sec - before.tv_sec) + (after.tv_nsec - before.tv_nsec) / 1e9;
-    ck_assert_double_lt(took, 2.0);
+    ck_assert_double_lt(took, 4.0); /* not the 120 s of a request; loose for a loaded machine */
     while (count > 0)
         close(queued[--count]);
     ck_assert_int_eq(kill(pid, SIGCONT), 0);

@@ -69,7 +69,7 @@ START_TEST(test_wrong_password_is_fatal_at_once)
     diag_list diags = DIAG_LIST_INIT;
     double elapsed;
     ck_assert_int_eq(wait_for(url, 10, &diags, &elapsed), PG_WAIT_FATAL);
-    ck_assert_double_lt(elapsed, 1.0);
+    ck_assert_double_lt(elapsed, 5.0); /* not the 10 s timeout; loose for a loaded machine */
     ck_assert_int_eq(diags.count, 1);
     ck_assert_str_eq(diags.items[0].message, expected);
     ck_assert_ptr_null(strstr(diags.items[0].message, WRONG_PASSWORD));
@@ -96,7 +96,7 @@ START_TEST(test_missing_database_is_fatal)
              "postgresql://app:***@127.0.0.1:%d/nosuchdb: database \"nosuchdb\" does not exist",
              test_server_port);
     double elapsed = assert_wait_ends(url, 10, PG_WAIT_FATAL, expected);
-    ck_assert_double_lt(elapsed, 1.0);
+    ck_assert_double_lt(elapsed, 5.0);
     free(url);
 }
 END_TEST
@@ -108,7 +108,7 @@ START_TEST(test_missing_role_is_fatal)
              cluster.root, test_server_port);
     snprintf(expected, sizeof expected, "%s: role \"nobody_here\" does not exist", conninfo);
     double elapsed = assert_wait_ends(conninfo, 10, PG_WAIT_FATAL, expected);
-    ck_assert_double_lt(elapsed, 1.0);
+    ck_assert_double_lt(elapsed, 5.0);
 }
 END_TEST
 

@@ -79,41 +79,60 @@ START_TEST(test_non_executable_file_is_126)
 }
 END_TEST
 
+/*
+ * Sends `signo` to this process (foster's place) once the command has made the file whose
+ * path this returns: its trap is set by then (a signal sent sooner would meet sh's default).
+ */
+static const char *signal_once_ready(int signo)
+{
+    static char ready[64];
+    snprintf(ready, sizeof ready, "/tmp/foster-process-ready.%ld", (long)getpid());
+    unlink(ready);
+    pid_t parent = getpid();
+    if (fork() == 0) {
+        for (int i = 0; i < 1000 && access(ready, F_OK) != 0; i++)
+            usleep(10 * 1000);
+        kill(parent, signo);
+        _exit(0);
+    }
+    return ready;
+}
+
 START_TEST(test_signal_is_forwarded_and_ignoring_it_ends_in_sigkill)
 {
     diag_list diags = DIAG_LIST_INIT;
     ck_assert_int_eq(process_catch_signals(&diags), 0);
     /* A command that ignores SIGTERM: foster's own SIGTERM is passed on,
      * then SIGKILL follows after the grace period (1 s here). */
-    pid_t parent = getpid();
-    if (fork() == 0) {
-        usleep(300 * 1000);
-        kill(parent, SIGTERM);
-        _exit(0);
-    }
-    int status = run("trap '' TERM; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done",
-                     NULL, NULL, &diags);
+    char script[256];
+    const char *ready = signal_once_ready(SIGTERM);
+    snprintf(script, sizeof script,
+             "trap '' TERM; : > %s; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done",
+             ready);
+    int status = run(script, NULL, NULL, &diags);
+    unlink(ready);
     ck_assert_int_eq(status, 128 + 9);
     ck_assert_int_eq(process_interrupted, SIGTERM);
 }
 END_TEST
 
-/* process_run's settle in this test: waits (at most 5 s) for the file `path`. */
+/* process_run's settle in this test: waits (at most 10 s) for the file `path`. */
 static void wait_for_file(void *path)
 {
-    for (int i = 0; i < 500 && access(path, F_OK) != 0; i++)
+    for (int i = 0; i < 1000 && access(path, F_OK) != 0; i++)
         usleep(10 * 1000);
 }
 
 /* A command that leaves work running which SIGTERM cannot stop and which outlasts the grace
- * (1 s): ended by SIGKILL, unless settle waits for it first. Whether it got to its end. */
+ * (1 s) by far: ended by SIGKILL, unless settle waits for it first. Whether it got to its
+ * end. */
 static bool leftover_finished(void (*settle)(void *))
 {
     char dir[] = "/tmp/foster-settle.XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
     char done[64], script[160];
     snprintf(done, sizeof done, "%s/done", dir);
-    snprintf(script, sizeof script, "(trap '' TERM; sleep 1.5; touch %s) & exit 0", done);
+    snprintf(script, sizeof script, "(trap '' TERM; sleep 4; touch %s) & exit 0", done);
     char *argv[] = {"sh", "-c", script, NULL};
     diag_list diags = DIAG_LIST_INIT;
     ck_assert_int_eq(process_run(argv, NULL, NULL, 0, 1.0, settle, done, &diags), 0);
@@ -134,14 +153,13 @@ START_TEST(test_forwarded_signal_reaches_the_command)
 {
     diag_list diags = DIAG_LIST_INIT;
     ck_assert_int_eq(process_catch_signals(&diags), 0);
-    pid_t parent = getpid();
-    if (fork() == 0) {
-        usleep(300 * 1000);
-        kill(parent, SIGHUP);
-        _exit(0);
-    }
-    int status = run("trap 'exit 7' HUP; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done",
-                     NULL, NULL, &diags);
+    char script[256];
+    const char *ready = signal_once_ready(SIGHUP);
+    snprintf(script, sizeof script,
+             "trap 'exit 7' HUP; : > %s; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done",
+             ready);
+    int status = run(script, NULL, NULL, &diags);
+    unlink(ready);
     ck_assert_int_eq(status, 7);
 }
 END_TEST
