@@ -100,7 +100,8 @@ void next_helper_wait(const char *lock_path, bool remove)
 {
     if (lock_path && remove)
         next_helper_ask(lock_path, NEXT_HELPER_STOP, NULL); /* a resident helper: it leaves */
-    /* else go on without: a helper whose server hangs must not hang us */
+    /* At most NEXT_HELPER_WAIT_SECONDS, then on without the lock: a helper whose server
+     * hangs must not hang us. */
     bool opened;
     int fd = lock_current(lock_path, false, true, &opened);
     if ((fd >= 0 || opened) && remove)
