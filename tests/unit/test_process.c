@@ -98,20 +98,26 @@ static const char *signal_once_ready(int signo)
     return ready;
 }
 
+/* Runs a command that sets `trap`, then loops for 10 s; `signo` reaches foster (this process)
+ * once the trap is set. The command's status. */
+static int run_trapped(const char *trap, int signo, diag_list *diags)
+{
+    char script[256];
+    const char *ready = signal_once_ready(signo);
+    snprintf(script, sizeof script,
+             "%s; : > %s; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done", trap, ready);
+    int status = run(script, NULL, NULL, diags);
+    unlink(ready);
+    return status;
+}
+
 START_TEST(test_signal_is_forwarded_and_ignoring_it_ends_in_sigkill)
 {
     diag_list diags = DIAG_LIST_INIT;
     ck_assert_int_eq(process_catch_signals(&diags), 0);
     /* A command that ignores SIGTERM: foster's own SIGTERM is passed on,
      * then SIGKILL follows after the grace period (1 s here). */
-    char script[256];
-    const char *ready = signal_once_ready(SIGTERM);
-    snprintf(script, sizeof script,
-             "trap '' TERM; : > %s; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done",
-             ready);
-    int status = run(script, NULL, NULL, &diags);
-    unlink(ready);
-    ck_assert_int_eq(status, 128 + 9);
+    ck_assert_int_eq(run_trapped("trap '' TERM", SIGTERM, &diags), 128 + 9);
     ck_assert_int_eq(process_interrupted, SIGTERM);
 }
 END_TEST
@@ -153,14 +159,7 @@ START_TEST(test_forwarded_signal_reaches_the_command)
 {
     diag_list diags = DIAG_LIST_INIT;
     ck_assert_int_eq(process_catch_signals(&diags), 0);
-    char script[256];
-    const char *ready = signal_once_ready(SIGHUP);
-    snprintf(script, sizeof script,
-             "trap 'exit 7' HUP; : > %s; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done",
-             ready);
-    int status = run(script, NULL, NULL, &diags);
-    unlink(ready);
-    ck_assert_int_eq(status, 7);
+    ck_assert_int_eq(run_trapped("trap 'exit 7' HUP", SIGHUP, &diags), 7);
 }
 END_TEST
 
