@@ -26,6 +26,14 @@ void pg_batch_begin(pg_batch *b, pg_backend *p)
     *b = (pg_batch){.p = p};
 }
 
+/* Adds "what: <the connection's error>"; the batch has failed. -1. */
+static int fail(pg_batch *b, const char *what, diag_list *diags)
+{
+    pgconn_add_error(diags, b->p->db, what);
+    b->failed = true;
+    return -1;
+}
+
 /* Reads the answers of the statements sent since the last sync, up to and with the sync. */
 static int read_answers(pg_batch *b, diag_list *diags)
 {
@@ -50,28 +58,21 @@ static int read_answers(pg_batch *b, diag_list *diags)
                                 item->post_data, diags);
             b->failed = true;
         } else if (status == PGRES_FATAL_ERROR && !b->failed) {
-            diag_add(diags, NULL, 0, 0, "PostgreSQL rejected a statement: %s",
-                     PQresultErrorMessage(result));
+            pgconn_add_result_error(diags, result, "PostgreSQL rejected a statement");
             b->failed = true;
         }
         PQclear(result);
     }
-    if (PQstatus(conn) != CONNECTION_OK && !b->failed) {
-        diag_add(diags, NULL, 0, 0, "lost the connection to the server: %s", PQerrorMessage(conn));
-        b->failed = true;
-    }
+    if (PQstatus(conn) != CONNECTION_OK && !b->failed)
+        fail(b, "lost the connection to the server", diags);
     b->count = 0;
     return b->failed ? -1 : 0;
 }
 
 static int sync_and_read(pg_batch *b, diag_list *diags)
 {
-    if (PQpipelineSync(b->p->db) != 1) {
-        diag_add(diags, NULL, 0, 0, "cannot send the schema: %s", PQerrorMessage(b->p->db));
-        b->failed = true;
-        return -1;
-    }
-    return read_answers(b, diags);
+    return PQpipelineSync(b->p->db) == 1 ? read_answers(b, diags)
+                                         : fail(b, "cannot send the schema", diags);
 }
 
 int pg_batch_add(pg_batch *b, const char *sql, const sql_statement *source, const char *file,
@@ -81,9 +82,7 @@ int pg_batch_add(pg_batch *b, const char *sql, const sql_statement *source, cons
         return -1;
     if (!b->piping) {
         if (PQenterPipelineMode(b->p->db) != 1)
-            return diag_add(diags, NULL, 0, 0, "cannot send the schema as a pipeline: %s",
-                            PQerrorMessage(b->p->db)),
-                   b->failed = true, -1;
+            return fail(b, "cannot send the schema as a pipeline", diags);
         b->piping = true;
     }
     if (b->count == b->capacity) {
@@ -95,11 +94,8 @@ int pg_batch_add(pg_batch *b, const char *sql, const sql_statement *source, cons
         b->capacity = capacity;
     }
     /* libpq copies the text into its buffer: `sql` may go once this returns */
-    if (PQsendQueryParams(b->p->db, sql, 0, NULL, NULL, NULL, NULL, 0) != 1) {
-        diag_add(diags, NULL, 0, 0, "cannot send the schema: %s", PQerrorMessage(b->p->db));
-        b->failed = true;
-        return -1;
-    }
+    if (PQsendQueryParams(b->p->db, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+        return fail(b, "cannot send the schema", diags);
     b->items[b->count++] = (pg_batch_item){source, file, source && sql == source->text, post_data};
     return b->count < PG_BATCH_CHUNK ? 0 : sync_and_read(b, diags);
 }

@@ -43,6 +43,13 @@ void pgconn_add_error(diag_list *diags, PGconn *conn, const char *what)
     free(message);
 }
 
+void pgconn_add_result_error(diag_list *diags, const PGresult *result, const char *what)
+{
+    char *message = pgconn_short_message(PQresultErrorMessage(result));
+    diag_add(diags, NULL, 0, 0, "%s: %s", what, message ? message : "failed");
+    free(message);
+}
+
 double pgconn_busy_timeout(void)
 {
     const char *text = getenv("FOSTER_BUSY_TIMEOUT");
@@ -163,11 +170,8 @@ int pgconn_command(PGconn *conn, const char *sql, const char *what, diag_list *d
     PGresult *result = PQexec(conn, sql);
     ExecStatusType status = PQresultStatus(result);
     int rc = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? 0 : -1;
-    if (rc < 0) {
-        char *message = pgconn_short_message(PQresultErrorMessage(result));
-        diag_add(diags, NULL, 0, 0, "%s: %s", what, message ? message : "failed");
-        free(message);
-    }
+    if (rc < 0)
+        pgconn_add_result_error(diags, result, what);
     PQclear(result);
     return rc;
 }

@@ -16,6 +16,8 @@ char *pgconn_short_message(const char *message);
 
 /* Adds "what: <the connection's last error>". */
 void pgconn_add_error(diag_list *diags, PGconn *conn, const char *what);
+/* Adds "what: <the failed result's message>". */
+void pgconn_add_result_error(diag_list *diags, const PGresult *result, const char *what);
 
 /*
  * PQconnectdb as foster connects: a refusal the server sends keeps its

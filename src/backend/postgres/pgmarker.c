@@ -154,10 +154,7 @@ int pg_marked_databases(PGconn *admin, pg_marked_database **out, size_t *count, 
                                      "'pg_database') LIKE '" DB_MARKER_PREFIX "%' "
                                      "ORDER BY datname");
     if (PQresultStatus(result) != PGRES_TUPLES_OK) {
-        char *message = pgconn_short_message(PQresultErrorMessage(result));
-        diag_add(diags, NULL, 0, 0, "cannot list the server's databases: %s",
-                 message ? message : "failed");
-        free(message);
+        pgconn_add_result_error(diags, result, "cannot list the server's databases");
         PQclear(result);
         return -1;
     }

@@ -12,8 +12,6 @@
  * table, inside a DO block, took 5 ms on an 11-table schema with no
  * sequence at all; this query takes 0.5–2.5 ms.)
  */
-#include <stdlib.h>
-
 #include "backend_postgres.h"
 
 /*
@@ -42,9 +40,7 @@ int pg_move_sequences(pg_backend *p, diag_list *diags)
     static const char what[] = "cannot move sequences past the fixtures";
     PGresult *result = PQexec(p->db, sequence_moves_sql);
     if (PQresultStatus(result) != PGRES_TUPLES_OK) {
-        char *message = pgconn_short_message(PQresultErrorMessage(result));
-        diag_add(diags, NULL, 0, 0, "%s: %s", what, message ? message : "failed");
-        free(message);
+        pgconn_add_result_error(diags, result, what);
         PQclear(result);
         return -1;
     }
