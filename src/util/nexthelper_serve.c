@@ -149,14 +149,8 @@ static bool same_user(int client)
 
 bool next_helper_lock_names_me(int lock_fd, const char *lock_path)
 {
-    if (!smallfile_names_open_file(lock_path, lock_fd))
-        return false;
-    FILE *file = fopen(lock_path, "re");
-    long pid = 0;
-    bool mine = file && fscanf(file, "%ld", &pid) == 1 && pid == (long)getpid();
-    if (file)
-        fclose(file);
-    return mine;
+    return smallfile_names_open_file(lock_path, lock_fd) &&
+           smallfile_read_pid_line(lock_path) == getpid();
 }
 
 /* Whether the requester still waits for the answer: one who gave up has closed. */
