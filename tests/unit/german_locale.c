@@ -9,11 +9,12 @@
 #include <unistd.h>
 
 #include "german_locale.h"
+#include "scratch.h"
 
 int german_locale(char *problem, size_t size)
 {
-    static char dir[] = "/tmp/foster-locale-XXXXXX";
-    if (!mkdtemp(dir)) {
+    char *dir = scratch_make("foster-locale-");
+    if (!dir) {
         snprintf(problem, size, "cannot make a directory under /tmp");
         return -1;
     }
@@ -23,8 +24,9 @@ int german_locale(char *problem, size_t size)
     int built = system(command);
     setenv("LOCPATH", dir, 1);
     bool set = built == 0 && setlocale(LC_ALL, "de_DE.UTF-8");
-    snprintf(command, sizeof command, "rm -rf %s", dir); /* the locale is loaded by now */
-    if (system(command) != 0 || !set) {
+    int removed = scratch_remove(dir); /* the locale is loaded by now */
+    free(dir);
+    if (removed != 0 || !set) {
         snprintf(problem, size,
                  "cannot build the de_DE.UTF-8 locale with localedef (Debian's locales package)");
         return -1;

@@ -24,12 +24,13 @@
 #include <unistd.h>
 
 #include "fstree.h"
+#include "scratch.h"
 
 #define MARIADBD   "/usr/sbin/mariadbd"
 #define INSTALL_DB "/usr/bin/mariadb-install-db"
 
 static struct {
-    char root[64];
+    char *root;
     char pristine[128];
     uid_t uid;
     gid_t gid;
@@ -290,8 +291,8 @@ int mts_setup(const char **reason)
         return -1;
     }
     find_server_user();
-    snprintf(setup.root, sizeof setup.root, "/tmp/foster-mysql-test-XXXXXX");
-    if (!mkdtemp(setup.root) || chmod(setup.root, 0711) < 0) {
+    setup.root = scratch_make("foster-mysql-test-");
+    if (!setup.root || chmod(setup.root, 0711) < 0) {
         *reason = "cannot make a private directory under /tmp";
         return -1;
     }
@@ -309,6 +310,7 @@ int mts_setup(const char **reason)
 
 void mts_cleanup(void)
 {
-    if (setup.root[0])
-        fstree_remove(setup.root);
+    scratch_remove(setup.root);
+    free(setup.root);
+    setup.root = NULL;
 }

@@ -3,7 +3,7 @@
  * tests (test_mysql*.c), independent of the code under test.
  *
  * mts_setup() (in main, before the suite runs) runs mariadb-install-db once
- * into a private directory under /tmp and adds the user `app` (password
+ * into a private scratch directory and adds the user `app` (password
  * MTS_PASSWORD, all privileges, from anywhere) to that pristine data
  * directory. Each server a test starts gets its own copy of it, listens on
  * a unix socket in the private directory and, when asked, on 127.0.0.1, runs

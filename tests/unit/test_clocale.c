@@ -19,6 +19,7 @@
 #include "german_locale.h"
 #include "pgconn.h"
 #include "runstate.h"
+#include "scratch.h"
 
 static void become_german(void)
 {
@@ -32,8 +33,8 @@ static void become_german(void)
 /* Writes a record started at `started` in a fresh folder; the folder (caller frees). */
 static char *write_record(double started)
 {
-    char *directory = strdup("/tmp/foster-clocale-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(directory));
+    char *directory = scratch_make("foster-clocale-");
+    ck_assert_ptr_nonnull(directory);
     run_record r = {0};
     r.run_id = strdup("1a2b3c4d");
     r.pid = getpid();

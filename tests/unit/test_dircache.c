@@ -20,10 +20,11 @@
 
 #include "dircache.h"
 #include "fstree.h"
+#include "scratch.h"
 #include "smallfile.h"
 #include "strbuf.h"
 
-static char root[PATH_MAX];
+static char *root;
 static char *journal_path;
 
 static char *at(const char *name)
@@ -119,8 +120,8 @@ static bool waits_for_lock(pid_t pid)
 
 static void setup(void)
 {
-    snprintf(root, sizeof root, "/tmp/foster-dircache.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(root));
+    root = scratch_make("foster-dircache.");
+    ck_assert_ptr_nonnull(root);
     char *cache = at("cache");
     setenv("XDG_CACHE_HOME", cache, 1);
     free(cache);
@@ -129,9 +130,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char *command = strbuf_format("rm -rf '%s'", root);
-    ck_assert_int_eq(system(command), 0);
-    free(command);
+    ck_assert_int_eq(scratch_remove(root), 0);
+    free(root);
     free(journal_path);
 }
 

@@ -15,9 +15,10 @@
 #include <unistd.h>
 
 #include "fstree.h"
+#include "scratch.h"
 #include "strbuf.h"
 
-static char root[PATH_MAX];
+static char *root;
 
 static char *at(const char *relative)
 {
@@ -76,15 +77,14 @@ static void make_dir(const char *relative)
 
 static void setup(void)
 {
-    snprintf(root, sizeof root, "/tmp/test_fstree-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(root));
+    root = scratch_make("test_fstree-");
+    ck_assert_ptr_nonnull(root);
 }
 
 static void teardown(void)
 {
-    char *command = strbuf_format("rm -rf '%s'", root);
-    ck_assert_int_eq(system(command), 0);
-    free(command);
+    ck_assert_int_eq(scratch_remove(root), 0);
+    free(root);
 }
 
 /* A tree of 300 files in nested folders: more than one thread's worth. */

@@ -15,6 +15,7 @@
 #include "pgmarker.h"
 #include "pgwait.h"
 #include "runstate.h"
+#include "scratch.h"
 
 START_TEST(run_ids_are_eight_hex_digits_never_paths)
 {
@@ -94,8 +95,8 @@ static pid_t dead_pid(void)
 
 START_TEST(owner_is_judged_only_in_its_own_namespace)
 {
-    char directory[] = "/tmp/foster-gc-rules-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(directory));
+    char *directory = scratch_make("foster-gc-rules-");
+    ck_assert_ptr_nonnull(directory);
     run_record r = {0};
     r.run_id = strdup("1a2b3c4d");
     r.pid = getpid();
@@ -124,6 +125,7 @@ START_TEST(owner_is_judged_only_in_its_own_namespace)
     run_record_free(&r);
     diag_list_clear(&diags);
     ck_assert_int_eq(rmdir(directory), 0);
+    free(directory);
 }
 END_TEST
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "foster.h"
+#include "scratch.h"
 
 /* The value of the session's variable `wanted` (PGHOST...), NULL when it has none. */
 static inline const char *session_env_value(const foster_session *session, const char *wanted)
@@ -29,18 +30,21 @@ static inline const char *session_env_value(const foster_session *session, const
 }
 
 /*
- * Before a cluster suite: makes `runtime_dir` from its mkdtemp template.
+ * Before a cluster suite: makes `*runtime_dir`, a scratch directory whose
+ * name starts with `prefix` (scratch.h; a new string the caller frees).
  * 0 when the tests can run; else the program's exit status: 77 (skipped,
  * and says why) when no PostgreSQL server is installed, 1 on failure.
  */
-static inline int cluster_suite_setup(char *runtime_dir)
+static inline int cluster_suite_setup(const char *prefix, char **runtime_dir)
 {
+    *runtime_dir = NULL;
     if (access("/usr/lib/postgresql", F_OK) != 0 && system("pg_config --bindir >/dev/null 2>&1")) {
         printf("SKIP: no PostgreSQL server installed\n");
         return 77;
     }
-    if (!mkdtemp(runtime_dir)) {
-        perror(runtime_dir);
+    *runtime_dir = scratch_make(prefix);
+    if (!*runtime_dir) {
+        perror(prefix);
         return EXIT_FAILURE;
     }
     return 0;

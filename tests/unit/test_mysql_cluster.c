@@ -21,12 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fstree.h"
 #include "mycluster.h"
 #include "myconn.h"
+#include "scratch.h"
 #include "strbuf.h"
 
-static char test_root[64];
+static char *test_root;
 static char runtime_dir[128];
 static char cache_dir[128];
 
@@ -320,8 +320,8 @@ int main(void)
         printf("SKIP: mariadbd is not installed (apt-get install mariadb-server)\n");
         return 77;
     }
-    snprintf(test_root, sizeof test_root, "/tmp/foster-mycluster-XXXXXX");
-    if (!mkdtemp(test_root))
+    test_root = scratch_make("foster-mycluster-");
+    if (!test_root)
         return 1;
     snprintf(runtime_dir, sizeof runtime_dir, "%s/run", test_root);
     snprintf(cache_dir, sizeof cache_dir, "%s/cache/foster", test_root);
@@ -344,6 +344,7 @@ int main(void)
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
     sweep_leftovers();
-    fstree_remove(test_root);
+    scratch_remove(test_root);
+    free(test_root);
     return failed == 0 ? 0 : 1;
 }

@@ -14,7 +14,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +29,10 @@
 
 #include "nexthelper.h"
 #include "nexthelper_internal.h"
+#include "scratch.h"
 #include "strbuf.h"
 
-static char root[PATH_MAX];
+static char *root;
 static char *lock_path, *socket_path, *record_path, *journal_path, *fifo_path;
 
 static char *at(const char *name)
@@ -204,8 +204,8 @@ static void assert_left_nothing(void)
 
 static void setup(void)
 {
-    snprintf(root, sizeof root, "/tmp/foster-nexthelper.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(root));
+    root = scratch_make("foster-nexthelper.");
+    ck_assert_ptr_nonnull(root);
     lock_path = at("test_db.next.lock");
     socket_path = at("test_db.next.sock");
     record_path = at("0123abcd.run");
@@ -219,9 +219,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char *command = strbuf_format("rm -rf '%s'", root);
-    ck_assert_int_eq(system(command), 0);
-    free(command);
+    ck_assert_int_eq(scratch_remove(root), 0);
+    free(root);
     free(lock_path);
     free(socket_path);
     free(record_path);

@@ -11,8 +11,6 @@
  * (test_pgcluster.h); the cases are in the files that header lists.
  */
 #include <dirent.h>
-#include <errno.h>
-#include <ftw.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "strbuf.h"
 #include "test_pgcluster.h"
 
-char test_root[256];
+char *test_root;
 char runtime_dir[PATH_MAX];
 
 double now_seconds(void)
@@ -124,13 +123,6 @@ char *use_private_cache(const char *name)
 
 /* ---- the test program ---- */
 
-static int remove_one(const char *path, const struct stat *st, int type, struct FTW *where)
-{
-    (void)st;
-    (void)where;
-    return (type == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
-}
-
 /* Stops whatever a failed test left running (a failed assertion ends its process at once). */
 static void stop_leftovers(void)
 {
@@ -182,10 +174,11 @@ int main(void)
         fprintf(stderr, "test_pgcluster: no PostgreSQL server installed, skipping\n");
         return 77;
     }
-    /* Memory-backed when possible: a data directory copy on a virtual disk is slow. */
-    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(test_root, sizeof test_root, "%s/test_pgcluster-XXXXXX", base);
-    if (!mkdtemp(test_root) || chmod(test_root, 0711) < 0) {
+    /* Memory-backed when possible (a data directory copy on a virtual disk is slow), else
+     * under /tmp. */
+    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : NULL;
+    test_root = scratch_make_in(base, "test_pgcluster-");
+    if (!test_root || chmod(test_root, 0711) < 0) {
         perror("test_pgcluster: cannot make a temporary directory");
         return EXIT_FAILURE;
     }
@@ -204,7 +197,8 @@ int main(void)
     srunner_free(runner);
 
     stop_leftovers();
-    if (nftw(test_root, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+    if (scratch_remove(test_root) != 0)
         fprintf(stderr, "test_pgcluster: could not remove %s\n", test_root);
+    free(test_root);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

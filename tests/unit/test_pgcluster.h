@@ -20,7 +20,7 @@
 
 #include "pgcluster.h"
 
-extern char test_root[256]; /* 0711: the server user may have to reach fake bindirs */
+extern char *test_root; /* 0711: the server user may have to reach fake bindirs */
 extern char runtime_dir[PATH_MAX];
 
 double now_seconds(void);

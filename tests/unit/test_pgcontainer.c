@@ -14,7 +14,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <libgen.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -24,12 +23,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "strbuf.h"
 #include "test_pgcontainer.h"
 
 static char engine_dir[PATH_MAX]; /* tests/container: the double */
-static char state_dir[PATH_MAX];  /* FOSTER_FAKE_ENGINE_STATE */
-char empty_dir[PATH_MAX];
+static char *state_dir;           /* FOSTER_FAKE_ENGINE_STATE */
+char *empty_dir;
 
 double now_seconds(void)
 {
@@ -216,14 +216,6 @@ void assert_failure(const diag_list *diags, const char *message, const char *hin
 
 /* ---- the program ---- */
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 /* Whatever a failed test left: every container through the double, then the state directory. */
 static void remove_leftovers(void)
 {
@@ -240,8 +232,10 @@ static void remove_leftovers(void)
     if (dir)
         closedir(dir);
     free(containers);
-    nftw(state_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(state_dir);
     rmdir(empty_dir);
+    free(state_dir);
+    free(empty_dir);
 }
 
 /* tests/container from $FOSTER_SOURCE_ROOT, else from where this file was compiled. */
@@ -263,12 +257,12 @@ static bool find_engine_dir(void)
 static bool make_directories(void)
 {
     struct stat st;
-    const char *base = stat("/dev/shm", &st) == 0 && access("/dev/shm", W_OK) == 0 ? "/dev/shm"
-                       : getenv("TMPDIR") ? getenv("TMPDIR")
-                                          : "/tmp";
-    snprintf(state_dir, sizeof state_dir, "%s/foster-pgcontainer-XXXXXX", base);
-    snprintf(empty_dir, sizeof empty_dir, "%s/foster-no-engine-XXXXXX", base);
-    return mkdtemp(state_dir) && mkdtemp(empty_dir);
+    /* On /dev/shm when there is one, else under /tmp (NULL). */
+    const char *base =
+        stat("/dev/shm", &st) == 0 && access("/dev/shm", W_OK) == 0 ? "/dev/shm" : NULL;
+    state_dir = scratch_make_in(base, "foster-pgcontainer-");
+    empty_dir = state_dir ? scratch_make_in(base, "foster-no-engine-") : NULL;
+    return state_dir && empty_dir;
 }
 
 TCase *pgcontainer_tcase(const char *name)

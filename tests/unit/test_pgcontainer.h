@@ -17,7 +17,7 @@
 
 #include "pgcontainer.h"
 
-extern char empty_dir[PATH_MAX]; /* a PATH with no engine in it */
+extern char *empty_dir; /* a PATH with no engine in it */
 
 #define START_TIMEOUT 30.0 /* generous: the build machines are busy */
 

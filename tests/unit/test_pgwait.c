@@ -6,7 +6,7 @@
  * _ready.c.
  *
  * main() runs initdb once (superuser "app", password SERVER_PASSWORD, scram
- * for TCP, trust on the unix socket) into a private directory under /tmp;
+ * for TCP, trust on the unix socket) into a private scratch directory;
  * tests start `postgres` on it (127.0.0.1 and a unix socket in that
  * directory, on a free port) and stop it again. PostgreSQL refuses to run as
  * root, so when the tests run as root, initdb and postgres run as the user
@@ -23,7 +23,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -38,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "test_pgwait.h"
 
 pgwait_test_cluster cluster;
@@ -304,22 +304,15 @@ double assert_wait_ends(const char *conninfo, double timeout, pg_wait_result res
 
 /* ---- the cluster made once ------------------------------------------------------------ */
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st;
-    (void)type;
-    (void)ftw;
-    return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
 /* Stops what postmaster.pid names (a server whose starter died) and removes everything. */
 static void remove_cluster(void)
 {
-    if (getpid() != cluster.owner || !cluster.root[0])
+    if (getpid() != cluster.owner || !cluster.root)
         return;
     stop_previous_server();
-    nftw(cluster.root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-    cluster.root[0] = '\0';
+    scratch_remove(cluster.root);
+    free(cluster.root);
+    cluster.root = NULL;
 }
 
 static int give_to_server_user(const char *path)
@@ -346,10 +339,9 @@ static int make_cluster(void)
         cluster.uid = user->pw_uid;
         cluster.gid = user->pw_gid;
     }
-    snprintf(cluster.root, sizeof cluster.root, "/tmp/foster-pgwait-XXXXXX");
-    if (!mkdtemp(cluster.root)) {
+    cluster.root = scratch_make("foster-pgwait-");
+    if (!cluster.root) {
         perror("test_pgwait: mkdtemp");
-        cluster.root[0] = '\0';
         return -1;
     }
     cluster.owner = getpid();

@@ -26,7 +26,7 @@
 /* The cluster made once by main(); test processes only read it. */
 typedef struct pgwait_test_cluster {
     char bindir[256];
-    char root[64];  /* private directory; also the unix socket directory */
+    char *root;     /* private directory; also the unix socket directory */
     char data[128]; /* root/data */
     char log[128];  /* root/server.log, rewritten by every server start */
     uid_t uid;      /* the user the server runs as */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "process.h"
+#include "scratch.h"
 #include "spawner.h"
 
 static int run(const char *script, const char *name, const char *value, diag_list *diags)
@@ -134,8 +135,8 @@ static void wait_for_file(void *path)
  * end. */
 static bool leftover_finished(void (*settle)(void *))
 {
-    char dir[] = "/tmp/foster-settle.XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *dir = scratch_make("foster-settle.");
+    ck_assert_ptr_nonnull(dir);
     char done[64], script[160];
     snprintf(done, sizeof done, "%s/done", dir);
     snprintf(script, sizeof script, "(trap '' TERM; sleep 4; touch %s) & exit 0", done);
@@ -145,6 +146,7 @@ static bool leftover_finished(void (*settle)(void *))
     bool finished = access(done, F_OK) == 0;
     unlink(done);
     rmdir(dir);
+    free(dir);
     return finished;
 }
 

@@ -10,8 +10,6 @@
 #include "strbuf.h"
 #include "test_library.h"
 
-static char runtime_dir[] = "/tmp/foster-test-reset-pg-XXXXXX";
-
 static long count(PGconn *conn, const char *sql)
 {
     PGresult *result = PQexec(conn, sql);
@@ -95,9 +93,12 @@ END_TEST
 
 int main(void)
 {
-    int status = cluster_suite_setup(runtime_dir);
+    char *runtime_dir;
+    int status = cluster_suite_setup("foster-test-reset-pg-", &runtime_dir);
     if (status != 0)
         return status;
     const TTest *const tests[] = {test_reset_in_a_living_process_swaps_in_fresh_copies};
-    return cluster_suite_run("reset_pg", runtime_dir, tests, 1);
+    status = cluster_suite_run("reset_pg", runtime_dir, tests, 1);
+    free(runtime_dir);
+    return status;
 }

@@ -11,15 +11,17 @@
 #include <unistd.h>
 
 #include "foster.h"
+#include "scratch.h"
 #include "strbuf.h"
 #include "test_library.h"
 
-static char runtime_dir[] = "/tmp/foster-test-session-XXXXXX";
+static char *runtime_dir;
 static char *manifest_path;
 
 static void setup(void)
 {
-    ck_assert_ptr_nonnull(mkdtemp(runtime_dir));
+    runtime_dir = scratch_make("foster-test-session-");
+    ck_assert_ptr_nonnull(runtime_dir);
     setenv("FOSTER_RUNTIME_DIR", runtime_dir, 1);
     manifest_path = strbuf_format("%s/foster.ini", getenv("FOSTER_SOURCE_ROOT"));
 }
@@ -39,7 +41,7 @@ static void teardown(void)
 {
     ck_assert_int_eq(count_entries(runtime_dir), 0); /* nothing left behind */
     rmdir(runtime_dir);
-    strcpy(runtime_dir + strlen(runtime_dir) - 6, "XXXXXX");
+    free(runtime_dir);
     free(manifest_path);
 }
 

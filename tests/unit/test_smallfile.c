@@ -5,31 +5,30 @@
  */
 #include <check.h>
 #include <dirent.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "smallfile.h"
 #include "strbuf.h"
 
-static char root[PATH_MAX];
+static char *root;
 static char *path;
 
 static void setup(void)
 {
-    snprintf(root, sizeof root, "/tmp/foster-smallfile.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(root));
+    root = scratch_make("foster-smallfile.");
+    ck_assert_ptr_nonnull(root);
     path = strbuf_format("%s/identity", root);
 }
 
 static void teardown(void)
 {
-    char *command = strbuf_format("rm -rf '%s'", root);
-    ck_assert_int_eq(system(command), 0);
-    free(command);
+    ck_assert_int_eq(scratch_remove(root), 0);
+    free(root);
     free(path);
 }
 

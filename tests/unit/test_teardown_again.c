@@ -12,7 +12,7 @@
 #include "strbuf.h"
 #include "test_library.h"
 
-static char runtime_dir[] = "/tmp/foster-test-teardown-again-XXXXXX";
+static char *runtime_dir;
 
 static int chattr(const char *flag)
 {
@@ -74,7 +74,7 @@ END_TEST
 
 int main(void)
 {
-    int status = cluster_suite_setup(runtime_dir);
+    int status = cluster_suite_setup("foster-test-teardown-again-", &runtime_dir);
     if (status != 0)
         return status;
     if (chattr("+i") != 0 || chattr("-i") != 0) {
@@ -82,8 +82,11 @@ int main(void)
                "attribute)\n",
                runtime_dir);
         rmdir(runtime_dir);
+        free(runtime_dir);
         return 77;
     }
     const TTest *const tests[] = {test_teardown_after_a_failed_one_removes_the_rest};
-    return cluster_suite_run("teardown_again", runtime_dir, tests, 1);
+    status = cluster_suite_run("teardown_again", runtime_dir, tests, 1);
+    free(runtime_dir);
+    return status;
 }

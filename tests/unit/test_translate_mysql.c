@@ -15,6 +15,7 @@
 
 #include "foster.h"
 #include "myddl.h"
+#include "scratch.h"
 #include "strbuf.h"
 #include "translate_mysql.h"
 
@@ -241,8 +242,6 @@ END_TEST
 
 /* ---- the committed dumps on SQLite, through the library ---- */
 
-static char runtime_dir[] = "/tmp/foster-mysqlite-XXXXXX";
-
 static void note_line(void *context, const char *line)
 {
     strbuf_appendf(context, "%s\n", line);
@@ -266,7 +265,8 @@ static int exec(sqlite3 *db, const char *sql)
 
 START_TEST(mariadb_dumps_provisioned_on_sqlite)
 {
-    ck_assert_ptr_nonnull(mkdtemp(runtime_dir));
+    char *runtime_dir = scratch_make("foster-mysqlite-");
+    ck_assert_ptr_nonnull(runtime_dir);
     setenv("FOSTER_RUNTIME_DIR", runtime_dir, 1);
     char *manifest = strbuf_format("%s/mysql/foster.ini", getenv("FOSTER_TEST_DATA"));
     strbuf lines = STRBUF_INIT;
@@ -309,6 +309,7 @@ START_TEST(mariadb_dumps_provisioned_on_sqlite)
     ck_assert_int_eq(access(path, F_OK), -1);
     foster_close(session);
     ck_assert_int_eq(rmdir(runtime_dir), 0); /* nothing left behind */
+    free(runtime_dir);
     strbuf_free(&lines);
     free(path);
     free(manifest);
