@@ -268,6 +268,27 @@ int ddl_collect_references(ddl_statement *st, const sql_tokens *t, ddl_name_join
     return 0;
 }
 
+/* CREATE TABLE ... INHERITS (parent, ...): each parent, as a table it references (it
+ * must be created first, and by the manifest). */
+static int collect_inherited(ddl_statement *st, const sql_tokens *t)
+{
+    for (size_t i = 0; i < t->count; i = sql_skip_group(t, i, t->count)) {
+        if (!word_at(t, i, "INHERITS") || !punct_at(t, i + 1, '('))
+            continue;
+        for (size_t at = i + 2;; at++) {
+            sql_name_parts name = {{NULL}, 0};
+            int rc = sql_read_name(t, &at, &name);
+            char *joined = rc > 0 ? normalized_name(name.part, name.count) : NULL;
+            sql_name_parts_free(&name);
+            if (rc < 0 || (rc > 0 && (!joined || ddl_add_reference(st, joined) < 0)))
+                return -1;
+            if (rc == 0 || !punct_at(t, at, ','))
+                return 0;
+        }
+    }
+    return 0;
+}
+
 /* ALTER <anything> name OWNER TO role, but not RENAME [COLUMN] owner TO x. */
 static bool is_owner_to(const sql_tokens *t)
 {
@@ -377,6 +398,8 @@ static int analyze_statement(analysis *a, ddl_statement *st)
     }
     if (rc == 0 && (st->kind == DDL_CREATE_TABLE || st->kind == DDL_ALTER_TABLE))
         rc = ddl_collect_references(st, t, normalized_name) < 0 ? out_of_memory(a, st->source) : 0;
+    if (rc == 0 && st->kind == DDL_CREATE_TABLE)
+        rc = collect_inherited(st, t) < 0 ? out_of_memory(a, st->source) : 0;
     if (rc == 0 && ddl_read_object(st, t) < 0)
         rc = out_of_memory(a, st->source);
     return rc;

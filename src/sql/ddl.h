@@ -55,6 +55,7 @@ typedef enum ddl_object_kind {
     DDL_OBJECT_VIEW, /* also materialized views */
     DDL_OBJECT_POLICY,
     DDL_OBJECT_RULE,
+    DDL_OBJECT_COLLATION,
     DDL_OBJECT_OTHER,
 } ddl_object_kind;
 
@@ -157,6 +158,9 @@ const char *ddl_object_kind_name(ddl_object_kind kind);
  * like a type mentions the type. Returns the count, or -1 when memory ran out;
  * *out is a new array the caller frees with ddl_names_free.
  */
+/* Whether the statement is a CREATE (of what `object` says). */
+bool ddl_statement_creates(const ddl_statement *statement);
+
 long ddl_statement_mentions(const ddl_statement *statement, char ***out);
 
 void ddl_names_free(char **names, size_t count);

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ddl_internal.h"
 #include "strbuf.h"
@@ -20,7 +21,8 @@ const char *ddl_object_kind_name(ddl_object_kind kind)
         [DDL_OBJECT_FUNCTION] = "function",   [DDL_OBJECT_TRIGGER] = "trigger",
         [DDL_OBJECT_EXTENSION] = "extension", [DDL_OBJECT_SCHEMA] = "schema",
         [DDL_OBJECT_VIEW] = "view",           [DDL_OBJECT_POLICY] = "policy",
-        [DDL_OBJECT_RULE] = "rule",           [DDL_OBJECT_OTHER] = "statement",
+        [DDL_OBJECT_RULE] = "rule",           [DDL_OBJECT_COLLATION] = "collation",
+        [DDL_OBJECT_OTHER] = "statement",
     };
     return names[kind];
 }
@@ -31,14 +33,23 @@ typedef struct object_word {
 } object_word;
 
 static const object_word object_words[] = {
-    {"TABLE", DDL_OBJECT_TABLE},        {"SEQUENCE", DDL_OBJECT_SEQUENCE},
-    {"INDEX", DDL_OBJECT_INDEX},        {"TYPE", DDL_OBJECT_TYPE},
-    {"DOMAIN", DDL_OBJECT_DOMAIN},      {"FUNCTION", DDL_OBJECT_FUNCTION},
-    {"PROCEDURE", DDL_OBJECT_FUNCTION}, {"AGGREGATE", DDL_OBJECT_FUNCTION},
-    {"TRIGGER", DDL_OBJECT_TRIGGER},    {"EXTENSION", DDL_OBJECT_EXTENSION},
-    {"SCHEMA", DDL_OBJECT_SCHEMA},      {"VIEW", DDL_OBJECT_VIEW},
-    {"MATERIALIZED", DDL_OBJECT_VIEW},  {"POLICY", DDL_OBJECT_POLICY},
-    {"RULE", DDL_OBJECT_RULE},          {NULL, DDL_OBJECT_NONE},
+    {"TABLE", DDL_OBJECT_TABLE},
+    {"SEQUENCE", DDL_OBJECT_SEQUENCE},
+    {"INDEX", DDL_OBJECT_INDEX},
+    {"TYPE", DDL_OBJECT_TYPE},
+    {"DOMAIN", DDL_OBJECT_DOMAIN},
+    {"FUNCTION", DDL_OBJECT_FUNCTION},
+    {"PROCEDURE", DDL_OBJECT_FUNCTION},
+    {"AGGREGATE", DDL_OBJECT_FUNCTION},
+    {"TRIGGER", DDL_OBJECT_TRIGGER},
+    {"EXTENSION", DDL_OBJECT_EXTENSION},
+    {"SCHEMA", DDL_OBJECT_SCHEMA},
+    {"VIEW", DDL_OBJECT_VIEW},
+    {"MATERIALIZED", DDL_OBJECT_VIEW},
+    {"POLICY", DDL_OBJECT_POLICY},
+    {"RULE", DDL_OBJECT_RULE},
+    {"COLLATION", DDL_OBJECT_COLLATION},
+    {NULL, DDL_OBJECT_NONE},
 };
 
 /* Index of the word naming the object kind: after CREATE [OR REPLACE] and its adjectives. */
@@ -95,6 +106,18 @@ static char *table_after_on(const sql_tokens *t, size_t i, bool *failed)
     return NULL;
 }
 
+/* A rule's table: CREATE RULE name AS ON event TO table. */
+static char *rule_table(const sql_tokens *t, size_t i, bool *failed)
+{
+    for (; i + 2 < t->count; i = sql_skip_group(t, i, t->count)) {
+        if (word_at(t, i, "ON") && word_at(t, i + 2, "TO")) {
+            i += 3;
+            return name_at(t, &i, failed);
+        }
+    }
+    return NULL;
+}
+
 /* The partitioned table of CREATE TABLE x PARTITION OF parent. */
 static char *partition_parent(const sql_tokens *t, size_t i, bool *failed)
 {
@@ -124,9 +147,10 @@ static int read_create(ddl_statement *st, const sql_tokens *t, bool *failed)
     st->object_name = name_at(t, &i, failed);
     if (st->object == DDL_OBJECT_TABLE)
         st->parent = partition_parent(t, i, failed);
-    if (st->object == DDL_OBJECT_TRIGGER || st->object == DDL_OBJECT_POLICY ||
-        st->object == DDL_OBJECT_RULE)
+    if (st->object == DDL_OBJECT_TRIGGER || st->object == DDL_OBJECT_POLICY)
         st->on_table = table_after_on(t, i, failed);
+    else if (st->object == DDL_OBJECT_RULE)
+        st->on_table = rule_table(t, i, failed);
     return 0;
 }
 
@@ -164,6 +188,12 @@ int ddl_read_object(ddl_statement *st, const sql_tokens *t)
     else
         st->object = DDL_OBJECT_OTHER;
     return failed ? -1 : 0;
+}
+
+bool ddl_statement_creates(const ddl_statement *statement)
+{
+    return statement->tokenized ? word_at(&statement->tokens, 0, "CREATE")
+                                : strncasecmp(statement->source->text, "CREATE", 6) == 0;
 }
 
 /* ---- mentions ---- */

@@ -6,10 +6,11 @@
  * partitions (CREATE/ALTER TABLE, CREATE INDEX, OWNED BY sequences, ATTACH
  * PARTITION), the triggers, policies and rules on them, and the ALTER INDEX
  * ... ATTACH PARTITION of their indexes. Then, following names: every type,
- * domain, function or sequence a taken statement names is taken too, and
+ * domain, function, sequence or collation a taken statement names is taken too, and
  * what it names in turn (a trigger's function, the types in that function's
- * body). Extensions and the settings that change how DDL is read are always
- * taken: what an extension provides cannot be told from the dump.
+ * body), and the CREATE SCHEMA of the schemas those live in. Extensions and
+ * the settings that change how DDL is read are always taken: what an
+ * extension provides cannot be told from the dump.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +143,7 @@ static void take_index_attachments(selector *s, char *const *mentions, size_t co
 static bool is_support_kind(ddl_object_kind kind)
 {
     return kind == DDL_OBJECT_TYPE || kind == DDL_OBJECT_DOMAIN || kind == DDL_OBJECT_FUNCTION ||
-           kind == DDL_OBJECT_SEQUENCE;
+           kind == DDL_OBJECT_SEQUENCE || kind == DDL_OBJECT_COLLATION;
 }
 
 /* Takes the definitions of `name` (not tables'): CREATE and ALTER of the object. */
@@ -197,6 +198,38 @@ static void follow_names(selector *s)
         }
     }
     free(followed);
+}
+
+/* Whether `name` ("billing.status") lives in `schema`. */
+static bool lives_in(const char *name, const char *schema)
+{
+    size_t length = strlen(schema);
+    return strncmp(name, schema, length) == 0 && name[length] == '.';
+}
+
+/* The CREATE SCHEMA of every schema a taken type, domain, function, sequence or collation
+ * lives in: it is of no use without it. A table's own schema the backend makes. */
+static void take_schemas(selector *s)
+{
+    for (size_t i = 0; i < s->file->statement_count && !s->failed; i++) {
+        const ddl_statement *schema = &s->file->statements[i];
+        if (s->taken[i] || schema->object != DDL_OBJECT_SCHEMA || !schema->object_name ||
+            !ddl_statement_creates(schema))
+            continue;
+        for (size_t k = 0; k < s->file->statement_count; k++) {
+            const ddl_statement *st = &s->file->statements[k];
+            if (!s->taken[k] || !s->support[k] || !st->object_name ||
+                !lives_in(st->object_name, schema->object_name))
+                continue;
+            char *what = describe(st);
+            char *reason =
+                what ? strbuf_format("schema %s: holds %s", schema->object_name, what) : NULL;
+            free(what);
+            s->failed |= !reason;
+            take(s, i, true, reason);
+            break;
+        }
+    }
 }
 
 static void take_extensions_and_settings(selector *s)
@@ -265,6 +298,7 @@ int ddl_select_table_postgres(const ddl_file *file, const char *table, const cha
         take_own_statements(&s);
         take_extensions_and_settings(&s);
         follow_names(&s);
+        take_schemas(&s);
     }
     int rc = s.failed || fill_selection(&s, out) < 0 ? -1 : 0;
     if (rc < 0)

@@ -6,7 +6,9 @@
 # a partitioned table with three partitions, a foreign-key cycle, generated
 # and identity columns, uuid/json/jsonb/citext/arrays/tsvector/inet/interval/
 # money/bytea), dumped by pg_dump (whole, plain and -Fc; per table), and
-# foster provisions from those dumps on sqlite and cluster.
+# foster provisions from those dumps on sqlite and cluster. A second owner
+# database, of owner_objects.sql, holds what a table needs from elsewhere:
+# schemas of its enum and trigger function, a collation, a rule, inheritance.
 #
 # Usage: pgschemas_test.sh FOSTER_BINARY [NAME_REGEX]
 . "$(dirname "${BASH_SOURCE[0]}")/../harness.sh" "$@"
@@ -39,7 +41,10 @@ make_owner_dumps() {
         "${dump[@]}" -Fc >"$DUMPS/dump.fc" &&
         "${dump[@]}" -t film -t actor -t film_actor >"$DUMPS/catalog.sql" &&
         "${dump[@]}" -t 'payment*' >"$DUMPS/payment.sql" &&
-        "${dump[@]}" -t audit_log >"$DUMPS/audit_log.sql" || rc=1
+        "${dump[@]}" -t audit_log >"$DUMPS/audit_log.sql" &&
+        "${psql[@]}" -c 'CREATE DATABASE objects' postgres &&
+        "${psql[@]}" -f "$OWNER/owner_objects.sql" objects 2>>"$SUITE_TMP/owner.log" &&
+        "$PGBIN/pg_dump" -h "$dir" -p 5499 -U postgres -s objects >"$DUMPS/objects.sql" || rc=1
     as_server_user "$PGBIN/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1
     [ $rc -eq 0 ] && rm -rf "$dir"
     return $rc
@@ -262,6 +267,44 @@ test_per_table_dumps_with_a_prelude_on_cluster() {
 
 # ---------------------------------------------------------------------------
 # What foster refuses, and strict.
+
+# The owner's enum and trigger function live in schemas of their own, a column
+# uses the owner's case-insensitive collation, and a rule keeps rows: each is
+# taken with the table, and behaves as on the owner's server.
+test_what_the_table_needs_from_elsewhere_in_the_dump_comes_with_it() {
+    make_project "schema_dump = objects.sql" "[table person]"
+    probe -b cluster -- \
+        "INSERT INTO person (id, name, mood) VALUES (1, 'Ann', 'calm') RETURNING touched" \
+        "SELECT count(*) FROM person WHERE name = 'ANN'" \
+        "UPDATE person SET mood = 'angry' RETURNING touched" \
+        "DELETE FROM person RETURNING id" \
+        "SELECT count(*) FROM person" \
+        "SELECT rulename FROM pg_rules WHERE tablename = 'person'" \
+        "INSERT INTO person (id, name, mood) VALUES (2, 'Bo', 'happy')"
+    assert_exit 0
+    assert_probe "INSERT INTO person (id, name, mood) VALUES (1, 'Ann', 'calm') RETURNING touched" f
+    assert_probe "SELECT count(*) FROM person WHERE name = 'ANN'" 1
+    assert_probe "UPDATE person SET mood = 'angry' RETURNING touched" t
+    assert_probe "DELETE FROM person RETURNING id" ""
+    assert_probe "SELECT count(*) FROM person" 1
+    assert_probe "SELECT rulename FROM pg_rules WHERE tablename = 'person'" person_kept
+    assert_contains "$PROBE" "VALUES (2, 'Bo', 'happy') -> ERROR" "a value the enum lacks"
+    assert_runtime_empty
+}
+
+test_inherited_table_the_manifest_lacks_is_an_error() {
+    make_project "schema_dump = objects.sql" "[table car]"
+    run_foster -c foster.ini check
+    assert_exit 1
+    assert_contains "$ERR" "\"car\" references table \"vehicle\", which no schema file of the manifest creates"
+    assert_contains "$ERR" "hint: add a [table vehicle] section to"
+    make_project "schema_dump = objects.sql" $'[table car]\n[table vehicle]'
+    probe -b cluster -- "INSERT INTO car (id, wheels, seats) VALUES (1, 4, 5)" \
+        "SELECT count(*) FROM vehicle"
+    assert_exit 0
+    assert_probe "SELECT count(*) FROM vehicle" 1
+    assert_runtime_empty
+}
 
 test_partition_listed_alone_is_an_error_naming_its_parent() {
     make_project "schema_dump = dump.sql" "[table payment_2024]"

@@ -1,6 +1,7 @@
 /* test_ddl_select.c — specification of ddl_select_table (src/sql/ddl_select.h) and the
  * object reading behind it, on real `pg_dump --schema-only` output of PostgreSQL 15 of
- * tests/data/pgschemas/owner_*.sql (tests/data/ddl/pgdump_owner_whole.sql). */
+ * tests/data/pgschemas/owner_*.sql (tests/data/ddl/pgdump_owner_whole.sql, and
+ * pgdump_objects.sql of owner_objects.sql alone). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,16 +11,26 @@
 
 static ddl_file dump;
 
-static void load_dump(void)
+static void load_named(const char *name)
 {
     const char *root = getenv("FOSTER_TEST_DATA");
     ck_assert_msg(root != NULL, "FOSTER_TEST_DATA is not set");
     char path[4096];
-    snprintf(path, sizeof path, "%s/ddl/pgdump_owner_whole.sql", root);
+    snprintf(path, sizeof path, "%s/ddl/%s", root, name);
     diag_list diags = DIAG_LIST_INIT;
     memset(&dump, 0, sizeof dump);
     ck_assert_int_eq(ddl_load_file(path, "dump.sql", &dump, &diags), 0);
     diag_list_clear(&diags);
+}
+
+static void load_dump(void)
+{
+    load_named("pgdump_owner_whole.sql");
+}
+
+static void load_objects_dump(void)
+{
+    load_named("pgdump_objects.sql");
 }
 
 static void free_dump(void)
@@ -218,6 +229,57 @@ START_TEST(test_extension_packages_are_named)
 }
 END_TEST
 
+START_TEST(test_rule_on_the_table_comes_with_it)
+{
+    int rc;
+    char *text = picked("person", &rc);
+    ck_assert_int_eq(rc, 0);
+    assert_has(text, "T rule person_kept on person\n");
+    free(text);
+}
+END_TEST
+
+START_TEST(test_schemas_of_what_the_table_needs_come_with_it)
+{
+    int rc;
+    char *text = picked("person", &rc);
+    ck_assert_int_eq(rc, 0);
+    assert_has(text, "S type types.mood: named by table person\n");
+    assert_has(text, "S schema types: holds type types.mood\n");
+    assert_has(text, "S function util.touch: named by trigger person_touch on person\n");
+    assert_has(text, "S schema util: holds function util.touch\n");
+    free(text);
+    text = picked("vehicle", &rc); /* needs nothing from another schema */
+    ck_assert_int_eq(rc, 0);
+    assert_lacks(text, "schema");
+    free(text);
+}
+END_TEST
+
+START_TEST(test_collation_a_column_names_comes_with_it)
+{
+    int rc;
+    char *text = picked("person", &rc);
+    ck_assert_int_eq(rc, 0);
+    assert_has(text, "S collation ci: named by table person\n");
+    free(text);
+}
+END_TEST
+
+START_TEST(test_inherited_table_is_referenced_by_its_child)
+{
+    for (size_t i = 0; i < dump.statement_count; i++) {
+        const ddl_statement *st = &dump.statements[i];
+        if (st->kind != DDL_CREATE_TABLE || strcmp(st->table, "car") != 0)
+            continue;
+        ck_assert_uint_eq(st->reference_count, 1);
+        ck_assert_str_eq(st->references[0], "vehicle");
+        return;
+    }
+    ck_abort_msg("no CREATE TABLE car in the dump");
+}
+END_TEST
+
 int main(void)
 {
     Suite *suite = suite_create("ddl_select");
@@ -236,6 +298,13 @@ int main(void)
     tcase_add_test(select, test_partition_alone_is_an_error_naming_its_parent);
     tcase_add_test(select, test_table_the_dump_lacks_is_an_error);
     suite_add_tcase(suite, select);
+    TCase *elsewhere = tcase_create("elsewhere");
+    tcase_add_checked_fixture(elsewhere, load_objects_dump, free_dump);
+    tcase_add_test(elsewhere, test_rule_on_the_table_comes_with_it);
+    tcase_add_test(elsewhere, test_schemas_of_what_the_table_needs_come_with_it);
+    tcase_add_test(elsewhere, test_collation_a_column_names_comes_with_it);
+    tcase_add_test(elsewhere, test_inherited_table_is_referenced_by_its_child);
+    suite_add_tcase(suite, elsewhere);
     SRunner *runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);

@@ -7,22 +7,16 @@
  * extension and its package.
  */
 #include <stdbool.h>
-#include <strings.h>
 
 #include "backend_postgres.h"
 #include "ddl_phase.h"
 #include "pqapi.h"
 
-static bool is_create(const ddl_statement *st)
-{
-    return strncasecmp(st->source->text, "CREATE", 6) == 0;
-}
-
 /* CREATE EXTENSION of one the server lacks: -1 and a diag naming it and its package. */
 static int check_extension(pg_backend *p, const ddl_statement *st, const char *file,
                            diag_list *diags)
 {
-    if (st->object != DDL_OBJECT_EXTENSION || !st->object_name || !is_create(st))
+    if (st->object != DDL_OBJECT_EXTENSION || !st->object_name || !ddl_statement_creates(st))
         return 0;
     const char *values[] = {st->object_name};
     PGresult *result =

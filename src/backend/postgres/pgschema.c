@@ -126,11 +126,25 @@ static char *deferrable_version(const char *sql)
     return strbuf_format("%s DEFERRABLE INITIALLY IMMEDIATE", sql);
 }
 
+/* Whether a prelude (the owner's CREATE SCHEMA a dump's support objects need) makes `name`. */
+static bool prelude_creates_schema(const schema_set *schemas, const char *name)
+{
+    for (size_t k = 0; k < schemas->prelude_count; k++)
+        for (size_t s = 0; s < schemas->preludes[k].statement_count; s++) {
+            const ddl_statement *st = &schemas->preludes[k].statements[s];
+            if (st->object == DDL_OBJECT_SCHEMA && st->object_name &&
+                strcmp(st->object_name, name) == 0 && ddl_statement_creates(st))
+                return true;
+        }
+    return false;
+}
+
+/* The tables' schemas the preludes, which run next, do not create. */
 static int create_schemas(pg_backend *p, const schema_set *schemas, diag_list *diags)
 {
     for (size_t i = 0; i < schemas->count; i++) {
         const ddl_table *table = schema_set_table(schemas, i);
-        if (!table || !table->schema)
+        if (!table || !table->schema || prelude_creates_schema(schemas, table->schema))
             continue;
         char *name = pgconn_quote_identifier(p->db, table->schema);
         char *sql = name ? strbuf_format("CREATE SCHEMA IF NOT EXISTS %s", name) : NULL;
