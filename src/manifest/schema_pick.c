@@ -66,6 +66,18 @@ static int read_custom_archive(const char *path, ddl_file *out, diag_list *diags
     return rc;
 }
 
+/* pg_dump -Ft archives are tar files: "ustar" at byte 257. */
+static bool is_tar_archive(const char *path)
+{
+    char magic[5] = {0};
+    FILE *f = fopen(path, "rb");
+    bool tar = f && fseek(f, 257, SEEK_SET) == 0 && fread(magic, 1, sizeof magic, f) == 5 &&
+               memcmp(magic, "ustar", 5) == 0;
+    if (f)
+        fclose(f);
+    return tar;
+}
+
 /* The source read from `path`, read now if it was not yet. */
 static ddl_file *source_file(schema_set *set, const char *path, diag_list *diags)
 {
@@ -85,9 +97,14 @@ static ddl_file *source_file(schema_set *set, const char *path, diag_list *diags
     ddl_file *file = &set->sources[set->source_count];
     memset(file, 0, sizeof *file);
     set->source_support[set->source_count++] = NULL;
-    int rc = is_custom_archive(path)
-                 ? read_custom_archive(path, file, diags)
-                 : schema_read_file(set->manifest, path, false, set->dialect, file, diags);
+    int rc = -1;
+    if (is_tar_archive(path))
+        diag_set_hint(diag_add(diags, path, 0, 0, "is a tar archive (pg_dump -Ft), not SQL"),
+                      "give the dump as plain SQL (pg_dump -s) or as pg_dump -Fc");
+    else if (is_custom_archive(path))
+        rc = read_custom_archive(path, file, diags);
+    else
+        rc = schema_read_file(set->manifest, path, false, set->dialect, file, diags);
     if (!file->display_name)
         file->display_name = strdup(path);
     if (rc < 0)

@@ -248,11 +248,30 @@ static void take_extensions_and_settings(selector *s)
     }
 }
 
+static bool creates_view(const ddl_file *file, const char *name)
+{
+    for (size_t i = 0; i < file->statement_count; i++) {
+        const ddl_statement *st = &file->statements[i];
+        if (st->object == DDL_OBJECT_VIEW && st->object_name &&
+            strcmp(st->object_name, name) == 0 && ddl_statement_creates(st))
+            return true;
+    }
+    return false;
+}
+
 static int report_unusable(const ddl_file *file, const char *table, const char *manifest_path,
                            int manifest_line, diag_list *diags)
 {
     const char *parent = ddl_partition_parent(file, table);
-    if (parent) {
+    if (creates_view(file, table)) {
+        diag *d = diag_add(diags, manifest_path, manifest_line, 0,
+                           "\"%s\" is a view in %s; foster creates tables only", table,
+                           file->display_name);
+        diag_set_hint(d,
+                      "give [table %s] a schema file of its own with a CREATE TABLE of the "
+                      "view's columns, and fixtures for its rows",
+                      table);
+    } else if (parent) {
         diag *d = diag_add(diags, manifest_path, manifest_line, 0,
                            "table \"%s\" is a partition of \"%s\" in %s", table, parent,
                            file->display_name);

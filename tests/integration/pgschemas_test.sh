@@ -39,6 +39,7 @@ make_owner_dumps() {
             2>"$SUITE_TMP/owner.log" &&
         "${dump[@]}" >"$DUMPS/dump.sql" &&
         "${dump[@]}" -Fc >"$DUMPS/dump.fc" &&
+        "${dump[@]}" -Ft >"$DUMPS/dump.tar" &&
         "${dump[@]}" -t film -t actor -t film_actor >"$DUMPS/catalog.sql" &&
         "${dump[@]}" -t 'payment*' >"$DUMPS/payment.sql" &&
         "${dump[@]}" -t audit_log >"$DUMPS/audit_log.sql" &&
@@ -303,6 +304,23 @@ test_inherited_table_the_manifest_lacks_is_an_error() {
         "SELECT count(*) FROM vehicle"
     assert_exit 0
     assert_probe "SELECT count(*) FROM vehicle" 1
+    assert_runtime_empty
+}
+
+test_tar_format_dump_is_an_error_saying_what_to_give() {
+    make_project "schema_dump = dump.tar" "[table film]"
+    run_foster -c foster.ini check
+    assert_exit 1
+    assert_contains "$ERR" "foster: error: schemas/dump.tar: is a tar archive (pg_dump -Ft), not SQL"
+    assert_contains "$ERR" "hint: give the dump as plain SQL (pg_dump -s) or as pg_dump -Fc"
+    assert_runtime_empty
+}
+
+test_view_listed_as_a_table_is_an_error_saying_so() {
+    make_project "schema_dump = dump.sql" "[table film_titles]"
+    run_foster -c foster.ini check
+    assert_exit 1
+    assert_contains "$ERR" "foster.ini:4: \"film_titles\" is a view in schemas/dump.sql; foster creates tables only"
     assert_runtime_empty
 }
 

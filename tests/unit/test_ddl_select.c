@@ -188,16 +188,32 @@ START_TEST(test_partition_alone_is_an_error_naming_its_parent)
 }
 END_TEST
 
-START_TEST(test_table_the_dump_lacks_is_an_error)
+/* The one diag choosing `table` gives: "FILE:LINE: message". */
+static void assert_choice_fails(const char *table, const char *expected)
 {
     ddl_selection selection = {0};
     diag_list diags = DIAG_LIST_INIT;
-    ck_assert_int_eq(ddl_select_table(&dump, "film_titles", "foster.ini", 7, &selection, &diags),
-                     -1);
+    ck_assert_int_eq(ddl_select_table(&dump, table, "foster.ini", 7, &selection, &diags), -1);
     ck_assert_uint_eq(diags.count, 1);
-    ck_assert_str_eq(diags.items[0].message, "does not create table \"film_titles\"");
+    char got[512];
+    snprintf(got, sizeof got, "%s:%d: %s", diags.items[0].file, diags.items[0].line,
+             diags.items[0].message);
+    ck_assert_str_eq(got, expected);
     ddl_selection_free(&selection);
     diag_list_clear(&diags);
+}
+
+START_TEST(test_table_the_dump_lacks_is_an_error)
+{
+    assert_choice_fails("film_review", "dump.sql:0: does not create table \"film_review\"");
+}
+END_TEST
+
+START_TEST(test_view_listed_as_a_table_is_an_error_saying_so)
+{
+    assert_choice_fails("film_titles",
+                        "foster.ini:7: \"film_titles\" is a view in dump.sql; foster creates "
+                        "tables only");
 }
 END_TEST
 
@@ -297,6 +313,7 @@ int main(void)
     tcase_add_test(select, test_owned_sequence_of_another_table_keeps_only_its_creation);
     tcase_add_test(select, test_partition_alone_is_an_error_naming_its_parent);
     tcase_add_test(select, test_table_the_dump_lacks_is_an_error);
+    tcase_add_test(select, test_view_listed_as_a_table_is_an_error_saying_so);
     suite_add_tcase(suite, select);
     TCase *elsewhere = tcase_create("elsewhere");
     tcase_add_checked_fixture(elsewhere, load_objects_dump, free_dump);
