@@ -49,8 +49,8 @@ int ddl_select_table_postgres(const ddl_file *file, const char *table, const cha
 /*
  * The MySQL reading of ddl_select_table (myddl_select.c): the table's
  * CREATE TABLE, the ALTER TABLEs and CREATE INDEXes on it and its triggers,
- * in the file's order; nothing is support (MySQL has no types, domains or
- * sequences a table needs). Same returns.
+ * in the file's order, and as support the MariaDB sequences they name
+ * (CREATE SEQUENCE s, DO SETVAL(s, ...)). Same returns.
  */
 int ddl_select_table_mysql(const ddl_file *file, const char *table, const char *manifest_path,
                            int manifest_line, ddl_selection *out, diag_list *diags);

@@ -115,6 +115,8 @@ static ddl_kind classify(const sql_tokens *t)
         i++;
     if (word_at(t, i, "TABLE"))
         return DDL_CREATE_TABLE;
+    if (word_at(t, i, "SEQUENCE"))
+        return DDL_CREATE_SEQUENCE;
     if (word_at(t, i, "UNIQUE") || word_at(t, i, "FULLTEXT") || word_at(t, i, "SPATIAL"))
         i++;
     if (word_at(t, i, "INDEX"))
@@ -172,6 +174,41 @@ static int analyze_create_table(analysis *a, ddl_statement *st, const sql_tokens
     return 0;
 }
 
+/* ---- sequences ---- */
+
+/*
+ * CREATE SEQUENCE [IF NOT EXISTS] s, and the dump's DO SETVAL(s, next, 0) that
+ * gives it the owner's next value: both are about sequence s (object_name,
+ * unqualified), which a table's default may name (myddl_select.c).
+ */
+static int analyze_sequence(analysis *a, ddl_statement *st, const sql_tokens *t)
+{
+    size_t at = 0;
+    if (st->kind == DDL_CREATE_SEQUENCE) {
+        at = create_word(t, "SEQUENCE", 4) + 1;
+        if (word_at(t, at, "IF") && word_at(t, at + 1, "NOT") && word_at(t, at + 2, "EXISTS"))
+            at += 3;
+    } else if ((word_at(t, 0, "DO") || word_at(t, 0, "SELECT")) && word_at(t, 1, "SETVAL") &&
+               punct_at(t, 2, '(')) {
+        at = 3;
+    }
+    sql_name_parts name = {{NULL}, 0};
+    if (at && sql_read_name(t, &at, &name) > 0) {
+        st->object = DDL_OBJECT_SEQUENCE;
+        st->object_name = strdup(name.part[name.count - 1]);
+        if (!st->object_name) {
+            sql_name_parts_free(&name);
+            return out_of_memory(a, st->source);
+        }
+    } else if (st->kind == DDL_CREATE_SEQUENCE) {
+        report(a, t, at, "expected the name of the sequence");
+        sql_name_parts_free(&name);
+        return -1;
+    }
+    sql_name_parts_free(&name);
+    return 0;
+}
+
 /* ---- the other statements ---- */
 
 /* CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX name [USING x] ON table, or
@@ -218,6 +255,8 @@ static int analyze_statement(analysis *a, ddl_statement *st)
         rc = analyze_on_table(a, st, &t, create_word(&t, "INDEX", 4));
     } else if (st->kind == DDL_CREATE_TRIGGER) {
         rc = analyze_on_table(a, st, &t, create_word(&t, "TRIGGER", 12));
+    } else if (st->kind == DDL_CREATE_SEQUENCE || st->kind == DDL_OTHER) {
+        rc = analyze_sequence(a, st, &t);
     }
     if (rc == 0 && (st->kind == DDL_CREATE_TABLE || st->kind == DDL_ALTER_TABLE))
         rc = ddl_collect_references(st, &t, joined_name) < 0 ? out_of_memory(a, st->source) : 0;
@@ -227,7 +266,9 @@ static int analyze_statement(analysis *a, ddl_statement *st)
 
 /* ---- files ---- */
 
-int my_ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags)
+/* Analyses `script`, then drops or refuses the database qualifiers (myddl_names.c). */
+static int analyze_script(sql_script *script, const char *display_name, const char *dump_database,
+                          ddl_file *out, diag_list *diags)
 {
     out->dialect = SQL_DIALECT_MYSQL;
     if (ddl_file_begin(out, script, display_name, diags) < 0)
@@ -240,7 +281,14 @@ int my_ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, 
         if (analyze_statement(&a, st) < 0)
             rc = -1;
     }
+    if (rc == 0 && my_ddl_localize_names(out, dump_database, diags) < 0)
+        rc = -1;
     return rc;
+}
+
+int my_ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags)
+{
+    return analyze_script(script, display_name, NULL, out, diags);
 }
 
 int my_ddl_analyze_text(const char *text, size_t length, const char *display_name, ddl_file *out,
@@ -252,7 +300,10 @@ int my_ddl_analyze_text(const char *text, size_t length, const char *display_nam
         out->display_name = display_name ? strdup(display_name) : NULL;
         return -1;
     }
-    return my_ddl_analyze(&script, display_name, out, diags);
+    char *dump_database = my_dump_database(text, length);
+    int rc = analyze_script(&script, display_name, dump_database, out, diags);
+    free(dump_database);
+    return rc;
 }
 
 int my_ddl_load_file(const char *path, const char *display_name, ddl_file *out, diag_list *diags)

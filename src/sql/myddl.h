@@ -61,6 +61,14 @@ int my_ddl_analyze_text(const char *text, size_t length, const char *display_nam
  */
 int my_ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, diag_list *diags);
 
+/*
+ * The sequences `statement` names (nextval(s), lastval(s), setval(s, ...),
+ * NEXT VALUE FOR s, PREVIOUS VALUE FOR s), unqualified, each once, as a new
+ * array the caller frees with ddl_names_free. Returns their count, or -1
+ * when memory ran out.
+ */
+long my_statement_sequences(const ddl_statement *statement, const char *display_name, char ***out);
+
 /* Reads `path` and analyses it. Same returns; -1 with a diag when it cannot be read. */
 int my_ddl_load_file(const char *path, const char *display_name, ddl_file *out, diag_list *diags);
 

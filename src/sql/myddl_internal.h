@@ -18,4 +18,18 @@
  */
 int ddl_read_my_column_list(ddl_table *table, const sql_tokens *t, size_t open, size_t close);
 
+/*
+ * The database a dump's header names ("-- Host: h    Database: owner" among
+ * its first lines), a new string; NULL when there is none.
+ */
+char *my_dump_database(const char *text, size_t length);
+
+/*
+ * Looks at the database qualifier of every table and sequence name in the
+ * analysed `file` (myddl_names.c): one equal to `dump_database` (may be
+ * NULL) or on a name the file creates is blanked out of the statement's
+ * text; any other gets a diag at its place. 0, or -1 after a diag.
+ */
+int my_ddl_localize_names(ddl_file *file, const char *dump_database, diag_list *diags);
+
 #endif

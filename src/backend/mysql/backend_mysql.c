@@ -213,22 +213,33 @@ static ddl_phase phase_of(const ddl_statement *st)
     return is_create_trigger(st->source->text) ? DDL_PHASE_TRIGGERS : ddl_statement_phase(st);
 }
 
-/* Runs the statements of `phase`, in dependency order; *count (may be NULL) gets how many. */
+/* Runs the statements of `file` in `phase`; *count (may be NULL) gets how many more. */
+static int run_file_phase(my_backend *m, const ddl_file *file, ddl_phase phase, size_t *count,
+                          diag_list *diags)
+{
+    for (size_t s = 0; s < file->statement_count; s++) {
+        const ddl_statement *st = &file->statements[s];
+        if (phase_of(st) != phase)
+            continue;
+        if (run_statement(m, st->source, file->display_name, diags) < 0)
+            return -1;
+        if (count)
+            ++*count;
+    }
+    return 0;
+}
+
+/* Runs the statements of `phase`: first the preludes (the sequences a dump's tables draw
+ * from), then the tables' files in dependency order; *count (may be NULL) gets how many. */
 static int run_phase(my_backend *m, const schema_set *schemas, ddl_phase phase, size_t *count,
                      diag_list *diags)
 {
-    for (size_t k = 0; k < schemas->count; k++) {
-        const ddl_file *file = &schemas->files[schemas->order[k]];
-        for (size_t s = 0; s < file->statement_count; s++) {
-            const ddl_statement *st = &file->statements[s];
-            if (phase_of(st) != phase)
-                continue;
-            if (run_statement(m, st->source, file->display_name, diags) < 0)
-                return -1;
-            if (count)
-                ++*count;
-        }
-    }
+    for (size_t k = 0; k < schemas->prelude_count; k++)
+        if (run_file_phase(m, &schemas->preludes[k], phase, count, diags) < 0)
+            return -1;
+    for (size_t k = 0; k < schemas->count; k++)
+        if (run_file_phase(m, &schemas->files[schemas->order[k]], phase, count, diags) < 0)
+            return -1;
     return 0;
 }
 
