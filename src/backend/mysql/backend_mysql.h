@@ -93,7 +93,8 @@ int my_copy_database(MYSQL *admin, const char *from, const char *to, bool trigge
                      diag_list *diags);
 /* Creates in `to` the triggers of `from` (selects `to` on `admin`). 0, or -1 with a diag. */
 int my_copy_triggers(MYSQL *admin, const char *from, const char *to, diag_list *diags);
-/* The base tables of `schema` but foster's marker table, by name; NULL with a diag. */
+/* The base tables and sequences of `schema` but foster's marker table, the sequences first
+ * (a table's default may name one), then by name; NULL with a diag. */
 char **my_list_tables(MYSQL *admin, const char *schema, size_t *count, diag_list *diags);
 /* The rows of a one-column query on `schema` (appended as "= 'schema'"); NULL with a diag. */
 char **my_list_names(MYSQL *mysql, const char *sql_before, const char *schema,

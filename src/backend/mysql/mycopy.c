@@ -88,6 +88,27 @@ static char *show_column(MYSQL *mysql, strbuf *sql, unsigned column, diag_list *
     return value;
 }
 
+/*
+ * MariaDB writes a default's sequence with its database (DEFAULT
+ * nextval(`from`.`seq`)): the copy's table must draw from the copy's own
+ * sequence, so "(`from`." goes, in place (the rest moves left).
+ */
+static void unqualify_sequences(char *create, const char *from)
+{
+    strbuf mark = STRBUF_INIT;
+    strbuf_append_char(&mark, '(');
+    my_append_identifier(&mark, from);
+    strbuf_append_char(&mark, '.');
+    if (mark.failed) {
+        strbuf_free(&mark);
+        return;
+    }
+    size_t n = mark.length;
+    for (char *p = strstr(create, strbuf_str(&mark)); p; p = strstr(p, strbuf_str(&mark)))
+        memmove(p + 1, p + n, strlen(p + n) + 1);
+    strbuf_free(&mark);
+}
+
 /* One table: its definition, then its stored columns' rows. */
 static int copy_table(MYSQL *admin, const char *from, const char *to, const char *table,
                       diag_list *diags)
@@ -98,6 +119,8 @@ static int copy_table(MYSQL *admin, const char *from, const char *to, const char
     strbuf_append_char(&sb, '.');
     my_append_identifier(&sb, table);
     char *create = show_column(admin, &sb, 1, diags);
+    if (create)
+        unqualify_sequences(create, from);
     if (!create || my_conn_command(admin, create, "copying a table", diags) < 0) {
         free(create);
         return -1;
@@ -154,8 +177,8 @@ char **my_list_tables(MYSQL *admin, const char *schema, size_t *count, diag_list
 {
     return my_list_names(
         admin, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ", schema,
-        " AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> '" MY_MARKER_TABLE
-        "' ORDER BY TABLE_NAME",
+        " AND TABLE_TYPE IN ('BASE TABLE', 'SEQUENCE') AND TABLE_NAME <> '" MY_MARKER_TABLE
+        "' ORDER BY TABLE_TYPE <> 'SEQUENCE', TABLE_NAME",
         count, diags);
 }
 
