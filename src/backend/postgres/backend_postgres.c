@@ -318,8 +318,10 @@ diag *pg_add_load_error(pg_backend *p, PGresult *result, const char *file, diag_
                            key_value, record > 0 ? record : 0);
     if (d && column[0] && record > 0) {
         int index = header_column(p, column);
-        if (index)
+        if (index && file && str_has_suffix(file, ".csv"))
             diag_set_hint(d, "column %d of the header, \"%s\"", index, column);
+        else if (index)
+            diag_set_hint(d, "column \"%s\"", column);
     }
     free(message);
     return d;
