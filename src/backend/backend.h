@@ -37,6 +37,9 @@ typedef struct env_var {
 
 typedef struct backend_ops {
     const char *name; /* FOSTER_BACKEND: "sqlite" or "postgres" */
+    /* An array column takes a JSON fixture's list as PostgreSQL's array literal
+     * ('{"a","b"}'); false: as JSON text (where arrays are translated to TEXT). */
+    bool array_literals;
 
     /* Creates the empty test database `database_name`, marked as run `run_id`'s. */
     int (*create)(backend *b, const char *database_name, const char *run_id, diag_list *diags);

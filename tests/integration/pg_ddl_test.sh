@@ -234,6 +234,48 @@ test_foreign_key_violation_in_fixture_exits_125_naming_file_and_line() {
     check_bad_fixture_run bad_fk 'fixtures/pet.csv:4:3: insert or update on table "pet" violates foreign key constraint "pet_owner_id_fkey": Key (owner_id)=(7) is not present in table "person".'
 }
 
+# Django's dumpdata: an ArrayField as a string holding a JSON list (or a list), a
+# JSONField's bare string as the JSON string it is (docs/django.md).
+test_django_array_and_json_fields_load_as_arrays_and_json() {
+    use_case django_arrays
+    # shellcheck disable=SC2016 # the command's own $1
+    PATH=$PGBIN:$PATH foster_pg -q run -- sh -c 'psql -XAtq -v ON_ERROR_STOP=1 -c "$1"' probe \
+        "SELECT id, array_length(tags, 1), tags::text, coalesce(scores::text, '-'),
+                coalesce(jsonb_typeof(meta), '-'), coalesce(meta #>> '{}', '-'), doc::text
+           FROM app_item ORDER BY id;
+         SELECT tags = ARRAY['a', 'b,c', 'say \"hi\"', 'back\\slash', '{x}', 'café', '']::varchar[]
+           FROM app_item WHERE id = 1;
+         SELECT tags[1] = 'NULL' AND tags[2] IS NULL FROM app_item WHERE id = 3"
+    assert_exit 0
+    assert_eq '1|7|{a,"b,c","say \"hi\"","back\\slash","{x}",café,""}|{1,NULL,-3}|string|plain|{"k":[1,"x"]}
+2||{}|{7,8}|object|{"nested": {"ok": true}}|"also plain"
+3|2|{"NULL",NULL}|-|-|-|true
+t
+t' "$OUT" "the rows as PostgreSQL holds them"
+    assert_runtime_empty
+}
+
+test_array_field_that_is_no_json_list_is_named_at_its_field() {
+    use_case django_arrays
+    sed -i 's/"tags": "\[\]",/"tags": "{a,b}",/' fixtures/app_item.json
+    local expected='fixtures/app_item.json:16:13: field "tags" of app.item (pk 2) is not a JSON list, but column "tags" is an array'
+    run_foster -b postgres -u "$APP_URL" check
+    assert_exit 1
+    assert_contains "$ERR" "foster: error: $expected"
+    foster_pg run -- true
+    assert_exit 125
+    assert_contains "$ERR" "foster: error: $expected"
+    use_case django_arrays
+    sed -i 's/"tags": "{a,b}",/"tags": "[]",/; s/"scores": \[7, 8\]/"scores": ["7", "eight"]/' fixtures/app_item.json
+    foster_pg run -- true
+    assert_exit 125
+    assert_contains "$ERR" 'foster: error: fixtures/app_item.json:12: invalid input syntax for type integer: "eight"'
+    assert_contains "$ERR" 'hint: column "scores"'
+    assert_not_contains "$ERR" 'of the header'
+    assert_eq "" "$(extra_databases)" "databases on the server"
+    assert_runtime_empty
+}
+
 test_up_with_bad_fixture_exits_1_and_leaves_nothing() {
     use_case bad_integer
     foster_pg up

@@ -1,7 +1,7 @@
 /*
  * test_fixture_json.c — specification of Django dumpdata fixtures as rows (fixture_json.h):
  * the shared helpers and main(). The cases are in test_fixture_json_example.c, _rows.c,
- * _columns.c and _shape.c.
+ * _columns.c, _shape.c and _types.c.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -26,7 +26,7 @@ static const char *const thing_columns[] = {"id",   "name", "owner_id",  "data",
 
 fixture_json_table table_for(const char *model, const char *const *columns)
 {
-    return (fixture_json_table){model, "id", has_listed_column, columns};
+    return (fixture_json_table){model, "id", has_listed_column, columns, NULL, false};
 }
 
 void parse_ok(parsed *p, const char *text)
@@ -72,6 +72,7 @@ static Suite *fixture_json_suite(void)
     suite_add_tcase(suite, fixture_json_columns_tcase());
     suite_add_tcase(suite, fixture_json_shape_tcase());
     suite_add_tcase(suite, fixture_json_size_tcase());
+    suite_add_tcase(suite, fixture_json_types_tcase());
     return suite;
 }
 

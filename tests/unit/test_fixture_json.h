@@ -70,5 +70,6 @@ TCase *fixture_json_values_tcase(void);    /* test_fixture_json_rows.c */
 TCase *fixture_json_columns_tcase(void);   /* test_fixture_json_columns.c */
 TCase *fixture_json_shape_tcase(void);     /* test_fixture_json_shape.c */
 TCase *fixture_json_size_tcase(void);      /* test_fixture_json_rows.c */
+TCase *fixture_json_types_tcase(void);     /* test_fixture_json_types.c */
 
 #endif

@@ -280,7 +280,7 @@ START_TEST(test_rows_of_each_model_are_read_again_from_the_file)
     const char *models[] = {"app.b", "app.a"};
     int expected_rows[] = {1001, 1001}, last_line[] = {2003, 2002};
     for (int m = 0; m < 2; m++) {
-        fixture_json_table table = {models[m], "id", any_column, NULL};
+        fixture_json_table table = {models[m], "id", any_column, NULL, NULL, false};
         size_t cursor = 0;
         csv_row header, row;
         int rows = 0, rc, line = 0;

@@ -502,6 +502,7 @@ static void pg_free(backend *b)
 
 static const backend_ops pg_ops = {
     .name = "postgres",
+    .array_literals = true,
     .create = pg_create,
     .open_existing = pg_open_existing,
     .create_tables = pg_create_tables,
