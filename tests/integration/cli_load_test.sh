@@ -309,6 +309,15 @@ test_run_loads_django_json_fixture_into_mapped_tables() {
 2|Tom|Ada|1"
 }
 
+test_run_loads_django_array_and_json_fields_as_json_text() {
+    # An ArrayField (a string holding a JSON list, or a list) becomes the list's
+    # compact JSON text in its TEXT column; a JSONField's bare string the JSON
+    # string, which json_valid accepts (docs/django.md).
+    assert_run_query json_arrays "SELECT id, tags, coalesce(scores, '-'), coalesce(meta, '-'), meta IS NULL OR json_valid(meta), doc FROM app_item ORDER BY id" '1|["a","b,c","say \"hi\"","back\\slash","{x}","caf\u00e9",""]|["1",null,"-3"]|"plain"|1|{"k":[1,"x"]}
+2|[]|[7,8]|{"nested":{"ok":true}}|1|"also plain"
+3|["NULL",null]|-|-|1|true'
+}
+
 test_check_json_field_matching_no_column_names_its_place() {
     check_case json_unknown_field 1
     assert_eq 'foster: error: fixtures/data.json:4:42: field "colour" of people.pet (pk 1) matches no column of the table; tried "colour" and "colour_id"
