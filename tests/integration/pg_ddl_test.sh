@@ -257,7 +257,7 @@ t' "$OUT" "the rows as PostgreSQL holds them"
 
 test_array_field_that_is_no_json_list_is_named_at_its_field() {
     use_case django_arrays
-    sed -i 's/"tags": "\[\]",/"tags": "{a,b}",/' fixtures/app_item.json
+    sed -i 's/"tags": "\[\]",/"tags": "a,b",/' fixtures/app_item.json
     local expected='fixtures/app_item.json:16:13: field "tags" of app.item (pk 2) is not a JSON list, but column "tags" is an array'
     run_foster -b postgres -u "$APP_URL" check
     assert_exit 1
@@ -266,7 +266,7 @@ test_array_field_that_is_no_json_list_is_named_at_its_field() {
     assert_exit 125
     assert_contains "$ERR" "foster: error: $expected"
     use_case django_arrays
-    sed -i 's/"tags": "{a,b}",/"tags": "[]",/; s/"scores": \[7, 8\]/"scores": ["7", "eight"]/' fixtures/app_item.json
+    sed -i 's/"tags": "a,b",/"tags": "[]",/; s/"scores": \[7, 8\]/"scores": ["7", "eight"]/' fixtures/app_item.json
     foster_pg run -- true
     assert_exit 125
     assert_contains "$ERR" 'foster: error: fixtures/app_item.json:12: invalid input syntax for type integer: "eight"'
