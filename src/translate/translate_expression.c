@@ -60,7 +60,18 @@ bool translate_push_piece(expression *ex, sql_token_kind kind, const char *text,
     if (!items)
         return false;
     ex->items = items;
-    items[ex->count++] = (piece){kind, text, length, origin};
+    items[ex->count++] = (piece){.kind = kind, .text = text, .length = length, .origin = origin};
+    return true;
+}
+
+bool translate_push_copy(expression *ex, const piece *p)
+{
+    if (!translate_push_piece(ex, p->kind, p->text, p->length, p->origin))
+        return false;
+    piece *copy = &ex->items[ex->count - 1];
+    copy->cast = p->cast;
+    copy->cast_origin = p->cast_origin;
+    copy->moment = p->moment;
     return true;
 }
 
@@ -69,7 +80,7 @@ bool translate_push_word(expression *ex, const char *word, const sql_token *orig
     return translate_push_piece(ex, SQL_TOKEN_WORD, word, strlen(word), origin);
 }
 
-static bool push_owned_string(expression *ex, char *text, const sql_token *origin)
+bool translate_push_owned(expression *ex, sql_token_kind kind, char *text, const sql_token *origin)
 {
     char **owned =
         translate_grow_array(ex->owned, &ex->owned_capacity, ex->owned_count, sizeof *owned);
@@ -79,7 +90,26 @@ static bool push_owned_string(expression *ex, char *text, const sql_token *origi
     }
     ex->owned = owned;
     owned[ex->owned_count++] = text;
-    return translate_push_piece(ex, SQL_TOKEN_STRING, text, strlen(text), origin);
+    return translate_push_piece(ex, kind, text, strlen(text), origin);
+}
+
+bool translate_piece_is_call(const expression *ex, size_t i)
+{
+    if (i >= ex->count)
+        return false;
+    const piece *p = &ex->items[i];
+    return piece_is_punct(ex, i + 1, '(') &&
+           (p->kind == SQL_TOKEN_QUOTED_ID ||
+            (p->kind == SQL_TOKEN_WORD && !text_in(p->text, p->length, words_before_parenthesis)));
+}
+
+bool translate_piece_is_keyword(const expression *ex, size_t i)
+{
+    if (i >= ex->count)
+        return false;
+    const piece *p = &ex->items[i];
+    return p->kind == SQL_TOKEN_WORD && (text_in(p->text, p->length, expression_keywords) ||
+                                         text_in(p->text, p->length, words_before_parenthesis));
 }
 
 size_t translate_closing_piece(const expression *ex, size_t open)
@@ -96,9 +126,28 @@ size_t translate_closing_piece(const expression *ex, size_t open)
 
 /* ---- reading ------------------------------------------------------------- */
 
+/* What casting to a type whose first word is `name` (lower case) does. */
+static cast_kind cast_kind_of(const char *name)
+{
+    static const char *const integers[] = {"integer", "int",    "int2",     "int4",
+                                           "int8",    "bigint", "smallint", NULL};
+    if (strcmp(name, "date") == 0)
+        return CAST_DATE;
+    if (strcmp(name, "time") == 0 || strcmp(name, "timetz") == 0)
+        return CAST_TIME;
+    if (strcmp(name, "timestamp") == 0 || strcmp(name, "timestamptz") == 0)
+        return CAST_TIMESTAMP;
+    if (strcmp(name, "interval") == 0)
+        return CAST_INTERVAL;
+    for (size_t i = 0; integers[i]; i++)
+        if (strcmp(name, integers[i]) == 0)
+            return CAST_INTEGER;
+    return CAST_OTHER;
+}
+
 /* Moves past the type after "::" (a name, more words of a multi-word type,
  * "(n)" modifiers, "[]"), noting its first word. False when none is there. */
-static bool skip_cast_type(sql_cursor *c, expression *ex)
+static bool skip_cast_type(sql_cursor *c, const sql_token *cast, expression *ex)
 {
     size_t last;
     if (!sql_skip_qualified_name(c, &last))
@@ -114,14 +163,21 @@ static bool skip_cast_type(sql_cursor *c, expression *ex)
     for (size_t i = 0; i < n; i++)
         ex->last_cast[i] = (char)tolower((unsigned char)text[i]);
     ex->last_cast[n] = '\0';
+    cast_kind kind = cast_kind_of(ex->last_cast);
     for (;;) {
         const sql_token *t = token_at(c, 0);
+        if (t && is_punct(t, '['))
+            kind = CAST_OTHER; /* an array of the type */
         if (t && (is_punct(t, '(') || is_punct(t, '['))) {
             if (!sql_cursor_skip_group(c))
                 return false;
         } else if (t && word_token_in(t, type_continuation_words)) {
             c->pos++;
         } else {
+            if (ex->count > 0) {
+                ex->items[ex->count - 1].cast = kind;
+                ex->items[ex->count - 1].cast_origin = cast;
+            }
             return true;
         }
     }
@@ -175,7 +231,7 @@ static bool push_plain_string(translator *tr, expression *ex, const sql_token *t
     }
     strbuf_append_char(&sb, '\'');
     char *text = strbuf_detach(&sb);
-    return translate_note_memory(tr, text && push_owned_string(ex, text, t));
+    return translate_note_memory(tr, text && translate_push_owned(ex, SQL_TOKEN_STRING, text, t));
 }
 
 /* First step: the tokens without casts, without collations SQLite lacks,
@@ -186,7 +242,7 @@ static bool collect_pieces(translator *tr, sql_cursor c, expression *ex)
         const sql_token *t = token_at(&c, 0);
         if (t->kind == SQL_TOKEN_OPERATOR && text_is(t->start, t->length, "::")) {
             c.pos++;
-            if (!skip_cast_type(&c, ex))
+            if (!skip_cast_type(&c, t, ex))
                 return translate_unexpected(tr, &c, "a cast");
             continue;
         }
@@ -202,6 +258,20 @@ static bool collect_pieces(translator *tr, sql_cursor c, expression *ex)
                             translate_push_piece(ex, collation->kind, collation->start,
                                                  collation->length, collation)))
                 return false;
+            continue;
+        }
+        const sql_token *next = token_at(&c, 1);
+        if (next && next->kind == SQL_TOKEN_STRING && next->start[0] == '\'' &&
+            (sql_token_is(t, "interval") || sql_token_is(t, "date") ||
+             sql_token_is(t, "timestamp"))) { /* interval '1 day': a typed literal */
+            c.pos += 2;
+            if (!translate_note_memory(
+                    tr, translate_push_piece(ex, next->kind, next->start, next->length, next)))
+                return false;
+            ex->items[ex->count - 1].cast = sql_token_is(t, "interval") ? CAST_INTERVAL
+                                            : sql_token_is(t, "date")   ? CAST_DATE
+                                                                        : CAST_TIMESTAMP;
+            ex->items[ex->count - 1].cast_origin = t;
             continue;
         }
         if (sql_token_is(t, "pg_catalog") && punct_ahead(&c, 1, '.')) {
@@ -358,7 +428,7 @@ bool translate_expression(translator *tr, sql_cursor c, expression_place place, 
     bool ok = collect_pieces(tr, c, &ex);
     if (ok && place == PLACE_DEFAULT)
         ok = translate_note_memory(tr, translate_rewrite_now_literal(&ex));
-    ok = ok && translate_rewrite_pieces(tr, &ex);
+    ok = ok && translate_rewrite_pieces(tr, &ex) && translate_rewrite_datetime(tr, &ex);
     if (ok && place == PLACE_DEFAULT && ex.count == 3 && piece_is_punct(&ex, 0, '(') &&
         is_literal(&ex.items[1]) && piece_is_punct(&ex, 2, ')')) {
         ex.items[0] = ex.items[1]; /* (now() AT TIME ZONE 'utc') is just CURRENT_TIMESTAMP */

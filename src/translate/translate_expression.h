@@ -3,8 +3,9 @@
  * for defaults, CHECKs, generated columns, index columns and index
  * predicates. An expression is read into a list of pieces
  * (translate_expression.c), rewritten where PostgreSQL and SQLite spell a
- * thing differently (translate_rewrite.c), then checked and written out
- * (translate_expression.c). Private to src/translate/translate_*.c.
+ * thing differently (translate_rewrite.c), date/time arithmetic turned into
+ * SQLite's date functions or refused (translate_datetime.c), then checked and
+ * written out (translate_expression.c). Private to src/translate/translate_*.c.
  */
 #ifndef FOSTER_TRANSLATE_EXPRESSION_H
 #define FOSTER_TRANSLATE_EXPRESSION_H
@@ -17,13 +18,37 @@
 #include "translate_sqlite_internal.h"
 #include "translate_tokens.h"
 
+/* What a "::type" dropped after a piece cast it to: the date/time types
+ * matter, since SQLite keeps the text the cast would have changed. */
+typedef enum cast_kind {
+    CAST_NONE,
+    CAST_OTHER,
+    CAST_INTEGER,
+    CAST_DATE,
+    CAST_TIME,
+    CAST_TIMESTAMP,
+    CAST_INTERVAL,
+} cast_kind;
+
+/* The moment a piece written by translate_datetime.c stands for: SQLite's
+ * datetime(), date() or time() of 'now' with modifiers. */
+typedef enum moment_kind {
+    MOMENT_NONE,
+    MOMENT_TIMESTAMP,
+    MOMENT_DATE,
+    MOMENT_TIME,
+} moment_kind;
+
 /* One token of an expression being rewritten; `text` points into the
  * statement, a word list, or a string the expression owns. */
 typedef struct piece {
     sql_token_kind kind;
     const char *text;
     size_t length;
-    const sql_token *origin; /* the token it came from, for messages */
+    const sql_token *origin;      /* the token it came from, for messages */
+    cast_kind cast;               /* the last cast of this piece (of the group it closes) */
+    const sql_token *cast_origin; /* its "::", for messages */
+    moment_kind moment;           /* set on a datetime('now', ...) piece of translate_datetime.c */
 } piece;
 
 typedef struct expression {
@@ -64,8 +89,21 @@ static inline bool piece_is_punct(const expression *ex, size_t i, char p)
 bool translate_push_piece(expression *ex, sql_token_kind kind, const char *text, size_t length,
                           const sql_token *origin);
 
+/* Appends a copy of `p` (its cast too); false when memory ran out. */
+bool translate_push_copy(expression *ex, const piece *p);
+
+/* Appends `text` (malloc'd, now the expression's) as one piece; false when
+ * memory ran out (`text` freed). */
+bool translate_push_owned(expression *ex, sql_token_kind kind, char *text, const sql_token *origin);
+
 /* Appends a word (a string constant, not copied); false when memory ran out. */
 bool translate_push_word(expression *ex, const char *word, const sql_token *origin);
+
+/* True when piece i is a function's name: a name, then '('. */
+bool translate_piece_is_call(const expression *ex, size_t i);
+
+/* True when piece i is a keyword of an expression (AND, THEN, IN...). */
+bool translate_piece_is_keyword(const expression *ex, size_t i);
 
 /* Index of the piece closing the bracket at `open`, or ex->count. */
 size_t translate_closing_piece(const expression *ex, size_t open);
@@ -73,6 +111,25 @@ size_t translate_closing_piece(const expression *ex, size_t open);
 /* Second step: PostgreSQL forms with a SQLite spelling get it; false when
  * memory ran out (noted). */
 bool translate_rewrite_pieces(translator *tr, expression *ex);
+
+/* Third step: now() and CURRENT_DATE moved by an interval or a number of
+ * days, and casts of them to date or time, become SQLite's date functions;
+ * other arithmetic or casts on date/time values are reported. False after
+ * a report or when memory ran out (noted). */
+bool translate_rewrite_datetime(translator *tr, expression *ex);
+
+typedef enum interval_reading {
+    INTERVAL_EXACT,      /* days, weeks, hours, minutes, seconds, 'HH:MM:SS' */
+    INTERVAL_CALENDAR,   /* months or years: SQLite ends them elsewhere */
+    INTERVAL_UNREADABLE, /* a form this translator does not read */
+} interval_reading;
+
+/* The interval constant `text` (a '...' string) as SQLite modifiers
+ * appended to `out` (", '+1 days', '-2 hours'"), each turned round when
+ * `negate`; on anything but INTERVAL_EXACT `out` holds no sense
+ * (translate_interval.c). */
+interval_reading translate_interval_modifiers(const char *text, size_t length, bool negate,
+                                              strbuf *out);
 
 /* 'now'::date and the like become CURRENT_DATE/TIME/TIMESTAMP; false when
  * memory ran out. */

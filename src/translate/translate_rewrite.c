@@ -45,8 +45,7 @@ static size_t rewrite_array_comparison(const expression *ex, size_t op, expressi
           translate_push_word(out, "IN", origin) &&
           translate_push_piece(out, SQL_TOKEN_PUNCT, "(", 1, origin);
     for (size_t k = i + 2; k < close && *ok; k++)
-        *ok = translate_push_piece(out, ex->items[k].kind, ex->items[k].text, ex->items[k].length,
-                                   ex->items[k].origin);
+        *ok = translate_push_copy(out, &ex->items[k]);
     *ok = *ok && translate_push_piece(out, SQL_TOKEN_PUNCT, ")", 1, origin);
     return close + extra + 2;
 }
@@ -91,9 +90,18 @@ static bool copy_pieces(const expression *ex, size_t begin, size_t end, expressi
 {
     bool ok = true;
     for (size_t k = begin; k < end && ok; k++)
-        ok = translate_push_piece(out, ex->items[k].kind, ex->items[k].text, ex->items[k].length,
-                                  ex->items[k].origin);
+        ok = translate_push_copy(out, &ex->items[k]);
     return ok;
+}
+
+/* A form rewritten into `out` keeps the cast its last piece carried: in
+ * now()::date the cast belongs to the ')' that CURRENT_TIMESTAMP replaces. */
+static void carry_cast(expression *out, const piece *last)
+{
+    if (out->count > 0 && last->cast != CAST_NONE) {
+        out->items[out->count - 1].cast = last->cast;
+        out->items[out->count - 1].cast_origin = last->cast_origin;
+    }
 }
 
 /* Index of the word `word` at the top level of the call whose '(' is at
@@ -182,6 +190,7 @@ bool translate_rewrite_pieces(translator *tr, expression *ex)
         if (!past)
             past = rewrite_substring(ex, i, &out, &ok);
         if (past) {
+            carry_cast(&out, &ex->items[past - 1]);
             i = past;
             continue;
         }
@@ -190,6 +199,8 @@ bool translate_rewrite_pieces(translator *tr, expression *ex)
             timestamp = current_timestamp_length(ex, i);
         if (timestamp) {
             ok = translate_push_word(&out, "CURRENT_TIMESTAMP", p->origin);
+            if (timestamp == 1 || piece_is_punct(ex, i + timestamp - 1, ')'))
+                carry_cast(&out, &ex->items[i + timestamp - 1]); /* not 'utc'::text's */
             i += timestamp;
             continue;
         }
@@ -209,7 +220,8 @@ bool translate_rewrite_pieces(translator *tr, expression *ex)
         else if (renamed)
             ok = translate_push_word(&out, renamed, p->origin);
         else
-            ok = translate_push_piece(&out, p->kind, p->text, p->length, p->origin);
+            ok = translate_push_copy(&out, p);
+        carry_cast(&out, p);
         i++;
     }
     if (!ok) {

@@ -161,6 +161,7 @@ static Suite *translate_sqlite_suite(void)
     Suite *suite = suite_create("translate_sqlite");
     suite_add_tcase(suite, translate_sqlite_tables_tcase());
     suite_add_tcase(suite, translate_sqlite_defaults_tcase());
+    suite_add_tcase(suite, translate_sqlite_dates_tcase());
     suite_add_tcase(suite, translate_sqlite_constraints_tcase());
     suite_add_tcase(suite, translate_sqlite_names_tcase());
     suite_add_tcase(suite, translate_sqlite_indexes_tcase());

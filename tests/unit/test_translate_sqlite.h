@@ -87,6 +87,7 @@ void assert_table_case(const table_case *c);
 TCase *translate_sqlite_tables_tcase(void);      /* test_translate_sqlite_tables.c */
 TCase *translate_sqlite_names_tcase(void);       /* test_translate_sqlite_tables.c */
 TCase *translate_sqlite_defaults_tcase(void);    /* test_translate_sqlite_defaults.c */
+TCase *translate_sqlite_dates_tcase(void);       /* test_translate_sqlite_dates.c */
 TCase *translate_sqlite_constraints_tcase(void); /* test_translate_sqlite_constraints.c */
 TCase *translate_sqlite_indexes_tcase(void);     /* test_translate_sqlite_indexes.c */
 TCase *translate_sqlite_skipped_tcase(void);     /* test_translate_sqlite_indexes.c */
