@@ -436,6 +436,28 @@ test_check_mysql_dump_for_a_postgresql_backend_names_file_and_line() {
 # ===========================================================================
 # Real pg_dump output (tests/data/ddl, shared with the DDL unit tests).
 
+test_run_date_arithmetic_defaults_give_the_moments_postgresql_would() {
+    use_case pgdump_date_defaults
+    run_foster check
+    assert_exit 0
+    run_foster -q run -- sh -c 'sqlite3 "$FOSTER_SQLITE_PATH" "INSERT INTO tm (id) VALUES (1);
+        SELECT abs(strftime(\"%s\", a) - strftime(\"%s\", \"now\", \"-1 hours\")) < 60,
+               b = date(\"now\", \"+7 days\"),
+               abs(strftime(\"%s\", c) - strftime(\"%s\", \"now\", \"+30 minutes\")) < 60,
+               e = date(\"now\"), length(a) || length(b) || length(c) || length(e)
+        FROM tm"'
+    assert_exit 0
+    assert_eq "1|1|1|1|19101910" "$OUT" "a, b, c, e as PostgreSQL computes them, in SQLite's text forms"
+    printf '    f timestamp DEFAULT (now() + 2 * %s::interval)\n);\n' "'1 day'" >>schemas/tm.sql
+    sed -i 's/::date$/::date,/; /^);$/d' schemas/tm.sql
+    printf ');\n' >>schemas/tm.sql
+    run_foster check
+    assert_exit 1
+    assert_contains "$ERR" 'foster: error: schemas/tm.sql:8:32: cannot translate date/time arithmetic "now() + 2 * '"'1 day'"'::interval" to SQLite'
+    assert_runtime_empty
+}
+
+
 test_pgdump_samples_provision_and_load() {
     local manifest="$CASES/pgdump_samples/foster.ini"
     run_foster -c "$manifest" check
