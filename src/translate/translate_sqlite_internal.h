@@ -14,6 +14,9 @@
  *                            predicates): reading, checking and writing them
  *   translate_rewrite.c      PostgreSQL forms in expressions that SQLite spells
  *                            differently (now(), = ANY (ARRAY[...]), TRIM(BOTH ...))
+ *   translate_datetime.c     date/time arithmetic and casts: SQLite's date
+ *                            functions of 'now', or an error
+ *   translate_interval.c     an interval constant as SQLite date modifiers
  *   translate_identity.c     identity and sequence options: how SQLite fills a
  *                            key in (rowid, AUTOINCREMENT from START WITH, a trigger)
  *
