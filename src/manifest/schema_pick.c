@@ -114,6 +114,27 @@ static ddl_file *source_file(schema_set *set, const char *path, diag_list *diags
     return set->source_support[set->source_count - 1] ? file : NULL;
 }
 
+/*
+ * MySQL: the copies analysed, each trigger keeping the sql_mode the SET
+ * statements of `from` gave it (they are not copied: they belong to no table).
+ */
+static int copy_mysql_statements(const ddl_file *from, const size_t *indexes, sql_script *script,
+                                 ddl_file *out, diag_list *diags)
+{
+    int rc = my_ddl_analyze(script, from->display_name, out, diags);
+    for (size_t k = 0; rc == 0 && k < out->statement_count; k++) {
+        const char *mode = from->statements[indexes[k]].sql_mode;
+        ddl_statement *copy = &out->statements[k];
+        if (!mode || copy->sql_mode)
+            continue;
+        if (!(copy->sql_mode = strdup(mode))) {
+            diag_add(diags, from->display_name, 0, 0, "out of memory");
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
 /* A new file of copies of `count` statements of `from` (their lines kept). */
 static int copy_statements(const ddl_file *from, const size_t *indexes, size_t count, ddl_file *out,
                            diag_list *diags)
@@ -132,7 +153,7 @@ static int copy_statements(const ddl_file *from, const size_t *indexes, size_t c
         script.count++;
     }
     if (from->dialect == SQL_DIALECT_MYSQL)
-        return my_ddl_analyze(&script, from->display_name, out, diags);
+        return copy_mysql_statements(from, indexes, &script, out, diags);
     int rc = ddl_analyze(&script, from->display_name, out, diags);
     out->dialect = from->dialect;
     return rc;

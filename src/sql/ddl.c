@@ -504,6 +504,7 @@ void ddl_file_free(ddl_file *file)
         free(st->object_name);
         free(st->parent);
         free(st->on_table);
+        free(st->sql_mode);
         sql_tokens_free(&st->tokens);
         if (st->elements)
             ddl_elements_free(st->elements);

@@ -92,6 +92,9 @@ typedef struct ddl_statement {
                                ALTER TABLE ... ATTACH PARTITION names (normalised), or
                                NULL; for ATTACH, `object_name` is the partition */
     char *on_table;         /* a trigger's, policy's or rule's table (normalised) */
+    char *sql_mode;         /* a MySQL trigger's sql_mode: the string literal ('' too) the last
+                               SET [SESSION] sql_mode before it in its file gives, as written;
+                               NULL when none does or that one sets it from a variable */
 } ddl_statement;
 
 typedef struct ddl_table {

@@ -22,6 +22,7 @@
 typedef struct analysis {
     ddl_file *file;
     diag_list *diags;
+    char *sql_mode; /* what the file's SETs made the session's sql_mode so far, or NULL */
 } analysis;
 
 static int out_of_memory(analysis *a, const sql_statement *source)
@@ -122,6 +123,63 @@ static ddl_kind classify(const sql_tokens *t)
     if (word_at(t, i, "INDEX"))
         return DDL_CREATE_INDEX;
     return create_word(t, "TRIGGER", 12) ? DDL_CREATE_TRIGGER : DDL_OTHER;
+}
+
+/* ---- sql_mode ---- */
+
+static bool is_operator(const sql_token *token, const char *text)
+{
+    return token->kind == SQL_TOKEN_OPERATOR && token->length == strlen(text) &&
+           memcmp(token->start, text, token->length) == 0;
+}
+
+/*
+ * One assignment of a SET, tokens [from, to): whether it sets the session's
+ * sql_mode ([SESSION|LOCAL] sql_mode, @@[SESSION.|LOCAL.]sql_mode; not
+ * GLOBAL, not a @user_variable), and then to what: *literal is the string
+ * token when the value is one string literal, else NULL.
+ */
+static bool sets_session_sql_mode(const sql_tokens *t, size_t from, size_t to,
+                                  const sql_token **literal)
+{
+    size_t op = from;
+    while (op < to && !(t->items[op].kind == SQL_TOKEN_OPERATOR &&
+                        (t->items[op].start[0] == '=' || t->items[op].start[0] == ':')))
+        op++;
+    if (op == from || op == to || !word_at(t, op - 1, "sql_mode"))
+        return false;
+    for (size_t i = from; i < op; i++) {
+        if (word_at(t, i, "GLOBAL") || is_operator(&t->items[i], "@"))
+            return false;
+    }
+    bool plain = is_operator(&t->items[op], "=") || is_operator(&t->items[op], ":=");
+    *literal = plain && op + 2 == to && t->items[op + 1].kind == SQL_TOKEN_STRING
+                   ? &t->items[op + 1]
+                   : NULL;
+    return true;
+}
+
+/*
+ * A SET statement: follows what it does to the session's sql_mode, as the
+ * client running the file would (a value from a variable or an expression is
+ * not followed: NULL, the server's default). -1 out of memory.
+ */
+static int follow_sql_mode(analysis *a, const sql_tokens *t)
+{
+    size_t from = 1;
+    for (size_t i = 1; i <= t->count; i++) {
+        if (i < t->count && !punct_at(t, i, ','))
+            continue;
+        const sql_token *literal = NULL;
+        if (sets_session_sql_mode(t, from, i, &literal)) {
+            free(a->sql_mode);
+            a->sql_mode = literal ? strndup(literal->start, literal->length) : NULL;
+            if (literal && !a->sql_mode)
+                return -1;
+        }
+        from = i + 1;
+    }
+    return 0;
 }
 
 /* ---- CREATE TABLE ---- */
@@ -255,6 +313,10 @@ static int analyze_statement(analysis *a, ddl_statement *st)
         rc = analyze_on_table(a, st, &t, create_word(&t, "INDEX", 4));
     } else if (st->kind == DDL_CREATE_TRIGGER) {
         rc = analyze_on_table(a, st, &t, create_word(&t, "TRIGGER", 12));
+        if (rc == 0 && a->sql_mode && !(st->sql_mode = strdup(a->sql_mode)))
+            rc = out_of_memory(a, st->source);
+    } else if (word_at(&t, 0, "SET") && follow_sql_mode(a, &t) < 0) {
+        rc = out_of_memory(a, st->source);
     } else if (st->kind == DDL_CREATE_SEQUENCE || st->kind == DDL_OTHER) {
         rc = analyze_sequence(a, st, &t);
     }
@@ -274,13 +336,14 @@ static int analyze_script(sql_script *script, const char *display_name, const ch
     if (ddl_file_begin(out, script, display_name, diags) < 0)
         return -1;
     size_t count = out->statement_count;
-    analysis a = {out, diags};
+    analysis a = {out, diags, NULL};
     int rc = 0;
     for (size_t i = 0; i < count; i++) {
         ddl_statement *st = &out->statements[i];
         if (analyze_statement(&a, st) < 0)
             rc = -1;
     }
+    free(a.sql_mode);
     if (rc == 0 && my_ddl_localize_names(out, dump_database, diags) < 0)
         rc = -1;
     return rc;

@@ -18,6 +18,9 @@
  *   DDL_CREATE_TRIGGER  CREATE [DEFINER=...] TRIGGER name {BEFORE|AFTER} event ON table ...
  *                       (table: the trigger's table; the statement is what a dump wraps
  *                       in DELIMITER ;; ... ;;, body included)
+ *                       sql_mode: the session's sql_mode the file's SET statements
+ *                       give at that point (mariadb-dump writes one before each
+ *                       trigger), see ddl.h
  *   DDL_SKIP            SET (the dump's session settings), DROP ... IF EXISTS,
  *                       LOCK TABLES, UNLOCK TABLES, ALTER TABLE ... DISABLE/ENABLE KEYS,
  *                       GRANT, REVOKE

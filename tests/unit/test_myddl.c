@@ -139,6 +139,43 @@ START_TEST(mariadb_dump_of_a_table_with_triggers)
 }
 END_TEST
 
+/* The sql_mode of a trigger: the last SET [SESSION] sql_mode = 'literal' before it in its
+ * file (as mariadb-dump writes before each), NULL when none, or set from a variable. */
+START_TEST(a_trigger_takes_the_sql_mode_its_file_sets_before_it)
+{
+    const char *text =
+        "CREATE TRIGGER a AFTER INSERT ON t FOR EACH ROW SET @x = 1;\n"
+        "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;\n"
+        "CREATE TRIGGER b AFTER INSERT ON t FOR EACH ROW SET @x = 1;\n"
+        "/*!50003 SET @saved_sql_mode       = @@sql_mode */ ;\n"
+        "/*!50003 SET sql_mode              = '' */ ;\n"
+        "CREATE TRIGGER c AFTER INSERT ON t FOR EACH ROW SET @x = 1;\n"
+        "/*!50003 SET sql_mode              = @saved_sql_mode */ ;\n"
+        "CREATE TRIGGER d AFTER INSERT ON t FOR EACH ROW SET @x = 1;\n"
+        "SET GLOBAL sql_mode = 'ANSI'; SET @@SESSION.sql_mode = 'STRICT_ALL_TABLES';\n"
+        "CREATE TRIGGER e AFTER INSERT ON t FOR EACH ROW SET @x = 1;\n";
+    ddl_file file;
+    diag_list diags = DIAG_LIST_INIT;
+    ck_assert_int_eq(analyze(text, &file, &diags), 0);
+    const char *expected[] = {NULL, "'NO_AUTO_VALUE_ON_ZERO'", "''", NULL, "'STRICT_ALL_TABLES'"};
+    size_t triggers = 0;
+    for (size_t i = 0; i < file.statement_count; i++) {
+        const ddl_statement *st = &file.statements[i];
+        if (st->kind != DDL_CREATE_TRIGGER)
+            continue;
+        ck_assert_uint_lt(triggers, 5);
+        if (expected[triggers])
+            ck_assert_str_eq(st->sql_mode ? st->sql_mode : "(null)", expected[triggers]);
+        else
+            ck_assert_msg(!st->sql_mode, "trigger %zu: %s", triggers, st->sql_mode);
+        triggers++;
+    }
+    ck_assert_uint_eq(triggers, 5);
+    ddl_file_free(&file);
+    diag_list_clear(&diags);
+}
+END_TEST
+
 START_TEST(a_key_cycle_and_composite_keys)
 {
     ddl_file artist, log;
@@ -498,6 +535,7 @@ int main(void)
     Suite *suite = suite_create("myddl");
     TCase *reader = tcase_create("reader");
     tcase_add_test(reader, mariadb_dump_of_a_table_with_triggers);
+    tcase_add_test(reader, a_trigger_takes_the_sql_mode_its_file_sets_before_it);
     tcase_add_test(reader, a_key_cycle_and_composite_keys);
     tcase_add_test(reader, mysql8_mysqldump_forms);
     tcase_add_test(reader, statements_a_schema_file_must_not_run);

@@ -213,6 +213,25 @@ static ddl_phase phase_of(const ddl_statement *st)
     return is_create_trigger(st->source->text) ? DDL_PHASE_TRIGGERS : ddl_statement_phase(st);
 }
 
+/*
+ * Before a trigger: the sql_mode its file gives it (mariadb-dump writes the
+ * owner's trigger's own), else the server's default, as the mariadb client
+ * running the file would have; the trigger keeps it for good.
+ */
+static int set_trigger_sql_mode(my_backend *m, const ddl_statement *st, diag_list *diags)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_appendf(&sb, "SET SESSION sql_mode = %s",
+                   st->sql_mode ? st->sql_mode : "@@GLOBAL.sql_mode");
+    int rc = sb.failed
+                 ? -1
+                 : my_conn_command(m->db, strbuf_str(&sb), "setting a trigger's sql_mode", diags);
+    if (sb.failed)
+        diag_add(diags, NULL, 0, 0, "out of memory");
+    strbuf_free(&sb);
+    return rc;
+}
+
 /* Runs the statements of `file` in `phase`; *count (may be NULL) gets how many more. */
 static int run_file_phase(my_backend *m, const ddl_file *file, ddl_phase phase, size_t *count,
                           diag_list *diags)
@@ -221,6 +240,8 @@ static int run_file_phase(my_backend *m, const ddl_file *file, ddl_phase phase, 
         const ddl_statement *st = &file->statements[s];
         if (phase_of(st) != phase)
             continue;
+        if (phase == DDL_PHASE_TRIGGERS && set_trigger_sql_mode(m, st, diags) < 0)
+            return -1;
         if (run_statement(m, st->source, file->display_name, diags) < 0)
             return -1;
         if (count)
@@ -278,7 +299,15 @@ static int my_finish_schema(backend *b, const schema_set *schemas, diag_list *di
         return -1;
     if (post && my_check_foreign_keys(m->db, diags) < 0)
         return -1;
-    return run_unchecked(m, schemas, DDL_PHASE_TRIGGERS, NULL, diags);
+    if (my_conn_command(m->db, "SET @foster_sql_mode = @@SESSION.sql_mode", "keeping the sql_mode",
+                        diags) < 0)
+        return -1;
+    int rc = run_unchecked(m, schemas, DDL_PHASE_TRIGGERS, NULL, diags);
+    diag_list ignored = DIAG_LIST_INIT;
+    my_conn_command(m->db, "SET SESSION sql_mode = @foster_sql_mode", "after the triggers",
+                    &ignored);
+    diag_list_clear(&ignored);
+    return rc;
 }
 
 static int my_load_begin_op(backend *b, const schema_set *schemas, diag_list *diags)
