@@ -109,9 +109,54 @@ static void unqualify_sequences(char *create, const char *from)
     strbuf_free(&mark);
 }
 
-/* One table: its definition, then its stored columns' rows. */
+/*
+ * A system-versioned table of `from`: appends ", <row start>, <row end>" (its
+ * own period columns, or the implicit ROW_START and ROW_END) to `list`, and
+ * returns 1; 0 for another table, -1 with a diag.
+ */
+static int append_period_columns(MYSQL *admin, const char *from, const char *table, strbuf *list,
+                                 diag_list *diags)
+{
+    strbuf filter = STRBUF_INIT;
+    strbuf_append_str(&filter, " AND TABLE_NAME = ");
+    my_conn_append_string(&filter, admin, table, strlen(table));
+    size_t versioned = 0, count = 0;
+    char **type = filter.failed ? NULL
+                                : my_list_names(admin,
+                                                "SELECT TABLE_TYPE FROM information_schema.TABLES "
+                                                "WHERE TABLE_TYPE = 'SYSTEM VERSIONED' AND "
+                                                "TABLE_SCHEMA = ",
+                                                from, strbuf_str(&filter), &versioned, diags);
+    strbuf_append_str(&filter, " AND GENERATION_EXPRESSION IN ('ROW START', 'ROW END') "
+                               "ORDER BY GENERATION_EXPRESSION DESC");
+    char **columns = type && versioned && !filter.failed
+                         ? my_list_names(admin,
+                                         "SELECT COLUMN_NAME FROM information_schema.COLUMNS "
+                                         "WHERE TABLE_SCHEMA = ",
+                                         from, strbuf_str(&filter), &count, diags)
+                         : NULL;
+    strbuf_free(&filter);
+    int rc = !type || (versioned && !columns) ? -1 : versioned ? 1 : 0;
+    if (rc == 1 && count == 2)
+        for (size_t i = 0; i < count; i++) {
+            strbuf_append_str(list, ", ");
+            my_append_identifier(list, columns[i]);
+        }
+    else if (rc == 1)
+        strbuf_append_str(list, ", ROW_START, ROW_END");
+    my_free_names(type, versioned);
+    my_free_names(columns, count);
+    return rc;
+}
+
+/*
+ * One table: its definition, then its stored columns' rows. A system-versioned
+ * table's rows are copied with their history and their row start and end as
+ * they are when `history` (the session may insert them, MariaDB 10.11 and
+ * later): the copy is the table as provisioned. Without it, its current rows.
+ */
 static int copy_table(MYSQL *admin, const char *from, const char *to, const char *table,
-                      diag_list *diags)
+                      bool history, diag_list *diags)
 {
     strbuf sb = STRBUF_INIT;
     strbuf_append_str(&sb, "SHOW CREATE TABLE ");
@@ -148,6 +193,11 @@ static int copy_table(MYSQL *admin, const char *from, const char *to, const char
         my_append_identifier(&list, columns[i]);
     }
     my_free_names(columns, count);
+    int versioned = history && count ? append_period_columns(admin, from, table, &list, diags) : 0;
+    if (versioned < 0) {
+        strbuf_free(&list);
+        return -1;
+    }
     strbuf_append_str(&sb, "INSERT INTO ");
     my_append_identifier(&sb, to);
     strbuf_append_char(&sb, '.');
@@ -156,10 +206,13 @@ static int copy_table(MYSQL *admin, const char *from, const char *to, const char
     my_append_identifier(&sb, from);
     strbuf_append_char(&sb, '.');
     my_append_identifier(&sb, table);
+    if (versioned)
+        strbuf_append_str(&sb, " FOR SYSTEM_TIME ALL");
     strbuf_free(&list);
     return count ? run_built(admin, &sb, "copying rows", diags) : (strbuf_free(&sb), 0);
 }
 
+/* A trigger, created under the sql_mode it was created with (it keeps that mode). */
 static int copy_trigger(MYSQL *admin, const char *from, const char *trigger, diag_list *diags)
 {
     strbuf sb = STRBUF_INIT;
@@ -167,8 +220,18 @@ static int copy_trigger(MYSQL *admin, const char *from, const char *trigger, dia
     my_append_identifier(&sb, from);
     strbuf_append_char(&sb, '.');
     my_append_identifier(&sb, trigger);
-    char *create = show_column(admin, &sb, 2, diags);
-    int rc = create ? my_conn_command(admin, create, "copying a trigger", diags) : -1;
+    strbuf again = STRBUF_INIT;
+    strbuf_append_str(&again, strbuf_str(&sb));
+    char *mode = show_column(admin, &sb, 1, diags);
+    char *create = mode ? show_column(admin, &again, 2, diags) : (strbuf_free(&again), NULL);
+    if (create) {
+        strbuf_append_str(&sb, "SET SESSION sql_mode = ");
+        my_conn_append_string(&sb, admin, mode, strlen(mode));
+    }
+    int rc = create ? run_built(admin, &sb, "setting a trigger's sql_mode", diags) : -1;
+    if (rc == 0)
+        rc = my_conn_command(admin, create, "copying a trigger", diags);
+    free(mode);
     free(create);
     return rc;
 }
@@ -177,8 +240,8 @@ char **my_list_tables(MYSQL *admin, const char *schema, size_t *count, diag_list
 {
     return my_list_names(
         admin, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ", schema,
-        " AND TABLE_TYPE IN ('BASE TABLE', 'SEQUENCE') AND TABLE_NAME <> '" MY_MARKER_TABLE
-        "' ORDER BY TABLE_TYPE <> 'SEQUENCE', TABLE_NAME",
+        " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') AND TABLE_NAME <> "
+        "'" MY_MARKER_TABLE "' ORDER BY TABLE_TYPE <> 'SEQUENCE', TABLE_NAME",
         count, diags);
 }
 
@@ -193,8 +256,17 @@ int my_copy_triggers(MYSQL *admin, const char *from, const char *to, diag_list *
         admin, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ", from,
         " ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER", &triggers, diags);
     int rc = trigger_names ? 0 : -1;
+    if (rc == 0 && triggers)
+        rc = my_conn_command(admin, "SET @foster_sql_mode = @@SESSION.sql_mode",
+                             "keeping the sql_mode", diags);
     for (size_t i = 0; rc == 0 && i < triggers; i++)
         rc = copy_trigger(admin, from, trigger_names[i], diags);
+    if (trigger_names && triggers) {
+        diag_list ignored = DIAG_LIST_INIT;
+        my_conn_command(admin, "SET SESSION sql_mode = @foster_sql_mode", "after the triggers",
+                        &ignored);
+        diag_list_clear(&ignored);
+    }
     my_free_names(trigger_names, triggers);
     return rc;
 }
@@ -211,17 +283,23 @@ int my_copy_database(MYSQL *admin, const char *from, const char *to, bool trigge
         diag_add(diags, NULL, 0, 0, "using %s: %s", to, mysql_error(admin));
         return -1;
     }
+    diag_list ignored = DIAG_LIST_INIT;
+    bool history = my_conn_command(admin, "SET SESSION system_versioning_insert_history = 1",
+                                   "keeping the history", &ignored) == 0;
+    diag_list_clear(&ignored);
     size_t tables = 0;
     char **table_names = my_list_tables(admin, from, &tables, diags);
     int rc = table_names ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < tables; i++)
-        rc = copy_table(admin, from, to, table_names[i], diags);
+        rc = copy_table(admin, from, to, table_names[i], history, diags);
     if (rc == 0 && triggers)
         rc = my_copy_triggers(admin, from, to, diags);
     my_free_names(table_names, tables);
-    diag_list ignored = DIAG_LIST_INIT;
     my_conn_command(admin, "SET SESSION foreign_key_checks = 1, unique_checks = 1",
                     "after the copy", &ignored);
+    if (history)
+        my_conn_command(admin, "SET SESSION system_versioning_insert_history = 0", "after the copy",
+                        &ignored);
     diag_list_clear(&ignored);
     return rc;
 }

@@ -128,7 +128,9 @@ static int show_create_tables(const my_url *url, const char *const *tables, size
     }
     if (!rc && !table_count) {
         MYSQL_RES *res = NULL;
-        if (mysql_query(conn, "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'") != 0 ||
+        if (mysql_query(
+                conn, "SHOW FULL TABLES WHERE Table_type IN ('BASE TABLE', 'SYSTEM VERSIONED')") !=
+                0 ||
             !(res = mysql_store_result(conn)))
             rc = conn_failed(conn, "SHOW TABLES", diags);
         for (MYSQL_ROW row; !rc && res && (row = mysql_fetch_row(res));)
