@@ -295,8 +295,8 @@ static bool translate_element(my_translator *tr, const my_element *e, table_stat
         strbuf_append_str(out, separator);
         append_constraint_name(tr, e, out);
         strbuf_append_str(out, "CHECK ");
-        return my_translate_expression(tr, check + 1, sql_skip_group(tr->tokens, check + 1, e->end),
-                                       out);
+        return my_translate_check(tr, check + 1, sql_skip_group(tr->tokens, check + 1, e->end),
+                                  out);
     }
     case MY_ELEMENT_UNIQUE_KEY:
     case MY_ELEMENT_KEY:

@@ -226,7 +226,7 @@ static size_t translate_attribute(my_translator *tr, size_t i, size_t end, colum
     if (word_at(tr->tokens, i, "CHECK") && punct_at(tr->tokens, i + 1, '(')) {
         size_t stop = sql_skip_group(tr->tokens, i + 1, end);
         strbuf_append_str(out, " CHECK ");
-        *ok = *ok && my_translate_expression(tr, i + 1, stop, out);
+        *ok = *ok && my_translate_check(tr, i + 1, stop, out);
         return stop;
     }
     if (word_at(tr->tokens, i, "REFERENCES")) {

@@ -294,3 +294,18 @@ bool my_translate_expression(my_translator *tr, size_t begin, size_t end, strbuf
     }
     return ok;
 }
+
+bool my_translate_check(my_translator *tr, size_t open, size_t stop, strbuf *out)
+{
+    bool json_column = stop == open + 6 && word_at(tr->tokens, open + 1, "json_valid") &&
+                       punct_at(tr->tokens, open + 2, '(') && is_name_token(tr->tokens, open + 3) &&
+                       punct_at(tr->tokens, open + 4, ')');
+    if (!json_column)
+        return my_translate_expression(tr, open, stop, out);
+    strbuf column = STRBUF_INIT;
+    bool ok = my_append_name(tr, open + 3, &column);
+    if (ok)
+        strbuf_appendf(out, TRANSLATE_JSON_CONDITION, strbuf_str(&column));
+    strbuf_free(&column);
+    return ok;
+}

@@ -19,6 +19,7 @@
 #include "sqlsplit.h"
 #include "strbuf.h"
 #include "translate_mysql.h"
+#include "translate_tokens.h"
 
 typedef struct my_translator {
     const ddl_file *file;     /* the file being read */
@@ -55,6 +56,13 @@ void my_append_string(my_translator *tr, size_t i, strbuf *out);
 
 /* Translates the expression in tokens [begin, end); false after a report. */
 bool my_translate_expression(my_translator *tr, size_t begin, size_t end, strbuf *out);
+
+/*
+ * Translates the (condition) of a CHECK, tokens [open, stop). MariaDB's JSON
+ * column, CHECK (json_valid(`c`)), becomes TRANSLATE_JSON_CONDITION: NULL
+ * passes, as on MariaDB. False after a report.
+ */
+bool my_translate_check(my_translator *tr, size_t open, size_t stop, strbuf *out);
 
 /*
  * Translates the column definition `e` of table `table` into `out`

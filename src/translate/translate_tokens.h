@@ -25,6 +25,14 @@ void translate_append_name(strbuf *out, const sql_token *t);
 /* The same as a new string; NULL when memory ran out. */
 char *translate_name_text(const sql_token *t);
 
+/*
+ * The condition a JSON column's CHECK has on SQLite, with %1$s for the quoted column.
+ * NULL must pass: PostgreSQL's json takes it, and MariaDB's JSON column
+ * (longtext CHECK (json_valid(c))) does too, as its json_valid(NULL) is NULL;
+ * SQLite's json_valid(NULL) is 0, which a CHECK refuses.
+ */
+#define TRANSLATE_JSON_CONDITION "(%1$s IS NULL OR json_valid(%1$s))"
+
 /* True for BINARY, NOCASE and RTRIM, bare or quoted. */
 bool translate_is_sqlite_collation(const sql_token *t);
 

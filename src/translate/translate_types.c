@@ -154,8 +154,8 @@ typedef struct builtin_type {
 
 static const builtin_type builtin_types[] = {
     {"uuid", "TEXT", NULL},
-    {"json", "TEXT", " CHECK (%1$s IS NULL OR json_valid(%1$s))"},
-    {"jsonb", "TEXT", " CHECK (%1$s IS NULL OR json_valid(%1$s))"},
+    {"json", "TEXT", " CHECK " TRANSLATE_JSON_CONDITION},
+    {"jsonb", "TEXT", " CHECK " TRANSLATE_JSON_CONDITION},
     {"citext", "TEXT", " COLLATE NOCASE"},
     {"tsvector", "TEXT", NULL},
     {"tsquery", "TEXT", NULL},

@@ -407,6 +407,19 @@ test_run_mysql_dump_on_sqlite_loads_rows_and_notes_the_trigger() {
     assert_runtime_empty
 }
 
+# MariaDB's JSON column is longtext CHECK (json_valid(c)), which NULL passes on MariaDB;
+# SQLite's json_valid(NULL) is 0, so the translation lets NULL through itself.
+test_run_mysql_json_column_takes_null_on_sqlite() {
+    use_case mysql_json
+    run_foster run -- sh -c 'sqlite3 "$FOSTER_SQLITE_PATH" "INSERT INTO doc (id) VALUES (3);
+        SELECT group_concat(id || \":\" || coalesce(meta, \"null\"), \",\") FROM doc;" &&
+        ! sqlite3 "$FOSTER_SQLITE_PATH" "INSERT INTO doc VALUES (4, \"{\")" 2>/dev/null'
+    assert_exit 0
+    assert_eq '1:{"a":1},2:null,3:null' "$OUT" "a NULL fixture value and a left-out column load; bad JSON does not"
+    assert_project_unchanged
+    assert_runtime_empty
+}
+
 test_run_tables_taken_out_of_a_whole_mariadb_dump() {
     local manifest="$FOSTER_TEST_DATA/mysql/dump/foster.ini" # schema_dump = shop_dump.sql
     run_foster -c "$manifest" -b sqlite run -- sh -c 'sqlite3 "$FOSTER_SQLITE_PATH" \

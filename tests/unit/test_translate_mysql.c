@@ -79,20 +79,65 @@ START_TEST(types_enum_set_year_unsigned_and_the_rowid_key)
                      "  PRIMARY KEY (`id`)\n"
                      ") ENGINE=InnoDB AUTO_INCREMENT=7 DEFAULT CHARSET=utf8mb4;",
                      &notes);
-    ck_assert_str_eq(sql, "CREATE TABLE \"t\" (\n"
-                          "    \"id\" INTEGER PRIMARY KEY NOT NULL,\n"
-                          "    \"k\" TEXT NOT NULL DEFAULT 'a' CHECK (\"k\" IN ('a', 'it''s')),\n"
-                          "    \"s\" TEXT DEFAULT NULL,\n"
-                          "    \"y\" INTEGER DEFAULT NULL,\n"
-                          "    \"n\" INTEGER DEFAULT 0 CHECK (\"n\" >= 0),\n"
-                          "    \"b\" INTEGER DEFAULT (1),\n"
-                          "    \"d\" REAL CHECK (\"d\" >= 0),\n"
-                          "    \"v\" VARCHAR(20) DEFAULT ('x\\y'),\n"
-                          "    \"j\" TEXT DEFAULT NULL CHECK (json_valid(\"j\")),\n"
-                          "    \"bin\" BLOB NOT NULL\n"
-                          ")");
+    ck_assert_str_eq(sql,
+                     "CREATE TABLE \"t\" (\n"
+                     "    \"id\" INTEGER PRIMARY KEY NOT NULL,\n"
+                     "    \"k\" TEXT NOT NULL DEFAULT 'a' CHECK (\"k\" IN ('a', 'it''s')),\n"
+                     "    \"s\" TEXT DEFAULT NULL,\n"
+                     "    \"y\" INTEGER DEFAULT NULL,\n"
+                     "    \"n\" INTEGER DEFAULT 0 CHECK (\"n\" >= 0),\n"
+                     "    \"b\" INTEGER DEFAULT (1),\n"
+                     "    \"d\" REAL CHECK (\"d\" >= 0),\n"
+                     "    \"v\" VARCHAR(20) DEFAULT ('x\\y'),\n"
+                     "    \"j\" TEXT DEFAULT NULL CHECK (\"j\" IS NULL OR json_valid(\"j\")),\n"
+                     "    \"bin\" BLOB NOT NULL\n"
+                     ")");
     assert_runs(sql);
     ck_assert_uint_eq(notes.notes.count + notes.details.count, 0);
+    free(sql);
+}
+END_TEST
+
+/* MariaDB's JSON column is longtext CHECK (json_valid(c)): NULL passes there (json_valid(NULL)
+ * is NULL), so it must on SQLite, whose json_valid(NULL) is 0. */
+START_TEST(json_columns_take_null_as_on_mariadb)
+{
+    translate_notes notes = {0};
+    char *sql =
+        translate_ok("CREATE TABLE `doc` (\n"
+                     "  `id` int(11) NOT NULL,\n"
+                     "  `meta` longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL "
+                     "CHECK (json_valid(`meta`)),\n"
+                     "  `extra` longtext DEFAULT NULL,\n"
+                     "  PRIMARY KEY (`id`),\n"
+                     "  CONSTRAINT `extra_json` CHECK (json_valid(`extra`)),\n"
+                     "  CONSTRAINT `both` CHECK (json_valid(`meta`) or `id` > 0)\n"
+                     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;",
+                     &notes);
+    ck_assert_str_eq(sql, "CREATE TABLE \"doc\" (\n"
+                          "    \"id\" INTEGER NOT NULL,\n"
+                          "    \"meta\" TEXT DEFAULT NULL CHECK (\"meta\" IS NULL OR "
+                          "json_valid(\"meta\")),\n"
+                          "    \"extra\" TEXT DEFAULT NULL,\n"
+                          "    PRIMARY KEY (\"id\"),\n"
+                          "    CONSTRAINT \"extra_json\" CHECK (\"extra\" IS NULL OR "
+                          "json_valid(\"extra\")),\n"
+                          "    CONSTRAINT \"both\" CHECK (json_valid(\"meta\") OR \"id\" > 0)\n"
+                          ")");
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO doc (id) VALUES (1)", NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_exec(db, "INSERT INTO doc VALUES (2, '{\"a\":1}', NULL)", NULL, NULL, NULL),
+        SQLITE_OK);
+    ck_assert_int_ne(
+        sqlite3_exec(db, "INSERT INTO doc VALUES (3, 'not json', NULL)", NULL, NULL, NULL),
+        SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO doc VALUES (4, NULL, '{')", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
     free(sql);
 }
 END_TEST
@@ -321,6 +366,7 @@ int main(void)
     Suite *suite = suite_create("translate_mysql");
     TCase *forms = tcase_create("forms");
     tcase_add_test(forms, types_enum_set_year_unsigned_and_the_rowid_key);
+    tcase_add_test(forms, json_columns_take_null_as_on_mariadb);
     tcase_add_test(forms, keys_become_indexes_with_names_sqlite_can_hold);
     tcase_add_test(forms, generated_columns_defaults_checks_and_on_update);
     tcase_add_test(forms, triggers_are_noted_not_created);
