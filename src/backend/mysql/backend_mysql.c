@@ -333,6 +333,8 @@ static int my_table_begin(backend *b, const char *schema, const char *table,
     (void)schema;   /* a MySQL database is one schema */
     (void)deferred; /* every key is checked after the load (mykeys.c) */
     forget_load(m);
+    if (my_load_restore_session(m->db, &m->sql_ran, diags) < 0)
+        return -1;
     m->load = my_table_load_begin(m->db, table, header, file, MY_LOAD_AUTO, diags);
     return m->load ? 0 : -1;
 }
@@ -360,6 +362,7 @@ static int my_check_deferred(backend *b, diag_list *diags)
 static int my_exec_sql(backend *b, const sql_statement *statement, const char *file,
                        diag_list *diags)
 {
+    as_my(b)->sql_ran = true;
     return run_statement(as_my(b), statement, file, diags);
 }
 
@@ -367,12 +370,13 @@ static int my_load_end_op(backend *b, bool commit, diag_list *diags)
 {
     my_backend *m = as_my(b);
     forget_load(m);
-    if (commit && my_check_foreign_keys(m->db, diags) == 0)
+    bool restored = my_load_restore_session(m->db, &m->sql_ran, diags) == 0;
+    if (commit && restored && my_check_foreign_keys(m->db, diags) == 0)
         return my_load_end(m->db, true, diags);
     diag_list ignored = DIAG_LIST_INIT;
     my_load_end(m->db, false, &ignored);
     diag_list_clear(&ignored);
-    return commit ? -1 : 0;
+    return commit || !restored ? -1 : 0;
 }
 
 static void close_connections(my_backend *m)

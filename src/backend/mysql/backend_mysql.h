@@ -53,6 +53,7 @@ typedef struct my_backend {
     my_table_load *load;
     char *load_table;
     int savepoints;
+    bool sql_ran; /* a .sql fixture's statement ran: its SETs are undone before other rows */
 } my_backend;
 
 my_backend *as_my(backend *b);

@@ -36,14 +36,37 @@ static int run(MYSQL *mysql, const char *sql, diag_list *diags)
     return my_conn_command(mysql, sql, sql, diags);
 }
 
+#define LOAD_SETTINGS                                                                              \
+    "foreign_key_checks = 0, sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,"                 \
+    "NO_ENGINE_SUBSTITUTION'"
+
 int my_load_begin(MYSQL *mysql, diag_list *diags)
 {
+    /* what a data dump's SET lines change, kept on foster's connection to go back to */
     if (run(mysql,
-            "SET SESSION foreign_key_checks = 0, sql_mode = 'STRICT_ALL_TABLES,"
-            "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'",
+            "SET SESSION " LOAD_SETTINGS ", @foster_time_zone = @@session.time_zone, "
+            "@foster_charset_client = @@session.character_set_client, "
+            "@foster_charset_results = @@session.character_set_results, "
+            "@foster_collation = @@session.collation_connection, "
+            "@foster_unique_checks = @@session.unique_checks, "
+            "@foster_sql_notes = @@session.sql_notes",
             diags) < 0)
         return -1;
     return run(mysql, "START TRANSACTION", diags);
+}
+
+int my_load_restore_session(MYSQL *mysql, bool *changed, diag_list *diags)
+{
+    if (!*changed)
+        return 0;
+    *changed = false;
+    return run(mysql,
+               "SET SESSION " LOAD_SETTINGS ", time_zone = @foster_time_zone, "
+               "character_set_client = @foster_charset_client, "
+               "character_set_results = @foster_charset_results, "
+               "collation_connection = @foster_collation, "
+               "unique_checks = @foster_unique_checks, sql_notes = @foster_sql_notes",
+               diags);
 }
 
 int my_load_end(MYSQL *mysql, bool commit, diag_list *diags)

@@ -49,6 +49,15 @@ typedef enum my_load_method {
 /* Session settings and START TRANSACTION. 0, or -1 with a diag. */
 int my_load_begin(MYSQL *mysql, diag_list *diags);
 
+/*
+ * A .sql fixture's SET lines (a data dump's TIME_ZONE, SQL_MODE, NAMES,
+ * UNIQUE_CHECKS, SQL_NOTES) hold for the .sql statements after them; when
+ * `*changed` (a .sql statement ran since), this puts the session back as
+ * my_load_begin left it, and clears `*changed`. Called before rows of a CSV or
+ * JSON fixture and at the load's end. 0, or -1 with a diag.
+ */
+int my_load_restore_session(MYSQL *mysql, bool *changed, diag_list *diags);
+
 /* COMMIT (or ROLLBACK) and foreign key checks back on. 0, or -1 with a diag. */
 int my_load_end(MYSQL *mysql, bool commit, diag_list *diags);
 
