@@ -361,8 +361,12 @@ foster_result foster_load(foster_session *s, const char *url, const char *const 
                                   .tick = session_report_tick,
                                   .report_context = s,
                                   .interrupt = s->options.interrupt};
+        translate_notes skipped = {0};
+        loader.details = &skipped.details;
         if (fixtures_load_files(&loader, files, file_count, &s->problems) < 0)
             result = loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
+        session_report_notes_of(s, &skipped);
+        translate_notes_clear(&skipped);
     }
     if (!own)
         b->ops->free(b);

@@ -73,7 +73,12 @@ foster_result session_build_from_inputs(foster_session *s, double *step)
                               .report_context = s,
                               .interrupt = s->options.interrupt,
                               .finish_schema = true};
-    if (fixtures_load_manifest(&loader, &s->problems) < 0)
+    translate_notes skipped = {0};
+    loader.details = &skipped.details;
+    int rc = fixtures_load_manifest(&loader, &s->problems);
+    session_report_notes_of(s, &skipped);
+    translate_notes_clear(&skipped);
+    if (rc < 0)
         return loader.interrupted ? FOSTER_ERROR_INTERRUPTED : FOSTER_ERROR_INPUT;
     return FOSTER_OK;
 }

@@ -65,4 +65,18 @@ int my_sql_split_keep_layout(const char *text, size_t length, const char *file,
 int my_sql_tokenize(const sql_statement *statement, const char *file, sql_tokens *out,
                     diag_list *diags);
 
+/*
+ * Judges one statement of a .sql fixture that runs on MySQL/MariaDB (split
+ * by my_sql_split, where versioned comments are code). 1: run it. 0: skip it
+ * (LOCK TABLES, UNLOCK TABLES, ALTER TABLE ... DISABLE/ENABLE KEYS, which
+ * every data dump writes and which would commit the load transaction), with
+ * a note in `details` (may be NULL) naming its place. -1: refused, with a
+ * diag at its first word: transaction control, statements MySQL commits the
+ * transaction for (DDL other than temporary tables, GRANT, ANALYZE, FLUSH...),
+ * SET autocommit, SET GLOBAL, USE and other statements beyond the test
+ * database; -1 also when the statement cannot be tokenized.
+ */
+int my_sql_fixture_statement(const sql_statement *statement, const char *file, diag_list *details,
+                             diag_list *diags);
+
 #endif

@@ -97,6 +97,77 @@ test_mysql_postgres_dump_on_mysql_is_refused() {
 }
 
 # ---------------------------------------------------------------------------
+# The owner's rows as `mariadb-dump --no-create-info` writes them, as .sql
+# fixtures: versioned comments are code (TIME_ZONE, SQL_MODE), the dump's LOCK
+# TABLES would commit the load transaction and are skipped.
+
+DUMPER=$(command -v mariadb-dump || command -v mysqldump || echo mariadb-dump)
+
+# An owner database on the shared server, dumped into a project in $WORK/p; dropped again.
+owner_dump_project() { # SQL (run in the owner database)
+    local owner=foster_owner_$$
+    my_admin "DROP DATABASE IF EXISTS $owner; CREATE DATABASE $owner"
+    my_admin "SET time_zone = '+00:00'; $1" "$owner" || fail "owner tables not made"
+    mkdir -p "$WORK/p/schemas" "$WORK/p/fixtures" && cd "$WORK/p" || fail "no project"
+    local dump=("$DUMPER" --no-defaults --socket="$SERVER_SOCKET" -uroot)
+    "${dump[@]}" --no-data "$owner" >schemas/dump.sql &&
+        "${dump[@]}" --no-create-info --skip-triggers "$owner" >"$WORK/data.sql" ||
+        fail "mariadb-dump failed"
+    my_admin "DROP DATABASE $owner"
+}
+
+test_mysql_data_dump_fixture_loads_the_owners_values() {
+    owner_dump_project "CREATE TABLE audit (id int PRIMARY KEY,
+            at timestamp NOT NULL DEFAULT current_timestamp());
+        INSERT INTO audit VALUES (1, '2026-01-01 00:00:00');
+        CREATE TABLE person (id int PRIMARY KEY, email varchar(100),
+            domain varchar(100) AS (substring_index(email, '@', -1)) VIRTUAL);
+        INSERT INTO person (id, email) VALUES (1, 'a@x.org');
+        CREATE TABLE later (id int PRIMARY KEY, at timestamp NULL)"
+    grep -q "^/\*!40103 SET TIME_ZONE='+00:00' \*/;" "$WORK/data.sql" || fail "no versioned SET in the dump"
+    mv "$WORK/data.sql" fixtures/data.sql
+    # a SET left standing by one .sql file holds for no CSV row after it
+    printf "/*!40103 SET TIME_ZONE='+00:00' */;\n" >fixtures/later_tz.sql
+    printf 'id,at\n1,2026-01-01 00:00:00\n' >fixtures/later.csv
+    printf '[foster]\nname = dump\nbackend = mysql-cluster\nschema_dump = dump.sql\n[table audit]\nfixtures = data.sql\n[table person]\n[table later]\nfixtures = later_tz.sql, later.csv\n' >foster.ini
+    # the cluster's server runs in the user's zone, 5 hours behind UTC in January
+    TZ=America/New_York run_foster run -- sh -c 'mariadb --no-defaults --socket="$MYSQL_UNIX_PORT" -uroot -N -B \
+        -e "SELECT unix_timestamp(at) FROM audit; SELECT domain FROM person;
+            SELECT unix_timestamp(at) FROM later" "$MYSQL_DATABASE"'
+    assert_exit 0
+    assert_eq "$(printf '1767225600\nx.org\n1767243600')" "$OUT" \
+        "the owner's instant, the generated column, a CSV row read in the server's zone"
+}
+
+test_mysql_data_dump_with_a_failing_row_loads_nothing() {
+    owner_dump_project "CREATE TABLE ext (id int PRIMARY KEY); INSERT INTO ext VALUES (1), (2)"
+    grep -q '^LOCK TABLES `ext` WRITE;' "$WORK/data.sql" || fail "no LOCK TABLES in the dump"
+    echo "INSERT INTO ext VALUES (1);" >>"$WORK/data.sql"
+    local failing_line
+    failing_line=$(wc -l <"$WORK/data.sql")
+    printf '[foster]\nname = lock\nschema_dump = dump.sql\n[table ext]\n' >foster.ini
+    foster_my -q up
+    assert_exit 0
+    local db
+    db=$(export_value "$OUT" MYSQL_DATABASE)
+    foster_my -v load "$WORK/data.sql"
+    assert_exit 1
+    assert_contains "$ERR" "data.sql:$failing_line:1: MySQL rejected the statement: Duplicate entry '1'"
+    assert_eq 0 "$(my_admin "SELECT COUNT(*) FROM ext" "$db")" "rows left by the failed load"
+    assert_contains "$ERR" "note: $WORK/data.sql:"
+    assert_contains "$ERR" ': LOCK TABLES skipped: MySQL would commit'
+    # what MySQL commits the transaction for, and is no dump's, is refused before anything runs
+    printf 'INSERT INTO ext VALUES (5);\nCREATE TABLE other (a int);\nSET GLOBAL max_connections = 5;\n' >"$WORK/ddl.sql"
+    foster_my load "$WORK/ddl.sql"
+    assert_exit 1
+    assert_contains "$ERR" "ddl.sql:2:1: CREATE TABLE would end foster's load transaction"
+    assert_contains "$ERR" "ddl.sql:3:1: SET GLOBAL would act beyond the test database"
+    assert_eq 0 "$(my_admin "SELECT COUNT(*) FROM ext" "$db")" "rows after the refused file"
+    foster_my -q down
+    assert_exit 0
+}
+
+# ---------------------------------------------------------------------------
 # Faults: signals at each phase, 16 concurrent runs.
 
 # Waits until the run record exists; sets RUN_ID.
