@@ -36,10 +36,26 @@ diag *diag_addv(diag_list *list, const char *file, int line, int column, const c
     return d;
 }
 
+static void free_strings(char **strings, size_t count)
+{
+    for (size_t i = 0; strings && i < count; i++)
+        free(strings[i]);
+    free(strings);
+}
+
+static void key_rows_free(diag_violation *v)
+{
+    free_strings(v->key_columns, v->key_count);
+    free_strings(v->key_values, v->key_count * v->key_row_count);
+    v->key_columns = v->key_values = NULL;
+    v->key_count = v->key_row_count = 0;
+}
+
 static void violation_free(diag_violation *v)
 {
     if (!v)
         return;
+    key_rows_free(v);
     free(v->table);
     free(v->constraint);
     free(v->column);
@@ -67,6 +83,38 @@ void diag_set_violation(diag *d, const char *table, const char *constraint, cons
     violation_free(d->violation);
     d->violation = v;
     d->kind = DIAG_ENGINE;
+}
+
+/* `count` copies of `strings` (NULL entries stay NULL), or NULL when memory ran out. */
+static char **copy_strings(const char *const *strings, size_t count)
+{
+    char **copies = calloc(count ? count : 1, sizeof *copies);
+    for (size_t i = 0; copies && i < count; i++)
+        if (strings[i] && !(copies[i] = strdup(strings[i]))) {
+            free_strings(copies, count);
+            return NULL;
+        }
+    return copies;
+}
+
+int diag_set_key_rows(diag *d, size_t key_count, const char *const *columns, size_t row_count,
+                      const char *const *values)
+{
+    if (!d || !d->violation)
+        return 0;
+    diag_violation *v = d->violation;
+    key_rows_free(v);
+    v->key_columns = copy_strings(columns, key_count);
+    v->key_values = copy_strings(values, key_count * row_count);
+    if (!v->key_columns || !v->key_values) {
+        free_strings(v->key_columns, key_count);
+        free_strings(v->key_values, key_count * row_count);
+        v->key_columns = v->key_values = NULL;
+        return -1;
+    }
+    v->key_count = key_count;
+    v->key_row_count = row_count;
+    return 0;
 }
 
 diag *diag_set_kind(diag *d, diag_kind kind)
@@ -110,11 +158,10 @@ void diag_list_move(diag_list *to, diag_list *from)
         if (d && src->hint)
             d->hint = strdup(src->hint);
         diag_set_kind(d, src->kind);
-        if (d && src->violation)
-            diag_set_violation(d, src->violation->table, src->violation->constraint,
-                               src->violation->column, src->violation->value, src->violation->row);
-        if (d && d->violation && src->violation)
-            d->violation->duplicate = src->violation->duplicate;
+        if (d) { /* the violation moves with its diag */
+            d->violation = src->violation;
+            src->violation = NULL;
+        }
     }
     diag_list_clear(from);
 }

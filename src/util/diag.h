@@ -48,6 +48,14 @@ typedef struct diag_violation {
     long long row;    /* 1-based row of the data sent, 0 when unknown */
     bool duplicate;   /* a unique key `value` breaks by appearing again: the row at
                          fault is the value's second occurrence, not its first */
+    /* Rows that conflict under a key (a unique or exclusion key built after the
+       load), as the database found them by the key's own comparison: each is
+       key_count values (NULL: SQL NULL) of key_columns, the table's columns the
+       key is made of; the row at fault is the one loaded last. 0 rows: none. */
+    size_t key_count;
+    char **key_columns;
+    size_t key_row_count;
+    char **key_values; /* key_row_count * key_count, row after row */
 } diag_violation;
 
 typedef struct diag {
@@ -93,6 +101,15 @@ diag *diag_set_kind(diag *d, diag_kind kind);
  */
 void diag_set_violation(diag *d, const char *table, const char *constraint, const char *column,
                         const char *value, long long row);
+
+/*
+ * Gives the violation of `d` (may be NULL or have none) its conflicting
+ * rows: `row_count` rows of `key_count` values of `columns`, row after row
+ * (NULL: SQL NULL). The strings are copied. 0, or -1 when memory ran out
+ * (the violation then has none).
+ */
+int diag_set_key_rows(diag *d, size_t key_count, const char *const *columns, size_t row_count,
+                      const char *const *values);
 
 /* The kind of the last entry; DIAG_NONE when the list is empty. */
 diag_kind diag_list_last_kind(const diag_list *list);
