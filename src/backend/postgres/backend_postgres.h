@@ -36,6 +36,8 @@ typedef struct pg_backend {
     char *private_template;    /* on a server that goes with the run, the cached template the
                                   database was cloned from: renamed to be its snapshot */
 
+    struct pg_conflict *conflict; /* a key the loaded rows broke, to locate (pgconflict.c) */
+
     /* The COPY in progress. */
     char *table, *file;
     char **columns;
@@ -129,6 +131,23 @@ int pg_run_statement(pg_backend *p, const sql_statement *source, const char *fil
 void pg_statement_failed(pg_backend *p, PGresult *result, bool maps_positions,
                          const sql_statement *source, const char *file, bool post_data,
                          diag_list *diags);
+
+/*
+ * pgconflict.c: a unique or exclusion key the loaded rows break when it is
+ * built (SQLSTATE 23505, 23P01 after the load). pg_conflict_note adds the
+ * diag (in PostgreSQL's words for a row refused on arrival, its DETAIL, the
+ * violation's table and constraint) and remembers the key, from the DETAIL
+ * and `source`, the statement that failed (may be NULL); returns the diag.
+ * Once the pass is rolled back, pg_conflict_locate finds two rows that
+ * conflict by the key's own comparison and gives that diag their values
+ * (diag_set_key_rows); nothing when they cannot be found. Both forget the
+ * key; pg_conflict_forget only that.
+ */
+typedef struct pg_conflict pg_conflict;
+diag *pg_conflict_note(pg_backend *p, PGresult *result, const sql_statement *source,
+                       diag_list *diags);
+void pg_conflict_locate(pg_backend *p, diag_list *diags);
+void pg_conflict_forget(pg_backend *p);
 
 /*
  * pgbatch.c: a schema pass's statements sent as a pipeline, answered at a

@@ -11,10 +11,11 @@
  * IMMEDIATE, so the application sees the owner's behaviour), so that `load`
  * can later defer them while rows of the whole cycle arrive.
  *
- * A key the loaded rows break is reported as data (table, constraint, key
- * column and value), in the words PostgreSQL uses when a row breaks it on
- * arrival, for src/fixtures/ to name the fixture line: only the failing path
- * pays for finding it.
+ * A key the loaded rows break is reported as data (table, constraint, and
+ * the conflicting rows, found by the key's own comparison: pgconflict.c), in
+ * the words PostgreSQL uses when a row breaks it on arrival, for
+ * src/fixtures/ to name the fixture line: only the failing path pays for
+ * finding it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,32 +74,6 @@ int pg_run_statement(pg_backend *p, const sql_statement *source, const char *fil
     return rc;
 }
 
-/*
- * A unique index built over loaded rows fails with "could not create unique
- * index" and "Key (id)=(1) is duplicated."; said as COPY would have said it
- * of the row repeating the key, which src/fixtures/ then finds.
- */
-static void describe_duplicate(PGresult *result, diag *d)
-{
-    const char *detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
-    const char *constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
-    char column[128], value[256];
-    if (!d || !detail || !constraint ||
-        sscanf(detail, "Key (%127[^)])=(%255[^)]) is duplicated.", column, value) != 2)
-        return;
-    char *message = strbuf_format("duplicate key value violates unique constraint \"%s\": "
-                                  "Key (%s)=(%s) already exists.",
-                                  constraint, column, value);
-    if (!message)
-        return;
-    free(d->message);
-    d->message = message;
-    diag_set_violation(d, PQresultErrorField(result, PG_DIAG_TABLE_NAME), constraint, column, value,
-                       0);
-    if (d->violation)
-        d->violation->duplicate = true;
-}
-
 void pg_statement_failed(pg_backend *p, PGresult *result, bool maps_positions,
                          const sql_statement *source, const char *file, bool post_data,
                          diag_list *diags)
@@ -107,8 +82,8 @@ void pg_statement_failed(pg_backend *p, PGresult *result, bool maps_positions,
     const char *state = post_data ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : NULL;
     if (state && strcmp(state, "23503") == 0) /* foreign_key_violation */
         pg_add_load_error(p, result, NULL, diags);
-    else if (state && strcmp(state, "23505") == 0) /* unique_violation */
-        describe_duplicate(result, pg_add_load_error(p, result, NULL, diags));
+    else if (state && (strcmp(state, "23505") == 0 || strcmp(state, "23P01") == 0))
+        pg_conflict_note(p, result, source, diags); /* unique_violation, exclusion_violation */
     else
         add_statement_error(result, maps_positions, source, file, diags);
 }
@@ -281,5 +256,8 @@ int pg_finish_schema(backend *b, const schema_set *schemas, diag_list *diags)
         rc = pg_run_preludes(p, schemas, DDL_PHASE_TRIGGERS, diags);
     if (rc == 0)
         rc = run_pass(p, schemas, PASS_TRIGGERS, diags);
-    return commit_or_roll_back(p, rc, "cannot commit the keys and indexes", diags);
+    rc = commit_or_roll_back(p, rc, "cannot commit the keys and indexes", diags);
+    if (p->conflict) /* the rows that broke a key, now that the pass is rolled back */
+        pg_conflict_locate(p, diags);
+    return rc;
 }
