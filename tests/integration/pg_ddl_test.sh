@@ -138,6 +138,59 @@ test_unique_key_added_after_the_rows_names_the_repeating_line() {
     assert_runtime_empty
 }
 
+# Keys built over the loaded rows (tests/data/pg/conflicts, a real pg_dump) that the rows
+# break: the rows at fault are found by the key's own comparison, whatever the key's
+# column names, type or operators, and named at their lines; nothing is left.
+conflict() { # FIXTURE CONTENT EXPECTED_ERROR EXPECTED_HINT
+    use_case conflicts
+    cp "fixtures/$1" "$WORK/good.csv"
+    printf '%b' "$2" >"fixtures/$1"
+    foster_pg -q run -- true
+    cp "$WORK/good.csv" "fixtures/$1"
+    assert_exit 125
+    assert_eq "foster: error: $3
+hint: $4" "$ERR" "the error and the row it conflicts with"
+    assert_eq "" "$(extra_databases)" "databases on the server"
+    assert_runtime_empty
+}
+
+test_conflict_breaking_reserved_word_key_names_line() {
+    conflict order.csv 'group,note\n1,a\n2,b\n1,c\n' \
+        'fixtures/order.csv:4: duplicate key value violates unique constraint "order_pkey": Key ("group")=(1) already exists.' \
+        'the row it conflicts with is fixtures/order.csv:2'
+}
+
+test_conflict_breaking_mixed_case_key_names_line() {
+    conflict Person.csv 'Id,Name\n1,Ann\n2,Bob\n2,Cy\n' \
+        'fixtures/Person.csv:4: duplicate key value violates unique constraint "Person_pkey": Key ("Id")=(2) already exists.' \
+        'the row it conflicts with is fixtures/Person.csv:3'
+}
+
+test_conflict_breaking_composite_key_names_line() {
+    conflict seat.csv 'row_no,seat_no,holder\n1,1,Ann\n1,2,Bob\n2,1,Cy\n2,2,Di\n1,2,Ed\n' \
+        'fixtures/seat.csv:6: duplicate key value violates unique constraint "seat_pkey": Key (row_no, seat_no)=(1, 2) already exists.' \
+        'the row it conflicts with is fixtures/seat.csv:3'
+}
+
+test_conflict_breaking_citext_key_names_line() {
+    conflict login.csv 'name\nAnn\nBob\nann\n' \
+        'fixtures/login.csv:4: duplicate key value violates unique constraint "login_pkey": Key (name)=(Ann) already exists.' \
+        'the row it conflicts with is fixtures/login.csv:2'
+}
+
+test_conflict_breaking_expression_index_names_line() {
+    conflict handle.csv 'id,name\n1,Ann\n2,Bob\n3,ANN\n' \
+        'fixtures/handle.csv:4: duplicate key value violates unique constraint "handle_lower_name_key": Key (lower(name))=(ann) already exists.' \
+        'the row it conflicts with is fixtures/handle.csv:2'
+}
+
+# Row 2 overlaps both, but the constraint's WHERE (room > 0) leaves it out.
+test_conflict_breaking_exclusion_constraint_names_line() {
+    conflict booking.csv 'id,room,during\n1,1,"[1,5)"\n2,0,"[2,6)"\n3,2,"[4,8)"\n' \
+        'fixtures/booking.csv:4: conflicting key value violates exclusion constraint "booking_during_excl": Key (during)=([1,5)) conflicts with key (during)=([4,8)).' \
+        'the row it conflicts with is fixtures/booking.csv:2'
+}
+
 # A foreign key validated after the rows (one join) names the row at fault,
 # here in the second of the table's two fixture files.
 test_foreign_key_added_after_the_rows_names_file_line_and_column() {
