@@ -80,6 +80,18 @@ static bool is_dump_bracket(const sql_tokens *t)
            word_at(t, t->count - 1, "KEYS");
 }
 
+/* CREATE [DEFINER=...] TRIGGER or DROP TRIGGER: what mariadb-dump --no-create-info writes
+ * after a table's rows, unless --skip-triggers. */
+static bool is_trigger_definition(const sql_tokens *t)
+{
+    if (word_at(t, 0, "DROP"))
+        return word_at(t, 1, "TRIGGER");
+    for (size_t i = 1; word_at(t, 0, "CREATE") && i < t->count && i < 12; i++)
+        if (word_at(t, i, "TRIGGER"))
+            return true;
+    return false;
+}
+
 int my_sql_fixture_statement(const sql_statement *statement, const char *file, diag_list *details,
                              diag_list *diags)
 {
@@ -97,6 +109,12 @@ int my_sql_fixture_statement(const sql_statement *statement, const char *file, d
                      "%.*s skipped: MySQL would commit foster's load transaction there, and "
                      "nothing else writes to the test database while it loads",
                      (int)(last->start + last->length - t.items[0].start), t.items[0].start);
+        verdict = 0;
+    } else if (is_trigger_definition(&t)) {
+        if (details)
+            diag_add(details, file, t.items[0].line, t.items[0].column,
+                     "%s TRIGGER skipped: the table's triggers come from its schema file",
+                     word_at(&t, 0, "DROP") ? "DROP" : "CREATE");
         verdict = 0;
     } else if (word_at(&t, 0, "SET")) {
         does = set_does(&t);

@@ -111,7 +111,7 @@ owner_dump_project() { # SQL (run in the owner database)
     mkdir -p "$WORK/p/schemas" "$WORK/p/fixtures" && cd "$WORK/p" || fail "no project"
     local dump=("$DUMPER" --no-defaults --socket="$SERVER_SOCKET" -uroot)
     "${dump[@]}" --no-data "$owner" >schemas/dump.sql &&
-        "${dump[@]}" --no-create-info --skip-triggers "$owner" >"$WORK/data.sql" ||
+        "${dump[@]}" --no-create-info "$owner" >"$WORK/data.sql" ||
         fail "mariadb-dump failed"
     my_admin "DROP DATABASE $owner"
 }
@@ -123,8 +123,10 @@ test_mysql_data_dump_fixture_loads_the_owners_values() {
         CREATE TABLE person (id int PRIMARY KEY, email varchar(100),
             domain varchar(100) AS (substring_index(email, '@', -1)) VIRTUAL);
         INSERT INTO person (id, email) VALUES (1, 'a@x.org');
-        CREATE TABLE later (id int PRIMARY KEY, at timestamp NULL)"
+        CREATE TABLE later (id int PRIMARY KEY, at timestamp NULL);
+        CREATE TRIGGER person_lower BEFORE INSERT ON person FOR EACH ROW SET NEW.email = lower(NEW.email)"
     grep -q "^/\*!40103 SET TIME_ZONE='+00:00' \*/;" "$WORK/data.sql" || fail "no versioned SET in the dump"
+    grep -q "CREATE\*/ .*TRIGGER" "$WORK/data.sql" || fail "no trigger in the data dump"
     mv "$WORK/data.sql" fixtures/data.sql
     # a SET left standing by one .sql file holds for no CSV row after it
     printf "/*!40103 SET TIME_ZONE='+00:00' */;\n" >fixtures/later_tz.sql
@@ -137,6 +139,8 @@ test_mysql_data_dump_fixture_loads_the_owners_values() {
     assert_exit 0
     assert_eq "$(printf '1767225600\nx.org\n1767243600')" "$OUT" \
         "the owner's instant, the generated column, a CSV row read in the server's zone"
+    run_foster -v run -- true
+    assert_contains "$ERR" "CREATE TRIGGER skipped: the table's triggers come from its schema file"
 }
 
 test_mysql_data_dump_with_a_failing_row_loads_nothing() {
