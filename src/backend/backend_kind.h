@@ -187,6 +187,16 @@ typedef struct backend_kind {
     const char *secret_suffix;
     const char *secret_variable;
     long (*write_secret)(const env_var *env, size_t count, strbuf *content);
+    /*
+     * Optional, with a secret_suffix of "<directory>/<file>": the variables
+     * naming the secret file's directory, for clients that read a file
+     * there after the system's own files, so that the run's server wins
+     * over theirs (MySQL: MYSQL_HOME and MARIADB_HOME, whose my.cnf comes
+     * after /etc/mysql's). With them every run with a runtime directory
+     * has the file, in a 0700 directory, password or not; its environment
+     * names both, and a kept run's password variable is dropped.
+     */
+    const char *secret_home[2];
 
     /*
      * Optional. The shell command that opens the engine's client on the

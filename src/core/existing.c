@@ -106,14 +106,11 @@ static foster_result open_recorded(foster_session *s)
     return open_run(kind, &setup, &run, &s->backend, &s->problems);
 }
 
-/* Removes a torn-down run's password file (kept runs only) and record. */
+/* Removes a torn-down run's secret file (and its directory) and record. */
 static int forget_run(const backend_kind *kind, const char *runtime_dir, const char *run_id,
                       diag_list *problems)
 {
-    char *secret = session_secret_file(kind, runtime_dir, run_id);
-    if (secret)
-        unlink(secret);
-    free(secret);
+    session_remove_secret(kind, runtime_dir, run_id);
     return run_record_remove(runtime_dir, run_id, problems);
 }
 

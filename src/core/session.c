@@ -401,7 +401,8 @@ foster_result session_build_environment(foster_session *s)
     s->env_count = 0;
     if (b->ops->environment(b, &s->env, &s->env_count) < 0 ||
         env_list_add(&s->env, &s->env_count, "FOSTER_BACKEND", b->ops->name) < 0 ||
-        env_list_add(&s->env, &s->env_count, "FOSTER_RUN_ID", s->run_id) < 0)
+        env_list_add(&s->env, &s->env_count, "FOSTER_RUN_ID", s->run_id) < 0 ||
+        session_add_secret_environment(s) < 0)
         return FOSTER_ERROR_NOMEM;
     if (!s->copy_count)
         return FOSTER_OK;
@@ -471,6 +472,8 @@ foster_result foster_provision(foster_session *s)
     if (result == FOSTER_OK)
         result = session_build_environment(s);
     if (result == FOSTER_OK)
+        result = session_write_client_file(s);
+    if (result == FOSTER_OK)
         s->backend->ops->release(s->backend); /* no connection held while the tests run */
     if (result != FOSTER_OK) {
         say_if_server_died(s);
@@ -482,8 +485,10 @@ foster_result foster_provision(foster_session *s)
         s->backend->ops->free(s->backend);
         s->backend = NULL;
         s->state = SESSION_OPENED;
-        if (s->runtime_dir)
+        if (s->runtime_dir) {
+            session_remove_secret(s->kind, s->runtime_dir, s->run_id);
             run_record_remove(s->runtime_dir, s->run_id, &s->problems);
+        }
         return session_fail(s, result);
     }
     return FOSTER_OK;
@@ -512,10 +517,7 @@ foster_result foster_teardown(foster_session *s)
     if (rc == 0)
         rc = s->backend->ops->drop(s->backend, &s->problems);
     if (rc == 0 && s->runtime_dir) {
-        char *secret = session_secret_path(s);
-        if (secret)
-            unlink(secret); /* written only when a kept run had a password */
-        free(secret);
+        session_remove_secret(s->kind, s->runtime_dir, s->run_id);
         rc = run_record_remove(s->runtime_dir, s->run_id, &s->problems);
     }
     if (rc < 0)

@@ -112,11 +112,21 @@ int session_drop_recorded_copies(foster_session *s);
  */
 foster_result session_name_leftover(foster_session *s);
 /*
- * <runtime>/<run id><the kind's secret_suffix>: a kept run's password file
- * (keep.c); a new string, NULL when the kind keeps no secret (or no memory).
+ * <runtime>/<run id><the kind's secret_suffix>: a kept run's password file,
+ * or every run's client file of a kind with secret_home (keep.c); a new
+ * string, NULL when the kind keeps no secret (or no memory).
  */
 char *session_secret_path(const foster_session *s);
 char *session_secret_file(const backend_kind *kind, const char *runtime_dir, const char *run_id);
+/* Removes a run's secret file, and its directory for a kind with secret_home. */
+void session_remove_secret(const backend_kind *kind, const char *runtime_dir, const char *run_id);
+/*
+ * A kind with secret_home: adds the secret file's variable and its
+ * directory's to the run's environment (-1: no memory; 0 without).
+ */
+int session_add_secret_environment(foster_session *s);
+/* A kind with secret_home: writes a provisioned run's client file (keep.c). */
+foster_result session_write_client_file(foster_session *s);
 
 /*
  * Tears down the recorded run `r` (not this session's) through its kind, as

@@ -1,9 +1,11 @@
 /*
- * myclient.c — how a user reaches a kept MySQL/MariaDB database: the
- * password goes into a 0600 client option file ([client] user, password,
- * socket or host and port, database) that the mariadb and mysql clients read
- * with --defaults-extra-file, named by FOSTER_MYSQL_OPTION_FILE in place of
- * MYSQL_PWD; the client is `mariadb`.
+ * myclient.c — how a user reaches a run's MySQL/MariaDB database: a 0600
+ * client option file ([client] user, password, socket or host and port;
+ * [mysql] database) that the mariadb and mysql clients read through
+ * MYSQL_HOME and MARIADB_HOME after /etc/mysql's files (which may name
+ * another server's socket, as Debian's does), or with --defaults-extra-file
+ * as FOSTER_MYSQL_OPTION_FILE names it; a kept run's stands in for
+ * MYSQL_PWD. The client is `mariadb`.
  */
 #include <string.h>
 
@@ -35,14 +37,13 @@ static void append_option(strbuf *sb, const char *key, const char *value)
 long my_write_secret(const env_var *env, size_t count, strbuf *content)
 {
     long password = -1;
-    if (!find(env, count, "MYSQL_PWD", &password))
-        return -1;
+    find(env, count, "MYSQL_PWD", &password);
     static const char *const options[][2] = {
         {"MYSQL_USER", "user"}, {"MYSQL_PWD", "password"},  {"MYSQL_UNIX_PORT", "socket"},
-        {"MYSQL_HOST", "host"}, {"MYSQL_TCP_PORT", "port"}, {"MYSQL_DATABASE", "database"},
+        {"MYSQL_HOST", "host"}, {"MYSQL_TCP_PORT", "port"},
     };
     strbuf_append_str(content,
-                      "# foster: the kept test database (removed with its run)\n[client]\n");
+                      "# foster: the run's test database (removed with its run)\n[client]\n");
     for (size_t i = 0; i < sizeof options / sizeof *options; i++) {
         const char *value = find(env, count, options[i][0], NULL);
         if (value)
@@ -50,6 +51,12 @@ long my_write_secret(const env_var *env, size_t count, strbuf *content)
     }
     if (find(env, count, "MYSQL_HOST", NULL))
         strbuf_append_str(content, "protocol=TCP\n");
+    /* mariadb-dump and mariadb-admin refuse an unknown "database" in [client] */
+    const char *database = find(env, count, "MYSQL_DATABASE", NULL);
+    if (database) {
+        strbuf_append_str(content, "[mysql]\n");
+        append_option(content, "database", database);
+    }
     return password;
 }
 

@@ -242,6 +242,7 @@ const backend_kind mysql_container_kind = {
     /* gc: the PostgreSQL container kind's ct_collect_container_garbage takes every engine's */
     .secret_suffix = MY_SECRET_SUFFIX,
     .secret_variable = MY_SECRET_VARIABLE,
+    .secret_home = {"MYSQL_HOME", "MARIADB_HOME"},
     .write_secret = my_write_secret,
     .client_command = my_client_command,
 };

@@ -283,6 +283,7 @@ const backend_kind mysql_kind = {
     .wait = mysql_wait,
     .secret_suffix = MY_SECRET_SUFFIX,
     .secret_variable = MY_SECRET_VARIABLE,
+    .secret_home = {"MYSQL_HOME", "MARIADB_HOME"},
     .write_secret = my_write_secret,
     .client_command = my_client_command,
     .dump_schema = my_dump_schema,
@@ -300,6 +301,7 @@ const backend_kind mysql_cluster_kind = {
     .stop_server = cluster_stop,
     .secret_suffix = MY_SECRET_SUFFIX,
     .secret_variable = MY_SECRET_VARIABLE,
+    .secret_home = {"MYSQL_HOME", "MARIADB_HOME"},
     .write_secret = my_write_secret,
     .client_command = my_client_command,
 };

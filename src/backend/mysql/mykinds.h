@@ -20,8 +20,12 @@ extern const backend_kind mysql_container_kind;
 /* Whether the image's repository names MySQL, MariaDB or Percona ("mariadb:11", "mysql:8"). */
 bool my_image_is_mysql(const char *image);
 
-/* A kept run's password: a client option file (myclient.c). */
-#define MY_SECRET_SUFFIX   ".my.cnf"
+/*
+ * The run's client option file (myclient.c): "<runtime>/<run>.mysql/my.cnf",
+ * which the clients read through MYSQL_HOME and MARIADB_HOME after the
+ * system's option files, so that theirs (Debian's socket) cannot win.
+ */
+#define MY_SECRET_SUFFIX   ".mysql/my.cnf"
 #define MY_SECRET_VARIABLE "FOSTER_MYSQL_OPTION_FILE"
 long my_write_secret(const env_var *env, size_t count, strbuf *content);
 char *my_client_command(const char *url, const env_var *env, size_t count);
