@@ -300,6 +300,32 @@ test_mysql_cluster_run_and_nothing_left() {
     [ ! -e "$(dirname "$socket")" ] || fail "the cluster's directory is still there"
 }
 
+# A plain `mariadb` reaches the run's server whatever the system's option
+# files say: with Debian's stock socket line it reached no server (or the
+# system's own). The option file lives in the runtime directory.
+test_mysql_cluster_plain_client_reaches_the_run_despite_system_socket() {
+    require_system_client_socket
+    make_project mysql-cluster
+    run_foster run -- sh -c 'mariadb -N -B -e "select database()" >"$0" 2>&1' "$WORK/seen"
+    assert_exit 0
+    assert_matches "$(cat "$WORK/seen")" '^test_shop_[0-9a-f]{8}$' "a plain mariadb under run"
+    run_foster up
+    assert_exit 0
+    local database home
+    database=$(export_value "$OUT" MYSQL_DATABASE)
+    home=$(export_value "$OUT" MYSQL_HOME)
+    assert_eq "$home" "$(export_value "$OUT" MARIADB_HOME)" "MARIADB_HOME"
+    assert_eq "$home/my.cnf" "$(export_value "$OUT" FOSTER_MYSQL_OPTION_FILE)" "the option file"
+    [[ $home == "$RUNTIME"/* ]] || fail "the option file is not in the runtime directory: $home"
+    assert_mode "$home" 700
+    assert_mode "$home/my.cnf" 600
+    assert_eq "$database" "$(plain_client_after_up "$OUT")" "a plain mariadb after up"
+    run_foster down
+    assert_exit 0
+    assert_down_forgets_option_file "$OUT" "$home"
+    assert_runtime_empty
+}
+
 test_mysql_cluster_up_down() {
     make_project mysql-cluster
     run_foster up

@@ -42,7 +42,7 @@ describe_suite() {
 }
 
 prepare_environment() {
-    unset MYSQL_HOST MYSQL_TCP_PORT MYSQL_UNIX_PORT MYSQL_PWD
+    unset MYSQL_HOST MYSQL_TCP_PORT MYSQL_UNIX_PORT MYSQL_PWD MYSQL_HOME MARIADB_HOME
     export XDG_CACHE_HOME=$SUITE_TMP/cache # mysql-cluster's pristine data directory, shared
 }
 
@@ -68,6 +68,34 @@ after_each() {
 
 # ---------------------------------------------------------------------------
 # Helpers.
+
+# The system's option files send the mariadb client to another server's socket
+# (Debian's mariadb-common: "socket = /run/mysqld/mysqld.sock" in
+# /etc/mysql/mariadb.cnf), which beats MYSQL_UNIX_PORT; skips the test when
+# they do not, as then it would prove nothing.
+require_system_client_socket() {
+    command -v mariadb >/dev/null || skip "no mariadb client"
+    local defaults
+    defaults=$(mariadb --print-defaults 2>/dev/null)
+    [[ $defaults == *--socket=* ]] ||
+        skip "the system's option files name no client socket (Debian's /etc/mysql/mariadb.cnf does)"
+}
+
+# `mariadb -N -e 'select database()'` with no options, in the environment
+# that eval of `up`'s output (TEXT) makes; prints what it printed.
+plain_client_after_up() { # TEXT
+    (eval "$1" && mariadb -N -B -e 'select database()') 2>&1
+}
+
+# `down`'s output (TEXT) unsets the run's client option file and both
+# variables that point the clients at it; DIRECTORY (MYSQL_HOME) is gone.
+assert_down_forgets_option_file() { # TEXT DIRECTORY
+    local name
+    for name in FOSTER_MYSQL_OPTION_FILE MYSQL_HOME MARIADB_HOME; do
+        assert_contains "$1" "unset $name" "down's output"
+    done
+    [ ! -e "$2" ] || fail "the run's option file directory $2 is still there after down"
+}
 
 databases() {
     my_admin "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY 1" | sort

@@ -97,6 +97,26 @@ test_mysql_up_prints_no_password_and_writes_option_file() {
     assert_eq 0 "$(database_count "$database")" "databases named $database after down"
 }
 
+# A server with a password: a plain `mariadb` after up reaches the run's
+# database through the option file, not the system's socket, and no password
+# is printed (the option file holds it).
+test_mysql_up_plain_client_reaches_the_run_despite_system_socket() {
+    require_system_client_socket
+    make_project
+    foster_my up
+    assert_exit 0
+    assert_not_contains "$OUT" "MYSQL_PWD" "up's output"
+    local database home
+    database=$(export_value "$OUT" MYSQL_DATABASE)
+    home=$(export_value "$OUT" MYSQL_HOME)
+    assert_eq "$database" "$(plain_client_after_up "$OUT")" "a plain mariadb after up"
+    foster_my down
+    assert_exit 0
+    assert_no_password "$OUT$ERR" "down's output"
+    assert_down_forgets_option_file "$OUT" "$home"
+    assert_runtime_empty
+}
+
 test_mysql_foreign_key_checked_after_load_names_fixture_line() {
     make_project
     printf 'id,author_id,title,note\n1,1,First,\n2,9,Orphan,\n' >fixtures/book.csv
@@ -398,7 +418,7 @@ test_mysql_down_refuses_unmarked_database() {
     my_admin "DROP DATABASE \`$database\`"
     [ "$status" != 0 ] || fail "down of an unmarked database succeeded"
     assert_contains "$ERR" "does not carry foster's marker; leaving it alone"
-    rm -f "$RUNTIME"/*
+    rm -rf "${RUNTIME:?}"/*
 }
 
 # The databases dropped by hand: `down` on another address of the server (its
@@ -418,12 +438,12 @@ test_mysql_down_of_a_dropped_database_forgets_only_on_its_server() {
     [ "$STATUS" -ne 0 ] || fail "down on another server exited 0: $ERR"
     assert_contains "$ERR" "run $id was made on the server at 127.0.0.1:$SERVER_PORT, not on $SERVER_SOCKET where foster looks now"
     assert_file_exists "$RUNTIME/$id.run"
-    assert_file_exists "$RUNTIME/$id.my.cnf"
+    assert_file_exists "$RUNTIME/$id.mysql/my.cnf"
     foster_my down "$id"
     assert_exit 0
     assert_contains "$ERR" "run $id: $database is already gone; removing its record"
     assert_file_absent "$RUNTIME/$id.run"
-    assert_file_absent "$RUNTIME/$id.my.cnf"
+    assert_file_absent "$RUNTIME/$id.mysql/my.cnf"
     assert_no_password "$OUT$ERR" "down's output"
 }
 
