@@ -52,8 +52,10 @@ static bool translate_type(translator *tr, sql_cursor c, column_build *col)
     if (c.pos == c.end)
         return translate_unexpected(tr, &c, "a column definition");
     for (size_t i = c.pos; i < c.end; i++)
-        if (is_punct(&c.tokens->items[i], '[') || sql_token_is(&c.tokens->items[i], "ARRAY"))
+        if (is_punct(&c.tokens->items[i], '[') || sql_token_is(&c.tokens->items[i], "ARRAY")) {
+            col->pg_type = CAST_OTHER;
             return translate_note_memory(tr, (col->type = strdup("TEXT")) != NULL);
+        }
     int special = translate_special_type(tr, c, col);
     if (special != 0)
         return special > 0;
@@ -67,7 +69,16 @@ static bool translate_type(translator *tr, sql_cursor c, column_build *col)
         }
         c.pos += 2;
     }
+    if (c.pos == c.end)
+        return translate_unexpected(tr, &c, "a column type");
+    bool named = is_identifier_token(here(&c));
+    char *first = named ? sql_token_identifier(here(&c)) : NULL;
+    if (named && !translate_note_memory(tr, first != NULL))
+        return false;
+    col->pg_type = first ? translate_cast_kind_of(first) : CAST_OTHER;
+    free(first);
     if (c.end - c.pos == 1 && word_token_in(here(&c), serials)) {
+        col->pg_type = CAST_INTEGER;
         col->auto_increment = true;
         return translate_note_memory(tr, (col->type = strdup("INTEGER")) != NULL);
     }
@@ -144,7 +155,7 @@ bool translate_default(translator *tr, sql_cursor c, column_build *col)
     if (translate_random_uuid_default(&c))
         return translate_note_memory(tr, (col->default_value = strdup(translate_random_uuid_sql)));
     strbuf sb = STRBUF_INIT;
-    if (!translate_expression(tr, c, PLACE_DEFAULT, &sb)) {
+    if (!translate_default_expression(tr, c, col->pg_type, &sb)) {
         strbuf_free(&sb);
         return false;
     }
@@ -253,14 +264,17 @@ bool translate_column(translator *tr, const sql_tokens *tokens, const ddl_elemen
     const ddl_column *known = ddl ? ddl_table_column(ddl, col->folded) : NULL;
     if (known && known->auto_increment)
         col->auto_increment = true;
-    for (size_t i = 0; i < e->constraint_count; i++) {
+    const column_build *outer = tr->scope_column;
+    tr->scope_column = col; /* its CHECKs name it */
+    bool ok = true;
+    for (size_t i = 0; ok && i < e->constraint_count; i++) {
         const ddl_constraint *k = &e->constraints[i];
-        if (!translate_column_constraint(tr, k, &c, col))
-            return false;
-        if (c.pos != k->range.end) /* what the reader took as options, SQLite's does not */
-            return translate_unexpected(tr, &c, "a constraint");
+        ok = translate_column_constraint(tr, k, &c, col);
+        if (ok && c.pos != k->range.end) /* what the reader took as options, SQLite's does not */
+            ok = translate_unexpected(tr, &c, "a constraint");
     }
-    return true;
+    tr->scope_column = outer;
+    return ok;
 }
 
 /* The column as SQLite's CREATE TABLE lists it. */

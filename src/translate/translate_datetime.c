@@ -11,6 +11,7 @@
  * which now() becomes, is. Any other arithmetic on a date/time value, or
  * cast of one, is reported: SQLite would compute another value.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,9 @@ typedef struct operand {
     size_t mods_length;
     long long days;      /* VALUE_DAYS */
     const piece *string; /* VALUE_INTERVAL: the constant */
+    cast_kind type;      /* VALUE_NOW, VALUE_DATETIME: its PostgreSQL type (CAST_OTHER: text) */
+    bool start_of_day;   /* VALUE_NOW: a date made a time stamp, so its midnight */
+    bool cast_changed;   /* a cast made it a value SQLite's text of it is not */
 } operand;
 
 static bool is_date_time_cast(cast_kind cast)
@@ -45,6 +49,38 @@ static bool is_date_time_cast(cast_kind cast)
 static bool is_date_time(value_kind kind)
 {
     return kind == VALUE_INTERVAL || kind == VALUE_NOW || kind == VALUE_DATETIME;
+}
+
+static cast_kind moment_type(moment_kind moment)
+{
+    return moment == MOMENT_DATE ? CAST_DATE : moment == MOMENT_TIME ? CAST_TIME : CAST_TIMESTAMP;
+}
+
+/* The date/time type of a value, or CAST_NONE when it is not one. */
+static cast_kind date_time_type(const operand *v)
+{
+    if (v->kind == VALUE_INTERVAL)
+        return CAST_INTERVAL;
+    if ((v->kind == VALUE_NOW || v->kind == VALUE_DATETIME) && is_date_time_cast(v->type))
+        return v->type;
+    return CAST_NONE;
+}
+
+/* The PostgreSQL type of the column that piece p names, or CAST_NONE. */
+static cast_kind column_type(const expression *ex, const piece *p)
+{
+    if ((p->kind != SQL_TOKEN_WORD && p->kind != SQL_TOKEN_QUOTED_ID) || !p->origin ||
+        p->text != p->origin->start || p->length != p->origin->length)
+        return CAST_NONE;
+    char *folded = sql_token_identifier(p->origin);
+    cast_kind type = CAST_NONE;
+    if (folded && ex->column && ex->column->folded && strcmp(ex->column->folded, folded) == 0)
+        type = ex->column->pg_type;
+    for (size_t i = 0; folded && type == CAST_NONE && ex->table && i < ex->table->column_count; i++)
+        if (strcmp(ex->table->columns[i].folded, folded) == 0)
+            type = ex->table->columns[i].pg_type;
+    free(folded);
+    return type;
 }
 
 static bool read_days(const char *text, size_t length, long long *days)
@@ -62,8 +98,8 @@ static bool read_days(const char *text, size_t length, long long *days)
     return true;
 }
 
-/* One piece, the cast on it included. */
-static void classify_piece(const piece *p, operand *v)
+/* One piece, the cast on it included (a column's type when it names one). */
+static void classify_piece(const expression *ex, const piece *p, operand *v)
 {
     v->kind = VALUE_PLAIN;
     if (p->moment != MOMENT_NONE) {
@@ -81,6 +117,11 @@ static void classify_piece(const piece *p, operand *v)
                                                                   : MOMENT_TIME;
         v->mods = "";
         v->mods_length = 0;
+    } else if (p->kind == SQL_TOKEN_WORD || p->kind == SQL_TOKEN_QUOTED_ID) {
+        v->type = column_type(ex, p);
+        if (is_date_time_cast(v->type))
+            v->kind = VALUE_DATETIME;
+        return;
     } else if (p->kind == SQL_TOKEN_NUMBER && p->cast == CAST_NONE) {
         if (read_days(p->text, p->length, &v->days))
             v->kind = VALUE_DAYS;
@@ -97,9 +138,13 @@ static void classify_piece(const piece *p, operand *v)
                         : p->cast == CAST_TIME ? MOMENT_TIME
                                                : MOMENT_TIMESTAMP;
         else if (is_date_time_cast(p->cast))
-            v->kind = VALUE_DATETIME;
+            v->kind = VALUE_DATETIME, v->type = p->cast;
+        if (v->kind == VALUE_NOW)
+            v->type = moment_type(v->moment);
         return;
     }
+    if (v->kind == VALUE_NOW)
+        v->type = moment_type(v->moment);
 }
 
 /* What a cast does to a value read without it. */
@@ -107,16 +152,33 @@ static void apply_cast(cast_kind cast, operand *v)
 {
     if (cast == CAST_NONE)
         return;
-    if (v->kind == VALUE_NOW && cast == CAST_DATE && v->moment != MOMENT_TIME)
+    v->cast_changed = false;
+    if (v->kind == VALUE_NOW && cast == CAST_DATE && v->moment != MOMENT_TIME) {
         v->moment = MOMENT_DATE;
-    else if (v->kind == VALUE_NOW && cast == CAST_TIME && v->moment != MOMENT_DATE)
+    } else if (v->kind == VALUE_NOW && cast == CAST_TIME && v->moment != MOMENT_DATE) {
         v->moment = MOMENT_TIME;
-    else if (v->kind == VALUE_NOW && cast == CAST_TIMESTAMP && v->moment == MOMENT_TIMESTAMP)
-        ;
-    else if (is_date_time_cast(cast) || is_date_time(v->kind))
-        v->kind = VALUE_DATETIME; /* CURRENT_DATE::timestamp, x::date, now()::text... */
-    else
+    } else if (v->kind == VALUE_NOW && cast == CAST_TIMESTAMP && v->moment != MOMENT_TIME) {
+        v->start_of_day |= v->moment == MOMENT_DATE; /* CURRENT_DATE::timestamp: midnight */
+        v->moment = MOMENT_TIMESTAMP;
+    } else if (v->kind == VALUE_DATETIME && cast == v->type) {
+        ; /* a date/time column cast to its own type */
+    } else if (is_date_time_cast(cast) || is_date_time(v->kind)) {
+        v->kind = VALUE_DATETIME; /* x::date, now()::text, CURRENT_TIME::timestamp... */
+        v->type = is_date_time_cast(cast) ? cast : CAST_OTHER;
+        v->cast_changed = true;
+    } else {
         v->kind = VALUE_PLAIN;
+    }
+    if (v->kind == VALUE_NOW)
+        v->type = moment_type(v->moment);
+}
+
+/* The modifiers of moment `v` after 'now', appended to `mods`. */
+static void append_moment_mods(strbuf *mods, const operand *v)
+{
+    strbuf_append(mods, v->mods, v->mods_length);
+    if (v->start_of_day)
+        strbuf_append_str(mods, ", 'start of day'");
 }
 
 /* Pieces [begin, end): one piece, or a parenthesised group. */
@@ -125,7 +187,7 @@ static void classify(const expression *ex, size_t begin, size_t end, operand *v)
     *v = (operand){.begin = begin, .end = end};
     const piece *last = &ex->items[end - 1];
     if (end - begin == 1) {
-        classify_piece(last, v);
+        classify_piece(ex, last, v);
         if (last->kind != SQL_TOKEN_STRING && last->kind != SQL_TOKEN_NUMBER)
             apply_cast(last->cast, v);
         return;
@@ -137,6 +199,8 @@ static void classify(const expression *ex, size_t begin, size_t end, operand *v)
         v->end = end;
     } else {
         v->kind = VALUE_PLAIN;
+        if (last->kind == SQL_TOKEN_STRING || last->kind == SQL_TOKEN_NUMBER)
+            return; /* x + '1 day'::interval: the cast is the constant's alone */
     }
     apply_cast(last->cast, v);
 }
@@ -236,7 +300,7 @@ static int rewrite_one(expression *ex)
             classify(ex, operand_begin(ex, i + 1), i + 1, &v);
             if (v.kind == VALUE_NOW) {
                 begin = v.begin, end = v.end, moment = v.moment;
-                strbuf_append(&mods, v.mods, v.mods_length);
+                append_moment_mods(&mods, &v);
             }
         } else if ((piece_is(ex, i, "+") || piece_is(ex, i, "-")) && i > 0 &&
                    ends_operand(ex, i - 1) && i + 1 < ex->count) {
@@ -246,7 +310,7 @@ static int rewrite_one(expression *ex)
             const operand *now = left.kind == VALUE_NOW ? &left : !minus ? &right : NULL;
             const operand *by = now == &left ? &right : &left;
             if (now && now->kind == VALUE_NOW && stands_alone(ex, left.begin, right.end)) {
-                strbuf_append(&mods, now->mods, now->mods_length);
+                append_moment_mods(&mods, now);
                 if (now->moment == MOMENT_TIMESTAMP && by->kind == VALUE_INTERVAL &&
                     translate_interval_modifiers(by->string->text, by->string->length, minus,
                                                  &mods) == INTERVAL_EXACT) {
@@ -273,9 +337,10 @@ static int rewrite_one(expression *ex)
     return 0;
 }
 
-/* The source text of pieces [begin, end), for a message (at most 60 bytes). */
+/* Reports pieces [begin, end) as `what` SQLite cannot have, quoting their
+ * source text (at most 60 bytes), then `why` ("" or ": ..."). */
 static void report_span(translator *tr, const expression *ex, size_t begin, size_t end,
-                        const sql_token *at, const char *what)
+                        const sql_token *at, const char *what, const char *why)
 {
     const piece *last = &ex->items[end - 1];
     const sql_token *last_token = last->origin;
@@ -285,9 +350,10 @@ static void report_span(translator *tr, const expression *ex, size_t begin, size
     const char *stop = last_token->start + last_token->length;
     int length = stop > start ? (int)(stop - start) : 0;
     if (length > 60)
-        translate_report(tr, at, "cannot translate %s \"%.57s...\" to SQLite", what, start);
+        translate_report(tr, at, "cannot translate %s \"%.57s...\" to SQLite%s", what, start, why);
     else
-        translate_report(tr, at, "cannot translate %s \"%.*s\" to SQLite", what, length, start);
+        translate_report(tr, at, "cannot translate %s \"%.*s\" to SQLite%s", what, length, start,
+                         why);
 }
 
 /* Reports an interval constant of arithmetic SQLite would do otherwise. */
@@ -311,6 +377,35 @@ static bool check_interval(translator *tr, const operand *v)
     return reading == INTERVAL_EXACT;
 }
 
+static const char *const type_names[] = {"",           "", "", "a date", "a time", "a time stamp",
+                                         "an interval"};
+
+/* Reports a comparison at piece i SQLite's text would decide otherwise:
+ * of two date/time values of different types (a date's text sorts before
+ * its midnight's), or of intervals (whose text does not sort by length). */
+static bool check_comparison(translator *tr, const expression *ex, size_t i)
+{
+    static const char *const comparisons[] = {"<", "<=", ">", ">=", "=", "<>", "!=", NULL};
+    const piece *p = &ex->items[i];
+    if (p->kind != SQL_TOKEN_OPERATOR || !text_in(p->text, p->length, comparisons) || i == 0 ||
+        i + 1 == ex->count || !ends_operand(ex, i - 1))
+        return true;
+    operand left, right;
+    classify(ex, operand_begin(ex, i), i, &left);
+    classify(ex, i + 1, operand_end(ex, i + 1), &right);
+    cast_kind a = date_time_type(&left), b = date_time_type(&right);
+    if (a == CAST_NONE || b == CAST_NONE || (a == b && a != CAST_INTERVAL))
+        return true;
+    char why[96];
+    if (a == b)
+        snprintf(why, sizeof why, ": SQLite would compare the intervals' text");
+    else
+        snprintf(why, sizeof why, ": SQLite would compare %s's text with %s's", type_names[a],
+                 type_names[b]);
+    report_span(tr, ex, left.begin, right.end, p->origin, "the comparison", why);
+    return false;
+}
+
 /* Reports what is left: arithmetic on a date/time value, a cast of one. */
 static bool check_left_over(translator *tr, const expression *ex)
 {
@@ -320,11 +415,13 @@ static bool check_left_over(translator *tr, const expression *ex)
         if (p->cast != CAST_NONE && p->kind != SQL_TOKEN_STRING && p->kind != SQL_TOKEN_NUMBER) {
             size_t begin = operand_begin(ex, i + 1);
             classify(ex, begin, i + 1, &v);
-            if (v.kind == VALUE_DATETIME) {
-                report_span(tr, ex, begin, i + 1, p->cast_origin, "the date/time cast");
+            if (v.kind == VALUE_DATETIME && v.cast_changed) {
+                report_span(tr, ex, begin, i + 1, p->cast_origin, "the date/time cast", "");
                 return false;
             }
         }
+        if (!check_comparison(tr, ex, i))
+            return false;
         if (!is_arithmetic(ex, i) || i + 1 == ex->count)
             continue;
         operand left = {.kind = VALUE_PLAIN}, right;
@@ -341,7 +438,7 @@ static bool check_left_over(translator *tr, const expression *ex)
         size_t end = right.end; /* the whole of what binds tighter than the operator */
         while (end + 1 < ex->count && is_arithmetic(ex, end) && !stands_alone(ex, begin, end))
             end = operand_end(ex, end + 1);
-        report_span(tr, ex, begin, end, p->origin, "date/time arithmetic");
+        report_span(tr, ex, begin, end, p->origin, "date/time arithmetic", "");
         return false;
     }
     return true;
@@ -355,4 +452,70 @@ bool translate_rewrite_datetime(translator *tr, expression *ex)
     if (rewritten < 0)
         return translate_note_memory(tr, false);
     return check_left_over(tr, ex);
+}
+
+/* Replaces the string constant [begin, end) with `function`(constant). */
+static bool wrap_constant(expression *ex, size_t begin, size_t end, const char *function)
+{
+    const piece *constant = &ex->items[end - 1];
+    char *text = strbuf_format("%s(%.*s)", function, (int)constant->length, constant->text);
+    const sql_token *origin = constant->origin;
+    if (!text || !translate_push_owned(ex, SQL_TOKEN_WORD, text, origin))
+        return false;
+    piece written = ex->items[--ex->count];
+    ex->items[begin] = written;
+    memmove(&ex->items[begin + 1], &ex->items[end], (ex->count - end) * sizeof *ex->items);
+    ex->count -= end - begin - 1;
+    return true;
+}
+
+bool translate_assign_datetime(translator *tr, expression *ex, cast_kind column_type,
+                               sql_cursor source)
+{
+    if (ex->count == 0 || column_type == CAST_NONE)
+        return true;
+    operand v;
+    classify(ex, 0, ex->count, &v);
+    cast_kind from = date_time_type(&v);
+    if (from == CAST_NONE || from == column_type || v.kind == VALUE_INTERVAL)
+        return true;
+    bool to_date_time =
+        column_type == CAST_DATE || column_type == CAST_TIME || column_type == CAST_TIMESTAMP;
+    moment_kind moment = column_type == CAST_DATE   ? MOMENT_DATE
+                         : column_type == CAST_TIME ? MOMENT_TIME
+                                                    : MOMENT_TIMESTAMP;
+    char why[128];
+    if (!to_date_time && from == CAST_DATE)
+        return true; /* a date's text is the same in both */
+    if (!to_date_time)
+        snprintf(why, sizeof why,
+                 ": PostgreSQL would store its text, with fractional seconds and time zone");
+    else if (from == CAST_TIME || (from == CAST_DATE && column_type == CAST_TIME))
+        snprintf(why, sizeof why, ": PostgreSQL does not assign %s to %s column", type_names[from],
+                 type_names[column_type]);
+    else if (v.kind == VALUE_NOW) { /* a time stamp's date or time of day, a date's midnight */
+        strbuf mods = STRBUF_INIT;
+        append_moment_mods(&mods, &v);
+        if (from == CAST_DATE)
+            strbuf_append_str(&mods, ", 'start of day'");
+        bool ok = !mods.failed && replace_with_moment(ex, v.begin, v.end, moment, &mods);
+        strbuf_free(&mods);
+        return translate_note_memory(tr, ok);
+    } else if (v.kind == VALUE_DATETIME && !v.cast_changed && v.end - v.begin == 1) {
+        const char *function = from == CAST_DATE          ? "datetime"
+                               : column_type == CAST_DATE ? "date"
+                                                          : NULL;
+        if (function)
+            return translate_note_memory(tr, wrap_constant(ex, v.begin, v.end, function));
+        snprintf(why, sizeof why, ": SQLite's time() would drop its fractional seconds");
+    } else {
+        return true;
+    }
+    char *text = sql_tokens_text(source.tokens, source.pos, source.end);
+    if (!translate_note_memory(tr, text != NULL))
+        return false;
+    translate_report(tr, here(&source), "cannot translate the default \"%.60s\" to SQLite%s", text,
+                     why);
+    free(text);
+    return false;
 }

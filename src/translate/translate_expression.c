@@ -126,8 +126,7 @@ size_t translate_closing_piece(const expression *ex, size_t open)
 
 /* ---- reading ------------------------------------------------------------- */
 
-/* What casting to a type whose first word is `name` (lower case) does. */
-static cast_kind cast_kind_of(const char *name)
+cast_kind translate_cast_kind_of(const char *name)
 {
     static const char *const integers[] = {"integer", "int",    "int2",     "int4",
                                            "int8",    "bigint", "smallint", NULL};
@@ -163,7 +162,7 @@ static bool skip_cast_type(sql_cursor *c, const sql_token *cast, expression *ex)
     for (size_t i = 0; i < n; i++)
         ex->last_cast[i] = (char)tolower((unsigned char)text[i]);
     ex->last_cast[n] = '\0';
-    cast_kind kind = cast_kind_of(ex->last_cast);
+    cast_kind kind = translate_cast_kind_of(ex->last_cast);
     for (;;) {
         const sql_token *t = token_at(c, 0);
         if (t && is_punct(t, '['))
@@ -421,14 +420,18 @@ static bool is_plain_default(const expression *ex)
     return piece_is_punct(ex, 0, '(') && translate_closing_piece(ex, 0) == ex->count - 1;
 }
 
-/* Translates the tokens in `c` into `out`; false after a report. */
-bool translate_expression(translator *tr, sql_cursor c, expression_place place, strbuf *out)
+/* Translates the tokens in `c` into `out`, a value assigned to a column of
+ * type `assigned_to` when that is not CAST_NONE; false after a report. */
+static bool translate_assigned(translator *tr, sql_cursor c, expression_place place,
+                               cast_kind assigned_to, strbuf *out)
 {
-    expression ex = {0};
+    expression ex = {.table = tr->scope_table, .column = tr->scope_column};
     bool ok = collect_pieces(tr, c, &ex);
     if (ok && place == PLACE_DEFAULT)
         ok = translate_note_memory(tr, translate_rewrite_now_literal(&ex));
     ok = ok && translate_rewrite_pieces(tr, &ex) && translate_rewrite_datetime(tr, &ex);
+    if (ok && assigned_to != CAST_NONE)
+        ok = translate_assign_datetime(tr, &ex, assigned_to, c);
     if (ok && place == PLACE_DEFAULT && ex.count == 3 && piece_is_punct(&ex, 0, '(') &&
         is_literal(&ex.items[1]) && piece_is_punct(&ex, 2, ')')) {
         ex.items[0] = ex.items[1]; /* (now() AT TIME ZONE 'utc') is just CURRENT_TIMESTAMP */
@@ -444,6 +447,16 @@ bool translate_expression(translator *tr, sql_cursor c, expression_place place, 
         strbuf_append_char(out, ')');
     expression_free(&ex);
     return ok;
+}
+
+bool translate_expression(translator *tr, sql_cursor c, expression_place place, strbuf *out)
+{
+    return translate_assigned(tr, c, place, CAST_NONE, out);
+}
+
+bool translate_default_expression(translator *tr, sql_cursor c, cast_kind column_type, strbuf *out)
+{
+    return translate_assigned(tr, c, PLACE_DEFAULT, column_type, out);
 }
 
 /* At '(': appends prefix "(" expression ")" and moves past the ')'. */

@@ -18,18 +18,6 @@
 #include "translate_sqlite_internal.h"
 #include "translate_tokens.h"
 
-/* What a "::type" dropped after a piece cast it to: the date/time types
- * matter, since SQLite keeps the text the cast would have changed. */
-typedef enum cast_kind {
-    CAST_NONE,
-    CAST_OTHER,
-    CAST_INTEGER,
-    CAST_DATE,
-    CAST_TIME,
-    CAST_TIMESTAMP,
-    CAST_INTERVAL,
-} cast_kind;
-
 /* The moment a piece written by translate_datetime.c stands for: SQLite's
  * datetime(), date() or time() of 'now' with modifiers. */
 typedef enum moment_kind {
@@ -58,7 +46,9 @@ typedef struct expression {
     char **owned;
     size_t owned_count;
     size_t owned_capacity;
-    char last_cast[24]; /* first word of the type of the last cast dropped, lower case */
+    char last_cast[24];         /* first word of the type of the last cast dropped, lower case */
+    const table_build *table;   /* whose columns the expression names, or NULL */
+    const column_build *column; /* the column being defined (not yet in `table`), or NULL */
 } expression;
 
 typedef enum expression_place {
@@ -66,8 +56,16 @@ typedef enum expression_place {
     PLACE_OTHER,   /* CHECK, generated column, index column or predicate */
 } expression_place;
 
-/* Translates the tokens in `c` into `out`; false after a report. */
+/* Translates the tokens in `c` into `out`; false after a report. Columns
+ * the expression names are looked up in tr->scope_table and
+ * tr->scope_column, so that date/time arithmetic on them is refused. */
 bool translate_expression(translator *tr, sql_cursor c, expression_place place, strbuf *out);
+
+/* Translates the default in `c` of a column whose PostgreSQL type is
+ * `column_type` into `out`: the current moment is converted to that type
+ * as PostgreSQL converts a value on assignment (now() into a date column
+ * is CURRENT_DATE); false after a report. */
+bool translate_default_expression(translator *tr, sql_cursor c, cast_kind column_type, strbuf *out);
 
 /* At '(': appends prefix "(" expression ")" and moves past the ')'. */
 bool translate_parenthesized(translator *tr, sql_cursor *c, const char *prefix, strbuf *out);
@@ -117,6 +115,14 @@ bool translate_rewrite_pieces(translator *tr, expression *ex);
  * other arithmetic or casts on date/time values are reported. False after
  * a report or when memory ran out (noted). */
 bool translate_rewrite_datetime(translator *tr, expression *ex);
+
+/* A default that is the current moment (maybe moved) or a date/time
+ * constant, converted to `column_type` as PostgreSQL assigns it (`source`
+ * is the default's tokens, for a message); false after a report (a moment
+ * PostgreSQL would not assign, or one whose text differs) or when memory
+ * ran out (noted). */
+bool translate_assign_datetime(translator *tr, expression *ex, cast_kind column_type,
+                               sql_cursor source);
 
 typedef enum interval_reading {
     INTERVAL_EXACT,      /* days, weeks, hours, minutes, seconds, 'HH:MM:SS' */

@@ -56,10 +56,28 @@ typedef enum identity_fill {
     FILL_TRIGGER        /* not the rowid: a trigger fills NULL in (max + increment) */
 } identity_fill;
 
+/* What a cast to a PostgreSQL type does, as far as SQLite's text forms of
+ * dates and times care; also a column's PostgreSQL type, to which a value
+ * assigned to it is converted. */
+typedef enum cast_kind {
+    CAST_NONE, /* no cast; of a column: its type is not known */
+    CAST_OTHER,
+    CAST_INTEGER,
+    CAST_DATE,
+    CAST_TIME,      /* time, timetz */
+    CAST_TIMESTAMP, /* timestamp, timestamptz */
+    CAST_INTERVAL,
+} cast_kind;
+
+/* What a cast to the type whose first word is `name` (lower case, without
+ * schema) does (translate_expression.c). */
+cast_kind translate_cast_kind_of(const char *name);
+
 typedef struct column_build {
     char *name;          /* as SQLite reads it (quoted when SQLite reserves the word) */
     char *folded;        /* folded as PostgreSQL does, for ALTER COLUMN */
     char *type;          /* SQLite type; INTEGER is used instead when auto_increment */
+    cast_kind pg_type;   /* the PostgreSQL type, for dates and times */
     bool auto_increment; /* serial, identity or nextval default */
     bool not_null;
     char *default_value;       /* after DEFAULT, or NULL */
@@ -107,8 +125,10 @@ typedef struct translator {
     struct named_sequence *sequences; /* CREATE SEQUENCE options, for nextval columns */
     size_t sequence_count;
     size_t sequence_capacity;
-    translate_notes *notes; /* what SQLite leaves out; not errors */
-    bool failed;            /* a problem was reported */
+    translate_notes *notes;           /* what SQLite leaves out; not errors */
+    const table_build *scope_table;   /* whose columns expressions name, or NULL */
+    const column_build *scope_column; /* the column being read, or NULL */
+    bool failed;                      /* a problem was reported */
     bool out_of_memory;
 } translator;
 

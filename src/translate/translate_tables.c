@@ -174,8 +174,12 @@ static void read_create_table(translator *tr, const ddl_statement *statement,
         elements = &own;
     }
     const ddl_table *ddl = ddl_file_table(tr->file, table->key);
-    for (size_t i = 0; i < elements->count; i++)
-        translate_element(tr, tokens, &elements->items[i], ddl, table);
+    tr->scope_table = table; /* the columns its CHECKs name, so the columns first */
+    for (int constraints = 0; constraints <= 1; constraints++)
+        for (size_t i = 0; i < elements->count; i++)
+            if ((elements->items[i].kind == DDL_ELEMENT_CONSTRAINT) == constraints)
+                translate_element(tr, tokens, &elements->items[i], ddl, table);
+    tr->scope_table = NULL;
     ddl_elements_free(&own);
     if (table->column_count == 0 && !tr->failed)
         translate_report(tr, &tokens->items[0],
@@ -341,6 +345,7 @@ static void alter_add(translator *tr, sql_cursor c, alter_target *target)
     ddl_element e;
     if (!translate_note_memory(tr, ddl_read_element(c.tokens, c.pos, c.end, &e) == 0))
         return;
+    tr->scope_table = target->table; /* the columns its CHECK names */
     if (e.kind == DDL_ELEMENT_CONSTRAINT && !column_word) {
         strbuf constraint = STRBUF_INIT;
         if (translate_constraint(tr, &c, false, &constraint) && require_table(tr, target))
@@ -352,6 +357,7 @@ static void alter_add(translator *tr, sql_cursor c, alter_target *target)
             add_column(tr, target->table, &col);
         column_build_free(&col);
     }
+    tr->scope_table = NULL;
     ddl_element_free(&e);
 }
 

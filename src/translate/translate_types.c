@@ -130,6 +130,7 @@ static void append_for_column(strbuf *out, const char *check, const char *column
 
 static bool apply_user_type(translator *tr, const user_type *type, column_build *col)
 {
+    col->pg_type = type->is_domain ? type->domain.pg_type : CAST_OTHER;
     if (type->is_enum) {
         strbuf_appendf(&col->constraints, " CHECK (%s IN (%s))", col->name, type->enum_values);
         return translate_note_memory(tr, (col->type = strdup("TEXT")) != NULL);
@@ -189,6 +190,7 @@ int translate_special_type(translator *tr, sql_cursor c, column_build *col)
             continue;
         if (b->constraint)
             strbuf_appendf(&col->constraints, b->constraint, col->name);
+        col->pg_type = strcmp(b->name, "interval") == 0 ? CAST_INTERVAL : CAST_OTHER;
         return translate_note_memory(tr, (col->type = strdup(b->sqlite)) != NULL) ? 1 : -1;
     }
     return 0;

@@ -9,5 +9,11 @@ CREATE TABLE public.rota (
     as_text text DEFAULT (now())::text,
     odd timestamp without time zone DEFAULT (now() + '1.5 days'::interval),
     CONSTRAINT rota_day_check CHECK ((closes > (opens + '1 day'::interval))),
-    CONSTRAINT rota_date_check CHECK (((closes)::date = (opens)::date))
+    CONSTRAINT rota_date_check CHECK (((closes)::date = (opens)::date)),
+    day date,
+    pause interval,
+    stamp_text text DEFAULT now(),
+    CONSTRAINT rota_span_check CHECK (((closes - opens) > '1 day'::interval)),
+    CONSTRAINT rota_day_check CHECK ((day <= opens)),
+    CONSTRAINT rota_pause_check CHECK ((pause > '00:00:00'::interval))
 );

@@ -10,6 +10,17 @@ CREATE TABLE public.schedule (
     at_time time without time zone DEFAULT (now())::time without time zone,
     before date DEFAULT (CURRENT_DATE - '-3'::integer),
     written timestamp without time zone DEFAULT (now() + interval '2 weeks 3 hours ago'),
+    stamped_on date DEFAULT now(),
+    stamped_at time without time zone DEFAULT now(),
+    midnight timestamp without time zone DEFAULT CURRENT_DATE,
+    midnight_cast timestamp with time zone DEFAULT (CURRENT_DATE)::timestamp without time zone,
+    week_on timestamp without time zone DEFAULT (CURRENT_DATE + 7),
+    opens_at timestamp without time zone DEFAULT ((CURRENT_DATE)::timestamp without time zone + '09:00:00'::interval),
+    first_day timestamp without time zone DEFAULT '2020-01-01'::date,
+    last_day date DEFAULT '2020-01-01 23:59:59'::timestamp without time zone,
+    whole timestamp(0) without time zone DEFAULT now(),
+    ends timestamp with time zone,
     fixed date DEFAULT '2020-01-01'::date,
-    every interval DEFAULT '1 mon'::interval
+    every interval DEFAULT '1 mon'::interval,
+    CONSTRAINT schedule_order CHECK ((ends > starts))
 );
