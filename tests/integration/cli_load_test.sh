@@ -457,16 +457,19 @@ test_run_date_arithmetic_defaults_give_the_moments_postgresql_would() {
         SELECT abs(strftime(\"%s\", a) - strftime(\"%s\", \"now\", \"-1 hours\")) < 60,
                b = date(\"now\", \"+7 days\"),
                abs(strftime(\"%s\", c) - strftime(\"%s\", \"now\", \"+30 minutes\")) < 60,
-               e = date(\"now\"), length(a) || length(b) || length(c) || length(e)
+               e = date(\"now\"), length(a) || length(b) || length(c) || length(e),
+               d = date(\"now\"), t GLOB \"[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\",
+               m = date(\"now\") || \" 00:00:00\"
         FROM tm"'
     assert_exit 0
-    assert_eq "1|1|1|1|19101910" "$OUT" "a, b, c, e as PostgreSQL computes them, in SQLite's text forms"
+    assert_eq "1|1|1|1|19101910|1|1|1" "$OUT" \
+        "a, b, c, e as PostgreSQL computes them, in SQLite's text forms; now() stored in a date column its date, in a time column its time of day, CURRENT_DATE in a timestamp column its midnight"
     printf '    f timestamp DEFAULT (now() + 2 * %s::interval)\n);\n' "'1 day'" >>schemas/tm.sql
     sed -i 's/::date$/::date,/; /^);$/d' schemas/tm.sql
     printf ');\n' >>schemas/tm.sql
     run_foster check
     assert_exit 1
-    assert_contains "$ERR" 'foster: error: schemas/tm.sql:8:32: cannot translate date/time arithmetic "now() + 2 * '"'1 day'"'::interval" to SQLite'
+    assert_contains "$ERR" 'foster: error: schemas/tm.sql:11:32: cannot translate date/time arithmetic "now() + 2 * '"'1 day'"'::interval" to SQLite'
     assert_runtime_empty
 }
 
