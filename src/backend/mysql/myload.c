@@ -15,18 +15,25 @@
 #define INSERT_BATCH_BYTES    (1024 * 1024)
 #define STREAM_NAME           "foster-fixture"
 
+/* What a column's fixture text becomes before it is sent. */
+typedef struct load_column {
+    bool utc;      /* DATETIME or TIMESTAMP: a UTC offset is applied */
+    unsigned bits; /* BIT(n): n (the text is read as a number, my_bit_value); else 0 */
+    char *name;    /* a BIT column's name, for messages */
+} load_column;
+
 struct my_table_load {
     MYSQL *mysql;
     char *file;
     char *table;
     my_load_method method; /* DATA_LOCAL or INSERTS once begun */
     size_t columns;
-    bool *utc;       /* per column: DATETIME or TIMESTAMP (offsets become UTC) */
-    strbuf prefix;   /* LOAD DATA …, or INSERT INTO … VALUES */
-    strbuf pending;  /* rows not sent yet: tab-separated, or the INSERT statement */
-    size_t handed;   /* LOAD DATA: bytes of pending the server has read */
-    int *lines;      /* the fixture line of each pending row */
-    size_t *offsets; /* INSERTs: where each pending row's "(...)" starts */
+    load_column *kinds; /* per header column */
+    strbuf prefix;      /* LOAD DATA …, or INSERT INTO … VALUES */
+    strbuf pending;     /* rows not sent yet: tab-separated, or the INSERT statement */
+    size_t handed;      /* LOAD DATA: bytes of pending the server has read */
+    int *lines;         /* the fixture line of each pending row */
+    size_t *offsets;    /* INSERTs: where each pending row's "(...)" starts */
     size_t count, capacity;
     long long rows;
 };
@@ -215,29 +222,52 @@ static void append_field(strbuf *sb, const backend_field *field)
     strbuf_append(sb, start, (size_t)(field->value + field->length - start));
 }
 
-/* Field `i` of the row, its timestamp's offset applied when the column takes none. */
-static backend_field field_at(const my_table_load *load, const backend_row *row, size_t i,
-                              char *buffer, size_t size)
+/*
+ * Field `i` of the row into *field, its timestamp's offset applied when the
+ * column takes none, a BIT column's value as a decimal number (in `buffer`,
+ * at least 32 bytes). 0, or -1 with a diag at the field.
+ */
+static int field_at(const my_table_load *load, const backend_row *row, size_t i, char *buffer,
+                    size_t size, backend_field *field, diag_list *diags)
 {
-    backend_field field = row->fields[i];
-    if (load->utc && i < load->columns && load->utc[i] && !field.is_null &&
-        my_time_to_utc(field.value, field.length, buffer, size)) {
-        field.value = buffer;
-        field.length = strlen(buffer);
+    *field = row->fields[i];
+    const load_column *kind = &load->kinds[i];
+    if (field->is_null)
+        return 0;
+    if (kind->utc && my_time_to_utc(field->value, field->length, buffer, size)) {
+        field->value = buffer;
+        field->length = strlen(buffer);
+    } else if (kind->bits) {
+        unsigned long long value;
+        if (!my_bit_value(field->value, field->length, kind->bits, &value)) {
+            unsigned long long most = kind->bits < 64 ? (1ULL << kind->bits) - 1 : ~0ULL;
+            diag_add(diags, load->file, field->line, field->column,
+                     "column \"%s\" is BIT(%u): \"%.*s\" is not true, false, a number from 0 to "
+                     "%llu, b'0101' or 0x1f",
+                     kind->name, kind->bits, field->length > 64 ? 64 : (int)field->length,
+                     field->value, most);
+            return -1;
+        }
+        snprintf(buffer, size, "%llu", value);
+        field->value = buffer;
+        field->length = strlen(buffer);
     }
-    return field;
+    return 0;
 }
 
-static void append_tab_row(my_table_load *load, const backend_row *row)
+static int append_tab_row(my_table_load *load, const backend_row *row, diag_list *diags)
 {
     for (size_t i = 0; i < row->count; i++) {
         if (i > 0)
             strbuf_append_char(&load->pending, '\t');
         char buffer[64];
-        backend_field field = field_at(load, row, i, buffer, sizeof buffer);
+        backend_field field;
+        if (field_at(load, row, i, buffer, sizeof buffer, &field, diags) < 0)
+            return -1;
         append_field(&load->pending, &field);
     }
     strbuf_append_char(&load->pending, '\n');
+    return 0;
 }
 
 /* ---- multi-row INSERT ---- */
@@ -280,7 +310,7 @@ static int send_insert(my_table_load *load, diag_list *diags)
     return rc == 0 ? 0 : -1;
 }
 
-static void append_insert_row(my_table_load *load, const backend_row *row)
+static int append_insert_row(my_table_load *load, const backend_row *row, diag_list *diags)
 {
     strbuf *sql = &load->pending;
     if (sql->length == 0)
@@ -293,13 +323,18 @@ static void append_insert_row(my_table_load *load, const backend_row *row)
         if (i > 0)
             strbuf_append_char(sql, ',');
         char buffer[64];
-        backend_field field = field_at(load, row, i, buffer, sizeof buffer);
+        backend_field field;
+        if (field_at(load, row, i, buffer, sizeof buffer, &field, diags) < 0)
+            return -1;
         if (field.is_null)
             strbuf_append_str(sql, "NULL");
+        else if (load->kinds[i].bits) /* a number: a string's bytes would be the bits */
+            strbuf_append(sql, field.value, field.length);
         else
             my_conn_append_string(sql, load->mysql, field.value, field.length);
     }
     strbuf_append_char(sql, ')');
+    return 0;
 }
 
 /* ---- the table's load ---- */
@@ -343,10 +378,10 @@ int my_table_load_row(my_table_load *load, const backend_row *row, diag_list *di
         return -1;
     }
     load->rows++;
-    if (load->method == MY_LOAD_INSERTS)
-        append_insert_row(load, row);
-    else
-        append_tab_row(load, row);
+    int appended = load->method == MY_LOAD_INSERTS ? append_insert_row(load, row, diags)
+                                                   : append_tab_row(load, row, diags);
+    if (appended < 0)
+        return -1;
     if (load->pending.failed) {
         diag_add(diags, load->file, row->line, 0, "out of memory");
         return -1;
@@ -372,7 +407,9 @@ void my_table_load_free(my_table_load *load)
     strbuf_free(&load->prefix);
     strbuf_free(&load->pending);
     free(load->lines);
-    free(load->utc);
+    for (size_t i = 0; load->kinds && i < load->columns; i++)
+        free(load->kinds[i].name);
+    free(load->kinds);
     free(load->offsets);
     free(load);
 }
@@ -389,14 +426,32 @@ static int server_allows_local(MYSQL *mysql, diag_list *diags)
     return allowed;
 }
 
-/* Which of the header's columns are DATETIME or TIMESTAMP (load->utc); -1 with a diag. */
-static int find_time_columns(my_table_load *load, const char *table, const backend_row *header,
+/* The header's column `name` gets what `row` (name, type, precision) says of it. */
+static void note_column_kind(my_table_load *load, const backend_row *header, MYSQL_ROW row)
+{
+    for (size_t i = 0; row[0] && row[1] && i < header->count; i++) {
+        if (strcasecmp(row[0], header->fields[i].value) != 0)
+            continue;
+        if (strcmp(row[1], "bit") != 0) {
+            load->kinds[i].utc = true;
+            continue;
+        }
+        load->kinds[i].bits = row[2] ? (unsigned)strtoul(row[2], NULL, 10) : 1;
+        free(load->kinds[i].name);
+        load->kinds[i].name = strdup(header->fields[i].value);
+        if (!load->kinds[i].name)
+            load->kinds[i].bits = 0; /* only the message loses the name */
+    }
+}
+
+/* Which of the header's columns are DATETIME, TIMESTAMP or BIT (load->kinds); -1 with a diag. */
+static int find_column_kinds(my_table_load *load, const char *table, const backend_row *header,
                              diag_list *diags)
 {
     strbuf sql = STRBUF_INIT;
-    strbuf_append_str(&sql, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE "
-                            "TABLE_SCHEMA = DATABASE() AND DATA_TYPE IN ('datetime', "
-                            "'timestamp') AND TABLE_NAME = ");
+    strbuf_append_str(&sql, "SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION FROM "
+                            "information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND "
+                            "DATA_TYPE IN ('datetime', 'timestamp', 'bit') AND TABLE_NAME = ");
     my_conn_append_string(&sql, load->mysql, table, strlen(table));
     MYSQL_RES *result = NULL;
     if (sql.failed || mysql_query(load->mysql, strbuf_str(&sql)) != 0 ||
@@ -407,34 +462,49 @@ static int find_time_columns(my_table_load *load, const char *table, const backe
         return -1;
     }
     strbuf_free(&sql);
-    load->utc = calloc(header->count ? header->count : 1, sizeof *load->utc);
+    load->kinds = calloc(header->count ? header->count : 1, sizeof *load->kinds);
     MYSQL_ROW row;
-    while (load->utc && (row = mysql_fetch_row(result)))
-        for (size_t i = 0; row[0] && i < header->count; i++)
-            load->utc[i] = load->utc[i] || strcasecmp(row[0], header->fields[i].value) == 0;
+    while (load->kinds && (row = mysql_fetch_row(result)))
+        note_column_kind(load, header, row);
     mysql_free_result(result);
-    if (!load->utc)
+    if (!load->kinds)
         diag_add(diags, load->file, 0, 0, "out of memory");
-    return load->utc ? 0 : -1;
+    return load->kinds ? 0 : -1;
 }
 
+/*
+ * LOAD DATA … (columns) or INSERT INTO … (columns) VALUES. LOAD DATA reads a
+ * BIT column's field into a variable and SETs the column to it as a number.
+ */
 static void build_prefix(my_table_load *load, const char *table, const backend_row *header)
 {
     strbuf *sb = &load->prefix;
-    strbuf_append_str(sb, load->method == MY_LOAD_INSERTS ? "INSERT INTO "
-                                                          : "LOAD DATA LOCAL INFILE '" STREAM_NAME
-                                                            "' INTO TABLE ");
+    bool data = load->method != MY_LOAD_INSERTS;
+    strbuf_append_str(sb, data ? "LOAD DATA LOCAL INFILE '" STREAM_NAME "' INTO TABLE "
+                               : "INSERT INTO ");
     my_append_identifier(sb, table);
-    if (load->method != MY_LOAD_INSERTS)
+    if (data)
         strbuf_append_str(sb, " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY "
                               "'\\\\' LINES TERMINATED BY '\\n'");
     strbuf_append_str(sb, " (");
     for (size_t i = 0; i < header->count; i++) {
         if (i > 0)
             strbuf_append_char(sb, ',');
-        my_append_identifier(sb, header->fields[i].value);
+        if (data && load->kinds[i].bits)
+            strbuf_appendf(sb, "@foster_bit_%zu", i);
+        else
+            my_append_identifier(sb, header->fields[i].value);
     }
-    strbuf_append_str(sb, load->method == MY_LOAD_INSERTS ? ") VALUES " : ")");
+    strbuf_append_str(sb, data ? ")" : ") VALUES ");
+    const char *separator = " SET ";
+    for (size_t i = 0; data && i < header->count; i++) {
+        if (!load->kinds[i].bits)
+            continue;
+        strbuf_append_str(sb, separator);
+        my_append_identifier(sb, header->fields[i].value);
+        strbuf_appendf(sb, " = CAST(@foster_bit_%zu AS UNSIGNED)", i);
+        separator = ", ";
+    }
 }
 
 my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const backend_row *header,
@@ -453,14 +523,19 @@ my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const backen
         load->columns = header->count;
         load->file = strdup(file);
         load->table = strdup(table);
-        build_prefix(load, table, header);
     }
-    if (!load || !load->file || !load->table || load->prefix.failed) {
+    if (!load || !load->file || !load->table) {
         diag_add(diags, file, 0, 0, "out of memory");
         my_table_load_free(load);
         return NULL;
     }
-    if (find_time_columns(load, table, header, diags) < 0) {
+    if (find_column_kinds(load, table, header, diags) < 0) {
+        my_table_load_free(load);
+        return NULL;
+    }
+    build_prefix(load, table, header);
+    if (load->prefix.failed) {
+        diag_add(diags, file, 0, 0, "out of memory");
         my_table_load_free(load);
         return NULL;
     }

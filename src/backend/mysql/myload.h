@@ -29,7 +29,11 @@
  * transaction; my_load_end commits or rolls back. InnoDB moves AUTO_INCREMENT
  * past the largest loaded key by itself (the tests assert the next key).
  * A DATETIME or TIMESTAMP column's value with a UTC offset (PostgreSQL's
- * timestamptz form) is sent as the same instant in UTC (my_time_to_utc).
+ * timestamptz form) is sent as the same instant in UTC (my_time_to_utc); a
+ * BIT(n) column's text (true, 5, b'0101', 0x1f) as the number it means
+ * (my_bit_value): a quoted value or LOAD DATA field would give the column the
+ * text's bytes. LOAD DATA reads such a field into a variable and SETs the
+ * column to CAST(… AS UNSIGNED); an INSERT writes the number unquoted.
  */
 #ifndef FOSTER_MYLOAD_H
 #define FOSTER_MYLOAD_H
@@ -93,5 +97,13 @@ void my_table_load_free(my_table_load *load);
  * and nothing written, for any other text.
  */
 bool my_time_to_utc(const char *value, size_t length, char *out, size_t size);
+
+/*
+ * mybit.c: fixture text for a BIT(`width`) column (1..64) as the number it
+ * means, into *out: true or false (any case), a decimal number, b'0101' or
+ * 0b0101, x'1f' or 0x1f. false, *out untouched, for any other text and for a
+ * number that does not fit `width` bits.
+ */
+bool my_bit_value(const char *text, size_t length, unsigned width, unsigned long long *out);
 
 #endif
