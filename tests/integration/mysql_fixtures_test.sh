@@ -94,4 +94,72 @@ test_mysql_bit_value_that_fits_no_form_names_file_line_column() {
     both_methods bit_value_that_fits_no_form
 }
 
+# parent (a CHECK, a JSON column) and child (a foreign key), no fixtures yet.
+make_keys_project() {
+    make_table_project ""
+    rm schemas/t.sql
+    printf '[foster]\nname = fx\n[table parent]\n[table child]\n' >foster.ini
+    cat >schemas/parent.sql <<'SQL'
+CREATE TABLE parent (id int NOT NULL PRIMARY KEY, amount int NOT NULL CHECK (amount >= 0), meta json);
+SQL
+    cat >schemas/child.sql <<'SQL'
+CREATE TABLE child (id int NOT NULL PRIMARY KEY, parent_id int,
+    CONSTRAINT fk FOREIGN KEY (parent_id) REFERENCES parent (id));
+SQL
+}
+
+# A refusal that names no row is narrowed down to its row; the message names the
+# table, not the test database (dropped by the time it is read).
+check_constraints_name_the_line() { # METHOD
+    make_keys_project
+    printf 'id,amount,meta\n1,5,\n2,6,\n3,-1,\n4,7,\n' >fixtures/parent.csv
+    foster_my run -- touch "$WORK/ran"
+    assert_exit 125
+    assert_eq 'foster: error: fixtures/parent.csv:4: CONSTRAINT `parent.amount` failed for `parent` (error 4025)' \
+        "$(tail -n 1 <<<"$ERR")" "a CHECK refused ($1)"
+    assert_file_absent "$WORK/ran"
+    printf 'id,amount,meta\n1,5,\n2,6,\n3,1,not json\n' >fixtures/parent.csv
+    foster_my run -- touch "$WORK/ran"
+    assert_exit 125
+    # MariaDB words it as LOAD DATA's warning or as the INSERT's CHECK
+    local refusal="Syntax error in JSON text in argument 1 to function 'json_valid' at position 1 (error 4038)"
+    [ "$1" == INSERT ] && refusal='CONSTRAINT `parent.meta` failed for `parent` (error 4025)'
+    assert_eq "foster: error: fixtures/parent.csv:4: $refusal" \
+        "$(tail -n 1 <<<"$ERR")" "a JSON column's check refused ($1)"
+    assert_file_absent "$WORK/ran"
+}
+
+test_mysql_check_constraint_refusal_names_fixture_line() {
+    both_methods check_constraints_name_the_line
+}
+
+test_mysql_foreign_key_broken_by_a_sql_fixture_names_its_line() {
+    make_keys_project
+    printf 'id,amount,meta\n1,5,\n' >fixtures/parent.csv
+    printf 'INSERT INTO child VALUES (1, 1);\nINSERT INTO child VALUES (2, 99);\n' >fixtures/child.sql
+    printf '[foster]\nname = fx\n[table parent]\n[table child]\nfixtures = child.sql\n' >foster.ini
+    foster_my run -- touch "$WORK/ran"
+    assert_exit 125
+    assert_eq 'foster: error: fixtures/child.sql:2:30: insert or update on table "child" violates foreign key constraint "fk": Key (parent_id)=(99) is not present in table "parent"' \
+        "$(tail -n 1 <<<"$ERR")" "the foreign key broken"
+    assert_file_absent "$WORK/ran"
+}
+
+# A data dump listed on one table fills others: the row it breaks is found in it,
+# also in a multi-row INSERT with its columns named.
+test_mysql_foreign_key_broken_by_a_dump_listed_on_another_table_names_its_line() {
+    make_keys_project
+    cat >fixtures/all.sql <<'SQL'
+INSERT INTO parent VALUES (1, 5, NULL);
+INSERT INTO `child` (`parent_id`, `id`) VALUES (1, 1),
+  (99, 2);
+SQL
+    printf '[foster]\nname = fx\n[table parent]\nfixtures = all.sql\n[table child]\n' >foster.ini
+    foster_my run -- touch "$WORK/ran"
+    assert_exit 125
+    assert_eq 'foster: error: fixtures/all.sql:3:4: insert or update on table "child" violates foreign key constraint "fk": Key (parent_id)=(99) is not present in table "parent"' \
+        "$(tail -n 1 <<<"$ERR")" "the foreign key broken"
+    assert_file_absent "$WORK/ran"
+}
+
 run_tests

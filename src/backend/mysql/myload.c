@@ -31,9 +31,11 @@ struct my_table_load {
     load_column *kinds; /* per header column */
     strbuf prefix;      /* LOAD DATA …, or INSERT INTO … VALUES */
     strbuf pending;     /* rows not sent yet: tab-separated, or the INSERT statement */
-    size_t handed;      /* LOAD DATA: bytes of pending the server has read */
+    size_t handed;      /* LOAD DATA: bytes of pending the server has read… */
+    size_t stop;        /* …of those it is sent (the rows of one attempt) */
+    char *database;     /* the connection's, left out of the server's messages */
     int *lines;         /* the fixture line of each pending row */
-    size_t *offsets;    /* INSERTs: where each pending row's "(...)" starts */
+    size_t *offsets;    /* where each pending row starts (INSERTs: its "(...)") */
     size_t count, capacity;
     long long rows;
 };
@@ -86,12 +88,25 @@ int my_load_end(MYSQL *mysql, bool commit, diag_list *diags)
 
 /* ---- reporting the server's refusals ---- */
 
-/* "… at row N" in a server message: that pending row's fixture line, else 0. */
-static int line_in_message(const my_table_load *load, const char *message)
+/* A refusal of the server, before it is a diag. */
+typedef struct refusal {
+    unsigned number;
+    char message[1024];
+} refusal;
+
+static int refused(refusal *r, unsigned number, const char *message)
+{
+    r->number = number;
+    snprintf(r->message, sizeof r->message, "%s", message);
+    return -1;
+}
+
+/* "… at row N" in a message about pending rows from `first`: that row's fixture line, else 0. */
+static int line_in_message(const my_table_load *load, size_t first, const char *message)
 {
     const char *at = strstr(message, " at row ");
     unsigned long row = at ? strtoul(at + 8, NULL, 10) : 0;
-    return row >= 1 && row <= load->count ? load->lines[row - 1] : 0;
+    return row >= 1 && row <= load->count - first ? load->lines[first + row - 1] : 0;
 }
 
 /* The first column of index `key` of the load's table, a new string; NULL when unknown. */
@@ -128,14 +143,33 @@ static void describe_duplicate(const my_table_load *load, diag *d, const char *m
     free(column);
 }
 
-static void add_refusal(const my_table_load *load, int line, const char *message, unsigned number,
+/* The message without the test database's name: `db`.`t` is `t` (the database is dropped). */
+static void append_without_database(strbuf *sb, const my_table_load *load, const char *message)
+{
+    strbuf quoted = STRBUF_INIT;
+    strbuf_appendf(&quoted, "`%s`.", load->database ? load->database : "");
+    const char *at;
+    while (load->database && !quoted.failed && (at = strstr(message, strbuf_str(&quoted)))) {
+        strbuf_append(sb, message, (size_t)(at - message));
+        message = at + quoted.length;
+    }
+    strbuf_append_str(sb, message);
+    strbuf_free(&quoted);
+}
+
+/* The refusal as a diag at `line` (0: the line its "at row N" names, if any). */
+static void add_refusal(const my_table_load *load, int line, size_t first, const refusal *r,
                         diag_list *diags)
 {
     if (!line)
-        line = line_in_message(load, message);
-    diag *d = diag_add(diags, load->file, line, 0, "%s (error %u)", message, number);
-    if (!line && number == 1062)
-        describe_duplicate(load, d, message);
+        line = line_in_message(load, first, r->message);
+    strbuf message = STRBUF_INIT;
+    append_without_database(&message, load, r->message);
+    diag *d = diag_add(diags, load->file, line, 0, "%s (error %u)",
+                       message.failed ? r->message : strbuf_str(&message), r->number);
+    strbuf_free(&message);
+    if (!line && r->number == 1062)
+        describe_duplicate(load, d, r->message);
 }
 
 /* ---- LOAD DATA LOCAL INFILE, fed from memory ---- */
@@ -150,7 +184,7 @@ static int stream_init(void **context, const char *filename, void *userdata)
 static int stream_read(void *context, char *buffer, unsigned int length)
 {
     my_table_load *load = context;
-    size_t available = load->pending.length - load->handed;
+    size_t available = load->stop - load->handed;
     size_t n = available < length ? available : length;
     memcpy(buffer, load->pending.data + load->handed, n);
     load->handed += n;
@@ -169,38 +203,94 @@ static int stream_error(void *context, char *message, unsigned int length)
     return 2027;
 }
 
-/* After a piece: the first warning fails the load. */
-static int check_warnings(my_table_load *load, diag_list *diags)
+/* After LOAD DATA: the first warning fails the load. 0, or -1 with *r. */
+static int check_warnings(my_table_load *load, refusal *r)
 {
     if (mysql_warning_count(load->mysql) == 0)
         return 0;
-    if (mysql_query(load->mysql, "SHOW WARNINGS LIMIT 1") != 0) {
-        add_refusal(load, 0, mysql_error(load->mysql), mysql_errno(load->mysql), diags);
-        return -1;
-    }
+    if (mysql_query(load->mysql, "SHOW WARNINGS LIMIT 1") != 0)
+        return refused(r, mysql_errno(load->mysql), mysql_error(load->mysql));
     MYSQL_RES *result = mysql_store_result(load->mysql);
     MYSQL_ROW row = result ? mysql_fetch_row(result) : NULL;
     if (row && row[1] && row[2])
-        add_refusal(load, 0, row[2], (unsigned)strtoul(row[1], NULL, 10), diags);
+        refused(r, (unsigned)strtoul(row[1], NULL, 10), row[2]);
     else
-        diag_add(diags, load->file, 0, 0, "the server warned while loading");
+        refused(r, 0, "the server warned while loading");
     if (result)
         mysql_free_result(result);
     return -1;
 }
 
-static int send_piece(my_table_load *load, diag_list *diags)
+/* Where pending row `i` ends (INSERTs: before the comma after it). */
+static size_t row_end(const my_table_load *load, size_t i)
 {
-    load->handed = 0;
+    if (i + 1 >= load->count)
+        return load->pending.length;
+    return load->offsets[i + 1] - (load->method == MY_LOAD_INSERTS ? 1 : 0);
+}
+
+/* Rows [first, last) of pending by one LOAD DATA LOCAL. 0, or -1 with *r. */
+static int send_data(my_table_load *load, size_t first, size_t last, refusal *r)
+{
+    load->handed = load->offsets[first];
+    load->stop = row_end(load, last - 1);
     mysql_set_local_infile_handler(load->mysql, stream_init, stream_read, stream_end, stream_error,
                                    load);
     int rc = mysql_real_query(load->mysql, load->prefix.data, load->prefix.length);
     mysql_set_local_infile_default(load->mysql);
     if (rc != 0)
-        add_refusal(load, 0, mysql_error(load->mysql), mysql_errno(load->mysql), diags);
-    else
-        rc = check_warnings(load, diags);
-    return rc == 0 ? 0 : -1;
+        return refused(r, mysql_errno(load->mysql), mysql_error(load->mysql));
+    return check_warnings(load, r);
+}
+
+/* Rows [first, last) of pending by one INSERT (pending itself when it is all). 0, or -1 with *r. */
+static int send_insert(my_table_load *load, size_t first, size_t last, refusal *r)
+{
+    strbuf some = STRBUF_INIT;
+    const strbuf *sql = &load->pending;
+    if (first > 0 || last < load->count) {
+        strbuf_append(&some, load->prefix.data, load->prefix.length);
+        strbuf_append(&some, load->pending.data + load->offsets[first],
+                      row_end(load, last - 1) - load->offsets[first]);
+        sql = &some;
+    }
+    int rc = sql->failed ? refused(r, 0, "out of memory")
+             : mysql_real_query(load->mysql, sql->data, sql->length) != 0
+                 ? refused(r, mysql_errno(load->mysql), mysql_error(load->mysql))
+                 : 0;
+    strbuf_free(&some);
+    return rc;
+}
+
+/*
+ * Sends rows [first, last) of pending from a savepoint. A refusal that names
+ * no row (a CHECK constraint, NOT NULL in an INSERT, a foreign key) is
+ * narrowed down: back to the savepoint, each half sent alone, until one row
+ * is refused; the diag names its line. A duplicate key is left to
+ * describe_duplicate (its first line). 0, or -1 with a diag.
+ */
+static int send_rows(my_table_load *load, size_t first, size_t last, diag_list *diags)
+{
+    refusal r = {0};
+    if (mysql_query(load->mysql, "SAVEPOINT foster_batch") != 0) {
+        refused(&r, mysql_errno(load->mysql), mysql_error(load->mysql));
+        add_refusal(load, 0, first, &r, diags);
+        return -1;
+    }
+    int rc = load->method == MY_LOAD_INSERTS ? send_insert(load, first, last, &r)
+                                             : send_data(load, first, last, &r);
+    if (rc == 0)
+        return 0;
+    bool one = last - first == 1;
+    if (one || r.number == 1062 || line_in_message(load, first, r.message) ||
+        mysql_query(load->mysql, "ROLLBACK TO SAVEPOINT foster_batch") != 0) {
+        add_refusal(load, one ? load->lines[first] : 0, first, &r, diags);
+        return -1;
+    }
+    size_t middle = first + (last - first) / 2;
+    if (send_rows(load, first, middle, diags) == 0 && send_rows(load, middle, last, diags) == 0)
+        add_refusal(load, 0, first, &r, diags); /* no row alone: the refusal as it came */
+    return -1;
 }
 
 static void append_field(strbuf *sb, const backend_field *field)
@@ -257,6 +347,7 @@ static int field_at(const my_table_load *load, const backend_row *row, size_t i,
 
 static int append_tab_row(my_table_load *load, const backend_row *row, diag_list *diags)
 {
+    load->offsets[load->count - 1] = load->pending.length;
     for (size_t i = 0; i < row->count; i++) {
         if (i > 0)
             strbuf_append_char(&load->pending, '\t');
@@ -271,44 +362,6 @@ static int append_tab_row(my_table_load *load, const backend_row *row, diag_list
 }
 
 /* ---- multi-row INSERT ---- */
-
-/*
- * A refused multi-row INSERT rarely says which row ("Column 'title' cannot be
- * null"): roll back to the batch's savepoint and send its rows one at a time.
- */
-static void find_refused_row(my_table_load *load, diag_list *diags)
-{
-    if (mysql_query(load->mysql, "ROLLBACK TO SAVEPOINT foster_batch") != 0)
-        return;
-    strbuf one = STRBUF_INIT;
-    for (size_t i = 0; i < load->count; i++) {
-        size_t end = i + 1 < load->count ? load->offsets[i + 1] - 1 : load->pending.length;
-        strbuf_reset(&one);
-        strbuf_append(&one, load->prefix.data, load->prefix.length);
-        strbuf_append(&one, load->pending.data + load->offsets[i], end - load->offsets[i]);
-        if (!one.failed && mysql_real_query(load->mysql, one.data, one.length) != 0) {
-            add_refusal(load, load->lines[i], mysql_error(load->mysql), mysql_errno(load->mysql),
-                        diags);
-            break;
-        }
-    }
-    strbuf_free(&one);
-}
-
-static int send_insert(my_table_load *load, diag_list *diags)
-{
-    int rc = mysql_query(load->mysql, "SAVEPOINT foster_batch");
-    if (rc == 0)
-        rc = mysql_real_query(load->mysql, load->pending.data, load->pending.length);
-    if (rc != 0) {
-        size_t before = diags->count;
-        if (!strstr(mysql_error(load->mysql), " at row "))
-            find_refused_row(load, diags);
-        if (diags->count == before)
-            add_refusal(load, 0, mysql_error(load->mysql), mysql_errno(load->mysql), diags);
-    }
-    return rc == 0 ? 0 : -1;
-}
 
 static int append_insert_row(my_table_load *load, const backend_row *row, diag_list *diags)
 {
@@ -343,7 +396,7 @@ static int flush(my_table_load *load, diag_list *diags)
 {
     if (load->count == 0)
         return 0;
-    int rc = load->method == MY_LOAD_INSERTS ? send_insert(load, diags) : send_piece(load, diags);
+    int rc = send_rows(load, 0, load->count, diags);
     strbuf_reset(&load->pending);
     load->count = 0;
     return rc;
@@ -404,6 +457,7 @@ void my_table_load_free(my_table_load *load)
         return;
     free(load->file);
     free(load->table);
+    free(load->database);
     strbuf_free(&load->prefix);
     strbuf_free(&load->pending);
     free(load->lines);
@@ -529,7 +583,9 @@ my_table_load *my_table_load_begin(MYSQL *mysql, const char *table, const backen
         my_table_load_free(load);
         return NULL;
     }
-    if (find_column_kinds(load, table, header, diags) < 0) {
+    bool found = false;
+    load->database = my_conn_query_value(mysql, "SELECT DATABASE()", &found, diags);
+    if (!found || find_column_kinds(load, table, header, diags) < 0) {
         my_table_load_free(load);
         return NULL;
     }
