@@ -15,9 +15,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/mysql_lib.sh"
 
 # shellcheck disable=SC2034 # read by the harness
-declare -A EXPECTED_FAILURES=(
-    [test_reset_restores_the_sequence]="reset's RENAME swap moves the copy's table in with its default still naming the _next database's sequence (MariaDB keeps the qualifier): not fixed yet"
-)
+declare -A EXPECTED_FAILURES=()
 
 DUMP_TOOL=$(command -v mariadb-dump || command -v mysqldump || echo mariadb-dump)
 
@@ -40,6 +38,13 @@ owner_project() {
 
 owner_next_value() {
     my_admin "SELECT next_not_cached_value FROM seqowner.invoice_seq"
+}
+
+# The defaults of database $1 that name a sequence, one "table.column: default" a line.
+sequence_defaults() { # DATABASE
+    my_admin "SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME, ': ', COLUMN_DEFAULT)
+              FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '$1'
+              AND COLUMN_DEFAULT LIKE '%val(%' ORDER BY 1"
 }
 
 test_sequence_default_draws_from_foster_s_own_sequence_not_the_owner_s() {
@@ -76,6 +81,18 @@ test_jobs_copies_hold_their_own_sequence() {
         assert_eq 105 "$(my_admin "SELECT MAX(no) FROM invoice" "$copy")" "the first key in $copy"
     done
     assert_eq 105 "$(owner_next_value)" "the owner's sequence"
+    foster_my reset
+    assert_exit 0
+    my_admin "INSERT INTO invoice (amt) VALUES (2)" "$DB"
+    assert_eq 105 "$(my_admin "SELECT no FROM invoice" "$DB")" "the first key after reset"
+    assert_eq "invoice.no: nextval(\`$DB\`.\`invoice_seq\`)" "$(sequence_defaults "$DB")" \
+        "the default after reset"
+    for copy in "${DB}_1" "${DB}_2"; do
+        assert_eq "invoice.no: nextval(\`$copy\`.\`invoice_seq\`)" "$(sequence_defaults "$copy")" \
+            "the default in $copy after reset"
+        my_admin "INSERT INTO invoice (amt) VALUES (2)" "$copy"
+        assert_eq 110 "$(my_admin "SELECT MAX(no) FROM invoice" "$copy")" "the next key in $copy"
+    done
     foster_my down
     assert_exit 0
     my_admin "DROP DATABASE seqowner"
@@ -91,6 +108,8 @@ test_reset_restores_the_sequence() {
     assert_exit 0
     my_admin "INSERT INTO invoice (amt) VALUES (3)" "$DB"
     assert_eq 105 "$(my_admin "SELECT no FROM invoice" "$DB")" "the first key after reset"
+    assert_eq "invoice.no: nextval(\`$DB\`.\`invoice_seq\`)" "$(sequence_defaults "$DB")" \
+        "the default after reset"
     foster_my reset
     assert_exit 0
     my_admin "INSERT INTO invoice (amt) VALUES (4)" "$DB"

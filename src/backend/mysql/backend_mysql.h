@@ -95,8 +95,10 @@ int my_copy_database(MYSQL *admin, const char *from, const char *to, bool trigge
 /* Creates in `to` the triggers of `from` (selects `to` on `admin`). 0, or -1 with a diag. */
 int my_copy_triggers(MYSQL *admin, const char *from, const char *to, diag_list *diags);
 /* The base tables and sequences of `schema` but foster's marker table, the sequences first
- * (a table's default may name one), then by name; NULL with a diag. */
-char **my_list_tables(MYSQL *admin, const char *schema, size_t *count, diag_list *diags);
+ * (a table's default may name one), then by name; `sequences` (may be NULL): how many of
+ * them are sequences. NULL with a diag. */
+char **my_list_tables(MYSQL *admin, const char *schema, size_t *count, size_t *sequences,
+                      diag_list *diags);
 /* The rows of a one-column query on `schema` (appended as "= 'schema'"); NULL with a diag. */
 char **my_list_names(MYSQL *mysql, const char *sql_before, const char *schema,
                      const char *sql_after, size_t *count, diag_list *diags);
@@ -116,8 +118,10 @@ void my_settle(backend *b);
 /*
  * Swaps the ready copy in: the database's triggers dropped, its tables moved
  * to "<database>_old" and the copy's into it in one RENAME TABLE, the
- * snapshot's triggers created. -1 with a diag when there is no copy or the
- * rename failed (the database is then as it was, maybe without its triggers).
+ * defaults that name the copy's sequences made to name the database's own,
+ * the snapshot's triggers created. -1 with a diag when there is no copy or a
+ * step failed (the database is then as it was, maybe without its triggers,
+ * or holds the copy's tables: the caller rebuilds it from the snapshot).
  */
 int my_swap_in_next(my_backend *m, const char *tpl, diag_list *diags);
 

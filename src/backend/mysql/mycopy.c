@@ -35,14 +35,20 @@ static int run_built(MYSQL *mysql, strbuf *sb, const char *what, diag_list *diag
     return rc;
 }
 
-char **my_list_names(MYSQL *mysql, const char *sql_before, const char *schema,
-                     const char *sql_after, size_t *count, diag_list *diags)
+/*
+ * The first column of the rows of `sql_before` 'schema' `sql_after`; with
+ * `flagged`, also the number of rows whose second column is 1. NULL with a diag.
+ */
+static char **list_names(MYSQL *mysql, const char *sql_before, const char *schema,
+                         const char *sql_after, size_t *count, size_t *flagged, diag_list *diags)
 {
     strbuf sb = STRBUF_INIT;
     strbuf_append_str(&sb, sql_before);
     my_conn_append_string(&sb, mysql, schema, strlen(schema));
     strbuf_append_str(&sb, sql_after);
     *count = 0;
+    if (flagged)
+        *flagged = 0;
     if (sb.failed || mysql_query(mysql, strbuf_str(&sb)) != 0) {
         if (!sb.failed)
             diag_add(diags, NULL, 0, 0, "listing %s: %s (error %u)", schema, mysql_error(mysql),
@@ -53,14 +59,24 @@ char **my_list_names(MYSQL *mysql, const char *sql_before, const char *schema,
     strbuf_free(&sb);
     MYSQL_RES *result = mysql_store_result(mysql);
     size_t rows = result ? (size_t)mysql_num_rows(result) : 0;
+    bool two_columns = result && mysql_num_fields(result) > 1;
     char **names = calloc(rows + 1, sizeof *names);
     MYSQL_ROW row;
-    while (names && result && (row = mysql_fetch_row(result)))
+    while (names && result && (row = mysql_fetch_row(result))) {
         names[(*count)++] = strdup(row[0] ? row[0] : "");
+        if (flagged && two_columns && row[1] && strcmp(row[1], "1") == 0)
+            (*flagged)++;
+    }
     mysql_free_result(result);
     if (!names)
         out_of_memory(diags);
     return names;
+}
+
+char **my_list_names(MYSQL *mysql, const char *sql_before, const char *schema,
+                     const char *sql_after, size_t *count, diag_list *diags)
+{
+    return list_names(mysql, sql_before, schema, sql_after, count, NULL, diags);
 }
 
 void my_free_names(char **names, size_t count)
@@ -236,13 +252,17 @@ static int copy_trigger(MYSQL *admin, const char *from, const char *trigger, dia
     return rc;
 }
 
-char **my_list_tables(MYSQL *admin, const char *schema, size_t *count, diag_list *diags)
+char **my_list_tables(MYSQL *admin, const char *schema, size_t *count, size_t *sequences,
+                      diag_list *diags)
 {
-    return my_list_names(
-        admin, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ", schema,
-        " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') AND TABLE_NAME <> "
-        "'" MY_MARKER_TABLE "' ORDER BY TABLE_TYPE <> 'SEQUENCE', TABLE_NAME",
-        count, diags);
+    return list_names(admin,
+                      "SELECT TABLE_NAME, TABLE_TYPE = 'SEQUENCE' FROM information_schema.TABLES "
+                      "WHERE TABLE_SCHEMA = ",
+                      schema,
+                      " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') AND "
+                      "TABLE_NAME <> '" MY_MARKER_TABLE
+                      "' ORDER BY TABLE_TYPE <> 'SEQUENCE', TABLE_NAME",
+                      count, sequences, diags);
 }
 
 int my_copy_triggers(MYSQL *admin, const char *from, const char *to, diag_list *diags)
@@ -288,7 +308,7 @@ int my_copy_database(MYSQL *admin, const char *from, const char *to, bool trigge
                                    "keeping the history", &ignored) == 0;
     diag_list_clear(&ignored);
     size_t tables = 0;
-    char **table_names = my_list_tables(admin, from, &tables, diags);
+    char **table_names = my_list_tables(admin, from, &tables, NULL, diags);
     int rc = table_names ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < tables; i++)
         rc = copy_table(admin, from, to, table_names[i], history, diags);

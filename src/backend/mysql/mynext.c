@@ -10,6 +10,9 @@
  * cannot move to another database); reset then drops the database's
  * triggers, moves its tables out to "<database>_old" and the copy's in, and
  * creates the snapshot's triggers again: a few statements, whatever the rows.
+ * A default that draws from a sequence still names the copy's database after
+ * the move (MariaDB keeps it): when sequences came in, those defaults are set
+ * again to name the database's own (one ALTER TABLE per such table).
  *
  * As for PostgreSQL (pgnext.c), the helper is util/nexthelper.h's: its own
  * session, never stopped half way, holding the run's next.lock, on which
@@ -126,12 +129,16 @@ static int drop_triggers(MYSQL *admin, const char *name, diag_list *diags)
     return rc;
 }
 
-/* The tables of the database out to `old`, those of `next` in: one statement. */
-static int move_tables(my_backend *m, const char *next, const char *old, diag_list *diags)
+/*
+ * The tables of the database out to `old`, those of `next` in: one statement.
+ * `sequences`: how many of those moved in are sequences.
+ */
+static int move_tables(my_backend *m, const char *next, const char *old, size_t *sequences,
+                       diag_list *diags)
 {
     size_t current_count = 0, next_count = 0;
-    char **current = my_list_tables(m->admin, m->database, &current_count, diags);
-    char **ready = current ? my_list_tables(m->admin, next, &next_count, diags) : NULL;
+    char **current = my_list_tables(m->admin, m->database, &current_count, NULL, diags);
+    char **ready = current ? my_list_tables(m->admin, next, &next_count, sequences, diags) : NULL;
     int rc = ready ? 0 : -1;
     if (rc == 0 && next_count == 0 && current_count > 0) {
         diag_add(diags, NULL, 0, 0, "%s holds no tables", next);
@@ -151,6 +158,104 @@ static int move_tables(my_backend *m, const char *next, const char *old, diag_li
     return rc;
 }
 
+/* `text` with each "(`from`." made "(`to`." (a default's sequence, as MariaDB prints it). */
+static void append_requalified(strbuf *sb, const char *text, const char *from, const char *to)
+{
+    strbuf mark = STRBUF_INIT, with = STRBUF_INIT;
+    strbuf_append_char(&mark, '(');
+    my_append_identifier(&mark, from);
+    strbuf_append_char(&mark, '.');
+    strbuf_append_char(&with, '(');
+    my_append_identifier(&with, to);
+    strbuf_append_char(&with, '.');
+    const char *p = text, *hit;
+    while (!mark.failed && (hit = strstr(p, strbuf_str(&mark)))) {
+        strbuf_append(sb, p, (size_t)(hit - p));
+        strbuf_append_str(sb, strbuf_str(&with));
+        p = hit + mark.length;
+    }
+    strbuf_append_str(sb, p);
+    sb->failed |= mark.failed || with.failed;
+    strbuf_free(&mark);
+    strbuf_free(&with);
+}
+
+/* Runs the ALTER TABLE built in `sb` (then emptied), if any. 0, or -1 with a diag. */
+static int run_alter(MYSQL *admin, strbuf *sb, diag_list *diags)
+{
+    int rc = 0;
+    if (sb->failed) {
+        diag_add(diags, NULL, 0, 0, "out of memory");
+        rc = -1;
+    } else if (sb->length)
+        rc = my_conn_command(admin, strbuf_str(sb), "setting a default's sequence", diags);
+    strbuf_free(sb);
+    return rc;
+}
+
+/*
+ * The tables moved in from `next` keep defaults that name `next`'s sequences
+ * (MariaDB stores a default's sequence with its database and RENAME TABLE
+ * leaves it so): each such column's default is set again, naming the
+ * database's own sequence (moved in with them, in the snapshot's state).
+ * MariaDB changes only the table's definition (instant): no row is read.
+ */
+static int rebind_sequence_defaults(my_backend *m, const char *next, diag_list *diags)
+{
+    strbuf sb = STRBUF_INIT, mark = STRBUF_INIT;
+    strbuf_append_char(&mark, '(');
+    my_append_identifier(&mark, next);
+    strbuf_append_char(&mark, '.');
+    strbuf_append_str(&sb, "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT FROM "
+                           "information_schema.COLUMNS WHERE TABLE_SCHEMA = ");
+    my_conn_append_string(&sb, m->admin, m->database, strlen(m->database));
+    strbuf_append_str(&sb, " AND LOCATE(");
+    my_conn_append_string(&sb, m->admin, strbuf_str(&mark), mark.length);
+    strbuf_append_str(&sb, ", COLUMN_DEFAULT) > 0 ORDER BY TABLE_NAME, ORDINAL_POSITION");
+    bool built = !sb.failed && !mark.failed;
+    strbuf_free(&mark);
+    MYSQL_RES *result =
+        built && mysql_query(m->admin, strbuf_str(&sb)) == 0 ? mysql_store_result(m->admin) : NULL;
+    strbuf_free(&sb);
+    if (!result) {
+        diag_add(diags, NULL, 0, 0, "finding sequence defaults: %s",
+                 built ? mysql_error(m->admin) : "out of memory");
+        return -1;
+    }
+    MYSQL_ROW row;
+    char *table = NULL;
+    const char *separator = " ";
+    int rc = 0;
+    while (rc == 0 && (row = mysql_fetch_row(result))) {
+        if (!row[0] || !row[1] || !row[2])
+            continue;
+        if (!table || strcmp(table, row[0]) != 0) {
+            rc = run_alter(m->admin, &sb, diags);
+            free(table);
+            table = strdup(row[0]);
+            strbuf_append_str(&sb, "ALTER TABLE ");
+            my_append_identifier(&sb, m->database);
+            strbuf_append_char(&sb, '.');
+            my_append_identifier(&sb, row[0]);
+            sb.failed |= !table;
+            separator = " ";
+        }
+        strbuf_append_str(&sb, separator);
+        strbuf_append_str(&sb, "ALTER COLUMN ");
+        separator = ", ";
+        my_append_identifier(&sb, row[1]);
+        strbuf_append_str(&sb, " SET DEFAULT (");
+        append_requalified(&sb, row[2], next, m->database);
+        strbuf_append_char(&sb, ')');
+    }
+    if (rc == 0)
+        rc = run_alter(m->admin, &sb, diags);
+    strbuf_free(&sb);
+    free(table);
+    mysql_free_result(result);
+    return rc;
+}
+
 int my_swap_in_next(my_backend *m, const char *tpl, diag_list *diags)
 {
     char *next = my_sibling_name(m, "next"), *old = my_sibling_name(m, "old");
@@ -167,8 +272,11 @@ int my_swap_in_next(my_backend *m, const char *tpl, diag_list *diags)
         rc = my_db_create_marked(m->admin, old, m->marker, MY_MARKER_AUTO, diags);
     if (rc == 0)
         rc = drop_triggers(m->admin, m->database, diags);
+    size_t sequences = 0;
     if (rc == 0)
-        rc = move_tables(m, next, old, diags);
+        rc = move_tables(m, next, old, &sequences, diags);
+    if (rc == 0 && sequences > 0)
+        rc = rebind_sequence_defaults(m, next, diags);
     if (rc == 0)
         rc = my_copy_triggers(m->admin, tpl, m->database, diags);
     free(next);
