@@ -81,6 +81,17 @@ char *my_backend_marker(const my_backend *m, bool kept);
 /* "<database>_<suffix>"; caller frees. */
 char *my_sibling_name(const my_backend *m, const char *suffix);
 
+/*
+ * myschema.c: the backend_ops entries that run the owner's statements: the
+ * schema files' phases before the load (create_tables) and after the commit
+ * (finish_schema: indexes and keys, foreign keys checked, then the triggers),
+ * and a .sql fixture's statements (exec_sql). 0, or -1 with a diag at the
+ * refused statement's file:line:column.
+ */
+int my_create_tables(backend *b, const schema_set *schemas, diag_list *diags);
+int my_finish_schema(backend *b, const schema_set *schemas, diag_list *diags);
+int my_exec_sql(backend *b, const sql_statement *statement, const char *file, diag_list *diags);
+
 /* mycopy.c: the backend_ops entries. */
 int my_snapshot(backend *b, diag_list *diags);
 int my_reset(backend *b, bool keep_next_ready, diag_list *diags);
