@@ -320,9 +320,10 @@ static const char *my_url_op(const backend *b)
 
 /*
  * DATABASE_URL (with the password: the command connects with it; a kept or
- * reached run's has none, and the option file of mysql_write_secret holds
- * it), then what the mariadb and mysql clients read: MYSQL_UNIX_PORT or
- * MYSQL_HOST and MYSQL_TCP_PORT, MYSQL_PWD, and the database's name.
+ * reached run's has none, and the run's option file holds it), then what the
+ * mariadb and mysql clients read: MYSQL_DATABASE, MYSQL_UNIX_PORT or
+ * MYSQL_HOST and MYSQL_TCP_PORT, MYSQL_USER and MYSQL_PWD (which `up` leaves
+ * out: the option file holds the password).
  */
 static int my_environment(const backend *b, env_var **vars, size_t *count)
 {

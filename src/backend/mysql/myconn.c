@@ -147,3 +147,16 @@ void my_conn_append_string(strbuf *sb, MYSQL *mysql, const char *value, size_t l
     strbuf_append_char(sb, '\'');
     free(escaped);
 }
+
+void my_conn_append_unqualified(strbuf *sb, const char *database, const char *message)
+{
+    strbuf quoted = STRBUF_INIT;
+    strbuf_appendf(&quoted, "`%s`.", database ? database : "");
+    const char *at;
+    while (database && !quoted.failed && (at = strstr(message, strbuf_str(&quoted)))) {
+        strbuf_append(sb, message, (size_t)(at - message));
+        message = at + quoted.length;
+    }
+    strbuf_append_str(sb, message);
+    strbuf_free(&quoted);
+}

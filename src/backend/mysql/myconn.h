@@ -64,4 +64,11 @@ void my_append_identifier(strbuf *sb, const char *name);
 /* Appends `value` as a quoted string literal escaped for the connection's character set. */
 void my_conn_append_string(strbuf *sb, MYSQL *mysql, const char *value, size_t length);
 
+/*
+ * Appends a server's `message` to `sb` without `database`'s name: `db`.`t`
+ * is `t` (the test database is dropped by the time anyone reads it). A NULL
+ * database appends the message as it is.
+ */
+void my_conn_append_unqualified(strbuf *sb, const char *database, const char *message);
+
 #endif

@@ -143,20 +143,6 @@ static void describe_duplicate(const my_table_load *load, diag *d, const char *m
     free(column);
 }
 
-/* The message without the test database's name: `db`.`t` is `t` (the database is dropped). */
-static void append_without_database(strbuf *sb, const my_table_load *load, const char *message)
-{
-    strbuf quoted = STRBUF_INIT;
-    strbuf_appendf(&quoted, "`%s`.", load->database ? load->database : "");
-    const char *at;
-    while (load->database && !quoted.failed && (at = strstr(message, strbuf_str(&quoted)))) {
-        strbuf_append(sb, message, (size_t)(at - message));
-        message = at + quoted.length;
-    }
-    strbuf_append_str(sb, message);
-    strbuf_free(&quoted);
-}
-
 /* The refusal as a diag at `line` (0: the line its "at row N" names, if any). */
 static void add_refusal(const my_table_load *load, int line, size_t first, const refusal *r,
                         diag_list *diags)
@@ -164,7 +150,7 @@ static void add_refusal(const my_table_load *load, int line, size_t first, const
     if (!line)
         line = line_in_message(load, first, r->message);
     strbuf message = STRBUF_INIT;
-    append_without_database(&message, load, r->message);
+    my_conn_append_unqualified(&message, load->database, r->message);
     diag *d = diag_add(diags, load->file, line, 0, "%s (error %u)",
                        message.failed ? r->message : strbuf_str(&message), r->number);
     strbuf_free(&message);

@@ -25,8 +25,11 @@ static int run_statement(my_backend *m, const sql_statement *st, const char *fil
         if (!mysql_errno(m->db))
             return 0;
     }
+    strbuf message = STRBUF_INIT;
+    my_conn_append_unqualified(&message, m->database, mysql_error(m->db));
     diag_add(diags, file, st->line, st->column, "MySQL rejected the statement: %s (error %u)",
-             mysql_error(m->db), mysql_errno(m->db));
+             message.failed ? mysql_error(m->db) : strbuf_str(&message), mysql_errno(m->db));
+    strbuf_free(&message);
     return -1;
 }
 
