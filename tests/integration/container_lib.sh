@@ -85,12 +85,17 @@ PODMAN_DOWN_MESSAGE="Error: unable to connect to Podman socket: "
 # ---------------------------------------------------------------------------
 # Assertions (the common ones are in tests/harness.sh).
 
-# After the FAIL line: the last foster run, and every call of the engine.
+# After the FAIL line: the last foster run, every call of the engine, and the log of
+# each stand-in container that died.
 fail_details() {
     show_last_foster_run
     if [ -n "${STATE:-}" ] && [ -s "$STATE/calls.log" ]; then
         printf -- '--- engine calls:\n%s\n' "$(cat "$STATE/calls.log")"
     fi
+    local died
+    for died in "${STATE:-/nonexistent}"/died-*.log; do
+        [ -f "$died" ] && printf -- '--- %s:\n%s\n' "${died##*/}" "$(tail -20 "$died")"
+    done
 }
 
 # No container in the engine (its `ps -a` with foster's filter and template,
