@@ -252,17 +252,22 @@ int ddl_add_reference(ddl_statement *st, char *name)
     return 0;
 }
 
+/* The name at *at (moving past it), joined, as a table `st` references: 1, 0 when there
+ * is no name there, -1 on out of memory or a name that cannot be read. */
+static int reference_at(ddl_statement *st, const sql_tokens *t, size_t *at, ddl_name_join join)
+{
+    sql_name_parts name = {{NULL}, 0};
+    int rc = sql_read_name(t, at, &name);
+    char *joined = rc > 0 ? join(name.part, name.count) : NULL;
+    sql_name_parts_free(&name);
+    return rc < 0 || (rc > 0 && (!joined || ddl_add_reference(st, joined) < 0)) ? -1 : rc;
+}
+
 int ddl_collect_references(ddl_statement *st, const sql_tokens *t, ddl_name_join join)
 {
     for (size_t i = 0; i < t->count; i++) {
-        if (!word_at(t, i, "REFERENCES"))
-            continue;
         size_t at = i + 1;
-        sql_name_parts name = {{NULL}, 0};
-        int rc = sql_read_name(t, &at, &name);
-        char *joined = rc > 0 ? join(name.part, name.count) : NULL;
-        sql_name_parts_free(&name);
-        if (rc < 0 || (rc > 0 && (!joined || ddl_add_reference(st, joined) < 0)))
+        if (word_at(t, i, "REFERENCES") && reference_at(st, t, &at, join) < 0)
             return -1;
     }
     return 0;
@@ -276,14 +281,9 @@ static int collect_inherited(ddl_statement *st, const sql_tokens *t)
         if (!word_at(t, i, "INHERITS") || !punct_at(t, i + 1, '('))
             continue;
         for (size_t at = i + 2;; at++) {
-            sql_name_parts name = {{NULL}, 0};
-            int rc = sql_read_name(t, &at, &name);
-            char *joined = rc > 0 ? normalized_name(name.part, name.count) : NULL;
-            sql_name_parts_free(&name);
-            if (rc < 0 || (rc > 0 && (!joined || ddl_add_reference(st, joined) < 0)))
-                return -1;
-            if (rc == 0 || !punct_at(t, at, ','))
-                return 0;
+            int rc = reference_at(st, t, &at, normalized_name);
+            if (rc <= 0 || !punct_at(t, at, ','))
+                return rc < 0 ? -1 : 0;
         }
     }
     return 0;
