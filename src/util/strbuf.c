@@ -40,6 +40,16 @@ int strbuf_append_str(strbuf *sb, const char *s)
     return strbuf_append(sb, s, strlen(s));
 }
 
+int strbuf_append_replaced(strbuf *sb, const char *text, const char *find, const char *with)
+{
+    size_t length = strlen(find);
+    for (const char *hit; length && (hit = strstr(text, find)) != NULL; text = hit + length) {
+        strbuf_append(sb, text, (size_t)(hit - text));
+        strbuf_append_str(sb, with);
+    }
+    return strbuf_append_str(sb, text) < 0 || sb->failed ? -1 : 0;
+}
+
 int strbuf_append_char(strbuf *sb, char c)
 {
     if (strbuf_reserve(sb, 1) < 0)

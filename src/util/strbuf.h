@@ -28,6 +28,9 @@ int strbuf_append_str(strbuf *sb, const char *s);
 int strbuf_append_char(strbuf *sb, char c);
 int strbuf_appendf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Appends `text` with every occurrence of `find` (not empty) made `with`. */
+int strbuf_append_replaced(strbuf *sb, const char *text, const char *find, const char *with);
+
 /* Appends `identifier` as a double-quoted SQL identifier ("a""b"). */
 int strbuf_append_identifier(strbuf *sb, const char *identifier);
 

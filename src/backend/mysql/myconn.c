@@ -148,15 +148,26 @@ void my_conn_append_string(strbuf *sb, MYSQL *mysql, const char *value, size_t l
     free(escaped);
 }
 
-void my_conn_append_unqualified(strbuf *sb, const char *database, const char *message)
+void my_append_requalified(strbuf *sb, const char *text, const char *prefix, const char *from,
+                           const char *to)
 {
-    strbuf quoted = STRBUF_INIT;
-    strbuf_appendf(&quoted, "`%s`.", database ? database : "");
-    const char *at;
-    while (database && !quoted.failed && (at = strstr(message, strbuf_str(&quoted)))) {
-        strbuf_append(sb, message, (size_t)(at - message));
-        message = at + quoted.length;
+    strbuf find = STRBUF_INIT, with = STRBUF_INIT;
+    if (from) {
+        strbuf_append_str(&find, prefix);
+        my_append_identifier(&find, from);
+        strbuf_append_char(&find, '.');
+        strbuf_append_str(&with, prefix);
+        if (to) {
+            my_append_identifier(&with, to);
+            strbuf_append_char(&with, '.');
+        }
     }
-    strbuf_append_str(sb, message);
-    strbuf_free(&quoted);
+    if (find.failed || with.failed)
+        sb->failed = true;
+    else if (from)
+        strbuf_append_replaced(sb, text, strbuf_str(&find), strbuf_str(&with));
+    else
+        strbuf_append_str(sb, text);
+    strbuf_free(&find);
+    strbuf_free(&with);
 }

@@ -65,10 +65,12 @@ void my_append_identifier(strbuf *sb, const char *name);
 void my_conn_append_string(strbuf *sb, MYSQL *mysql, const char *value, size_t length);
 
 /*
- * Appends a server's `message` to `sb` without `database`'s name: `db`.`t`
- * is `t` (the test database is dropped by the time anyone reads it). A NULL
- * database appends the message as it is.
+ * Appends `text` with the database qualifier `prefix``from`. made
+ * `prefix``to`. (`prefix` alone for a NULL `to`); a NULL `from` appends it
+ * as it is. With prefix "(": the sequence of a default as MariaDB prints it,
+ * nextval(`db`.`seq`); with "": a server message's `db`.`t`.
  */
-void my_conn_append_unqualified(strbuf *sb, const char *database, const char *message);
+void my_append_requalified(strbuf *sb, const char *text, const char *prefix, const char *from,
+                           const char *to);
 
 #endif

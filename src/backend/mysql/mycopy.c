@@ -105,27 +105,6 @@ static char *show_column(MYSQL *mysql, strbuf *sql, unsigned column, diag_list *
 }
 
 /*
- * MariaDB writes a default's sequence with its database (DEFAULT
- * nextval(`from`.`seq`)): the copy's table must draw from the copy's own
- * sequence, so "(`from`." goes, in place (the rest moves left).
- */
-static void unqualify_sequences(char *create, const char *from)
-{
-    strbuf mark = STRBUF_INIT;
-    strbuf_append_char(&mark, '(');
-    my_append_identifier(&mark, from);
-    strbuf_append_char(&mark, '.');
-    if (mark.failed) {
-        strbuf_free(&mark);
-        return;
-    }
-    size_t n = mark.length;
-    for (char *p = strstr(create, strbuf_str(&mark)); p; p = strstr(p, strbuf_str(&mark)))
-        memmove(p + 1, p + n, strlen(p + n) + 1);
-    strbuf_free(&mark);
-}
-
-/*
  * A system-versioned table of `from`: appends ", <row start>, <row end>" (its
  * own period columns, or the implicit ROW_START and ROW_END) to `list`, and
  * returns 1; 0 for another table, -1 with a diag.
@@ -179,14 +158,20 @@ static int copy_table(MYSQL *admin, const char *from, const char *to, const char
     my_append_identifier(&sb, from);
     strbuf_append_char(&sb, '.');
     my_append_identifier(&sb, table);
-    char *create = show_column(admin, &sb, 1, diags);
-    if (create)
-        unqualify_sequences(create, from);
-    if (!create || my_conn_command(admin, create, "copying a table", diags) < 0) {
-        free(create);
+    char *shown = show_column(admin, &sb, 1, diags);
+    /* MariaDB writes a default's sequence with its database (nextval(`from`.`seq`)): the
+     * copy's table must draw from the copy's own sequence. */
+    strbuf create = STRBUF_INIT;
+    bool shown_ok = shown != NULL;
+    if (shown_ok)
+        my_append_requalified(&create, shown, "(", from, NULL);
+    free(shown);
+    if (!shown_ok || create.failed ||
+        my_conn_command(admin, strbuf_str(&create), "copying a table", diags) < 0) {
+        strbuf_free(&create);
         return -1;
     }
-    free(create);
+    strbuf_free(&create);
     size_t count = 0;
     strbuf filter = STRBUF_INIT;
     strbuf_append_str(&filter, " AND TABLE_NAME = ");

@@ -150,7 +150,7 @@ static void add_refusal(const my_table_load *load, int line, size_t first, const
     if (!line)
         line = line_in_message(load, first, r->message);
     strbuf message = STRBUF_INIT;
-    my_conn_append_unqualified(&message, load->database, r->message);
+    my_append_requalified(&message, r->message, "", load->database, NULL);
     diag *d = diag_add(diags, load->file, line, 0, "%s (error %u)",
                        message.failed ? r->message : strbuf_str(&message), r->number);
     strbuf_free(&message);

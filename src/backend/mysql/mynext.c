@@ -158,28 +158,6 @@ static int move_tables(my_backend *m, const char *next, const char *old, size_t 
     return rc;
 }
 
-/* `text` with each "(`from`." made "(`to`." (a default's sequence, as MariaDB prints it). */
-static void append_requalified(strbuf *sb, const char *text, const char *from, const char *to)
-{
-    strbuf mark = STRBUF_INIT, with = STRBUF_INIT;
-    strbuf_append_char(&mark, '(');
-    my_append_identifier(&mark, from);
-    strbuf_append_char(&mark, '.');
-    strbuf_append_char(&with, '(');
-    my_append_identifier(&with, to);
-    strbuf_append_char(&with, '.');
-    const char *p = text, *hit;
-    while (!mark.failed && (hit = strstr(p, strbuf_str(&mark)))) {
-        strbuf_append(sb, p, (size_t)(hit - p));
-        strbuf_append_str(sb, strbuf_str(&with));
-        p = hit + mark.length;
-    }
-    strbuf_append_str(sb, p);
-    sb->failed |= mark.failed || with.failed;
-    strbuf_free(&mark);
-    strbuf_free(&with);
-}
-
 /* Runs the ALTER TABLE built in `sb` (then emptied), if any. 0, or -1 with a diag. */
 static int run_alter(MYSQL *admin, strbuf *sb, diag_list *diags)
 {
@@ -245,7 +223,7 @@ static int rebind_sequence_defaults(my_backend *m, const char *next, diag_list *
         separator = ", ";
         my_append_identifier(&sb, row[1]);
         strbuf_append_str(&sb, " SET DEFAULT (");
-        append_requalified(&sb, row[2], next, m->database);
+        my_append_requalified(&sb, row[2], "(", next, m->database);
         strbuf_append_char(&sb, ')');
     }
     if (rc == 0)

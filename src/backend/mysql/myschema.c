@@ -26,7 +26,7 @@ static int run_statement(my_backend *m, const sql_statement *st, const char *fil
             return 0;
     }
     strbuf message = STRBUF_INIT;
-    my_conn_append_unqualified(&message, m->database, mysql_error(m->db));
+    my_append_requalified(&message, mysql_error(m->db), "", m->database, NULL);
     diag_add(diags, file, st->line, st->column, "MySQL rejected the statement: %s (error %u)",
              message.failed ? mysql_error(m->db) : strbuf_str(&message), mysql_errno(m->db));
     strbuf_free(&message);
