@@ -39,24 +39,16 @@ static char *normalized_name(char *const *parts, size_t count)
 
 char *ddl_normalize_name(const char *written)
 {
-    char *text = strdup(written);
-    if (!text)
-        return NULL;
-    sql_statement statement = {text, 1, 1, false};
     sql_tokens tokens = {0};
-    diag_list ignored = DIAG_LIST_INIT;
     sql_name_parts name = {{NULL}, 0};
     size_t index = 0;
     char *result;
-    if (sql_tokenize(&statement, NULL, &tokens, &ignored) == 0 &&
-        sql_read_name(&tokens, &index, &name) > 0)
+    if (sql_tokenize_text(written, &tokens) == 0 && sql_read_name(&tokens, &index, &name) > 0)
         result = normalized_name(name.part, name.count);
     else
         result = strdup(written); /* not a name SQL would accept: keep it as it is */
     sql_name_parts_free(&name);
     sql_tokens_free(&tokens);
-    diag_list_clear(&ignored);
-    free(text);
     return result;
 }
 

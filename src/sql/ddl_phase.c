@@ -102,11 +102,9 @@ ddl_phase ddl_statement_phase(const ddl_statement *statement)
 
 ddl_phase ddl_text_phase(const char *sql)
 {
-    sql_statement statement = {(char *)sql, 1, 1, false};
     sql_tokens t = {0};
-    diag_list ignored = DIAG_LIST_INIT;
     ddl_phase phase = DDL_PHASE_PRE_DATA;
-    if (sql_tokenize(&statement, NULL, &t, &ignored) == 0) {
+    if (sql_tokenize_text(sql, &t) == 0) {
         size_t i = word_at(&t, 1, "UNIQUE") ? 2 : 1;
         size_t trigger = word_at(&t, 1, "TEMP") || word_at(&t, 1, "TEMPORARY") ? 2 : 1;
         if (word_at(&t, 0, "CREATE") && word_at(&t, i, "INDEX"))
@@ -115,6 +113,5 @@ ddl_phase ddl_text_phase(const char *sql)
             phase = DDL_PHASE_TRIGGERS;
     }
     sql_tokens_free(&t);
-    diag_list_clear(&ignored);
     return phase;
 }

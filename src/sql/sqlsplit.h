@@ -98,6 +98,10 @@ typedef struct sql_tokens {
 int sql_tokenize(const sql_statement *statement, const char *file, sql_tokens *out,
                  diag_list *diags);
 
+/* Tokenizes `text` as one PostgreSQL statement at line 1, column 1, saying
+ * nothing of what it cannot read (a name, an expression, a server's SQL). */
+int sql_tokenize_text(const char *text, sql_tokens *out);
+
 void sql_tokens_free(sql_tokens *tokens);
 
 /* True when the token is the WORD `word`, compared without regard to case. */

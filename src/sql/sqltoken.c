@@ -103,6 +103,15 @@ int my_sql_tokenize(const sql_statement *statement, const char *file, sql_tokens
     return tokenize(statement, file, true, out, diags);
 }
 
+int sql_tokenize_text(const char *text, sql_tokens *out)
+{
+    sql_statement statement = {(char *)text, 1, 1, false}; /* only read */
+    diag_list ignored = DIAG_LIST_INIT;
+    int rc = sql_tokenize(&statement, NULL, out, &ignored);
+    diag_list_clear(&ignored);
+    return rc;
+}
+
 void sql_tokens_free(sql_tokens *tokens)
 {
     free(tokens->items);

@@ -92,15 +92,6 @@ static char *detail_expressions(const char *detail)
     return NULL;
 }
 
-static int tokenize(const char *text, sql_tokens *tokens)
-{
-    sql_statement st = {(char *)text, 1, 1, false};
-    diag_list ignored = DIAG_LIST_INIT;
-    int rc = sql_tokenize(&st, NULL, tokens, &ignored);
-    diag_list_clear(&ignored);
-    return rc;
-}
-
 /* The index of the first top-level word `word` in [i, end), or `end`. */
 static size_t find_word(const sql_tokens *t, size_t i, size_t end, const char *word)
 {
@@ -133,7 +124,7 @@ static int read_operators(pg_conflict *c, const sql_tokens *t, size_t open, size
 static int read_statement(pg_conflict *c, const char *sql, bool exclusion)
 {
     sql_tokens t = {0};
-    if (!sql || tokenize(sql, &t) < 0)
+    if (!sql || sql_tokenize_text(sql, &t) < 0)
         return exclusion ? -1 : 0;
     int rc = 0;
     size_t at = find_word(&t, 0, t.count, exclusion ? "EXCLUDE" : "UNIQUE");
@@ -306,8 +297,8 @@ void pg_conflict_locate(pg_backend *p, diag_list *diags)
     p->conflict = NULL;
     sql_tokens t = {0};
     PGresult *columns = NULL, *rows = NULL;
-    if (!c || c->diag_index >= diags->count || tokenize(c->expressions, &t) < 0 || !t.count ||
-        !(columns = table_columns(p->db, c->table)))
+    if (!c || c->diag_index >= diags->count || sql_tokenize_text(c->expressions, &t) < 0 ||
+        !t.count || !(columns = table_columns(p->db, c->table)))
         goto done;
     const char **names = calloc((size_t)PQntuples(columns) + 1, sizeof *names);
     size_t count = names ? key_columns(&t, columns, names) : 0;
