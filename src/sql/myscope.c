@@ -17,10 +17,7 @@
 static const char TRANSACTION[] = "would end foster's load transaction (MySQL commits before it)";
 static const char SERVER[] = "would act beyond the test database";
 
-/* What a statement starting with `first` (and `second`, when not NULL) would do. */
-static const struct {
-    const char *first, *second, *does;
-} refused[] = {
+static const sql_scope_rule refused[] = {
     {"START", NULL, TRANSACTION},
     {"BEGIN", NULL, TRANSACTION},
     {"COMMIT", NULL, TRANSACTION},
@@ -119,19 +116,13 @@ int my_sql_fixture_statement(const sql_statement *statement, const char *file, d
     } else if (word_at(&t, 0, "SET")) {
         does = set_does(&t);
     } else if (!is_temporary_table(&t)) {
-        for (size_t k = 0; !does && k < sizeof refused / sizeof refused[0]; k++)
-            if (word_at(&t, 0, refused[k].first) &&
-                (!refused[k].second || word_at(&t, 1, refused[k].second)))
-                does = refused[k].does;
+        does = sql_scope_rule_match(refused, sizeof refused / sizeof refused[0], &t);
     }
     if (does) {
-        size_t words = t.count > 1 && t.items[1].kind == SQL_TOKEN_WORD ? 2 : 1;
-        const sql_token *end = &t.items[words - 1];
-        diag *d =
-            diag_add(diags, file, t.items[0].line, t.items[0].column,
-                     "%.*s %s; fixtures may not control transactions, change the schema "
-                     "or reach other databases",
-                     (int)(end->start + end->length - t.items[0].start), t.items[0].start, does);
+        diag *d = diag_add(diags, file, t.items[0].line, t.items[0].column,
+                           "%.*s %s; fixtures may not control transactions, change the schema "
+                           "or reach other databases",
+                           sql_leading_words_length(&t), t.items[0].start, does);
         diag_set_kind(d, DIAG_BAD_INPUT);
         diag_set_hint(d, "foster loads every fixture in one transaction on the test database; "
                          "remove the statement (schema changes belong in the schema files)");

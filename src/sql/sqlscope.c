@@ -10,17 +10,10 @@
 
 #include <stddef.h>
 
-/* What a statement starting with these words would do. */
-typedef struct scope_rule {
-    const char *first;  /* its first word */
-    const char *second; /* its second word, or NULL: any */
-    const char *does;
-} scope_rule;
-
 static const char TRANSACTION[] = "would end or split foster's load transaction";
 static const char SERVER[] = "would act beyond the test database";
 
-static const scope_rule rules[] = {
+static const sql_scope_rule rules[] = {
     {"BEGIN", NULL, TRANSACTION},
     {"START", NULL, TRANSACTION},
     {"COMMIT", NULL, TRANSACTION}, /* also COMMIT PREPARED */
@@ -57,14 +50,25 @@ static const char *statement_does(const sql_statement *statement, const sql_toke
 {
     if (statement->is_meta)
         return meta_does(tokens);
-    if (!tokens->count)
-        return NULL;
-    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+    return sql_scope_rule_match(rules, sizeof rules / sizeof rules[0], tokens);
+}
+
+const char *sql_scope_rule_match(const sql_scope_rule *rules, size_t count,
+                                 const sql_tokens *tokens)
+{
+    for (size_t i = 0; tokens->count && i < count; i++)
         if (sql_token_is(&tokens->items[0], rules[i].first) &&
             (!rules[i].second ||
              (tokens->count > 1 && sql_token_is(&tokens->items[1], rules[i].second))))
             return rules[i].does;
     return NULL;
+}
+
+int sql_leading_words_length(const sql_tokens *tokens)
+{
+    size_t words = tokens->count > 1 && tokens->items[1].kind == SQL_TOKEN_WORD ? 2 : 1;
+    const sql_token *last = &tokens->items[words - 1];
+    return (int)(last->start + last->length - tokens->items[0].start);
 }
 
 int sql_script_check_scope(const sql_script *script, const char *file, diag_list *diags)
@@ -78,13 +82,10 @@ int sql_script_check_scope(const sql_script *script, const char *file, diag_list
         const char *does = statement_does(statement, &tokens);
         if (does) {
             const sql_token *first = &tokens.items[0];
-            size_t words = tokens.count > 1 && tokens.items[1].kind == SQL_TOKEN_WORD ? 2 : 1;
-            size_t length = (size_t)(tokens.items[words - 1].start +
-                                     tokens.items[words - 1].length - first->start);
             diag *d = diag_add(diags, file, first->line, first->column,
                                "%.*s %s; schema files and fixtures may not control "
                                "transactions or reach other databases",
-                               (int)length, first->start, does);
+                               sql_leading_words_length(&tokens), first->start, does);
             diag_set_hint(d, "foster loads everything in one transaction on the test database; "
                              "remove the statement");
             rc = -1;

@@ -104,6 +104,19 @@ int sql_tokenize_text(const char *text, sql_tokens *out);
 
 void sql_tokens_free(sql_tokens *tokens);
 
+/* What a statement starting with `first` (and `second`, when not NULL) would do. */
+typedef struct sql_scope_rule {
+    const char *first, *second, *does;
+} sql_scope_rule;
+
+/* The `does` of the first of `count` rules the tokens' first words match, or NULL. */
+const char *sql_scope_rule_match(const sql_scope_rule *rules, size_t count,
+                                 const sql_tokens *tokens);
+
+/* How many bytes a refusal quotes: the first word, with the second when it is a word
+ * ("DROP DATABASE", "COMMIT"). */
+int sql_leading_words_length(const sql_tokens *tokens);
+
 /* True when the token is the WORD `word`, compared without regard to case. */
 bool sql_token_is(const sql_token *token, const char *word);
 
