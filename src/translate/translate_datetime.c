@@ -85,15 +85,10 @@ static cast_kind column_type(const expression *ex, const piece *p)
 
 static bool read_days(const char *text, size_t length, long long *days)
 {
-    size_t i = length && (text[0] == '-' || text[0] == '+') ? 1 : 0;
-    if (i == length || length - i > 9)
+    const char *at = text + (length && (text[0] == '-' || text[0] == '+'));
+    long long value = translate_read_digits(&at, text + length);
+    if (value < 0 || at != text + length)
         return false;
-    long long value = 0;
-    for (size_t k = i; k < length; k++) {
-        if (text[k] < '0' || text[k] > '9')
-            return false;
-        value = value * 10 + (text[k] - '0');
-    }
     *days = text[0] == '-' ? -value : value;
     return true;
 }

@@ -137,6 +137,10 @@ typedef enum interval_reading {
 interval_reading translate_interval_modifiers(const char *text, size_t length, bool negate,
                                               strbuf *out);
 
+/* Reads digits at *at (at most 9, so no overflow), moving past them; -1 when there are
+ * none or more than 9 (translate_interval.c). */
+long long translate_read_digits(const char **at, const char *end);
+
 /* 'now'::date and the like become CURRENT_DATE/TIME/TIMESTAMP; false when
  * memory ran out. */
 bool translate_rewrite_now_literal(expression *ex);

@@ -29,8 +29,7 @@ static const struct {
 static const char *const calendar_units[] = {"year",  "years",  "mon", "mons",
                                              "month", "months", NULL};
 
-/* Reads digits at *at (at most 9, so no overflow); -1 when none. */
-static long long read_digits(const char **at, const char *end)
+long long translate_read_digits(const char **at, const char *end)
 {
     const char *p = *at;
     long long value = 0;
@@ -59,11 +58,11 @@ static bool read_clock(const char *word, const char *end, int sign, strbuf *out)
     const char *p = word;
     if (p < end && (*p == '+' || *p == '-'))
         sign = *p++ == '-' ? -sign : sign;
-    long long hours = read_digits(&p, end);
+    long long hours = translate_read_digits(&p, end);
     if (hours < 0 || p >= end || *p++ != ':')
         return false;
     const char *two = p;
-    long long minutes = read_digits(&p, end);
+    long long minutes = translate_read_digits(&p, end);
     if (minutes < 0 || p - two != 2 || minutes > 59)
         return false;
     long long seconds = 0;
@@ -71,7 +70,7 @@ static bool read_clock(const char *word, const char *end, int sign, strbuf *out)
     size_t fraction_length = 0;
     if (p < end && *p == ':') {
         two = ++p;
-        seconds = read_digits(&p, end);
+        seconds = translate_read_digits(&p, end);
         if (seconds < 0 || p - two != 2 || seconds > 59)
             return false;
         if (p < end && *p == '.') {
@@ -98,7 +97,7 @@ static interval_reading read_amount(const char *word, const char *word_end, cons
     const char *p = word;
     if (p < word_end && (*p == '+' || *p == '-'))
         sign = *p++ == '-' ? -sign : sign;
-    long long amount = read_digits(&p, word_end);
+    long long amount = translate_read_digits(&p, word_end);
     if (amount < 0 || p != word_end)
         return INTERVAL_UNREADABLE;
     size_t length = (size_t)(unit_end - unit);
