@@ -256,13 +256,6 @@ const manifest_table *manifest_find_table(const manifest *m, const char *name)
     return NULL;
 }
 
-static void free_strings(char **strings, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        free(strings[i]);
-    free(strings);
-}
-
 void manifest_free(manifest *m)
 {
     for (size_t i = 0; i < m->table_count; i++) {
@@ -271,8 +264,8 @@ void manifest_free(manifest *m)
         free(table->written_name);
         free(table->owner);
         free(table->schema);
-        free_strings(table->fixtures, table->fixture_count);
-        free_strings(table->depends, table->depends_count);
+        strings_free(table->fixtures, table->fixture_count);
+        strings_free(table->depends, table->depends_count);
         free(table->model);
         manifest_free_resolved_paths(table);
     }

@@ -154,19 +154,17 @@ void ddl_apply_column_alters(ddl_file *file);
 /* "type", "function", "sequence"... as messages name an object kind. */
 const char *ddl_object_kind_name(ddl_object_kind kind);
 
+/* Whether the statement is a CREATE (of what `object` says). */
+bool ddl_statement_creates(const ddl_statement *statement);
+
 /*
  * Every name `statement` mentions, normalised, each once: qualified names
  * anywhere in it, and those inside its string constants (a nextval('seq')
  * argument, a function body). Over-approximates on purpose: a column called
  * like a type mentions the type. Returns the count, or -1 when memory ran out;
- * *out is a new array the caller frees with ddl_names_free.
+ * *out is a new array the caller frees with strings_free (strbuf.h).
  */
-/* Whether the statement is a CREATE (of what `object` says). */
-bool ddl_statement_creates(const ddl_statement *statement);
-
 long ddl_statement_mentions(const ddl_statement *statement, char ***out);
-
-void ddl_names_free(char **names, size_t count);
 
 /* The package that provides PostgreSQL extension `extension` (Debian's name, NN standing
  * for the server's major version), for messages. Never NULL. */

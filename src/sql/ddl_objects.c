@@ -290,17 +290,10 @@ long ddl_statement_mentions(const ddl_statement *statement, char ***out)
     else
         collect_names(statement->source, &list, 0);
     if (list.failed) {
-        ddl_names_free(list.items, list.count);
+        strings_free(list.items, list.count);
         *out = NULL;
         return -1;
     }
     *out = list.items;
     return (long)list.count;
-}
-
-void ddl_names_free(char **names, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        free(names[i]);
-    free(names);
 }

@@ -194,7 +194,7 @@ static void follow_names(selector *s)
             if (!s->support[i])
                 take_index_attachments(s, mentions, (size_t)count);
             grew = true;
-            ddl_names_free(mentions, (size_t)count);
+            strings_free(mentions, (size_t)count);
         }
     }
     free(followed);
@@ -325,7 +325,7 @@ int ddl_select_table_postgres(const ddl_file *file, const char *table, const cha
                  table);
     for (size_t i = 0; s.reasons && i < file->statement_count; i++)
         free(s.reasons[i]);
-    ddl_names_free(s.tables, s.table_count);
+    strings_free(s.tables, s.table_count);
     free(s.taken);
     free(s.support);
     free(s.reasons);

@@ -67,7 +67,7 @@ int my_ddl_analyze(sql_script *script, const char *display_name, ddl_file *out, 
 /*
  * The sequences `statement` names (nextval(s), lastval(s), setval(s, ...),
  * NEXT VALUE FOR s, PREVIOUS VALUE FOR s), unqualified, each once, as a new
- * array the caller frees with ddl_names_free. Returns their count, or -1
+ * array the caller frees with strings_free. Returns their count, or -1
  * when memory ran out.
  */
 long my_statement_sequences(const ddl_statement *statement, const char *display_name, char ***out);

@@ -74,7 +74,7 @@ long my_statement_sequences(const ddl_statement *st, const char *display_name, c
     }
     sql_tokens_free(&t);
     if (rc < 0) {
-        ddl_names_free(names.references, names.reference_count);
+        strings_free(names.references, names.reference_count);
         return -1;
     }
     *out = names.references;

@@ -43,7 +43,7 @@ static int take_sequences_named(const ddl_file *file, size_t i, const char *tabl
     int rc = count < 0 ? -1 : 0;
     for (long k = 0; rc == 0 && k < count; k++)
         rc = take_sequence(file, names[k], table, out, taken);
-    ddl_names_free(names, count > 0 ? (size_t)count : 0);
+    strings_free(names, count > 0 ? (size_t)count : 0);
     return rc;
 }
 

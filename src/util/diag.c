@@ -36,17 +36,10 @@ diag *diag_addv(diag_list *list, const char *file, int line, int column, const c
     return d;
 }
 
-static void free_strings(char **strings, size_t count)
-{
-    for (size_t i = 0; strings && i < count; i++)
-        free(strings[i]);
-    free(strings);
-}
-
 static void key_rows_free(diag_violation *v)
 {
-    free_strings(v->key_columns, v->key_count);
-    free_strings(v->key_values, v->key_count * v->key_row_count);
+    strings_free(v->key_columns, v->key_count);
+    strings_free(v->key_values, v->key_count * v->key_row_count);
     v->key_columns = v->key_values = NULL;
     v->key_count = v->key_row_count = 0;
 }
@@ -91,7 +84,7 @@ static char **copy_strings(const char *const *strings, size_t count)
     char **copies = calloc(count ? count : 1, sizeof *copies);
     for (size_t i = 0; copies && i < count; i++)
         if (strings[i] && !(copies[i] = strdup(strings[i]))) {
-            free_strings(copies, count);
+            strings_free(copies, count);
             return NULL;
         }
     return copies;
@@ -107,8 +100,8 @@ int diag_set_key_rows(diag *d, size_t key_count, const char *const *columns, siz
     v->key_columns = copy_strings(columns, key_count);
     v->key_values = copy_strings(values, key_count * row_count);
     if (!v->key_columns || !v->key_values) {
-        free_strings(v->key_columns, key_count);
-        free_strings(v->key_values, key_count * row_count);
+        strings_free(v->key_columns, key_count);
+        strings_free(v->key_values, key_count * row_count);
         v->key_columns = v->key_values = NULL;
         return -1;
     }

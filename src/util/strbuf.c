@@ -153,3 +153,10 @@ const char *str_plural(long long count, const char *one, const char *many)
 {
     return count == 1 ? one : many;
 }
+
+void strings_free(char **strings, size_t count)
+{
+    for (size_t i = 0; strings && i < count; i++)
+        free(strings[i]);
+    free(strings);
+}

@@ -59,4 +59,7 @@ const char *str_plural(long long count, const char *one, const char *many);
 char *strbuf_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *strbuf_vformat(const char *fmt, va_list args) __attribute__((format(printf, 1, 0)));
 
+/* Frees `count` strings (NULL entries too) and the array holding them (NULL: nothing). */
+void strings_free(char **strings, size_t count);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ddl_select.h"
+#include "strbuf.h"
 
 static ddl_file dump;
 
@@ -231,7 +232,7 @@ START_TEST(test_mentions_include_names_inside_strings_and_bodies)
         for (long k = 0; k < count; k++)
             audit_log |= strcmp(names[k], "audit_log") == 0;
         ck_assert_msg(audit_log, "the body's INSERT INTO audit_log is a mention");
-        ddl_names_free(names, (size_t)count);
+        strings_free(names, (size_t)count);
         return;
     }
     ck_abort_msg("no CREATE FUNCTION touch_last_update in the dump");

@@ -113,7 +113,6 @@ char **my_list_tables(MYSQL *admin, const char *schema, size_t *count, size_t *s
 /* The rows of a one-column query on `schema` (appended as "= 'schema'"); NULL with a diag. */
 char **my_list_names(MYSQL *mysql, const char *sql_before, const char *schema,
                      const char *sql_after, size_t *count, diag_list *diags);
-void my_free_names(char **names, size_t count);
 
 /*
  * mynext.c: the next reset's copy "<database>_next", made by a detached

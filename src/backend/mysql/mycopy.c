@@ -79,13 +79,6 @@ char **my_list_names(MYSQL *mysql, const char *sql_before, const char *schema,
     return list_names(mysql, sql_before, schema, sql_after, count, NULL, diags);
 }
 
-void my_free_names(char **names, size_t count)
-{
-    for (size_t i = 0; names && i < count; i++)
-        free(names[i]);
-    free(names);
-}
-
 /* Column `column` of the one row of `sql`; NULL with a diag. */
 static char *show_column(MYSQL *mysql, strbuf *sql, unsigned column, diag_list *diags)
 {
@@ -139,8 +132,8 @@ static int append_period_columns(MYSQL *admin, const char *from, const char *tab
         }
     else if (rc == 1)
         strbuf_append_str(list, ", ROW_START, ROW_END");
-    my_free_names(type, versioned);
-    my_free_names(columns, count);
+    strings_free(type, versioned);
+    strings_free(columns, count);
     return rc;
 }
 
@@ -193,7 +186,7 @@ static int copy_table(MYSQL *admin, const char *from, const char *to, const char
             strbuf_append_str(&list, ", ");
         my_append_identifier(&list, columns[i]);
     }
-    my_free_names(columns, count);
+    strings_free(columns, count);
     int versioned = history && count ? append_period_columns(admin, from, table, &list, diags) : 0;
     if (versioned < 0) {
         strbuf_free(&list);
@@ -272,7 +265,7 @@ int my_copy_triggers(MYSQL *admin, const char *from, const char *to, diag_list *
                         &ignored);
         diag_list_clear(&ignored);
     }
-    my_free_names(trigger_names, triggers);
+    strings_free(trigger_names, triggers);
     return rc;
 }
 
@@ -299,7 +292,7 @@ int my_copy_database(MYSQL *admin, const char *from, const char *to, bool trigge
         rc = copy_table(admin, from, to, table_names[i], history, diags);
     if (rc == 0 && triggers)
         rc = my_copy_triggers(admin, from, to, diags);
-    my_free_names(table_names, tables);
+    strings_free(table_names, tables);
     my_conn_command(admin, "SET SESSION foreign_key_checks = 1, unique_checks = 1",
                     "after the copy", &ignored);
     if (history)
@@ -347,7 +340,7 @@ static void end_connections(MYSQL *admin, const char *name)
         snprintf(sql, sizeof sql, "KILL CONNECTION %lld", atoll(ids[i]));
         my_conn_command(admin, sql, "ending a connection", &ignored);
     }
-    my_free_names(ids, count);
+    strings_free(ids, count);
     diag_list_clear(&ignored);
 }
 

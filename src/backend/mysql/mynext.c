@@ -125,7 +125,7 @@ static int drop_triggers(MYSQL *admin, const char *name, diag_list *diags)
         rc = sb.failed ? -1 : my_conn_command(admin, strbuf_str(&sb), "dropping a trigger", diags);
         strbuf_free(&sb);
     }
-    my_free_names(triggers, count);
+    strings_free(triggers, count);
     return rc;
 }
 
@@ -153,8 +153,8 @@ static int move_tables(my_backend *m, const char *next, const char *old, size_t 
         rc = sb.failed ? -1
                        : my_conn_command(m->admin, strbuf_str(&sb), "swapping the copy in", diags);
     strbuf_free(&sb);
-    my_free_names(current, current_count);
-    my_free_names(ready, next_count);
+    strings_free(current, current_count);
+    strings_free(ready, next_count);
     return rc;
 }
 

@@ -18,13 +18,6 @@
 #include "myurl.h"
 #include "strbuf.h"
 
-static void free_argv(char **argv, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        free(argv[i]);
-    free(argv);
-}
-
 /* The dump tool's arguments: no option files, no data, no locks, then database and tables. */
 static char **dump_argv(const char *tool, const my_url *url, const char *const *tables,
                         size_t table_count, size_t *count)
@@ -60,7 +53,7 @@ static char **dump_argv(const char *tool, const my_url *url, const char *const *
     *count = n;
     for (size_t i = 0; i < n; i++)
         if (!argv[i])
-            return free_argv(argv, n), NULL;
+            return strings_free(argv, n), NULL;
     return argv;
 }
 
@@ -75,7 +68,7 @@ static int run_dump(const char *tool, const my_url *url, const char *const *tabl
     const char *names[] = {"MYSQL_PWD", "LC_ALL", "LANG"};
     const char *values[] = {url->password, "C", NULL};
     int status = capture_run(argv, names, values, 3, out, err, diags);
-    free_argv(argv, count);
+    strings_free(argv, count);
     if (status > 0 && table_count && *err && strstr(*err, "Couldn't find table")) {
         free(*out);
         *out = strdup(""); /* a table the owner lacks: no DDL, as for PostgreSQL */
